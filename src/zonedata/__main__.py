@@ -1,0 +1,3 @@
+from zonedata.cli import main
+
+main()

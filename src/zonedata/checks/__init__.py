@@ -1,0 +1,1 @@
+"""The checks `zonedata validate` runs, one module per concern, each `check(dataset) -> list[Finding]`."""

@@ -1,0 +1,45 @@
+"""ISO codes: country (ISO 3166-1 alpha-2), subdivision (ISO 3166-2) and currency (ISO 4217),
+checked against pycountry's tables rather than a hand-kept list."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import polars as pl
+
+from zonedata.dataset import Dataset
+from zonedata.findings import Finding
+from zonedata.tables import LINE, MAX_FINDINGS_PER_RULE
+
+FIELDS = {"country_code": "ISO 3166-1 alpha-2 country", "subdivision_code": "ISO 3166-2 subdivision",
+          "currency": "ISO 4217 currency"}
+
+
+@lru_cache(maxsize=1)
+def known_codes() -> dict[str, frozenset[str]]:
+    import pycountry
+
+    return {
+        "country_code": frozenset(c.alpha_2 for c in pycountry.countries),
+        "subdivision_code": frozenset(s.code for s in pycountry.subdivisions),
+        "currency": frozenset(c.alpha_3 for c in pycountry.currencies),
+    }
+
+
+def check(ds: Dataset) -> list[Finding]:
+    findings: list[Finding] = []
+    for name, table in ds.tables.items():
+        present = [f for f in FIELDS if f in table.frame.columns and table.schema.field(f).type == "string"]
+        for fld in present:
+            codes = known_codes()[fld]
+            bad = table.frame.filter(pl.col(fld).is_not_null() & ~pl.col(fld).is_in(list(codes))).sort(LINE)
+            for line, value in bad.select(LINE, fld).head(MAX_FINDINGS_PER_RULE).iter_rows():
+                findings.append(Finding("code-invalid", f"{value!r} is not an {FIELDS[fld]} code (e.g. CN, CN-GX, CNY)",
+                                        file=ds.file(name), line=line, field=fld, value=value))
+        if {"country_code", "subdivision_code"} <= set(present):
+            bad = table.frame.filter(pl.col("subdivision_code").is_not_null() & pl.col("country_code").is_not_null() &
+                                     ~pl.col("subdivision_code").str.starts_with(pl.col("country_code") + "-"))
+            for line, c, s in bad.select(LINE, "country_code", "subdivision_code").head(MAX_FINDINGS_PER_RULE).iter_rows():
+                findings.append(Finding("code-invalid", f"subdivision {s} is not in country {c}: fix one of them",
+                                        file=ds.file(name), line=line, field="subdivision_code", value=s))
+    return findings

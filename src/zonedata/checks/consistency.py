@@ -1,0 +1,46 @@
+"""Check 5: periods and dates make sense: start before end, and nothing reported ends after its
+source was published (planned and expected figures may look ahead)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from zonedata.dataset import CITATIONS_TABLE, Dataset
+from zonedata.findings import Finding
+from zonedata.paths import SOURCES_TABLE
+from zonedata.tables import LINE, MAX_FINDINGS_PER_RULE
+
+#: (table, start field, end field) pairs that form a period
+PERIODS = [("statistics", "period_start", "period_end"), ("events", "start_date", "end_date")]
+FORWARD_LOOKING = ("planned", "expected")
+
+
+def check(ds: Dataset) -> list[Finding]:
+    findings: list[Finding] = []
+    sources = ds.frame(SOURCES_TABLE)
+    cites = ds.frame(CITATIONS_TABLE)
+    for table, start, end in PERIODS:
+        frame = ds.frame(table)
+        schema = ds.schemas.get(table)
+        if frame is None or schema is None or not {start, end} <= set(frame.columns):
+            continue
+        key = schema.primary_key[0]
+        file = ds.file(table)
+        inverted = frame.filter(pl.col(start) > pl.col(end)).sort(LINE)
+        for line, s, e in inverted.select(LINE, start, end).head(MAX_FINDINGS_PER_RULE).iter_rows():
+            findings.append(Finding("period-inverted", f"{end} {e} is before {start} {s}: swap or correct them",
+                                    file=file, line=line, field=end, value=str(e)))
+        if sources is None or cites is None or "date_published" not in sources.columns:
+            continue
+        rows = frame.filter(pl.col(end).is_not_null())
+        if "basis" in rows.columns:
+            rows = rows.filter(~pl.col("basis").is_in(FORWARD_LOOKING).fill_null(False))
+        late = rows.select(LINE, pl.col(key).alias("record_id"), end).join(
+            cites.filter(pl.col("record_table") == table).select("record_id", "source_id"), on="record_id").join(
+            sources.select("source_id", "date_published").drop_nulls(), on="source_id").filter(
+            pl.col(end) > pl.col("date_published")).unique([LINE, "source_id"]).sort(LINE)
+        for line, e, sid, pub in late.select(LINE, end, "source_id", "date_published").head(MAX_FINDINGS_PER_RULE).iter_rows():
+            findings.append(Finding("period-after-publication", f"{end} {e} is after source {sid} was published ({pub}): "
+                                    "a text cannot report what had not happened; check the year", file=file, line=line,
+                                    field=end, value=str(e)))
+    return findings

@@ -1,0 +1,111 @@
+"""The `zonedata` command line: a thin shell that parses, calls one library function, renders.
+
+Commands are looked up lazily (module:function), so `zonedata --help` imports neither pandera
+nor frictionless. Exit codes: 0 valid, 1 invalid data, 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from zonedata import __version__
+
+#: command name -> "module:attribute" of a click command, imported only when run or asked for help
+COMMANDS = {
+    "validate": "zonedata.commands.validate:validate_command",
+    "coverage": "zonedata.commands.coverage:coverage_command",
+    "build": "zonedata.commands.build:build_command",
+    "release": "zonedata.commands.release:release_command",
+    "diff": "zonedata.commands.diff:diff_command",
+    "cite": "zonedata.commands.cite:cite_command",
+}
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return [name for name, target in COMMANDS.items() if _available(target)]
+
+    def get_command(self, ctx, name):
+        target = COMMANDS.get(name)
+        if target is None or not _available(target):
+            return None
+        module, attr = target.split(":")
+        return getattr(importlib.import_module(module), attr)
+
+
+def _available(target: str) -> bool:
+    return importlib.util.find_spec(target.split(":")[0]) is not None
+
+
+def root_option(func):
+    """--root: the package folder (default: found from the working directory)."""
+
+    @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+                  help="Package root (default: the nearest folder above the working directory with schemas/ and seeds/).")
+    @functools.wraps(func)
+    def wrapper(*args, root=None, **kwargs):
+        from zonedata.paths import find_root
+
+        return func(*args, root=root or find_root(), **kwargs)
+
+    return wrapper
+
+
+def format_option(func):
+    """--format text|json|github, the same three renderings for every report."""
+    return click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+                        show_default=True, help="Output: text for people, json for tools, github for CI annotations.")(func)
+
+
+def handle_errors(func):
+    """Configuration errors exit 2 with a message; program errors exit 2 with a hint to use --debug."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from zonedata.findings import ConfigError
+
+        ctx = click.get_current_context()
+        try:
+            return func(*args, **kwargs)
+        except ConfigError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(EXIT_USAGE)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:  # a bug in zonedata, not bad data
+            if ctx.find_root().params.get("debug"):
+                traceback.print_exc()
+            else:
+                click.echo(f"Error: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", err=True)
+            ctx.exit(EXIT_USAGE)
+
+    return wrapper
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="zonedata")
+@click.option("--debug", is_flag=True, help="Show a traceback when zonedata itself fails.")
+def cli(debug):
+    """zonedata: check, publish and cite the China-ASEAN industrial parks dataset.
+
+    \b
+    Example:
+        zonedata validate
+        zonedata validate --format github
+        zonedata build
+    """
+
+
+def main():
+    cli(prog_name="zonedata")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

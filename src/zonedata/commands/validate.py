@@ -1,0 +1,28 @@
+import click
+
+from zonedata.cli import EXIT_INVALID, EXIT_OK, format_option, handle_errors, root_option
+
+
+@click.command("validate")
+@root_option
+@format_option
+@click.option("--no-publication", is_flag=True, help="Skip the check that data/clean/ and datapackage.json are up to date.")
+@handle_errors
+def validate_command(root, fmt, no_publication):
+    """Check sources, tables, keys, quotes and numbers, and the published files; write nothing.
+
+    Every finding is reported at once, with file, line, field and how to fix it.
+    Exit 0 when valid, 1 when the data is invalid, 2 on a usage or configuration error.
+
+    \b
+    Example:
+        zonedata validate
+        zonedata validate --format json > report.json
+        zonedata validate --format github   # in GitHub Actions
+    """
+    from zonedata.render import render
+    from zonedata.validate import validate
+
+    report = validate(root, publication=not no_publication)
+    click.echo(render(report, fmt), nl=False)
+    raise SystemExit(EXIT_OK if report.valid else EXIT_INVALID)

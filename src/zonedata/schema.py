@@ -1,0 +1,173 @@
+"""The Table Schemas in schemas/ are the single source of truth.
+
+From each schema this module derives: the raw CSV's columns (fields not marked `derived`),
+the polars dtypes, the Pandera schema that checks a raw table, and the references between
+tables. Frictionless descriptors are written from the same files by the build.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from zonedata.findings import ConfigError
+from zonedata.paths import Paths
+
+POLARS_TYPES = {
+    "string": pl.String,
+    "integer": pl.Int64,
+    "number": pl.Float64,  # checked as float; exact values are parsed from the text with Decimal
+    "date": pl.Date,
+    "boolean": pl.Boolean,
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str
+    descriptor: dict
+
+    @property
+    def constraints(self) -> dict:
+        return self.descriptor.get("constraints", {})
+
+    @property
+    def required(self) -> bool:
+        return bool(self.constraints.get("required"))
+
+    @property
+    def derived(self) -> bool:
+        return bool(self.descriptor.get("derived"))
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    fields: tuple[str, ...]
+    table: str
+    ref_fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PolymorphicKey:
+    table_field: str
+    id_field: str
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    name: str
+    path: Path
+    descriptor: dict
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    polymorphic_keys: tuple[PolymorphicKey, ...] = ()
+    unique_keys: tuple[tuple[str, ...], ...] = field(default=())
+
+    @property
+    def raw_fields(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if not f.derived)
+
+    @property
+    def raw_names(self) -> list[str]:
+        return [f.name for f in self.raw_fields]
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+
+def _as_list(value) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def parse_schema(name: str, path: Path, descriptor: dict) -> TableSchema:
+    """A TableSchema from a Table Schema descriptor; raises ConfigError when it is unusable."""
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("fields"), list):
+        raise ConfigError(f"{path}: a Table Schema needs a 'fields' list")
+    fields = []
+    for i, f in enumerate(descriptor["fields"]):
+        if not isinstance(f, dict) or "name" not in f:
+            raise ConfigError(f"{path}: field {i} has no name")
+        ftype = f.get("type", "string")
+        if ftype not in POLARS_TYPES:
+            raise ConfigError(f"{path}: field {f['name']!r} has unsupported type {ftype!r}")
+        fields.append(Field(f["name"], ftype, f))
+    names = {f.name for f in fields}
+    pk = _as_list(descriptor.get("primaryKey"))
+    fks = []
+    for fk in descriptor.get("foreignKeys", []):
+        ref = fk.get("reference", {})
+        fks.append(ForeignKey(_as_list(fk.get("fields")), ref.get("resource") or name, _as_list(ref.get("fields"))))
+    polys = tuple(
+        PolymorphicKey(p["tableField"], p["idField"]) for p in descriptor.get("polymorphicKeys", [])
+    )
+    uniques = tuple(_as_list(u) for u in descriptor.get("uniqueKeys", []))
+    for cols in (pk, *(fk.fields for fk in fks), *uniques):
+        missing = [c for c in cols if c not in names]
+        if missing:
+            raise ConfigError(f"{path}: key refers to unknown field(s) {missing}")
+    return TableSchema(name, path, descriptor, tuple(fields), pk, tuple(fks), polys, uniques)
+
+
+def load_schema(paths: Paths, table: str) -> TableSchema:
+    path = paths.schema(table)
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"{paths.rel(path)}: cannot read schema: {exc}") from exc
+    return parse_schema(table, path, descriptor)
+
+
+def schema_names(paths: Paths) -> list[str]:
+    """Tables in publication order: sources first, then the rest alphabetically."""
+    names = sorted(p.stem for p in paths.schemas.glob("*.json"))
+    return sorted(names, key=lambda n: (n != "sources", n))
+
+
+def to_date(value) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def pandera_schema(schema: TableSchema):
+    """The Pandera (polars backend) schema checking a typed raw table. Imported lazily: pandera pulls in pandas."""
+    import pandera.polars as pa
+
+    columns = {}
+    for f in schema.raw_fields:
+        c = f.constraints
+        checks = []
+        if "enum" in c:
+            checks.append(pa.Check.isin(list(c["enum"])))
+        if "pattern" in c:
+            # str_matches anchors only the start, so anchor the end too
+            checks.append(pa.Check.str_matches(rf"^(?:{c['pattern']})$"))
+        lo, hi = c.get("minimum"), c.get("maximum")
+        if f.type == "date":
+            lo, hi = to_date(lo), to_date(hi)
+        if lo is not None:
+            checks.append(pa.Check.ge(lo))
+        if hi is not None:
+            checks.append(pa.Check.le(hi))
+        if "minLength" in c:
+            checks.append(pa.Check.str_length(min_value=c["minLength"]))
+        if "maxLength" in c:
+            checks.append(pa.Check.str_length(max_value=c["maxLength"]))
+        columns[f.name] = pa.Column(
+            POLARS_TYPES[f.type],
+            nullable=not f.required,
+            # a single-field primary key is checked by the keys check (rule primary-key-duplicate)
+            unique=bool(c.get("unique")) and schema.primary_key != (f.name,),
+            checks=checks,
+            coerce=False,
+        )
+    return pa.DataFrameSchema(columns, strict=False, name=schema.name)

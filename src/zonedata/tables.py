@@ -1,0 +1,276 @@
+"""Reading hand-curated CSV tables: encoding, header, ragged rows, types, Pandera constraints.
+
+Every problem becomes a finding with the CSV line it is on; nothing raises for bad data.
+Row work is vectorised polars; the only Python loop is over the findings themselves.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from zonedata.findings import ERROR, Finding
+from zonedata.paths import Paths
+from zonedata.schema import POLARS_TYPES, TableSchema, pandera_schema
+
+LINE = "__line__"  # the 1-based CSV line a record starts on, kept beside every row
+BOM = b"\xef\xbb\xbf"
+_QUOTED = re.compile(r'"(?:[^"]|"")*"')
+FORMULA_START = r"^[=+@\t]"
+MAX_FINDINGS_PER_RULE = 200  # per table and field: a broken column should not flood the report
+
+
+@dataclass
+class RawTable:
+    """A raw table as read: `frame` is typed per the schema, with the LINE column."""
+
+    name: str
+    schema: TableSchema
+    path: Path
+    frame: pl.DataFrame
+    findings: list[Finding] = field(default_factory=list)
+    #: the same rows as read, every cell a string (exact numbers are parsed from these, never from floats)
+    strings: pl.DataFrame | None = None
+
+    @property
+    def file(self) -> str:
+        return self.path.as_posix()
+
+
+def _decode(data: bytes, file: str, findings: list[Finding]) -> str:
+    if data.startswith(BOM):
+        data = data[len(BOM):]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        bad = data[exc.start : exc.end].hex(" ")
+        findings.append(
+            Finding(
+                "encoding-error",
+                f"byte(s) {bad} are not valid UTF-8; save the file as UTF-8 "
+                "(in a spreadsheet: 'CSV UTF-8'). Undecodable bytes are shown as U+FFFD below.",
+                file=file,
+                line=line,
+                value=bad,
+            )
+        )
+        text = data.decode("utf-8", errors="replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _record_lines(text: str) -> tuple[list[int], list[int]]:
+    """For each CSV record after the header: the physical line it starts on and its cell count.
+
+    Quoted sections are collapsed first, so commas and newlines inside quotes do not count.
+    """
+    if '"' in text:
+        collapsed = _QUOTED.sub("Q", text)
+        if collapsed.count("\n") != text.count("\n"):
+            # a quoted cell holds a newline: keep one marker per swallowed newline to count lines
+            collapsed = _QUOTED.sub(lambda m: "Q" + "\x00" * m.group().count("\n"), text)
+    else:
+        collapsed = text
+    lines = pl.Series("l", collapsed.split("\n"), dtype=pl.String)
+    if len(lines) and lines[-1] == "":
+        lines = lines.head(len(lines) - 1)
+    frame = pl.DataFrame({"l": lines}).with_columns(
+        cells=pl.col("l").str.count_matches(",", literal=True) + 1,
+        swallowed=pl.col("l").str.count_matches("\x00", literal=True),
+    ).with_columns(line=(pl.int_range(1, pl.len() + 1) + pl.col("swallowed").cum_sum().shift(1, fill_value=0)))
+    frame = frame.slice(1)  # the header
+    return frame["line"].to_list(), frame["cells"].to_list()
+
+
+def read_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> RawTable:
+    """Read, shape-check, type and constraint-check one raw CSV table."""
+    path = path or paths.raw_csv(schema.name)
+    file = paths.rel(path)
+    findings: list[Finding] = []
+    empty = pl.DataFrame({LINE: pl.Series([], dtype=pl.Int64)})
+    table = RawTable(schema.name, schema, Path(file), empty, findings)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        findings.append(Finding("table-missing", f"cannot read the table: {exc.strerror}; create {file} with the header "
+                                + ",".join(schema.raw_names), file=file))
+        return table
+    text = _decode(data, file, findings)
+    if not text.strip():
+        findings.append(Finding("csv-malformed", "the file is empty; it needs at least the header row "
+                                + ",".join(schema.raw_names), file=file, line=1))
+        return table
+
+    header_line = text.split("\n", 1)[0]
+    header = next(csv.reader([header_line]))
+    expected = schema.raw_names
+    seen = set()
+    for col in header:
+        if col in seen:
+            findings.append(Finding("header-duplicate-column", f"column {col!r} appears twice; delete one",
+                                    file=file, line=1, field=col, value=col))
+        seen.add(col)
+        if col not in expected:
+            hint = f"; did you mean {', '.join(_close(col, expected))}?" if _close(col, expected) else ""
+            findings.append(Finding("header-unknown-column",
+                                    f"column {col!r} is not in {paths.rel(schema.path)}: rename or delete it, or add it to the schema{hint}",
+                                    file=file, line=1, field=col, value=col))
+    for col in expected:
+        if col not in seen:
+            findings.append(Finding("header-missing-column",
+                                    f"column {col!r} is missing from the header: add it (may be left empty unless required)",
+                                    file=file, line=1, field=col))
+    present = [c for c in expected if c in seen]
+    if not any(f.rule == "header-duplicate-column" for f in findings):
+        order = [c for c in header if c in expected]
+        if order != present:
+            findings.append(Finding("header-order", "columns are not in the schema's order: " + ",".join(expected),
+                                    file=file, line=1, severity="warning"))
+
+    lines, cells = _record_lines(text)
+    n_header = len(header)
+    ragged = pl.DataFrame({"line": lines, "cells": cells}, schema={"line": pl.Int64, "cells": pl.Int64}).filter(
+        pl.col("cells") != n_header
+    )
+    for line, n in ragged.head(MAX_FINDINGS_PER_RULE).iter_rows():
+        findings.append(Finding("row-ragged", f"the row has {n} cell(s) but the header has {n_header}: "
+                                "add or remove cells (quote a value that contains a comma)",
+                                file=file, line=line, value=str(n)))
+
+    try:
+        frame = pl.read_csv(io.StringIO(text), infer_schema=False, truncate_ragged_lines=True, has_header=True,
+                            raise_if_empty=False, new_columns=None)
+    except Exception as exc:  # polars' parser errors have no common base we can rely on
+        findings.append(Finding("csv-malformed", f"cannot parse the CSV: {str(exc).splitlines()[0]}; "
+                                "check for an unclosed quote", file=file))
+        return table
+    if frame.height != len(lines):
+        findings.append(Finding("csv-malformed", f"parsed {frame.height} rows from {len(lines)} lines; "
+                                "check for an unclosed quote", file=file))
+        return table
+    frame = frame.select([pl.col(c) for c in present]).with_columns(
+        pl.Series(LINE, lines, dtype=pl.Int64),
+    ).with_columns(
+        [pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c) for c in present]
+    )
+    typed, type_findings = _typed(frame, schema, present, file)
+    findings.extend(type_findings)
+    findings.extend(_formula_findings(typed, schema, present, file))
+    findings.extend(_constraint_findings(typed, schema, present, file))
+    table.frame = typed
+    table.strings = frame
+    return table
+
+
+def _close(word: str, options: list[str]) -> list[str]:
+    import difflib
+
+    return difflib.get_close_matches(word, options, n=2)
+
+
+def _typed(frame: pl.DataFrame, schema: TableSchema, present: list[str], file: str):
+    findings: list[Finding] = []
+    exprs = []
+    for name in present:
+        f = schema.field(name)
+        col = pl.col(name)
+        if f.type == "string":
+            continue
+        if f.type == "date":
+            exprs.append(col.str.to_date("%Y-%m-%d", strict=False).alias(name))
+        elif f.type == "boolean":
+            exprs.append(col.str.to_lowercase().replace_strict({"true": True, "false": False}, default=None,
+                                                                return_dtype=pl.Boolean).alias(name))
+        else:
+            exprs.append(col.str.strip_chars().cast(POLARS_TYPES[f.type], strict=False).alias(name))
+    typed = frame.with_columns(exprs) if exprs else frame
+    hint = {"date": "a date as YYYY-MM-DD", "integer": "a whole number such as 2012", "number": "a number such as 7.5 (no commas or units)",
+            "boolean": "true or false"}
+    for name in present:
+        f = schema.field(name)
+        if f.type == "string":
+            continue
+        bad = frame.select(LINE, pl.col(name)).filter(pl.col(name).is_not_null() & typed[name].is_null())
+        for line, value in bad.head(MAX_FINDINGS_PER_RULE).iter_rows():
+            findings.append(Finding("type-error", f"{value!r} is not {hint[f.type]}", file=file, line=line,
+                                    field=name, value=value))
+    return typed, findings
+
+
+def _formula_findings(frame: pl.DataFrame, schema: TableSchema, present: list[str], file: str) -> list[Finding]:
+    strings = [c for c in present if schema.field(c).type == "string"]
+    if not strings or frame.is_empty():
+        return []
+    long = frame.select(LINE, *strings).unpivot(index=LINE, variable_name="field", value_name="value").filter(
+        pl.col("value").str.contains(FORMULA_START)
+    ).sort(LINE, "field")
+    return [
+        Finding("formula-injection", "the cell starts with =, +, @ or a tab, which spreadsheets run as a formula: "
+                "reword it or start it with another character", file=file, line=line, field=fld, value=value)
+        for line, fld, value in long.head(MAX_FINDINGS_PER_RULE).iter_rows()
+    ]
+
+
+_CHECK_RULES = [
+    ("not_nullable", "required-missing"),
+    ("field_uniqueness", "unique-violation"),
+    ("isin", "enum-violation"),
+    ("str_matches", "pattern-violation"),
+    ("greater_than_or_equal_to", "range-violation"),
+    ("less_than_or_equal_to", "range-violation"),
+    ("str_length", "range-violation"),
+]
+
+
+def _constraint_findings(frame: pl.DataFrame, schema: TableSchema, present: list[str], file: str) -> list[Finding]:
+    """Run the Pandera schema (all errors at once) and map each failure case to its CSV line."""
+    import pandera.errors
+    from pandera.api.polars.container import DataFrameSchema
+
+    full: DataFrameSchema = pandera_schema(schema)
+    # check only columns that exist, so a missing column is one header finding, not one per row
+    subset = full.remove_columns([c for c in full.columns if c not in present])
+    try:
+        subset.validate(frame, lazy=True)
+        return []
+    except pandera.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    except pandera.errors.SchemaError as exc:  # pragma: no cover - lazy=True collects; kept for safety
+        return [Finding("schema-invalid", f"cannot check the table: {exc}", file=file)]
+    lines = frame[LINE]
+    findings = []
+    cases = cases.filter(pl.col("index").is_not_null())
+    counts: dict[tuple[str, str], int] = {}
+    for value, column, check, index in cases.select("failure_case", "column", "check", "index").iter_rows():
+        rule = next((r for prefix, r in _CHECK_RULES if check.startswith(prefix)), None)
+        if rule is None:
+            rule = "type-error"
+        key = (rule, column)
+        counts[key] = counts.get(key, 0) + 1
+        if counts[key] > MAX_FINDINGS_PER_RULE:
+            continue
+        findings.append(Finding(rule, _constraint_message(rule, schema, column, value), file=file,
+                                line=int(lines[int(index)]), field=column, value=value))
+    return findings
+
+
+def _constraint_message(rule: str, schema: TableSchema, column: str, value) -> str:
+    c = schema.field(column).constraints
+    if rule == "required-missing":
+        return f"{column} is required: fill it in"
+    if rule == "unique-violation":
+        return f"{value!r} appears more than once in {column}, which must be unique: change or remove the duplicate"
+    if rule == "enum-violation":
+        return f"{value!r} is not allowed; use one of: {', '.join(c['enum'])}"
+    if rule == "pattern-violation":
+        example = schema.field(column).descriptor.get("example")
+        return f"{value!r} does not match the pattern {c['pattern']}" + (f" (for example {example!r})" if example else "")
+    if rule == "range-violation":
+        bounds = ", ".join(f"{k} {c[k]}" for k in ("minimum", "maximum", "minLength", "maxLength") if k in c)
+        return f"{value!r} is out of range ({bounds})"
+    return f"{value!r} fails the check on {column}"
