@@ -23,6 +23,26 @@ class Dataset:
     tables: dict[str, RawTable] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
 
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def texts(self) -> dict[str, str]:
+        """source_id -> stored source text (listed, inside seeds/, present)."""
+        if "texts" not in self._cache:
+            from zonedata.checks.sources import load_texts
+
+            self._cache["texts"] = load_texts(self)
+        return self._cache["texts"]
+
+    @property
+    def located(self):
+        """Citations with normalised quotes and computed stored-text offsets (see checks.provenance)."""
+        if "located" not in self._cache:
+            from zonedata.checks.provenance import locate_quotes
+
+            self._cache["located"] = locate_quotes(self, self.texts)
+        return self._cache["located"]
+
     def frame(self, table: str) -> pl.DataFrame | None:
         t = self.tables.get(table)
         return None if t is None else t.frame

@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 from zonedata.dataset import load_dataset
 from zonedata.findings import Report
 
+#: check modules under zonedata.checks, in the order they run; each has `check(ds) -> list[Finding]`
+CHECKS = ("sources", "keys", "codes", "provenance", "consistency")
+#: checks of the published output (skipped by `validate(publication=False)`, which the build itself uses)
+PUBLICATION_CHECKS = ()
+
 
 def validate(root: Path | str, *, publication: bool = True) -> Report:
-    from zonedata.checks import codes, consistency, keys, provenance, sources
-
     ds = load_dataset(Path(root))
     report = Report()
     report.extend(ds.findings)
-    report.extend(sources.check(ds))
-    report.extend(keys.check(ds))
-    report.extend(codes.check(ds))
-    texts = sources.load_texts(ds)
-    report.extend(provenance.check(ds, texts=texts))
-    report.extend(consistency.check(ds))
-    if publication:
-        try:
-            from zonedata.checks import publication as publication_check
-        except ImportError:  # the build is not part of this package yet
-            publication_check = None
-        if publication_check is not None:
-            report.extend(publication_check.check(ds, report))
+    for name in CHECKS + (PUBLICATION_CHECKS if publication else ()):
+        report.extend(importlib.import_module(f"zonedata.checks.{name}").check(ds))
     report.stats.update({name: t.frame.height for name, t in ds.tables.items()})
     return report

@@ -91,9 +91,8 @@ def closest_passage(source: str, quote: str) -> str:
     return best
 
 
-def check(ds: Dataset, located: Located | None = None, texts: dict[str, str] | None = None) -> list[Finding]:
-    texts = load_texts(ds) if texts is None else texts
-    located = located or locate_quotes(ds, texts)
+def check(ds: Dataset) -> list[Finding]:
+    texts, located = ds.texts, ds.located
     if located is None:
         return []
     file = ds.file(CITATIONS_TABLE)
