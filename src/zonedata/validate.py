@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from zonedata.dataset import load_dataset
+from zonedata.dataset import Dataset, load_dataset
 from zonedata.findings import Report
 
 #: check modules under zonedata.checks, in the order they run; each has `check(ds) -> list[Finding]`
@@ -15,7 +15,11 @@ PUBLICATION_CHECKS = ()
 
 
 def validate(root: Path | str, *, publication: bool = True) -> Report:
-    ds = load_dataset(Path(root))
+    return run_checks(load_dataset(Path(root)), publication=publication)
+
+
+def run_checks(ds: Dataset, *, publication: bool = True) -> Report:
+    """Every check over an already loaded dataset (the build reuses the dataset it validated)."""
     report = Report()
     report.extend(ds.findings)
     for name in CHECKS + (PUBLICATION_CHECKS if publication else ()):
