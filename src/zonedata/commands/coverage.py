@@ -1,0 +1,39 @@
+import json
+
+import click
+
+from zonedata.cli import EXIT_INVALID, EXIT_OK, format_option, handle_errors, root_option
+
+
+@click.command("coverage")
+@root_option
+@format_option
+@click.option("--all", "show_all", is_flag=True, help="List every mention (text format), not only the unaccounted ones.")
+@handle_errors
+def coverage_command(root, fmt, show_all):
+    """List every number mention in the seed texts and what accounts for it.
+
+    A mention (digits, number words, ordinals, percentages, years, dates) is accounted
+    for when a record holds it and one of the record's quotes spans it, or when
+    seeds/coverage_exclusions.csv lists it with a reason. Exit 1 if any is unaccounted.
+
+    \b
+    Example:
+        zonedata coverage
+        zonedata coverage --all
+        zonedata coverage --format json > coverage.json
+    """
+    from zonedata.coverage import coverage
+    from zonedata.render import render
+
+    cov = coverage(root)
+    if fmt == "json":
+        click.echo(json.dumps(cov.to_dict(), indent=2, ensure_ascii=False, default=str))
+    else:
+        if fmt == "text" and show_all:
+            for r in cov.mentions.iter_rows(named=True):
+                why = r["record"] if r["status"] == "recorded" else (r["reason"] or "")
+                click.echo(f"{r['file']}:{r['line']}  {r['text']!r:<40} {r['status']:<11} {why}")
+            click.echo("")
+        click.echo(render(cov.report, fmt, title="coverage"), nl=False)
+    raise SystemExit(EXIT_OK if cov.report.valid else EXIT_INVALID)
