@@ -63,6 +63,8 @@ RULES: dict[str, str] = {
     "publication-rows-differ": "A Parquet file does not hold exactly the rows of its CSV twin",
     "version-mismatch": "The version differs between datapackage.json, pyproject.toml, CITATION.cff and .zenodo.json",
     "citation-key-missing": "CITATION.cff lacks a required key",
+    "citation-invalid": "CITATION.cff or .zenodo.json cannot be read",
+    "release-archive-mismatch": "A release archive is missing or differs from the sha256 in releases/releases.json",
     # coverage
     "mention-unaccounted": "A number mention in a seed is neither recorded nor excluded",
     "exclusion-stale": "A coverage exclusion's phrase does not occur in its source",

@@ -57,6 +57,11 @@ class Paths:
         return self.root / "datapackage.json"
 
     @property
+    def package_metadata(self) -> Path:
+        """Package-level metadata of the published descriptor that is not derived from the data."""
+        return self.root / "metadata" / "package.json"
+
+    @property
     def pyproject(self) -> Path:
         return self.root / "pyproject.toml"
 

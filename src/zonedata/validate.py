@@ -11,7 +11,7 @@ from zonedata.findings import Report
 #: check modules under zonedata.checks, in the order they run; each has `check(ds) -> list[Finding]`
 CHECKS = ("sources", "keys", "codes", "provenance", "consistency")
 #: checks of the published output (skipped by `validate(publication=False)`, which the build itself uses)
-PUBLICATION_CHECKS = ()
+PUBLICATION_CHECKS = ("publication", "versions")
 
 
 def validate(root: Path | str, *, publication: bool = True) -> Report:

@@ -26,7 +26,7 @@ UNIT_CURRENCY = {"yuan": "CNY", "RMB": "CNY", "$": "USD"}
 UNIT_SAME = {"mu": "mu", "kWh": "kWh", "%": "%"}
 UNIT_KINDS = {"count": ("cardinal",), "years": ("cardinal",), "year": ("year", "cardinal"),
               "rank": ("ordinal",), "ordinal": ("ordinal",)}
-SUPERLATIVES = ("largest", "biggest", "most", "top")
+SUPERLATIVES = ("largest", "biggest", "most", "top", "closest", "highest", "greatest")
 HINTS_MAX = 50  # closest-passage hints are computed for at most this many missing quotes
 
 
@@ -51,7 +51,7 @@ def locate_quotes(ds: Dataset, texts: dict[str, str] | None = None) -> Located |
         src = sources.get(sid)
         if src is None:
             continue
-        patterns = group["quote_norm"].unique()
+        patterns = group["quote_norm"].unique().to_list()
         hay = pl.Series([src.normalised])
         found = pl.DataFrame({
             "quote_norm": hay.str.extract_many(patterns, overlapping=True)[0],

@@ -1,0 +1,35 @@
+import click
+
+from zonedata.cli import EXIT_INVALID, EXIT_OK, format_option, handle_errors, root_option
+
+
+@click.command("build")
+@root_option
+@format_option
+@handle_errors
+def build_command(root, fmt):
+    """Validate, then publish data/clean/ (Parquet and CSV), datapackage.json and docs/data-dictionary.md.
+
+    Nothing is written unless validation passes; then every file is replaced atomically
+    (files that would not change are left alone). The output is byte-identical for the
+    same input. Exit 0 when published, 1 when the data is invalid (the findings are
+    printed and nothing is written), 2 on a usage or configuration error.
+
+    \b
+    Example:
+        zonedata build
+        zonedata build --format json
+    """
+    from zonedata.build import build
+    from zonedata.render import render
+
+    result = build(root)
+    if fmt == "text":
+        for rel in result.written:
+            click.echo(f"wrote {rel}")
+        for rel in result.removed:
+            click.echo(f"removed {rel}")
+        if result.report.valid and not result.written and not result.removed:
+            click.echo("everything was up to date")
+    click.echo(render(result.report, fmt, title="build"), nl=False)
+    raise SystemExit(EXIT_OK if result.report.valid else EXIT_INVALID)
