@@ -1,0 +1,201 @@
+"""The corpus of broken inputs: each case is a small variation of the valid package in
+tests/corpus/base/, and must produce a given rule code at a given file and line (and exit 1,
+without a traceback). Variations that must pass are at the end."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from click.testing import CliRunner
+
+from zonedata.cli import cli
+from zonedata.validate import validate
+
+BASE = Path(__file__).parent / "corpus" / "base"
+SEED_001 = "seeds/001_27ad36de142194f5.txt"
+SEED_003 = "seeds/003_ba2da06112540458.txt"
+PARKS, STATS, CITES, SOURCES = "data/raw/parks.csv", "data/raw/statistics.csv", "data/raw/citations.csv", "seeds/sources.csv"
+
+
+@pytest.fixture
+def pkg(tmp_path) -> Path:
+    root = tmp_path / "pkg"
+    shutil.copytree(BASE, root)
+    for p in root.rglob("*"):
+        p.chmod(0o644 if p.is_file() else 0o755)
+    return root
+
+
+def replace(path: str, old: str, new: str, count: int = 1) -> Callable[[Path], None]:
+    def mutate(root: Path) -> None:
+        f = root / path
+        text = f.read_text(encoding="utf-8")
+        assert text.count(old) >= 1, f"fixture drift: {old!r} not in {path}"
+        f.write_text(text.replace(old, new, count), encoding="utf-8", newline="")
+    return mutate
+
+
+def line_of(path: str, lineno: int, edit: Callable[[str], str]) -> Callable[[Path], None]:
+    def mutate(root: Path) -> None:
+        f = root / path
+        lines = f.read_text(encoding="utf-8").split("\n")
+        lines[lineno - 1] = edit(lines[lineno - 1])
+        f.write_text("\n".join(lines), encoding="utf-8", newline="")
+    return mutate
+
+
+def append_bytes(path: str, data: bytes) -> Callable[[Path], None]:
+    def mutate(root: Path) -> None:
+        with (root / path).open("ab") as fh:
+            fh.write(data)
+    return mutate
+
+
+def delete(path: str) -> Callable[[Path], None]:
+    return lambda root: (root / path).unlink()
+
+
+def write(path: str, data: bytes) -> Callable[[Path], None]:
+    return lambda root: (root / path).write_bytes(data)
+
+
+def duplicate_line(path: str, lineno: int) -> Callable[[Path], None]:
+    def mutate(root: Path) -> None:
+        f = root / path
+        lines = f.read_text(encoding="utf-8").rstrip("\n").split("\n")
+        f.write_text("\n".join(lines + [lines[lineno - 1]]) + "\n", encoding="utf-8", newline="")
+    return mutate
+
+
+def insert_bytes(path: str, lineno: int, data: bytes) -> Callable[[Path], None]:
+    def mutate(root: Path) -> None:
+        f = root / path
+        lines = f.read_bytes().split(b"\n")
+        lines[lineno - 1] = lines[lineno - 1].replace(b",", b"," + data, 1)
+        f.write_bytes(b"\n".join(lines))
+    return mutate
+
+
+# (case id, mutation, rule, file, line, field)
+BROKEN = [
+    ("changed-seed", append_bytes(SEED_003, b" "), "source-hash-mismatch", SOURCES, 3, "sha256"),
+    ("missing-seed", delete(SEED_001), "source-file-missing", SOURCES, 2, "file"),
+    ("seed-path-leaves-seeds", replace(SOURCES, "001,001_27ad36de142194f5.txt", "001,../001_27ad36de142194f5.txt"),
+     "source-path-outside-seeds", SOURCES, 2, "file"),
+    ("unlisted-seed", write("seeds/999_extra.txt", b"An extra text.\n"), "source-unlisted", "seeds/999_extra.txt", None, None),
+    ("quote-typo", replace(CITES, "is the third international park", "is the thrid international park"),
+     "quote-not-found", CITES, 5, "quote"),
+    ("value-disagrees", replace(STATS, ",70.1,billion,", ",71.1,billion,"), "number-mismatch", STATS, 6, "value"),
+    ("qualifier-disagrees", replace(STATS, "about 1200 mu,1200,,mu,about", "about 1200 mu,1200,,mu,exact"),
+     "qualifier-mismatch", STATS, 3, "qualifier"),
+    ("scale-disagrees", replace(STATS, "RMB 7.5 billion,7.5,billion,RMB", "RMB 7.5 billion,7.5,million,RMB"),
+     "unit-mismatch", STATS, 4, "scale"),
+    ("currency-disagrees", replace(STATS, "RMB 7.5 billion,7.5,billion,RMB", "RMB 7.5 billion,7.5,billion,$"),
+     "unit-mismatch", STATS, 4, "unit"),
+    ("value-text-not-in-quote", replace(STATS, "about 1200 mu,1200", "around 1200 mu,1200"),
+     "value-text-not-in-quote", STATS, 3, "value_text"),
+    ("year-not-in-quote", line_of(PARKS, 3, lambda l: l.replace(",,2012,,", ",,2013,,")), "number-not-in-quote", PARKS, 3,
+     "construction_start_year"),
+    ("duplicate-key", duplicate_line(PARKS, 3), "primary-key-duplicate", PARKS, 8, "park_id"),
+    ("dangling-reference", replace(STATS, "stat-0008,parks,china-malaysia-qinzhou-industrial-park",
+                                   "stat-0008,parks,china-malaysia-qinzhou-park"), "foreign-key-dangling", STATS, 2, "subject_id"),
+    ("dangling-twin", line_of(PARKS, 4, lambda l: l.replace(",china-malaysia-qinzhou-industrial-park,", ",no-such-park,")),
+     "foreign-key-dangling", PARKS, 4, "twin_park_id"),
+    ("twin-not-reciprocal", line_of(PARKS, 4, lambda l: l.replace(",china-malaysia-qinzhou-industrial-park,", ",,")),
+     "twin-not-reciprocal", PARKS, 3, "twin_park_id"),
+    ("dangling-citation-source", line_of(CITES, 5, lambda l: l.replace(",001,", ",002,")), "foreign-key-dangling", CITES, 5,
+     "source_id"),
+    ("invalid-utf8", insert_bytes(PARKS, 4, b"\xff\xfe"), "encoding-error", PARKS, 4, None),
+    ("ragged-row", line_of(PARKS, 5, lambda l: l.replace(",false,", ",", 1)), "row-ragged", PARKS, 5, None),
+    ("empty-required-field", line_of(PARKS, 2, lambda l: l.replace(",China-ASEAN Industrial Cooperation Zone,", ",,", 1)),
+     "required-missing", PARKS, 2, "name"),
+    ("unknown-column", line_of(STATS, 1, lambda l: l + ",colour") , "header-unknown-column", STATS, 1, "colour"),
+    ("missing-column", line_of(PARKS, 1, lambda l: l.replace(",city,", ",town,")), "header-missing-column", PARKS, 1, "city"),
+    ("enum-violation", replace(STATS, ",count,exact,", ",pieces,exact,"), "enum-violation", STATS, 5, "unit"),
+    ("pattern-violation", replace(PARKS, "\nchina-asean-industrial-cooperation-zone,", "\nChina ASEAN zone,"),
+     "pattern-violation", PARKS, 2, "park_id"),
+    ("type-error", line_of(PARKS, 3, lambda l: l.replace(",,2012,,", ",,2012a,,")), "type-error", PARKS, 3,
+     "construction_start_year"),
+    ("formula-injection", line_of(PARKS, 6, lambda l: l.replace(",Chongzuo,", ",=HYPERLINK(1),")), "formula-injection", PARKS, 6,
+     "city"),
+    ("bad-country-code", line_of(PARKS, 4, lambda l: l.replace(",MY,MY-06,", ",XY,MY-06,")), "code-invalid", PARKS, 4, "country_code"),
+    ("table-without-schema", write("data/raw/extras.csv", b"a,b\n1,2\n"), "schema-missing", "data/raw/extras.csv", None, None),
+    ("period-after-publication", replace(STATS, ",2024-01-01,2024-07-31,", ",2024-01-01,2024-12-31,"),
+     "period-after-publication", STATS, 6, "period_end"),
+    ("period-inverted", replace(STATS, ",2024-01-01,2024-07-31,", ",2024-07-31,2024-01-01,"), "period-inverted", STATS, 6,
+     "period_end"),
+    ("uncited-record", replace(CITES, "\nparks,malaysia-china-kuantan-industrial-park,", "\nparks,china-malaysia-qinzhou-industrial-park,"),
+     "record-uncited", PARKS, 4, "park_id"),
+]
+
+
+def test_base_fixture_is_valid():
+    report = validate(BASE, publication=False)
+    assert report.valid, [f for f in report.errors]
+
+
+@pytest.mark.parametrize("case,mutate,rule,file,line,field", BROKEN, ids=[c[0] for c in BROKEN])
+def test_broken_input_is_reported(pkg, case, mutate, rule, file, line, field):
+    mutate(pkg)
+    report = validate(pkg, publication=False)
+    hits = [f for f in report.findings if f.rule == rule]
+    assert hits, f"{case}: expected {rule}, got {[(f.rule, f.file, f.line) for f in report.findings]}"
+    assert any(f.file == file and f.line == line and f.field == field for f in hits), \
+        f"{case}: {rule} not at {file}:{line} [{field}]: {[(f.file, f.line, f.field) for f in hits]}"
+    assert not report.valid
+    assert all(f.message for f in hits)
+
+
+@pytest.mark.parametrize("case,mutate,rule,file,line,field", BROKEN, ids=[c[0] for c in BROKEN])
+def test_cli_exits_1_naming_file_and_line(pkg, case, mutate, rule, file, line, field):
+    mutate(pkg)
+    result = CliRunner().invoke(cli, ["validate", "--no-publication", "--root", str(pkg), "--format", "github"])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    expected = f"::error file={file}" + (f",line={line}" if line else "")
+    assert any(l.startswith(expected) and f"title={rule}" in l for l in result.output.splitlines()), result.output
+
+
+def test_quote_typo_hint_shows_closest_passage(pkg):
+    replace(CITES, "is the third international park", "is the thrid international park")(pkg)
+    (finding,) = [f for f in validate(pkg, publication=False).findings if f.rule == "quote-not-found"]
+    assert "the third international park jointly built" in finding.message
+
+
+def test_all_findings_are_collected_in_one_run(pkg):
+    replace(STATS, ",70.1,billion,", ",71.1,billion,")(pkg)
+    duplicate_line(PARKS, 3)(pkg)
+    append_bytes(SEED_003, b" ")(pkg)
+    rules = {f.rule for f in validate(pkg, publication=False).errors}
+    assert {"number-mismatch", "primary-key-duplicate", "source-hash-mismatch"} <= rules
+
+
+def _crlf(root: Path) -> None:
+    for p in (root / "data" / "raw").glob("*.csv"):
+        p.write_bytes(p.read_bytes().replace(b"\n", b"\r\n"))
+
+
+def _bom(root: Path) -> None:
+    for p in [*(root / "data" / "raw").glob("*.csv"), root / SOURCES]:
+        p.write_bytes(b"\xef\xbb\xbf" + p.read_bytes())
+
+
+PASSING = [
+    ("crlf", _crlf),
+    ("bom", _bom),
+    ("typographic-quotes", replace(CITES, '""Two Countries, Twin Parks""', "\u201cTwo Countries, Twin Parks\u201d", count=2)),
+    ("curly-apostrophe-and-dash", replace(CITES, "Since the start of construction in 2012, the China-Malaysia",
+                                          "Since the start of construction in 2012, the China\u2010Malaysia")),
+    ("doubled-spaces", replace(CITES, "is the third international park", "is  the third   international park")),
+    ("no-break-space", replace(CITES, "is the third international park", "is the\u00a0third international park")),
+]
+
+
+@pytest.mark.parametrize("case,mutate", PASSING, ids=[c[0] for c in PASSING])
+def test_variation_passes(pkg, case, mutate):
+    mutate(pkg)
+    report = validate(pkg, publication=False)
+    assert report.valid, [(f.rule, f.file, f.line, f.message) for f in report.errors]
