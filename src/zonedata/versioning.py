@@ -126,9 +126,12 @@ def pyproject_metadata(path: Path) -> dict:
 
 
 def json_key_line(text: str, key: str) -> int | None:
-    """1-based line of the first `"key":` in a JSON text (the top-level one in our descriptors)."""
-    m = re.search(rf'^\s*"{re.escape(key)}"\s*:', text, flags=re.M)
-    return None if m is None else text.count("\n", 0, m.start()) + 1
+    """1-based line of `"key":` in a JSON text, the least indented (top-level) one when it occurs several times."""
+    matches = list(re.finditer(rf'^(\s*)"{re.escape(key)}"\s*:', text, flags=re.M))
+    if not matches:
+        return None
+    m = min(matches, key=lambda m: len(m[1]))
+    return text.count("\n", 0, m.start()) + 1
 
 
 def yaml_key_line(text: str, key: str) -> int | None:

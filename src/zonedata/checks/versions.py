@@ -73,24 +73,27 @@ def check(ds: Dataset) -> list[Finding]:
                    RELEASE_HINT))
     if reference is None or reference[2] is None:
         reference = next(((f, ln, v) for f, ln, v, _ in places if v is not None), None)
-    if reference is None:
-        return findings
-    ref_file, ref_line, ref_version = reference
-    for file, line, version, hint in places:
-        if file == ref_file or version is None or version == ref_version:
-            continue
-        findings.append(Finding("version-mismatch", f"version is {version}, but {ref_file} says {ref_version}: {hint}",
-                                file=file, line=line, field="version", value=version))
-
     try:
         releases = read_manifest(paths)
     except ConfigError as exc:
-        return findings + [Finding("release-archive-mismatch", str(exc), file=paths.rel(manifest_path(paths)))]
+        findings.append(Finding("release-archive-mismatch", str(exc), file=paths.rel(manifest_path(paths))))
+        releases = []
+    if reference is None:
+        return findings
+    ref_file, ref_line, ref_version = reference
+    ref_label = ref_file
     if releases and ref_version not in {e.version for e in releases}:
+        # the version was changed by hand: that is the one thing to fix, the other files are measured against the release
         findings.append(Finding("version-mismatch", f"version {ref_version} is not a release recorded in "
-                                f"{paths.rel(manifest_path(paths))} (latest: {releases[-1].version}): set it back; "
-                                "`zonedata release` bumps it", file=ref_file, line=ref_line, field="version",
-                                value=ref_version))
+                                f"{paths.rel(manifest_path(paths))} (latest: {releases[-1].version}): set it back to "
+                                f"{releases[-1].version}; `zonedata release` bumps it", file=ref_file, line=ref_line,
+                                field="version", value=ref_version))
+        ref_version, ref_label = releases[-1].version, "the latest release"
+    for file, line, version, hint in places:
+        if file == ref_file or version is None or version == ref_version:
+            continue
+        findings.append(Finding("version-mismatch", f"version is {version}, but {ref_label} says {ref_version}: {hint}",
+                                file=file, line=line, field="version", value=version))
     for entry in releases:
         archive = paths.root / entry.archive
         if not archive.is_file():
