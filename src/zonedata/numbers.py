@@ -192,54 +192,42 @@ PATTERN = _pattern(named=False)        # the grammar, for search (no capture gro
 PATTERN_GROUPS = _pattern(named=True)  # the same grammar with named groups
 
 # --------------------------------------------------------------------------- read tables
-# Closed tables over the lower-cased text before and after the numeral, generated from
-# the same vocabulary as PATTERN (single spaces; other white space takes the slow path).
+# Closed tables over the lower-cased text before the numeral (qualifier, currency), after
+# it (scale word, unit, ordinal suffix) and of number words, generated from the same
+# vocabulary as PATTERN. Keys have single spaces; other white space takes the slow path.
 
 _ORDINAL_SUFFIXES = ("st", "nd", "rd", "th")
-_CURRENCY_SPELLINGS = {**{k: v for k, v in CURRENCY_BEFORE.items()}}
 
 
-def _pre_table() -> pl.DataFrame:
-    rows = {"": ("exact", None)}
-    for c, canon in _CURRENCY_SPELLINGS.items():
+def _pre_rows() -> dict[str, tuple[str, str | None]]:
+    rows: dict[str, tuple[str, str | None]] = {"": ("exact", None)}
+    for c, canon in CURRENCY_BEFORE.items():
         for sep in ("", " "):
             rows[c + sep] = ("exact", canon)
     for q, qual in QUALIFIER_WORDS.items():
         rows[q + " "] = (qual, None)
-        for c, canon in _CURRENCY_SPELLINGS.items():
+        for c, canon in CURRENCY_BEFORE.items():
             for sep in ("", " "):
                 rows[f"{q} {c}{sep}"] = (qual, canon)
-    return pl.DataFrame(
-        {"pre": list(rows), "qualifier": [v[0] for v in rows.values()], "pre_unit": [v[1] for v in rows.values()]},
-        schema={"pre": pl.String, "qualifier": pl.String, "pre_unit": pl.String},
-    )
+    return rows
 
 
-def _post_table() -> pl.DataFrame:
-    rows: dict[str, tuple] = {"": (None, None, False)}
+def _post_rows() -> dict[str, tuple[str | None, str | None, bool]]:
+    rows: dict[str, tuple[str | None, str | None, bool]] = {"": (None, None, False)}
     for suffix in _ORDINAL_SUFFIXES:
         rows[suffix] = (None, None, True)
-    units = {u: canon for u, canon in UNITS_AFTER.items()}
     for sep in ("", " "):
-        for u, canon in units.items():
+        for u, canon in UNITS_AFTER.items():
             rows[sep + u] = (None, canon, False)
         for sw, scale in SCALE_WORDS.items():
             rows[sep + sw] = (scale, None, False)
             for sep2 in ("", " "):
-                for u, canon in units.items():
+                for u, canon in UNITS_AFTER.items():
                     rows[f"{sep}{sw}{sep2}{u}"] = (scale, canon, False)
-    return pl.DataFrame(
-        {
-            "post": list(rows),
-            "scale_word": [v[0] for v in rows.values()],
-            "post_unit": [v[1] for v in rows.values()],
-            "post_ordinal": [v[2] for v in rows.values()],
-        },
-        schema={"post": pl.String, "scale_word": pl.String, "post_unit": pl.String, "post_ordinal": pl.Boolean},
-    )
+    return rows
 
 
-def _word_table() -> pl.DataFrame:
+def _word_rows() -> dict[str, tuple[int, bool]]:
     rows: dict[str, tuple[int, bool]] = {}
     for w in UNITS_1 + TEENS + TENS + ["a dozen"]:
         rows[w] = (WORD_VALUES[w], False)
@@ -252,20 +240,39 @@ def _word_table() -> pl.DataFrame:
         rows[f"{w} hundred"] = (100 * WORD_VALUES[w], False)
     for w in ORD_1 + ORD_TEENS + ORD_TENS + ["hundredth"]:
         rows[w] = (WORD_VALUES[w], True)
-    return pl.DataFrame(
-        {"num": list(rows), "word_value": [v[0] for v in rows.values()], "word_ordinal": [v[1] for v in rows.values()]},
-        schema={"num": pl.String, "word_value": pl.Int64, "word_ordinal": pl.Boolean},
-    )
+    return rows
 
 
-PRE_TABLE = _pre_table()
-POST_TABLE = _post_table()
-WORD_TABLE = _word_table()
+class _Table:
+    """A closed lookup table: string keys -> row index -> typed columns (vectorised)."""
 
+    def __init__(self, rows: dict[str, tuple], names: list[str], dtypes: list[pl.DataType]):
+        self.keys = pl.Series(list(rows), dtype=pl.String)
+        self.index = pl.int_range(0, len(rows), dtype=pl.UInt32, eager=True)
+        self.columns = {
+            name: pl.Series(name, [v[i] for v in rows.values()], dtype=dtype)
+            for i, (name, dtype) in enumerate(zip(names, dtypes))
+        }
+
+    def lookup(self, keys: pl.Series) -> pl.Series:
+        return keys.replace_strict(self.keys, self.index, default=None, return_dtype=pl.UInt32)
+
+    def get(self, name: str, idx: pl.Series) -> pl.Series:
+        return self.columns[name].gather(idx)
+
+
+PRE_TABLE = _Table(_pre_rows(), ["qualifier", "pre_unit"], [pl.String, pl.String])
+POST_TABLE = _Table(_post_rows(), ["scale_word", "post_unit", "post_ordinal"], [pl.String, pl.String, pl.Boolean])
+WORD_TABLE = _Table(_word_rows(), ["word_value", "word_ordinal"], [pl.Int64, pl.Boolean])
+assert not {"am", " am", "pm", " pm"} & set(POST_TABLE.keys), "times must not read as units"
+
+# characters of qualifiers and currencies (everything a mention can hold before a digit)
+_PRE_CHARS = "abcdefghijklmnopqrstuvwxyz.$¥￥ \t\n\r\u00a0\u2009\u202f"
+_DIGIT_CHARS = "0123456789,."
 # the first numeral in a lower-cased mention (qualifier and currency words hold none)
 NUMERAL = (
     r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?|"
-    + B + _alt(list(WORD_TABLE["num"]), ci=False) + B
+    + B + _alt(list(WORD_TABLE.keys), ci=False) + B
 )
 _MARK = "\x00"
 _DEC12 = pl.Decimal(38, 12)
@@ -275,73 +282,105 @@ _OUT_SCHEMA = {
     "scale_word": pl.String, "value": DECIMAL, "unit": pl.String, "currency": pl.String,
     "date": pl.Date,
 }
-_READ_COLUMNS = [c for c in _OUT_SCHEMA if c not in ("row", "start", "end", "text")]
+_READ_COLUMNS = ["ok", *[c for c in _OUT_SCHEMA if c not in ("row", "start", "end", "text")]]
 _CURRENCY_KEYS = list(CURRENCY_OF_UNIT)
 _CURRENCY_VALUES = list(CURRENCY_OF_UNIT.values())
 _SCALE_KEYS = list(SCALE_FACTORS)
 _SCALE_VALUES = [Decimal(v) for v in SCALE_FACTORS.values()]
+_AT_END = f"(?:{PATTERN})$"
 
 # --------------------------------------------------------------------------- locate
 
 
 def _locate(texts: pl.Series) -> pl.DataFrame:
-    """row, start, end, text of every match of PATTERN (code-point offsets), vectorised."""
+    """row, start, end, text of every match of PATTERN (code-point offsets), vectorised.
+
+    One search: the texts are split after each match (``inclusive=True``), so every piece
+    is the text between two matches followed by the match; the match is read back off
+    the end of its piece. Offsets are summed code-point lengths of the pieces.
+    """
     t = texts.fill_null("")
     n_chars = t.str.len_chars().cast(pl.Int64)
-    before = n_chars.cum_sum() - n_chars                     # characters in earlier texts
-    found = (
-        pl.DataFrame({"text": t.str.extract_all(PATTERN)})
+    before = n_chars.cum_sum() - n_chars                     # code points in earlier texts
+    pieces = (
+        pl.DataFrame({"piece": t.str.split(PATTERN, literal=False, inclusive=True)})
         .with_row_index("row")
-        .explode("text")
-        .drop_nulls("text")
+        .explode("piece")
     )
-    gaps = t.str.split(PATTERN, literal=False).explode().str.len_chars().cast(pl.Int64)
-    gaps_through = gaps.cum_sum()                            # inclusive, over all texts
-    m_len = found["text"].str.len_chars().cast(pl.Int64)
-    row = found["row"]
-    i = pl.int_range(0, len(found), dtype=pl.Int64, eager=True)
-    # mention k of text r starts after gaps 0..k and mentions 0..k-1 of text r; text r
-    # contributes n_r mentions and n_r + 1 gaps, so its gap k is gap number i + r overall
-    start = gaps_through.gather(i + row.cast(pl.Int64)) + (m_len.cum_sum() - m_len) - before.gather(row)
-    return found.select(
-        pl.col("row").cast(pl.UInt32),
-        start.alias("start"),
-        (start + m_len).alias("end"),
-        pl.col("text"),
-    )
+    piece = pieces["piece"]
+    row = pieces["row"]
+    end = piece.str.len_chars().cast(pl.Int64).cum_sum() - before.gather(row)
+    text = piece.str.extract(_AT_END, 0)                     # null for a text's unmatched tail
+    start = end - text.str.len_chars().cast(pl.Int64)
+    found = pl.DataFrame({"row": row, "start": start, "end": end, "text": text})
+    return found.filter(pl.col("text").is_not_null())
 
 
 # --------------------------------------------------------------------------- read
 
 
-def _read_simple(m: pl.Series) -> pl.DataFrame:
-    """Read mentions with the closed tables; `ok` is False where the slow path must decide."""
-    lm = m.str.to_lowercase()
-    parts = lm.str.replace(NUMERAL, _MARK + "${0}" + _MARK).str.split_exact(_MARK, 2)
-    df = (
-        pl.DataFrame({"m": m, "parts": parts})
-        .unnest("parts")
-        .rename({"field_0": "pre", "field_1": "num", "field_2": "post"})
-        .join(PRE_TABLE, on="pre", how="left", maintain_order="left")
-        .join(POST_TABLE.with_columns(post_ok=pl.lit(True)), on="post", how="left", maintain_order="left")
-        .join(WORD_TABLE, on="num", how="left", maintain_order="left")
+def _split_strip(orig: pl.Series) -> tuple[pl.Series, pl.Series, pl.Series, pl.Series]:
+    """(text, before, numeral, after) of lower-cased mentions, by stripping character sets.
+
+    Words before a digit numeral hold only letters, spaces, '.', '$' and '¥'; the numeral
+    only digits, ',' and '.'. A mention without a digit numeral is offered whole as a
+    number word ("two", "twenty-first"); anything else fails the tables and goes slow.
+    """
+    lm = orig.str.to_lowercase()
+    rest = lm.str.strip_chars_start(_PRE_CHARS)
+    after = rest.str.strip_chars_start(_DIGIT_CHARS)
+    n_lm, n_rest, n_after = (x.str.len_chars() for x in (lm, rest, after))
+    frame = pl.DataFrame({"lm": lm, "rest": rest, "after": after})
+    no_digits = n_rest == n_after
+    out = frame.select(
+        pl.when(no_digits).then(pl.lit("")).otherwise(pl.col("lm").str.head(n_lm - n_rest)).alias("pre"),
+        pl.when(no_digits).then(pl.col("lm")).otherwise(pl.col("rest").str.head(n_rest - n_after)).alias("num"),
+        pl.when(no_digits).then(pl.lit("")).otherwise(pl.col("after")).alias("post"),
     )
-    dig = pl.col("num").str.replace_all(",", "", literal=True).cast(_DEC12, strict=False)
-    df = df.with_columns(dig=dig)
-    ordinal = pl.col("word_ordinal").fill_null(False) | pl.col("post_ordinal").fill_null(False)
+    return orig, out["pre"], out["num"], out["post"]
+
+
+def _split_marked(orig: pl.Series) -> tuple[pl.Series, pl.Series, pl.Series, pl.Series]:
+    """(text, before, numeral, after) by marking the first numeral with a regex (general)."""
+    orig = orig.str.replace_all(r"\s+", " ")
+    parts = (
+        orig.str.to_lowercase()
+        .str.replace(NUMERAL, _MARK + "${0}" + _MARK)
+        .str.split_exact(_MARK, 2)
+        .struct.unnest()
+    )
+    return orig, parts["field_0"], parts["field_1"], parts["field_2"]
+
+
+def _finish(orig: pl.Series, pre: pl.Series, num: pl.Series, post: pl.Series) -> pl.DataFrame:
+    """Qualifier, kind, numeral, scale, value, unit and currency from the three pieces."""
+    pre_i, post_i, word_i = PRE_TABLE.lookup(pre), POST_TABLE.lookup(post), WORD_TABLE.lookup(num)
+    df = pl.DataFrame({
+        "orig": orig, "pre": pre, "num": num, "post": post,
+        "dig": num.str.replace_all(",", "", literal=True).cast(_DEC12, strict=False),
+        "qualifier": PRE_TABLE.get("qualifier", pre_i),
+        "pre_unit": PRE_TABLE.get("pre_unit", pre_i),
+        "post_known": post_i.is_not_null(),
+        "scale_word": POST_TABLE.get("scale_word", post_i),
+        "post_unit": POST_TABLE.get("post_unit", post_i),
+        "post_ordinal": POST_TABLE.get("post_ordinal", post_i),
+        "word_value": WORD_TABLE.get("word_value", word_i),
+        "word_ordinal": WORD_TABLE.get("word_ordinal", word_i),
+    })
+    exact6 = pl.col("dig") == pl.col("dig").cast(DECIMAL).cast(_DEC12)   # at most 6 decimals
     number = pl.coalesce(
-        pl.when(pl.col("dig") == pl.col("dig").cast(DECIMAL).cast(_DEC12)).then(pl.col("dig").cast(DECIMAL)),
+        pl.when(exact6).then(pl.col("dig").cast(DECIMAL)),
         pl.col("word_value").cast(DECIMAL),
     )
-    unit = pl.coalesce("pre_unit", "post_unit")
     df = df.with_columns(
-        ordinal=ordinal,
         number=number,
-        unit=unit,
-        ok=pl.col("qualifier").is_not_null() & pl.col("post_ok").is_not_null()
+        unit=pl.coalesce("pre_unit", "post_unit"),
+        ordinal=pl.col("word_ordinal").fill_null(False) | pl.col("post_ordinal").fill_null(False),
+        ok=pl.col("qualifier").is_not_null() & pl.col("post_known")
         & (pl.col("dig").is_not_null() | pl.col("word_value").is_not_null()),
     )
-    factor = pl.col("scale_word").replace_strict(_SCALE_KEYS, _SCALE_VALUES, default=None, return_dtype=pl.Decimal(38, 0))
+    factor = pl.col("scale_word").replace_strict(
+        _SCALE_KEYS, _SCALE_VALUES, default=None, return_dtype=pl.Decimal(38, 0))
     is_year = (
         (pl.col("num").str.len_bytes() == 4) & (pl.col("number") >= 1900) & (pl.col("number") <= 2100)
         & pl.col("unit").is_null() & pl.col("scale_word").is_null()
@@ -353,17 +392,20 @@ def _read_simple(m: pl.Series) -> pl.DataFrame:
         .when(is_year).then(pl.lit("year"))
         .otherwise(pl.lit("cardinal"))
     )
-    written = pl.col("num").str.len_chars() + pl.when(pl.col("post_ordinal")).then(pl.col("post").str.len_chars()).otherwise(0)
+    written = pl.col("num").str.len_chars() + pl.when(pl.col("post_ordinal")).then(
+        pl.col("post").str.len_chars()).otherwise(0)
     return df.select(
-        "ok",
+        pl.col("ok").fill_null(False),
         "qualifier",
         kind.alias("kind"),
-        pl.col("m").str.slice(pl.col("pre").str.len_chars(), written).alias("number_text"),
+        pl.col("orig").str.slice(pl.col("pre").str.len_chars(), written).alias("number_text"),
         "number",
         "scale_word",
-        pl.when(factor.is_null()).then(pl.col("number")).otherwise(pl.col("number") * factor).cast(DECIMAL).alias("value"),
+        pl.when(factor.is_null()).then(pl.col("number")).otherwise(pl.col("number") * factor)
+        .cast(DECIMAL).alias("value"),
         "unit",
-        pl.col("unit").replace_strict(_CURRENCY_KEYS, _CURRENCY_VALUES, default=None, return_dtype=pl.String).alias("currency"),
+        pl.col("unit").replace_strict(_CURRENCY_KEYS, _CURRENCY_VALUES, default=None, return_dtype=pl.String)
+        .alias("currency"),
         pl.lit(None, dtype=pl.Date).alias("date"),
     )
 
@@ -405,17 +447,17 @@ def _patch(base: pl.DataFrame, idx: pl.Series, new: pl.DataFrame) -> pl.DataFram
 
 
 def _read(m: pl.Series) -> pl.DataFrame:
-    out = _read_simple(m)
+    """Read distinct mention texts: the fast table path, then the general ones for the rest."""
+    out = _finish(*_split_strip(m))
     bad = out["ok"].not_().arg_true()
     if len(bad):
         sub = m.gather(bad)
-        # 2nd try: the same tables after collapsing white space ("more than\n600")
-        second = _read_simple(sub.str.replace_all(r"\s+", " "))
+        second = _finish(*_split_marked(sub))                    # words with qualifier/scale/unit, odd spaces
         out = _patch(out, bad, second)
         still = second["ok"].not_().arg_true()
         if len(still):
-            out = _patch(out, bad.gather(still), _read_groups(sub.gather(still)))
-    return out.drop("ok")
+            out = _patch(out, bad.gather(still), _read_groups(sub.gather(still)))  # dates, times, identifiers
+    return out
 
 
 # --------------------------------------------------------------------------- public API
@@ -425,8 +467,14 @@ _PARALLEL_MIN_ROWS = 20_000
 
 def _frame(texts: pl.Series) -> pl.DataFrame:
     located = _locate(texts)
-    read = _read(located["text"])
-    out = pl.concat([located, read], how="horizontal")
+    # read each distinct mention text once (numbers repeat a lot: "two", "2024", "10%")
+    categorical = located["text"].cast(pl.Categorical(pl.Categories.random()))
+    codes = categorical.to_physical()
+    distinct = categorical.cat.get_categories() if hasattr(categorical.cat, "get_categories") else None
+    if distinct is None:
+        distinct = categorical.dtype.categories.to_series()
+    read = _read(distinct)
+    out = located.with_columns([read[c].gather(codes) for c in read.columns if c != "ok"])
     return out.filter(pl.col("kind") != "ident").select([pl.col(c).cast(t) for c, t in _OUT_SCHEMA.items()])
 
 
@@ -435,9 +483,9 @@ def mentions_frame(texts: pl.Series) -> pl.DataFrame:
 
     Columns: row (UInt32, index into `texts`), start, end (Int64 code-point offsets, end
     exclusive), text, qualifier, kind, number_text, number (Decimal), scale_word, value
-    (Decimal, number x scale), unit, currency, date (Date, complete dates only).
-    Large inputs are cut into one slice per core, each read by the same polars
-    pipeline (polars releases the GIL).
+    (Decimal, number x scale), unit, currency, date (Date, complete dates only). Large
+    inputs are cut into one slice per core, each run through the same polars pipeline
+    (polars releases the GIL).
     """
     if not isinstance(texts, pl.Series):
         texts = pl.Series(texts, dtype=pl.String)
@@ -448,9 +496,9 @@ def mentions_frame(texts: pl.Series) -> pl.DataFrame:
     if workers <= 1:
         return _frame(texts)
     bounds = [n * k // workers for k in range(workers + 1)]
-    slices = [(bounds[k], texts.slice(bounds[k], bounds[k + 1] - bounds[k])) for k in range(workers)]
+    jobs = [(bounds[k], texts.slice(bounds[k], bounds[k + 1] - bounds[k])) for k in range(workers)]
     with ThreadPoolExecutor(workers) as pool:
-        frames = list(pool.map(lambda job: _frame(job[1]).with_columns(pl.col("row") + job[0]), slices))
+        frames = list(pool.map(lambda job: _frame(job[1]).with_columns(pl.col("row") + job[0]), jobs))
     return pl.concat(frames, rechunk=False)
 
 

@@ -1,0 +1,30 @@
+"""README facts that must stay true: the record counts table matches data/raw."""
+
+import re
+from pathlib import Path
+
+import polars as pl
+
+from zonedata.paths import Paths
+from zonedata.schema import schema_names
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def readme_counts() -> dict[str, int]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("<!-- counts:", 1)[1]
+    return {m.group(1): int(m.group(2)) for m in re.finditer(r"^\| `?(\w+)`? \| (\d+) \|", block, re.M)}
+
+
+def test_readme_counts_match_the_data():
+    paths = Paths(ROOT)
+    actual = {t: pl.read_csv(paths.raw_csv(t), infer_schema=False).height for t in schema_names(paths)}
+    assert readme_counts() == actual
+
+
+def test_readme_gives_two_setup_commands():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "python3 dev.py run" in text and "python3 dev.py test" in text
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "python3 dev.py test" in ci
