@@ -226,6 +226,17 @@ def test_frictionless_validates_the_package(built):
     assert len(report.tasks) == 2 * len(TABLES)
 
 
+def test_the_repository_package_passes_frictionless():
+    """The committed datapackage.json of the real dataset (`frictionless validate datapackage.json`)."""
+    pytest.importorskip("pandas")
+    from frictionless import validate as frictionless_validate
+
+    descriptor = Path(__file__).resolve().parents[1] / "datapackage.json"
+    assert descriptor.is_file(), "the repository is not built: run zonedata build"
+    report = frictionless_validate(str(descriptor))
+    assert report.valid, report.flatten(["title", "type", "message"])
+
+
 def test_frictionless_catches_a_broken_csv(built):
     pytest.importorskip("pandas")
     from frictionless import validate as frictionless_validate

@@ -28,7 +28,7 @@ import polars as pl
 
 from zonedata.findings import ConfigError
 from zonedata.paths import Paths
-from zonedata.versioning import LEVELS, find_release, is_version, level_rank, read_manifest
+from zonedata.versioning import find_release, is_version, level_rank, read_manifest
 
 CURRENT = (".", "current")
 NEW_SUFFIX = "__new"
@@ -604,4 +604,4 @@ def render_json(d: PackageDiff) -> str:
 
 
 __all__ = ["Change", "PackageDiff", "PackageVersion", "TableDiff", "diff", "diff_packages", "load_version",
-           "compare_schemas", "render_text", "render_json", "LEVELS"]
+           "compare_schemas", "render_text", "render_json"]

@@ -468,11 +468,9 @@ _PARALLEL_MIN_ROWS = 20_000
 def _frame(texts: pl.Series) -> pl.DataFrame:
     located = _locate(texts)
     # read each distinct mention text once (numbers repeat a lot: "two", "2024", "10%")
-    categorical = located["text"].cast(pl.Categorical(pl.Categories.random()))
+    categorical = located["text"].cast(pl.Categorical(pl.Categories.random()))  # private mapping
     codes = categorical.to_physical()
-    distinct = categorical.cat.get_categories() if hasattr(categorical.cat, "get_categories") else None
-    if distinct is None:
-        distinct = categorical.dtype.categories.to_series()
+    distinct = categorical.dtype.categories.to_series()          # index = physical code
     read = _read(distinct)
     out = located.with_columns([read[c].gather(codes) for c in read.columns if c != "ok"])
     return out.filter(pl.col("kind") != "ident").select([pl.col(c).cast(t) for c, t in _OUT_SCHEMA.items()])

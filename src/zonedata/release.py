@@ -38,8 +38,8 @@ from zonedata.diff import Change, PackageDiff, PackageVersion, diff_packages, lo
 from zonedata.findings import ConfigError, Report
 from zonedata.paths import Paths
 from zonedata.versioning import (
-    ReleaseEntry, archive_name, bump_level, bump_version, level_rank, manifest_path, normalise_version, parse_version,
-    read_manifest, read_pyproject_version, write_manifest, write_pyproject_version,
+    ReleaseEntry, archive_name, bump_level, bump_version, level_rank, manifest_path, normalise_version, read_manifest,
+    read_pyproject_version, write_manifest, write_pyproject_version,
 )
 
 #: files at the package root every archive carries (a release without them is refused)
@@ -250,12 +250,10 @@ def _target_version(current: str, previous: ReleaseEntry | None, bump: str | Non
 
 
 def _set_descriptor_version(path: Path, version: str) -> None:
-    """Set the descriptor's top-level version in place (the build rewrites the file right after)."""
-    text = path.read_text(encoding="utf-8")
-    new, n = re.subn(r'^(\s*"version"\s*:\s*)"[^"]*"', lambda m: f'{m[1]}"{version}"', text, count=1, flags=re.M)
-    if not n:
-        new = json.dumps({**json.loads(text), "version": version}, indent=2) + "\n"
-    path.write_text(new, encoding="utf-8", newline="")
+    """Set the descriptor's top-level version (the build rewrites the whole file right after)."""
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["version"] = version
+    path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8", newline="\n")
 
 
 def _snapshot(paths: Paths) -> dict[Path, bytes | None]:
@@ -403,4 +401,4 @@ def render_result(result: ReleaseResult) -> str:
 
 
 __all__ = ["release", "ReleaseRefused", "ReleaseResult", "archive_bytes", "archive_members", "changelog_entry",
-           "render_result", "parse_version"]
+           "render_result"]
