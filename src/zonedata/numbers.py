@@ -6,19 +6,21 @@ word, currency/unit and qualifier ("about 1200 mu" cannot be recorded as exactly
 billion" or "99.68 billion yuan ($14.60 billion)", so the grammar is ours: one regular
 expression (`PATTERN`), run fully vectorised in polars with exact Decimal arithmetic.
 
-Pipeline (`mentions_frame`), no per-row Python:
+Pipeline (`mentions_frame`), no per-row Python; large inputs run in one slice per core:
 
-1. locate: ``str.extract_all(PATTERN)`` gives the mentions and ``str.split(PATTERN)`` the
-   text between them (the same leftmost-first search, so the two lists align); the
-   code-point lengths of both, summed, give each mention's code-point offsets;
-2. read: in each lower-cased mention the first numeral is marked and split out, and the
-   words before it (qualifier, currency) and after it (scale word, unit, ordinal suffix)
-   are looked up in closed tables generated from the same vocabulary as the grammar; the
-   numeral is a digit string cast to ``Decimal(38, 6)`` or a number word looked up;
-   ``value = number x scale``;
-3. the rare rest (dates, times, odd white space inside a mention, identifiers such as
-   ``G20`` that the grammar swallows so their digits are not read as numbers) is read
-   with the named groups of the same grammar (``str.extract_groups``), on that subset only.
+1. locate: ``str.split(PATTERN, inclusive=True)`` cuts each text after every mention, so
+   each piece is the text between two mentions followed by the mention; the mention is
+   read back off the end of its piece (``str.extract`` anchored at the end) and summed
+   code-point lengths of the pieces give code-point offsets;
+2. read each distinct mention text once (a private Categorical): strip the characters a
+   qualifier or currency can hold, then the digits, leaving pre / numeral / post; look
+   pre and post up in closed tables generated from the same vocabulary as the grammar
+   (qualifier, currency; scale word and factor, unit, ordinal suffix) and the numeral is
+   cast to ``Decimal`` or looked up as a number word; ``value = number x factor``;
+3. the rest (number words with a qualifier or scale, odd white space inside a mention,
+   then dates, times and the identifiers such as ``G20`` that the grammar swallows so
+   their digits are not read as numbers) is re-read by a regex reader and by the
+   grammar's named groups (``str.extract_groups``), on that small subset only.
 
 Kinds: ``cardinal`` ("1,221 projects", "seven areas", "RMB 7.5 billion"), ``ordinal``
 ("21st", "second"), ``percent`` ("61.54%", "6 percent"), ``year`` (a bare four-digit
@@ -64,6 +66,9 @@ TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "nin
 ORD_1 = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
 ORD_TEENS = ["tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
              "sixteenth", "seventeenth", "eighteenth", "nineteenth"]
+FRACTIONS = ["half", "halves", "third", "thirds", "quarter", "quarters", "fourth", "fourths",
+             "fifth", "fifths", "sixth", "sixths", "seventh", "sevenths", "eighth", "eighths",
+             "ninth", "ninths", "tenth", "tenths"]
 ORD_TENS = ["twentieth", "thirtieth", "fortieth", "fiftieth", "sixtieth", "seventieth",
             "eightieth", "ninetieth"]
 
@@ -78,8 +83,11 @@ WORD_VALUES.update({"hundredth": 100, "a dozen": 12})
 
 SCALE_WORDS: dict[str, str] = {
     "thousand": "thousand", "million": "million", "billion": "billion", "trillion": "trillion",
-    "mn": "million", "bn": "billion", "tn": "trillion", "trn": "trillion",
+    "mn": "million", "mln": "million", "bn": "billion", "bln": "billion", "tn": "trillion",
+    "trn": "trillion",
 }
+# "$3m", "US$5b", "$40k": single letters are scale words only right after a currency
+SCALE_ABBREVIATIONS_AFTER_CURRENCY: dict[str, str] = {"m": "million", "b": "billion", "k": "thousand"}
 SCALE_FACTORS: dict[str, int] = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 
 # currency written before the number: as written -> controlled spelling
@@ -121,6 +129,7 @@ B = r"(?-u:\b)"                         # ASCII word boundary (keeps the lazy DF
 _H = r"[ \t\r\x{a0}\x{2009}\x{202f}]"        # horizontal white space (normalised quotes have only " ")
 S = rf"(?:{_H}+\n?|\n){_H}*"              # white space with at most one line break
 S0 = rf"(?:{S})?"
+J0 = rf"(?:{S}|-)?"                     # numeral, scale word and unit: "10-billion-yuan fund"
 
 
 def _word(w: str, ci: bool = True) -> str:
@@ -147,6 +156,9 @@ def _month() -> str:
 
 
 def _pattern(named: bool) -> str:
+    """The grammar. Named groups (``named=True``) only where the slow path reads them:
+    dates, times and the swallowed fractions and identifiers; quantities are read by
+    tables (see `_finish`)."""
     def g(name: str, body: str) -> str:
         return f"(?P<{name}>{body})" if named else f"(?:{body})"
 
@@ -155,10 +167,17 @@ def _pattern(named: bool) -> str:
     year = r"[0-9]{4}"
     suffix = _alt(["st", "nd", "rd", "th"])
 
-    # identifiers with digits (G20, A380, COVID-19): matched so that their digits are not
-    # read as numbers, then dropped
-    ident = rf"{B}(?:[A-Za-z_]+|[A-Z][A-Z0-9]+-)[0-9][A-Za-z0-9_]*"
-    iso = rf"{g('iy', year)}[-/]{g('im', r'0?[1-9]|1[0-2]')}[-/]{g('id', day)}{B}"
+    # hyphenated fractions ("two-thirds", "one-half"): swallowed, so that "third" is not
+    # read as an ordinal, then dropped (no exact decimal value for most of them)
+    fraction = g("frac", B + _alt([f"{u}-{f}" for u in UNITS_1 + ["a"] for f in FRACTIONS]) + B)
+    # identifiers with digits ("G20", "A380", "COVID-19", "FY2023"): swallowed so that
+    # their digits are not read as numbers, then dropped. Tried after quantities, so
+    # "RMB7.5 billion" is money, not an identifier.
+    ident = g("ident", rf"{B}(?:[A-Za-z_]+|[A-Z][A-Z0-9]+-)[0-9][A-Za-z0-9_]*")
+
+    month_number = r"0?[1-9]|1[0-2]"
+    iso = (rf"{g('iy', year)}(?:-{g('im', month_number)}-{g('id', day)}"      # 2023-09-16
+           rf"|/{g('im2', month_number)}/{g('id2', day)}){B}")                # 2023/09/16
     mdy = rf"{g('m1', month)}{S}{g('d1', day)}{suffix}?{B}(?:,?{S}{g('y1', year)}{B})?"
     my = rf"{g('m2', month)},?{S}{g('y2', year)}{B}"
     dmy = rf"{g('d3', day)}{suffix}?{S}(?:of{S})?{g('m3', month)}(?:,?{S}{g('y3', year)}{B})?"
@@ -166,26 +185,29 @@ def _pattern(named: bool) -> str:
     ampm = rf"(?:[aApP]\.[mM]\.|[aApP][mM]{B})"
     time = g("time", rf"(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?(?:{S0}{ampm})?"
                      rf"|(?:1[0-2]|0?[0-9]){S0}{ampm}")
-    ord_digits = g("od", r"[0-9]+") + rf"{suffix}{B}"
-    ord_words = B + g("ow", _alt(
-        [f"{t}-{o}" for t in TENS for o in ORD_1] + ORD_TENS + ORD_TEENS + ORD_1 + ["hundredth"]
-    )) + B
+    ordinal = (
+        rf"[0-9]+{suffix}{B}"
+        rf"|{B}{_alt([f'{t}-{o}' for t in TENS for o in ORD_1] + ORD_TENS + ORD_TEENS + ORD_1 + ['hundredth'])}{B}"
+    )
 
     digits = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
-    word_number = (
-        rf"{B}(?:{g('wh', _alt(UNITS_1 + TEENS + ['a']))}{S}{_word('hundred')}"
-        rf"|{g('wt', _alt(TENS))}(?:-{g('wu', _alt(UNITS_1))})?"
-        rf"|{g('ws', _alt(UNITS_1 + TEENS + ['a dozen']))}){B}"
-    )
-    numeral = g("num", rf"{g('nd', digits)}|{word_number}")
-    qual = g("qual", _alt(QUALIFIER_WORDS))
-    cur = g("cur", rf"{B}{_alt(['rmb', 'cny', 'usd', 'hkd', 'us$', 'hk$'])}|\$|¥|￥")
-    scale = g("scale", _alt(SCALE_WORDS)) + B
+    words = rf"{B}(?:{_alt(UNITS_1 + TEENS + ['a'])}{S}{_word('hundred')}|{_alt(TENS)}(?:-{_alt(UNITS_1)})?|{_alt(UNITS_1 + TEENS + ['a dozen'])}){B}"
+    numeral = f"(?:{digits}|{words})"
+    qual = _alt(QUALIFIER_WORDS)
+    cur = rf"(?:{B}{_alt(['rmb', 'cny', 'usd', 'hkd', 'us$', 'hk$'])}|\$|¥|￥)"
+    scale = _alt(SCALE_WORDS) + B
+    scale_after_currency = _alt(list(SCALE_WORDS) + list(SCALE_ABBREVIATIONS_AFTER_CURRENCY)) + B
+    scale_full = _alt(SCALE_FACTORS) + B
     unit_words = [u for u in UNITS_AFTER if u not in ("%", "km²", "m²")]
-    unit = g("unit", rf"%|km²|m²|{_alt(unit_words)}{B}")
-    quant = (rf"(?:{B}{qual}{S})?(?:{cur}{S0})?{numeral}"
-             rf"(?:{S}{scale})?(?:{S0}{unit})?")
-    return "|".join([g("ident", ident), date, time, ord_digits, ord_words, quant])
+    unit = rf"(?:%|km²|m²|{_alt(unit_words)}{B})"
+    quant = (
+        rf"(?:{B}{qual}{S})?"
+        rf"(?:{cur}{S0}{numeral}(?:{J0}{scale_after_currency})?"       # RMB 7.5 billion, $3m
+        rf"|{numeral}(?:{J0}{scale})?"                                  # 70.1 billion, 62bn
+        rf"|(?:{cur}{S0})?{B}[aA]{S}{scale_full})"                      # a million
+        rf"(?:{J0}{unit})?"                                             # yuan, mu, kWh, %
+    )
+    return "|".join([fraction, date, time, ordinal, quant, ident])
 
 
 PATTERN = _pattern(named=False)        # the grammar, for search (no capture groups)
@@ -199,36 +221,40 @@ PATTERN_GROUPS = _pattern(named=True)  # the same grammar with named groups
 _ORDINAL_SUFFIXES = ("st", "nd", "rd", "th")
 
 
-def _pre_rows() -> dict[str, tuple[str, str | None]]:
-    rows: dict[str, tuple[str, str | None]] = {"": ("exact", None)}
+def _pre_rows() -> dict[str, tuple]:
+    """Text before a digit numeral -> (qualifier, unit, currency)."""
+    rows: dict[str, tuple] = {"": ("exact", None, None)}
     for c, canon in CURRENCY_BEFORE.items():
         for sep in ("", " "):
-            rows[c + sep] = ("exact", canon)
+            rows[c + sep] = ("exact", canon, CURRENCY_OF_UNIT.get(canon))
     for q, qual in QUALIFIER_WORDS.items():
-        rows[q + " "] = (qual, None)
+        rows[q + " "] = (qual, None, None)
         for c, canon in CURRENCY_BEFORE.items():
             for sep in ("", " "):
-                rows[f"{q} {c}{sep}"] = (qual, canon)
+                rows[f"{q} {c}{sep}"] = (qual, canon, CURRENCY_OF_UNIT.get(canon))
     return rows
 
 
-def _post_rows() -> dict[str, tuple[str | None, str | None, bool]]:
-    rows: dict[str, tuple[str | None, str | None, bool]] = {"": (None, None, False)}
+def _post_rows() -> dict[str, tuple]:
+    """Text after a numeral -> (scale word, factor, unit, currency, ordinal)."""
+    rows: dict[str, tuple] = {"": (None, 1, None, None, False)}
     for suffix in _ORDINAL_SUFFIXES:
-        rows[suffix] = (None, None, True)
-    for sep in ("", " "):
+        rows[suffix] = (None, 1, None, None, True)
+    for sep in ("", " ", "-"):
         for u, canon in UNITS_AFTER.items():
-            rows[sep + u] = (None, canon, False)
-        for sw, scale in SCALE_WORDS.items():
-            rows[sep + sw] = (scale, None, False)
-            for sep2 in ("", " "):
+            rows[sep + u] = (None, 1, canon, CURRENCY_OF_UNIT.get(canon), False)
+        for sw, scale in {**SCALE_WORDS, **SCALE_ABBREVIATIONS_AFTER_CURRENCY}.items():
+            factor = SCALE_FACTORS[scale]
+            rows[sep + sw] = (scale, factor, None, None, False)
+            for sep2 in ("", " ", "-"):
                 for u, canon in UNITS_AFTER.items():
-                    rows[f"{sep}{sw}{sep2}{u}"] = (scale, canon, False)
+                    rows[f"{sep}{sw}{sep2}{u}"] = (scale, factor, canon, CURRENCY_OF_UNIT.get(canon), False)
     return rows
 
 
-def _word_rows() -> dict[str, tuple[int, bool]]:
-    rows: dict[str, tuple[int, bool]] = {}
+def _word_rows() -> dict[str, tuple]:
+    """Number word -> (value, ordinal)."""
+    rows: dict[str, tuple] = {}
     for w in UNITS_1 + TEENS + TENS + ["a dozen"]:
         rows[w] = (WORD_VALUES[w], False)
     for t in TENS:
@@ -240,18 +266,19 @@ def _word_rows() -> dict[str, tuple[int, bool]]:
         rows[f"{w} hundred"] = (100 * WORD_VALUES[w], False)
     for w in ORD_1 + ORD_TEENS + ORD_TENS + ["hundredth"]:
         rows[w] = (WORD_VALUES[w], True)
+    rows["a"] = (1, False)                   # the grammar reads a bare "a" only in "a million"
     return rows
 
 
 class _Table:
     """A closed lookup table: string keys -> row index -> typed columns (vectorised)."""
 
-    def __init__(self, rows: dict[str, tuple], names: list[str], dtypes: list[pl.DataType]):
+    def __init__(self, rows: dict[str, tuple], schema: dict[str, pl.DataType]):
         self.keys = pl.Series(list(rows), dtype=pl.String)
         self.index = pl.int_range(0, len(rows), dtype=pl.UInt32, eager=True)
         self.columns = {
             name: pl.Series(name, [v[i] for v in rows.values()], dtype=dtype)
-            for i, (name, dtype) in enumerate(zip(names, dtypes))
+            for i, (name, dtype) in enumerate(schema.items())
         }
 
     def lookup(self, keys: pl.Series) -> pl.Series:
@@ -261,9 +288,12 @@ class _Table:
         return self.columns[name].gather(idx)
 
 
-PRE_TABLE = _Table(_pre_rows(), ["qualifier", "pre_unit"], [pl.String, pl.String])
-POST_TABLE = _Table(_post_rows(), ["scale_word", "post_unit", "post_ordinal"], [pl.String, pl.String, pl.Boolean])
-WORD_TABLE = _Table(_word_rows(), ["word_value", "word_ordinal"], [pl.Int64, pl.Boolean])
+PRE_TABLE = _Table(_pre_rows(), {"qualifier": pl.String, "pre_unit": pl.String, "pre_currency": pl.String})
+POST_TABLE = _Table(_post_rows(), {
+    "scale_word": pl.String, "factor": pl.Decimal(38, 0), "post_unit": pl.String,
+    "post_currency": pl.String, "post_ordinal": pl.Boolean,
+})
+WORD_TABLE = _Table(_word_rows(), {"word_value": pl.Decimal(38, 0), "word_ordinal": pl.Boolean})
 assert not {"am", " am", "pm", " pm"} & set(POST_TABLE.keys), "times must not read as units"
 
 # characters of qualifiers and currencies (everything a mention can hold before a digit)
@@ -282,11 +312,6 @@ _OUT_SCHEMA = {
     "scale_word": pl.String, "value": DECIMAL, "unit": pl.String, "currency": pl.String,
     "date": pl.Date,
 }
-_READ_COLUMNS = ["ok", *[c for c in _OUT_SCHEMA if c not in ("row", "start", "end", "text")]]
-_CURRENCY_KEYS = list(CURRENCY_OF_UNIT)
-_CURRENCY_VALUES = list(CURRENCY_OF_UNIT.values())
-_SCALE_KEYS = list(SCALE_FACTORS)
-_SCALE_VALUES = [Decimal(v) for v in SCALE_FACTORS.values()]
 _AT_END = f"(?:{PATTERN})$"
 
 # --------------------------------------------------------------------------- locate
@@ -319,29 +344,28 @@ def _locate(texts: pl.Series) -> pl.DataFrame:
 # --------------------------------------------------------------------------- read
 
 
-def _split_strip(orig: pl.Series) -> tuple[pl.Series, pl.Series, pl.Series, pl.Series]:
-    """(text, before, numeral, after) of lower-cased mentions, by stripping character sets.
+def _split_strip(orig: pl.Series) -> pl.DataFrame:
+    """Cut lower-cased mentions into pre / num / post by stripping character sets (fast).
 
     Words before a digit numeral hold only letters, spaces, '.', '$' and '¥'; the numeral
-    only digits, ',' and '.'. A mention without a digit numeral is offered whole as a
-    number word ("two", "twenty-first"); anything else fails the tables and goes slow.
+    only digits, ',' and '.'. The whole mention is also offered as a number word ("two",
+    "twenty-first"); anything else fails the tables and takes the general path.
     """
     lm = orig.str.to_lowercase()
     rest = lm.str.strip_chars_start(_PRE_CHARS)
-    after = rest.str.strip_chars_start(_DIGIT_CHARS)
-    n_lm, n_rest, n_after = (x.str.len_chars() for x in (lm, rest, after))
-    frame = pl.DataFrame({"lm": lm, "rest": rest, "after": after})
-    no_digits = n_rest == n_after
-    out = frame.select(
-        pl.when(no_digits).then(pl.lit("")).otherwise(pl.col("lm").str.head(n_lm - n_rest)).alias("pre"),
-        pl.when(no_digits).then(pl.col("lm")).otherwise(pl.col("rest").str.head(n_rest - n_after)).alias("num"),
-        pl.when(no_digits).then(pl.lit("")).otherwise(pl.col("after")).alias("post"),
-    )
-    return orig, out["pre"], out["num"], out["post"]
+    post = rest.str.strip_chars_start(_DIGIT_CHARS)
+    n_rest, n_post = rest.str.len_chars(), post.str.len_chars()
+    return pl.DataFrame({
+        "orig": orig,
+        "pre": lm.str.head(lm.str.len_chars() - n_rest),
+        "num": rest.str.head(n_rest - n_post),
+        "post": post,
+        "word": lm,                                           # the whole mention, as a number word
+    })
 
 
-def _split_marked(orig: pl.Series) -> tuple[pl.Series, pl.Series, pl.Series, pl.Series]:
-    """(text, before, numeral, after) by marking the first numeral with a regex (general)."""
+def _split_marked(orig: pl.Series) -> pl.DataFrame:
+    """Cut mentions into pre / num / post by marking the first numeral with a regex (general)."""
     orig = orig.str.replace_all(r"\s+", " ")
     parts = (
         orig.str.to_lowercase()
@@ -349,63 +373,64 @@ def _split_marked(orig: pl.Series) -> tuple[pl.Series, pl.Series, pl.Series, pl.
         .str.split_exact(_MARK, 2)
         .struct.unnest()
     )
-    return orig, parts["field_0"], parts["field_1"], parts["field_2"]
+    return pl.DataFrame({"orig": orig, "pre": parts["field_0"], "num": parts["field_1"], "post": parts["field_2"]})
 
 
-def _finish(orig: pl.Series, pre: pl.Series, num: pl.Series, post: pl.Series) -> pl.DataFrame:
-    """Qualifier, kind, numeral, scale, value, unit and currency from the three pieces."""
-    pre_i, post_i, word_i = PRE_TABLE.lookup(pre), POST_TABLE.lookup(post), WORD_TABLE.lookup(num)
-    df = pl.DataFrame({
-        "orig": orig, "pre": pre, "num": num, "post": post,
-        "dig": num.str.replace_all(",", "", literal=True).cast(_DEC12, strict=False),
-        "qualifier": PRE_TABLE.get("qualifier", pre_i),
-        "pre_unit": PRE_TABLE.get("pre_unit", pre_i),
-        "post_known": post_i.is_not_null(),
-        "scale_word": POST_TABLE.get("scale_word", post_i),
-        "post_unit": POST_TABLE.get("post_unit", post_i),
-        "post_ordinal": POST_TABLE.get("post_ordinal", post_i),
-        "word_value": WORD_TABLE.get("word_value", word_i),
-        "word_ordinal": WORD_TABLE.get("word_ordinal", word_i),
-    })
-    exact6 = pl.col("dig") == pl.col("dig").cast(DECIMAL).cast(_DEC12)   # at most 6 decimals
-    number = pl.coalesce(
-        pl.when(exact6).then(pl.col("dig").cast(DECIMAL)),
-        pl.col("word_value").cast(DECIMAL),
+def _finish(pieces: pl.DataFrame) -> pl.DataFrame:
+    """Qualifier, kind, numeral, scale, value, unit and currency from pre / num / post.
+
+    A `word` column is the whole mention offered as a number word (fast path); without
+    it the numeral itself is looked up as a number word.
+    """
+    whole = "word" in pieces.columns
+    word_i = WORD_TABLE.lookup(pieces["word"] if whole else pieces["num"])
+    is_whole_word = word_i.is_not_null() & whole
+    pre_i = PRE_TABLE.lookup(pieces["pre"])
+    post_i = POST_TABLE.lookup(pieces["post"])
+    if whole:  # a whole-mention number word has nothing before or after it ("" is row 0)
+        pre_i, post_i = (
+            pl.select(pl.when(is_whole_word).then(pl.lit(0, pl.UInt32)).otherwise(i)).to_series()
+            for i in (pre_i, post_i)
+        )
+    df = pieces.with_columns(
+        digits=pl.col("num").str.replace_all(",", "", literal=True).cast(_DEC12, strict=False),
+        is_whole_word=is_whole_word,
+        known=pre_i.is_not_null() & post_i.is_not_null(),
+        **{c: PRE_TABLE.get(c, pre_i) for c in PRE_TABLE.columns},
+        **{c: POST_TABLE.get(c, post_i) for c in POST_TABLE.columns},
+        **{c: WORD_TABLE.get(c, word_i) for c in WORD_TABLE.columns},
     )
-    df = df.with_columns(
-        number=number,
-        unit=pl.coalesce("pre_unit", "post_unit"),
-        ordinal=pl.col("word_ordinal").fill_null(False) | pl.col("post_ordinal").fill_null(False),
-        ok=pl.col("qualifier").is_not_null() & pl.col("post_known")
-        & (pl.col("dig").is_not_null() | pl.col("word_value").is_not_null()),
-    )
-    factor = pl.col("scale_word").replace_strict(
-        _SCALE_KEYS, _SCALE_VALUES, default=None, return_dtype=pl.Decimal(38, 0))
+    six = pl.col("digits").cast(DECIMAL)
+    number = pl.when(six.cast(_DEC12) == pl.col("digits")).then(six).otherwise(pl.col("word_value").cast(DECIMAL))
+    df = df.with_columns(number=number, unit=pl.coalesce("pre_unit", "post_unit"))
     is_year = (
         (pl.col("num").str.len_bytes() == 4) & (pl.col("number") >= 1900) & (pl.col("number") <= 2100)
         & pl.col("unit").is_null() & pl.col("scale_word").is_null()
         & pl.col("qualifier").is_in(["exact", "about"])
     )
     kind = (
-        pl.when(pl.col("ordinal")).then(pl.lit("ordinal"))
+        pl.when(pl.col("post_ordinal") | pl.col("word_ordinal")).then(pl.lit("ordinal"))
         .when(pl.col("unit") == "%").then(pl.lit("percent"))
         .when(is_year).then(pl.lit("year"))
         .otherwise(pl.lit("cardinal"))
     )
-    written = pl.col("num").str.len_chars() + pl.when(pl.col("post_ordinal")).then(
-        pl.col("post").str.len_chars()).otherwise(0)
+    start = pl.when(pl.col("is_whole_word")).then(0).otherwise(pl.col("pre").str.len_chars())
+    length = (
+        pl.when(pl.col("is_whole_word")).then(pl.col("orig").str.len_chars())
+        .when(pl.col("post_ordinal")).then(pl.col("num").str.len_chars() + pl.col("post").str.len_chars())
+        .otherwise(pl.col("num").str.len_chars())
+    )
     return df.select(
-        pl.col("ok").fill_null(False),
+        (pl.col("known") & (pl.col("digits").is_not_null() | pl.col("word_value").is_not_null()))
+        .fill_null(False).alias("ok"),
         "qualifier",
         kind.alias("kind"),
-        pl.col("orig").str.slice(pl.col("pre").str.len_chars(), written).alias("number_text"),
+        pl.col("orig").str.slice(start, length).alias("number_text"),
         "number",
         "scale_word",
-        pl.when(factor.is_null()).then(pl.col("number")).otherwise(pl.col("number") * factor)
-        .cast(DECIMAL).alias("value"),
+        (pl.col("number") * pl.col("factor")).cast(DECIMAL).alias("value"),
         "unit",
-        pl.col("unit").replace_strict(_CURRENCY_KEYS, _CURRENCY_VALUES, default=None, return_dtype=pl.String)
-        .alias("currency"),
+        pl.coalesce("pre_currency", "post_currency").alias("currency"),
         pl.lit(None, dtype=pl.Date).alias("date"),
     )
 
@@ -415,14 +440,14 @@ def _read_groups(m: pl.Series) -> pl.DataFrame:
     g = m.str.extract_groups("^(?:" + PATTERN_GROUPS + ")$").struct.unnest()
     month = pl.coalesce("m1", "m2", "m3").str.slice(0, 3).str.to_lowercase().replace_strict(
         MONTH_NUMBER, default=None, return_dtype=pl.Int32)
-    month = pl.coalesce(pl.col("im").cast(pl.Int32, strict=False), month)
-    day = pl.coalesce("id", "d1", "d3").cast(pl.Int32, strict=False)
+    month = pl.coalesce(pl.coalesce("im", "im2").cast(pl.Int32, strict=False), month)
+    day = pl.coalesce("id", "id2", "d1", "d3").cast(pl.Int32, strict=False)
     year = pl.coalesce("iy", "y1", "y2", "y3").cast(pl.Int32, strict=False)
     iso = pl.format("{}-{}-{}", year, month.cast(pl.String).str.zfill(2), day.cast(pl.String).str.zfill(2))
     kind = (
         pl.when(pl.col("date").is_not_null()).then(pl.lit("date"))
         .when(pl.col("time").is_not_null()).then(pl.lit("time"))
-        .when(pl.col("ident").is_not_null()).then(pl.lit("ident"))
+        .when(pl.col("ident").is_not_null() | pl.col("frac").is_not_null()).then(pl.lit("ident"))
         .otherwise(pl.lit("cardinal"))  # not expected: the grammar matched but no table knew it
     )
     return g.with_columns(m=m).select(
@@ -448,11 +473,11 @@ def _patch(base: pl.DataFrame, idx: pl.Series, new: pl.DataFrame) -> pl.DataFram
 
 def _read(m: pl.Series) -> pl.DataFrame:
     """Read distinct mention texts: the fast table path, then the general ones for the rest."""
-    out = _finish(*_split_strip(m))
+    out = _finish(_split_strip(m))
     bad = out["ok"].not_().arg_true()
     if len(bad):
         sub = m.gather(bad)
-        second = _finish(*_split_marked(sub))                    # words with qualifier/scale/unit, odd spaces
+        second = _finish(_split_marked(sub))                    # words with qualifier/scale/unit, odd spaces
         out = _patch(out, bad, second)
         still = second["ok"].not_().arg_true()
         if len(still):
@@ -462,18 +487,38 @@ def _read(m: pl.Series) -> pl.DataFrame:
 
 # --------------------------------------------------------------------------- public API
 
-_PARALLEL_MIN_ROWS = 20_000
+_PARALLEL_MIN_ROWS = 20_000       # below this, one thread
+_DEDUP_SAMPLE = 20_000
+_DEDUP_MAX_RATIO = 0.9            # read every mention when almost all are distinct
 
 
-def _frame(texts: pl.Series) -> pl.DataFrame:
-    located = _locate(texts)
-    # read each distinct mention text once (numbers repeat a lot: "two", "2024", "10%")
-    categorical = located["text"].cast(pl.Categorical(pl.Categories.random()))  # private mapping
-    codes = categorical.to_physical()
-    distinct = categorical.dtype.categories.to_series()          # index = physical code
-    read = _read(distinct)
-    out = located.with_columns([read[c].gather(codes) for c in read.columns if c != "ok"])
-    return out.filter(pl.col("kind") != "ident").select([pl.col(c).cast(t) for c, t in _OUT_SCHEMA.items()])
+def _workers(n: int) -> int:
+    return max(1, min(pl.thread_pool_size(), os.cpu_count() or 1, n // _PARALLEL_MIN_ROWS))
+
+
+def _in_slices(series: pl.Series, fn) -> list[tuple[int, pl.DataFrame]]:
+    """`fn` over contiguous slices of `series`, one per core (polars releases the GIL)."""
+    n = len(series)
+    workers = _workers(n)
+    if workers <= 1:
+        return [(0, fn(series))]
+    bounds = [n * k // workers for k in range(workers + 1)]
+    jobs = [(bounds[k], series.slice(bounds[k], bounds[k + 1] - bounds[k])) for k in range(workers)]
+    with ThreadPoolExecutor(workers) as pool:
+        return list(zip((b for b, _ in jobs), pool.map(lambda job: fn(job[1]), jobs)))
+
+
+def _read_all(m: pl.Series) -> pl.DataFrame:
+    """_read for every mention text, reading each distinct text once when they repeat."""
+    def read(x: pl.Series) -> pl.DataFrame:
+        return pl.concat([frame for _, frame in _in_slices(x, _read)], rechunk=False)
+
+    sample = m.head(_DEDUP_SAMPLE)
+    if len(m) < 2 * _DEDUP_SAMPLE or sample.n_unique() > _DEDUP_MAX_RATIO * len(sample):
+        return read(m)
+    categorical = m.cast(pl.Categorical(pl.Categories.random()))   # a private mapping
+    distinct = categorical.dtype.categories.to_series()              # index = physical code
+    return read(distinct).rechunk().gather(categorical.to_physical())
 
 
 def mentions_frame(texts: pl.Series) -> pl.DataFrame:
@@ -482,22 +527,22 @@ def mentions_frame(texts: pl.Series) -> pl.DataFrame:
     Columns: row (UInt32, index into `texts`), start, end (Int64 code-point offsets, end
     exclusive), text, qualifier, kind, number_text, number (Decimal), scale_word, value
     (Decimal, number x scale), unit, currency, date (Date, complete dates only). Large
-    inputs are cut into one slice per core, each run through the same polars pipeline
-    (polars releases the GIL).
+    inputs are searched in one slice per core, each by the same polars pipeline.
     """
     if not isinstance(texts, pl.Series):
         texts = pl.Series(texts, dtype=pl.String)
     if texts.dtype != pl.String:
         texts = texts.cast(pl.String)
-    n = len(texts)
-    workers = min(pl.thread_pool_size(), os.cpu_count() or 1, max(1, n // _PARALLEL_MIN_ROWS))
-    if workers <= 1:
-        return _frame(texts)
-    bounds = [n * k // workers for k in range(workers + 1)]
-    jobs = [(bounds[k], texts.slice(bounds[k], bounds[k + 1] - bounds[k])) for k in range(workers)]
-    with ThreadPoolExecutor(workers) as pool:
-        frames = list(pool.map(lambda job: _frame(job[1]).with_columns(pl.col("row") + job[0]), jobs))
-    return pl.concat(frames, rechunk=False)
+    located = pl.concat(
+        [frame.with_columns(pl.col("row") + offset) for offset, frame in _in_slices(texts, _locate)],
+        rechunk=False,
+    )
+    read = _read_all(located["text"]).drop("ok")
+    return (
+        pl.concat([located, read], how="horizontal")
+        .filter(pl.col("kind") != "ident")
+        .select([pl.col(c).cast(t) for c, t in _OUT_SCHEMA.items()])
+    )
 
 
 @dataclass(frozen=True)
