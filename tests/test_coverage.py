@@ -1,0 +1,80 @@
+"""zonedata coverage: every number mention in the seeds is recorded or excluded with a reason."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from zonedata.cli import cli
+from zonedata.coverage import coverage
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def pkg(tmp_path) -> Path:
+    root = tmp_path / "pkg"
+    for part in ("schemas", "seeds", "data/raw"):
+        shutil.copytree(ROOT / part, root / part)
+    return root
+
+
+def test_the_dataset_accounts_for_every_mention():
+    cov = coverage(ROOT)
+    assert cov.report.valid, [f.message for f in cov.report.errors]
+    assert cov.report.stats["unaccounted"] == 0
+    assert cov.report.stats["mentions"] == cov.report.stats["recorded"] + cov.report.stats["excluded"]
+    row = cov.mentions.filter(cov.mentions["text"] == "about 1200 mu").row(0, named=True)
+    assert row["status"] == "recorded" and "statistics/" in row["record"]
+    row = cov.mentions.filter(cov.mentions["text"] == "eleven").row(0, named=True)
+    assert row["status"] == "excluded" and row["reason"]
+
+
+def test_a_mention_without_record_or_exclusion_is_reported(pkg):
+    excl = pkg / "seeds" / "coverage_exclusions.csv"
+    lines = excl.read_text(encoding="utf-8").splitlines()
+    kept = [l for l in lines if "eleven countries" not in l]
+    assert len(kept) == len(lines) - 1
+    excl.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["coverage", "--root", str(pkg), "--format", "github"])
+    assert result.exit_code == 1
+    found = [l for l in result.output.splitlines() if "title=mention-unaccounted" in l]
+    assert {l.split("::")[1] for l in found} == {
+        "error file=seeds/001_27ad36de142194f5.txt,line=17,title=mention-unaccounted"}
+    assert any("'eleven'" in l for l in found) and any("'one'" in l for l in found)
+
+
+def test_a_record_that_stops_citing_a_figure_leaves_it_unaccounted(pkg):
+    stats = pkg / "data" / "raw" / "statistics.csv"
+    cites = pkg / "data" / "raw" / "citations.csv"
+    # drop the 1200 mu statistic and its citations
+    stats.write_text("\n".join(l for l in stats.read_text(encoding="utf-8").split("\n") if "about 1200 mu,1200" not in l),
+                     encoding="utf-8")
+    cov = coverage(pkg)
+    row = cov.mentions.filter(cov.mentions["text"] == "about 1200 mu").row(0, named=True)
+    assert row["status"] == "unaccounted"
+    assert any(f.rule == "mention-unaccounted" and f.value == "about 1200 mu" for f in cov.report.findings)
+
+
+def test_a_stale_exclusion_is_reported(pkg):
+    excl = pkg / "seeds" / "coverage_exclusions.csv"
+    excl.write_text(excl.read_text(encoding="utf-8") + "001,connecting twelve countries,a phrase that is not there\n",
+                    encoding="utf-8")
+    report = coverage(pkg).report
+    (stale,) = [f for f in report.findings if f.rule == "exclusion-stale"]
+    assert stale.file == "seeds/coverage_exclusions.csv"
+    assert stale.line == len(excl.read_text(encoding="utf-8").splitlines())
+
+
+def test_json_lists_every_mention():
+    result = CliRunner().invoke(cli, ["coverage", "--root", str(ROOT), "--format", "json"])
+    assert result.exit_code == 0
+    doc = json.loads(result.output)
+    assert set(doc) == {"valid", "stats", "findings", "mentions"}
+    assert len(doc["mentions"]) == doc["stats"]["mentions"]
+    assert set(doc["mentions"][0]) == {"source_id", "file", "line", "start", "end", "text", "kind", "status", "record", "reason"}
+    first = doc["mentions"][0]
+    text = (ROOT / first["file"]).read_text(encoding="utf-8")
+    assert text[first["start"]:first["end"]] == first["text"]
