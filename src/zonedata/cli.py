@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import functools
 import importlib
+import importlib.util
 import sys
 import traceback
 from pathlib import Path
 
 import click
-
-from zonedata import __version__
 
 #: command name -> "module:attribute" of a click command, imported only when run or asked for help
 COMMANDS = {
@@ -89,8 +88,18 @@ def handle_errors(func):
     return wrapper
 
 
+def _show_version(ctx, param, value):
+    """--version, with the version looked up only when asked for."""
+    if value and not ctx.resilient_parsing:
+        from zonedata import __version__
+
+        click.echo(f"zonedata, version {__version__}")
+        ctx.exit()
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="zonedata")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
+              help="Show the version and exit.")
 @click.option("--debug", is_flag=True, help="Show a traceback when zonedata itself fails.")
 def cli(debug):
     """zonedata: check, publish and cite the China-ASEAN industrial parks dataset.

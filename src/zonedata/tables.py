@@ -7,11 +7,12 @@ Row work is vectorised polars; the only Python loop is over the findings themsel
 from __future__ import annotations
 
 import csv
-import io
+import mmap
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from zonedata.findings import ERROR, Finding
@@ -87,26 +88,111 @@ def _record_lines(text: str) -> tuple[list[int], list[int]]:
     return frame["line"].to_list(), frame["cells"].to_list()
 
 
+def _plain_line_ends(fh) -> bool:
+    """No CR but in CR LF (which polars reads as `_decode` does) and no 0x01 byte, seen through mmap (no copy)."""
+    with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        if mm.find(b"\x01") >= 0:
+            return False
+        if mm.find(b"\r") < 0:
+            return True
+        data = np.frombuffer(mm, dtype=np.uint8)
+        plain = True
+        for start in range(0, len(data), 1 << 24):  # in pieces, to keep the temporary arrays small
+            cr = np.flatnonzero(data[start : start + (1 << 24)] == 13) + start
+            if len(cr) and (cr[-1] + 1 >= len(data) or (data[cr + 1] != 10).any()):
+                plain = False
+                break
+        del data  # the mmap closes only when no array uses it
+        return plain
+
+
+def _fast_lines(path: Path) -> tuple[Path, str, pl.Series, pl.Series] | None:
+    """`_record_lines` for the usual file, without reading it into Python; None when it does not apply.
+
+    Applies to valid UTF-8 with LF line ends, a header that is not blank, and no quoted cell that
+    spans lines (every line has an even number of double quotes): then each line is one record,
+    and the commas outside quoted sections are the commas not between a pair of quotes.
+    Returns the file for polars to parse (polars drops a BOM, as `_decode` does), the header line,
+    and each record's line and cell count.
+    """
+    try:
+        with path.open("rb") as fh:
+            first = fh.readline()
+            if not _plain_line_ends(fh):
+                return None  # a CR that is not part of CR LF, or a byte the line reader needs: the slow path
+        header = first.removeprefix(BOM).removesuffix(b"\n").removesuffix(b"\r").decode("utf-8")
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    if not header.strip():
+        return None  # an empty file or a blank header: the slow path says so
+    # every line of the file as one cell (no quoting; a separator that does not occur, or the line has
+    # too many cells and this fails; polars checks the UTF-8), counted by polars' streaming engine,
+    # which never holds all the lines at once. On a line with quotes, each quoted section and each
+    # comma outside one is a match of the last pattern.
+    line = pl.col("l").fill_null("")
+    try:
+        counts = pl.scan_csv(path, has_header=False, separator="\x01", quote_char=None, infer_schema=False,
+                             new_columns=["l"], raise_if_empty=False).select(
+            quotes=line.str.count_matches('"', literal=True).cast(pl.Int64),
+            commas=line.str.count_matches(",", literal=True).cast(pl.Int64),
+            outside=pl.when(line.str.contains('"', literal=True)).then(line.str.count_matches(r'"[^"]*"|,').cast(pl.Int64)),
+        ).collect(engine="streaming")
+    except pl.exceptions.PolarsError:
+        return None
+    if (counts["quotes"] % 2 == 1).any():
+        return None
+    cells = counts.select(pl.coalesce(pl.col("outside") - pl.col("quotes") // 2, pl.col("commas")) + 1).to_series()
+    return path, header, pl.int_range(2, counts.height + 1, dtype=pl.Int64, eager=True), cells.slice(1)
+
+
+def _read_csv(source) -> pl.DataFrame:
+    return pl.read_csv(source, infer_schema=False, truncate_ragged_lines=True, has_header=True, raise_if_empty=False,
+                       new_columns=None)
+
+
 def read_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> RawTable:
     """Read, shape-check, type and constraint-check one raw CSV table."""
+    return check_constraints(parse_table(paths, schema, path))
+
+
+def check_constraints(table: RawTable) -> RawTable:
+    """Add the Pandera findings to a table `parse_table` read (the last step of `read_table`)."""
+    if table.strings is not None:  # parsed and typed
+        present = [c for c in table.frame.columns if c != LINE]
+        table.findings.extend(_constraint_findings(table.frame, table.schema, present, table.file))
+    return table
+
+
+def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> RawTable:
+    """`read_table` up to the Pandera checks: read, shape-check and type (so others can use the rows sooner)."""
     path = path or paths.raw_csv(schema.name)
     file = paths.rel(path)
     findings: list[Finding] = []
     empty = pl.DataFrame({LINE: pl.Series([], dtype=pl.Int64)})
     table = RawTable(schema.name, schema, Path(file), empty, findings)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        findings.append(Finding("table-missing", f"cannot read the table: {exc.strerror}; create {file} with the header "
-                                + ",".join(schema.raw_names), file=file))
-        return table
-    text = _decode(data, file, findings)
-    if not text.strip():
-        findings.append(Finding("csv-malformed", "the file is empty; it needs at least the header row "
-                                + ",".join(schema.raw_names), file=file, line=1))
-        return table
-
-    header_line = text.split("\n", 1)[0]
+    fast = _fast_lines(path)
+    parsed = None
+    if fast is not None:
+        body, header_line, lines, cells = fast
+        try:
+            parsed = _read_csv(body)
+        except Exception:  # noqa: BLE001  the slow path parses it again and words the error as it always has
+            fast = None
+    if fast is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            findings.append(Finding("table-missing", f"cannot read the table: {exc.strerror}; create {file} with the header "
+                                    + ",".join(schema.raw_names), file=file))
+            return table
+        text = _decode(data, file, findings)
+        if not text.strip():
+            findings.append(Finding("csv-malformed", "the file is empty; it needs at least the header row "
+                                    + ",".join(schema.raw_names), file=file, line=1))
+            return table
+        header_line = text.split("\n", 1)[0]
+        body = text.encode("utf-8")
+        lines, cells = _record_lines(text)
     header = next(csv.reader([header_line]))
     expected = schema.raw_names
     seen = set()
@@ -132,9 +218,8 @@ def read_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> R
             findings.append(Finding("header-order", "columns are not in the schema's order: " + ",".join(expected),
                                     file=file, line=1, severity="warning"))
 
-    lines, cells = _record_lines(text)
     n_header = len(header)
-    ragged = pl.DataFrame({"line": lines, "cells": cells}, schema={"line": pl.Int64, "cells": pl.Int64}).filter(
+    ragged = pl.DataFrame({"line": pl.Series(lines, dtype=pl.Int64), "cells": pl.Series(cells, dtype=pl.Int64)}).filter(
         pl.col("cells") != n_header
     )
     for line, n in ragged.head(MAX_FINDINGS_PER_RULE).iter_rows():
@@ -143,8 +228,7 @@ def read_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> R
                                 file=file, line=line, value=str(n)))
 
     try:
-        frame = pl.read_csv(io.StringIO(text), infer_schema=False, truncate_ragged_lines=True, has_header=True,
-                            raise_if_empty=False, new_columns=None)
+        frame = parsed if parsed is not None else _read_csv(body)
     except Exception as exc:  # polars' parser errors have no common base we can rely on
         findings.append(Finding("csv-malformed", f"cannot parse the CSV: {str(exc).splitlines()[0]}; "
                                 "check for an unclosed quote", file=file))
@@ -155,13 +239,14 @@ def read_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> R
         return table
     frame = frame.select([pl.col(c) for c in present]).with_columns(
         pl.Series(LINE, lines, dtype=pl.Int64),
-    ).with_columns(
-        [pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c) for c in present]
     )
+    # a quoted empty cell ("") reads as "", not null: make it null, in the (rare) columns that have one
+    empty = [c for c, has in frame.select((pl.col(c) == "").any() for c in present).row(0, named=True).items() if has] \
+        if present and frame.height else []
+    frame = frame.with_columns([pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c) for c in empty])
     typed, type_findings = _typed(frame, schema, present, file)
     findings.extend(type_findings)
     findings.extend(_formula_findings(typed, schema, present, file))
-    findings.extend(_constraint_findings(typed, schema, present, file))
     table.frame = typed
     table.strings = frame
     return table
@@ -195,7 +280,10 @@ def _typed(frame: pl.DataFrame, schema: TableSchema, present: list[str], file: s
         f = schema.field(name)
         if f.type == "string":
             continue
-        bad = frame.select(LINE, pl.col(name)).filter(pl.col(name).is_not_null() & typed[name].is_null())
+        failed = frame[name].is_not_null() & typed[name].is_null()
+        if not failed.any():
+            continue
+        bad = frame.select(LINE, pl.col(name)).filter(failed)
         for line, value in bad.head(MAX_FINDINGS_PER_RULE).iter_rows():
             findings.append(Finding("type-error", f"{value!r} is not {hint[f.type]}", file=file, line=line,
                                     field=name, value=value))
@@ -206,7 +294,12 @@ def _formula_findings(frame: pl.DataFrame, schema: TableSchema, present: list[st
     strings = [c for c in present if schema.field(c).type == "string"]
     if not strings or frame.is_empty():
         return []
-    long = frame.select(LINE, *strings).unpivot(index=LINE, variable_name="field", value_name="value").filter(
+    # only the (rare) rows with such a cell are unpivoted
+    hit = frame.select(pl.any_horizontal(pl.col(c).str.contains(FORMULA_START) for c in strings).fill_null(False))
+    if not hit.to_series().any():
+        return []
+    long = frame.filter(hit.to_series()).select(LINE, *strings).unpivot(
+        index=LINE, variable_name="field", value_name="value").filter(
         pl.col("value").str.contains(FORMULA_START)
     ).sort(LINE, "field")
     return [
@@ -229,10 +322,9 @@ _CHECK_RULES = [
 
 def _constraint_findings(frame: pl.DataFrame, schema: TableSchema, present: list[str], file: str) -> list[Finding]:
     """Run the Pandera schema (all errors at once) and map each failure case to its CSV line."""
+    full = pandera_schema(schema)  # imports pandera first
     import pandera.errors
-    from pandera.api.polars.container import DataFrameSchema
 
-    full: DataFrameSchema = pandera_schema(schema)
     # check only columns that exist, so a missing column is one header finding, not one per row
     subset = full.remove_columns([c for c in full.columns if c not in present])
     try:

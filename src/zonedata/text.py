@@ -22,7 +22,20 @@ SUBSTITUTIONS = {**QUOTES, **DASHES, **SPACES}
 _TABLE = str.maketrans(SUBSTITUTIONS)
 _NEEDS = re.compile("[" + "".join(SUBSTITUTIONS) + "]|  ")
 _WS = re.compile(r"\s+")
-_WS_RUN = re.compile(r"\s{2,}")
+
+# Lookup tables over code points for SourceText: what \s (str.isspace) matches, and the quote and dash
+# substitutions. Every character either table cares about is below _LIMIT (SPACES are all white space,
+# which the collapse turns into " " anyway).
+_LIMIT = max(map(ord, SUBSTITUTIONS)) + 1
+_IS_SPACE = np.zeros(_LIMIT + 1, dtype=bool)
+_IS_SPACE[[c for c in range(0x3001) if chr(c).isspace()]] = True
+_QUOTE_DASH_MAP = np.arange(_LIMIT + 1, dtype=np.uint32)
+for _c, _r in {**QUOTES, **DASHES}.items():
+    _QUOTE_DASH_MAP[ord(_c)] = ord(_r)
+assert _LIMIT > 0x3000  # U+3000 is the last white-space character
+# the same white space as a Rust regex class (polars' \s is Unicode's, which lacks U+001C..U+001F)
+_SPACE_CLASS = "[" + "".join(f"\\x{{{c:x}}}" for c in np.flatnonzero(_IS_SPACE)) + "]"
+_SPACE_CLASS_BUT_SPACE = "[" + "".join(f"\\x{{{c:x}}}" for c in np.flatnonzero(_IS_SPACE) if c != 32) + "]"
 
 
 def normalise(text: str) -> str:
@@ -35,14 +48,30 @@ def normalise_expr(expr: pl.Expr) -> pl.Expr:
     """The same normalisation as `normalise`, as a polars expression (vectorised)."""
     expr = expr.str.normalize("NFC")
     expr = expr.str.replace_many(list(SUBSTITUTIONS), list(SUBSTITUTIONS.values()))
-    return expr.str.replace_all(r"\s+", " ").str.strip_chars()
+    # as replace_all(r"\s+", " "), replacing only runs and white space other than " " (far fewer replacements)
+    return expr.str.replace_all(r"\s{2,}|[^\S ]", " ").str.strip_chars()
+
+
+_CONTROL = [chr(c) for c in range(0x20)] + ["\x7f"]
+
+
+def _needs_normalising(v: pl.Expr) -> pl.Expr:
+    r"""Whether normalising can change the value: str.contains(r"[^\x20-\x7e]|\s\s|^\s|\s$") without the
+    regex. A value with a character outside 0x20-0x7e is non-ASCII or has a control character; in one
+    without, the only white space is " "."""
+    return (v.str.len_bytes() != v.str.len_chars()) | v.str.contains_any(_CONTROL) | v.str.contains("  ", literal=True) \
+        | v.str.starts_with(" ") | v.str.ends_with(" ")
 
 
 def normalise_series(values: pl.Series) -> pl.Series:
-    """Normalise only the values that need it (most hand-typed quotes are plain ASCII)."""
-    frame = pl.DataFrame({"v": values})
-    needs = pl.col("v").str.contains(r"[^\x20-\x7e]|\s\s|^\s|\s$")
-    return frame.select(pl.when(needs).then(normalise_expr(pl.col("v"))).otherwise(pl.col("v")).alias(values.name))[values.name]
+    """Normalise only the values that need it (most hand-typed quotes are plain ASCII), each distinct value once."""
+    idx = values.to_frame("v").select(_needs_normalising(pl.col("v"))).to_series().arg_true()
+    if not len(idx):
+        return values
+    needing = values.gather(idx)
+    distinct = needing.unique()
+    fixed = distinct.to_frame("v").select(normalise_expr(pl.col("v")))["v"]
+    return values.clone().scatter(idx, needing.replace_strict(distinct, fixed, return_dtype=pl.String))
 
 
 class SourceText:
@@ -55,13 +84,63 @@ class SourceText:
             # composition changes lengths: map char by char (rare; seeds are stored NFC)
             self._init_slow(text)
             return
-        sub = text.translate(_TABLE)
-        keep = np.ones(len(sub), dtype=bool)
-        for m in _WS_RUN.finditer(sub):
-            keep[m.start() + 1 : m.end()] = False
-        self.normalised = _WS.sub(" ", sub)
-        self.index = np.flatnonzero(keep)
-        assert len(self.index) == len(self.normalised)
+        # text.translate(_TABLE) then _WS.sub(" ", ...), on code points with numpy (no per-character Python)
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        small = np.minimum(codes, _LIMIT)
+        space = _IS_SPACE[small]
+        keep = np.ones(len(codes), dtype=bool)
+        keep[1:] = ~(space[1:] & space[:-1])  # a run of white space keeps its first character
+        mapped = np.where(codes < _LIMIT, _QUOTE_DASH_MAP[small], codes)
+        mapped[space] = 32
+        self.normalised = mapped[keep].tobytes().decode("utf-32-le")
+        #: stored offsets that a white-space run drops, ascending (few); None when NFC changed the text
+        self.dropped: np.ndarray | None = np.flatnonzero(~keep)
+        self._index: np.ndarray | None = None
+
+    @classmethod
+    def many(cls, texts: dict[str, str]) -> dict[str, "SourceText"]:
+        """`SourceText(t)` for each text, computed for all at once by polars (same results, off the GIL)."""
+        ids = [sid for sid, text in texts.items() if unicodedata.is_normalized("NFC", text)]
+        out: dict[str, SourceText] = {}
+        if ids:
+            run = _SPACE_CLASS + "{2,}"
+            frame = pl.DataFrame({"t": [texts[sid] for sid in ids]}, schema={"t": pl.String}).select(
+                normalised=pl.col("t").str.replace_many({**QUOTES, **DASHES}).str.replace_all(
+                    f"{run}|{_SPACE_CLASS_BUT_SPACE}", " "),
+                gap=pl.col("t").str.split(run, literal=False).list.eval(pl.element().str.len_chars()),
+                run=pl.col("t").str.extract_all(run).list.eval(pl.element().str.len_chars()),
+            )
+            # each text is gap, run, gap, ..., run, gap: a run starts after the gaps and runs before it,
+            # and drops all but its first character
+            n_runs = frame["run"].list.len().cast(pl.Int64).to_numpy()
+            gap = frame["gap"].explode().cast(pl.Int64).to_numpy()
+            run = frame["run"].explode().drop_nulls().cast(pl.Int64).to_numpy()
+            pieces = np.zeros(len(gap) + len(run), dtype=np.int64)
+            first_piece = np.concatenate([[0], np.cumsum(2 * n_runs + 1)[:-1]])
+            run_piece = np.repeat(first_piece, n_runs) + 2 * _ranks(n_runs) + 1
+            is_run = np.zeros(len(pieces), dtype=bool)
+            is_run[run_piece] = True
+            pieces[is_run], pieces[~is_run] = run, gap
+            before = np.cumsum(pieces) - pieces  # characters before each piece, counted from the first text
+            text_start = np.repeat(before[first_piece], n_runs)
+            run_start = before[run_piece] - text_start
+            dropped = np.repeat(run_start + 1, run - 1) + _ranks(run - 1)
+            per_text = np.split(dropped, np.cumsum(np.bincount(np.repeat(np.arange(len(ids)), n_runs), weights=run - 1,
+                                                               minlength=len(ids)).astype(np.int64))[:-1])
+            for sid, normalised, drops in zip(ids, frame["normalised"].to_list(), per_text):
+                obj = cls.__new__(cls)
+                obj.text, obj.normalised, obj.dropped, obj._index = texts[sid], normalised, drops, None
+                out[sid] = obj
+        return {sid: out[sid] if sid in out else cls(text) for sid, text in texts.items()}
+
+    @property
+    def index(self) -> np.ndarray:
+        """The stored offset of each normalised character (built on first use)."""
+        if self._index is None:
+            keep = np.ones(len(self.text), dtype=bool)
+            keep[self.dropped] = False
+            self._index = np.flatnonzero(keep)
+        return self._index
 
     def _init_slow(self, text: str) -> None:
         out, index = [], []
@@ -75,7 +154,8 @@ class SourceText:
                 index.append(i)
                 prev_space = space
         self.normalised = "".join(out)
-        self.index = np.array(index, dtype=np.int64)
+        self.dropped = None
+        self._index = np.array(index, dtype=np.int64)
 
     def to_stored(self, start: int, end: int) -> tuple[int, int]:
         """Stored-text code-point offsets [start, end) of a normalised span."""
@@ -86,3 +166,9 @@ class SourceText:
         raw = np.frombuffer(self.normalised.encode("utf-8"), dtype=np.uint8)
         starts = (raw & 0xC0) != 0x80
         return np.concatenate([[0], np.cumsum(starts)]).astype(np.int64)
+
+
+def _ranks(counts: np.ndarray) -> np.ndarray:
+    """0, 1, ..., n-1 for each n in counts, concatenated."""
+    total = int(counts.sum())
+    return np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)

@@ -3,7 +3,10 @@ checked against pycountry's tables rather than a hand-kept list."""
 
 from __future__ import annotations
 
+import importlib.util
+import json
 from functools import lru_cache
+from pathlib import Path
 
 import polars as pl
 
@@ -17,13 +20,25 @@ FIELDS = {"country_code": "ISO 3166-1 alpha-2 country", "subdivision_code": "ISO
 
 @lru_cache(maxsize=1)
 def known_codes() -> dict[str, frozenset[str]]:
-    import pycountry
+    """The codes in pycountry's ISO tables, read from its JSON files: the same codes as iterating
+    pycountry.countries, .subdivisions and .currencies, without importing pycountry or building its
+    objects (50 ms, a tenth of a small `zonedata validate`)."""
+    spec = importlib.util.find_spec("pycountry")
+    databases = Path(spec.origin).parent / "databases" if spec and spec.origin else None
+    try:
+        def table(name: str, key: str, code: str) -> frozenset[str]:
+            return frozenset(entry[code] for entry in json.loads((databases / f"iso{name}.json").read_bytes())[key])
 
-    return {
-        "country_code": frozenset(c.alpha_2 for c in pycountry.countries),
-        "subdivision_code": frozenset(s.code for s in pycountry.subdivisions),
-        "currency": frozenset(c.alpha_3 for c in pycountry.currencies),
-    }
+        return {"country_code": table("3166-1", "3166-1", "alpha_2"), "subdivision_code": table("3166-2", "3166-2", "code"),
+                "currency": table("4217", "4217", "alpha_3")}
+    except (TypeError, OSError, ValueError, KeyError):  # another pycountry layout: ask pycountry itself
+        import pycountry
+
+        return {
+            "country_code": frozenset(c.alpha_2 for c in pycountry.countries),
+            "subdivision_code": frozenset(s.code for s in pycountry.subdivisions),
+            "currency": frozenset(c.alpha_3 for c in pycountry.currencies),
+        }
 
 
 def check(ds: Dataset) -> list[Finding]:

@@ -32,11 +32,12 @@ def check(ds: Dataset) -> list[Finding]:
                                     file=file, line=line, field=end, value=str(e)))
         if sources is None or cites is None or "date_published" not in sources.columns:
             continue
-        rows = frame.filter(pl.col(end).is_not_null())
+        rows = frame.select(LINE, key, end, *(["basis"] if "basis" in frame.columns else [])).filter(pl.col(end).is_not_null())
         if "basis" in rows.columns:
             rows = rows.filter(~pl.col("basis").is_in(FORWARD_LOOKING).fill_null(False))
         late = rows.select(LINE, pl.col(key).alias("record_id"), end).join(
-            cites.filter(pl.col("record_table") == table).select("record_id", "source_id"), on="record_id").join(
+            cites.select("record_table", "record_id", "source_id").filter(pl.col("record_table") == table).drop("record_table"),
+            on="record_id").join(
             sources.select("source_id", "date_published").drop_nulls(), on="source_id").filter(
             pl.col(end) > pl.col("date_published")).unique([LINE, "source_id"]).sort(LINE)
         for line, e, sid, pub in late.select(LINE, end, "source_id", "date_published").head(MAX_FINDINGS_PER_RULE).iter_rows():

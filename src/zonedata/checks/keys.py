@@ -22,7 +22,10 @@ def check(ds: Dataset) -> list[Finding]:
             continue
         pk = [c for c in schema.primary_key if c in frame.columns]
         if pk and len(pk) == len(schema.primary_key):
-            dups = frame.filter(pl.all_horizontal(pl.col(pk).is_not_null()) & pl.struct(pk).is_duplicated())
+            rows = frame.select(LINE, *pk)
+            if len(pk) > 1:  # a repeated key repeats its first fields too: compare whole keys only where those repeat
+                rows = rows.filter(pl.struct(pk[:-1]).is_duplicated())
+            dups = rows.filter(pl.all_horizontal(pl.col(pk).is_not_null()) & pl.struct(pk).is_duplicated())
             first = dups.group_by(pk).agg(pl.col(LINE).min().alias("first"))
             dups = dups.join(first, on=pk, nulls_equal=True).sort(LINE)
             for row in dups.select(LINE, "first", *pk).head(MAX_FINDINGS_PER_RULE).iter_rows():
@@ -35,8 +38,8 @@ def check(ds: Dataset) -> list[Finding]:
             target = ds.frame(fk.table)
             if target is None or not set(fk.fields) <= set(frame.columns) or not set(fk.ref_fields) <= set(target.columns):
                 continue
-            keys = target.select([pl.col(r).alias(f) for f, r in zip(fk.fields, fk.ref_fields)]).unique()
-            dangling = frame.filter(pl.all_horizontal(pl.col(list(fk.fields)).is_not_null())).join(
+            keys = target.select([pl.col(r).alias(f) for f, r in zip(fk.fields, fk.ref_fields)])  # an anti join needs no unique()
+            dangling = frame.select(LINE, *fk.fields).filter(pl.all_horizontal(pl.col(list(fk.fields)).is_not_null())).join(
                 keys, on=list(fk.fields), how="anti").sort(LINE)
             for row in dangling.select(LINE, *fk.fields).head(MAX_FINDINGS_PER_RULE).iter_rows():
                 line, values = row[0], row[1:]
@@ -47,7 +50,8 @@ def check(ds: Dataset) -> list[Finding]:
         for poly in schema.polymorphic_keys:
             if not {poly.table_field, poly.id_field} <= set(frame.columns):
                 continue
-            refs = frame.filter(pl.col(poly.id_field).is_not_null() & pl.col(poly.table_field).is_not_null())
+            refs = frame.select(LINE, poly.table_field, poly.id_field).filter(
+                pl.col(poly.id_field).is_not_null() & pl.col(poly.table_field).is_not_null())
             targets = []
             for tname in refs[poly.table_field].unique().to_list():
                 t_schema, t_frame = ds.schemas.get(tname), ds.frame(tname)
@@ -57,7 +61,7 @@ def check(ds: Dataset) -> list[Finding]:
                 if key in t_frame.columns:
                     targets.append(t_frame.select(pl.lit(tname).alias(poly.table_field), pl.col(key).alias(poly.id_field)))
             known = pl.concat(targets) if targets else pl.DataFrame(schema={poly.table_field: pl.String, poly.id_field: pl.String})
-            dangling = refs.join(known.unique(), on=[poly.table_field, poly.id_field], how="anti").sort(LINE)
+            dangling = refs.join(known, on=[poly.table_field, poly.id_field], how="anti").sort(LINE)
             for line, tname, rid in dangling.select(LINE, poly.table_field, poly.id_field).head(MAX_FINDINGS_PER_RULE).iter_rows():
                 findings.append(Finding("foreign-key-dangling", f"{tname} has no record {rid!r}: fix {poly.id_field} or "
                                         f"{poly.table_field}, or add the record", file=file, line=line, field=poly.id_field, value=rid))
@@ -88,14 +92,16 @@ def _uncited(ds: Dataset) -> list[Finding]:
     if cites is None or schema is None or not {"record_table", "record_id"} <= set(cites.columns):
         return []
     cited_tables = schema.field("record_table").constraints.get("enum", [])
+    by_table = cites.select("record_table", "record_id").partition_by("record_table", as_dict=True)
     findings = []
     for tname in cited_tables:
         t_schema, frame = ds.schemas.get(tname), ds.frame(tname)
         if t_schema is None or frame is None or len(t_schema.primary_key) != 1 or t_schema.primary_key[0] not in frame.columns:
             continue
         key = t_schema.primary_key[0]
-        cited = cites.filter(pl.col("record_table") == tname).select(pl.col("record_id").alias(key)).unique()
-        missing = frame.filter(pl.col(key).is_not_null()).join(cited, on=key, how="anti").sort(LINE)
+        cited = by_table.get((tname,), pl.DataFrame(schema={"record_id": cites.schema["record_id"]})).select(
+            pl.col("record_id").alias(key))
+        missing = frame.select(LINE, key).filter(pl.col(key).is_not_null()).join(cited, on=key, how="anti").sort(LINE)
         for line, rid in missing.select(LINE, key).head(MAX_FINDINGS_PER_RULE).iter_rows():
             findings.append(Finding("record-uncited", f"{tname} record {rid!r} has no citation: add a row to "
                                     f"{ds.file(CITATIONS_TABLE)} with its source_id and a verbatim quote",

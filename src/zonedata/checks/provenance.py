@@ -1,19 +1,20 @@
 """Check 4: each quote occurs in its source (safe normalisation only), and every number a record
 holds appears in one of its quotes with the same scale, unit and qualifier.
 
-Quotes are located with polars' Aho-Corasick search (one automaton per source text), numbers are
-read by the grammar in `numbers.py`; comparisons are joins, not loops over records.
+Quotes are located with polars' literal search, each distinct quote in its own source's text;
+numbers are read by the grammar in `numbers.py`; comparisons are joins, not loops over records.
 """
 
 from __future__ import annotations
 
 import difflib
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 
-from zonedata.checks.sources import load_texts
 from zonedata.dataset import CITATIONS_TABLE, Dataset
 from zonedata.findings import WARNING, Finding
 from zonedata.tables import LINE, MAX_FINDINGS_PER_RULE
@@ -37,57 +38,149 @@ class Located:
     frame: pl.DataFrame  # LINE, record_table, record_id, source_id, quote, quote_norm, quote_start, quote_end, n_found
 
 
-def locate_quotes(ds: Dataset, texts: dict[str, str] | None = None) -> Located | None:
-    cites = ds.frame(CITATIONS_TABLE)
+def locate_quotes(ds: Dataset, texts: dict[str, str] | None = None, cites: pl.DataFrame | None = None) -> Located | None:
+    """`cites` is the citations table when `ds` does not hold it yet (see `Dataset.located`)."""
+    cites = ds.frame(CITATIONS_TABLE) if cites is None else cites
     need = {"record_table", "record_id", "source_id", "quote"}
     if cites is None or not need <= set(cites.columns):
         return None
-    texts = load_texts(ds) if texts is None else texts
-    sources = {sid: SourceText(t) for sid, t in texts.items()}
-    frame = cites.select(LINE, *sorted(need)).with_columns(
-        quote_norm=normalise_series(cites["quote"].fill_null("")))
-    pieces = []
-    for (sid,), group in frame.filter(pl.col("quote_norm") != "").group_by("source_id", maintain_order=True):
-        src = sources.get(sid)
-        if src is None:
-            continue
-        patterns = group["quote_norm"].unique().to_list()
-        hay = pl.Series([src.normalised])
-        found = pl.DataFrame({
-            "quote_norm": hay.str.extract_many(patterns, overlapping=True)[0],
-            "byte": hay.str.find_many(patterns, overlapping=True)[0],
-        })
-        if found.is_empty():
-            continue
-        found = found.group_by("quote_norm").agg(pl.col("byte").min(), pl.len().alias("n_found"))
-        chars = src.char_offsets()[found["byte"].to_numpy()]
-        lengths = found["quote_norm"].str.len_chars().to_numpy()
-        starts = src.index[chars]
-        ends = src.index[chars + lengths - 1] + 1
-        pieces.append(found.select(
-            pl.lit(sid).alias("source_id"), "quote_norm", "n_found",
-            pl.Series("quote_start", starts, dtype=pl.Int64), pl.Series("quote_end", ends, dtype=pl.Int64)))
-    located = pl.concat(pieces) if pieces else pl.DataFrame(schema={
-        "source_id": pl.String, "quote_norm": pl.String, "n_found": pl.UInt32, "quote_start": pl.Int64, "quote_end": pl.Int64})
-    frame = frame.join(located, on=["source_id", "quote_norm"], how="left")
-    return Located(frame)
+    if texts is None or texts is ds.texts:
+        sources = ds.source_texts
+    else:
+        sources = SourceText.many(texts)
+    frame = cites.select(LINE, *sorted(need))
+    # each distinct (source, quote) is normalised and searched once, however many records cite it;
+    # `group` numbers them, and each citation takes its distinct quote's results by that number
+    groups = frame.with_row_index("row").group_by("source_id", pl.col("quote").fill_null("").alias("q")).agg("row")
+    members = groups.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("group"), "row").explode("row")
+    group = np.empty(frame.height, dtype=np.uint32)
+    group[members["row"].to_numpy()] = members["group"].to_numpy()
+    distinct = groups.select("source_id", quote_norm=normalise_series(groups["q"]))
+    located = find_quotes(distinct.filter(pl.col("quote_norm") != "").unique(), sources)
+    distinct = distinct.join(located, on=["source_id", "quote_norm"], how="left", maintain_order="left")
+    return Located(frame.with_columns(distinct.drop("source_id")[group]))
+
+
+def find_quotes(pairs: pl.DataFrame, sources: dict[str, SourceText]) -> pl.DataFrame:
+    """Where each distinct (source_id, quote_norm) occurs in its source's normalised text.
+
+    Returns source_id, quote_norm, n_found (every occurrence, overlapping ones included) and the
+    stored-text offsets of the first, for the quotes that occur. Each quote is searched only in its
+    own source (polars' literal search and count, one needle per row). Occurrences of a quote can
+    overlap only if a prefix of the quote is also its suffix; only quotes that may have one are
+    searched again past each occurrence to count them.
+    """
+    out_schema = {"source_id": pl.String, "quote_norm": pl.String, "n_found": pl.UInt32, "quote_start": pl.Int64,
+                  "quote_end": pl.Int64}
+    if not sources or pairs.is_empty():
+        return pl.DataFrame(schema=out_schema)
+    sids = list(sources)
+    norm = pl.Series([sources[sid].normalised for sid in sids], dtype=pl.String)
+    n_bytes = norm.str.len_bytes().cast(pl.Int64)
+    n_chars = norm.str.len_chars().cast(pl.Int64)
+    texts = pl.DataFrame({"source_id": sids, "hay": norm, "byte_base": n_bytes.cum_sum() - n_bytes,
+                          "char_base": n_chars.cum_sum() - n_chars, "k": pl.int_range(len(sids), dtype=pl.Int64, eager=True)})
+    # byte <-> code point in the normalised texts laid end to end, from the (few) UTF-8 continuation bytes
+    raw = np.frombuffer("".join(norm.to_list()).encode("utf-8"), dtype=np.uint8)
+    cont = np.flatnonzero((raw & 0xC0) == 0x80) if len(raw) != n_chars.sum() else np.zeros(0, dtype=np.int64)
+    del raw
+
+    def char_of(byte: np.ndarray) -> np.ndarray:
+        return byte - np.searchsorted(cont, byte)
+
+    def byte_of(char: np.ndarray) -> np.ndarray:
+        return char + np.searchsorted(cont - np.arange(len(cont)), char, side="right")
+
+    found = pairs.join(texts, on="source_id", how="inner").with_columns(
+        byte=pl.col("hay").str.find(pl.col("quote_norm"), literal=True),
+        n=pl.col("hay").str.count_matches(pl.col("quote_norm"), literal=True),
+    ).filter(pl.col("byte").is_not_null())
+    if found.is_empty():
+        return pl.DataFrame(schema=out_schema)
+    # a quote can overlap itself only if it has a border (a prefix that is also a suffix): if the border is
+    # shorter than 8 characters the quote ends with its own first k < 8, otherwise its first 8 recur in it
+    q, length = pl.col("quote_norm"), pl.col("quote_norm").str.len_chars()
+    border = q.str.slice(1).str.contains(q.str.slice(0, 8), literal=True)
+    for k in range(1, 8):
+        border = border | ((length > k) & q.str.ends_with(q.str.slice(0, k)))
+    found = found.with_columns(border=border)
+    first_char = char_of(found["byte_base"].to_numpy() + found["byte"].to_numpy())  # global code point
+    count = found["n"].cast(pl.UInt32).to_numpy().copy()
+    # a quote with a border can overlap itself: count it occurrence by occurrence from the first
+    cur = found.with_row_index("i").filter(pl.col("border")).select(
+        pl.col("i").cast(pl.Int64), "hay", "quote_norm", "char_base", pl.Series("c", first_char).filter(found["border"]) - pl.col("char_base"))
+    if not cur.is_empty():
+        count[cur["i"].to_numpy()] = 1
+    while not cur.is_empty():
+        nxt = cur.with_columns(rel=pl.col("hay").str.slice(pl.col("c") + 1).str.find(pl.col("quote_norm"), literal=True)).filter(
+            pl.col("rel").is_not_null())
+        if nxt.is_empty():
+            break
+        base = nxt["char_base"].to_numpy()
+        after = byte_of(base + nxt["c"].to_numpy() + 1)  # global byte of the character after the last occurrence
+        count[nxt["i"].to_numpy()] += 1
+        cur = nxt.with_columns(pl.Series("c", char_of(after + nxt["rel"].to_numpy()) - base)).drop("rel")
+    # stored offsets: a normalised position plus the white space dropped before it in its text
+    k = found["k"].to_numpy()
+    char_base = found["char_base"].to_numpy()
+    last_char = first_char + found["quote_norm"].str.len_chars().cast(pl.Int64).to_numpy() - 1
+    if all(sources[sid].dropped is not None for sid in sids):
+        drops = [sources[sid].dropped for sid in sids]
+        n_drops = np.array([len(d) for d in drops], dtype=np.int64)
+        drop_base = np.cumsum(n_drops) - n_drops
+        # drop j of text t comes after (dropped[j] - j) kept characters: as a global normalised position
+        after_kept = np.concatenate([d - np.arange(len(d)) for d in drops] + [np.zeros(0, dtype=np.int64)])
+        after_kept += np.repeat(texts["char_base"].to_numpy(), n_drops)
+
+        def stored(char: np.ndarray) -> np.ndarray:
+            return char - char_base + np.searchsorted(after_kept, char, side="right") - drop_base[k]
+    else:  # a text that NFC changed maps character by character
+        index = np.concatenate([sources[sid].index for sid in sids])
+
+        def stored(char: np.ndarray) -> np.ndarray:
+            return index[char]
+
+    return pl.DataFrame({
+        "source_id": found["source_id"], "quote_norm": found["quote_norm"], "n_found": pl.Series(count, dtype=pl.UInt32),
+        "quote_start": pl.Series(stored(first_char), dtype=pl.Int64),
+        "quote_end": pl.Series(stored(last_char) + 1, dtype=pl.Int64),
+    })
 
 
 def closest_passage(source: str, quote: str) -> str:
-    """The passage of `source` most like `quote`: a hint for the curator, never a match."""
+    """The passage of `source` most like `quote`: a hint for the curator, never a match.
+
+    The passage is the first window of as many words as the quote with the highest
+    difflib ratio. Exact ratios are computed only for windows whose upper bound (difflib's
+    quick_ratio, from character counts, vectorised) can still beat the best one found.
+    """
     words = source.split(" ")
     n = max(1, len(quote.split(" ")))
-    best, best_ratio = "", 0.0
+    n_windows = max(1, len(words) - n + 1)
+    # window i is source[begin[i]:finish[i]]: the words are separated by single spaces
+    word_len = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
+    word_start = np.concatenate([[0], np.cumsum(word_len + 1)[:-1]])
+    last = np.minimum(np.arange(n_windows) + n, len(words)) - 1
+    begin, finish = word_start[:n_windows], word_start[last] + word_len[last]
+    # quick_ratio: 2 * (characters the window and the quote share, with multiplicity) / total length
+    codes = np.frombuffer(source.encode("utf-32-le"), dtype=np.uint32)
+    shared = np.zeros(n_windows, dtype=np.int64)
+    for ch, k in Counter(quote).items():
+        before = np.concatenate([[0], np.cumsum(codes == ord(ch))])
+        shared += np.minimum(before[finish] - before[begin], k)
+    total = (finish - begin) + len(quote)
+    bound = np.where(total > 0, 2.0 * shared / np.maximum(total, 1), 1.0)
+    best, best_ratio, best_i = "", 0.0, -1
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(quote)
-    for i in range(0, max(1, len(words) - n + 1)):
-        window = " ".join(words[i : i + n])
+    for i in np.argsort(-bound, kind="stable"):
+        if bound[i] < best_ratio - 1e-9:
+            break  # no later window can reach the best ratio
+        window = source[begin[i] : finish[i]]
         matcher.set_seq1(window)
-        if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
-            continue
         r = matcher.ratio()
-        if r > best_ratio:
-            best, best_ratio = window, r
+        if r > best_ratio or (r == best_ratio and r > 0 and i < best_i):
+            best, best_ratio, best_i = window, r, i
     return best
 
 
@@ -99,13 +192,12 @@ def check(ds: Dataset) -> list[Finding]:
     findings: list[Finding] = []
     frame = located.frame
     missing = frame.filter(pl.col("quote_start").is_null() & pl.col("source_id").is_in(list(texts))).sort(LINE)
-    sources = {}
     for i, (line, sid, quote, qnorm) in enumerate(missing.select(LINE, "source_id", "quote", "quote_norm").head(MAX_FINDINGS_PER_RULE).iter_rows()):
         if not qnorm:
             continue  # an empty quote is a required-missing finding already
         hint = ""
         if i < HINTS_MAX:
-            src = sources.setdefault(sid, SourceText(texts[sid]).normalised)
+            src = ds.source_texts[sid].normalised
             near = closest_passage(src, qnorm)
             if near:
                 hint = f'; the closest passage is: "{near}"'
@@ -116,8 +208,10 @@ def check(ds: Dataset) -> list[Finding]:
         findings.append(Finding("quote-ambiguous", f"the quote occurs {n} times in source {sid}; offsets point at the first. "
                                 "Quote a longer passage to make it unique", file=file, line=line, field="quote",
                                 severity=WARNING))
-    findings.extend(check_statistics(ds, frame))
-    findings.extend(check_record_numbers(ds, frame))
+    with ThreadPoolExecutor(1) as pool:  # the records' numbers beside the statistics' (polars releases the GIL)
+        records = pool.submit(check_record_numbers, ds, frame)
+        findings.extend(check_statistics(ds, frame))
+        findings.extend(records.result())
     return findings
 
 
@@ -148,24 +242,36 @@ def check_statistics(ds: Dataset, cites: pl.DataFrame) -> list[Finding]:
         pl.col("value").alias("value_str"),
         pl.col("value").str.strip_chars().cast(DECIMAL, strict=False).alias("number"),
     ).filter(pl.col("number").is_not_null() & pl.col("value_text").is_not_null())
-    pairs = cites.filter((pl.col("record_table") == "statistics") & pl.col("quote_start").is_not_null()).select(
+    pairs = cites.select(LINE, "record_table", "record_id", "source_id", "quote_norm", "quote_start").filter(
+        (pl.col("record_table") == "statistics") & pl.col("quote_start").is_not_null()).select(
         pl.col(LINE).alias("cite_line"), "record_id", "source_id", "quote_norm").join(s, on="record_id", how="inner")
     if pairs.is_empty():
         return []
-    pairs = pairs.with_row_index("pair").with_columns(
-        vt_norm=normalise_series(pairs["value_text"]))
+    pairs = pairs.with_columns(vt_norm=normalise_series(pairs["value_text"]))
+    # a quote and a recorded figure are compared once however many (statistic, citation) pairs share them
+    key = ["quote_norm", "vt_norm", "number", "scale", "unit", "qualifier"]
+    groups = pairs.with_row_index("p").group_by(key, maintain_order=True).agg("p")
+    distinct = groups.select(key).with_row_index("k").with_columns(
+        vt_in_quote=pl.col("quote_norm").str.to_lowercase().str.contains(pl.col("vt_norm").str.to_lowercase(), literal=True))
+    members = groups.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("k"), "p").explode("p")
+    k = np.empty(len(pairs), dtype=np.uint32)
+    k[members["p"].to_numpy()] = members["k"].to_numpy()
+    pairs = pairs.with_columns(pl.Series("k", k), distinct["vt_in_quote"].gather(k))
     findings: list[Finding] = []
-    not_in = pairs.filter(~pl.col("quote_norm").str.to_lowercase().str.contains(pl.col("vt_norm").str.to_lowercase(), literal=True))
+    not_in = pairs.filter(~pl.col("vt_in_quote"))
     for line, cl, vt in not_in.select("stat_line", "cite_line", "value_text").head(MAX_FINDINGS_PER_RULE).iter_rows():
         findings.append(Finding("value-text-not-in-quote", f"value_text {vt!r} does not occur in the quote on "
                                 f"{ds.file(CITATIONS_TABLE)} line {cl}: copy the value exactly as the quote writes it",
                                 file=file, line=line, field="value_text", value=vt))
 
-    m = mentions_frame(pairs["quote_norm"]).select(
-        pl.col("row").cast(pl.UInt32).alias("pair"), pl.col("text").alias("m_text"), "kind",
+    # the number mentions of each distinct quote, read once
+    quotes = distinct.select("quote_norm").unique(maintain_order=True).with_row_index("q")
+    m = mentions_frame(quotes["quote_norm"]).select(
+        pl.col("row").cast(pl.UInt32).alias("q"), pl.col("text").alias("m_text"), "kind",
         pl.col("qualifier").alias("m_qualifier"), pl.col("number").cast(DECIMAL).alias("m_number"),
         pl.col("scale_word").fill_null("").alias("m_scale"), pl.col("unit").alias("m_unit"), pl.col("currency").alias("m_currency"))
-    joined = pairs.join(m, on="pair", how="left").with_columns(
+    joined = distinct.join(quotes, on="quote_norm", how="left", maintain_order="left").join(
+        m, on="q", how="left", maintain_order="left_right").with_columns(
         same_number=(pl.col("m_number") == pl.col("number")).fill_null(False),
         same_scale=pl.col("m_scale") == pl.col("scale"),
         unit_ok=_unit_ok().fill_null(False),
@@ -173,10 +279,8 @@ def check_statistics(ds: Dataset, cites: pl.DataFrame) -> list[Finding]:
     )
     # a superlative alone ("largest trading partner") is rank 1 when the quote says it
     superlative = (pl.col("unit") == "rank") & (pl.col("number") == pl.lit(1).cast(DECIMAL)) & \
-        pl.col("vt_norm").str.to_lowercase().is_in(SUPERLATIVES) & \
-        pl.col("quote_norm").str.to_lowercase().str.contains(pl.col("vt_norm").str.to_lowercase(), literal=True)
-    per_pair = joined.group_by("pair").agg(
-        pl.first("stat_line", "cite_line", "value_str", "value_text", "scale", "unit", "qualifier"),
+        pl.col("vt_norm").str.to_lowercase().is_in(SUPERLATIVES) & pl.col("vt_in_quote")
+    per_key = joined.group_by("k").agg(
         superlative.any().alias("superlative"),
         (pl.col("same_number") & pl.col("same_scale") & pl.col("unit_ok") & pl.col("same_qual")).any().alias("ok"),
         pl.col("same_number").any().alias("any_number"),
@@ -185,7 +289,9 @@ def check_statistics(ds: Dataset, cites: pl.DataFrame) -> list[Finding]:
         pl.col("m_text").filter(pl.col("same_number")).first().alias("near"),
         pl.col("m_qualifier").filter(pl.col("same_number") & pl.col("same_scale") & pl.col("unit_ok")).first().alias("near_qual"),
         pl.col("m_text").filter(pl.col("kind").is_in(["cardinal", "percent", "ordinal", "year"])).unique(maintain_order=True).alias("all"),
-    ).filter(~pl.col("ok") & ~pl.col("superlative")).sort("stat_line", "cite_line")
+    ).filter(~pl.col("ok") & ~pl.col("superlative"))
+    per_pair = pairs.select("k", "stat_line", "cite_line", "value_str", "value_text", "scale", "unit", "qualifier").join(
+        per_key, on="k", how="inner").sort("stat_line", "cite_line")
     where = ds.file(CITATIONS_TABLE)
     for r in per_pair.head(MAX_FINDINGS_PER_RULE).iter_rows(named=True):
         cited = f"the quote on {where} line {r['cite_line']}"
@@ -215,7 +321,7 @@ def check_record_numbers(ds: Dataset, cites: pl.DataFrame) -> list[Finding]:
     """Integer facts of other records (years, session numbers) appear in one of the record's quotes."""
     from zonedata.numbers import mentions_frame
 
-    findings: list[Finding] = []
+    facts = {}
     for tname, table in ds.tables.items():
         schema = table.schema
         if tname in ("statistics", CITATIONS_TABLE) or table.frame.is_empty() or len(schema.primary_key) != 1:
@@ -224,17 +330,25 @@ def check_record_numbers(ds: Dataset, cites: pl.DataFrame) -> list[Finding]:
         ints = [f.name for f in schema.raw_fields if f.type == "integer" and f.name in table.frame.columns]
         if not ints or key not in table.frame.columns:
             continue
-        facts = table.frame.select(LINE, pl.col(key).alias("record_id"), *ints).unpivot(
+        rows = table.frame.select(LINE, pl.col(key).alias("record_id"), *ints).unpivot(
             index=[LINE, "record_id"], variable_name="field", value_name="v").drop_nulls("v")
-        quotes = cites.filter((pl.col("record_table") == tname) & pl.col("quote_start").is_not_null()).select(
-            "record_id", "quote_norm")
-        if facts.is_empty():
-            continue
-        quotes = quotes.with_row_index("q")
-        m = mentions_frame(quotes["quote_norm"]).select(pl.col("row").cast(pl.UInt32).alias("q"), "number")
-        numbers = quotes.join(m, on="q").select("record_id", pl.col("number").cast(DECIMAL).alias("n")).unique()
-        facts = facts.with_columns(pl.col("v").cast(DECIMAL).alias("n"))
-        missing = facts.join(numbers, on=["record_id", "n"], how="anti").sort(LINE, "field")
+        if not rows.is_empty():
+            facts[tname] = rows
+    if not facts:
+        return []
+    # the numbers in the quotes of every record of these tables; each distinct quote is read once
+    quotes = cites.select("record_table", "record_id", "quote_norm", "quote_start").filter(
+        pl.col("record_table").is_in(list(facts)) & pl.col("quote_start").is_not_null()).select(
+        "record_table", "record_id", "quote_norm")
+    distinct = quotes.select(pl.col("quote_norm").unique(maintain_order=True)).with_row_index("q")
+    m = mentions_frame(distinct["quote_norm"]).select(pl.col("row").cast(pl.UInt32).alias("q"), "number")
+    numbers = quotes.join(distinct, on="quote_norm").join(m, on="q").select(
+        "record_table", "record_id", pl.col("number").cast(DECIMAL).alias("n")).unique()
+    findings: list[Finding] = []
+    for tname, rows in facts.items():
+        rows = rows.with_columns(pl.col("v").cast(DECIMAL).alias("n"))
+        missing = rows.join(numbers.filter(pl.col("record_table") == tname).drop("record_table"), on=["record_id", "n"],
+                            how="anti").sort(LINE, "field")
         for line, rid, fld, v in missing.select(LINE, "record_id", "field", "v").head(MAX_FINDINGS_PER_RULE).iter_rows():
             findings.append(Finding("number-not-in-quote", f"{fld} {v} of {rid!r} appears in none of its quotes: cite the "
                                     "sentence that states it, or leave the field empty", file=ds.file(tname), line=line,

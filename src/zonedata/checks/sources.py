@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import polars as pl
@@ -23,16 +24,53 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def resolve_seed(seeds: Path, name: str) -> Path | None:
-    """The seed file a metadata row names, or None when the path leaves seeds/."""
+def resolve_seed(seeds: Path, name: str, resolved_seeds: Path | None = None) -> Path | None:
+    """The seed file a metadata row names, or None when the path leaves seeds/.
+
+    `resolved_seeds` is `seeds.resolve()`, when the caller has it (resolving is most of the cost).
+    """
     if not name or "\\" in name or name.startswith("/"):
         return None
+    resolved_seeds = resolved_seeds or seeds.resolve()
+    if "/" not in name and name not in (".", "..") and not os.path.islink(seeds / name):
+        return resolved_seeds / name  # what (seeds / name).resolve() gives, without resolving every component
     path = (seeds / name).resolve()
     try:
-        path.relative_to(seeds.resolve())
+        path.relative_to(resolved_seeds)
     except ValueError:
         return None
     return path
+
+
+class _Seeds:
+    """Where seed names point: `resolve_seed` for a thousand names without pathlib's per-call cost.
+
+    One directory listing tells which names are plain files (not links); such a name resolves to
+    resolved-seeds/name, as `resolve_seed` would. Any other name takes `resolve_seed` itself.
+    """
+
+    def __init__(self, seeds: Path):
+        self.seeds, self.resolved = seeds, seeds.resolve()
+        self._resolved = str(self.resolved)
+        try:
+            with os.scandir(seeds) as it:
+                self.entries = {e.name: e for e in it}
+        except OSError:
+            self.entries = {}
+
+    def path(self, name: str) -> str | None:
+        """The resolved path (as a string), or None when the name leaves seeds/."""
+        entry = self.entries.get(name)
+        if name and "/" not in name and "\\" not in name and name not in (".", "..") and not (entry and entry.is_symlink()):
+            return self._resolved + os.sep + name
+        path = resolve_seed(self.seeds, name, self.resolved)
+        return None if path is None else str(path)
+
+    def is_file(self, name: str, path: str) -> bool:
+        entry = self.entries.get(name)
+        if entry is not None and not entry.is_symlink() and path == self._resolved + os.sep + name:
+            return entry.is_file()
+        return os.path.isfile(path)
 
 
 def check(ds: Dataset) -> list[Finding]:
@@ -45,23 +83,25 @@ def check(ds: Dataset) -> list[Finding]:
     if frame is None or "file" not in frame.columns:
         return []  # the table findings already say what is wrong with seeds/sources.csv
     findings = []
-    listed: set[Path] = set()
+    listed: set[str] = set()
     has_hash = "sha256" in frame.columns
+    seeds = _Seeds(paths.seeds)
     for row in frame.select(LINE, "file", *(["sha256"] if has_hash else [])).iter_rows(named=True):
         name, line = row["file"], row[LINE]
         if name is None:
             continue
-        path = resolve_seed(paths.seeds, name)
+        path = seeds.path(name)
         if path is None:
             findings.append(Finding("source-path-outside-seeds", f"{name!r} leaves seeds/: give a file name inside seeds/",
                                     file=file, line=line, field="file", value=name))
             continue
         listed.add(path)
-        if not path.is_file():
+        if not seeds.is_file(name, path):
             findings.append(Finding("source-file-missing", f"seeds/{name} does not exist: restore the file or remove its row",
                                     file=file, line=line, field="file", value=name))
             continue
-        digest = sha256_file(path)
+        data = ds.seed_bytes.get(path)
+        digest = sha256_file(Path(path)) if data is None else hashlib.sha256(data).hexdigest()
         if has_hash and row["sha256"] and digest != row["sha256"]:
             findings.append(Finding("source-hash-mismatch",
                                     f"seeds/{name} has sha256 {digest}, not the recorded {row['sha256']}: source texts are never "
@@ -69,20 +109,27 @@ def check(ds: Dataset) -> list[Finding]:
                                     file=file, line=line, field="sha256", value=row["sha256"]))
     if paths.seeds.is_dir():
         for path in sorted(paths.seeds.iterdir()):
-            if path.suffix in TEXT_SUFFIXES and path.resolve() not in listed:
+            if path.suffix in TEXT_SUFFIXES and (seeds.path(path.name) or str(path.resolve())) not in listed:
                 findings.append(Finding("source-unlisted", f"seeds/{path.name} is not listed: add a row for it to "
                                         f"{file} with its sha256 ({sha256_file(path)})", file=paths.rel(path)))
     return findings
 
 
-def load_texts(ds: Dataset) -> dict[str, str]:
-    """source_id -> stored text, for every listed source that exists, is inside seeds/ and decodes."""
-    frame = ds.frame(SOURCES_TABLE)
+def load_texts(ds: Dataset, frame: pl.DataFrame | None = None) -> dict[str, str]:
+    """source_id -> stored text, for every listed source that exists, is inside seeds/ and decodes.
+
+    `frame` is the sources table when `ds` does not hold it yet. The bytes read are kept in
+    `ds.seed_bytes` for the hash check.
+    """
+    frame = ds.frame(SOURCES_TABLE) if frame is None else frame
     if frame is None or not {"source_id", "file"} <= set(frame.columns):
         return {}
     texts = {}
+    seeds = _Seeds(ds.paths.seeds)
     for sid, name in frame.select("source_id", "file").drop_nulls().iter_rows():
-        path = resolve_seed(ds.paths.seeds, name)
-        if path is not None and path.is_file():
-            texts[sid] = path.read_bytes().decode("utf-8", errors="replace")
+        path = seeds.path(name)
+        if path is not None and seeds.is_file(name, path):
+            with open(path, "rb") as fh:
+                data = ds.seed_bytes[path] = fh.read()
+            texts[sid] = data.decode("utf-8", errors="replace")
     return texts

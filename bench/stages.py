@@ -1,0 +1,76 @@
+"""Where `zonedata validate --no-publication` spends its time, stage by stage, one stage at a time.
+
+    .venv/bin/python bench/stages.py bench/out/100k-valid
+
+Runs in one process without the threads `zonedata validate` uses (each stage is timed alone), so
+the stages add up to more than the command's wall time on two cores. The first lines are the
+imports every run pays before it reads a byte of data.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import time
+from pathlib import Path
+
+
+def main() -> None:
+    root = Path(sys.argv[1] if len(sys.argv) > 1 else "bench/out/100k-valid")
+    rows: list[tuple[str, float]] = []
+
+    def timed(name: str, fn):
+        start = time.perf_counter()
+        result = fn()
+        rows.append((name, time.perf_counter() - start))
+        return result
+
+    t0 = time.perf_counter()
+    timed("import click + zonedata CLI", lambda: importlib.import_module("zonedata.commands.validate"))
+    timed("import polars", lambda: importlib.import_module("polars"))
+    timed("import numpy", lambda: importlib.import_module("numpy"))
+    schema = timed("import zonedata modules", lambda: (importlib.import_module("zonedata.validate"),
+                                                        importlib.import_module("zonedata.schema"))[1])
+    timed("import pandera (polars only)", schema.import_pandera)
+    timed("import the number grammar", lambda: importlib.import_module("zonedata.numbers"))
+
+    import polars as pl
+
+    from zonedata.dataset import CITATIONS_TABLE, Dataset
+    from zonedata.paths import SOURCES_TABLE, Paths
+    from zonedata.schema import load_schema, schema_names
+    from zonedata.tables import check_constraints, parse_table
+
+    paths = Paths(root)
+    ds = Dataset(paths)
+    for name in schema_names(paths):
+        ds.schemas[name] = load_schema(paths, name)
+    with pl.Config(engine_affinity="in-memory"):
+        for name, s in ds.schemas.items():
+            table = timed(f"read {name}: CSV, shape, types", lambda s=s: parse_table(paths, s))
+            timed(f"read {name}: Pandera checks", lambda t=table: check_constraints(t))
+            ds.tables[name] = table
+    from zonedata.checks.sources import load_texts
+    from zonedata.text import SourceText
+
+    ds._cache["texts"] = timed("source texts: read", lambda: load_texts(ds))
+    ds._cache["source_texts"] = timed("source texts: normalise", lambda: SourceText.many(ds.texts))
+    from zonedata.checks import provenance
+
+    ds._cache["located"] = timed("provenance: locate quotes", lambda: provenance.locate_quotes(ds, ds.texts))
+    frame = ds.located.frame
+    for name in ("sources", "keys", "codes", "consistency"):
+        check = importlib.import_module(f"zonedata.checks.{name}").check
+        timed(f"check {name}", lambda c=check: c(ds))
+    timed("provenance: statistics against quotes", lambda: provenance.check_statistics(ds, frame))
+    timed("provenance: other records' numbers", lambda: provenance.check_record_numbers(ds, frame))
+    total = time.perf_counter() - t0
+    records = sum(t.frame.height for n, t in ds.tables.items() if n != SOURCES_TABLE)
+    print(f"{root}: {records:,} records, {len(ds.texts):,} source texts, {ds.frame(CITATIONS_TABLE).height:,} citations")
+    for name, seconds in rows:
+        print(f"  {seconds * 1000:8.1f} ms  {name}")
+    print(f"  {total * 1000:8.1f} ms  all stages, one after another")
+
+
+if __name__ == "__main__":
+    main()
