@@ -52,7 +52,7 @@ def main(argv: list[str]) -> int:
         code = run(BIN / "zonedata", "validate")
         if code:
             return code
-        return run(BIN / "zonedata", "build") if (ROOT / "src/zonedata/commands/build.py").exists() else 0
+        return run(BIN / "zonedata", "build")
     if argv[0] == "test":
         return run(BIN / "python", "-m", "pytest", *argv[1:])
     return 0
