@@ -79,6 +79,26 @@ def insert_bytes(path: str, lineno: int, data: bytes) -> Callable[[Path], None]:
     return mutate
 
 
+def _non_utf8_seed(root: Path) -> None:
+    """A seed with a Windows-1252 byte, its hash updated so only the encoding is wrong."""
+    import hashlib
+
+    seed = root / SEED_003
+    data = seed.read_bytes().replace(b"accelerates", b"acceler\x93tes", 1)
+    seed.write_bytes(data)
+    old = hashlib.sha256(data.replace(b"acceler\x93tes", b"accelerates", 1)).hexdigest()
+    replace(SOURCES, old, hashlib.sha256(data).hexdigest())(root)
+
+
+def _drop_primary_key(root: Path) -> None:
+    import json
+
+    path = root / "schemas" / "parks.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    del schema["primaryKey"]
+    path.write_text(json.dumps(schema), encoding="utf-8")
+
+
 # (case id, mutation, rule, file, line, field)
 BROKEN = [
     ("changed-seed", append_bytes(SEED_003, b" "), "source-hash-mismatch", SOURCES, 3, "sha256"),
@@ -127,6 +147,13 @@ BROKEN = [
      "period-after-publication", STATS, 6, "period_end"),
     ("period-inverted", replace(STATS, ",2024-01-01,2024-07-31,", ",2024-07-31,2024-01-01,"), "period-inverted", STATS, 6,
      "period_end"),
+    ("value-not-a-plain-number", replace(STATS, ",70.1,billion,", ",inf,billion,"), "type-error", STATS, 6, "value"),
+    ("too-many-decimals", replace(STATS, ",70.1,billion,", ",70.1000004,billion,"), "type-error", STATS, 6, "value"),
+    ("value-of-another-mention", replace(STATS, ",70.1,billion,yuan,", ",1221,,count,"), "number-mismatch", STATS, 6, "value"),
+    ("currency-word-disagrees", replace(STATS, ",70.1,billion,yuan,", ",70.1,billion,RMB,"), "unit-mismatch", STATS, 6, "unit"),
+    ("seed-not-utf8", _non_utf8_seed, "encoding-error", SEED_003, 1, None),
+    ("schema-without-primary-key", _drop_primary_key, "schema-invalid", "schemas/parks.json", None, None),
+    ("empty-seed-file-name", replace(SOURCES, "001,001_27ad36de142194f5.txt,", "001,,"), "required-missing", SOURCES, 2, "file"),
     ("uncited-record", replace(CITES, "\nparks,malaysia-china-kuantan-industrial-park,", "\nparks,china-malaysia-qinzhou-industrial-park,"),
      "record-uncited", PARKS, 4, "park_id"),
 ]
@@ -157,6 +184,15 @@ def test_cli_exits_1_naming_file_and_line(pkg, case, mutate, rule, file, line, f
     assert "Traceback" not in result.output
     expected = f"::error file={file}" + (f",line={line}" if line else "")
     assert any(l.startswith(expected) and f"title={rule}" in l for l in result.output.splitlines()), result.output
+
+
+@pytest.mark.parametrize("case,mutate,rule,file,line,field", BROKEN, ids=[c[0] for c in BROKEN])
+def test_build_refuses_and_writes_nothing(pkg, case, mutate, rule, file, line, field):
+    mutate(pkg)
+    result = CliRunner().invoke(cli, ["build", "--root", str(pkg)])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    assert not (pkg / "datapackage.json").exists() and not (pkg / "data" / "clean").exists()
 
 
 def test_quote_typo_hint_shows_closest_passage(pkg):

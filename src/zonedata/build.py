@@ -160,9 +160,11 @@ def build(root: Path | str, *, dataset: Dataset | None = None) -> BuildResult:
 
     ds = dataset or load_dataset(Path(root))
     report = run_checks(ds, publication=False)
+    result = BuildResult(report)
+    if not report.valid:  # refuse before rendering: invalid rows have no defined clean form
+        return result
     outputs = render_outputs(ds)
     report.extend(outputs.findings)
-    result = BuildResult(report)
     if not report.valid:
         return result
     remove = stale_clean_files(ds.paths, outputs)

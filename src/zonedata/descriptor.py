@@ -133,7 +133,7 @@ def package_sources(paths: Paths, tables: dict[str, CleanTable]) -> list[dict]:
     if table is None or not {"title", "file"} <= set(table.frame.columns):
         return []
     url = pl.col("url") if "url" in table.frame.columns else pl.lit(None, dtype=pl.String)
-    rows = table.frame.select("title", "file", url.alias("url")).iter_rows(named=True)
+    rows = table.frame.select("title", "file", url.alias("url")).drop_nulls("file").iter_rows(named=True)
     out = []
     for row in rows:
         source = {"title": row["title"], "path": paths.rel(paths.seeds / row["file"])}

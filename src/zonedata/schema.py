@@ -96,17 +96,20 @@ def _as_list(value) -> tuple[str, ...]:
 def parse_schema(name: str, path: Path, descriptor: dict) -> TableSchema:
     """A TableSchema from a Table Schema descriptor; raises ConfigError when it is unusable."""
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("fields"), list):
-        raise ConfigError(f"{path}: a Table Schema needs a 'fields' list")
+        raise ConfigError(f"schemas/{path.name}: a Table Schema needs a 'fields' list")
     fields = []
     for i, f in enumerate(descriptor["fields"]):
         if not isinstance(f, dict) or "name" not in f:
-            raise ConfigError(f"{path}: field {i} has no name")
+            raise ConfigError(f"schemas/{path.name}: field {i} has no name")
         ftype = f.get("type", "string")
         if ftype not in POLARS_TYPES:
-            raise ConfigError(f"{path}: field {f['name']!r} has unsupported type {ftype!r}")
+            raise ConfigError(f"schemas/{path.name}: field {f['name']!r} has unsupported type {ftype!r}")
         fields.append(Field(f["name"], ftype, f))
     names = {f.name for f in fields}
     pk = _as_list(descriptor.get("primaryKey"))
+    if not pk:
+        # every check that joins tables or reports duplicates needs a key
+        raise ConfigError(f"schemas/{path.name}: a table needs a primaryKey (a field, or a list of fields, unique per record)")
     fks = []
     for fk in descriptor.get("foreignKeys", []):
         ref = fk.get("reference", {})
@@ -118,7 +121,7 @@ def parse_schema(name: str, path: Path, descriptor: dict) -> TableSchema:
     for cols in (pk, *(fk.fields for fk in fks), *uniques):
         missing = [c for c in cols if c not in names]
         if missing:
-            raise ConfigError(f"{path}: key refers to unknown field(s) {missing}")
+            raise ConfigError(f"schemas/{path.name}: key refers to unknown field(s) {missing}")
     return TableSchema(name, path, descriptor, tuple(fields), pk, tuple(fks), polys, uniques)
 
 

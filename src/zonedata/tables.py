@@ -22,6 +22,7 @@ from zonedata.schema import POLARS_TYPES, TableSchema, pandera_schema
 LINE = "__line__"  # the 1-based CSV line a record starts on, kept beside every row
 BOM = b"\xef\xbb\xbf"
 _QUOTED = re.compile(r'"(?:[^"]|"")*"')
+NUMBER_PATTERN = r"^[+-]?[0-9]+(\.[0-9]{1,6})?$"
 FORMULA_START = r"^[=+@\t]"
 MAX_FINDINGS_PER_RULE = 200  # per table and field: a broken column should not flood the report
 
@@ -159,7 +160,10 @@ def check_constraints(table: RawTable) -> RawTable:
     """Add the Pandera findings to a table `parse_table` read (the last step of `read_table`)."""
     if table.strings is not None:  # parsed and typed
         present = [c for c in table.frame.columns if c != LINE]
-        table.findings.extend(_constraint_findings(table.frame, table.schema, present, table.file))
+        # a cell that failed its type is null in the typed frame: say so once, not also "required"
+        mistyped = {(f.line, f.field) for f in table.findings if f.rule == "type-error"}
+        table.findings.extend(f for f in _constraint_findings(table.frame, table.schema, present, table.file)
+                              if not (f.rule == "required-missing" and (f.line, f.field) in mistyped))
     return table
 
 
@@ -271,10 +275,17 @@ def _typed(frame: pl.DataFrame, schema: TableSchema, present: list[str], file: s
         elif f.type == "boolean":
             exprs.append(col.str.to_lowercase().replace_strict({"true": True, "false": False}, default=None,
                                                                 return_dtype=pl.Boolean).alias(name))
+        elif f.type == "number":
+            # plain decimals only: no inf, nan, exponents or thousands separators, and at most the
+            # six decimal places the published Decimal(38, 6) columns hold (never silently rounded)
+            text = col.str.strip_chars()
+            exprs.append(pl.when(text.str.contains(NUMBER_PATTERN)).then(text.cast(pl.Float64, strict=False))
+                         .otherwise(None).alias(name))
         else:
             exprs.append(col.str.strip_chars().cast(POLARS_TYPES[f.type], strict=False).alias(name))
     typed = frame.with_columns(exprs) if exprs else frame
-    hint = {"date": "a date as YYYY-MM-DD", "integer": "a whole number such as 2012", "number": "a number such as 7.5 (no commas or units)",
+    hint = {"date": "a date as YYYY-MM-DD", "integer": "a whole number such as 2012",
+            "number": "a plain decimal number such as 7.5 (no commas, units or exponent; at most 6 decimal places)",
             "boolean": "true or false"}
     for name in present:
         f = schema.field(name)

@@ -219,7 +219,9 @@ def _unit_ok() -> pl.Expr:
     unit, kind = pl.col("unit"), pl.col("kind")
     ok = pl.lit(False)
     for u, cur in UNIT_CURRENCY.items():
-        ok = ok | ((unit == u) & (pl.col("m_currency") == cur))
+        # the currency word as written: "70.1 billion yuan" is yuan, not RMB (US$ counts as $)
+        written = pl.col("m_unit").is_in(["$", "US$"]) if u == "$" else (pl.col("m_unit") == u)
+        ok = ok | ((unit == u) & (pl.col("m_currency") == cur) & written)
     for u, same in UNIT_SAME.items():
         ok = ok | ((unit == u) & (pl.col("m_unit") == same))
     for u, kinds in UNIT_KINDS.items():
@@ -272,14 +274,17 @@ def check_statistics(ds: Dataset, cites: pl.DataFrame) -> list[Finding]:
         pl.col("scale_word").fill_null("").alias("m_scale"), pl.col("unit").alias("m_unit"), pl.col("currency").alias("m_currency"))
     joined = distinct.join(quotes, on="quote_norm", how="left", maintain_order="left").join(
         m, on="q", how="left", maintain_order="left_right").with_columns(
-        same_number=(pl.col("m_number") == pl.col("number")).fill_null(False),
+        # only the mention that value_text names counts: "1,221 projects" cannot stand for 70.1 in the same quote
+        same_number=((pl.col("m_number") == pl.col("number")) & (
+            pl.col("vt_norm").str.to_lowercase().str.contains(pl.col("m_text").str.to_lowercase(), literal=True)
+            | pl.col("m_text").str.to_lowercase().str.contains(pl.col("vt_norm").str.to_lowercase(), literal=True))).fill_null(False),
         same_scale=pl.col("m_scale") == pl.col("scale"),
         unit_ok=_unit_ok().fill_null(False),
         same_qual=(pl.col("m_qualifier") == pl.col("qualifier")).fill_null(False),
     )
     # a superlative alone ("largest trading partner") is rank 1 when the quote says it
     superlative = (pl.col("unit") == "rank") & (pl.col("number") == pl.lit(1).cast(DECIMAL)) & \
-        pl.col("vt_norm").str.to_lowercase().is_in(SUPERLATIVES) & pl.col("vt_in_quote")
+        pl.col("vt_norm").str.to_lowercase().is_in(SUPERLATIVES) & pl.col("vt_in_quote") & (pl.col("qualifier") == "exact")
     per_key = joined.group_by("k").agg(
         superlative.any().alias("superlative"),
         (pl.col("same_number") & pl.col("same_scale") & pl.col("unit_ok") & pl.col("same_qual")).any().alias("ok"),
@@ -299,8 +304,8 @@ def check_statistics(ds: Dataset, cites: pl.DataFrame) -> list[Finding]:
         if not r["any_number"]:
             seen = ", ".join(f"'{t}'" for t in (r["all"] or [])) or "no number"
             rule = "number-mismatch" if r["all"] else "number-not-in-quote"
-            findings.append(Finding(rule, f"value {r['value_str']} does not appear in {cited}, which has {seen}: "
-                                    "record the number exactly as the quote gives it", file=file, line=r["stat_line"],
+            findings.append(Finding(rule, f"value {r['value_str']} is not the number that value_text {r['value_text']!r} "
+                                    f"names in {cited}, which has {seen}: record the number exactly as the quote gives it", file=file, line=r["stat_line"],
                                     field="value", value=r["value_str"]))
         elif not r["any_scale"]:
             findings.append(Finding("unit-mismatch", f"{cited} has {r['near']!r}: the scale word must match "
@@ -344,8 +349,12 @@ def check_record_numbers(ds: Dataset, cites: pl.DataFrame) -> list[Finding]:
     m = mentions_frame(distinct["quote_norm"]).select(pl.col("row").cast(pl.UInt32).alias("q"), "number")
     numbers = quotes.join(distinct, on="quote_norm").join(m, on="q").select(
         "record_table", "record_id", pl.col("number").cast(DECIMAL).alias("n")).unique()
+    # a record with a quote that could not be located already has a finding; its numbers may be in that quote
+    unlocated = cites.filter(pl.col("record_table").is_in(list(facts)) & pl.col("quote_start").is_null()).select(
+        "record_table", "record_id").unique()
     findings: list[Finding] = []
     for tname, rows in facts.items():
+        rows = rows.join(unlocated.filter(pl.col("record_table") == tname).drop("record_table"), on="record_id", how="anti")
         rows = rows.with_columns(pl.col("v").cast(DECIMAL).alias("n"))
         missing = rows.join(numbers.filter(pl.col("record_table") == tname).drop("record_table"), on=["record_id", "n"],
                             how="anti").sort(LINE, "field")

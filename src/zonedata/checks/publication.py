@@ -18,7 +18,7 @@ import polars as pl
 from zonedata.build import CLEAN_SUFFIXES, render_outputs, stale_clean_files
 from zonedata.clean import published_schema
 from zonedata.dataset import Dataset
-from zonedata.findings import Finding
+from zonedata.findings import ERROR, Finding
 
 FIX = "run zonedata build"
 
@@ -30,6 +30,9 @@ def check(ds: Dataset) -> list[Finding]:
     if not published:
         return [Finding("publication-missing", f"nothing is published yet (no datapackage.json, no data/clean/): {FIX}",
                         file=paths.rel(paths.datapackage))]
+    if any(f.severity == ERROR for f in ds.findings):
+        # a table that cannot be read has no defined published form: its findings say what to fix first
+        return []
     outputs = render_outputs(ds)
     findings = list(outputs.findings)
     for rel, expected in outputs.files.items():

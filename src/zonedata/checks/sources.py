@@ -78,6 +78,8 @@ def check(ds: Dataset) -> list[Finding]:
     frame = ds.frame(SOURCES_TABLE)
     file = ds.file(SOURCES_TABLE)
     if SOURCES_TABLE not in ds.schemas:
+        if paths.schema(SOURCES_TABLE).exists():
+            return []  # the schema-invalid finding says what to fix
         return [Finding("source-metadata-missing", "schemas/sources.json is missing: the seeds metadata needs a schema",
                         file="schemas/sources.json")]
     if frame is None or "file" not in frame.columns:
@@ -101,7 +103,16 @@ def check(ds: Dataset) -> list[Finding]:
                                     file=file, line=line, field="file", value=name))
             continue
         data = ds.seed_bytes.get(path)
-        digest = sha256_file(Path(path)) if data is None else hashlib.sha256(data).hexdigest()
+        if data is None:
+            data = Path(path).read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            bad_line = data[: exc.start].count(b"\n") + 1
+            findings.append(Finding("encoding-error", f"seeds/{name} is not valid UTF-8 (byte(s) "
+                                    f"{data[exc.start:exc.end].hex(' ')}): quotes cannot be checked against it; "
+                                    "store the text as UTF-8, as a new source", file=paths.rel(Path(path)), line=bad_line))
         if has_hash and row["sha256"] and digest != row["sha256"]:
             findings.append(Finding("source-hash-mismatch",
                                     f"seeds/{name} has sha256 {digest}, not the recorded {row['sha256']}: source texts are never "
