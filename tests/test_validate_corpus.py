@@ -235,3 +235,16 @@ def test_variation_passes(pkg, case, mutate):
     mutate(pkg)
     report = validate(pkg, publication=False)
     assert report.valid, [(f.rule, f.file, f.line, f.message) for f in report.errors]
+
+
+def test_a_blank_line_is_one_finding_not_a_record_missing_every_field(pkg):
+    with (pkg / PARKS).open("a", encoding="utf-8") as fh:
+        fh.write("\n\n")
+    findings = [f for f in validate(pkg, publication=False).findings if f.file == PARKS]
+    assert [(f.rule, f.line) for f in findings] == [("row-ragged", 8), ("row-ragged", 9)]
+
+
+def test_a_mistyped_required_cell_is_one_finding(pkg):
+    replace(STATS, ",70.1,billion,", ",seventy,billion,")(pkg)
+    findings = [(f.rule, f.line, f.field) for f in validate(pkg, publication=False).findings if f.file == STATS]
+    assert findings == [("type-error", 6, "value")]

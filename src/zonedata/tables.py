@@ -227,9 +227,15 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
         pl.col("cells") != n_header
     )
     for line, n in ragged.head(MAX_FINDINGS_PER_RULE).iter_rows():
+        if n == 1 and n_header > 1:  # may still hold one value: the blank-row filter below keeps such a row
+            findings.append(Finding("row-ragged", "the line is blank or holds a single cell: delete it, or fill in "
+                                    f"its {n_header} cells", file=file, line=line, value=str(n)))
+            continue
         findings.append(Finding("row-ragged", f"the row has {n} cell(s) but the header has {n_header}: "
                                 "add or remove cells (quote a value that contains a comma)",
                                 file=file, line=line, value=str(n)))
+    # a blank line is one finding (above), not also a record with every required field missing
+    blank = ragged.filter(pl.col("cells") == 1)["line"] if n_header > 1 else pl.Series("line", [], dtype=pl.Int64)
 
     try:
         frame = parsed if parsed is not None else _read_csv(body)
@@ -244,6 +250,8 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
     frame = frame.select([pl.col(c) for c in present]).with_columns(
         pl.Series(LINE, lines, dtype=pl.Int64),
     )
+    if len(blank):
+        frame = frame.filter(~(pl.col(LINE).is_in(blank.implode()) & pl.all_horizontal(pl.col(present).is_null())))
     # a quoted empty cell ("") reads as "", not null: make it null, in the (rare) columns that have one
     empty = [c for c, has in frame.select((pl.col(c) == "").any() for c in present).row(0, named=True).items() if has] \
         if present and frame.height else []
