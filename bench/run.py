@@ -103,17 +103,12 @@ def zonedata_found(root: Path) -> tuple[dict[str, set], Counter, int]:
     findings = [f for f in report["findings"] if f["severity"] == "error"]
     fk_fields = foreign_key_fields(root)
     found = {kind: set() for kind in SHARED}
-    first = {}
-    for f in findings:
-        if f["rule"] == "primary-key-duplicate":
-            first.setdefault((f["file"], f["value"]), f["line"])
-            first[(f["file"], f["value"])] = min(first[(f["file"], f["value"])], f["line"])
     for f in findings:
         where = (f["file"], f["line"])
         if f["rule"] == "foreign-key-dangling" and f["field"] in fk_fields.get(f["file"], ()):
             found["dangling-reference"].add(where)
-        elif f["rule"] == "primary-key-duplicate" and f["line"] != first[(f["file"], f["value"])]:
-            found["duplicate-key"].add(where)  # frictionless reports the repeats, not the first
+        elif f["rule"] == "primary-key-duplicate":  # the repeats, not the first, as frictionless reports them
+            found["duplicate-key"].add(where)
         elif f["rule"] == "enum-violation":
             found["bad-enum"].add((*where, f["field"]))
     for kind, rules in PROVENANCE.items():

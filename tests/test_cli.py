@@ -1,6 +1,5 @@
 """The command line's contract: help with examples, version, lazy imports, exit codes."""
 
-import json
 import subprocess
 import sys
 

@@ -50,8 +50,12 @@ def test_a_record_that_stops_citing_a_figure_leaves_it_unaccounted(pkg):
     stats = pkg / "data" / "raw" / "statistics.csv"
     cites = pkg / "data" / "raw" / "citations.csv"
     # drop the 1200 mu statistic and its citations
-    stats.write_text("\n".join(l for l in stats.read_text(encoding="utf-8").split("\n") if "about 1200 mu,1200" not in l),
-                     encoding="utf-8")
+    lines = stats.read_text(encoding="utf-8").split("\n")
+    (dropped,) = [l for l in lines if "about 1200 mu,1200" in l]
+    stat_id = dropped.split(",", 1)[0]
+    stats.write_text("\n".join(l for l in lines if l != dropped), encoding="utf-8")
+    cites.write_text("\n".join(l for l in cites.read_text(encoding="utf-8").split("\n")
+                               if not l.startswith(f"statistics,{stat_id},")), encoding="utf-8")
     cov = coverage(pkg)
     row = cov.mentions.filter(cov.mentions["text"] == "about 1200 mu").row(0, named=True)
     assert row["status"] == "unaccounted"

@@ -248,3 +248,18 @@ def test_a_mistyped_required_cell_is_one_finding(pkg):
     replace(STATS, ",70.1,billion,", ",seventy,billion,")(pkg)
     findings = [(f.rule, f.line, f.field) for f in validate(pkg, publication=False).findings if f.file == STATS]
     assert findings == [("type-error", 6, "value")]
+
+
+def test_unique_keys_are_checked(pkg):
+    """frictionless ignores uniqueKeys; zonedata checks them like the primary key."""
+    import json
+
+    path = pkg / "schemas" / "parks.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema["uniqueKeys"] = [["name", "country_code"]]
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    line_of(PARKS, 4, lambda l: l.replace("Malaysia-China Kuantan Industrial Park,false,", "China-ASEAN Industrial Cooperation Zone,false,", 1))(pkg)
+    line_of(PARKS, 4, lambda l: l.replace(",MY,MY-06,", ",CN,CN-GX,"))(pkg)
+    hits = [f for f in validate(pkg, publication=False).findings if f.rule == "unique-violation"]
+    assert [(f.file, f.line, f.field) for f in hits] == [(PARKS, 4, "name,country_code")]
+    assert "first on line 2" in hits[0].message

@@ -35,7 +35,7 @@ from zonedata.clean import CleanTable, clean_tables
 from zonedata.dataset import Dataset, load_dataset
 from zonedata.descriptor import FORMATS, build_descriptor, dumps
 from zonedata.dictionary import render_dictionary
-from zonedata.findings import Finding, Report
+from zonedata.findings import Report
 from zonedata.paths import Paths
 
 #: Parquet writer settings, fixed so that the same rows always give the same bytes
@@ -73,13 +73,12 @@ class Outputs:
 
     files: dict[str, bytes]
     tables: dict[str, CleanTable]
-    findings: list[Finding] = field(default_factory=list)
 
 
 def render_outputs(ds: Dataset) -> Outputs:
     """The bytes a build would write now for this dataset (writes nothing)."""
     paths = ds.paths
-    tables, findings = clean_tables(ds)
+    tables = clean_tables(ds)
     files: dict[str, bytes] = {}
     table_files: dict[tuple[str, str], tuple[str, bytes]] = {}
     for name, table in tables.items():
@@ -90,7 +89,7 @@ def render_outputs(ds: Dataset) -> Outputs:
             table_files[(name, fmt)] = (rel, data)
     files[paths.rel(paths.data_dictionary)] = render_dictionary(paths, ds.schemas).encode("utf-8")
     files[paths.rel(paths.datapackage)] = dumps(build_descriptor(paths, tables, table_files))
-    return Outputs(files, tables, findings)
+    return Outputs(files, tables)
 
 
 def stale_clean_files(paths: Paths, outputs: Outputs) -> list[Path]:
@@ -164,9 +163,6 @@ def build(root: Path | str, *, dataset: Dataset | None = None) -> BuildResult:
     if not report.valid:  # refuse before rendering: invalid rows have no defined clean form
         return result
     outputs = render_outputs(ds)
-    report.extend(outputs.findings)
-    if not report.valid:
-        return result
     remove = stale_clean_files(ds.paths, outputs)
     result.written, result.unchanged = write_atomically(ds.paths, outputs.files, remove)
     result.removed = [ds.paths.rel(p) for p in remove]

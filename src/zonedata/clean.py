@@ -23,13 +23,11 @@ from dataclasses import dataclass
 import polars as pl
 
 from zonedata.dataset import CITATIONS_TABLE, Dataset
-from zonedata.findings import ConfigError, Finding
-from zonedata.schema import TableSchema
-from zonedata.tables import LINE, MAX_FINDINGS_PER_RULE
+from zonedata.findings import ConfigError
+from zonedata.numbers import SCALE_FACTORS as _SCALE_WORDS
+from zonedata.schema import DECIMAL, TableSchema
+from zonedata.tables import LINE
 
-#: Decimal places of every published `number` column (fixed, so CSV and Parquet never change width)
-DECIMAL_SCALE = 6
-DECIMAL = pl.Decimal(38, DECIMAL_SCALE)
 
 #: Table Schema type -> the polars dtype of the published column
 PUBLISHED_TYPES = {
@@ -41,7 +39,7 @@ PUBLISHED_TYPES = {
 }
 
 #: scale word as written -> factor ("" when the text has none)
-SCALE_FACTORS = {"": 1, "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+SCALE_FACTORS = {"": 1, **_SCALE_WORDS}
 
 
 @dataclass(frozen=True)
@@ -80,30 +78,20 @@ def published_schema(schema: TableSchema) -> dict[str, pl.DataType]:
     return {f.name: PUBLISHED_TYPES[f.type] for f in schema.fields}
 
 
-def _exact_numbers(table, schema: TableSchema, file: str) -> tuple[list[pl.Expr], list[Finding]]:
-    """Number fields parsed from the cell text as Decimal; a value with more decimals than
-    DECIMAL_SCALE cannot be published exactly and is a finding, never silently rounded."""
-    exprs, findings = [], []
+def _exact_numbers(table, schema: TableSchema) -> list[pl.Expr]:
+    """Number fields parsed from the cell text as Decimal. Reading the table already refused any
+    value that is not a plain decimal with at most DECIMAL_SCALE places, so none is rounded."""
     strings = table.strings
-    for f in schema.raw_fields:
-        if f.type != "number" or strings is None or f.name not in strings.columns:
-            continue
-        text = pl.col(f.name).str.strip_chars()
-        exprs.append(text.cast(DECIMAL, strict=False).alias(f.name))
-        digits = text.str.extract(r"\.([0-9]*?)0*$", 1).str.len_chars()
-        too_precise = strings.filter((digits > DECIMAL_SCALE).fill_null(False)).sort(LINE)
-        for line, value in too_precise.select(LINE, f.name).head(MAX_FINDINGS_PER_RULE).iter_rows():
-            findings.append(Finding("type-error", f"{value!r} has more than {DECIMAL_SCALE} decimal places, which the "
-                                    "published tables cannot hold exactly: round it as the source does",
-                                    file=file, line=line, field=f.name, value=value))
-    return exprs, findings
+    return [pl.col(f.name).str.strip_chars().cast(DECIMAL, strict=False).alias(f.name)
+            for f in schema.raw_fields
+            if f.type == "number" and strings is not None and f.name in strings.columns]
 
 
-def _base_frame(ds: Dataset, name: str) -> tuple[pl.DataFrame, list[Finding]]:
+def _base_frame(ds: Dataset, name: str) -> pl.DataFrame:
     """The raw fields of one table, typed for publication, with the LINE column kept for joins."""
     table, schema = ds.tables[name], ds.schemas[name]
     frame = table.frame
-    exprs, findings = _exact_numbers(table, schema, ds.file(name))
+    exprs = _exact_numbers(table, schema)
     if exprs:
         numbers = table.strings.select(LINE, *exprs)
         frame = frame.drop([c for c in numbers.columns if c != LINE and c in frame.columns]).join(
@@ -113,7 +101,7 @@ def _base_frame(ds: Dataset, name: str) -> tuple[pl.DataFrame, list[Finding]]:
                for f in schema.raw_fields if f.name not in frame.columns]
     if LINE not in frame.columns:
         frame = frame.with_columns(pl.lit(None, dtype=pl.Int64).alias(LINE))
-    return frame.with_columns(missing) if missing else frame, findings
+    return frame.with_columns(missing) if missing else frame
 
 
 def derive_statistics(ds: Dataset, frame: pl.DataFrame) -> pl.DataFrame:
@@ -163,27 +151,20 @@ def check_derivations(schema: TableSchema) -> None:
             raise ConfigError(f"statistics: unit(s) {unknown} have no normalisation: add them to UNITS in zonedata/clean.py")
 
 
-def clean_table(ds: Dataset, name: str) -> tuple[CleanTable, list[Finding]]:
+def clean_table(ds: Dataset, name: str) -> CleanTable:
     """One published table: typed, derived fields computed, sorted by primary key, columns in schema order."""
     schema = ds.schemas[name]
     check_derivations(schema)
-    frame, findings = _base_frame(ds, name)
+    frame = _base_frame(ds, name)
     if any(f.derived for f in schema.fields):
         frame = DERIVATIONS[name][1](ds, frame)
     dtypes = published_schema(schema)
     frame = frame.select([pl.col(c).cast(t) for c, t in dtypes.items()])
     order = list(schema.primary_key) or list(dtypes)
     frame = frame.sort(order, nulls_last=True, maintain_order=True)
-    return CleanTable(name, schema, frame), findings
+    return CleanTable(name, schema, frame)
 
 
-def clean_tables(ds: Dataset) -> tuple[dict[str, CleanTable], list[Finding]]:
+def clean_tables(ds: Dataset) -> dict[str, CleanTable]:
     """Every table of the package, in publication order (sources first)."""
-    tables, findings = {}, []
-    for name in ds.schemas:
-        if name not in ds.tables:
-            continue
-        table, found = clean_table(ds, name)
-        tables[name] = table
-        findings.extend(found)
-    return tables, findings
+    return {name: clean_table(ds, name) for name in ds.schemas if name in ds.tables}

@@ -12,10 +12,10 @@ import polars as pl
 from zonedata.dataset import CITATIONS_TABLE, Dataset, load_dataset
 from zonedata.findings import Finding, Report
 from zonedata.paths import SOURCES_TABLE
+from zonedata.schema import DECIMAL
 from zonedata.text import SourceText, normalise, normalise_series
 
 EXCLUSION_COLUMNS = ["source_id", "phrase", "reason"]
-DECIMAL = pl.Decimal(38, 6)
 NOTE_FIELDS = ("notes", "note")
 
 

@@ -127,7 +127,7 @@ def _read_tables(ds: Dataset) -> list[RawTable]:
                 if schema.name == SOURCES_TABLE:  # the texts need the rows, not the Pandera findings
                     parsed = pool.submit(parse_table, paths, schema)
                     texts = pool.submit(prefetch_texts, parsed)
-                    futures[schema.name] = pool.submit(lambda: check_constraints(parsed.result()))
+                    futures[schema.name] = pool.submit(lambda parsed=parsed: check_constraints(parsed.result()))
                 else:
                     futures[schema.name] = pool.submit(read_table, paths, schema)
             if SOURCES_TABLE in futures and CITATIONS_TABLE in futures:

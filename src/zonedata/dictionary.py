@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from zonedata.clean import DECIMAL_SCALE
+from zonedata.schema import DECIMAL_SCALE
 from zonedata.paths import Paths
 from zonedata.schema import TableSchema
 

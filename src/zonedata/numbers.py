@@ -39,11 +39,12 @@ from decimal import Decimal
 
 import polars as pl
 
+from zonedata.schema import DECIMAL  # the one exact decimal type of the package
+
 __all__ = ["QUALIFIERS", "KINDS", "DECIMAL", "Mention", "mentions_frame", "parse_mentions", "PATTERN"]
 
 QUALIFIERS = ("exact", "about", "more_than", "at_least", "nearly", "less_than", "up_to")
 KINDS = ("cardinal", "ordinal", "percent", "year", "date", "time")
-DECIMAL = pl.Decimal(38, 6)  # 32 integer digits, 6 decimals: 1.21 trillion and 61.54 exactly
 
 # --------------------------------------------------------------------------- vocabulary
 

@@ -20,6 +20,11 @@ import polars as pl
 from zonedata.findings import ConfigError
 from zonedata.paths import Paths
 
+#: decimal places of every exact number: the grammar reads quotes into it, the build publishes it
+DECIMAL_SCALE = 6
+#: the exact decimal type of numbers (32 integer digits: 1.21 trillion and 61.54 exactly)
+DECIMAL = pl.Decimal(38, DECIMAL_SCALE)
+
 POLARS_TYPES = {
     "string": pl.String,
     "integer": pl.Int64,

@@ -15,14 +15,14 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from zonedata.findings import ERROR, Finding
+from zonedata.findings import Finding
 from zonedata.paths import Paths
-from zonedata.schema import POLARS_TYPES, TableSchema, pandera_schema
+from zonedata.schema import DECIMAL_SCALE, POLARS_TYPES, TableSchema, pandera_schema
 
 LINE = "__line__"  # the 1-based CSV line a record starts on, kept beside every row
 BOM = b"\xef\xbb\xbf"
 _QUOTED = re.compile(r'"(?:[^"]|"")*"')
-NUMBER_PATTERN = r"^[+-]?[0-9]+(\.[0-9]{1,6})?$"
+NUMBER_PATTERN = rf"^[+-]?[0-9]+(\.[0-9]{{1,{DECIMAL_SCALE}}})?$"
 FORMULA_START = r"^[=+@\t]"
 MAX_FINDINGS_PER_RULE = 200  # per table and field: a broken column should not flood the report
 
@@ -293,7 +293,8 @@ def _typed(frame: pl.DataFrame, schema: TableSchema, present: list[str], file: s
             exprs.append(col.str.strip_chars().cast(POLARS_TYPES[f.type], strict=False).alias(name))
     typed = frame.with_columns(exprs) if exprs else frame
     hint = {"date": "a date as YYYY-MM-DD", "integer": "a whole number such as 2012",
-            "number": "a plain decimal number such as 7.5 (no commas, units or exponent; at most 6 decimal places)",
+            "number": "a plain decimal number such as 7.5 (no commas, units or exponent; "
+                      f"at most {DECIMAL_SCALE} decimal places)",
             "boolean": "true or false"}
     for name in present:
         f = schema.field(name)

@@ -20,7 +20,6 @@ DASHES = {c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe6
 SPACES = {c: " " for c in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\n\r\x0b\x0c"}
 SUBSTITUTIONS = {**QUOTES, **DASHES, **SPACES}
 _TABLE = str.maketrans(SUBSTITUTIONS)
-_NEEDS = re.compile("[" + "".join(SUBSTITUTIONS) + "]|  ")
 _WS = re.compile(r"\s+")
 
 # Lookup tables over code points for SourceText: what \s (str.isspace) matches, and the quote and dash
@@ -160,12 +159,6 @@ class SourceText:
     def to_stored(self, start: int, end: int) -> tuple[int, int]:
         """Stored-text code-point offsets [start, end) of a normalised span."""
         return int(self.index[start]), int(self.index[end - 1]) + 1
-
-    def char_offsets(self) -> np.ndarray:
-        """For each UTF-8 byte offset of the normalised text, its code-point offset (polars finds bytes)."""
-        raw = np.frombuffer(self.normalised.encode("utf-8"), dtype=np.uint8)
-        starts = (raw & 0xC0) != 0x80
-        return np.concatenate([[0], np.cumsum(starts)]).astype(np.int64)
 
 
 def _ranks(counts: np.ndarray) -> np.ndarray:

@@ -13,6 +13,24 @@ def _key_text(cols, row) -> str:
     return ", ".join(f"{c}={v}" for c, v in zip(cols, row))
 
 
+def _duplicates(frame: pl.DataFrame, key: list[str], rule: str, what: str, fix: str, file: str) -> list[Finding]:
+    """Each record whose (non-null) key another record already has, pointing at the first one."""
+    if not key or not set(key) <= set(frame.columns):
+        return []
+    rows = frame.select(LINE, *key)
+    if len(key) > 1:  # a repeated key repeats its first fields too: compare whole keys only where those repeat
+        rows = rows.filter(pl.struct(key[:-1]).is_duplicated())
+    dups = rows.filter(pl.all_horizontal(pl.col(key).is_not_null()) & pl.struct(key).is_duplicated())
+    first = dups.group_by(key).agg(pl.col(LINE).min().alias("first"))
+    # the first record keeps its key; each later one is the finding (as frictionless reports them)
+    dups = dups.join(first, on=key, nulls_equal=True).filter(pl.col(LINE) != pl.col("first")).sort(LINE)
+    return [
+        Finding(rule, f"{what} ({_key_text(key, row[2:])}) is used more than once (first on line {row[1]}): {fix}",
+                file=file, line=row[0], field=",".join(key), value=",".join(str(v) for v in row[2:]))
+        for row in dups.select(LINE, "first", *key).head(MAX_FINDINGS_PER_RULE).iter_rows()
+    ]
+
+
 def check(ds: Dataset) -> list[Finding]:
     findings: list[Finding] = []
     for name, schema in ds.schemas.items():
@@ -20,20 +38,12 @@ def check(ds: Dataset) -> list[Finding]:
         file = ds.file(name)
         if frame is None or frame.is_empty():
             continue
-        pk = [c for c in schema.primary_key if c in frame.columns]
-        if pk and len(pk) == len(schema.primary_key):
-            rows = frame.select(LINE, *pk)
-            if len(pk) > 1:  # a repeated key repeats its first fields too: compare whole keys only where those repeat
-                rows = rows.filter(pl.struct(pk[:-1]).is_duplicated())
-            dups = rows.filter(pl.all_horizontal(pl.col(pk).is_not_null()) & pl.struct(pk).is_duplicated())
-            first = dups.group_by(pk).agg(pl.col(LINE).min().alias("first"))
-            dups = dups.join(first, on=pk, nulls_equal=True).sort(LINE)
-            for row in dups.select(LINE, "first", *pk).head(MAX_FINDINGS_PER_RULE).iter_rows():
-                line, first_line, values = row[0], row[1], row[2:]
-                findings.append(Finding("primary-key-duplicate",
-                                        f"primary key ({_key_text(pk, values)}) is used more than once (first on line {first_line}): "
-                                        "give each record its own id", file=file, line=line, field=",".join(pk),
-                                        value=",".join(str(v) for v in values)))
+        # the primary key and every uniqueKeys entry (which frictionless ignores): same check, own rule
+        keys = [(schema.primary_key, "primary-key-duplicate", "primary key", "give each record its own id")]
+        keys += [(u, "unique-violation", "unique key", "these fields together must differ between records")
+                 for u in schema.unique_keys]
+        for cols, rule, what, fix in keys:
+            findings.extend(_duplicates(frame, list(cols), rule, what, fix, file))
         for fk in schema.foreign_keys:
             target = ds.frame(fk.table)
             if target is None or not set(fk.fields) <= set(frame.columns) or not set(fk.ref_fields) <= set(target.columns):

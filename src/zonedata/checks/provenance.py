@@ -15,15 +15,15 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from zonedata.clean import UNITS
 from zonedata.dataset import CITATIONS_TABLE, Dataset
 from zonedata.findings import WARNING, Finding
+from zonedata.schema import DECIMAL
 from zonedata.tables import LINE, MAX_FINDINGS_PER_RULE
 from zonedata.text import SourceText, normalise_series
 
-DECIMAL = pl.Decimal(38, 6)
-SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 #: how a statistic's unit (as written, controlled spelling) shows in the grammar's reading of the quote
-UNIT_CURRENCY = {"yuan": "CNY", "RMB": "CNY", "$": "USD"}
+UNIT_CURRENCY = {u: x.currency for u, x in UNITS.items() if x.currency}
 UNIT_SAME = {"mu": "mu", "kWh": "kWh", "%": "%"}
 UNIT_KINDS = {"count": ("cardinal",), "years": ("cardinal",), "year": ("year", "cardinal"),
               "rank": ("ordinal",), "ordinal": ("ordinal",)}
