@@ -16,13 +16,13 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import tomllib
 
 import polars as pl
 
 from zonedata.clean import CleanTable
 from zonedata.findings import ConfigError
 from zonedata.paths import SOURCES_TABLE, Paths
+from zonedata.versioning import pyproject_metadata
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 PACKAGE_NAME = "zonedata"
@@ -48,11 +48,7 @@ def sha256(data: bytes) -> str:
 
 def read_version(paths: Paths) -> str:
     """The package version: pyproject.toml's [project] version, the one source of it."""
-    try:
-        project = tomllib.loads(paths.pyproject.read_text(encoding="utf-8")).get("project", {})
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{paths.rel(paths.pyproject)}: cannot read the version: {exc}") from exc
-    version = project.get("version")
+    version = pyproject_metadata(paths.pyproject).get("version")
     if not isinstance(version, str) or not version:
         raise ConfigError(f"{paths.rel(paths.pyproject)} has no [project] version: add version = \"X.Y.Z\"")
     return version

@@ -92,12 +92,8 @@ def _project_version_line(lines: list[str]) -> int | None:
 
 def read_pyproject_version(path: Path) -> tuple[str | None, int | None]:
     """([project] version, its 1-based line) or (None, None) when there is none."""
-    text = path.read_text(encoding="utf-8")
-    try:
-        version = tomllib.loads(text).get("project", {}).get("version")
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path.name} is not valid TOML: {exc}") from exc
-    index = _project_version_line(text.splitlines())
+    version = pyproject_metadata(path).get("version")
+    index = _project_version_line(path.read_text(encoding="utf-8").splitlines())
     return version, (None if index is None else index + 1)
 
 
@@ -121,7 +117,7 @@ def pyproject_metadata(path: Path) -> dict:
         return {}
     try:
         return tomllib.loads(path.read_text(encoding="utf-8")).get("project", {})
-    except tomllib.TOMLDecodeError as exc:
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path.name} is not valid TOML: {exc}") from exc
 
 
