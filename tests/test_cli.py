@@ -32,8 +32,8 @@ def test_group_help_lists_every_command():
 
 
 def test_help_does_not_import_heavy_libraries():
-    code = ("import sys; from zonedata.cli import main; sys.argv=['zonedata','--help'];\n"
-            "try: main()\nexcept SystemExit: pass\n"
+    code = ("import sys; from zonedata.cli import cli\n"
+            "try: cli(['--help'], prog_name='zonedata')\nexcept SystemExit: pass\n"
             "print('heavy=' + ','.join(m for m in ('pandera','frictionless','pandas','pyarrow') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.splitlines()[-1] == "heavy="
@@ -54,3 +54,33 @@ def test_not_a_package_is_a_configuration_error(tmp_path):
 def test_unknown_format_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(cli, ["validate", "--format", "xml"])
     assert result.exit_code == 2
+
+
+def _run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "zonedata", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_the_process_exits_with_the_command_code_and_its_whole_output(tmp_path):
+    """`main()` ends the process without interpreter teardown: the exit code and every line must survive it."""
+    import shutil
+    from pathlib import Path
+
+    base = Path(__file__).parent / "corpus" / "base"
+    good = _run("validate", "--no-publication", "--root", str(base), "--format", "json")
+    assert good.returncode == 0, good.stderr
+    import json
+
+    assert json.loads(good.stdout)["valid"] is True  # the JSON is complete: it parses
+
+    bad = tmp_path / "pkg"
+    shutil.copytree(base, bad)
+    path = bad / "data" / "raw" / "parks.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text(lines[0] + lines[1] + lines[1] + "".join(lines[2:]), encoding="utf-8")  # line 3 repeats line 2
+    out = _run("validate", "--no-publication", "--root", str(bad), "--format", "github")
+    assert out.returncode == 1, out.stderr
+    assert "primary-key-duplicate" in out.stdout and "file=data/raw/parks.csv,line=3" in out.stdout
+    assert "Traceback" not in out.stderr
+
+    usage = _run("validate", "--root", str(tmp_path / "nowhere"))
+    assert usage.returncode == 2 and "schemas/" in usage.stderr
