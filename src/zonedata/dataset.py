@@ -73,11 +73,16 @@ class Dataset:
 
 
 def _read_tables(ds: Dataset) -> list[RawTable]:
-    """Read the tables two at a time: polars releases the GIL while it parses, so a second thread
-    (one per core on the 2-core machines CI gives) overlaps the other's Python work. Pandera is
-    imported beside the largest table's parsing, the source texts are read and normalised beside
-    the next ones once the sources table is in, and the quotes are located once the citations are
-    (that goes on while the first checks run)."""
+    """Read the tables two at a time (one thread per core on the 2-core machines CI gives): polars
+    releases the GIL while it parses, so one thread's polars work overlaps the other's Python.
+
+    Tasks are submitted in priority order, and a worker always takes the earliest task waiting; a
+    task waits only on tasks submitted before it, so the two workers never deadlock. First comes the
+    longest chain of work: parse the citations, read and normalise the source texts, locate the
+    quotes in them (which the provenance check, coverage and the build need next; it may run on
+    beside the first checks, and `Dataset.located` waits for it). Then Pandera is imported and the
+    other tables parsed, largest first, and last each table's Pandera checks.
+    """
     from concurrent.futures import ThreadPoolExecutor
 
     from zonedata.schema import import_pandera
@@ -101,7 +106,6 @@ def _read_tables(ds: Dataset) -> list[RawTable]:
             ds._cache.setdefault("source_texts", normalised)
 
     def prefetch_located(citations, texts) -> None:
-        """The quotes located in their sources, which validation, coverage and the build need next."""
         from zonedata.checks.provenance import locate_quotes
 
         texts.result()
@@ -110,33 +114,38 @@ def _read_tables(ds: Dataset) -> list[RawTable]:
             ds._cache.setdefault("located", located)
         import zonedata.numbers  # noqa: F401  (read by the provenance check next)
 
+    def constraints(parsed, pandera) -> RawTable:
+        pandera.result()
+        return check_constraints(parsed.result())
+
     # Pandera runs a few small lazy queries per column; polars' default engine choice for them is
     # the streaming engine, whose start-up makes them ~40% slower (same results)
     with pl.Config(engine_affinity="in-memory"):
         workers = min(2, os.cpu_count() or 1, len(schemas))
         if workers < 2:
             return [read_table(paths, schema) for schema in schemas]
-        order = sorted(schemas, key=size, reverse=True)
-        largest = order[0]
-        order.sort(key=lambda schema: (schema.name != SOURCES_TABLE, schema is not largest))  # sources, largest, rest
+        by_name = {schema.name: schema for schema in schemas}
         pool = ThreadPoolExecutor(workers)
         try:
+            parsed = {}
+            for name in (CITATIONS_TABLE, SOURCES_TABLE):
+                if name in by_name:
+                    parsed[name] = pool.submit(parse_table, paths, by_name[name])
+            if SOURCES_TABLE in parsed:  # the texts need the sources' rows, not their Pandera findings
+                texts = pool.submit(prefetch_texts, parsed[SOURCES_TABLE])
+            rest = sorted((schema for schema in schemas if schema.name not in parsed), key=size, reverse=True)
+            if rest:  # the largest other table is parsed while the citations still are
+                parsed[rest[0].name] = pool.submit(parse_table, paths, rest[0])
+            if SOURCES_TABLE in parsed and CITATIONS_TABLE in parsed:
+                ds._cache["located_future"] = pool.submit(prefetch_located, parsed[CITATIONS_TABLE], texts)
             pandera = pool.submit(import_pandera)
-            futures = {}
-            for schema in order:
-                if schema.name == SOURCES_TABLE:  # the texts need the rows, not the Pandera findings
-                    parsed = pool.submit(parse_table, paths, schema)
-                    texts = pool.submit(prefetch_texts, parsed)
-                    futures[schema.name] = pool.submit(lambda parsed=parsed: check_constraints(parsed.result()))
-                else:
-                    futures[schema.name] = pool.submit(read_table, paths, schema)
-            if SOURCES_TABLE in futures and CITATIONS_TABLE in futures:
-                # runs on after the tables are in, beside the first checks; `Dataset.located` waits for it
-                ds._cache["located_future"] = pool.submit(prefetch_located, futures[CITATIONS_TABLE], texts)
-            pandera.result()
-            if SOURCES_TABLE in futures:
+            for schema in rest[1:]:
+                parsed[schema.name] = pool.submit(parse_table, paths, schema)
+            checked = {schema.name: pool.submit(constraints, parsed[schema.name], pandera)
+                       for schema in [*rest, *(by_name[name] for name in (CITATIONS_TABLE, SOURCES_TABLE) if name in by_name)]}
+            if SOURCES_TABLE in parsed:
                 texts.result()
-            return [futures[schema.name].result() for schema in schemas]
+            return [checked[schema.name].result() for schema in schemas]
         finally:
             pool.shutdown(wait=False)
 

@@ -35,7 +35,9 @@ HINTS_MAX = 50  # closest-passage hints are computed for at most this many missi
 class Located:
     """Citations with their normalised quote and, where found, stored-text offsets."""
 
-    frame: pl.DataFrame  # LINE, record_table, record_id, source_id, quote, quote_norm, quote_start, quote_end, n_found
+    #: LINE, record_table, record_id, source_id, quote, quote_key, quote_norm, quote_start, quote_end, n_found;
+    #: quote_key numbers the distinct (source_id, quote) pairs, so later joins need not hash the quotes again
+    frame: pl.DataFrame
 
 
 def locate_quotes(ds: Dataset, texts: dict[str, str] | None = None, cites: pl.DataFrame | None = None) -> Located | None:
@@ -57,8 +59,9 @@ def locate_quotes(ds: Dataset, texts: dict[str, str] | None = None, cites: pl.Da
     group[members["row"].to_numpy()] = members["group"].to_numpy()
     distinct = groups.select("source_id", quote_norm=normalise_series(groups["q"]))
     located = find_quotes(distinct.filter(pl.col("quote_norm") != "").unique(), sources)
-    distinct = distinct.join(located, on=["source_id", "quote_norm"], how="left", maintain_order="left")
-    return Located(frame.with_columns(distinct.drop("source_id")[group]))
+    distinct = distinct.join(located, on=["source_id", "quote_norm"], how="left", maintain_order="left").select(
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias("quote_key"), pl.exclude("source_id"))
+    return Located(frame.with_columns(distinct[group]))
 
 
 def find_quotes(pairs: pl.DataFrame, sources: dict[str, SourceText]) -> pl.DataFrame:
@@ -244,16 +247,16 @@ def check_statistics(ds: Dataset, cites: pl.DataFrame) -> list[Finding]:
         pl.col("value").alias("value_str"),
         pl.col("value").str.strip_chars().cast(DECIMAL, strict=False).alias("number"),
     ).filter(pl.col("number").is_not_null() & pl.col("value_text").is_not_null())
-    pairs = cites.select(LINE, "record_table", "record_id", "source_id", "quote_norm", "quote_start").filter(
+    pairs = cites.select(LINE, "record_table", "record_id", "quote_key", "quote_norm", "quote_start").filter(
         (pl.col("record_table") == "statistics") & pl.col("quote_start").is_not_null()).select(
-        pl.col(LINE).alias("cite_line"), "record_id", "source_id", "quote_norm").join(s, on="record_id", how="inner")
+        pl.col(LINE).alias("cite_line"), "record_id", "quote_key", "quote_norm").join(s, on="record_id", how="inner")
     if pairs.is_empty():
         return []
     pairs = pairs.with_columns(vt_norm=normalise_series(pairs["value_text"]))
     # a quote and a recorded figure are compared once however many (statistic, citation) pairs share them
-    key = ["quote_norm", "vt_norm", "number", "scale", "unit", "qualifier"]
-    groups = pairs.with_row_index("p").group_by(key, maintain_order=True).agg("p")
-    distinct = groups.select(key).with_row_index("k").with_columns(
+    key = ["quote_key", "vt_norm", "number", "scale", "unit", "qualifier"]
+    groups = pairs.with_row_index("p").group_by(key, maintain_order=True).agg("p", pl.first("quote_norm"))
+    distinct = groups.select(*key, "quote_norm").with_row_index("k").with_columns(
         vt_in_quote=pl.col("quote_norm").str.to_lowercase().str.contains(pl.col("vt_norm").str.to_lowercase(), literal=True))
     members = groups.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("k"), "p").explode("p")
     k = np.empty(len(pairs), dtype=np.uint32)
@@ -267,13 +270,13 @@ def check_statistics(ds: Dataset, cites: pl.DataFrame) -> list[Finding]:
                                 file=file, line=line, field="value_text", value=vt))
 
     # the number mentions of each distinct quote, read once
-    quotes = distinct.select("quote_norm").unique(maintain_order=True).with_row_index("q")
-    m = mentions_frame(quotes["quote_norm"]).select(
-        pl.col("row").cast(pl.UInt32).alias("q"), pl.col("text").alias("m_text"), "kind",
+    quotes = distinct.select("quote_key", "quote_norm").unique("quote_key", maintain_order=True)
+    m = mentions_frame(quotes["quote_norm"])
+    m = m.select(
+        quotes["quote_key"].gather(m["row"]), pl.col("text").alias("m_text"), "kind",
         pl.col("qualifier").alias("m_qualifier"), pl.col("number").cast(DECIMAL).alias("m_number"),
         pl.col("scale_word").fill_null("").alias("m_scale"), pl.col("unit").alias("m_unit"), pl.col("currency").alias("m_currency"))
-    joined = distinct.join(quotes, on="quote_norm", how="left", maintain_order="left").join(
-        m, on="q", how="left", maintain_order="left_right").with_columns(
+    joined = distinct.join(m, on="quote_key", how="left", maintain_order="left_right").with_columns(
         # only the mention that value_text names counts: "1,221 projects" cannot stand for 70.1 in the same quote
         same_number=((pl.col("m_number") == pl.col("number")) & (
             pl.col("vt_norm").str.to_lowercase().str.contains(pl.col("m_text").str.to_lowercase(), literal=True)
@@ -342,12 +345,12 @@ def check_record_numbers(ds: Dataset, cites: pl.DataFrame) -> list[Finding]:
     if not facts:
         return []
     # the numbers in the quotes of every record of these tables; each distinct quote is read once
-    quotes = cites.select("record_table", "record_id", "quote_norm", "quote_start").filter(
-        pl.col("record_table").is_in(list(facts)) & pl.col("quote_start").is_not_null()).select(
-        "record_table", "record_id", "quote_norm")
-    distinct = quotes.select(pl.col("quote_norm").unique(maintain_order=True)).with_row_index("q")
-    m = mentions_frame(distinct["quote_norm"]).select(pl.col("row").cast(pl.UInt32).alias("q"), "number")
-    numbers = quotes.join(distinct, on="quote_norm").join(m, on="q").select(
+    quotes = cites.select("record_table", "record_id", "quote_key", "quote_norm", "quote_start").filter(
+        pl.col("record_table").is_in(list(facts)) & pl.col("quote_start").is_not_null())
+    distinct = quotes.select("quote_key", "quote_norm").unique("quote_key", maintain_order=True)
+    m = mentions_frame(distinct["quote_norm"])
+    m = m.select(distinct["quote_key"].gather(m["row"]), "number")
+    numbers = quotes.join(m, on="quote_key").select(
         "record_table", "record_id", pl.col("number").cast(DECIMAL).alias("n")).unique()
     # a record with a quote that could not be located already has a finding; its numbers may be in that quote
     unlocated = cites.filter(pl.col("record_table").is_in(list(facts)) & pl.col("quote_start").is_null()).select(
