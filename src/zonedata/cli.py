@@ -122,6 +122,9 @@ def main():
     some whole checks (about 0.1 s at 100,000 records, see bench/README.md). So the output is
     flushed and the process exits without it.
     """
+    # numpy (which pandera imports) starts OpenBLAS with a worker thread per core that spins waiting
+    # for matrix work zonedata never gives it, taking CPU from polars (~5% at a million records)
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         cli.main(prog_name="zonedata")
         code = EXIT_OK
