@@ -69,9 +69,9 @@ def find_quotes(pairs: pl.DataFrame, sources: dict[str, SourceText]) -> pl.DataF
 
     Returns source_id, quote_norm, n_found (every occurrence, overlapping ones included) and the
     stored-text offsets of the first, for the quotes that occur. Each quote is searched only in its
-    own source (polars' literal search and count, one needle per row). Occurrences of a quote can
-    overlap only if a prefix of the quote is also its suffix; only quotes that may have one are
-    searched again past each occurrence to count them.
+    own source (polars' literal search, one needle per row), then once more in the bytes after the
+    first byte of its first occurrence (occurrences may overlap: "aa" occurs twice in "aaa"). Only
+    the (few) quotes found again are searched occurrence by occurrence to count them.
     """
     out_schema = {"source_id": pl.String, "quote_norm": pl.String, "n_found": pl.UInt32, "quote_start": pl.Int64,
                   "quote_end": pl.Int64}
@@ -96,24 +96,17 @@ def find_quotes(pairs: pl.DataFrame, sources: dict[str, SourceText]) -> pl.DataF
 
     found = pairs.join(texts, on="source_id", how="inner").with_columns(
         byte=pl.col("hay").str.find(pl.col("quote_norm"), literal=True),
-        n=pl.col("hay").str.count_matches(pl.col("quote_norm"), literal=True),
     ).filter(pl.col("byte").is_not_null())
     if found.is_empty():
         return pl.DataFrame(schema=out_schema)
-    # a quote can overlap itself only if it has a border (a prefix that is also a suffix): if the border is
-    # shorter than 8 characters the quote ends with its own first k < 8, otherwise its first 8 recur in it
-    q, length = pl.col("quote_norm"), pl.col("quote_norm").str.len_chars()
-    border = q.str.slice(1).str.contains(q.str.slice(0, 8), literal=True)
-    for k in range(1, 8):
-        border = border | ((length > k) & q.str.ends_with(q.str.slice(0, k)))
-    found = found.with_columns(border=border)
+    # UTF-8 is self-synchronising: a whole quote matched in the bytes starts on a character boundary
+    found = found.with_columns(again=pl.col("hay").cast(pl.Binary).bin.slice(pl.col("byte") + 1).bin.contains(
+        pl.col("quote_norm").cast(pl.Binary)))
     first_char = char_of(found["byte_base"].to_numpy() + found["byte"].to_numpy())  # global code point
-    count = found["n"].cast(pl.UInt32).to_numpy().copy()
-    # a quote with a border can overlap itself: count it occurrence by occurrence from the first
-    cur = found.with_row_index("i").filter(pl.col("border")).select(
-        pl.col("i").cast(pl.Int64), "hay", "quote_norm", "char_base", pl.Series("c", first_char).filter(found["border"]) - pl.col("char_base"))
-    if not cur.is_empty():
-        count[cur["i"].to_numpy()] = 1
+    count = np.ones(found.height, dtype=np.uint32)
+    # a quote found again: count it occurrence by occurrence from the first
+    cur = found.with_row_index("i").filter(pl.col("again")).select(
+        pl.col("i").cast(pl.Int64), "hay", "quote_norm", "char_base", pl.Series("c", first_char).filter(found["again"]) - pl.col("char_base"))
     while not cur.is_empty():
         nxt = cur.with_columns(rel=pl.col("hay").str.slice(pl.col("c") + 1).str.find(pl.col("quote_norm"), literal=True)).filter(
             pl.col("rel").is_not_null())
