@@ -80,8 +80,10 @@ def _read_tables(ds: Dataset) -> list[RawTable]:
     task waits only on tasks submitted before it, so the two workers never deadlock. First comes the
     longest chain of work: parse the citations, read and normalise the source texts, locate the
     quotes in them (which the provenance check, coverage and the build need next; it may run on
-    beside the first checks, and `Dataset.located` waits for it). Then Pandera is imported and the
-    other tables parsed, largest first, and last each table's Pandera checks.
+    beside the first checks, and `Dataset.located` waits for it). Then the other tables are parsed,
+    largest first, and last come each table's Pandera checks. Meanwhile this thread, which would
+    only wait, imports what the tasks need next (numpy, Pandera, the number grammar): importing
+    holds the GIL, but parsing mostly runs in polars without it.
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -112,11 +114,9 @@ def _read_tables(ds: Dataset) -> list[RawTable]:
         located = locate_quotes(ds, ds.texts, citations.result().frame)
         with ds._lock:
             ds._cache.setdefault("located", located)
-        import zonedata.numbers  # noqa: F401  (read by the provenance check next)
 
-    def constraints(parsed, pandera) -> RawTable:
-        pandera.result()
-        return check_constraints(parsed.result())
+    def constraints(parsed) -> RawTable:
+        return check_constraints(parsed.result())  # waits for the import of Pandera below, if still going on
 
     # Pandera runs a few small lazy queries per column; polars' default engine choice for them is
     # the streaming engine, whose start-up makes them ~40% slower (same results)
@@ -138,11 +138,14 @@ def _read_tables(ds: Dataset) -> list[RawTable]:
                 parsed[rest[0].name] = pool.submit(parse_table, paths, rest[0])
             if SOURCES_TABLE in parsed and CITATIONS_TABLE in parsed:
                 ds._cache["located_future"] = pool.submit(prefetch_located, parsed[CITATIONS_TABLE], texts)
-            pandera = pool.submit(import_pandera)
             for schema in rest[1:]:
                 parsed[schema.name] = pool.submit(parse_table, paths, schema)
-            checked = {schema.name: pool.submit(constraints, parsed[schema.name], pandera)
+            checked = {schema.name: pool.submit(constraints, parsed[schema.name])
                        for schema in [*rest, *(by_name[name] for name in (CITATIONS_TABLE, SOURCES_TABLE) if name in by_name)]}
+            import numpy  # noqa: F401  (the texts, the quotes and Pandera need it)
+
+            import_pandera()
+            import zonedata.numbers  # noqa: F401  (the provenance check reads numbers with it)
             if SOURCES_TABLE in parsed:
                 texts.result()
             return [checked[schema.name].result() for schema in schemas]

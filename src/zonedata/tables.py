@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import polars as pl
 
 from zonedata.findings import Finding
@@ -96,6 +95,8 @@ def _plain_line_ends(fh) -> bool:
             return False
         if mm.find(b"\r") < 0:
             return True
+        import numpy as np  # only for a file with CR: the usual file never needs it
+
         data = np.frombuffer(mm, dtype=np.uint8)
         plain = True
         for start in range(0, len(data), 1 << 24):  # in pieces, to keep the temporary arrays small
