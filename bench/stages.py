@@ -62,8 +62,9 @@ def main() -> None:
     for name in ("sources", "keys", "codes", "consistency"):
         check = importlib.import_module(f"zonedata.checks.{name}").check
         timed(f"check {name}", lambda c=check: c(ds))
-    timed("provenance: statistics against quotes", lambda: provenance.check_statistics(ds, frame))
-    timed("provenance: other records' numbers", lambda: provenance.check_record_numbers(ds, frame))
+    mentions = timed("provenance: read the numbers in every quote", lambda: provenance.quote_mentions(frame))
+    timed("provenance: statistics against quotes", lambda: provenance.check_statistics(ds, frame, mentions))
+    timed("provenance: other records' numbers", lambda: provenance.check_record_numbers(ds, frame, mentions))
     total = time.perf_counter() - t0
     records = sum(t.frame.height for n, t in ds.tables.items() if n != SOURCES_TABLE)
     print(f"{root}: {records:,} records, {len(ds.texts):,} source texts, {ds.frame(CITATIONS_TABLE).height:,} citations")
