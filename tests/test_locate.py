@@ -63,7 +63,7 @@ def test_agrees_with_a_plain_python_search_on_random_texts():
                 quote = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 4)))
             if normalise(quote):
                 pairs.append((sid, quote))
-    pairs = sorted(set((s, q) for s, q in pairs), key=lambda p: (p[0], normalise(p[1])))
+    pairs = sorted(set(pairs), key=lambda p: (p[0], normalise(p[1])))
     found = _find(texts, pairs)
     expected = {(s, normalise(q)): ref for s, q in pairs if (ref := _reference(texts[s], q)) is not None}
     assert found == expected
