@@ -84,3 +84,16 @@ def test_the_process_exits_with_the_command_code_and_its_whole_output(tmp_path):
 
     usage = _run("validate", "--root", str(tmp_path / "nowhere"))
     assert usage.returncode == 2 and "schemas/" in usage.stderr
+
+
+@pytest.mark.parametrize("fd", [1, 2])
+def test_a_closed_output_stream_keeps_the_exit_code(fd):
+    """Started with stdout or stderr closed (cron, daemons: `zonedata validate >&-`), the command's own code stands."""
+    import os
+    from pathlib import Path
+
+    base = Path(__file__).parent / "corpus" / "base"
+    out = subprocess.run([sys.executable, "-m", "zonedata", "validate", "--no-publication", "--root", str(base)],
+                         stdout=None if fd == 1 else subprocess.PIPE, stderr=None if fd == 2 else subprocess.PIPE,
+                         preexec_fn=lambda: os.close(fd), check=False)
+    assert out.returncode == 0

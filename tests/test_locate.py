@@ -68,3 +68,11 @@ def test_agrees_with_a_plain_python_search_on_random_texts():
     expected = {(s, normalise(q)): ref for s, q in pairs if (ref := _reference(texts[s], q)) is not None}
     assert found == expected
     assert any(n > 2 for n, _, _ in found.values())  # the overlapping counts were exercised
+
+
+def test_a_quote_repeated_many_times_is_counted_exactly():
+    text = " ".join(["the park"] * 2000 + ["aaaa"])  # "the park" has no border; "aa" overlaps itself
+    found = _find({"s1": text}, [("s1", "the park"), ("s1", "aa"), ("s1", "park the")])
+    assert found[("s1", "the park")] == (2000, 0, 8)
+    assert found[("s1", "aa")][0] == 3
+    assert found[("s1", "park the")][0] == 1999

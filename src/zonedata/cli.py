@@ -146,6 +146,8 @@ def _exit(code) -> None:
         print(code, file=sys.stderr)
         code = 1
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # started with the descriptor closed (zonedata validate >&-)
+            continue
         try:
             stream.flush()
         except (OSError, ValueError):  # a closed pipe (zonedata validate | head): nothing more can be said

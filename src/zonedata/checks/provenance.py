@@ -71,7 +71,8 @@ def find_quotes(pairs: pl.DataFrame, sources: dict[str, SourceText]) -> pl.DataF
     stored-text offsets of the first, for the quotes that occur. Each quote is searched only in its
     own source (polars' literal search, one needle per row), then once more in the bytes after the
     first byte of its first occurrence (occurrences may overlap: "aa" occurs twice in "aaa"). Only
-    the (few) quotes found again are searched occurrence by occurrence to count them.
+    the (few) quotes found again are counted: by a count of non-overlapping occurrences, and, for a
+    quote that can overlap itself (a prefix of it is also its suffix), occurrence by occurrence.
     """
     out_schema = {"source_id": pl.String, "quote_norm": pl.String, "n_found": pl.UInt32, "quote_start": pl.Int64,
                   "quote_end": pl.Int64}
@@ -104,9 +105,19 @@ def find_quotes(pairs: pl.DataFrame, sources: dict[str, SourceText]) -> pl.DataF
         pl.col("quote_norm").cast(pl.Binary)))
     first_char = char_of(found["byte_base"].to_numpy() + found["byte"].to_numpy())  # global code point
     count = np.ones(found.height, dtype=np.uint32)
-    # a quote found again: count it occurrence by occurrence from the first
-    cur = found.with_row_index("i").filter(pl.col("again")).select(
-        pl.col("i").cast(pl.Int64), "hay", "quote_norm", "char_base", pl.Series("c", first_char).filter(found["again"]) - pl.col("char_base"))
+    # a quote can overlap itself only if it has a border (a prefix that is also a suffix): if the border is
+    # shorter than 8 characters the quote ends with its own first k < 8, otherwise its first 8 recur in it
+    q, length = pl.col("quote_norm"), pl.col("quote_norm").str.len_chars()
+    border = q.str.slice(1).str.contains(q.str.slice(0, 8), literal=True)
+    for k in range(1, 8):
+        border = border | ((length > k) & q.str.ends_with(q.str.slice(0, k)))
+    again = found.with_row_index("i").filter(pl.col("again")).with_columns(
+        pl.col("i").cast(pl.Int64), n=pl.col("hay").str.count_matches(pl.col("quote_norm"), literal=True), border=border,
+        c=pl.Series("c", first_char).filter(found["again"]) - pl.col("char_base"))
+    count[again["i"].to_numpy()] = again["n"].cast(pl.UInt32).to_numpy()
+    # a quote that can overlap itself: count it occurrence by occurrence from the first
+    cur = again.filter(pl.col("border")).select("i", "hay", "quote_norm", "char_base", "c")
+    count[cur["i"].to_numpy()] = 1
     while not cur.is_empty():
         nxt = cur.with_columns(rel=pl.col("hay").str.slice(pl.col("c") + 1).str.find(pl.col("quote_norm"), literal=True)).filter(
             pl.col("rel").is_not_null())
