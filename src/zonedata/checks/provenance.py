@@ -358,7 +358,7 @@ def check_record_numbers(ds: Dataset, cites: pl.DataFrame, mentions: pl.DataFram
     if not facts:
         return []
     # the numbers in the quotes of every record of these tables; each distinct quote is read once
-    quotes = cites.select("record_table", "record_id", "quote_key", "quote_norm", "quote_start").filter(
+    quotes = cites.select("record_table", "record_id", "quote_key", "quote_start").filter(
         pl.col("record_table").is_in(list(facts)) & pl.col("quote_start").is_not_null())
     numbers = quotes.join(mentions, on="quote_key").select("record_table", "record_id", pl.col("m_number").alias("n")).unique()
     # a record with a quote that could not be located already has a finding; its numbers may be in that quote
