@@ -11,6 +11,7 @@ import importlib.abc
 import json
 import sys
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -192,12 +193,16 @@ def import_pandera():
     return pandera.polars
 
 
-def pandera_schema(schema: TableSchema):
-    """The Pandera (polars backend) schema checking a typed raw table. Imported lazily (see `import_pandera`)."""
+def pandera_schema(schema: TableSchema, present: Collection[str] | None = None):
+    """The Pandera (polars backend) schema checking a typed raw table: of the fields in `present`
+    when given (a missing column is one header finding, not one per row). Imported lazily (see
+    `import_pandera`)."""
     pa = import_pandera()
 
     columns = {}
     for f in schema.raw_fields:
+        if present is not None and f.name not in present:
+            continue
         c = f.constraints
         checks = []
         if "enum" in c:
@@ -208,9 +213,11 @@ def pandera_schema(schema: TableSchema):
         lo, hi = c.get("minimum"), c.get("maximum")
         if f.type == "date":
             lo, hi = to_date(lo), to_date(hi)
-        if lo is not None:
+        if lo is not None and hi is not None:
+            checks.append(pa.Check.in_range(lo, hi))  # one query for both bounds
+        elif lo is not None:
             checks.append(pa.Check.ge(lo))
-        if hi is not None:
+        elif hi is not None:
             checks.append(pa.Check.le(hi))
         if "minLength" in c:
             checks.append(pa.Check.str_length(min_value=c["minLength"]))

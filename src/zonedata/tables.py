@@ -335,6 +335,7 @@ _CHECK_RULES = [
     ("field_uniqueness", "unique-violation"),
     ("isin", "enum-violation"),
     ("str_matches", "pattern-violation"),
+    ("in_range", "range-violation"),
     ("greater_than_or_equal_to", "range-violation"),
     ("less_than_or_equal_to", "range-violation"),
     ("str_length", "range-violation"),
@@ -343,13 +344,11 @@ _CHECK_RULES = [
 
 def _constraint_findings(frame: pl.DataFrame, schema: TableSchema, present: list[str], file: str) -> list[Finding]:
     """Run the Pandera schema (all errors at once) and map each failure case to its CSV line."""
-    full = pandera_schema(schema)  # imports pandera first
+    checker = pandera_schema(schema, present)  # imports pandera first
     import pandera.errors
 
-    # check only columns that exist, so a missing column is one header finding, not one per row
-    subset = full.remove_columns([c for c in full.columns if c not in present])
     try:
-        subset.validate(frame, lazy=True)
+        checker.validate(frame, lazy=True)
         return []
     except pandera.errors.SchemaErrors as exc:
         cases = exc.failure_cases
