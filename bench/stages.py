@@ -62,7 +62,7 @@ def main() -> None:
     for name in ("sources", "keys", "codes", "consistency"):
         check = importlib.import_module(f"zonedata.checks.{name}").check
         timed(f"check {name}", lambda c=check: c(ds))
-    mentions = timed("provenance: read the numbers in every quote", lambda: provenance.quote_mentions(frame))
+    mentions = timed("provenance: read the numbers in every quote", ds.located.mentions)
     timed("provenance: statistics against quotes", lambda: provenance.check_statistics(ds, frame, mentions))
     timed("provenance: other records' numbers", lambda: provenance.check_record_numbers(ds, frame, mentions))
     total = time.perf_counter() - t0

@@ -157,7 +157,7 @@ def build(root: Path | str, *, dataset: Dataset | None = None) -> BuildResult:
     """Validate the package and, only if it is valid, publish it. The report says why when it refuses."""
     from zonedata.validate import run_checks
 
-    ds = dataset or load_dataset(Path(root))
+    ds = dataset or load_dataset(Path(root), read_numbers=True)
     report = run_checks(ds, publication=False)
     result = BuildResult(report)
     if not report.valid:  # refuse before rendering: invalid rows have no defined clean form

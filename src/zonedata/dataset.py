@@ -72,7 +72,7 @@ class Dataset:
         return self.paths.rel(self.paths.raw_csv(table))
 
 
-def _read_tables(ds: Dataset) -> list[RawTable]:
+def _read_tables(ds: Dataset, read_numbers: bool) -> list[RawTable]:
     """Read the tables two at a time (one thread per core on the 2-core machines CI gives): polars
     releases the GIL while it parses, so one thread's polars work overlaps the other's Python.
 
@@ -111,7 +111,7 @@ def _read_tables(ds: Dataset) -> list[RawTable]:
         from zonedata.checks.provenance import locate_quotes
 
         texts.result()
-        located = locate_quotes(ds, ds.texts, citations.result().frame)
+        located = locate_quotes(ds, ds.texts, citations.result().frame, read_numbers=read_numbers)
         with ds._lock:
             ds._cache.setdefault("located", located)
 
@@ -153,8 +153,11 @@ def _read_tables(ds: Dataset) -> list[RawTable]:
             pool.shutdown(wait=False)
 
 
-def load_dataset(root: Path) -> Dataset:
-    """Read every schema and table. Schema problems are findings; a missing schemas/ is a ConfigError."""
+def load_dataset(root: Path, *, read_numbers: bool = False) -> Dataset:
+    """Read every schema and table. Schema problems are findings; a missing schemas/ is a ConfigError.
+
+    `read_numbers` (for the provenance check next) reads the numbers in the quotes while they are
+    located in their sources (see `checks.provenance.locate_quotes`)."""
     paths = Paths(Path(root))
     if not paths.schemas.is_dir():
         raise ConfigError(f"{root} has no schemas/ folder: is it a zonedata package? (pass --root)")
@@ -164,7 +167,7 @@ def load_dataset(root: Path) -> Dataset:
             ds.schemas[name] = load_schema(paths, name)
         except ConfigError as exc:
             ds.findings.append(Finding("schema-invalid", f"{exc}; fix the JSON", file=paths.rel(paths.schema(name))))
-    for name, table in zip(ds.schemas, _read_tables(ds)):
+    for name, table in zip(ds.schemas, _read_tables(ds, read_numbers)):
         ds.tables[name] = table
         ds.findings.extend(table.findings)
     known = set(ds.schemas)

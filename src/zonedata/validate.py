@@ -17,7 +17,7 @@ PUBLICATION_CHECKS = ("publication", "versions")
 
 
 def validate(root: Path | str, *, publication: bool = True) -> Report:
-    return run_checks(load_dataset(Path(root)), publication=publication)
+    return run_checks(load_dataset(Path(root), read_numbers=True), publication=publication)
 
 
 def run_checks(ds: Dataset, *, publication: bool = True) -> Report:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
@@ -38,10 +38,22 @@ class Located:
     #: LINE, record_table, record_id, source_id, quote, quote_key, quote_norm, quote_start, quote_end, n_found;
     #: quote_key numbers the distinct (source_id, quote) pairs, so later joins need not hash the quotes again
     frame: pl.DataFrame
+    #: `quote_mentions` of the quotes, being read since `locate_quotes(read_numbers=True)` started it
+    reading: Future | None = field(default=None, repr=False)
+
+    def mentions(self) -> pl.DataFrame:
+        """The number mentions of every distinct quote, by quote_key (see `quote_mentions`)."""
+        if self.reading is not None:
+            return self.reading.result()
+        return quote_mentions(self.frame.select("quote_key", "quote_norm"))
 
 
-def locate_quotes(ds: Dataset, texts: dict[str, str] | None = None, cites: pl.DataFrame | None = None) -> Located | None:
-    """`cites` is the citations table when `ds` does not hold it yet (see `Dataset.located`)."""
+def locate_quotes(ds: Dataset, texts: dict[str, str] | None = None, cites: pl.DataFrame | None = None, *,
+                  read_numbers: bool = False) -> Located | None:
+    """`cites` is the citations table when `ds` does not hold it yet (see `Dataset.located`).
+
+    With `read_numbers`, the numbers in the quotes (which do not depend on where a quote is found)
+    are read on a thread of their own while the quotes are searched: `Located.mentions` has them."""
     cites = ds.frame(CITATIONS_TABLE) if cites is None else cites
     need = {"record_table", "record_id", "source_id", "quote"}
     if cites is None or not need <= set(cites.columns):
@@ -57,11 +69,17 @@ def locate_quotes(ds: Dataset, texts: dict[str, str] | None = None, cites: pl.Da
     members = groups.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("group"), "row").explode("row")
     group = np.empty(frame.height, dtype=np.uint32)
     group[members["row"].to_numpy()] = members["group"].to_numpy()
-    distinct = groups.select("source_id", quote_norm=normalise_series(groups["q"]))
-    located = find_quotes(distinct.filter(pl.col("quote_norm") != "").unique(), sources)
-    distinct = distinct.join(located, on=["source_id", "quote_norm"], how="left", maintain_order="left").select(
-        pl.int_range(pl.len(), dtype=pl.UInt32).alias("quote_key"), pl.exclude("source_id"))
-    return Located(frame.with_columns(distinct[group]))
+    distinct = groups.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("quote_key"), "source_id",
+                             quote_norm=normalise_series(groups["q"]))
+    reading = None
+    if read_numbers:
+        pool = ThreadPoolExecutor(1)
+        reading = pool.submit(quote_mentions, distinct.select("quote_key", "quote_norm"))
+        pool.shutdown(wait=False)
+    located = find_quotes(distinct.filter(pl.col("quote_norm") != "").select("source_id", "quote_norm").unique(), sources)
+    # a left join on unique right keys keeps each distinct quote in its row: quote_key stays its row number
+    distinct = distinct.join(located, on=["source_id", "quote_norm"], how="left", maintain_order="left").drop("source_id")
+    return Located(frame.with_columns(distinct[group]), reading)
 
 
 def find_quotes(pairs: pl.DataFrame, sources: dict[str, SourceText]) -> pl.DataFrame:
@@ -215,9 +233,9 @@ def check(ds: Dataset) -> list[Finding]:
         findings.append(Finding("quote-ambiguous", f"the quote occurs {n} times in source {sid}; offsets point at the first. "
                                 "Quote a longer passage to make it unique", file=file, line=line, field="quote",
                                 severity=WARNING))
-    # every located quote's numbers, read in one pass for both checks (the grammar's regular
-    # expressions are compiled once per thread, ~30 ms, so one reader thread rather than two)
-    mentions = quote_mentions(frame)
+    # every quote's numbers, read in one pass for both checks (the grammar's regular expressions
+    # are compiled once per thread, ~30 ms, so one reader thread rather than two)
+    mentions = located.mentions()
     with ThreadPoolExecutor(1) as pool:  # then the records' numbers beside the statistics' (polars releases the GIL)
         records = pool.submit(check_record_numbers, ds, frame, mentions)
         findings.extend(check_statistics(ds, frame, mentions))
@@ -225,13 +243,12 @@ def check(ds: Dataset) -> list[Finding]:
     return findings
 
 
-def quote_mentions(cites: pl.DataFrame) -> pl.DataFrame:
-    """The number mentions of each distinct located quote, by quote_key (see `numbers.mentions_frame`):
-    quote_key, m_text, kind, m_qualifier, m_number, m_scale, m_unit, m_currency."""
+def quote_mentions(quotes: pl.DataFrame) -> pl.DataFrame:
+    """The number mentions (see `numbers.mentions_frame`) of each distinct quote of `quotes` (quote_key,
+    quote_norm), by quote_key: quote_key, m_text, kind, m_qualifier, m_number, m_scale, m_unit, m_currency."""
     from zonedata.numbers import mentions_frame
 
-    quotes = cites.filter(pl.col("quote_start").is_not_null()).select("quote_key", "quote_norm").unique(
-        "quote_key", maintain_order=True)
+    quotes = quotes.filter(pl.col("quote_norm") != "").unique("quote_key", maintain_order=True)
     m = mentions_frame(quotes["quote_norm"])
     return m.select(
         quotes["quote_key"].gather(m["row"]), pl.col("text").alias("m_text"), "kind",
