@@ -99,6 +99,18 @@ def _drop_primary_key(root: Path) -> None:
     path.write_text(json.dumps(schema), encoding="utf-8")
 
 
+def _bounds(table: str, field: str, **constraints) -> Callable[[Path], None]:
+    """Set constraints of one field in a schema (a schema edit, not a data edit)."""
+    def mutate(root: Path) -> None:
+        import json
+
+        path = root / "schemas" / f"{table}.json"
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        next(f for f in schema["fields"] if f["name"] == field).setdefault("constraints", {}).update(constraints)
+        path.write_text(json.dumps(schema), encoding="utf-8")
+    return mutate
+
+
 # (case id, mutation, rule, file, line, field)
 BROKEN = [
     ("changed-seed", append_bytes(SEED_003, b" "), "source-hash-mismatch", SOURCES, 3, "sha256"),
@@ -143,6 +155,12 @@ BROKEN = [
      "construction_start_year"),
     ("date-out-of-range", replace(STATS, ",actual,2023-09-16,2023-09-16,", ",actual,1899-12-31,2023-09-16,"),
      "range-violation", STATS, 2, "period_start"),
+    ("minimum-above-maximum", _bounds("parks", "construction_start_year", minimum=2100, maximum=1900),
+     "schema-invalid", "schemas/parks.json", None, None),
+    ("bound-of-another-kind", _bounds("parks", "construction_start_year", maximum="2100"),
+     "schema-invalid", "schemas/parks.json", None, None),
+    ("date-bound-not-a-date", _bounds("statistics", "period_start", minimum=1900),
+     "schema-invalid", "schemas/statistics.json", None, None),
     ("formula-injection", line_of(PARKS, 6, lambda l: l.replace(",Chongzuo,", ",=HYPERLINK(1),")), "formula-injection", PARKS, 6,
      "city"),
     ("bad-country-code", line_of(PARKS, 4, lambda l: l.replace(",MY,MY-06,", ",XY,MY-06,")), "code-invalid", PARKS, 4, "country_code"),
@@ -267,3 +285,18 @@ def test_unique_keys_are_checked(pkg):
     hits = [f for f in validate(pkg, publication=False).findings if f.rule == "unique-violation"]
     assert [(f.file, f.line, f.field) for f in hits] == [(PARKS, 4, "name,country_code")]
     assert "first on line 2" in hits[0].message
+
+
+def test_a_column_with_more_range_errors_than_reported_shows_its_first_lines(pkg):
+    """Above the maximum and below the minimum in one column: the 200 findings kept are the first 200 lines."""
+    path = pkg / PARKS
+    lines = path.read_text(encoding="utf-8").split("\n")
+    template = lines[2]  # china-malaysia-qinzhou-industrial-park, construction_start_year 2012
+    extra = [template.replace("china-malaysia-qinzhou-industrial-park,", f"park-{i:03d},", 1)
+             .replace(",,2012,,", f",,{3000 if i < 210 else 1800},,") for i in range(420)]
+    start = len(lines) + 1 if lines[-1] else len(lines)  # the line the first extra row lands on
+    path.write_text("\n".join([l for l in lines if l] + extra) + "\n", encoding="utf-8")
+    report = validate(pkg, publication=False)
+    hits = [f for f in report.findings if f.rule == "range-violation" and f.field == "construction_start_year"]
+    assert len(hits) == 200
+    assert sorted(f.line for f in hits) == list(range(start, start + 200))

@@ -111,6 +111,7 @@ def parse_schema(name: str, path: Path, descriptor: dict) -> TableSchema:
         if ftype not in POLARS_TYPES:
             raise ConfigError(f"schemas/{path.name}: field {f['name']!r} has unsupported type {ftype!r}")
         fields.append(Field(f["name"], ftype, f))
+        _check_bounds(path, fields[-1])
     names = {f.name for f in fields}
     pk = _as_list(descriptor.get("primaryKey"))
     if not pk:
@@ -129,6 +130,32 @@ def parse_schema(name: str, path: Path, descriptor: dict) -> TableSchema:
         if missing:
             raise ConfigError(f"schemas/{path.name}: key refers to unknown field(s) {missing}")
     return TableSchema(name, path, descriptor, tuple(fields), pk, tuple(fks), polys, uniques)
+
+
+def _check_bounds(path: Path, f: Field) -> None:
+    """minimum/maximum must be of the field's kind (a number; an ISO date for a date field) and in
+    order, and minLength/maxLength whole numbers in order: else no value could be checked against them."""
+    c = f.constraints
+    where = f"schemas/{path.name}: field {f.name!r}"
+    for lo_key, hi_key, kind in (("minimum", "maximum", "date" if f.type == "date" else "number"),
+                                 ("minLength", "maxLength", "length")):
+        bounds = {}
+        for key in (lo_key, hi_key):
+            if key not in c:
+                continue
+            value = c[key]
+            try:
+                if kind == "date":
+                    bounds[key] = date.fromisoformat(value)
+                elif isinstance(value, bool) or not isinstance(value, int if kind == "length" else (int, float)):
+                    raise TypeError
+                else:
+                    bounds[key] = value
+            except (TypeError, ValueError):
+                wanted = {"date": "a date as YYYY-MM-DD", "number": "a number", "length": "a whole number"}[kind]
+                raise ConfigError(f"{where}: {key} {value!r} is not {wanted}") from None
+        if len(bounds) == 2 and bounds[lo_key] > bounds[hi_key]:
+            raise ConfigError(f"{where}: {lo_key} {c[lo_key]!r} is above {hi_key} {c[hi_key]!r}, so no value could pass")
 
 
 def load_schema(paths: Paths, table: str) -> TableSchema:

@@ -356,7 +356,8 @@ def _constraint_findings(frame: pl.DataFrame, schema: TableSchema, present: list
         return [Finding("schema-invalid", f"cannot check the table: {exc}", file=file)]
     lines = frame[LINE]
     findings = []
-    cases = cases.filter(pl.col("index").is_not_null())
+    # in file order, so a column with more failures than are reported shows its first lines
+    cases = cases.filter(pl.col("index").is_not_null()).sort("index", maintain_order=True)
     counts: dict[tuple[str, str], int] = {}
     for value, column, check, index in cases.select("failure_case", "column", "check", "index").iter_rows():
         rule = next((r for prefix, r in _CHECK_RULES if check.startswith(prefix)), None)

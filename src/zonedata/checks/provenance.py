@@ -272,7 +272,7 @@ def _unit_ok() -> pl.Expr:
 
 def check_statistics(ds: Dataset, cites: pl.DataFrame, mentions: pl.DataFrame) -> list[Finding]:
     """Every statistic's value, scale, unit and qualifier agree with each of its quotes (`mentions`
-    is `quote_mentions(cites)`)."""
+    is `Located.mentions()`)."""
     stats = ds.tables.get("statistics")
     need = {"statistic_id", "value_text", "value", "scale", "unit", "qualifier"}
     if stats is None or stats.strings is None or not need <= set(stats.strings.columns):
@@ -358,7 +358,7 @@ def check_statistics(ds: Dataset, cites: pl.DataFrame, mentions: pl.DataFrame) -
 
 def check_record_numbers(ds: Dataset, cites: pl.DataFrame, mentions: pl.DataFrame) -> list[Finding]:
     """Integer facts of other records (years, session numbers) appear in one of the record's quotes
-    (`mentions` is `quote_mentions(cites)`)."""
+    (`mentions` is `Located.mentions()`)."""
     facts = {}
     for tname, table in ds.tables.items():
         schema = table.schema
