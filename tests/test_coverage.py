@@ -82,3 +82,23 @@ def test_json_lists_every_mention():
     first = doc["mentions"][0]
     text = (ROOT / first["file"]).read_text(encoding="utf-8")
     assert text[first["start"]:first["end"]] == first["text"]
+
+
+def test_a_sources_table_without_its_file_column_is_no_internal_error(pkg):
+    """No text can be listed: coverage reads no mentions and says its exclusions point at no listed
+    source (validate reports the missing column itself)."""
+    path = pkg / "seeds" / "sources.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    i = header.index("file")
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([r[:i] + r[i + 1:] for r in rows])
+    path.write_text(out.getvalue(), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["coverage", "--root", str(pkg)])
+    assert result.exit_code == 1, result.output
+    assert "internal error" not in result.output
+    assert "exclusion-stale" in result.output and "0 mentions" in result.output

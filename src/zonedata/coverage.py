@@ -107,8 +107,8 @@ def coverage(root: Path | str) -> Coverage:
     src_frame = ds.frame(SOURCES_TABLE)
     if src_frame is not None and {"source_id", "file"} <= set(src_frame.columns):
         files = dict(src_frame.select("source_id", "file").drop_nulls().iter_rows())
-    m = mentions_frame(pl.Series([texts[s] for s in sids], dtype=pl.String)).with_columns(
-        pl.col("row").replace_strict(list(range(len(sids))), sids, return_dtype=pl.String).alias("source_id"))
+    m = mentions_frame(pl.Series([texts[s] for s in sids], dtype=pl.String))
+    m = m.with_columns(pl.Series(sids, dtype=pl.String).gather(m["row"]).alias("source_id"))  # a String even with no texts
     # line numbers in the stored text
     lines = []
     for sid in sids:

@@ -30,8 +30,10 @@ def check(ds: Dataset) -> list[Finding]:
         for line, s, e in inverted.select(LINE, start, end).head(MAX_FINDINGS_PER_RULE).iter_rows():
             findings.append(Finding("period-inverted", f"{end} {e} is before {start} {s}: swap or correct them",
                                     file=file, line=line, field=end, value=str(e)))
-        if sources is None or cites is None or "date_published" not in sources.columns:
-            continue
+        if sources is None or cites is None or key not in frame.columns \
+                or not {"source_id", "date_published"} <= set(sources.columns) \
+                or not {"record_table", "record_id", "source_id"} <= set(cites.columns):
+            continue  # a missing table or column has its own finding
         rows = frame.select(LINE, key, end, *(["basis"] if "basis" in frame.columns else [])).filter(pl.col(end).is_not_null())
         if "basis" in rows.columns:
             rows = rows.filter(~pl.col("basis").is_in(FORWARD_LOOKING).fill_null(False))
