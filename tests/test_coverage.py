@@ -87,14 +87,12 @@ def test_json_lists_every_mention():
 def test_a_sources_table_without_its_file_column_is_no_internal_error(pkg):
     """No text can be listed: coverage reads no mentions and says its exclusions point at no listed
     source (validate reports the missing column itself)."""
-    path = pkg / "seeds" / "sources.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    header = lines[0].split(",")
-    i = header.index("file")
     import csv
     import io
 
+    path = pkg / "seeds" / "sources.csv"
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    i = rows[0].index("file")
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows([r[:i] + r[i + 1:] for r in rows])
     path.write_text(out.getvalue(), encoding="utf-8")

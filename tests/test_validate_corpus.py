@@ -90,25 +90,22 @@ def _non_utf8_seed(root: Path) -> None:
     replace(SOURCES, old, hashlib.sha256(data).hexdigest())(root)
 
 
-def _drop_primary_key(root: Path) -> None:
-    import json
-
-    path = root / "schemas" / "parks.json"
-    schema = json.loads(path.read_text(encoding="utf-8"))
-    del schema["primaryKey"]
-    path.write_text(json.dumps(schema), encoding="utf-8")
-
-
-def _bounds(table: str, field: str, **constraints) -> Callable[[Path], None]:
-    """Set constraints of one field in a schema (a schema edit, not a data edit)."""
+def edit_schema(table: str, edit: Callable[[dict], None]) -> Callable[[Path], None]:
+    """Change schemas/<table>.json (a schema edit, not a data edit)."""
     def mutate(root: Path) -> None:
         import json
 
         path = root / "schemas" / f"{table}.json"
         schema = json.loads(path.read_text(encoding="utf-8"))
-        next(f for f in schema["fields"] if f["name"] == field).setdefault("constraints", {}).update(constraints)
+        edit(schema)
         path.write_text(json.dumps(schema), encoding="utf-8")
     return mutate
+
+
+def _bounds(table: str, field: str, **constraints) -> Callable[[Path], None]:
+    """Set constraints of one field in a schema."""
+    return edit_schema(table, lambda schema: next(f for f in schema["fields"] if f["name"] == field)
+                       .setdefault("constraints", {}).update(constraints))
 
 
 # (case id, mutation, rule, file, line, field)
@@ -177,7 +174,7 @@ BROKEN = [
     ("value-of-another-mention", replace(STATS, ",70.1,billion,yuan,", ",1221,,count,"), "number-mismatch", STATS, 6, "value"),
     ("currency-word-disagrees", replace(STATS, ",70.1,billion,yuan,", ",70.1,billion,RMB,"), "unit-mismatch", STATS, 6, "unit"),
     ("seed-not-utf8", _non_utf8_seed, "encoding-error", SEED_003, 1, None),
-    ("schema-without-primary-key", _drop_primary_key, "schema-invalid", "schemas/parks.json", None, None),
+    ("schema-without-primary-key", edit_schema("parks", lambda schema: schema.pop("primaryKey")), "schema-invalid", "schemas/parks.json", None, None),
     ("empty-seed-file-name", replace(SOURCES, "001,001_27ad36de142194f5.txt,", "001,,"), "required-missing", SOURCES, 2, "file"),
     ("uncited-record", replace(CITES, "\nparks,malaysia-china-kuantan-industrial-park,", "\nparks,china-malaysia-qinzhou-industrial-park,"),
      "record-uncited", PARKS, 4, "park_id"),

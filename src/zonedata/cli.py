@@ -143,7 +143,8 @@ def _exit(code) -> None:
     if code is None:
         code = EXIT_OK
     elif not isinstance(code, int):
-        print(code, file=sys.stderr)
+        if sys.stderr is not None:
+            print(code, file=sys.stderr)
         code = 1
     for stream in (sys.stdout, sys.stderr):
         if stream is None:  # started with the descriptor closed (zonedata validate >&-)
