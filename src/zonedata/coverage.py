@@ -13,6 +13,7 @@ from zonedata.dataset import CITATIONS_TABLE, Dataset, load_dataset
 from zonedata.findings import Finding, Report
 from zonedata.paths import SOURCES_TABLE
 from zonedata.schema import DECIMAL
+from zonedata.tables import exact_decimal
 from zonedata.text import SourceText, normalise, normalise_series
 
 EXCLUSION_COLUMNS = ["source_id", "phrase", "reason"]
@@ -49,7 +50,7 @@ def _record_values(ds: Dataset) -> tuple[pl.DataFrame, pl.DataFrame]:
         if num_fields:
             nums.append(base.select("record_table", "record_id", *num_fields).unpivot(
                 index=["record_table", "record_id"], value_name="v").select(
-                "record_table", "record_id", pl.col("v").str.strip_chars().cast(DECIMAL, strict=False).alias("n")).drop_nulls())
+                "record_table", "record_id", exact_decimal(pl.col("v")).alias("n")).drop_nulls())
         if text_fields:
             texts.append(base.select("record_table", "record_id", *text_fields).unpivot(
                 index=["record_table", "record_id"], value_name="v").drop_nulls("v").select(

@@ -11,7 +11,7 @@ import polars as pl
 
 from zonedata.findings import Finding
 from zonedata.paths import SOURCES_TABLE, Paths
-from zonedata.schema import TableSchema, load_schema, schema_names
+from zonedata.schema import TableSchema, check_references, load_schema, schema_names
 from zonedata.tables import RawTable, check_constraints, parse_table, read_table
 from zonedata.findings import ConfigError
 
@@ -167,10 +167,14 @@ def load_dataset(root: Path, *, read_numbers: bool = False) -> Dataset:
             ds.schemas[name] = load_schema(paths, name)
         except ConfigError as exc:
             ds.findings.append(Finding("schema-invalid", f"{exc}; fix the JSON", file=paths.rel(paths.schema(name))))
+    # a key to a table or field that does not exist would be skipped, and its values published unchecked
+    for name, problem in check_references(ds.schemas, schema_names(paths)).items():
+        ds.findings.append(Finding("schema-invalid", problem, file=paths.rel(paths.schema(name))))
+        del ds.schemas[name]
     for name, table in zip(ds.schemas, _read_tables(ds, read_numbers)):
         ds.tables[name] = table
         ds.findings.extend(table.findings)
-    known = set(ds.schemas)
+    known = set(schema_names(paths))  # a table whose schema is invalid has that finding, not "no schema"
     if paths.raw.is_dir():
         for csv_path in sorted(paths.raw.glob("*.csv")):
             if csv_path.stem not in known and csv_path.stem != SOURCES_TABLE:
