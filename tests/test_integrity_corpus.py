@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from test_validate_corpus import (CITES, PARKS, SEED_003, SOURCES, STATS, _bounds, append_bytes, edit_schema, line_of,
                                   pkg, replace, write)  # noqa: F401  (pkg is the fixture)
 from zonedata.cli import cli
-from zonedata.validate import validate
+from zonedata.release.validate import validate
 
 EVENTS = "data/raw/events.csv"
 EXCLUSIONS = "seeds/coverage_exclusions.csv"

@@ -3,13 +3,17 @@ source was published (planned and expected figures may look ahead)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import polars as pl
 
-from zonedata.dataset import CITATIONS_TABLE, Dataset
-from zonedata.findings import Finding
-from zonedata.paths import SOURCES_TABLE
-from zonedata.schema import DECIMAL
-from zonedata.tables import LINE, MAX_FINDINGS_PER_RULE, exact_decimal
+from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
+from zonedata.base.findings import Finding
+from zonedata.base.paths import SOURCES_TABLE
+from zonedata.base.findings import LINE
+from zonedata.loading.tables import MAX_FINDINGS_PER_RULE
+from zonedata.base.vocabulary import DECIMAL, UNITS
+from zonedata.loading.tables import exact_decimal
 
 #: (table, start field, end field) pairs that form a period
 PERIODS = [("statistics", "period_start", "period_end"), ("events", "start_date", "end_date")]
@@ -54,9 +58,9 @@ def normalisable(ds: Dataset) -> list[Finding]:
     """A statistic's value_normalised (value x scale x unit factor, see clean.py) fits the published
     Decimal(38, 6), with every intermediate product: else the build could not compute it exactly.
     A float estimate picks the (rare) candidates; each is then computed exactly."""
-    from decimal import Decimal
+    from zonedata.text.numbers import SCALE_FACTORS as SCALE_WORDS
 
-    from zonedata.clean import SCALE_FACTORS, UNITS
+    SCALE_FACTORS = {"": 1, **SCALE_WORDS}
 
     stats = ds.tables.get("statistics")
     if stats is None or stats.strings is None or not {"value", "scale", "unit"} <= set(stats.strings.columns):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from zonedata.dataset import CITATIONS_TABLE, Dataset
-from zonedata.findings import Finding
-from zonedata.schema import schema_names
-from zonedata.tables import LINE, MAX_FINDINGS_PER_RULE
+from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
+from zonedata.base.findings import Finding
+from zonedata.base.findings import LINE
+from zonedata.loading.tables import MAX_FINDINGS_PER_RULE
+from zonedata.loading.schema import schema_names
 
 
 def _key_text(cols, row) -> str:

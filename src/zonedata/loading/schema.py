@@ -1,0 +1,391 @@
+"""The Table Schemas in schemas/ are the single source of truth.
+
+From each schema this module derives: the raw CSV's columns (fields not marked `derived`),
+the polars dtypes, the Pandera schema that checks a raw table, and the references between
+tables. Frictionless descriptors are written from the same files by the build.
+"""
+
+from __future__ import annotations
+
+import importlib.abc
+import json
+import math
+import re
+import sys
+import threading
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from zonedata.base.findings import ConfigError
+from zonedata.base.paths import Paths
+
+POLARS_TYPES = {
+    "string": pl.String,
+    "integer": pl.Int64,
+    "number": pl.Float64,  # checked as float; exact values are parsed from the text with Decimal
+    "date": pl.Date,
+    "boolean": pl.Boolean,
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str
+    descriptor: dict
+
+    @property
+    def constraints(self) -> dict:
+        return self.descriptor.get("constraints", {})
+
+    @property
+    def required(self) -> bool:
+        return bool(self.constraints.get("required"))
+
+    @property
+    def derived(self) -> bool:
+        return bool(self.descriptor.get("derived"))
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    fields: tuple[str, ...]
+    table: str
+    ref_fields: tuple[str, ...]
+    #: the reference goes both ways (a twin park's twin names it back): a record pointing at
+    #: itself is a cycle, a pair pointing at each other is not (see checks.keys)
+    reciprocal: bool = False
+
+
+@dataclass(frozen=True)
+class PolymorphicKey:
+    table_field: str
+    id_field: str
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    name: str
+    path: Path
+    descriptor: dict
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    polymorphic_keys: tuple[PolymorphicKey, ...] = ()
+    unique_keys: tuple[tuple[str, ...], ...] = field(default=())
+
+    @property
+    def raw_fields(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if not f.derived)
+
+    @property
+    def raw_names(self) -> list[str]:
+        return [f.name for f in self.raw_fields]
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+
+def _as_list(value) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+#: a date as a Table Schema writes it: YYYY-MM-DD, nothing more (date.fromisoformat also takes 20240501)
+ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_ISO_DATE = re.compile(ISO_DATE)
+#: Table Schema keys whose value must be a list (an object or a string there is a mistake, not "none")
+_LIST_KEYS = ("foreignKeys", "polymorphicKeys", "uniqueKeys", "missingValues")
+
+
+def _names(where: str, value, what: str, *, allow_empty: bool = False) -> tuple[str, ...]:
+    """A field name or a list of field names (each a non-empty string, none twice); ConfigError otherwise."""
+    names = (value,) if isinstance(value, str) else tuple(value) if isinstance(value, list) else None
+    if names is None or not all(isinstance(n, str) and n for n in names) or (not names and not allow_empty):
+        raise ConfigError(f"{where}: {what} must be a field name or a list of field names, not {json.dumps(value)}")
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ConfigError(f"{where}: {what} names {twice} more than once")
+    return names
+
+
+def parse_schema(name: str, path: Path, descriptor: dict) -> TableSchema:
+    """A TableSchema from a Table Schema descriptor; raises ConfigError when it is unusable.
+
+    Every key zonedata reads is checked for its type here, so no later step meets a malformed one:
+    a table's references to other tables are checked by `check_references` once all are parsed."""
+    where = f"schemas/{path.name}"
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("fields"), list) or not descriptor["fields"]:
+        raise ConfigError(f"{where}: a Table Schema needs a non-empty 'fields' list")
+    for key in _LIST_KEYS:
+        if key in descriptor and not isinstance(descriptor[key], list):
+            raise ConfigError(f"{where}: {key} must be a list, not {json.dumps(descriptor[key])}")
+    missing_values = descriptor.get("missingValues", [])
+    if not all(isinstance(v, str) for v in missing_values):
+        raise ConfigError(f"{where}: missingValues must be a list of strings")
+    fields = []
+    for i, f in enumerate(descriptor["fields"]):
+        if not isinstance(f, dict) or not isinstance(f.get("name"), str) or not f["name"]:
+            raise ConfigError(f"{where}: field {i} needs a name (a non-empty string)")
+        if any(f["name"] == g.name for g in fields):
+            raise ConfigError(f"{where}: field name {f['name']!r} appears twice")
+        ftype = f.get("type", "string")
+        if not isinstance(ftype, str) or ftype not in POLARS_TYPES:
+            raise ConfigError(f"{where}: field {f['name']!r} has unsupported type {ftype!r}")
+        if not isinstance(f.get("constraints", {}), dict):
+            raise ConfigError(f"{where}: field {f['name']!r}: constraints must be an object, not {json.dumps(f['constraints'])}")
+        if not isinstance(f.get("derived", False), bool):
+            raise ConfigError(f"{where}: field {f['name']!r}: derived must be true or false")
+        fields.append(Field(f["name"], ftype, f))
+        _check_constraints(path, fields[-1])
+        _check_bounds(path, fields[-1])
+    names = {f.name for f in fields}
+
+    def known(cols: tuple[str, ...], what: str) -> tuple[str, ...]:
+        missing = [c for c in cols if c not in names]
+        if missing:
+            raise ConfigError(f"{where}: {what} refers to unknown field(s) {missing}")
+        return cols
+
+    if descriptor.get("primaryKey") in (None, [], ""):
+        # every check that joins tables or reports duplicates needs a key
+        raise ConfigError(f"{where}: a table needs a primaryKey (a field, or a list of fields, unique per record)")
+    pk = known(_names(where, descriptor["primaryKey"], "primaryKey"), "primaryKey")
+    fks = []
+    for i, fk in enumerate(descriptor.get("foreignKeys", [])):
+        what = f"foreignKeys[{i}]"
+        if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
+            raise ConfigError(f"{where}: {what} must be an object with fields and a reference object, not {json.dumps(fk)}")
+        ref = fk["reference"]
+        resource = ref.get("resource", "")
+        if not isinstance(resource, str):
+            raise ConfigError(f"{where}: {what}: reference.resource must be a table name (empty for this table)")
+        local = known(_names(where, fk.get("fields"), f"{what}.fields"), f"{what}.fields")
+        remote = _names(where, ref.get("fields"), f"{what}.reference.fields")
+        if len(local) != len(remote):
+            raise ConfigError(f"{where}: {what} pairs {len(local)} field(s) {list(local)} with {len(remote)} reference field(s) "
+                              f"{list(remote)}: give as many of each")
+        if not isinstance(fk.get("reciprocal", False), bool):
+            raise ConfigError(f"{where}: {what}: reciprocal must be true or false")
+        fks.append(ForeignKey(local, resource or name, remote, bool(fk.get("reciprocal"))))
+    polys = []
+    for i, p in enumerate(descriptor.get("polymorphicKeys", [])):
+        if not isinstance(p, dict) or not all(isinstance(p.get(k), str) for k in ("tableField", "idField")):
+            raise ConfigError(f"{where}: polymorphicKeys[{i}] must be an object with a tableField and an idField (field names)")
+        known((p["tableField"], p["idField"]), f"polymorphicKeys[{i}]")
+        polys.append(PolymorphicKey(p["tableField"], p["idField"]))
+    uniques = tuple(known(_names(where, u, f"uniqueKeys[{i}]"), f"uniqueKeys[{i}]")
+                    for i, u in enumerate(descriptor.get("uniqueKeys", [])))
+    return TableSchema(name, path, descriptor, tuple(fields), pk, tuple(fks), tuple(polys), uniques)
+
+
+def check_references(schemas: dict[str, TableSchema], named: Collection[str]) -> dict[str, str]:
+    """Table -> why its foreign keys cannot be checked: a reference to a table that has no schema (of
+    the tables `named`) or to fields that table lacks. A table whose schema is itself invalid (named,
+    but not in `schemas`) has its own finding, so keys to it are not reported twice."""
+    problems = {}
+    for name, schema in schemas.items():
+        for i, fk in enumerate(schema.foreign_keys):
+            where = f"schemas/{schema.path.name}: foreignKeys[{i}]"
+            if fk.table not in named:
+                problems[name] = (f"{where} points at table {fk.table!r}, which has no schema (tables: "
+                                  f"{', '.join(sorted(named))}): fix reference.resource")
+                break
+            target = schemas.get(fk.table)
+            missing = [] if target is None else [c for c in fk.ref_fields if c not in {f.name for f in target.fields}]
+            if missing:
+                problems[name] = f"{where} points at field(s) {missing}, which table {fk.table!r} does not have: fix reference.fields"
+                break
+    return problems
+
+
+def _check_constraints(path: Path, f: Field) -> None:
+    """The constraints zonedata checks have the type Table Schema gives them; a pattern compiles in the
+    regular-expression engine that will run it (polars', which is not Python's)."""
+    c = f.constraints
+    where = f"schemas/{path.name}: field {f.name!r}"
+    for key in ("required", "unique"):
+        if key in c and not isinstance(c[key], bool):
+            raise ConfigError(f"{where}: {key} must be true or false, not {json.dumps(c[key])}")
+    if "enum" in c:
+        enum = c["enum"]
+        if not isinstance(enum, list) or not enum or not all(_of_type(f.type, v) for v in enum):
+            wanted = "dates as YYYY-MM-DD" if f.type == "date" else f"{f.type} values"
+            raise ConfigError(f"{where}: enum must be a non-empty list of {wanted}, not {json.dumps(enum)}")
+    for key in ("pattern", "minLength", "maxLength"):
+        if key in c and f.type != "string":
+            raise ConfigError(f"{where}: {key} applies to string fields only, and this field is {f.type}")
+    if "pattern" in c:
+        if not isinstance(c["pattern"], str):
+            raise ConfigError(f"{where}: pattern must be a regular expression (a string), not {json.dumps(c['pattern'])}")
+        try:
+            pl.select(pl.lit("").str.contains(rf"^(?:{c['pattern']})$"))
+        except pl.exceptions.PolarsError as exc:
+            reason = str(exc).strip().splitlines()
+            raise ConfigError(f"{where}: pattern {c['pattern']!r} is not a valid regular expression"
+                              + (f" ({reason[-1].strip()})" if reason else "")) from None
+
+
+def _of_type(ftype: str, value) -> bool:
+    """Whether a JSON value (of an enum) is a value of a field of type `ftype`."""
+    if ftype == "string":
+        return isinstance(value, str)
+    if ftype == "date":
+        return isinstance(value, str) and bool(_ISO_DATE.match(value)) and _is_date(value)
+    if ftype == "boolean":
+        return isinstance(value, bool)
+    if isinstance(value, bool):
+        return False
+    if ftype == "integer":
+        return isinstance(value, int) and -(2**63) <= value < 2**63
+    return isinstance(value, (int, float)) and math.isfinite(value)
+
+
+def _is_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_bounds(path: Path, f: Field) -> None:
+    """minimum/maximum must be of the field's kind (a finite number; an ISO date YYYY-MM-DD for a
+    date field) and in order, and minLength/maxLength whole numbers, not negative, in order: else no
+    value could be checked against them."""
+    c = f.constraints
+    where = f"schemas/{path.name}: field {f.name!r}"
+    for lo_key, hi_key, kind in (("minimum", "maximum", "date" if f.type == "date" else "number"),
+                                 ("minLength", "maxLength", "length")):
+        bounds = {}
+        for key in (lo_key, hi_key):
+            if key not in c:
+                continue
+            value = c[key]
+            try:
+                if kind == "date":
+                    if not isinstance(value, str) or not _ISO_DATE.match(value):
+                        raise ValueError
+                    bounds[key] = date.fromisoformat(value)
+                elif isinstance(value, bool) or not isinstance(value, int if kind == "length" else (int, float)) \
+                        or (isinstance(value, float) and not math.isfinite(value)) or (kind == "length" and value < 0) \
+                        or (isinstance(value, int) and not -(2**63) <= value < 2**63):
+                    raise TypeError
+                else:
+                    bounds[key] = value
+            except (TypeError, ValueError):
+                wanted = {"date": "a date as YYYY-MM-DD", "number": "a finite number",
+                          "length": "a whole number, 0 or more"}[kind]
+                raise ConfigError(f"{where}: {key} {json.dumps(value)} is not {wanted}") from None
+        if len(bounds) == 2 and bounds[lo_key] > bounds[hi_key]:
+            raise ConfigError(f"{where}: {lo_key} {c[lo_key]!r} is above {hi_key} {c[hi_key]!r}, so no value could pass")
+
+
+def load_schema(paths: Paths, table: str) -> TableSchema:
+    path = paths.schema(table)
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise ConfigError(f"{paths.rel(path)}: cannot read schema: {exc}") from exc
+    return parse_schema(table, path, descriptor)
+
+
+def schema_names(paths: Paths) -> list[str]:
+    """Tables in publication order: sources first, then the rest alphabetically."""
+    names = sorted(p.stem for p in paths.schemas.glob("*.json"))
+    return sorted(names, key=lambda n: (n != "sources", n))
+
+
+def to_date(value) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+class _HidePandas(importlib.abc.MetaPathFinder):
+    """Makes `import pandas` fail as it does where pandas is not installed."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "pandas" or name.startswith("pandas."):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+
+_PANDERA_IMPORT = threading.Lock()
+
+
+def import_pandera():
+    """`pandera.polars`, imported the way a polars-only install imports it: without pandas.
+
+    `import pandera` imports pandas (0.3-0.5 s, most of `zonedata validate`'s start-up) whenever
+    pandas is installed, although the polars backend does not use it; pandas is here only for the
+    tests. Where pandas is not installed, pandera skips it and registers just the polars checks
+    (pandera GH #2387). Hiding pandas for the import, and for the one lazy lookup pandera makes on
+    its first validation, takes that supported path. If pandas is already imported there is nothing
+    to save and nothing is hidden.
+    """
+    with _PANDERA_IMPORT:  # tables are read in threads, and sys.meta_path is shared
+        if "pandera" not in sys.modules and "pandas" not in sys.modules:
+
+            hide = _HidePandas()
+            sys.meta_path.insert(0, hide)
+            try:
+                import pandera.polars  # noqa: F401
+                try:
+                    from pandera.backends.register_checks import _load_get_backend_types_from_mro
+                except ImportError:  # another pandera version: pandas may be imported on first use (slower, same result)
+                    pass
+                else:
+                    _load_get_backend_types_from_mro()  # cached: "pandas is not available"
+            finally:
+                sys.meta_path.remove(hide)
+        import pandera.polars
+
+    return pandera.polars
+
+
+def pandera_schema(schema: TableSchema, present: Collection[str] | None = None):
+    """The Pandera (polars backend) schema checking a typed raw table: of the fields in `present`
+    when given (a missing column is one header finding, not one per row). Imported lazily (see
+    `import_pandera`)."""
+    pa = import_pandera()
+
+    columns = {}
+    for f in schema.raw_fields:
+        if present is not None and f.name not in present:
+            continue
+        c = f.constraints
+        checks = []
+        if "enum" in c:
+            checks.append(pa.Check.isin([to_date(v) for v in c["enum"]] if f.type == "date" else list(c["enum"])))
+        if "pattern" in c:
+            # str_matches anchors only the start, so anchor the end too
+            checks.append(pa.Check.str_matches(rf"^(?:{c['pattern']})$"))
+        lo, hi = c.get("minimum"), c.get("maximum")
+        if f.type == "date":
+            lo, hi = to_date(lo), to_date(hi)
+        if lo is not None and hi is not None:
+            checks.append(pa.Check.in_range(lo, hi))  # one query for both bounds
+        elif lo is not None:
+            checks.append(pa.Check.ge(lo))
+        elif hi is not None:
+            checks.append(pa.Check.le(hi))
+        if "minLength" in c:
+            checks.append(pa.Check.str_length(min_value=c["minLength"]))
+        if "maxLength" in c:
+            checks.append(pa.Check.str_length(max_value=c["maxLength"]))
+        columns[f.name] = pa.Column(
+            POLARS_TYPES[f.type],
+            nullable=not f.required,
+            # a single-field primary key is checked by the keys check (rule primary-key-duplicate)
+            unique=bool(c.get("unique")) and schema.primary_key != (f.name,),
+            checks=checks,
+            coerce=False,
+        )
+    return pa.DataFrameSchema(columns, strict=False, name=schema.name)
