@@ -15,6 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from zonedata.descriptor import resource_name
+from zonedata.paths import is_within, safe_relative
 
 PACKAGE_DATA = "_package"
 DESCRIPTOR = "datapackage.json"
@@ -60,8 +61,12 @@ def load(table: str, *, root: Path | str | None = None) -> pl.DataFrame:
     wanted = resource_name(table, "parquet")
     for res in descriptor["resources"]:
         if res["name"] == wanted:
+            rel = res.get("path")
+            if not safe_relative(rel) or (isinstance(base, Path) and not is_within(base / rel, base)):
+                raise ValueError(f"{DESCRIPTOR}: resource {wanted!r} names {rel!r}, which is not a relative path "
+                                 "inside the package: refusing to read it")
             target = base
-            for part in res["path"].split("/"):
+            for part in rel.split("/"):
                 target = target / part
             return pl.read_parquet(io.BytesIO(target.read_bytes()))
     known = [r["name"].removesuffix("-parquet") for r in descriptor["resources"] if r["name"].endswith("-parquet")]

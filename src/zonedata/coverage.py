@@ -99,6 +99,10 @@ def coverage(root: Path | str) -> Coverage:
     from zonedata.numbers import mentions_frame
 
     ds = load_dataset(Path(root))
+    if ds.refused:  # a path leaves the package root: nothing was read
+        empty = pl.DataFrame(schema={c: pl.Int64 if c in ("line", "start", "end") else pl.String for c in (
+            "source_id", "file", "line", "start", "end", "text", "kind", "status", "record", "reason")})
+        return Coverage(empty, Report(list(ds.findings)))
     findings: list[Finding] = []
     texts = ds.texts
     sids = sorted(texts)

@@ -15,6 +15,8 @@ WARNING = "warning"
 
 #: Every rule code a check may emit, with a one-line title (documented in README, pinned by a test).
 RULES: dict[str, str] = {
+    # 0. confinement
+    "path-outside-root": "A path zonedata would read or write leaves the package root (a symlink, an absolute or ../ path)",
     # 1. sources
     "source-metadata-missing": "The seeds metadata file is missing or unreadable",
     "source-path-outside-seeds": "A source file path leaves seeds/",

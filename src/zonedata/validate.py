@@ -24,6 +24,8 @@ def run_checks(ds: Dataset, *, publication: bool = True) -> Report:
     """Every check over an already loaded dataset (the build reuses the dataset it validated)."""
     report = Report()
     report.extend(ds.findings)
+    if ds.refused:
+        return report
     names = CHECKS + (PUBLICATION_CHECKS if publication else ())
     checks = {name: importlib.import_module(f"zonedata.checks.{name}").check for name in names}
     # two at a time, the longest (provenance) first: polars releases the GIL, so the short checks

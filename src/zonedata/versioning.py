@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from zonedata.findings import ConfigError
-from zonedata.paths import Paths
+from zonedata.paths import OutsideRoot, Paths, safe_relative
 
 #: bump levels, weakest first ("none": nothing that needs a new version changed)
 LEVELS = ("none", "patch", "minor", "major")
@@ -171,6 +171,9 @@ def read_manifest(paths: Paths) -> list[ReleaseEntry]:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"{paths.rel(path)} is not a list of releases "
                           f"{{version, date, archive, sha256, bytes}}: {exc}; restore it from git") from exc
+    for e in entries:
+        if not safe_relative(e.archive) or not paths.is_inside(paths.root / e.archive):
+            raise OutsideRoot(f"{paths.rel(path)}: the archive {e.archive!r} of release {e.version}")
     return sorted(entries, key=lambda e: parse_version(e.version))
 
 

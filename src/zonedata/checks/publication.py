@@ -19,6 +19,7 @@ from zonedata.build import CLEAN_SUFFIXES, render_outputs, stale_clean_files
 from zonedata.clean import published_schema
 from zonedata.dataset import Dataset
 from zonedata.findings import ERROR, Finding
+from zonedata.paths import safe_relative
 
 FIX = "run zonedata build"
 
@@ -60,6 +61,19 @@ def _resources(ds: Dataset) -> list[dict]:
     return [r for r in resources if isinstance(r, dict)] if isinstance(resources, list) else []
 
 
+def _path_line(ds: Dataset, rel: str) -> int | None:
+    """The line of datapackage.json that states `"path": rel`."""
+    try:
+        text = ds.paths.datapackage.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    needle = '"path": ' + json.dumps(rel, ensure_ascii=False)
+    at = text.find(needle)
+    if at < 0:
+        at = text.find('"path":' + json.dumps(rel, ensure_ascii=False))
+    return None if at < 0 else text.count("\n", 0, at) + 1
+
+
 def check_descriptor_files(ds: Dataset) -> list[Finding]:
     """Each resource of the committed descriptor: its file exists and has the stated bytes and sha256."""
     paths = ds.paths
@@ -70,6 +84,12 @@ def check_descriptor_files(ds: Dataset) -> list[Finding]:
         if not isinstance(rel, str):
             continue
         path = paths.root / rel
+        if not safe_relative(rel) or not paths.is_inside(path):
+            findings.append(Finding("path-outside-root", f"resource {res.get('name')!r} names {rel!r}, which is not a "
+                                    "relative path inside the package (absolute, ../, a URL or a link out): it was not "
+                                    f"read; {FIX}", file=descriptor_file, line=_path_line(ds, rel), field="path",
+                                    value=rel))
+            continue
         if not path.is_file():
             findings.append(Finding("publication-missing", f"resource {res.get('name')!r} names {rel}, which does not "
                                     f"exist: {FIX}", file=descriptor_file, field="path", value=rel))

@@ -13,6 +13,7 @@ from zonedata.checks.sources import sha256_file
 from zonedata.cite import RECOMMENDED_KEYS, REQUIRED_KEYS, read_yaml
 from zonedata.dataset import Dataset
 from zonedata.findings import WARNING, ConfigError, Finding
+from zonedata.paths import OutsideRoot
 from zonedata.versioning import json_key_line, manifest_path, read_manifest, read_pyproject_version, yaml_key_line
 
 RELEASE_HINT = "versions are written by `zonedata release`: restore the file from git, or cut a release"
@@ -75,6 +76,10 @@ def check(ds: Dataset) -> list[Finding]:
         reference = next(((f, ln, v) for f, ln, v, _ in places if v is not None), None)
     try:
         releases = read_manifest(paths)
+    except OutsideRoot as exc:
+        findings.append(Finding("path-outside-root", f"{exc}: nothing was read there", file=paths.rel(manifest_path(paths)),
+                                field="archive"))
+        releases = []
     except ConfigError as exc:
         findings.append(Finding("release-archive-mismatch", str(exc), file=paths.rel(manifest_path(paths))))
         releases = []
