@@ -8,12 +8,12 @@ root of a source checkout or editable install.
 from __future__ import annotations
 
 import io
-import json
 from importlib import resources
 from pathlib import Path
 
 import polars as pl
 
+from zonedata import safe_json
 from zonedata.descriptor import resource_name
 from zonedata.paths import is_within, safe_relative
 
@@ -40,7 +40,7 @@ def _base(root: Path | str | None = None):
 
 def package(root: Path | str | None = None) -> dict:
     """The Data Package descriptor (datapackage.json) as a dict."""
-    return json.loads((_base(root) / DESCRIPTOR).read_text(encoding="utf-8"))
+    return safe_json.loads((_base(root) / DESCRIPTOR).read_text(encoding="utf-8"))
 
 
 def tables(root: Path | str | None = None) -> list[str]:
@@ -57,7 +57,7 @@ def load(table: str, *, root: Path | str | None = None) -> pl.DataFrame:
         >>> stats.filter(stats["unit_normalised"] == "CNY").select("statistic_id", "value_normalised")
     """
     base = _base(root)
-    descriptor = json.loads((base / DESCRIPTOR).read_text(encoding="utf-8"))
+    descriptor = safe_json.loads((base / DESCRIPTOR).read_text(encoding="utf-8"))
     wanted = resource_name(table, "parquet")
     for res in descriptor["resources"]:
         if res["name"] == wanted:

@@ -7,6 +7,7 @@ annotations are three renderings of the same findings (see `render.py`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Iterable
 
@@ -128,6 +129,18 @@ class Report:
             "stats": {"errors": len(self.errors), "warnings": len(self.warnings), **self.stats},
             "findings": [f.to_dict() for f in self.sorted()],
         }
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escape_text(text: str) -> str:
+    """One line of a text report, whatever a value holds: control characters and line separators are written as
+    escapes (\\n, \\x1b, \\u2028), so a value with a newline cannot start a line of its own (a fake finding, or a
+    `::error` line that a CI runner would take for an annotation) and no escape sequence reaches the terminal."""
+    return _CONTROL.sub(lambda m: _NAMED.get(m[0]) or (f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100
+                                                       else f"\\u{ord(m[0]):04x}"), text)
 
 
 class ConfigError(Exception):

@@ -15,6 +15,7 @@ import json
 
 import polars as pl
 
+from zonedata import safe_json
 from zonedata.build import CLEAN_SUFFIXES, render_outputs, stale_clean_files
 from zonedata.clean import published_schema
 from zonedata.dataset import Dataset
@@ -54,7 +55,7 @@ def check(ds: Dataset) -> list[Finding]:
 
 def _resources(ds: Dataset) -> list[dict]:
     try:
-        descriptor = json.loads(ds.paths.datapackage.read_text(encoding="utf-8"))
+        descriptor = safe_json.loads(ds.paths.datapackage.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return []  # reported as missing or stale above
     resources = descriptor.get("resources") if isinstance(descriptor, dict) else None

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 
+from zonedata import safe_json
 from zonedata.checks.sources import sha256_file
-from zonedata.cite import RECOMMENDED_KEYS, REQUIRED_KEYS, read_yaml
+from zonedata.cite import RECOMMENDED_KEYS, REQUIRED_KEYS, citation_problems, read_yaml
 from zonedata.dataset import Dataset
 from zonedata.findings import WARNING, ConfigError, Finding
 from zonedata.paths import OutsideRoot
@@ -21,7 +22,7 @@ RELEASE_HINT = "versions are written by `zonedata release`: restore the file fro
 
 def _json_version(path) -> tuple[str | None, int | None]:
     text = path.read_text(encoding="utf-8")
-    data = json.loads(text)
+    data = safe_json.loads(text)
     version = data.get("version") if isinstance(data, dict) else None
     return (None if version is None else str(version)), json_key_line(text, "version")
 
@@ -38,6 +39,9 @@ def check(ds: Dataset) -> list[Finding]:
         return [Finding("citation-invalid", f"{exc}: fix the YAML (check with cffconvert --validate -i CITATION.cff)",
                         file=cff_file)]
     cff_text = paths.citation_cff.read_text(encoding="utf-8")
+    for key, message in citation_problems(cff):
+        findings.append(Finding("citation-invalid", f"{message} (check with cffconvert --validate -i CITATION.cff)",
+                                file=cff_file, line=yaml_key_line(cff_text, key), field=key))
     for key in REQUIRED_KEYS + RECOMMENDED_KEYS:
         if cff.get(key) in (None, "", []):
             required = key in REQUIRED_KEYS

@@ -21,14 +21,15 @@ def build_command(root, fmt):
         zonedata build --format json
     """
     from zonedata.build import build
+    from zonedata.findings import escape_text
     from zonedata.render import render
 
     result = build(root)
     if fmt == "text":
         for rel in result.written:
-            click.echo(f"wrote {rel}")
+            click.echo(escape_text(f"wrote {rel}"))
         for rel in result.removed:
-            click.echo(f"removed {rel}")
+            click.echo(escape_text(f"removed {rel}"))
         if result.report.valid and not result.written and not result.removed:
             click.echo("everything was up to date")
     click.echo(render(result.report, fmt, title="build"), nl=False)
