@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from zonedata import build as build_module
-from zonedata.build import build
 from zonedata.cli import cli
-from zonedata.validate import validate
+from zonedata.publish import build as build_module
+from zonedata.publish.build import build
+from zonedata.release.validate import validate
 
 FIXTURE = Path(__file__).parent / "fixtures" / "valid"
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import polars as pl
 
-from zonedata import safe_json
-from zonedata.descriptor import resource_name
-from zonedata.paths import is_within, safe_relative
+from zonedata.base import safe_json
+from zonedata.base.paths import is_within, safe_relative
+from zonedata.publish.descriptor import resource_name
 
 PACKAGE_DATA = "_package"
 DESCRIPTOR = "datapackage.json"

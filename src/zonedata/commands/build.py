@@ -20,9 +20,9 @@ def build_command(root, fmt):
         zonedata build
         zonedata build --format json
     """
-    from zonedata.build import build
-    from zonedata.findings import escape_text
-    from zonedata.render import render
+    from zonedata.base.findings import escape_text
+    from zonedata.publish.build import build
+    from zonedata.render.report import render
 
     result = build(root)
     if fmt == "text":

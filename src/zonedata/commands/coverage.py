@@ -23,9 +23,9 @@ def coverage_command(root, fmt, show_all):
         zonedata coverage --all
         zonedata coverage --format json > coverage.json
     """
-    from zonedata.coverage import coverage
-    from zonedata.findings import escape_text
-    from zonedata.render import render
+    from zonedata.base.findings import escape_text
+    from zonedata.checks.coverage import coverage
+    from zonedata.render.report import render
 
     cov = coverage(root)
     if fmt == "json":
