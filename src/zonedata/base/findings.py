@@ -41,6 +41,7 @@ RULES: dict[str, str] = {
     "required-missing": "A required field is empty",
     "enum-violation": "A value is not one of the allowed values",
     "pattern-violation": "A value does not match the field's pattern",
+    "list-item-invalid": "A list cell has an empty, repeated or space-padded item, or a stray delimiter",
     "range-violation": "A value is outside the allowed range",
     "unique-violation": "A value that must be unique appears more than once",
     "formula-injection": "A text cell starts with =, +, @ or a tab (spreadsheets run it as a formula)",

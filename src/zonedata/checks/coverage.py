@@ -44,7 +44,7 @@ def _record_values(ds: Dataset) -> tuple[pl.DataFrame, pl.DataFrame]:
         frame = table.strings
         num_fields = [f.name for f in schema.raw_fields if f.type in ("integer", "number") and f.name in frame.columns]
         # a note explains a record; it does not hold a value, so it accounts for nothing
-        text_fields = [f.name for f in schema.raw_fields if f.type in ("string", "date") and f.name in frame.columns
+        text_fields = [f.name for f in schema.raw_fields if f.type in ("string", "list", "date") and f.name in frame.columns
                        and f.name not in (key, *NOTE_FIELDS)]
         base = frame.select(pl.lit(name).alias("record_table"), pl.col(key).alias("record_id"), *num_fields, *text_fields)
         if num_fields:
