@@ -9,6 +9,7 @@ from pathlib import Path
 
 from zonedata.dataset import Dataset, load_dataset
 from zonedata.findings import Report
+from zonedata.markers import apply_markers
 
 #: check modules under zonedata.checks, in the order they run; each has `check(ds) -> list[Finding]`
 CHECKS = ("sources", "keys", "codes", "provenance", "consistency")
@@ -32,5 +33,8 @@ def run_checks(ds: Dataset, *, publication: bool = True) -> Report:
         futures = {name: pool.submit(checks[name], ds) for name in sorted(names, key=lambda n: n != "provenance")}
         for name in names:
             report.extend(futures[name].result())
+    # cells that `zonedata draft` left for the curator: one finding each says what to fill, in place of the
+    # pattern, enum or reference errors the marker itself would cause
+    report.findings = apply_markers(report.findings, ds.tables)
     report.stats.update({name: t.frame.height for name, t in ds.tables.items()})
     return report
