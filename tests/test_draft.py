@@ -16,12 +16,12 @@ import pytest
 from click.testing import CliRunner
 
 from zonedata.cli import cli
-from zonedata.coverage import coverage
-from zonedata.draft import draft, measure
-from zonedata.markers import FILL
-from zonedata.schema import load_schema
-from zonedata.paths import Paths
-from zonedata.validate import validate
+from zonedata.base.paths import Paths
+from zonedata.checks.coverage import coverage
+from zonedata.checks.markers import FILL
+from zonedata.curate.draft import draft, measure
+from zonedata.loading.schema import load_schema
+from zonedata.release.validate import validate
 
 HERE = Path(__file__).parent
 REPO = HERE.parent

@@ -29,7 +29,7 @@ def draft_command(source_id, out, root, fmt):
         zonedata draft 005 --out draft-005.csv
         zonedata draft 005 --format json
     """
-    from zonedata.draft import draft, write_draft
+    from zonedata.curate.draft import draft, write_draft
 
     d = draft(root, source_id)
     body = json.dumps(d.to_dict(), indent=2, ensure_ascii=False) + "\n" if fmt == "json" else d.to_text()

@@ -23,7 +23,7 @@ def quote_command(source_id, words, root, fmt):
         zonedata quote 003 "70.1 billion yuan"
         zonedata quote 001 "about 1200 mu" --format json
     """
-    from zonedata.draft import quote
+    from zonedata.curate.draft import quote
 
     found = quote(root, source_id, words)
     if fmt == "json":

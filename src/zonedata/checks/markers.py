@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from zonedata.findings import Finding
+from zonedata.base.findings import LINE, Finding
 
 FILL = "FILL"
 MARKER_PATTERN = rf"^{FILL}(?::.*)?$"
@@ -37,8 +37,6 @@ def _wants(field) -> str:
 
 def marker_findings(tables: dict) -> list[Finding]:
     """One `draft-unfilled` finding per marker cell of the raw tables (`RawTable`s by name)."""
-    from zonedata.tables import LINE
-
     findings = []
     for table in tables.values():
         frame = table.strings

@@ -23,15 +23,20 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import polars as pl
 
+from zonedata.base.findings import ConfigError
+from zonedata.base.paths import Paths
+from zonedata.checks.coverage import coverage
+from zonedata.checks.markers import FILL, id_marker
 from zonedata.checks.provenance import SUPERLATIVES  # the superlatives validate reads as rank 1
-from zonedata.findings import ConfigError
-from zonedata.markers import FILL, id_marker
-from zonedata.sentences import Span, clauses, sentence_at, sentences
-from zonedata.text import SourceText, normalise
+from zonedata.curate.addsource import atomic_write
+from zonedata.loading.dataset import load_dataset
+from zonedata.text.normalise import SourceText, normalise
+from zonedata.text.sentences import Span, clauses, find_sentences, sentence_at, sentences
 
 STATISTICS, CITATIONS = "statistics", "citations"
 #: the draft's tables, in the order they are written; a table without a schema is drafted as names only
@@ -462,9 +467,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True) -> Dr
 
     With `skip_recorded` (the default), mentions that coverage finds recorded or excluded and names
     that a record already holds are left out. Raises ConfigError for an unknown source."""
-    from zonedata.coverage import coverage
-    from zonedata.dataset import load_dataset
-    from zonedata.numbers import parse_mentions
+    from zonedata.text.numbers import parse_mentions
 
     root = Path(root)
     ds = load_dataset(root)
@@ -715,9 +718,6 @@ def measure(root: Path | str) -> dict:
     unit and qualifier, a value_text that overlaps the recorded one, and a quote that contains the
     recorded value_text. A recorded park, project or event name (not a curator's label) is found when a
     candidate of any source has that name. Candidates that match nothing recorded are false ones."""
-    from decimal import Decimal, InvalidOperation
-
-    from zonedata.dataset import load_dataset
 
     root = Path(root)
     ds = load_dataset(root)
@@ -778,15 +778,11 @@ def measure(root: Path | str) -> dict:
 
 def quote(root: Path | str, source_id: str, words: str) -> list[Span]:
     """The sentences of a stored source holding `words` (see `sentences.find_sentences`)."""
-    from zonedata.dataset import load_dataset
-
     if not normalise(words):
         raise ConfigError("give the words to look for")
     texts = load_dataset(Path(root)).texts
     if source_id not in texts:
         raise ConfigError(f"no stored text for source {source_id!r} (the sources with a text: {', '.join(sorted(texts)) or 'none'})")
-    from zonedata.sentences import find_sentences
-
     return find_sentences(texts[source_id], words)
 
 
@@ -797,8 +793,6 @@ PROTECTED = ("data", "seeds", "schemas", "metadata", "releases", "docs", "src", 
 def write_draft(root: Path | str, out: Path | str, body: str) -> str:
     """Write the draft atomically to `out`, which must be inside the package root and outside the
     folders the package owns (data/, seeds/, schemas/, ...). Returns the path relative to the root."""
-    from zonedata.paths import Paths
-
     paths = Paths(Path(root))
     base = paths.root.resolve()
     target = (Path.cwd() / out).resolve() if not Path(out).is_absolute() else Path(out).resolve()
@@ -813,7 +807,5 @@ def write_draft(root: Path | str, out: Path | str, body: str) -> str:
         raise ConfigError(f"--out {out}: that is one of the package's own files")
     if not target.parent.is_dir():
         raise ConfigError(f"--out {out}: folder {target.parent} does not exist")
-    from zonedata.addsource import _atomic_write
-
-    _atomic_write(target, body.encode("utf-8"))
+    atomic_write(target, body.encode("utf-8"))
     return rel.as_posix()

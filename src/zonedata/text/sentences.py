@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from zonedata.text import SourceText, normalise
+from zonedata.text.normalise import SourceText, normalise
 
 #: words that end with a full stop without ending a sentence (lower case, without the stop)
 ABBREVIATIONS = frozenset({

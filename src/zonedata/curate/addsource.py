@@ -19,8 +19,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zonedata.findings import ConfigError, Finding
-from zonedata.paths import SOURCES_TABLE, Paths
+from zonedata.base.findings import LINE, ConfigError, Finding
+from zonedata.base.paths import SOURCES_TABLE, Paths
+from zonedata.loading.schema import load_schema
+from zonedata.loading.tables import read_table
 
 MAX_BYTES = 20 * 1024 * 1024  # a news text is a few kilobytes; anything near this is not one
 
@@ -45,7 +47,7 @@ class AddSource:
                 "sha256": self.sha256, "row": self.row, "findings": [f.to_dict() for f in self.findings]}
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".zonedata-", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -71,7 +73,7 @@ def _date_text(text: str, published: str) -> str:
         day = dt.date.fromisoformat(published)
     except ValueError:
         return ""
-    from zonedata.numbers import parse_mentions
+    from zonedata.text.numbers import parse_mentions
 
     return next((m.text for m in parse_mentions(text) if m.kind == "date" and m.date == day), "")
 
@@ -81,9 +83,6 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
 
     Refusals of the input (not UTF-8 text, already stored, a row that fails the schema) are findings
     and nothing is written; a missing package or an unreadable file is a ConfigError."""
-    from zonedata.schema import load_schema
-    from zonedata.tables import read_table
-
     paths = Paths(Path(root))
     if not paths.seeds.is_dir() or not paths.schemas.is_dir():
         raise ConfigError(f"{paths.root} has no seeds/ and schemas/: is it a zonedata package? (pass --root)")
@@ -155,7 +154,7 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
         table = read_table(paths, schema, Path(tmp))
     finally:
         os.unlink(tmp)
-    last = max(table.frame["__line__"].to_list(), default=0) if table.frame.height else 0
+    last = max(table.frame[LINE].to_list(), default=0) if table.frame.height else 0
     for f in table.findings:
         if f.line == last and f.severity == "error" and f.rule != "unique-violation":
             option = f"--{f.field.replace('_', '-')}" if f.field else "the row"
@@ -166,9 +165,9 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
     seed = paths.seeds / name
     if seed.exists():
         raise ConfigError(f"{paths.rel(seed)} exists already but is not listed: list it or remove it first")
-    _atomic_write(seed, data)
+    atomic_write(seed, data)
     try:
-        _atomic_write(sources_csv, new_csv)
+        atomic_write(sources_csv, new_csv)
     except BaseException:
         seed.unlink()
         raise
