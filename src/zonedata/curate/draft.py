@@ -158,7 +158,7 @@ HEADS: dict[str, str] = {
                      "agreement", "guideline", "initiative", "plan"], "events"),
     **dict.fromkeys(["group", "centre", "center", "agency", "office", "government", "bureau", "department", "committee",
                      "commission", "council", "association", "chamber", "bank", "authority", "ministry", "university",
-                     "institute", "company", "corporation", "ltd", "ltd.", "inc", "inc."], "organisations"),
+                     "institute", "company", "corporation", "federation", "organizations", "organisations", "limited", "ltd", "ltd.", "inc", "inc."], "organisations"),
 }
 #: heads that name a thing in lower case too ("the ... offshore wind power demonstration project")
 LOWER_HEADS = frozenset({"park", "zone", "area", "project", "projects", "base", "region", "guideline", "agreement"})
@@ -210,13 +210,17 @@ def _head(w: _Word) -> str | None:
 
 
 def _table_of(words: list[_Word]) -> str:
+    """The table a name goes to, by its head: the last head word before an "of" ("Experience Sharing of
+    Industrial Parks" is an event, "Freeport Area of Bataan" a park), else its last head word."""
     first = words[0].core.lower()
     if first in ("guideline", "agreement", "plan", "initiative", "report"):
         return "events"
-    for w in reversed(words):
-        h = _head(w)
-        if h is not None:
-            return HEADS.get(h, "regions")
+    of = next((i for i, w in enumerate(words) if w.core.lower() in ("of", "for") and i), len(words))
+    for part in (words[:of], words):
+        for w in reversed(part):
+            h = _head(w)
+            if h is not None:
+                return HEADS.get(h, "regions")
     return "parks"
 
 
@@ -263,6 +267,10 @@ def name_candidates(text: str, spans: list[Span]) -> list[NameCandidate]:
         key = (table, normalise(name).lower())
         if key not in found:
             found[key] = NameCandidate(table, name, a, b, sentence)
+        short = re.fullmatch(r"(.+?) \([A-Z][A-Za-z]*\)", name)
+        if short:  # "ASEAN-China Centre (ACC)" is also "ASEAN-China Centre"
+            key = (table, normalise(short.group(1)).lower())
+            found.setdefault(key, NameCandidate(table, short.group(1), a, a + len(short.group(1)), sentence))
 
     for sentence in spans:
         ws = _words(text, sentence)
@@ -292,12 +300,16 @@ def name_candidates(text: str, spans: list[Span]) -> list[NameCandidate]:
                         continue
                     add(sentence, ws, s, e)
                 # "Freeport Area of Bataan": a head followed by "of" and capitalised words
-                if e + 2 <= j and ws[e + 1].core.lower() == "of" and _capitalised(ws[e + 2]):
-                    k = e + 2
-                    while k + 1 <= j and _capitalised(ws[k + 1]) and _head(ws[k + 1]) is None:
+                # "Office of the Guangxi Zhuang Autonomous Region", "Council for the Promotion of International Trade"
+                the = 1 if e + 3 <= j and ws[e + 2].core.lower() == "the" else 0
+                if e + 2 + the <= j and ws[e + 1].core.lower() in ("of", "for") and _capitalised(ws[e + 2 + the]) \
+                        and (not the or HEADS.get(_head(ws[e]) or "") == "organisations"):
+                    k = e + 2 + the
+                    while k + 1 <= j and (_capitalised(ws[k + 1]) or (
+                            ws[k + 1].core.lower() == "of" and k + 2 <= j and _capitalised(ws[k + 2]))):
                         k += 1
                     for s in sorted(set(starts)):
-                        if s <= e and not any(ws[m].core.lower() in ("the", "a", "an") for m in range(s, k + 1)):
+                        if s <= e and not any(ws[m].core.lower() in ("the", "a", "an") for m in range(s, e + 1)):
                             add(sentence, ws, s, k)
             i = j + 1
         # a head in any case after a determiner or a possessive ("the free trade pilot zone",
@@ -329,6 +341,44 @@ def name_candidates(text: str, spans: list[Span]) -> list[NameCandidate]:
                 if s < e and inner_ok and (not _capitalised(ws[e]) or all(
                         ws[k].core.lower() not in CONNECTORS | {"such", "as", "in", "to", "with"} for k in range(s, e + 1))):
                     add(sentence, ws, s, e)
+        # the other items of a list in which one whole item is a name: "the execution of Promotion of
+        # ASEAN-China Industrial Cooperation, Experience Sharing of Industrial Parks, and panel discussions on ..."
+        items, begin = [], 0
+        for k, w in enumerate(ws):
+            if w.breaks or k == n - 1:
+                items.append((begin, k))
+                begin = k + 1
+        whole = {(a, b) for a, b in items if any(
+            c.start == ws[a + (ws[a].core.lower() in ("and", "or"))].start and c.end == ws[b].end for c in found.values())}
+        if whole:
+            for idx, (a, b) in enumerate(items):
+                if (a, b) in whole:
+                    continue
+                neighbour = any(items[j] in whole for j in (idx - 1, idx + 1) if 0 <= j < len(items))
+                if not neighbour:
+                    continue
+                if ws[a].core.lower() in ("and", "or"):
+                    a += 1
+                elif idx + 1 < len(items) and items[idx + 1] in whole:  # the first item: its last capitalised run
+                    k = b
+                    while k > a and (_capitalised(ws[k - 1]) or ws[k - 1].core.lower() in ("of", "and", "on", "for")) \
+                            and ws[k - 1].core.lower() not in DETERMINERS:
+                        k -= 1
+                    while k < b and ws[k].core.lower() in CONNECTORS:
+                        k += 1
+                    if not _capitalised(ws[k]):
+                        continue
+                    a = k
+                else:
+                    continue  # only the items before the last whole name and the one after "and"
+                if not 3 <= b - a + 1 <= 12 or any(ws[k].core.lower() in VERBS for k in range(a, b + 1)):
+                    continue
+                table = next(c.table for c in found.values() if any(c.start == ws[x].start or c.start == ws[x + 1].start
+                                                                     for x, _ in whole if x + 1 < n))
+                got = _name(text, ws, a, b)
+                if got is not None:
+                    key = (table, normalise(got[2]).lower())
+                    found.setdefault(key, NameCandidate(table, got[2], got[0], got[1], sentence))
         # quoted titles: “Joint Promotion ... Tour”
         body = text[sentence.start:sentence.end]
         for m in re.finditer(r"[“\"]([^”\"]{3,300})[”\"]", body):
@@ -422,6 +472,26 @@ def _unit(mention, after: str, enum: list[str] | None) -> tuple[str, int]:
     return unit, 0
 
 
+#: the kind of quantity that a unit alone decides (a rank is a rank); money, counts and areas need the curator
+QUANTITY_KIND_OF_UNIT = {"rank": "rank", "ordinal": "rank", "year": "year", "years": "duration", "%": "rate"}
+
+
+def _kinds(schema, unit: str, period: Period | None) -> dict[str, str]:
+    """quantity_kind and period_type where the unit or the resolved period decides them, if the schema has them."""
+    out = {}
+    names = schema.raw_names if schema is not None else []
+    def allowed(name: str, value: str) -> bool:
+        return name in names and value in schema.field(name).constraints.get("enum", [value])
+    kind = QUANTITY_KIND_OF_UNIT.get(unit)
+    if kind and allowed("quantity_kind", kind):
+        out["quantity_kind"] = kind
+    if period is not None and period.end is not None:
+        ptype = "as_at" if period.start == period.end else "period" if period.start else None
+        if ptype and allowed("period_type", ptype):
+            out["period_type"] = ptype
+    return out
+
+
 def _value(mention) -> str:
     digits = mention.number_text.replace(",", "")
     if re.fullmatch(r"[0-9]+(\.[0-9]+)?", digits):
@@ -497,8 +567,10 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True) -> Dr
     names = name_candidates(text, spans)
     mentions = parse_mentions(text)
     accounted: set[int] = set()
+    excluded_spans: list[tuple[str, int, int]] = []
     if skip_recorded:
         cov = coverage(root)
+        excluded_spans = cov.exclusions.select("source_id", "start", "end").rows()
         m = cov.mentions.filter((cov.mentions["source_id"] == source_id) & (cov.mentions["status"] != "unaccounted"))
         accounted = set(m["start"].to_list())
     normalised = SourceText(text)
@@ -584,6 +656,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True) -> Dr
             rid = id_marker(TAGS[STATISTICS], n_stat)
             values = {"statistic_id": rid, "value_text": value_text, "value": _value(mention),
                       "scale": mention.scale_word or "", "unit": unit, "qualifier": mention.qualifier}
+            values.update(_kinds(stats_schema, unit, period))
             if period is not None:
                 values["period_text"] = period.span.text
                 if period.end is not None:
@@ -607,7 +680,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True) -> Dr
             if stats_schema is not None:
                 out.rows[ds.file(STATISTICS)].append(_row(stats_schema, {
                     "statistic_id": rid, "value_text": text[a:b], "value": "1", "scale": "", "unit": "rank",
-                    "qualifier": "exact"}))
+                    "qualifier": "exact", **_kinds(stats_schema, "rank", None)}))
                 cite(STATISTICS, rid, unique_quote(clause, sentence))
         if periods and not group:
             # period words that open a paragraph ("From January to July this year, ...") hold for the
@@ -619,6 +692,8 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True) -> Dr
     # ---- names
     recorded = _recorded_names(ds)
     recorded_spans = _spans_of(normalised, recorded)
+    if skip_recorded:  # a phrase the curator excluded ("Two Countries, Twin Parks": a model, not a park)
+        recorded_spans += [(a, b) for sid, a, b in excluded_spans if sid == source_id]
     written = _recorded_text(ds)
     counters: dict[str, int] = {}
     for cand in names:
@@ -753,21 +828,25 @@ def measure(root: Path | str) -> dict:
         matched_candidates.update(hits)
         if not hits:
             missed.append(r["statistic_id"])
+    false = [f"{candidates[i][0]}: {candidates[i][2]}" for i in range(len(candidates)) if i not in matched_candidates]
     stats = {"recorded": len(recorded), "found": len(recorded) - len(missed), "missed": missed,
-             "candidates": len(candidates), "false_candidates": len(candidates) - len(matched_candidates)}
+             "candidates": len(candidates), "false_candidates": len(false), "false": false}
     stats["recall"] = stats["found"] / stats["recorded"] if recorded else 1.0
 
     names_found = {normalise(r["name"]).lower() for d in drafts.values() for dest, rows in d.rows.items()
                    for r in rows if "name" in r and dest != cites_file}
     all_recorded = _recorded_names(ds)
     names = {}
-    for table in ("parks", "projects", "events"):
+    for table in ("parks", "projects", "events", "organisations"):
+        if table not in ds.tables or ds.tables[table].strings is None:
+            continue
         frame = ds.tables[table].strings
-        wanted = [r["name"] for r in frame.to_dicts() if (r.get("name_is_label") or "false").lower() != "true"]
+        # a curator's label ("China-ASEAN Industrial Cooperation Zone: Nanning area") is not in the text
+        wanted = [r["name"] for r in frame.to_dicts() if (r.get("name_is_label") or "false").lower() != "true"
+                  and r.get("name_type") != "label"]
         missing = [n for n in wanted if normalise(n).lower() not in names_found]
         names[table] = {"recorded": len(wanted), "found": len(wanted) - len(missing), "missed": missing}
-    n_candidates = sum(1 for d in drafts.values() for dest, rows in d.rows.items() if dest != cites_file
-                       for r in rows if "name" in r)
+    n_candidates = len(names_found)  # distinct names, over all sources and tables
     false_names = sorted({n for n in names_found if n not in all_recorded})
     return {"statistics": stats, "names": names, "name_candidates": n_candidates,
             "false_name_candidates": len(false_names), "false_names": false_names}
