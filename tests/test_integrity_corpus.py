@@ -5,6 +5,7 @@ CLI must exit 1 naming them, and build must refuse and write nothing."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 from pathlib import Path
@@ -56,28 +57,47 @@ def both(*mutations: Callable[[Path], None]) -> Callable[[Path], None]:
     return mutate
 
 
-EVENT_HEADER_CELLS = 18
+def _rows(root: Path, path: str) -> list[list[str]]:
+    with (root / path).open(encoding="utf-8", newline="") as fh:
+        return list(csv.reader(fh))
 
 
-def _event(event_id: str, series: str = "", parent: str = "") -> str:
-    cells = [event_id, "China-ASEAN Expo", "false", "expo", "false", series, "", parent] + [""] * 10
-    assert len(cells) == EVENT_HEADER_CELLS
-    return ",".join(cells) + "\n"
+def _write_rows(root: Path, path: str, rows: list[list[str]]) -> None:
+    with (root / path).open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
 
 
-def add_events(*rows: str) -> Callable[[Path], None]:
-    return append_bytes(EVENTS, "".join(rows).encode())
+def set_cells(path: str, lineno: int, **cells: str) -> Callable[[Path], None]:
+    """Set named cells of the record on line `lineno` (the base's tables hold one record per line)."""
+    def mutate(root: Path) -> None:
+        rows = _rows(root, path)
+        for column, value in cells.items():
+            rows[lineno - 1][rows[0].index(column)] = value
+        _write_rows(root, path, rows)
+    return mutate
 
 
-def parks_line(lineno: int, old: str, new: str) -> Callable[[Path], None]:
-    def edit(line: str) -> str:
-        assert old in line, f"fixture drift: {old!r} not on {PARKS}:{lineno}"
-        return line.replace(old, new, 1)
-    return line_of(PARKS, lineno, edit)
+def add_like(path: str, lineno: int, *records: dict[str, str]) -> Callable[[Path], None]:
+    """Append copies of the record on line `lineno`, each with some cells changed."""
+    def mutate(root: Path) -> None:
+        rows = _rows(root, path)
+        for changes in records:
+            row = list(rows[lineno - 1])
+            for column, value in changes.items():
+                row[rows[0].index(column)] = value
+            rows.append(row)
+        _write_rows(root, path, rows)
+    return mutate
 
 
-# parks.csv line 2 is the zone with empty city, parent and twin: ...,CN,CN-GX,<city>,<parent>,<twin>,...
-ZONE_CELLS = ",CN,CN-GX,,,,"
+def events(*chain: tuple[str, str, str]) -> Callable[[Path], None]:
+    """Events (id, series, parent) like the base's one event, from line 3 on."""
+    return add_like(EVENTS, 2, *({"event_id": e, "series_event_id": s, "parent_event_id": p} for e, s, p in chain))
+
+
+# the base's one event, on line 2 of events.csv
+EVENT = "china-asean-cross-border-supply-chain-innovation-and-development-forum"
+SCIENCE_PARK = "china-malaysia-international-science-and-technology-park"  # parks.csv line 5, inside line 3's park
 
 # (case id, mutation, rule, file, line, field)
 BROKEN = [
@@ -99,11 +119,9 @@ BROKEN = [
      STATS, 6, "value_text"),
     ("value-text-blank", replace(STATS, "70.1 billion yuan,70.1", " ,70.1"), "required-missing", STATS, 6, "value_text"),
     # blank required text
-    ("name-blank", parks_line(2, f",{'China-ASEAN Industrial Cooperation Zone'},", ", ,"), "required-missing", PARKS, 2, "name"),
-    ("name-ideographic-space", parks_line(2, ",China-ASEAN Industrial Cooperation Zone,", ",\u3000,"), "required-missing", PARKS, 2,
-     "name"),
-    ("name-zero-width-space", parks_line(2, ",China-ASEAN Industrial Cooperation Zone,", ",\u200b\u00a0,"), "required-missing",
-     PARKS, 2, "name"),
+    ("name-blank", set_cells(PARKS, 2, name=" "), "required-missing", PARKS, 2, "name"),
+    ("name-ideographic-space", set_cells(PARKS, 2, name="\u3000"), "required-missing", PARKS, 2, "name"),
+    ("name-zero-width-space", set_cells(PARKS, 2, name="\u200b\u00a0"), "required-missing", PARKS, 2, "name"),
     ("label-blank", replace(STATS, ",order of the China-Malaysia", ",\u3000\t,order of the China-Malaysia"), "required-missing", STATS,
      2, "label"),
     # foreign keys must resolve to a table and field
@@ -115,23 +133,22 @@ BROKEN = [
      "schema-invalid", "schemas/parks.json", None, None),
     ("fk-empty-object", schema_key("parks", "foreignKeys", {}), "schema-invalid", "schemas/parks.json", None, None),
     # reference cycles
-    ("own-parent", parks_line(2, ZONE_CELLS, f",CN,CN-GX,,{ZONE},,"), "reference-cycle", PARKS, 2, "parent_park_id"),
-    ("own-twin", parks_line(2, ZONE_CELLS, f",CN,CN-GX,,,{ZONE},"), "reference-cycle", PARKS, 2, "twin_park_id"),
-    ("parent-loop", parks_line(3, ",Qinzhou,,", ",Qinzhou,china-malaysia-international-science-and-technology-park,"),
-     "reference-cycle", PARKS, 3, "parent_park_id"),
-    ("own-series", add_events(_event("china-asean-expo", series="china-asean-expo")), "reference-cycle", EVENTS, 2, "series_event_id"),
-    ("own-parent-event", add_events(_event("china-asean-expo", parent="china-asean-expo")), "reference-cycle", EVENTS, 2,
-     "parent_event_id"),
-    ("series-loop", add_events(_event("expo-a", series="expo-b"), _event("expo-b", series="expo-a")), "reference-cycle", EVENTS, 3,
-     "series_event_id"),
+    ("own-parent", set_cells(PARKS, 2, parent_park_id=ZONE), "reference-cycle", PARKS, 2, "parent_park_id"),
+    ("own-twin", set_cells(PARKS, 2, twin_park_id=ZONE), "reference-cycle", PARKS, 2, "twin_park_id"),
+    ("parent-loop", set_cells(PARKS, 3, parent_park_id=SCIENCE_PARK), "reference-cycle", PARKS, 3, "parent_park_id"),
+    ("own-series", set_cells(EVENTS, 2, series_event_id=EVENT), "reference-cycle", EVENTS, 2, "series_event_id"),
+    ("own-parent-event", set_cells(EVENTS, 2, parent_event_id=EVENT), "reference-cycle", EVENTS, 2, "parent_event_id"),
+    ("series-loop", events(("expo-a", "expo-b", ""), ("expo-b", "expo-a", "")), "reference-cycle", EVENTS, 3, "series_event_id"),
+    ("region-loop", set_cells("data/raw/regions.csv", 2, parent_region_id="guangxi"), "reference-cycle", "data/raw/regions.csv", 2,
+     "parent_region_id"),
     # strict dates, sane bounds
-    ("date-one-digit-month", replace(STATS, ",actual,2023-09-16,", ",actual,2023-9-16,"), "type-error", STATS, 2, "period_start"),
-    ("date-one-digit-day", replace(STATS, ",actual,2023-09-16,2023-09-16,", ",actual,2023-09-16,2023-09-6,"), "type-error", STATS, 2,
+    ("date-one-digit-month", set_cells(STATS, 2, period_start="2023-9-16"), "type-error", STATS, 2, "period_start"),
+    ("date-one-digit-day", set_cells(STATS, 2, period_end="2023-09-6"), "type-error", STATS, 2,
      "period_end"),
-    ("date-plus-sign", replace(STATS, ",actual,2023-09-16,", ",actual,+2023-09-16,"), "type-error", STATS, 2, "period_start"),
-    ("date-leading-space", replace(STATS, ",actual,2023-09-16,", ",actual, 2023-09-16,"), "type-error", STATS, 2, "period_start"),
-    ("date-trailing-space", replace(STATS, ",actual,2023-09-16,", ",actual,2023-09-16 ,"), "type-error", STATS, 2, "period_start"),
-    ("date-basic-format", replace(STATS, ",actual,2023-09-16,", ",actual,20230916,"), "type-error", STATS, 2, "period_start"),
+    ("date-plus-sign", set_cells(STATS, 2, period_start="+2023-09-16"), "type-error", STATS, 2, "period_start"),
+    ("date-leading-space", set_cells(STATS, 2, period_start=" 2023-09-16"), "type-error", STATS, 2, "period_start"),
+    ("date-trailing-space", set_cells(STATS, 2, period_start="2023-09-16 "), "type-error", STATS, 2, "period_start"),
+    ("date-basic-format", set_cells(STATS, 2, period_start="20230916"), "type-error", STATS, 2, "period_start"),
     ("bound-nan", _bounds("parks", "construction_start_year", maximum=float("nan")), "schema-invalid", "schemas/parks.json", None,
      None),
     ("bound-infinite", _bounds("parks", "construction_start_year", minimum=float("-inf")), "schema-invalid", "schemas/parks.json",
@@ -140,11 +157,13 @@ BROKEN = [
      "schemas/statistics.json", None, None),
     ("length-bound-negative", _bounds("parks", "name", minLength=-1), "schema-invalid", "schemas/parks.json", None, None),
     # formula injection (OWASP)
-    ("formula-minus", parks_line(6, ",Chongzuo,", ",-2+3+cmd|' /C calc'!A0,"), "formula-injection", PARKS, 6, "city"),
-    ("formula-plus", parks_line(6, ",Chongzuo,", ",+1,"), "formula-injection", PARKS, 6, "city"),
-    ("formula-at", parks_line(6, ",Chongzuo,", ",@SUM(A1),"), "formula-injection", PARKS, 6, "city"),
-    ("formula-tab", parks_line(6, ",Chongzuo,", ",\t=1,"), "formula-injection", PARKS, 6, "city"),
-    ("formula-carriage-return", parks_line(6, ",Chongzuo,", ',"\r=1",'), "formula-injection", PARKS, 6, "city"),
+    ("formula-minus", set_cells(PARKS, 6, city="-2+3+cmd|' /C calc'!A0"), "formula-injection", PARKS, 6, "city"),
+    ("formula-plus", set_cells(PARKS, 6, city="+1"), "formula-injection", PARKS, 6, "city"),
+    ("formula-at", set_cells(PARKS, 6, city="@SUM(A1)"), "formula-injection", PARKS, 6, "city"),
+    ("formula-tab", set_cells(PARKS, 6, city="\t=1"), "formula-injection", PARKS, 6, "city"),
+    ("formula-carriage-return", both(set_cells(PARKS, 6, city="CR"), replace(PARKS, ",CR,", ',"\r=1",')), "formula-injection", PARKS,
+     6, "city"),
+    ("formula-after-space", set_cells(PARKS, 6, city=" =1"), "formula-injection", PARKS, 6, "city"),
     # no internal errors
     ("header-deleted", lambda root: (root / STATS).write_text((root / STATS).read_text(encoding="utf-8").split("\n", 1)[1],
                                                                 encoding="utf-8"),
@@ -236,7 +255,7 @@ def test_a_negative_number_is_no_formula(pkg):
 
 
 def test_a_parent_loop_names_every_member(pkg):
-    parks_line(3, ",Qinzhou,,", ",Qinzhou,china-malaysia-international-science-and-technology-park,")(pkg)
+    set_cells(PARKS, 3, parent_park_id=SCIENCE_PARK)(pkg)
     hits = [f for f in validate(pkg, publication=False).findings if f.rule == "reference-cycle"]
     assert [(f.line, f.field) for f in hits] == [(3, "parent_park_id"), (5, "parent_park_id")]
     assert "china-malaysia-qinzhou-industrial-park -> china-malaysia-international-science-and-technology-park -> " \
@@ -245,27 +264,21 @@ def test_a_parent_loop_names_every_member(pkg):
 
 def test_reciprocal_twins_are_no_cycle_and_a_chain_into_a_loop_reports_only_the_loop(pkg):
     # the two twin pairs of the base point at each other: that is the reciprocity a twin needs, not a loop
-    add_events(_event("expo-a", series="expo-b"), _event("expo-b", series="expo-c"), _event("expo-c", series="expo-b"))(pkg)
+    events(("expo-a", "expo-b", ""), ("expo-b", "expo-c", ""), ("expo-c", "expo-b", ""))(pkg)
     hits = [(f.file, f.line, f.field) for f in validate(pkg, publication=False).findings if f.rule == "reference-cycle"]
-    assert hits == [(EVENTS, 3, "series_event_id"), (EVENTS, 4, "series_event_id")]
+    assert hits == [(EVENTS, 4, "series_event_id"), (EVENTS, 5, "series_event_id")]
 
 
 def test_cycles_come_from_the_schema_for_any_table(pkg):
-    """A new self-referencing key (here regions' parent) gets the cycle check with no code for it."""
-    def mutate(schema: dict) -> None:
-        schema["fields"].insert(-1, {"name": "parent_region_id", "type": "string", "title": "Parent region",
-                                     "description": "The region this one is part of.", "example": "asean"})
-        schema["foreignKeys"] = [{"fields": ["parent_region_id"], "reference": {"resource": "regions", "fields": ["region_id"]}}]
-    edit_schema("regions", mutate)(pkg)
-    (pkg / "data/raw/regions.csv").write_text("region_id,name,aliases,kind,country_code,subdivision_code,parent_region_id,notes\n"
-                                              "asean,ASEAN,,regional_bloc,,,asia,\nasia,Asia,,regional_bloc,,,asean,\n",
-                                              encoding="utf-8")
+    """A self-referencing key that no code names (regions' parent) gets the cycle check from its schema."""
+    set_cells("data/raw/regions.csv", 2, parent_region_id="kuantan")(pkg)  # china -> kuantan -> pahang -> malaysia
+    set_cells("data/raw/regions.csv", 7, parent_region_id="china")(pkg)    # malaysia -> china: a loop of four
     hits = [(f.file, f.line, f.field) for f in validate(pkg, publication=False).findings if f.rule == "reference-cycle"]
-    assert hits == [("data/raw/regions.csv", 2, "parent_region_id"), ("data/raw/regions.csv", 3, "parent_region_id")]
+    assert hits == [("data/raw/regions.csv", n, "parent_region_id") for n in (2, 7, 8, 9)]
 
 
 def test_a_whitespace_only_optional_cell_is_empty(pkg):
-    parks_line(6, ",Chongzuo,", ", \u3000 ,")(pkg)
+    set_cells(PARKS, 6, city=" \u3000 ")(pkg)
     report = validate(pkg, publication=False)
     assert report.valid, [(f.rule, f.file, f.line) for f in report.errors]
 
