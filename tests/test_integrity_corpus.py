@@ -201,6 +201,17 @@ BROKEN = [
      None),
     ("unique-keys-of-numbers", schema_key("parks", "uniqueKeys", [5]), "schema-invalid", "schemas/parks.json", None, None),
     ("fields-of-strings", schema_key("regions", "fields", ["region_id"]), "schema-invalid", "schemas/regions.json", None, None),
+    ("exclusions-unclosed-quote", write(EXCLUSIONS, b'source_id,phrase,reason\n001,"the third,slogan\n'), "csv-malformed", EXCLUSIONS,
+     2, None),
+    ("exclusions-extra-cell", write(EXCLUSIONS, b"source_id,phrase,reason\n001,the third,slogan,extra\n"), "row-ragged", EXCLUSIONS, 2,
+     None),
+    ("exclusions-invalid-utf8", write(EXCLUSIONS, b"source_id,phrase,reason\n001,the \xff third,slogan\n"), "encoding-error",
+     EXCLUSIONS, 2, None),
+    ("exclusions-empty", write(EXCLUSIONS, b""), "csv-malformed", EXCLUSIONS, 1, None),
+    ("exclusions-missing-reason", write(EXCLUSIONS, b"source_id,phrase,reason\n001,the third,\n"), "required-missing", EXCLUSIONS, 2,
+     "reason"),
+    ("exclusions-unknown-source", write(EXCLUSIONS, b"source_id,phrase,reason\n009,the third,slogan\n"), "foreign-key-dangling",
+     EXCLUSIONS, 2, "source_id"),
     ("unclosed-quote-in-table", line_of(PARKS, 4, lambda l: l.replace(",Kuantan,", ',"Kuantan,', 1)), "csv-malformed", PARKS, 4, None),
     ("table-is-a-directory", lambda root: ((root / PARKS).unlink(), (root / PARKS).mkdir()), "table-unreadable", PARKS, None, None),
 ]
@@ -288,3 +299,17 @@ def test_table_missing_is_said_only_of_a_missing_file(pkg):
     (pkg / PARKS).mkdir()
     rules = {f.rule for f in validate(pkg, publication=False).findings if f.file == PARKS}
     assert "table-missing" not in rules and "table-unreadable" in rules
+
+
+def test_coverage_with_broken_exclusions_reports_findings(pkg):
+    write(EXCLUSIONS, b'source_id,phrase,reason\n001,"the third,slogan\n')(pkg)
+    result = CliRunner().invoke(cli, ["coverage", "--root", str(pkg), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.output)
+    assert any(f["rule"] == "csv-malformed" and f["file"] == EXCLUSIONS for f in report["findings"])
+
+
+def test_valid_exclusions_pass(pkg):
+    write(EXCLUSIONS, b"source_id,phrase,reason\n001,the third international park,an ordinal recorded elsewhere\n")(pkg)
+    report = validate(pkg, publication=False)
+    assert report.valid, [(f.rule, f.file, f.line) for f in report.errors]

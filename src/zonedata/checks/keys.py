@@ -37,9 +37,10 @@ def _duplicates(frame: pl.DataFrame, key: list[str], rule: str, what: str, fix: 
 def check(ds: Dataset) -> list[Finding]:
     findings: list[Finding] = []
     named = schema_names(ds.paths)
-    for name, schema in ds.schemas.items():
-        frame = ds.frame(name)
-        file = ds.file(name)
+    tables = [(schema, ds.frame(name), ds.file(name)) for name, schema in ds.schemas.items()]
+    if ds.exclusions is not None:  # read like a table, though not published: its keys too
+        tables.append((ds.exclusions.schema, ds.exclusions.frame, ds.exclusions.file))
+    for schema, frame, file in tables:
         if frame is None or frame.is_empty():
             continue
         # the primary key and every uniqueKeys entry (which frictionless ignores): same check, own rule
@@ -65,7 +66,7 @@ def check(ds: Dataset) -> list[Finding]:
             if not {poly.table_field, poly.id_field} <= set(frame.columns):
                 continue
             # a table whose schema is invalid has that finding: its records cannot be known, so refs to it are not dangling
-            unknowable = [t for t in named if t not in ds.schemas]
+            unknowable = [t for t in named if t not in ds.schemas or ds.tables.get(t) is None or ds.tables[t].strings is None]
             refs = frame.select(LINE, poly.table_field, poly.id_field).filter(
                 pl.col(poly.id_field).is_not_null() & pl.col(poly.table_field).is_not_null()
                 & ~pl.col(poly.table_field).is_in(unknowable))
