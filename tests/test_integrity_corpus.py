@@ -313,3 +313,70 @@ def test_valid_exclusions_pass(pkg):
     write(EXCLUSIONS, b"source_id,phrase,reason\n001,the third international park,an ordinal recorded elsewhere\n")(pkg)
     report = validate(pkg, publication=False)
     assert report.valid, [(f.rule, f.file, f.line) for f in report.errors]
+
+
+FIXTURE = Path(__file__).parent / "fixtures" / "valid"
+
+
+@pytest.fixture
+def full(tmp_path) -> Path:
+    """A copy of the fixture package that builds (it has metadata and a version)."""
+    import shutil
+
+    root = tmp_path / "full"
+    shutil.copytree(FIXTURE, root)
+    return root
+
+
+@pytest.mark.parametrize("key,value,words", [
+    ("licenses", 5, "licenses must be a non-empty list"),
+    ("licenses", ["CC-BY-4.0"], "licenses[0] must be an object"),
+    ("licenses", [{"title": "CC BY"}], "licenses[0] needs a name"),
+    ("licenses", [{"name": 4}], "licenses[0].name must be a non-empty string"),
+    ("keywords", "China", "keywords must be a list"),
+    ("keywords", ["China", 5], "keywords must be a list"),
+    ("contributors", [{"roles": ["creator"]}], "contributors[0] needs a title"),
+    ("contributors", [{"title": "x", "roles": "creator"}], "contributors[0].roles must be a list"),
+    ("contributors", [{"title": "x", "roles": [1]}], "contributors[0].roles must be a list of strings"),
+    ("contributors", [{"title": "x", "email": "nobody"}], "is not an email address"),
+    ("title", 5, "title must be a non-empty string"),
+    ("homepage", ["https://x"], "homepage must be a non-empty string"),
+])
+def test_package_metadata_of_the_wrong_type_is_refused(full, key, value, words):
+    path = full / "metadata" / "package.json"
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    meta[key] = value
+    path.write_text(json.dumps(meta), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "--root", str(full)])
+    assert result.exit_code == 2, result.output
+    assert "metadata/package.json" in result.output and words in result.output, result.output
+    assert "internal error" not in result.output
+    assert not (full / "datapackage.json").exists()
+
+
+def test_the_fixture_metadata_passes_and_frictionless_accepts_the_descriptor(full):
+    import frictionless
+
+    result = CliRunner().invoke(cli, ["build", "--root", str(full)])
+    assert result.exit_code == 0, result.output
+    report = frictionless.validate(str(full / "datapackage.json"))
+    assert report.valid, report.flatten(["type", "note"])
+
+
+def test_the_published_quote_is_the_seed_passage_whatever_the_typing(full):
+    """A quote typed with straight quotes, a hyphen for a dash or a doubled space is published as the
+    source writes it, so quote and offsets agree for every reader."""
+    import polars as pl
+
+    raw = full / "data" / "raw" / "citations.csv"
+    text = raw.read_text(encoding="utf-8")
+    assert " Guangxi Zhuang Autonomous Region is accelerating" in text
+    raw.write_text(text.replace(" Guangxi Zhuang Autonomous Region is accelerating",
+                                " Guangxi  Zhuang\u00a0Autonomous Region is   accelerating", 1), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "--root", str(full)])
+    assert result.exit_code == 0, result.output
+    cites = pl.read_parquet(full / "data" / "clean" / "citations.parquet")
+    files = dict(pl.read_parquet(full / "data" / "clean" / "sources.parquet").select("source_id", "file").iter_rows())
+    for sid, quote, start, end in cites.select("source_id", "quote", "quote_start", "quote_end").iter_rows():
+        assert (full / "seeds" / files[sid]).read_text(encoding="utf-8")[start:end] == quote
+    assert not cites.filter(pl.col("quote").str.contains("  ", literal=True)).height
