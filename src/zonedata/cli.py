@@ -28,6 +28,9 @@ COMMANDS = {
     "release": "zonedata.commands.release:release_command",
     "diff": "zonedata.commands.diff:diff_command",
     "cite": "zonedata.commands.cite:cite_command",
+    "add-source": "zonedata.commands.add_source:add_source_command",
+    "draft": "zonedata.commands.draft:draft_command",
+    "quote": "zonedata.commands.quote:quote_command",
 }
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 

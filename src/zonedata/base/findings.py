@@ -26,6 +26,7 @@ RULES: dict[str, str] = {
     "source-file-missing": "A listed source file does not exist",
     "source-hash-mismatch": "A source file's sha256 differs from the recorded one",
     "source-unlisted": "A text file in seeds/ is not listed in the seeds metadata",
+    "source-duplicate": "A text given to add-source is already stored (same sha256)",
     # 2. tables
     "schema-missing": "A raw table has no schema",
     "schema-invalid": "A schema file is not valid JSON or not a usable Table Schema",
@@ -41,8 +42,10 @@ RULES: dict[str, str] = {
     "required-missing": "A required field is empty",
     "enum-violation": "A value is not one of the allowed values",
     "pattern-violation": "A value does not match the field's pattern",
+    "list-item-invalid": "A list cell has an empty, repeated or space-padded item, or a stray delimiter",
     "range-violation": "A value is outside the allowed range",
     "unique-violation": "A value that must be unique appears more than once",
+    "draft-unfilled": "A cell still holds a draft marker (FILL) that the curator has to fill in",
     "formula-injection": "A text cell starts with =, +, @ or a tab (spreadsheets run it as a formula)",
     "code-invalid": "A country, subdivision or currency code is not a valid ISO code",
     # 3. keys

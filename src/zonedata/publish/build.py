@@ -34,7 +34,7 @@ from pathlib import Path
 
 import polars as pl
 
-from zonedata.publish.clean import CleanTable, clean_tables
+from zonedata.publish.clean import CleanTable, clean_tables, csv_frame
 from zonedata.loading.dataset import Dataset, load_dataset
 from zonedata.publish.descriptor import FORMATS, build_descriptor, dumps
 from zonedata.publish.dictionary import render_dictionary
@@ -88,7 +88,7 @@ def render_outputs(ds: Dataset) -> Outputs:
     for name, table in tables.items():
         for fmt in FORMATS:
             rel = paths.rel(paths.clean_file(name, fmt))
-            data = WRITERS[fmt](table.frame)
+            data = WRITERS[fmt](csv_frame(table.schema, table.frame) if fmt == "csv" else table.frame)
             files[rel] = data
             table_files[(name, fmt)] = (rel, data)
     files[paths.rel(paths.data_dictionary)] = render_dictionary(paths, ds.schemas).encode("utf-8")

@@ -17,7 +17,7 @@ import polars as pl
 
 from zonedata.base import safe_json
 from zonedata.publish.build import CLEAN_SUFFIXES, render_outputs, stale_clean_files
-from zonedata.publish.clean import published_schema
+from zonedata.publish.clean import read_csv_frame
 from zonedata.loading.dataset import Dataset
 from zonedata.base.findings import ERROR, Finding
 from zonedata.base.paths import safe_relative
@@ -115,9 +115,8 @@ def check_twins(ds: Dataset) -> list[Finding]:
         if not (csv_path.is_file() and pq_path.is_file()):
             continue  # reported as missing above
         rel = paths.rel(pq_path)
-        dtypes = published_schema(schema)
         try:
-            from_csv = pl.read_csv(io.BytesIO(csv_path.read_bytes()), schema=dtypes, has_header=True)
+            from_csv = read_csv_frame(schema, csv_path.read_bytes())
             from_parquet = pl.read_parquet(io.BytesIO(pq_path.read_bytes()))
         except Exception as exc:  # any unreadable file: polars has no common base class for parse errors
             findings.append(Finding("publication-rows-differ", f"cannot read {rel} or its CSV twin "
