@@ -35,7 +35,6 @@ LAZY = {
     "numpy": "only a file with CR line ends needs it in the reader; loaded in a thread beside parsing",
     "pycountry": "only the code check needs its (large) databases",
     "importlib.metadata": "costs ~20 ms; only --version needs it",
-    "zonedata.text.numbers": "builds the number grammar at import; imported while the tables parse",
 }
 #: the package root holds only lazily looked-up attributes (`load`, `package`, `__version__`)
 ROOT_EXEMPT = "zonedata"

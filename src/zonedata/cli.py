@@ -7,7 +7,6 @@ nor frictionless. Exit codes: 0 valid, 1 invalid data, 2 usage or configuration 
 from __future__ import annotations
 
 import functools
-import gc
 import importlib
 import importlib.util
 import os
@@ -115,45 +114,36 @@ def cli(debug):
 
 
 def main():
-    """The console script: run the command, then end the process at once with its exit code.
+    """The console script: run the command and exit with its code.
 
-    Everything a command does is finished when it returns: output is written, and `build` has
-    closed, fsynced and renamed its files into place. What would follow is the interpreter's
-    teardown, freeing every table object by object, which at a million records takes longer than
-    some whole checks (about 0.1 s at 100,000 records, see bench/README.md). So the output is
-    flushed and the process exits without it.
+    A closed output (`zonedata validate | head -1`, or started with stdout closed) does not change
+    the exit code or end in a traceback: what cannot be written is dropped.
     """
     # numpy (which pandera imports) starts OpenBLAS with a worker thread per core that spins waiting
-    # for matrix work zonedata never gives it, taking CPU from polars (~5% at a million records)
+    # for matrix work zonedata never gives it, taking CPU from polars (see bench/README.md)
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    # a command runs for seconds at most and ends with the process: the cyclic garbage collector,
-    # which would scan every object again and again as the imports create them, has nothing to do
-    # worth its ~4% of a run (reference counting still frees everything that is not a cycle)
-    gc.disable()
     try:
         cli.main(prog_name="zonedata")
         code = EXIT_OK
     except SystemExit as exc:
         code = exc.code
-    _exit(code)
+    sys.exit(_flushed(code))
 
 
-def _exit(code) -> None:
-    """`sys.exit(code)` without the interpreter's teardown (same codes, same flushed output)."""
-    if code is None:
-        code = EXIT_OK
-    elif not isinstance(code, int):
-        if sys.stderr is not None:
-            print(code, file=sys.stderr)
-        code = 1
+def _flushed(code):
+    """`code`, after flushing the output; a stream that cannot take it is pointed at os.devnull, so the
+    interpreter's own flush at exit has nothing left to fail on (the recipe of Python's signal docs)."""
     for stream in (sys.stdout, sys.stderr):
         if stream is None:  # started with the descriptor closed (zonedata validate >&-)
             continue
         try:
             stream.flush()
         except (OSError, ValueError):  # a closed pipe (zonedata validate | head): nothing more can be said
-            pass
-    os._exit(code)
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+            except (OSError, ValueError):
+                pass
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover
