@@ -291,7 +291,7 @@ def test_a_failing_write_keeps_the_previous_files(built, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(build_module.os, "replace", fail_after_staging)
-    with pytest.raises(OSError):
+    with pytest.raises(build_module.PublishError, match="disk full"):  # a clear configuration error, exit 2
         build(built)
     monkeypatch.setattr(build_module.os, "replace", real_replace)
     assert calls, "the build got as far as moving files into place"

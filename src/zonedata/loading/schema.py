@@ -18,6 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
+from zonedata.base import safe_json
 from zonedata.base.findings import ConfigError
 from zonedata.base.paths import Paths
 
@@ -189,7 +190,7 @@ def _check_bounds(path: Path, f: Field) -> None:
 def load_schema(paths: Paths, table: str) -> TableSchema:
     path = paths.schema(table)
     try:
-        descriptor = json.loads(path.read_text(encoding="utf-8"))
+        descriptor = safe_json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ConfigError(f"{paths.rel(path)}: cannot read schema: {exc}") from exc
     return parse_schema(table, path, descriptor)
