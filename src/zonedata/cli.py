@@ -25,6 +25,7 @@ COMMANDS = {
     "release": "zonedata.commands.release:release_command",
     "diff": "zonedata.commands.diff:diff_command",
     "cite": "zonedata.commands.cite:cite_command",
+    "site": "zonedata.commands.site:site_command",
 }
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
