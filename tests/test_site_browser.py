@@ -281,6 +281,6 @@ def test_field_descriptions_come_from_the_dictionary(site, watched):
     page = watched.goto((site / "records" / "statistics" / "0001.html").as_uri())
     first = page.locator("article.record").first
     first.locator("dl.fields dt a").nth(5).click()
-    assert first.locator("dd.fdesc").inner_text() == schema["fields"][5]["description"]
+    assert first.locator("dd.fdesc").inner_text().startswith(schema["fields"][5]["description"])
     page.click("button.show-descriptions")
     assert first.locator("dd.fdesc").count() == len(schema["fields"])
