@@ -15,8 +15,9 @@ from markupsafe import escape
 from click.testing import CliRunner
 
 from zonedata.cli import cli
-from zonedata.site import build_site
-from zonedata.site.model import GROUP_SIZE, MARKER, source_paragraphs, Passage, format_number, markdown_blocks
+from zonedata.render.site import build_site
+from zonedata.text.normalise import normalise
+from zonedata.render.site.model import GROUP_SIZE, MARKER, source_paragraphs, Passage, format_number, markdown_blocks
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE_FILES = ("datapackage.json", "data/clean", "seeds", "releases", "CHANGELOG.md", "CITATION.cff", "README.md",
@@ -113,7 +114,8 @@ def test_record_pages_show_every_citation_at_its_offsets(real_site):
     pages: dict[str, str] = {}
     for c in citations.iter_rows(named=True):
         start, end = int(c["quote_start"]), int(c["quote_end"])
-        assert sources[c["source_id"]][start:end] == c["quote"]
+        passage = sources[c["source_id"]][start:end]  # the source's own text: the quote up to safe normalisation
+        assert normalise(passage) == normalise(c["quote"])
         found = [p for p in (real_site / "records" / c["record_table"]).glob("*.html")
                  if f'id="r-{c["record_id"]}"' in pages.setdefault(str(p), p.read_text())]
         assert len(found) == 1
@@ -121,7 +123,7 @@ def test_record_pages_show_every_citation_at_its_offsets(real_site):
         article = page[page.index(f'id="r-{c["record_id"]}"'):]
         article = article[:article.index("</article>")]
         link = f'href="../../sources/{c["source_id"]}.html#q-{start}-{end}" data-start="{start}" data-end="{end}">'
-        assert link + f"<mark>{escape(c['quote'])}</mark></a>" in article
+        assert link + f"<mark>{escape(passage)}</mark></a>" in article
         source_page = (real_site / "sources" / f"{c['source_id']}.html").read_text()
         assert f'<span class="anchor" id="q-{start}-{end}"></span>' in source_page
 
@@ -204,7 +206,9 @@ def test_text_is_escaped_everywhere(package):
     parks = package / "data" / "raw" / "parks.csv"
     text = parks.read_text(encoding="utf-8")
     hostile = 'Zone <script>alert("x")</script> & “Twin” ⟨园区⟩'
-    text = text.replace("China-Malaysia Qinzhou Industrial Park,false", f'"{hostile.replace(chr(34), chr(34) * 2)}",false', 1)
+    name = "\nchina-malaysia-qinzhou-industrial-park,China-Malaysia Qinzhou Industrial Park,"
+    assert name in text
+    text = text.replace(name, f'\nchina-malaysia-qinzhou-industrial-park,"{hostile.replace(chr(34), chr(34) * 2)}",', 1)
     parks.write_text(text, encoding="utf-8")
     _rebuild(package)
     out = package / "site"

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import click
 
 from zonedata.cli import EXIT_INVALID, EXIT_OK, handle_errors, root_option
@@ -22,9 +24,7 @@ def site_command(root, out):
         zonedata site
         zonedata site --out /tmp/zonedata-site
     """
-    from pathlib import Path
-
-    from zonedata.site import SiteInputError, build_site
+    from zonedata.render.site import SiteInputError, build_site
 
     try:
         result = build_site(root, Path(out) if out else None)

@@ -1,0 +1,396 @@
+"""Reading hand-curated CSV tables: encoding, header, ragged rows, types, Pandera constraints.
+
+Every problem becomes a finding with the CSV line it is on; nothing raises for bad data.
+Row work is vectorised polars; the only Python loop is over the findings themselves.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import mmap
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from zonedata.base.findings import LINE, Finding
+from zonedata.base.paths import Paths
+from zonedata.base.vocabulary import DECIMAL_SCALE
+from zonedata.loading.schema import POLARS_TYPES, TableSchema, pandera_schema
+
+BOM = b"\xef\xbb\xbf"
+_QUOTED = re.compile(r'"(?:[^"]|"")*"')
+NUMBER_PATTERN = rf"^[+-]?[0-9]+(\.[0-9]{{1,{DECIMAL_SCALE}}})?$"
+FORMULA_START = r"^[=+@\t]"
+MAX_FINDINGS_PER_RULE = 200  # per table and field: a broken column should not flood the report
+
+
+@dataclass
+class RawTable:
+    """A raw table as read: `frame` is typed per the schema, with the LINE column."""
+
+    name: str
+    schema: TableSchema
+    path: Path
+    frame: pl.DataFrame
+    findings: list[Finding] = field(default_factory=list)
+    #: the same rows as read, every cell a string (exact numbers are parsed from these, never from floats)
+    strings: pl.DataFrame | None = None
+
+    @property
+    def file(self) -> str:
+        return self.path.as_posix()
+
+
+def _decode(data: bytes, file: str, findings: list[Finding]) -> str:
+    if data.startswith(BOM):
+        data = data[len(BOM):]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        bad = data[exc.start : exc.end].hex(" ")
+        findings.append(
+            Finding(
+                "encoding-error",
+                f"byte(s) {bad} are not valid UTF-8; save the file as UTF-8 "
+                "(in a spreadsheet: 'CSV UTF-8'). Undecodable bytes are shown as U+FFFD below.",
+                file=file,
+                line=line,
+                value=bad,
+            )
+        )
+        text = data.decode("utf-8", errors="replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _record_lines(text: str) -> tuple[list[int], list[int]]:
+    """For each CSV record after the header: the physical line it starts on and its cell count.
+
+    Quoted sections are collapsed first, so commas and newlines inside quotes do not count.
+    """
+    if '"' in text:
+        collapsed = _QUOTED.sub("Q", text)
+        if collapsed.count("\n") != text.count("\n"):
+            # a quoted cell holds a newline: keep one marker per swallowed newline to count lines
+            collapsed = _QUOTED.sub(lambda m: "Q" + "\x00" * m.group().count("\n"), text)
+    else:
+        collapsed = text
+    lines = pl.Series("l", collapsed.split("\n"), dtype=pl.String)
+    if len(lines) and lines[-1] == "":
+        lines = lines.head(len(lines) - 1)
+    frame = pl.DataFrame({"l": lines}).with_columns(
+        cells=pl.col("l").str.count_matches(",", literal=True) + 1,
+        swallowed=pl.col("l").str.count_matches("\x00", literal=True),
+    ).with_columns(line=(pl.int_range(1, pl.len() + 1) + pl.col("swallowed").cum_sum().shift(1, fill_value=0)))
+    frame = frame.slice(1)  # the header
+    return frame["line"].to_list(), frame["cells"].to_list()
+
+
+def _plain_line_ends(fh) -> bool:
+    """No CR but in CR LF (which polars reads as `_decode` does) and no 0x01 byte, seen through mmap (no copy)."""
+    with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        if mm.find(b"\x01") >= 0:
+            return False
+        if mm.find(b"\r") < 0:
+            return True
+        import numpy as np  # only for a file with CR: the usual file never needs it
+
+        data = np.frombuffer(mm, dtype=np.uint8)
+        plain = True
+        for start in range(0, len(data), 1 << 24):  # in pieces, to keep the temporary arrays small
+            cr = np.flatnonzero(data[start : start + (1 << 24)] == 13) + start
+            if len(cr) and (cr[-1] + 1 >= len(data) or (data[cr + 1] != 10).any()):
+                plain = False
+                break
+        del data  # the mmap closes only when no array uses it
+        return plain
+
+
+def _fast_lines(path: Path) -> tuple[Path, str, pl.Series, pl.Series] | None:
+    """`_record_lines` for the usual file, without reading it into Python; None when it does not apply.
+
+    Applies to valid UTF-8 with LF line ends, a header that is not blank, and no quoted cell that
+    spans lines (every line has an even number of double quotes): then each line is one record,
+    and the commas outside quoted sections are the commas not between a pair of quotes.
+    Returns the file for polars to parse (polars drops a BOM, as `_decode` does), the header line,
+    and each record's line and cell count.
+    """
+    try:
+        with path.open("rb") as fh:
+            first = fh.readline()
+            if not _plain_line_ends(fh):
+                return None  # a CR that is not part of CR LF, or a byte the line reader needs: the slow path
+        header = first.removeprefix(BOM).removesuffix(b"\n").removesuffix(b"\r").decode("utf-8")
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    if not header.strip():
+        return None  # an empty file or a blank header: the slow path says so
+    # every line of the file as one cell (no quoting; a separator that does not occur, or the line has
+    # too many cells and this fails; polars checks the UTF-8), counted by polars' streaming engine,
+    # which never holds all the lines at once. On a line with quotes, each quoted section and each
+    # comma outside one is a match of the last pattern.
+    line = pl.col("l").fill_null("")
+    try:
+        counts = pl.scan_csv(path, has_header=False, separator="\x01", quote_char=None, infer_schema=False,
+                             new_columns=["l"], raise_if_empty=False).select(
+            quotes=line.str.count_matches('"', literal=True).cast(pl.Int64),
+            commas=line.str.count_matches(",", literal=True).cast(pl.Int64),
+            outside=pl.when(line.str.contains('"', literal=True)).then(line.str.count_matches(r'"[^"]*"|,').cast(pl.Int64)),
+        ).collect(engine="streaming")
+    except pl.exceptions.PolarsError:
+        return None
+    if (counts["quotes"] % 2 == 1).any():
+        return None
+    cells = counts.select(pl.coalesce(pl.col("outside") - pl.col("quotes") // 2, pl.col("commas")) + 1).to_series()
+    return path, header, pl.int_range(2, counts.height + 1, dtype=pl.Int64, eager=True), cells.slice(1)
+
+
+def _read_csv(source) -> pl.DataFrame:
+    return pl.read_csv(source, infer_schema=False, truncate_ragged_lines=True, has_header=True, raise_if_empty=False,
+                       new_columns=None)
+
+
+def read_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> RawTable:
+    """Read, shape-check, type and constraint-check one raw CSV table."""
+    return check_constraints(parse_table(paths, schema, path))
+
+
+def check_constraints(table: RawTable) -> RawTable:
+    """Add the Pandera findings to a table `parse_table` read (the last step of `read_table`)."""
+    if table.strings is not None:  # parsed and typed
+        present = [c for c in table.frame.columns if c != LINE]
+        # a cell that failed its type is null in the typed frame: say so once, not also "required"
+        mistyped = {(f.line, f.field) for f in table.findings if f.rule == "type-error"}
+        table.findings.extend(f for f in _constraint_findings(table.frame, table.schema, present, table.file)
+                              if not (f.rule == "required-missing" and (f.line, f.field) in mistyped))
+    return table
+
+
+def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> RawTable:
+    """`read_table` up to the Pandera checks: read, shape-check and type (so others can use the rows sooner)."""
+    path = path or paths.raw_csv(schema.name)
+    file = paths.rel(path)
+    findings: list[Finding] = []
+    empty = pl.DataFrame({LINE: pl.Series([], dtype=pl.Int64)})
+    table = RawTable(schema.name, schema, Path(file), empty, findings)
+    fast = _fast_lines(path)
+    parsed = None
+    if fast is not None:
+        body, header_line, lines, cells = fast
+        try:
+            parsed = _read_csv(body)
+        except Exception:  # noqa: BLE001  the slow path parses it again and words the error as it always has
+            fast = None
+    if fast is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            findings.append(Finding("table-missing", f"cannot read the table: {exc.strerror}; create {file} with the header "
+                                    + ",".join(schema.raw_names), file=file))
+            return table
+        text = _decode(data, file, findings)
+        if not text.strip():
+            findings.append(Finding("csv-malformed", "the file is empty; it needs at least the header row "
+                                    + ",".join(schema.raw_names), file=file, line=1))
+            return table
+        header_line = text.split("\n", 1)[0]
+        body = text.encode("utf-8")
+        lines, cells = _record_lines(text)
+    header = next(csv.reader([header_line]))
+    expected = schema.raw_names
+    seen = set()
+    for col in header:
+        if col in seen:
+            findings.append(Finding("header-duplicate-column", f"column {col!r} appears twice; delete one",
+                                    file=file, line=1, field=col, value=col))
+        seen.add(col)
+        if col not in expected:
+            hint = f"; did you mean {', '.join(_close(col, expected))}?" if _close(col, expected) else ""
+            findings.append(Finding("header-unknown-column",
+                                    f"column {col!r} is not in {paths.rel(schema.path)}: rename or delete it, or add it to the schema{hint}",
+                                    file=file, line=1, field=col, value=col))
+    for col in expected:
+        if col not in seen:
+            findings.append(Finding("header-missing-column",
+                                    f"column {col!r} is missing from the header: add it (may be left empty unless required)",
+                                    file=file, line=1, field=col))
+    present = [c for c in expected if c in seen]
+    if not any(f.rule == "header-duplicate-column" for f in findings):
+        order = [c for c in header if c in expected]
+        if order != present:
+            findings.append(Finding("header-order", "columns are not in the schema's order: " + ",".join(expected),
+                                    file=file, line=1, severity="warning"))
+
+    n_header = len(header)
+    ragged = pl.DataFrame({"line": pl.Series(lines, dtype=pl.Int64), "cells": pl.Series(cells, dtype=pl.Int64)}).filter(
+        pl.col("cells") != n_header
+    )
+    for line, n in ragged.head(MAX_FINDINGS_PER_RULE).iter_rows():
+        if n == 1 and n_header > 1:  # may still hold one value: the blank-row filter below keeps such a row
+            findings.append(Finding("row-ragged", "the line is blank or holds a single cell: delete it, or fill in "
+                                    f"its {n_header} cells", file=file, line=line, value=str(n)))
+            continue
+        findings.append(Finding("row-ragged", f"the row has {n} cell(s) but the header has {n_header}: "
+                                "add or remove cells (quote a value that contains a comma)",
+                                file=file, line=line, value=str(n)))
+    # a blank line is one finding (above), not also a record with every required field missing
+    blank = ragged.filter(pl.col("cells") == 1)["line"] if n_header > 1 else pl.Series("line", [], dtype=pl.Int64)
+
+    try:
+        frame = parsed if parsed is not None else _read_csv(body)
+    except Exception as exc:  # polars' parser errors have no common base we can rely on
+        findings.append(Finding("csv-malformed", f"cannot parse the CSV: {str(exc).splitlines()[0]}; "
+                                "check for an unclosed quote", file=file))
+        return table
+    if frame.height != len(lines):
+        findings.append(Finding("csv-malformed", f"parsed {frame.height} rows from {len(lines)} lines; "
+                                "check for an unclosed quote", file=file))
+        return table
+    frame = frame.select([pl.col(c) for c in present]).with_columns(
+        pl.Series(LINE, lines, dtype=pl.Int64),
+    )
+    if len(blank):
+        frame = frame.filter(~(pl.col(LINE).is_in(blank.implode()) & pl.all_horizontal(pl.col(present).is_null())))
+    # a quoted empty cell ("") reads as "", not null: make it null, in the (rare) columns that have one
+    empty = [c for c, has in frame.select((pl.col(c) == "").any() for c in present).row(0, named=True).items() if has] \
+        if present and frame.height else []
+    frame = frame.with_columns([pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c) for c in empty])
+    typed, type_findings = _typed(frame, schema, present, file)
+    findings.extend(type_findings)
+    findings.extend(_formula_findings(typed, schema, present, file))
+    table.frame = typed
+    table.strings = frame
+    return table
+
+
+def _close(word: str, options: list[str]) -> list[str]:
+    return difflib.get_close_matches(word, options, n=2)
+
+
+def _typed(frame: pl.DataFrame, schema: TableSchema, present: list[str], file: str):
+    findings: list[Finding] = []
+    exprs = []
+    for name in present:
+        f = schema.field(name)
+        col = pl.col(name)
+        if f.type in ("string", "list"):
+            continue
+        if f.type == "date":
+            exprs.append(col.str.to_date("%Y-%m-%d", strict=False).alias(name))
+        elif f.type == "boolean":
+            exprs.append(col.str.to_lowercase().replace_strict({"true": True, "false": False}, default=None,
+                                                                return_dtype=pl.Boolean).alias(name))
+        elif f.type == "number":
+            # plain decimals only: no inf, nan, exponents or thousands separators, and at most the
+            # six decimal places the published Decimal(38, 6) columns hold (never silently rounded)
+            text = col.str.strip_chars()
+            exprs.append(pl.when(text.str.contains(NUMBER_PATTERN)).then(text.cast(pl.Float64, strict=False))
+                         .otherwise(None).alias(name))
+        else:
+            exprs.append(col.str.strip_chars().cast(POLARS_TYPES[f.type], strict=False).alias(name))
+    typed = frame.with_columns(exprs) if exprs else frame
+    hint = {"date": "a date as YYYY-MM-DD", "integer": "a whole number such as 2012",
+            "number": "a plain decimal number such as 7.5 (no commas, units or exponent; "
+                      f"at most {DECIMAL_SCALE} decimal places)",
+            "boolean": "true or false"}
+    for name in present:
+        f = schema.field(name)
+        if f.type in ("string", "list"):
+            continue
+        failed = frame[name].is_not_null() & typed[name].is_null()
+        if not failed.any():
+            continue
+        bad = frame.select(LINE, pl.col(name)).filter(failed)
+        for line, value in bad.head(MAX_FINDINGS_PER_RULE).iter_rows():
+            findings.append(Finding("type-error", f"{value!r} is not {hint[f.type]}", file=file, line=line,
+                                    field=name, value=value))
+    return typed, findings
+
+
+def _formula_findings(frame: pl.DataFrame, schema: TableSchema, present: list[str], file: str) -> list[Finding]:
+    strings = [c for c in present if schema.field(c).type in ("string", "list")]
+    if not strings or frame.is_empty():
+        return []
+    # only the (rare) rows with such a cell are unpivoted
+    hit = frame.select(pl.any_horizontal(pl.col(c).str.contains(FORMULA_START) for c in strings).fill_null(False))
+    if not hit.to_series().any():
+        return []
+    long = frame.filter(hit.to_series()).select(LINE, *strings).unpivot(
+        index=LINE, variable_name="field", value_name="value").filter(
+        pl.col("value").str.contains(FORMULA_START)
+    ).sort(LINE, "field")
+    return [
+        Finding("formula-injection", "the cell starts with =, +, @ or a tab, which spreadsheets run as a formula: "
+                "reword it or start it with another character", file=file, line=line, field=fld, value=value)
+        for line, fld, value in long.head(MAX_FINDINGS_PER_RULE).iter_rows()
+    ]
+
+
+_CHECK_RULES = [
+    ("not_nullable", "required-missing"),
+    ("field_uniqueness", "unique-violation"),
+    ("isin", "enum-violation"),
+    ("str_matches", "pattern-violation"),
+    ("in_range", "range-violation"),
+    ("greater_than_or_equal_to", "range-violation"),
+    ("less_than_or_equal_to", "range-violation"),
+    ("str_length", "range-violation"),
+    ("list_items", "list-item-invalid"),
+    ("list_length", "range-violation"),
+]
+
+
+def _constraint_findings(frame: pl.DataFrame, schema: TableSchema, present: list[str], file: str) -> list[Finding]:
+    """Run the Pandera schema (all errors at once) and map each failure case to its CSV line."""
+    checker = pandera_schema(schema, present)  # imports pandera first
+    import pandera.errors
+
+    try:
+        checker.validate(frame, lazy=True)
+        return []
+    except pandera.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    except pandera.errors.SchemaError as exc:  # pragma: no cover - lazy=True collects; kept for safety
+        return [Finding("schema-invalid", f"cannot check the table: {exc}", file=file)]
+    lines = frame[LINE]
+    findings = []
+    # in file order, so a column with more failures than are reported shows its first lines
+    cases = cases.filter(pl.col("index").is_not_null()).sort("index", maintain_order=True)
+    counts: dict[tuple[str, str], int] = {}
+    for value, column, check, index in cases.select("failure_case", "column", "check", "index").iter_rows():
+        rule = next((r for prefix, r in _CHECK_RULES if check.startswith(prefix)), None)
+        if rule is None:
+            rule = "type-error"
+        key = (rule, column)
+        counts[key] = counts.get(key, 0) + 1
+        if counts[key] > MAX_FINDINGS_PER_RULE:
+            continue
+        findings.append(Finding(rule, _constraint_message(rule, schema, column, value), file=file,
+                                line=int(lines[int(index)]), field=column, value=value))
+    return findings
+
+
+def _constraint_message(rule: str, schema: TableSchema, column: str, value) -> str:
+    c = schema.field(column).constraints
+    if rule == "required-missing":
+        return f"{column} is required: fill it in"
+    if rule == "unique-violation":
+        return f"{value!r} appears more than once in {column}, which must be unique: change or remove the duplicate"
+    if rule == "enum-violation":
+        return f"{value!r} is not allowed; use one of: {', '.join(c['enum'])}"
+    if rule == "pattern-violation":
+        example = schema.field(column).descriptor.get("example")
+        return f"{value!r} does not match the pattern {c['pattern']}" + (f" (for example {example!r})" if example else "")
+    if rule == "range-violation":
+        bounds = ", ".join(f"{k} {c[k]}" for k in ("minimum", "maximum", "minLength", "maxLength") if k in c)
+        if schema.field(column).type == "list":
+            return f"{value!r} has a number of items out of range ({bounds})"
+        return f"{value!r} is out of range ({bounds})"
+    if rule == "list-item-invalid":
+        d = schema.field(column).delimiter
+        return (f"{value!r} is not a clean list: separate the items with {d!r} exactly, with no empty, repeated or "
+                "space-padded item")
+    return f"{value!r} fails the check on {column}"

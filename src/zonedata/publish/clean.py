@@ -1,0 +1,168 @@
+"""Raw tables to clean, published tables: typed columns, exact numbers, derived fields, fixed order.
+
+Published types (the same for Parquet and CSV): string, Int64, Date, Boolean, and every
+Table Schema `number` as an exact Decimal(38, 6) parsed from the cell text as written
+(never from the float the validator reads). Rows are sorted by primary key and columns
+follow the schema, derived fields included.
+
+Derived fields are computed here and only here; a schema that declares a derived field this
+module does not know is a configuration error, so the two cannot drift apart silently.
+
+Normalisation of statistics (exact decimal arithmetic, no binary floats):
+    value_normalised = value x scale x unit factor
+scale is 1, 10^3, 10^6, 10^9 or 10^12; the unit factor is 1 except for mu, which is exactly
+2000/3 m2. The result keeps 6 decimal places; the only inexact step, the division by 3 for
+mu, is rounded half to even (ties cannot occur when dividing by 3, so this is also
+round-to-nearest). 1200 mu is 800000 m2 and 1.5 mu is 1000 m2 exactly.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import polars as pl
+
+from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
+from zonedata.base.findings import ConfigError
+from zonedata.text.numbers import SCALE_FACTORS as _SCALE_WORDS
+from zonedata.base.vocabulary import DECIMAL, UNITS
+from zonedata.loading.schema import TableSchema, list_items
+from zonedata.base.findings import LINE
+
+
+#: Table Schema type -> the polars dtype of the published column
+PUBLISHED_TYPES = {
+    "string": pl.String,
+    "integer": pl.Int64,
+    "number": DECIMAL,
+    "date": pl.Date,
+    "boolean": pl.Boolean,
+    "list": pl.List(pl.String),  # a Parquet list column; in CSV the items joined by the field's delimiter
+}
+
+#: scale word as written -> factor ("" when the text has none)
+SCALE_FACTORS = {"": 1, **_SCALE_WORDS}
+
+
+@dataclass
+class CleanTable:
+    name: str
+    schema: TableSchema
+    frame: pl.DataFrame
+
+
+def published_schema(schema: TableSchema) -> dict[str, pl.DataType]:
+    """Column name -> published polars dtype, in schema order (derived fields included)."""
+    return {f.name: PUBLISHED_TYPES[f.type] for f in schema.fields}
+
+
+def _exact_numbers(table, schema: TableSchema) -> list[pl.Expr]:
+    """Number fields parsed from the cell text as Decimal. Reading the table already refused any
+    value that is not a plain decimal with at most DECIMAL_SCALE places, so none is rounded."""
+    strings = table.strings
+    return [pl.col(f.name).str.strip_chars().cast(DECIMAL, strict=False).alias(f.name)
+            for f in schema.raw_fields
+            if f.type == "number" and strings is not None and f.name in strings.columns]
+
+
+def _base_frame(ds: Dataset, name: str) -> pl.DataFrame:
+    """The raw fields of one table, typed for publication, with the LINE column kept for joins."""
+    table, schema = ds.tables[name], ds.schemas[name]
+    frame = table.frame
+    exprs = _exact_numbers(table, schema)
+    if exprs:
+        numbers = table.strings.select(LINE, *exprs)
+        frame = frame.drop([c for c in numbers.columns if c != LINE and c in frame.columns]).join(
+            numbers, on=LINE, how="left")
+    lists = [list_items(f.name, f.delimiter) for f in schema.raw_fields if f.type == "list" and f.name in frame.columns]
+    if lists:
+        frame = frame.with_columns(lists)
+    # a column the raw file lacks (an invalid table) is published empty rather than crashing
+    missing = [pl.lit(None, dtype=PUBLISHED_TYPES[f.type]).alias(f.name)
+               for f in schema.raw_fields if f.name not in frame.columns]
+    if LINE not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.Int64).alias(LINE))
+    return frame.with_columns(missing) if missing else frame
+
+
+def derive_statistics(ds: Dataset, frame: pl.DataFrame) -> pl.DataFrame:
+    """value_normalised, unit_normalised and currency from value, scale and unit (exact decimals)."""
+    unit = pl.col("unit")
+    scale = pl.col("scale").fill_null("").replace_strict(SCALE_FACTORS, default=None, return_dtype=pl.Int64)
+    numerator = unit.replace_strict({u: x.numerator for u, x in UNITS.items()}, default=None, return_dtype=pl.Int64)
+    denominator = unit.replace_strict({u: x.denominator for u, x in UNITS.items()}, default=None, return_dtype=pl.Int64)
+    value = pl.col("value").cast(DECIMAL)
+    return frame.with_columns(
+        value_normalised=(value * scale * numerator / denominator).cast(DECIMAL),
+        unit_normalised=unit.replace_strict({u: x.normalised for u, x in UNITS.items()}, default=None,
+                                            return_dtype=pl.String),
+        currency=unit.replace_strict({u: x.currency for u, x in UNITS.items()}, default=None, return_dtype=pl.String),
+    )
+
+
+def derive_citations(ds: Dataset, frame: pl.DataFrame) -> pl.DataFrame:
+    """quote_start and quote_end: the code-point offsets [start, end) of the quote in the stored text."""
+    located = ds.located
+    if located is None:
+        return frame.with_columns(quote_start=pl.lit(None, dtype=pl.Int64), quote_end=pl.lit(None, dtype=pl.Int64))
+    offsets = located.frame.select(LINE, "quote_start", "quote_end")
+    return frame.join(offsets, on=LINE, how="left")
+
+
+#: table -> (the derived fields it can compute, how)
+DERIVATIONS = {
+    "statistics": (("value_normalised", "unit_normalised", "currency"), derive_statistics),
+    CITATIONS_TABLE: (("quote_start", "quote_end"), derive_citations),
+}
+
+
+def check_derivations(schema: TableSchema) -> None:
+    """Every derived field a schema declares has a derivation here, and statistics' units all have factors."""
+    derived = [f.name for f in schema.fields if f.derived]
+    known = DERIVATIONS.get(schema.name, ((), None))[0]
+    unknown = [n for n in derived if n not in known]
+    if unknown:
+        raise ConfigError(f"{schema.name}: the schema declares derived field(s) {unknown} that the build cannot "
+                          f"compute (it knows {list(known) or 'none'} for this table): add a derivation to "
+                          "zonedata/clean.py or drop 'derived'")
+    if schema.name == "statistics" and "unit" in {f.name for f in schema.fields}:
+        units = schema.field("unit").constraints.get("enum", [])
+        unknown = [u for u in units if u not in UNITS]
+        if unknown:
+            raise ConfigError(f"statistics: unit(s) {unknown} have no normalisation: add them to UNITS in zonedata/clean.py")
+
+
+def clean_table(ds: Dataset, name: str) -> CleanTable:
+    """One published table: typed, derived fields computed, sorted by primary key, columns in schema order."""
+    schema = ds.schemas[name]
+    check_derivations(schema)
+    frame = _base_frame(ds, name)
+    if any(f.derived for f in schema.fields):
+        frame = DERIVATIONS[name][1](ds, frame)
+    dtypes = published_schema(schema)
+    frame = frame.select([pl.col(c).cast(t) for c, t in dtypes.items()])
+    order = list(schema.primary_key) or list(dtypes)
+    frame = frame.sort(order, nulls_last=True, maintain_order=True)
+    return CleanTable(name, schema, frame)
+
+
+def csv_frame(schema: TableSchema, frame: pl.DataFrame) -> pl.DataFrame:
+    """The published frame as the CSV holds it: each list column as its items joined by the delimiter."""
+    lists = [pl.col(f.name).list.join(f.delimiter).alias(f.name) for f in schema.fields
+             if f.type == "list" and f.name in frame.columns]
+    return frame.with_columns(lists) if lists else frame
+
+
+def read_csv_frame(schema: TableSchema, data: bytes) -> pl.DataFrame:
+    """A published CSV read back with the published types (lists split at their delimiter)."""
+    dtypes = published_schema(schema)
+    text_types = {n: (pl.String if isinstance(t, pl.List) else t) for n, t in dtypes.items()}
+    frame = pl.read_csv(io.BytesIO(data), schema=text_types, has_header=True)
+    lists = [list_items(f.name, f.delimiter) for f in schema.fields if f.type == "list"]
+    return frame.with_columns(lists) if lists else frame
+
+
+def clean_tables(ds: Dataset) -> dict[str, CleanTable]:
+    """Every table of the package, in publication order (sources first)."""
+    return {name: clean_table(ds, name) for name in ds.schemas if name in ds.tables}

@@ -1,0 +1,174 @@
+"""datapackage.json: the Frictionless Data Package (v2) descriptor of the published tables.
+
+Everything in it comes from one place: the version from pyproject.toml's [project] table,
+package-level prose (id, title, description, homepage, keywords, licenses, contributors) from
+metadata/package.json, the sources from seeds/sources.csv, `created` from the latest date in
+the sources table (never the clock, so a rebuild is byte-identical), and one resource per
+table per format with the schema from schemas/ inlined.
+
+Known limit of frictionless-py 5.21: it raises a false byte-count error for any Parquet
+resource with `bytes` (it cannot count them), so Parquet resources carry `hash` only and
+`zonedata validate` checks their size and sha256 itself (checks/publication.py).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+
+import polars as pl
+
+from zonedata.base import safe_json
+from zonedata.publish.clean import CleanTable
+from zonedata.base.findings import ConfigError
+from zonedata.base.paths import SOURCES_TABLE, Paths
+from zonedata.loading.versioning import pyproject_metadata
+
+PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+PACKAGE_NAME = "zonedata"
+FORMATS = ("csv", "parquet")
+MEDIATYPES = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet"}
+#: formats whose resources state `bytes` (frictionless 5.21 cannot count Parquet bytes; see module doc)
+FORMATS_WITH_BYTES = ("csv",)
+#: how a null integer shows once frictionless-py has read Parquet through pandas (see table_schema)
+PANDAS_NULLS = ("nan",)
+#: metadata/package.json keys; everything else in the descriptor is derived
+METADATA_KEYS = ("id", "title", "description", "homepage", "keywords", "licenses", "contributors", "image")
+REQUIRED_METADATA = ("id", "title", "description", "homepage", "keywords", "licenses", "contributors")
+
+
+def resource_name(table: str, fmt: str) -> str:
+    """The resource of `table` in format `fmt`: e.g. parks-csv, parks-parquet."""
+    return f"{table}-{fmt}"
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_version(paths: Paths) -> str:
+    """The package version: pyproject.toml's [project] version, the one source of it."""
+    version = pyproject_metadata(paths.pyproject).get("version")
+    if not isinstance(version, str) or not version:
+        raise ConfigError(f"{paths.rel(paths.pyproject)} has no [project] version: add version = \"X.Y.Z\"")
+    return version
+
+
+def read_metadata(paths: Paths) -> dict:
+    """Package-level metadata that is not derived from the data (metadata/package.json)."""
+    path = paths.package_metadata
+    try:
+        meta = safe_json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"{paths.rel(path)}: cannot read the package metadata: {exc}") from exc
+    if not isinstance(meta, dict):
+        raise ConfigError(f"{paths.rel(path)} must hold a JSON object")
+    unknown = sorted(set(meta) - set(METADATA_KEYS))
+    missing = [k for k in REQUIRED_METADATA if k not in meta]
+    if unknown or missing:
+        raise ConfigError(f"{paths.rel(path)}: " + "; ".join(
+            ([f"unknown key(s) {unknown} (version, created, sources and resources are derived)"] if unknown else [])
+            + ([f"missing key(s) {missing}"] if missing else [])))
+    return meta
+
+
+def table_schema(table: CleanTable, fmt: str) -> dict:
+    """The published Table Schema: schemas/<table>.json with keys as arrays and references
+    rewritten to the same-format resource. Custom properties (derived, unit, polymorphicKeys)
+    are kept as documentation; Frictionless ignores them."""
+    schema = copy.deepcopy(table.schema.descriptor)
+    if "primaryKey" in schema and isinstance(schema["primaryKey"], str):
+        schema["primaryKey"] = [schema["primaryKey"]]
+    fks = []
+    for fk in schema.get("foreignKeys", []):
+        fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+        ref = fk.get("reference", {})
+        ref_fields = ref.get("fields", [])
+        ref_fields = ref_fields if isinstance(ref_fields, list) else [ref_fields]
+        target = ref.get("resource") or table.name  # an empty or absent resource is a self-reference
+        fks.append({**fk, "fields": fields,
+                    "reference": {**ref, "resource": resource_name(target, fmt), "fields": ref_fields}})
+    if "foreignKeys" in schema:
+        schema["foreignKeys"] = fks
+    # frictionless-py 5.21 reads Parquet through pandas, which turns a null in an integer column
+    # into float NaN, and then reports the cell "nan" as a type error; declaring "nan" missing for
+    # optional integer fields (which zonedata never writes as a value) lets it read them as null.
+    missing = schema.get("missingValues", [""])
+    for f in schema.get("fields", []):
+        if f.get("type") == "integer" and not f.get("constraints", {}).get("required"):
+            f["missingValues"] = [*missing, *[v for v in PANDAS_NULLS if v not in missing]]
+    return schema
+
+
+def resource(table: CleanTable, fmt: str, path: str, data: bytes) -> dict:
+    schema = table.schema.descriptor
+    res = {
+        "name": resource_name(table.name, fmt),
+        "type": "table",
+        "profile": "tabular-data-resource",  # Data Package v1 spelling, still needed by frictionless-r
+        "path": path,
+        "format": fmt,
+        "mediatype": MEDIATYPES[fmt],
+        "hash": f"sha256:{sha256(data)}",
+        "schema": table_schema(table, fmt),
+    }
+    if fmt == "csv":
+        res["encoding"] = "utf-8"
+    if fmt in FORMATS_WITH_BYTES:
+        res["bytes"] = len(data)
+    if schema.get("title"):
+        res["title"] = f"{schema['title']} ({fmt.upper() if fmt == 'csv' else 'Parquet'})"
+    if schema.get("description"):
+        res["description"] = schema["description"]
+    return res
+
+
+def package_sources(paths: Paths, tables: dict[str, CleanTable]) -> list[dict]:
+    """The descriptor's sources: each seed text with its title, path and public URL where known."""
+    table = tables.get(SOURCES_TABLE)
+    if table is None or not {"title", "file"} <= set(table.frame.columns):
+        return []
+    url = pl.col("url") if "url" in table.frame.columns else pl.lit(None, dtype=pl.String)
+    rows = table.frame.select("title", "file", url.alias("url")).drop_nulls("file").iter_rows(named=True)
+    out = []
+    for row in rows:
+        source = {"title": row["title"], "path": paths.rel(paths.seeds / row["file"])}
+        if row["url"]:
+            source["url"] = row["url"]
+        out.append(source)
+    return out
+
+
+def created(tables: dict[str, CleanTable]) -> str | None:
+    """The latest date in the sources table (publication or access), as an RFC 3339 date-time."""
+    table = tables.get(SOURCES_TABLE)
+    if table is None:
+        return None
+    dates = [c for c, t in table.frame.schema.items() if t == pl.Date]
+    if not dates:
+        return None
+    latest = table.frame.select(pl.max_horizontal(pl.col(dates).max())).item()
+    return None if latest is None else f"{latest.isoformat()}T00:00:00Z"
+
+
+def build_descriptor(paths: Paths, tables: dict[str, CleanTable], files: dict[tuple[str, str], tuple[str, bytes]]) -> dict:
+    """The descriptor for the given clean tables and their file bytes ((table, fmt) -> (path, bytes))."""
+    meta = read_metadata(paths)
+    descriptor = {
+        "$schema": PACKAGE_PROFILE,
+        "name": PACKAGE_NAME,
+        **meta,
+        "version": read_version(paths),
+        "sources": package_sources(paths, tables),
+        "resources": [resource(tables[name], fmt, *files[(name, fmt)]) for name in tables for fmt in FORMATS],
+    }
+    when = created(tables)
+    if when:
+        descriptor["created"] = when
+    return descriptor
+
+
+def dumps(descriptor: dict) -> bytes:
+    """Stable bytes: sorted keys, two-space indent, UTF-8, LF, final newline."""
+    return (json.dumps(descriptor, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")

@@ -1,0 +1,132 @@
+"""Check 6: the published files are exactly what `zonedata build` would write now.
+
+The expected bytes come from `build.render_outputs`, the same code the build writes with.
+Independently of that, every resource in the committed datapackage.json must match its file
+(bytes where stated, and sha256: frictionless-py ignores the hash of Parquet resources and
+cannot count their bytes, so this is the only check of them), and each Parquet file must hold
+exactly the rows of its CSV twin.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+
+import polars as pl
+
+from zonedata.base import safe_json
+from zonedata.publish.build import CLEAN_SUFFIXES, render_outputs, stale_clean_files
+from zonedata.publish.clean import read_csv_frame
+from zonedata.loading.dataset import Dataset
+from zonedata.base.findings import ERROR, Finding
+from zonedata.base.paths import safe_relative
+
+FIX = "run zonedata build"
+
+
+def check(ds: Dataset) -> list[Finding]:
+    paths = ds.paths
+    published = paths.datapackage.exists() or (
+        paths.clean.is_dir() and any(p.suffix in CLEAN_SUFFIXES for p in paths.clean.iterdir()))
+    if not published:
+        return [Finding("publication-missing", f"nothing is published yet (no datapackage.json, no data/clean/): {FIX}",
+                        file=paths.rel(paths.datapackage))]
+    if any(f.severity == ERROR for f in ds.findings):
+        # a table that cannot be read has no defined published form: its findings say what to fix first
+        return []
+    outputs = render_outputs(ds)
+    findings: list[Finding] = []
+    for rel, expected in outputs.files.items():
+        path = paths.root / rel
+        if not path.is_file():
+            findings.append(Finding("publication-missing", f"{rel} is missing: {FIX}", file=rel))
+        elif path.read_bytes() != expected:
+            findings.append(Finding("publication-stale", f"{rel} differs from what a build would write now "
+                                    f"(raw data, schemas, metadata or version changed since): {FIX}", file=rel))
+    for path in stale_clean_files(paths, outputs):
+        rel = paths.rel(path)
+        findings.append(Finding("publication-stale", f"{rel} belongs to no table in schemas/: {FIX}, which removes it",
+                                file=rel))
+    findings.extend(check_descriptor_files(ds))
+    findings.extend(check_twins(ds))
+    return findings
+
+
+def _resources(ds: Dataset) -> list[dict]:
+    try:
+        descriptor = safe_json.loads(ds.paths.datapackage.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return []  # reported as missing or stale above
+    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    return [r for r in resources if isinstance(r, dict)] if isinstance(resources, list) else []
+
+
+def _path_line(ds: Dataset, rel: str) -> int | None:
+    """The line of datapackage.json that states `"path": rel`."""
+    try:
+        text = ds.paths.datapackage.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    needle = '"path": ' + json.dumps(rel, ensure_ascii=False)
+    at = text.find(needle)
+    if at < 0:
+        at = text.find('"path":' + json.dumps(rel, ensure_ascii=False))
+    return None if at < 0 else text.count("\n", 0, at) + 1
+
+
+def check_descriptor_files(ds: Dataset) -> list[Finding]:
+    """Each resource of the committed descriptor: its file exists and has the stated bytes and sha256."""
+    paths = ds.paths
+    descriptor_file = paths.rel(paths.datapackage)
+    findings = []
+    for res in _resources(ds):
+        rel = res.get("path")
+        if not isinstance(rel, str):
+            continue
+        path = paths.root / rel
+        if not safe_relative(rel) or not paths.is_inside(path):
+            findings.append(Finding("path-outside-root", f"resource {res.get('name')!r} names {rel!r}, which is not a "
+                                    "relative path inside the package (absolute, ../, a URL or a link out): it was not "
+                                    f"read; {FIX}", file=descriptor_file, line=_path_line(ds, rel), field="path",
+                                    value=rel))
+            continue
+        if not path.is_file():
+            findings.append(Finding("publication-missing", f"resource {res.get('name')!r} names {rel}, which does not "
+                                    f"exist: {FIX}", file=descriptor_file, field="path", value=rel))
+            continue
+        data = path.read_bytes()
+        if "bytes" in res and res["bytes"] != len(data):
+            findings.append(Finding("publication-hash-mismatch", f"{rel} has {len(data)} bytes but the descriptor "
+                                    f"says {res['bytes']}: {FIX}", file=rel, field="bytes", value=str(res["bytes"])))
+        digest = "sha256:" + hashlib.sha256(data).hexdigest()
+        if res.get("hash") != digest:
+            findings.append(Finding("publication-hash-mismatch", f"{rel} has hash {digest} but the descriptor says "
+                                    f"{res.get('hash')}: {FIX}", file=rel, field="hash", value=str(res.get("hash"))))
+    return findings
+
+
+def check_twins(ds: Dataset) -> list[Finding]:
+    """Each data/clean/<table>.parquet holds exactly the rows of data/clean/<table>.csv, read with the same types."""
+    paths = ds.paths
+    findings = []
+    for name, schema in ds.schemas.items():
+        csv_path, pq_path = paths.clean_file(name, "csv"), paths.clean_file(name, "parquet")
+        if not (csv_path.is_file() and pq_path.is_file()):
+            continue  # reported as missing above
+        rel = paths.rel(pq_path)
+        try:
+            from_csv = read_csv_frame(schema, csv_path.read_bytes())
+            from_parquet = pl.read_parquet(io.BytesIO(pq_path.read_bytes()))
+        except Exception as exc:  # any unreadable file: polars has no common base class for parse errors
+            findings.append(Finding("publication-rows-differ", f"cannot read {rel} or its CSV twin "
+                                    f"({str(exc).splitlines()[0]}): {FIX}", file=rel))
+            continue
+        if from_parquet.schema != from_csv.schema:
+            findings.append(Finding("publication-rows-differ", f"{rel} has columns {dict(from_parquet.schema)}, "
+                                    f"not those of {paths.rel(csv_path)}: {FIX}", file=rel))
+        elif not from_parquet.equals(from_csv, null_equal=True):
+            findings.append(Finding("publication-rows-differ", f"{rel} ({from_parquet.height} rows) does not hold "
+                                    f"exactly the rows of {paths.rel(csv_path)} ({from_csv.height} rows): {FIX}",
+                                    file=rel))
+    return findings

@@ -1,0 +1,434 @@
+"""`release(root, bump=... | version=...)`: cut a versioned, citable release of the package.
+
+A release refuses unless the working tree is committed (git) and the data is valid, the version
+is new and greater than every earlier release, and the bump is big enough for what changed since
+the previous release (the Frictionless "Data Package Version" rules, see `diff.py`). Then it
+writes the version into pyproject.toml, datapackage.json (by running the build), CITATION.cff and
+.zenodo.json; adds a CHANGELOG.md entry with a per-table summary of records added, removed and
+changed; writes the archive releases/zonedata-X.Y.Z.zip and records its sha256 in
+releases/releases.json. It commits nothing: the curator reviews, commits and tags.
+
+Where releases live: releases/releases.json lists every release and the archives are committed
+beside it, so `zonedata diff 1.0.0 .` works in a plain clone without tags.
+
+The archive is reproducible byte for byte: entries sorted, stored uncompressed (deflate output
+depends on the zlib build, so compressing would make it differ between machines), every
+timestamp the release date at 00:00, fixed permissions. It holds one folder zonedata-X.Y.Z/ with
+datapackage.json, data/clean/, schemas/, the seeds metadata (seeds/*.csv, with each text's URL
+and sha256), docs/, README.md, CHANGELOG.md, CITATION.cff, LICENSE and SHA256SUMS. The seed texts
+themselves are not in it: they are third-party news texts whose copyright stays with their
+publishers, so they cannot go into a CC-BY-4.0 deposit; they stay in the repository, and their
+sha256 in seeds/sources.csv lets anyone verify a copy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+import subprocess
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from zonedata.base import safe_json
+from zonedata.release.cite import citation_metadata, dump_citation, dump_zenodo, read_valid_citation, zenodo_metadata
+from zonedata.release.diff import Change, PackageDiff, PackageVersion, diff_packages, load_version
+from zonedata.base.findings import ConfigError, Report, escape_text
+from zonedata.base.paths import Paths
+from zonedata.loading.dataset import confinement_findings
+from zonedata.publish.build import build
+from zonedata.release.validate import validate
+from zonedata.loading.versioning import (
+    ReleaseEntry, archive_name, bump_level, bump_version, level_rank, manifest_path, normalise_version, read_manifest,
+    read_pyproject_version, write_manifest, write_pyproject_version,
+)
+
+#: files at the package root every archive carries (a release without them is refused)
+ARCHIVE_ROOT_FILES = ("README.md", "LICENSE", "CITATION.cff", "CHANGELOG.md", "datapackage.json")
+SUMS_NAME = "SHA256SUMS"
+#: the first day a zip archive's timestamps can hold (MS-DOS dates start in 1980)
+ZIP_FIRST_DAY = dt.date(1980, 1, 1)
+CHANGELOG_HEADER = """# Changelog
+
+All notable changes to the zonedata dataset. The format follows
+[Keep a Changelog](https://keepachangelog.com/en/1.1.0/); version numbers follow the Frictionless
+[Data Package Version](https://datapackage.org/recipes/data-package-version/) rules (major: fields
+renamed, removed, added or retyped, constraints tightened, records or tables removed; minor:
+records or tables added, constraints loosened; patch: values corrected, descriptions changed).
+Each entry is written by `zonedata release`; `zonedata diff OLD NEW` lists the records themselves.
+Notes written under [Unreleased] are moved into the next release's entry.
+
+## [Unreleased]
+"""
+SECTIONS = ("Added", "Changed", "Deprecated", "Removed", "Fixed", "Security")
+SECTION_OF = {"records-added": "Added", "resource-added": "Added", "field-added": "Added",
+              "records-removed": "Removed", "resource-removed": "Removed", "field-removed": "Removed"}
+REASONS_SHOWN = 10
+
+
+class ReleaseRefused(Exception):
+    """The release cannot be cut as asked (exit 1): the message says why, `reasons` and `report` the details."""
+
+    def __init__(self, message: str, reasons: list[str] | None = None, report: Report | None = None):
+        super().__init__(message)
+        self.reasons = list(reasons or [])
+        self.report = report
+
+
+@dataclass
+class ReleaseResult:
+    version: str
+    date: str
+    previous: str | None
+    required: str  # the smallest bump the changes allowed ("none" for a first release)
+    bump: str | None  # the bump made ("major", "minor", "patch"), None for a first release
+    diff: PackageDiff | None
+    current: PackageVersion | None = None
+    archive: str | None = None
+    sha256: str | None = None
+    bytes: int | None = None
+    written: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    def git_commands(self) -> list[str]:
+        return [f"git add {' '.join(self.written)}",
+                f'git commit -m "Release {self.version}"',
+                f'git tag -a v{self.version} -m "zonedata {self.version}"',
+                "git push --follow-tags"]
+
+
+# --- git --------------------------------------------------------------------------------------
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=60)
+    except FileNotFoundError as exc:
+        raise ConfigError("git is not installed: a release is cut from a committed git working tree") from exc
+
+
+def uncommitted(root: Path) -> list[str]:
+    """`git status --porcelain` lines for the package folder; ConfigError when it is not in a git repository."""
+    inside = _git(root, "rev-parse", "--is-inside-work-tree")
+    if inside.returncode != 0 or inside.stdout.strip() != "true":
+        raise ConfigError(f"{root} is not in a git repository: a release is cut from committed files "
+                          "(git init, git add, git commit, then zonedata release)")
+    status = _git(root, "status", "--porcelain", "--untracked-files=all", "--", ".")
+    if status.returncode != 0:
+        raise ConfigError(f"git status failed: {status.stderr.strip()}")
+    return [line for line in status.stdout.splitlines() if line.strip()]
+
+
+def tag_exists(root: Path, tag: str) -> bool:
+    return _git(root, "rev-parse", "-q", "--verify", f"refs/tags/{tag}").returncode == 0
+
+
+# --- the archive ------------------------------------------------------------------------------
+
+
+def git_files(root: Path) -> set[str]:
+    """Files of the package folder that git tracks or would add (tracked, or untracked and not ignored), as paths
+    relative to the root: what a commit of the release holds. Ignored files (a __pycache__, editor backups) are not."""
+    listed = _git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", ".")
+    if listed.returncode != 0:
+        raise ConfigError(f"git ls-files failed: {listed.stderr.strip()}")
+    return {name for name in listed.stdout.split("\0") if name}
+
+
+def archive_members(paths: Paths, tracked: set[str] | None = None) -> list[tuple[str, Path]]:
+    """(name inside the archive, file) for everything a release archive holds, sorted by name.
+
+    With `tracked` (git_files), only files git tracks or would commit are packed: a git-ignored file in
+    data/clean/ never reaches the deposit or its SHA256SUMS. A file that leaves the root is refused."""
+    members: list[tuple[str, Path]] = []
+    for name in ARCHIVE_ROOT_FILES:
+        path = paths.root / name
+        if not path.is_file():
+            raise ConfigError(f"{name} is missing: every release archive carries it")
+        members.append((name, path))
+    for folder, pattern in ((paths.clean, "*"), (paths.schemas, "*.json"), (paths.seeds, "*.csv"),
+                            (paths.data_dictionary.parent, "*.md")):
+        if folder.is_dir():
+            members.extend((paths.rel(p), p) for p in folder.rglob(pattern)
+                           if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+    if tracked is not None:
+        members = [(name, path) for name, path in members if name in tracked]
+    for name, path in members:
+        paths.confined(path)
+    return sorted(members)
+
+
+def _zipinfo(name: str, date: dt.date) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=(date.year, date.month, date.day, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_STORED
+    info.create_system = 3  # unix, so the permissions below are read the same everywhere
+    info.external_attr = 0o100644 << 16
+    return info
+
+
+def archive_bytes(paths: Paths, version: str, date: str, tracked: set[str] | None = None) -> bytes:
+    """The release archive as bytes: a pure function of the files and the date (see archive_members for `tracked`)."""
+    day = dt.date.fromisoformat(date)
+    prefix = f"zonedata-{version}/"
+    files = [(name, path.read_bytes()) for name, path in archive_members(paths, tracked)]
+    sums = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in files).encode("utf-8")
+    entries = sorted(files + [(SUMS_NAME, sums)])
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data in entries:
+            zf.writestr(_zipinfo(prefix + name, day), data)
+    return buf.getvalue()
+
+
+# --- the changelog ----------------------------------------------------------------------------
+
+
+def _split_unreleased(text: str) -> tuple[str, str, str]:
+    """(before the Unreleased heading, the Unreleased notes, everything after them)."""
+    m = re.search(r"^## \[Unreleased\][^\n]*\n", text, flags=re.M | re.I)
+    if not m:
+        first = re.search(r"^## ", text, flags=re.M)
+        cut = first.start() if first else len(text)
+        return text[:cut].rstrip("\n") + "\n\n", "", text[cut:]
+    nxt = re.search(r"^## ", text[m.end():], flags=re.M)
+    end = m.end() + (nxt.start() if nxt else len(text) - m.end())
+    return text[:m.start()], text[m.end():end].strip("\n"), text[end:]
+
+
+def _curated_sections(notes: str) -> tuple[list[str], dict[str, list[str]]]:
+    """Prose and ### sections a curator wrote under [Unreleased]."""
+    prose: list[str] = []
+    sections: dict[str, list[str]] = {}
+    current = None
+    for line in notes.splitlines():
+        m = re.match(r"^###\s+(.+?)\s*$", line)
+        if m:
+            current = m[1].strip().capitalize()
+            sections.setdefault(current, [])
+        elif current is None:
+            prose.append(line)
+        elif line.strip():
+            sections[current].append(line)
+    return [p for p in prose if p.strip()], sections
+
+
+def changelog_entry(result: ReleaseResult, notes: str = "") -> str:
+    """The `## [X.Y.Z] - date` entry: summary, per-table counts, and Added/Changed/Removed items."""
+    lines = [f"## [{result.version}] - {result.date}", ""]
+    prose, curated = _curated_sections(notes)
+    sections: dict[str, list[str]] = {s: list(curated.get(s, [])) for s in SECTIONS}
+    for name, items in curated.items():
+        sections.setdefault(name, items)
+    d = result.diff
+    if d is None:
+        lines.append("First release.")
+        lines.append("")
+        lines += ["| table | records |", "|---|---:|"]
+        for name, table in sorted((result.current.tables if result.current else {}).items()):
+            lines.append(f"| {name} | {table.frame.height} |")
+            sections["Added"].append(f"- {name}: {table.frame.height} record(s)")
+    else:
+        added = sum(t.added.height for t in d.tables.values())
+        removed = sum(t.removed.height for t in d.tables.values())
+        changed = sum(t.n_changed for t in d.tables.values())
+        lines.append(f"Since [{result.previous}]: {added} record(s) added, {removed} removed, {changed} changed "
+                     f"(a {result.bump} release; the changes needed at least {result.required}). "
+                     f"`zonedata diff {result.previous} {result.version}` lists every record.")
+        lines += ["", "| table | records | added | removed | changed |", "|---|---:|---:|---:|---:|"]
+        for name, t in d.tables.items():
+            lines.append(f"| {name} | {t.new_rows} | {t.added.height} | {t.removed.height} | {t.n_changed} |")
+        for change in d.changes:
+            sections[SECTION_OF.get(change.kind, "Changed")].append(f"- {change.describe()}")
+    lines.append("")
+    if prose:
+        lines += prose + [""]
+    for name, items in sections.items():
+        if items:
+            lines += [f"### {name}", "", *items, ""]
+    return "\n".join(lines)
+
+
+def update_changelog(path: Path, result: ReleaseResult) -> str:
+    """The CHANGELOG.md text with the new entry under an emptied [Unreleased] heading."""
+    text = path.read_text(encoding="utf-8") if path.is_file() else CHANGELOG_HEADER
+    before, notes, after = _split_unreleased(text)
+    before = before.rstrip("\n") + "\n\n" if before.strip() else ""
+    entry = changelog_entry(result, notes)
+    return f"{before}## [Unreleased]\n\n{entry}\n{after.lstrip(chr(10))}".rstrip("\n") + "\n"
+
+
+# --- the release ------------------------------------------------------------------------------
+
+
+def _target_version(current: str, previous: ReleaseEntry | None, bump: str | None, version: str | None) -> str:
+    if (bump is None) == (version is None):
+        raise ConfigError("give either --bump major|minor|patch or --version X.Y.Z")
+    if version is not None:
+        return normalise_version(version)
+    return bump_version(previous.version if previous else current, bump)
+
+
+def _set_descriptor_version(path: Path, version: str) -> None:
+    """Set the descriptor's top-level version (the build rewrites the whole file right after)."""
+    descriptor = safe_json.loads(path.read_text(encoding="utf-8"))
+    descriptor["version"] = version
+    path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8", newline="\n")
+
+
+def _snapshot(paths: Paths) -> dict[Path, bytes | None]:
+    """The bytes of every file a release may write, to put back if it fails half way."""
+    files = [paths.pyproject, paths.datapackage, paths.citation_cff, paths.zenodo_json, paths.changelog,
+             manifest_path(paths), paths.data_dictionary]
+    if paths.clean.is_dir():
+        files += [p for p in paths.clean.iterdir() if p.is_file()]
+    return {p: (p.read_bytes() if p.is_file() else None) for p in files}
+
+
+def _restore(snapshot: dict[Path, bytes | None], created: list[Path]) -> None:
+    for path in created:
+        path.unlink(missing_ok=True)
+    for path, data in snapshot.items():
+        if data is None:
+            path.unlink(missing_ok=True)
+        elif not path.is_file() or path.read_bytes() != data:
+            path.write_bytes(data)
+
+
+def release(root: Path | str, *, bump: str | None = None, version: str | None = None, date: str | None = None,
+            dry_run: bool = False) -> ReleaseResult:
+    """Cut a release (see the module docstring). Raises ReleaseRefused (exit 1) or ConfigError (exit 2)."""
+    paths = Paths(Path(root))
+    if not paths.schemas.is_dir():
+        raise ConfigError(f"{root} has no schemas/ folder: is it a zonedata package? (pass --root)")
+    escapes = confinement_findings(paths)
+    if escapes:
+        raise ReleaseRefused("a path of the package leaves its root: nothing was read or written", report=Report(escapes))
+    try:
+        day = dt.date.fromisoformat(date) if date else dt.date.today()
+    except ValueError as exc:
+        raise ConfigError(f"--date {date!r} is not a date: use YYYY-MM-DD") from exc
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date or day.isoformat()):
+        raise ConfigError(f"--date {date!r} is not a date: use YYYY-MM-DD")
+    if not ZIP_FIRST_DAY <= day <= dt.date.today() + dt.timedelta(days=1):
+        raise ConfigError(f"--date {day.isoformat()} is not a possible release date: a release is dated the day it is "
+                          f"cut, on or before today ({dt.date.today().isoformat()}), and no earlier than "
+                          f"{ZIP_FIRST_DAY.isoformat()}, the first date a zip archive can record")
+    date = day.isoformat()
+    if not paths.pyproject.is_file():
+        raise ConfigError("pyproject.toml is missing: it holds the package version")
+    current, _ = read_pyproject_version(paths.pyproject)
+    if current is None:
+        raise ConfigError("pyproject.toml has no [project] version")
+    releases = read_manifest(paths)
+    previous = releases[-1] if releases else None
+    target = _target_version(current, previous, bump, version)
+    if previous and date < previous.date:
+        raise ConfigError(f"--date {date} is before the latest release {previous.version} ({previous.date}): releases "
+                          "are dated in the order they are cut")
+
+    dirty = uncommitted(paths.root)
+    if dirty:
+        raise ReleaseRefused("the working tree has uncommitted changes: commit them (or stash them) first, so the "
+                             "release is exactly a commit", reasons=dirty)
+    released = {e.version for e in releases}
+    if target in released or (paths.releases / archive_name(target)).exists() or tag_exists(paths.root, f"v{target}"):
+        raise ReleaseRefused(f"version {target} is already released: a released version is never rewritten; "
+                             "choose a higher version")
+    given = bump_level(previous.version, target) if previous else None
+    if previous and given is None:
+        raise ReleaseRefused(f"version {target} is not greater than the latest release {previous.version}")
+
+    report = validate(paths.root)
+    if not report.valid:
+        raise ReleaseRefused("the data is invalid: fix the findings below, build, commit, then release", report=report)
+
+    current_pkg = load_version(".", paths.root)
+    d = diff_packages(load_version(previous.version, paths.root), current_pkg) if previous else None
+    required = d.required_level if d else "none"
+    if d is not None:
+        if required == "none":
+            raise ReleaseRefused(f"nothing in the data, schemas or descriptions changed since {previous.version}: "
+                                 "there is nothing to release")
+        if level_rank(given) < level_rank(required):
+            raise ReleaseRefused(f"{target} is a {given} release, but the changes since {previous.version} need a "
+                                 f"{required} release (--bump {required}):", reasons=_reasons(d.reasons(required)))
+    result = ReleaseResult(target, date, previous.version if previous else None, required, given, d, current_pkg,
+                           dry_run=dry_run)
+    if dry_run:
+        return result
+    return _write_release(paths, result)
+
+
+def _reasons(changes: list[Change]) -> list[str]:
+    shown = [c.describe() for c in changes[:REASONS_SHOWN]]
+    if len(changes) > REASONS_SHOWN:
+        shown.append(f"... and {len(changes) - REASONS_SHOWN} more (zonedata diff lists them all)")
+    return shown
+
+
+def _write_release(paths: Paths, result: ReleaseResult) -> ReleaseResult:
+    snapshot = _snapshot(paths)
+    archive = paths.releases / archive_name(result.version)
+    created: list[Path] = []
+    try:
+        # every place the version is written agrees before the build runs, so nothing it checks disagrees
+        write_pyproject_version(paths.pyproject, result.version)
+        if paths.datapackage.is_file():
+            _set_descriptor_version(paths.datapackage, result.version)
+        cff = citation_metadata(paths, result.version, result.date, read_valid_citation(paths))
+        paths.citation_cff.write_text(dump_citation(cff), encoding="utf-8", newline="\n")
+        existing_zenodo = safe_json.loads(paths.zenodo_json.read_text(encoding="utf-8")) if paths.zenodo_json.is_file() else {}
+        paths.zenodo_json.write_text(dump_zenodo(zenodo_metadata(cff, existing_zenodo)), encoding="utf-8", newline="\n")
+        built = build(paths.root)
+        if not built.report.valid:
+            raise ReleaseRefused("the build refused to publish:", report=built.report)
+        paths.changelog.write_text(update_changelog(paths.changelog, result), encoding="utf-8", newline="\n")
+
+        data = archive_bytes(paths, result.version, result.date, git_files(paths.root))
+        archive.parent.mkdir(parents=True, exist_ok=True)
+        created.append(archive)
+        archive.write_bytes(data)
+        result.archive, result.sha256, result.bytes = paths.rel(archive), hashlib.sha256(data).hexdigest(), len(data)
+        write_manifest(paths, read_manifest(paths) + [
+            ReleaseEntry(result.version, result.date, result.archive, result.sha256, result.bytes)])
+
+        report = validate(paths.root)
+        if not report.valid:
+            raise ReleaseRefused("after writing the release the package does not validate (nothing was kept):",
+                                 report=report)
+    except BaseException:
+        _restore(snapshot, created)
+        raise
+    changed = [rel for rel in (paths.rel(p) for p, data in snapshot.items()
+                               if not p.is_file() or p.read_bytes() != data)]
+    result.written = sorted(set(changed) | {result.archive})
+    return result
+
+
+def render_result(result: ReleaseResult) -> str:
+    lines = []
+    kind = "first release" if result.previous is None else \
+        f"a {result.bump} release after {result.previous} (the changes need at least {result.required})"
+    verb = "Would release" if result.dry_run else "Released"
+    lines.append(f"{verb} zonedata {result.version} ({result.date}): {kind}.")
+    if result.diff is not None:
+        for name, t in result.diff.tables.items():
+            if t.status != "unchanged":
+                lines.append(f"  {name}: {t.added.height} added, {t.removed.height} removed, {t.n_changed} changed")
+        for change in result.diff.schema_changes:
+            lines.append(f"  {change.level}: {change.describe()}")
+    if result.dry_run:
+        lines.append("Dry run: nothing was written.")
+        return "\n".join(escape_text(line) for line in lines) + "\n"
+    lines.append("Wrote: " + ", ".join(result.written))
+    lines.append(f"Archive: {result.archive} ({result.bytes} bytes, sha256 {result.sha256})")
+    lines.append("Nothing is committed. Review the changes (git diff), then:")
+    lines += [f"  {cmd}" for cmd in result.git_commands()]
+    return "\n".join(escape_text(line) for line in lines) + "\n"
+
+
+__all__ = ["release", "ReleaseRefused", "ReleaseResult", "archive_bytes", "archive_members", "changelog_entry",
+           "render_result"]

@@ -1,0 +1,62 @@
+"""Three renderings of one report: human text, JSON for tools, GitHub workflow annotations."""
+
+from __future__ import annotations
+
+import json
+from itertools import groupby
+
+from zonedata.base.findings import Report, escape_text
+
+FORMATS = ("text", "json", "github")
+
+
+def render(report: Report, fmt: str, *, title: str = "validate") -> str:
+    return {"text": render_text, "json": render_json, "github": render_github}[fmt](report, title)
+
+
+def render_text(report: Report, title: str = "validate") -> str:
+    """Findings grouped by file; every value is escaped (see escape_text), so each line is one finding."""
+    lines: list[str] = []
+    for file, group in groupby(report.sorted(), key=lambda f: f.file or "(package)"):
+        lines.append(file)
+        for f in group:
+            where = f"  line {f.line}" if f.line else "  -"
+            field = f" [{f.field}]" if f.field else ""
+            lines.append(f"{where}{field} {f.severity} {f.rule}: {f.message}")
+        lines.append("")
+    n_err, n_warn = len(report.errors), len(report.warnings)
+    checked = ", ".join(f"{v} {k}" for k, v in report.stats.items())
+    verdict = "valid" if report.valid else "invalid"
+    lines.append(f"{title}: {verdict}: {n_err} error(s), {n_warn} warning(s)" + (f" ({checked})" if checked else ""))
+    return "\n".join(escape_text(line) for line in lines) + "\n"
+
+
+def render_json(report: Report, title: str = "validate") -> str:
+    """The stable JSON shape: {"valid", "stats": {"errors", "warnings", ...}, "findings": [...]}.
+
+    Each finding is {"rule", "message", "file", "line", "field", "value", "severity"}.
+    """
+    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def _escape_data(s: str) -> str:
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_prop(s: str) -> str:
+    return _escape_data(s).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(report: Report, title: str = "validate") -> str:
+    out = []
+    for f in report.sorted():
+        props = []
+        if f.file:
+            props.append(f"file={_escape_prop(f.file)}")
+        if f.line:
+            props.append(f"line={f.line}")
+        props.append(f"title={_escape_prop(f.rule)}")
+        field = f"[{f.field}] " if f.field else ""
+        out.append(f"::{f.severity} {','.join(props)}::{_escape_data(field + f.message)}")
+    out.append(escape_text(f"{title}: {len(report.errors)} error(s), {len(report.warnings)} warning(s)"))
+    return "\n".join(out) + "\n"

@@ -1,0 +1,586 @@
+"""Number mentions in free text: the grammar zonedata checks recorded values against.
+
+Every number a record carries must appear in its verbatim quote with a compatible scale
+word, currency/unit and qualifier ("about 1200 mu" cannot be recorded as exactly 1200;
+71.1 cannot stand for 70.1). No maintained library parses phrases such as "exceeds RMB 90
+billion" or "99.68 billion yuan ($14.60 billion)", so the grammar is ours: one regular
+expression (`PATTERN`), run fully vectorised in polars with exact Decimal arithmetic.
+
+Pipeline (`mentions_frame`), no per-row Python; large inputs run in one slice per core:
+
+1. locate: ``str.split(PATTERN, inclusive=True)`` cuts each text after every mention, so
+   each piece is the text between two mentions followed by the mention; the mention is
+   read back off the end of its piece (``str.extract`` anchored at the end) and summed
+   code-point lengths of the pieces give code-point offsets;
+2. read each distinct mention text once (a private Categorical): strip the characters a
+   qualifier or currency can hold, then the digits, leaving pre / numeral / post; look
+   pre and post up in closed tables generated from the same vocabulary as the grammar
+   (qualifier, currency; scale word and factor, unit, ordinal suffix) and the numeral is
+   cast to ``Decimal`` or looked up as a number word; ``value = number x factor``;
+3. the rest (number words with a qualifier or scale, odd white space inside a mention,
+   then dates, times and the identifiers such as ``G20`` that the grammar swallows so
+   their digits are not read as numbers) is re-read by a regex reader and by the
+   grammar's named groups (``str.extract_groups``), on that small subset only.
+
+Kinds: ``cardinal`` ("1,221 projects", "seven areas", "RMB 7.5 billion"), ``ordinal``
+("21st", "second"), ``percent`` ("61.54%", "6 percent"), ``year`` (a bare four-digit
+1900-2100 with no unit, currency or scale word: "in 2012"), ``date`` ("May 28, 2024",
+"23 September 2024", "2023-09-16"; number and value null, the ``date`` column set when
+complete) and ``time`` ("11:00").
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from decimal import Decimal
+
+import polars as pl
+
+from zonedata.base.vocabulary import DECIMAL  # the one exact decimal type of the package
+
+__all__ = ["QUALIFIERS", "KINDS", "DECIMAL", "Mention", "mentions_frame", "parse_mentions", "PATTERN"]
+
+QUALIFIERS = ("exact", "about", "more_than", "at_least", "nearly", "less_than", "up_to")
+KINDS = ("cardinal", "ordinal", "percent", "year", "date", "time")
+
+# --------------------------------------------------------------------------- vocabulary
+
+QUALIFIER_WORDS: dict[str, str] = {
+    "about": "about", "around": "about", "approximately": "about", "approx.": "about",
+    "roughly": "about", "some": "about", "nearly": "nearly", "almost": "nearly",
+    "close to": "nearly", "more than": "more_than", "over": "more_than",
+    "exceed": "more_than", "exceeds": "more_than", "exceeded": "more_than",
+    "exceeding": "more_than", "above": "more_than", "in excess of": "more_than",
+    "at least": "at_least", "no less than": "at_least", "not less than": "at_least",
+    "less than": "less_than", "fewer than": "less_than", "under": "less_than",
+    "below": "less_than", "up to": "up_to", "no more than": "up_to",
+    "not more than": "up_to",
+}
+
+UNITS_1 = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+         "seventeen", "eighteen", "nineteen"]
+TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+ORD_1 = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
+ORD_TEENS = ["tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
+             "sixteenth", "seventeenth", "eighteenth", "nineteenth"]
+FRACTIONS = ["half", "halves", "third", "thirds", "quarter", "quarters", "fourth", "fourths",
+             "fifth", "fifths", "sixth", "sixths", "seventh", "sevenths", "eighth", "eighths",
+             "ninth", "ninths", "tenth", "tenths"]
+ORD_TENS = ["twentieth", "thirtieth", "fortieth", "fiftieth", "sixtieth", "seventieth",
+            "eightieth", "ninetieth"]
+
+WORD_VALUES: dict[str, int] = {"a": 1}
+WORD_VALUES.update({w: i + 1 for i, w in enumerate(UNITS_1)})
+WORD_VALUES.update({w: i + 10 for i, w in enumerate(TEENS)})
+WORD_VALUES.update({w: 10 * (i + 2) for i, w in enumerate(TENS)})
+WORD_VALUES.update({w: i + 1 for i, w in enumerate(ORD_1)})
+WORD_VALUES.update({w: i + 10 for i, w in enumerate(ORD_TEENS)})
+WORD_VALUES.update({w: 10 * (i + 2) for i, w in enumerate(ORD_TENS)})
+WORD_VALUES.update({"hundredth": 100, "a dozen": 12})
+
+SCALE_WORDS: dict[str, str] = {
+    "thousand": "thousand", "million": "million", "billion": "billion", "trillion": "trillion",
+    "mn": "million", "mln": "million", "bn": "billion", "bln": "billion", "tn": "trillion",
+    "trn": "trillion",
+}
+# "$3m", "US$5b", "$40k": single letters are scale words only right after a currency
+SCALE_ABBREVIATIONS_AFTER_CURRENCY: dict[str, str] = {"m": "million", "b": "billion", "k": "thousand"}
+SCALE_FACTORS: dict[str, int] = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+
+# currency written before the number: as written -> controlled spelling
+CURRENCY_BEFORE: dict[str, str] = {
+    "rmb": "RMB", "cny": "CNY", "¥": "¥", "￥": "¥", "$": "$", "us$": "US$", "usd": "USD",
+    "hk$": "HK$", "hkd": "HKD",
+}
+# units written after the number (lower-cased, whitespace collapsed) -> controlled spelling
+UNITS_AFTER: dict[str, str] = {
+    "%": "%", "percent": "%", "per cent": "%", "pct": "%",
+    "percentage point": "percentage point", "percentage points": "percentage point",
+    "yuan": "yuan", "rmb": "RMB", "cny": "CNY",
+    "dollars": "dollars", "dollar": "dollars", "us dollars": "dollars", "u.s. dollars": "dollars",
+    "usd": "USD", "hk dollars": "HK dollars", "hong kong dollars": "HK dollars", "hkd": "HKD",
+    "mu": "mu", "kwh": "kWh", "kilowatt-hours": "kWh", "kilowatt hours": "kWh",
+    "kw": "kW", "mw": "MW", "gw": "GW",
+    "hectares": "ha", "hectare": "ha", "ha": "ha",
+    "square kilometers": "km2", "square kilometres": "km2", "square kilometer": "km2",
+    "square kilometre": "km2", "sq km": "km2", "sq. km": "km2", "km2": "km2", "km²": "km2",
+    "square meters": "m2", "square metres": "m2", "sq m": "m2", "m2": "m2", "m²": "m2",
+    "kilometers": "km", "kilometres": "km", "km": "km",
+    "tons": "t", "tonnes": "t", "ton": "t", "tonne": "t",
+    "teu": "TEU", "teus": "TEU",
+}
+CURRENCY_OF_UNIT: dict[str, str] = {
+    "yuan": "CNY", "RMB": "CNY", "CNY": "CNY", "¥": "CNY",
+    "$": "USD", "US$": "USD", "USD": "USD", "dollars": "USD",
+    "HK$": "HKD", "HKD": "HKD", "HK dollars": "HKD",
+}
+
+MONTHS_FULL = ["January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December"]
+MONTHS_ABBR = ["Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"]
+MONTH_NUMBER: dict[str, int] = {m[:3].lower(): i + 1 for i, m in enumerate(MONTHS_FULL)}
+
+# --------------------------------------------------------------------------- the grammar
+
+B = r"(?-u:\b)"                         # ASCII word boundary (keeps the lazy DFA usable)
+_H = r"[ \t\r\x{a0}\x{2009}\x{202f}]"        # horizontal white space (normalised quotes have only " ")
+S = rf"(?:{_H}+\n?|\n){_H}*"              # white space with at most one line break
+S0 = rf"(?:{S})?"
+J0 = rf"(?:{S}|-)?"                     # numeral, scale word and unit: "10-billion-yuan fund"
+
+
+def _word(w: str, ci: bool = True) -> str:
+    """One literal word or phrase; letters ASCII case-insensitive, spaces matching `S`."""
+    def char(c: str) -> str:
+        if ci and c.isascii() and c.isalpha():
+            return f"[{c.lower()}{c.upper()}]"
+        return "\\" + c if c in r".^$*+?()[]{}|\-#&~" else c
+    return S.join("".join(char(c) for c in part) for part in w.split(" "))
+
+
+def _alt(words, ci: bool = True) -> str:
+    """Longest-first alternation of literal words (ASCII case folding keeps the automaton small)."""
+    return "(?:" + "|".join(_word(w, ci) for w in sorted(set(words), key=lambda x: (-len(x), x))) + ")"
+
+
+def _month() -> str:
+    """Capitalised or upper-case month names only ("may" the verb is not a month)."""
+    def cap(w: str) -> str:
+        return w[0] + "".join(f"[{c}{c.upper()}]" for c in w[1:])
+    full = "|".join(cap(m) for m in sorted(MONTHS_FULL, key=len, reverse=True))
+    abbr = "|".join(cap(m) for m in sorted(MONTHS_ABBR, key=len, reverse=True))
+    return rf"(?:(?:{full}){B}|(?:{abbr})(?:\.|{B}))"
+
+
+def _pattern(named: bool) -> str:
+    """The grammar. Named groups (``named=True``) only where the slow path reads them:
+    dates, times and the swallowed fractions and identifiers; quantities are read by
+    tables (see `_finish`)."""
+    def g(name: str, body: str) -> str:
+        return f"(?P<{name}>{body})" if named else f"(?:{body})"
+
+    month = _month()
+    day = r"(?:[12][0-9]|3[01]|0?[1-9])"
+    year = r"[0-9]{4}"
+    suffix = _alt(["st", "nd", "rd", "th"])
+
+    # hyphenated fractions ("two-thirds", "one-half"): swallowed, so that "third" is not
+    # read as an ordinal, then dropped (no exact decimal value for most of them)
+    fraction = g("frac", B + _alt([f"{u}-{f}" for u in UNITS_1 + ["a"] for f in FRACTIONS]) + B)
+    # identifiers with digits ("G20", "A380", "COVID-19", "FY2023"): swallowed so that
+    # their digits are not read as numbers, then dropped. Tried after quantities, so
+    # "RMB7.5 billion" is money, not an identifier.
+    ident = g("ident", rf"{B}(?:[A-Za-z_]+|[A-Z][A-Z0-9]+-)[0-9][A-Za-z0-9_]*")
+
+    month_number = r"0?[1-9]|1[0-2]"
+    iso = (rf"{g('iy', year)}(?:-{g('im', month_number)}-{g('id', day)}"      # 2023-09-16
+           rf"|/{g('im2', month_number)}/{g('id2', day)}){B}")                # 2023/09/16
+    mdy = rf"{g('m1', month)}{S}{g('d1', day)}{suffix}?{B}(?:,?{S}{g('y1', year)}{B})?"
+    my = rf"{g('m2', month)},?{S}{g('y2', year)}{B}"
+    dmy = rf"{g('d3', day)}{suffix}?{S}(?:of{S})?{g('m3', month)}(?:,?{S}{g('y3', year)}{B})?"
+    date = g("date", f"{iso}|{mdy}|{my}|{dmy}")
+    ampm = rf"(?:[aApP]\.[mM]\.|[aApP][mM]{B})"
+    time = g("time", rf"(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?(?:{S0}{ampm})?"
+                     rf"|(?:1[0-2]|0?[0-9]){S0}{ampm}")
+    ordinal = (
+        rf"[0-9]+{suffix}{B}"
+        rf"|{B}{_alt([f'{t}-{o}' for t in TENS for o in ORD_1] + ORD_TENS + ORD_TEENS + ORD_1 + ['hundredth'])}{B}"
+    )
+
+    digits = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
+    words = rf"{B}(?:{_alt(UNITS_1 + TEENS + ['a'])}{S}{_word('hundred')}|{_alt(TENS)}(?:-{_alt(UNITS_1)})?|{_alt(UNITS_1 + TEENS + ['a dozen'])}){B}"
+    numeral = f"(?:{digits}|{words})"
+    qual = _alt(QUALIFIER_WORDS)
+    cur = rf"(?:{B}{_alt(['rmb', 'cny', 'usd', 'hkd', 'us$', 'hk$'])}|\$|¥|￥)"
+    scale = _alt(SCALE_WORDS) + B
+    scale_after_currency = _alt(list(SCALE_WORDS) + list(SCALE_ABBREVIATIONS_AFTER_CURRENCY)) + B
+    scale_full = _alt(SCALE_FACTORS) + B
+    unit_words = [u for u in UNITS_AFTER if u not in ("%", "km²", "m²")]
+    unit = rf"(?:%|km²|m²|{_alt(unit_words)}{B})"
+    quant = (
+        rf"(?:{B}{qual}{S})?"
+        rf"(?:{cur}{S0}{numeral}(?:{J0}{scale_after_currency})?"       # RMB 7.5 billion, $3m
+        rf"|{numeral}(?:{J0}{scale})?"                                  # 70.1 billion, 62bn
+        rf"|(?:{cur}{S0})?{B}[aA]{S}{scale_full})"                      # a million
+        rf"(?:{J0}{unit})?"                                             # yuan, mu, kWh, %
+    )
+    return "|".join([fraction, date, time, ordinal, quant, ident])
+
+
+PATTERN = _pattern(named=False)        # the grammar, for search (no capture groups)
+PATTERN_GROUPS = _pattern(named=True)  # the same grammar with named groups
+
+# --------------------------------------------------------------------------- read tables
+# Closed tables over the lower-cased text before the numeral (qualifier, currency), after
+# it (scale word, unit, ordinal suffix) and of number words, generated from the same
+# vocabulary as PATTERN. Keys have single spaces; other white space takes the slow path.
+
+_ORDINAL_SUFFIXES = ("st", "nd", "rd", "th")
+
+
+def _pre_rows() -> dict[str, tuple]:
+    """Text before a digit numeral -> (qualifier, unit, currency)."""
+    rows: dict[str, tuple] = {"": ("exact", None, None)}
+    for c, canon in CURRENCY_BEFORE.items():
+        for sep in ("", " "):
+            rows[c + sep] = ("exact", canon, CURRENCY_OF_UNIT.get(canon))
+    for q, qual in QUALIFIER_WORDS.items():
+        rows[q + " "] = (qual, None, None)
+        for c, canon in CURRENCY_BEFORE.items():
+            for sep in ("", " "):
+                rows[f"{q} {c}{sep}"] = (qual, canon, CURRENCY_OF_UNIT.get(canon))
+    return rows
+
+
+def _post_rows() -> dict[str, tuple]:
+    """Text after a numeral -> (scale word, factor, unit, currency, ordinal)."""
+    rows: dict[str, tuple] = {"": (None, 1, None, None, False)}
+    for suffix in _ORDINAL_SUFFIXES:
+        rows[suffix] = (None, 1, None, None, True)
+    for sep in ("", " ", "-"):
+        for u, canon in UNITS_AFTER.items():
+            rows[sep + u] = (None, 1, canon, CURRENCY_OF_UNIT.get(canon), False)
+        for sw, scale in {**SCALE_WORDS, **SCALE_ABBREVIATIONS_AFTER_CURRENCY}.items():
+            factor = SCALE_FACTORS[scale]
+            rows[sep + sw] = (scale, factor, None, None, False)
+            for sep2 in ("", " ", "-"):
+                for u, canon in UNITS_AFTER.items():
+                    rows[f"{sep}{sw}{sep2}{u}"] = (scale, factor, canon, CURRENCY_OF_UNIT.get(canon), False)
+    return rows
+
+
+def _word_rows() -> dict[str, tuple]:
+    """Number word -> (value, ordinal)."""
+    rows: dict[str, tuple] = {}
+    for w in UNITS_1 + TEENS + TENS + ["a dozen"]:
+        rows[w] = (WORD_VALUES[w], False)
+    for t in TENS:
+        for u in UNITS_1:
+            rows[f"{t}-{u}"] = (WORD_VALUES[t] + WORD_VALUES[u], False)
+        for o in ORD_1:
+            rows[f"{t}-{o}"] = (WORD_VALUES[t] + WORD_VALUES[o], True)
+    for w in UNITS_1 + TEENS + ["a"]:
+        rows[f"{w} hundred"] = (100 * WORD_VALUES[w], False)
+    for w in ORD_1 + ORD_TEENS + ORD_TENS + ["hundredth"]:
+        rows[w] = (WORD_VALUES[w], True)
+    rows["a"] = (1, False)                   # the grammar reads a bare "a" only in "a million"
+    return rows
+
+
+class _Table:
+    """A closed lookup table: string keys -> row index -> typed columns (vectorised)."""
+
+    def __init__(self, rows: dict[str, tuple], schema: dict[str, pl.DataType]):
+        self.keys = pl.Series(list(rows), dtype=pl.String)
+        self.index = pl.int_range(0, len(rows), dtype=pl.UInt32, eager=True)
+        self.columns = {
+            name: pl.Series(name, [v[i] for v in rows.values()], dtype=dtype)
+            for i, (name, dtype) in enumerate(schema.items())
+        }
+
+    def lookup(self, keys: pl.Series) -> pl.Series:
+        return keys.replace_strict(self.keys, self.index, default=None, return_dtype=pl.UInt32)
+
+    def get(self, name: str, idx: pl.Series) -> pl.Series:
+        return self.columns[name].gather(idx)
+
+
+PRE_TABLE = _Table(_pre_rows(), {"qualifier": pl.String, "pre_unit": pl.String, "pre_currency": pl.String})
+POST_TABLE = _Table(_post_rows(), {
+    "scale_word": pl.String, "factor": pl.Decimal(38, 0), "post_unit": pl.String,
+    "post_currency": pl.String, "post_ordinal": pl.Boolean,
+})
+WORD_TABLE = _Table(_word_rows(), {"word_value": pl.Decimal(38, 0), "word_ordinal": pl.Boolean})
+assert not {"am", " am", "pm", " pm"} & set(POST_TABLE.keys), "times must not read as units"
+
+# characters of qualifiers and currencies (everything a mention can hold before a digit)
+_PRE_CHARS = "abcdefghijklmnopqrstuvwxyz.$¥￥ \t\n\r\u00a0\u2009\u202f"
+_DIGIT_CHARS = "0123456789,."
+# the first numeral in a lower-cased mention (qualifier and currency words hold none)
+NUMERAL = (
+    r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?|"
+    + B + _alt(list(WORD_TABLE.keys), ci=False) + B
+)
+_MARK = "\x00"
+_DEC12 = pl.Decimal(38, 12)
+_OUT_SCHEMA = {
+    "row": pl.UInt32, "start": pl.Int64, "end": pl.Int64, "text": pl.String,
+    "qualifier": pl.String, "kind": pl.String, "number_text": pl.String, "number": DECIMAL,
+    "scale_word": pl.String, "value": DECIMAL, "unit": pl.String, "currency": pl.String,
+    "date": pl.Date,
+}
+_AT_END = f"(?:{PATTERN})$"
+
+# --------------------------------------------------------------------------- locate
+
+
+def _locate(texts: pl.Series) -> pl.DataFrame:
+    """row, start, end, text of every match of PATTERN (code-point offsets), vectorised.
+
+    One search: the texts are split after each match (``inclusive=True``), so every piece
+    is the text between two matches followed by the match; the match is read back off
+    the end of its piece. Offsets are summed code-point lengths of the pieces.
+    """
+    t = texts.fill_null("")
+    n_chars = t.str.len_chars().cast(pl.Int64)
+    before = n_chars.cum_sum() - n_chars                     # code points in earlier texts
+    pieces = (
+        pl.DataFrame({"piece": t.str.split(PATTERN, literal=False, inclusive=True)})
+        .with_row_index("row")
+        .explode("piece")
+    )
+    piece = pieces["piece"]
+    row = pieces["row"]
+    end = piece.str.len_chars().cast(pl.Int64).cum_sum() - before.gather(row)
+    text = piece.str.extract(_AT_END, 0)                     # null for a text's unmatched tail
+    start = end - text.str.len_chars().cast(pl.Int64)
+    found = pl.DataFrame({"row": row, "start": start, "end": end, "text": text})
+    return found.filter(pl.col("text").is_not_null())
+
+
+# --------------------------------------------------------------------------- read
+
+
+def _split_strip(orig: pl.Series) -> pl.DataFrame:
+    """Cut lower-cased mentions into pre / num / post by stripping character sets (fast).
+
+    Words before a digit numeral hold only letters, spaces, '.', '$' and '¥'; the numeral
+    only digits, ',' and '.'. The whole mention is also offered as a number word ("two",
+    "twenty-first"); anything else fails the tables and takes the general path.
+    """
+    lm = orig.str.to_lowercase()
+    rest = lm.str.strip_chars_start(_PRE_CHARS)
+    post = rest.str.strip_chars_start(_DIGIT_CHARS)
+    n_rest, n_post = rest.str.len_chars(), post.str.len_chars()
+    return pl.DataFrame({
+        "orig": orig,
+        "pre": lm.str.head(lm.str.len_chars() - n_rest),
+        "num": rest.str.head(n_rest - n_post),
+        "post": post,
+        "word": lm,                                           # the whole mention, as a number word
+    })
+
+
+def _split_marked(orig: pl.Series) -> pl.DataFrame:
+    """Cut mentions into pre / num / post by marking the first numeral with a regex (general)."""
+    orig = orig.str.replace_all(r"\s+", " ")
+    parts = (
+        orig.str.to_lowercase()
+        .str.replace(NUMERAL, _MARK + "${0}" + _MARK)
+        .str.split_exact(_MARK, 2)
+        .struct.unnest()
+    )
+    return pl.DataFrame({"orig": orig, "pre": parts["field_0"], "num": parts["field_1"], "post": parts["field_2"]})
+
+
+def _finish(pieces: pl.DataFrame) -> pl.DataFrame:
+    """Qualifier, kind, numeral, scale, value, unit and currency from pre / num / post.
+
+    A `word` column is the whole mention offered as a number word (fast path); without
+    it the numeral itself is looked up as a number word.
+    """
+    whole = "word" in pieces.columns
+    word_i = WORD_TABLE.lookup(pieces["word"] if whole else pieces["num"])
+    is_whole_word = word_i.is_not_null() & whole
+    pre_i = PRE_TABLE.lookup(pieces["pre"])
+    post_i = POST_TABLE.lookup(pieces["post"])
+    if whole:  # a whole-mention number word has nothing before or after it ("" is row 0)
+        pre_i, post_i = (
+            pl.select(pl.when(is_whole_word).then(pl.lit(0, pl.UInt32)).otherwise(i)).to_series()
+            for i in (pre_i, post_i)
+        )
+    df = pieces.with_columns(
+        digits=pl.col("num").str.replace_all(",", "", literal=True).cast(_DEC12, strict=False),
+        is_whole_word=is_whole_word,
+        known=pre_i.is_not_null() & post_i.is_not_null(),
+        **{c: PRE_TABLE.get(c, pre_i) for c in PRE_TABLE.columns},
+        **{c: POST_TABLE.get(c, post_i) for c in POST_TABLE.columns},
+        **{c: WORD_TABLE.get(c, word_i) for c in WORD_TABLE.columns},
+    )
+    six = pl.col("digits").cast(DECIMAL)
+    number = pl.when(six.cast(_DEC12) == pl.col("digits")).then(six).otherwise(pl.col("word_value").cast(DECIMAL))
+    df = df.with_columns(number=number, unit=pl.coalesce("pre_unit", "post_unit"))
+    is_year = (
+        (pl.col("num").str.len_bytes() == 4) & (pl.col("number") >= 1900) & (pl.col("number") <= 2100)
+        & pl.col("unit").is_null() & pl.col("scale_word").is_null()
+        & pl.col("qualifier").is_in(["exact", "about"])
+    )
+    kind = (
+        pl.when(pl.col("post_ordinal") | pl.col("word_ordinal")).then(pl.lit("ordinal"))
+        .when(pl.col("unit") == "%").then(pl.lit("percent"))
+        .when(is_year).then(pl.lit("year"))
+        .otherwise(pl.lit("cardinal"))
+    )
+    start = pl.when(pl.col("is_whole_word")).then(0).otherwise(pl.col("pre").str.len_chars())
+    length = (
+        pl.when(pl.col("is_whole_word")).then(pl.col("orig").str.len_chars())
+        .when(pl.col("post_ordinal")).then(pl.col("num").str.len_chars() + pl.col("post").str.len_chars())
+        .otherwise(pl.col("num").str.len_chars())
+    )
+    return df.select(
+        (pl.col("known") & (pl.col("digits").is_not_null() | pl.col("word_value").is_not_null()))
+        .fill_null(False).alias("ok"),
+        "qualifier",
+        kind.alias("kind"),
+        pl.col("orig").str.slice(start, length).alias("number_text"),
+        "number",
+        "scale_word",
+        (pl.col("number") * pl.col("factor")).cast(DECIMAL).alias("value"),
+        "unit",
+        pl.coalesce("pre_currency", "post_currency").alias("currency"),
+        pl.lit(None, dtype=pl.Date).alias("date"),
+    )
+
+
+def _read_groups(m: pl.Series) -> pl.DataFrame:
+    """Dates, times and identifiers, read with the grammar's named groups (a small subset)."""
+    g = m.str.extract_groups("^(?:" + PATTERN_GROUPS + ")$").struct.unnest()
+    month = pl.coalesce("m1", "m2", "m3").str.slice(0, 3).str.to_lowercase().replace_strict(
+        MONTH_NUMBER, default=None, return_dtype=pl.Int32)
+    month = pl.coalesce(pl.coalesce("im", "im2").cast(pl.Int32, strict=False), month)
+    day = pl.coalesce("id", "id2", "d1", "d3").cast(pl.Int32, strict=False)
+    year = pl.coalesce("iy", "y1", "y2", "y3").cast(pl.Int32, strict=False)
+    iso = pl.format("{}-{}-{}", year, month.cast(pl.String).str.zfill(2), day.cast(pl.String).str.zfill(2))
+    kind = (
+        pl.when(pl.col("date").is_not_null()).then(pl.lit("date"))
+        .when(pl.col("time").is_not_null()).then(pl.lit("time"))
+        .when(pl.col("ident").is_not_null() | pl.col("frac").is_not_null()).then(pl.lit("ident"))
+        .otherwise(pl.lit("cardinal"))  # not expected: the grammar matched but no table knew it
+    )
+    return g.with_columns(m=m).select(
+        pl.lit(True).alias("ok"),
+        pl.lit("exact").alias("qualifier"),
+        kind.alias("kind"),
+        pl.col("m").alias("number_text"),
+        pl.lit(None, dtype=DECIMAL).alias("number"),
+        pl.lit(None, dtype=pl.String).alias("scale_word"),
+        pl.lit(None, dtype=DECIMAL).alias("value"),
+        pl.lit(None, dtype=pl.String).alias("unit"),
+        pl.lit(None, dtype=pl.String).alias("currency"),
+        iso.str.to_date("%Y-%m-%d", strict=False).alias("date"),
+    )
+
+
+def _patch(base: pl.DataFrame, idx: pl.Series, new: pl.DataFrame) -> pl.DataFrame:
+    """`base` with the rows at `idx` replaced by `new` (same columns)."""
+    if len(idx) == 0:
+        return base
+    return base.with_columns([base[c].scatter(idx, new[c]) for c in base.columns])
+
+
+def _read(m: pl.Series) -> pl.DataFrame:
+    """Read distinct mention texts: the fast table path, then the general ones for the rest."""
+    out = _finish(_split_strip(m))
+    bad = out["ok"].not_().arg_true()
+    if len(bad):
+        sub = m.gather(bad)
+        second = _finish(_split_marked(sub))                    # words with qualifier/scale/unit, odd spaces
+        out = _patch(out, bad, second)
+        still = second["ok"].not_().arg_true()
+        if len(still):
+            out = _patch(out, bad.gather(still), _read_groups(sub.gather(still)))  # dates, times, identifiers
+    return out
+
+
+# --------------------------------------------------------------------------- public API
+
+_PARALLEL_MIN_ROWS = 20_000       # below this, one thread
+_DEDUP_SAMPLE = 20_000
+_DEDUP_MAX_RATIO = 0.9            # read every mention when almost all are distinct
+
+
+def _workers(n: int) -> int:
+    return max(1, min(pl.thread_pool_size(), os.cpu_count() or 1, n // _PARALLEL_MIN_ROWS))
+
+
+def _in_slices(series: pl.Series, fn) -> list[tuple[int, pl.DataFrame]]:
+    """`fn` over contiguous slices of `series`, one per core (polars releases the GIL)."""
+    n = len(series)
+    workers = _workers(n)
+    if workers <= 1:
+        return [(0, fn(series))]
+    bounds = [n * k // workers for k in range(workers + 1)]
+    jobs = [(bounds[k], series.slice(bounds[k], bounds[k + 1] - bounds[k])) for k in range(workers)]
+    with ThreadPoolExecutor(workers) as pool:
+        return list(zip((b for b, _ in jobs), pool.map(lambda job: fn(job[1]), jobs)))
+
+
+def _read_all(m: pl.Series) -> pl.DataFrame:
+    """_read for every mention text, reading each distinct text once when they repeat."""
+    def read(x: pl.Series) -> pl.DataFrame:
+        return pl.concat([frame for _, frame in _in_slices(x, _read)], rechunk=False)
+
+    sample = m.head(_DEDUP_SAMPLE)
+    if len(m) < 2 * _DEDUP_SAMPLE or sample.n_unique() > _DEDUP_MAX_RATIO * len(sample):
+        return read(m)
+    categorical = m.cast(pl.Categorical(pl.Categories.random()))   # a private mapping
+    distinct = categorical.dtype.categories.to_series()              # index = physical code
+    return read(distinct).rechunk().gather(categorical.to_physical())
+
+
+def mentions_frame(texts: pl.Series) -> pl.DataFrame:
+    """Every number mention in each text, one row per mention, vectorised.
+
+    Columns: row (UInt32, index into `texts`), start, end (Int64 code-point offsets, end
+    exclusive), text, qualifier, kind, number_text, number (Decimal), scale_word, value
+    (Decimal, number x scale), unit, currency, date (Date, complete dates only). Large
+    inputs are searched in one slice per core, each by the same polars pipeline.
+    """
+    if not isinstance(texts, pl.Series):
+        texts = pl.Series(texts, dtype=pl.String)
+    if texts.dtype != pl.String:
+        texts = texts.cast(pl.String)
+    located = pl.concat(
+        [frame.with_columns(pl.col("row") + offset) for offset, frame in _in_slices(texts, _locate)],
+        rechunk=False,
+    )
+    read = _read_all(located["text"]).drop("ok")
+    return (
+        pl.concat([located, read], how="horizontal")
+        .filter(pl.col("kind") != "ident")
+        .select([pl.col(c).cast(t) for c, t in _OUT_SCHEMA.items()])
+    )
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One number mention, as Python values (offsets in code points, end exclusive)."""
+
+    start: int
+    end: int
+    text: str
+    qualifier: str
+    kind: str
+    number_text: str
+    number: Decimal | None
+    scale_word: str | None
+    value: Decimal | None
+    unit: str | None
+    currency: str | None
+    date: _dt.date | None = None
+
+
+def _plain(d: Decimal | None) -> Decimal | None:
+    """Drop the fixed scale's trailing zeros without going to exponent form (14.600000 -> 14.6)."""
+    if d is None:
+        return None
+    if d == d.to_integral_value():
+        return d.quantize(Decimal(1))
+    return d.normalize()
+
+
+def parse_mentions(text: str) -> list[Mention]:
+    """The mentions in one text, as Python objects with decimal.Decimal values."""
+    frame = mentions_frame(pl.Series([text], dtype=pl.String))
+    return [
+        Mention(
+            start=r["start"], end=r["end"], text=r["text"], qualifier=r["qualifier"], kind=r["kind"],
+            number_text=r["number_text"], number=_plain(r["number"]), scale_word=r["scale_word"],
+            value=_plain(r["value"]), unit=r["unit"], currency=r["currency"], date=r["date"],
+        )
+        for r in frame.iter_rows(named=True)
+    ]
