@@ -251,6 +251,16 @@ def test_resource_path_outside_the_package_is_refused(package):
     assert result.exit_code == 1 and "not a relative path inside the package" in result.output
 
 
+def test_only_web_links_become_links(package):
+    descriptor = json.loads((package / "datapackage.json").read_text())
+    descriptor["licenses"] = [{"name": "CC-BY-4.0", "path": "javascript:alert(1)", "title": "Evil"}]
+    (package / "datapackage.json").write_text(json.dumps(descriptor))
+    out = package / "site"
+    build_site(package, out)
+    page = (out / "index.html").read_text()
+    assert "javascript:" not in page and "; licence Evil." in page
+
+
 def test_out_that_is_not_a_site_is_left_alone(package):
     keep = package / "notes"
     keep.mkdir()

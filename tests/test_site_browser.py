@@ -194,12 +194,14 @@ def test_search(site, watched):
     expected = []
     for csv in sorted((ROOT / "data" / "clean").glob("*.csv")):
         frame = clean(csv.stem)
-        label = next((c for c in ("name", "label", "title") if c in frame.columns), None)
-        if label is None:
+        names = [c for c in ("name", "label", "title", "person") if c in frame.columns]
+        if not names:
             continue
-        searched = [c for c in ("name", "label", "title", "aliases") if c in frame.columns]
+        searched = names + [c for c in ("aliases",) if c in frame.columns]
+        label = pl.coalesce([pl.when(pl.col(c) != "").then(pl.col(c)) for c in names] + [pl.col(frame.columns[0])])
         text = pl.concat_str([pl.col(c).fill_null("") for c in searched] + [pl.col(frame.columns[0])], separator=" ").str.to_lowercase()
-        expected += frame.filter(text.str.contains("qinzhou", literal=True) & text.str.contains("industrial", literal=True))[label].to_list()
+        expected += frame.filter(text.str.contains("qinzhou", literal=True) & text.str.contains("industrial", literal=True)
+                                 ).select(label.alias("label"))["label"].to_list()
     assert sorted(found) == sorted(expected) and expected
     page.locator("#search-results li a").first.click()
     page.wait_for_load_state("load")

@@ -39,7 +39,7 @@ RELATED_SHOWN = 50
 #: records listed per table and kind on a changes page before "and N more"
 CHANGES_SHOWN = 500
 #: the fields that name a record (the first one present is its label) and those searched
-LABEL_FIELDS = ("name", "label", "title")
+LABEL_FIELDS = ("name", "label", "title", "person")
 SEARCH_FIELDS = LABEL_FIELDS + ("aliases",)
 #: a paragraph longer than this is cut around the quote on record pages
 CONTEXT_CHARS = 400
@@ -248,11 +248,13 @@ def load_tables(paths: Paths, descriptor: dict) -> tuple[dict[str, Table], list[
         if len(set(t.anchors)) != t.rows:
             raise SiteInputError(f"data/clean/{t.name}", "has records with the same primary key: run `zonedata validate`",
                                  field=",".join(t.pk))
-        label_field = next((f for f in LABEL_FIELDS if f in t.columns), None)
-        if label_field:
-            t.labels = [v if isinstance(v, str) else " ".join(v or []) or "" for v in t.columns[label_field]]
-        else:
-            t.labels = [" · ".join("" if v is None else str(v) for v in t.key(i)) for i in range(t.rows)]
+        label_fields = [t.columns[f] for f in LABEL_FIELDS if f in t.columns]
+        t.labels = []
+        for i in range(t.rows):
+            value = next((v for v in (c[i] for c in label_fields) if v), None)
+            if isinstance(value, list):
+                value = ", ".join(value)
+            t.labels.append(value or " · ".join("" if v is None else str(v) for v in t.key(i)))
     return tables, downloads
 
 
