@@ -18,6 +18,8 @@ BASE = Path(__file__).parent / "corpus" / "base"
 SEED_001 = "seeds/001_27ad36de142194f5.txt"
 SEED_003 = "seeds/003_ba2da06112540458.txt"
 PARKS, STATS, CITES, SOURCES = "data/raw/parks.csv", "data/raw/statistics.csv", "data/raw/citations.csv", "seeds/sources.csv"
+REGIONS, ORGS, PARTS, RELS = ("data/raw/regions.csv", "data/raw/organisations.csv", "data/raw/participants.csv",
+                              "data/raw/relations.csv")
 
 
 @pytest.fixture
@@ -140,7 +142,7 @@ BROKEN = [
     ("dangling-citation-source", line_of(CITES, 5, lambda l: l.replace(",001,", ",002,")), "foreign-key-dangling", CITES, 5,
      "source_id"),
     ("invalid-utf8", insert_bytes(PARKS, 4, b"\xff\xfe"), "encoding-error", PARKS, 4, None),
-    ("ragged-row", line_of(PARKS, 5, lambda l: l.replace(",false,", ",", 1)), "row-ragged", PARKS, 5, None),
+    ("ragged-row", line_of(PARKS, 5, lambda l: l.replace(",proper,", ",", 1)), "row-ragged", PARKS, 5, None),
     ("empty-required-field", line_of(PARKS, 2, lambda l: l.replace(",China-ASEAN Industrial Cooperation Zone,", ",,", 1)),
      "required-missing", PARKS, 2, "name"),
     ("unknown-column", line_of(STATS, 1, lambda l: l + ",colour") , "header-unknown-column", STATS, 1, "colour"),
@@ -152,7 +154,7 @@ BROKEN = [
      "construction_start_year"),
     ("year-out-of-range", line_of(PARKS, 3, lambda l: l.replace(",,2012,,", ",,2212,,")), "range-violation", PARKS, 3,
      "construction_start_year"),
-    ("date-out-of-range", replace(STATS, ",actual,2023-09-16,2023-09-16,", ",actual,1899-12-31,2023-09-16,"),
+    ("date-out-of-range", replace(STATS, ",as_at,2023-09-16,2023-09-16,", ",as_at,1899-12-31,2023-09-16,"),
      "range-violation", STATS, 2, "period_start"),
     ("missing-key-column", line_of(STATS, 1, lambda l: l.replace("statistic_id,", "", 1)), "header-missing-column", STATS, 1,
      "statistic_id"),
@@ -178,6 +180,47 @@ BROKEN = [
     ("seed-not-utf8", _non_utf8_seed, "encoding-error", SEED_003, 1, None),
     ("schema-without-primary-key", edit_schema("parks", lambda schema: schema.pop("primaryKey")), "schema-invalid", "schemas/parks.json", None, None),
     ("empty-seed-file-name", replace(SOURCES, "001,001_27ad36de142194f5.txt,", "001,,"), "required-missing", SOURCES, 2, "file"),
+    # the 2.0 model: lists, organisations, participants, relations, region hierarchy, quantity kinds
+    ("list-item-empty", replace(PARKS, "IT electronic information technology; intelligent", "IT electronic information technology; ; intelligent"),
+     "list-item-invalid", PARKS, 6, "industries"),
+    ("list-stray-delimiter", replace(PARKS, "IT electronic information technology; intelligent", "IT electronic information technology;intelligent"),
+     "list-item-invalid", PARKS, 6, "industries"),
+    ("list-item-padded", replace(PARKS, "IT electronic information technology; intelligent", "IT electronic information technology;  intelligent"),
+     "list-item-invalid", PARKS, 6, "industries"),
+    ("list-item-repeated", replace(REGIONS, ",Qinzhou City,", ",Qinzhou City; Qinzhou City,"), "list-item-invalid", REGIONS, 5, "aliases"),
+    ("list-too-long", _bounds("parks", "industries", maxLength=3), "range-violation", PARKS, 6, "industries"),
+    ("list-with-enum", _bounds("parks", "industries", enum=["x"]), "schema-invalid", "schemas/parks.json", None, None),
+    ("list-of-integers", edit_schema("parks", lambda schema: next(f for f in schema["fields"] if f["name"] == "industries")
+                                     .update(itemType="integer")), "schema-invalid", "schemas/parks.json", None, None),
+    ("list-blank-delimiter", edit_schema("parks", lambda schema: next(f for f in schema["fields"] if f["name"] == "industries")
+                                         .update(delimiter=" ")), "schema-invalid", "schemas/parks.json", None, None),
+    # a spreadsheet runs a cell, not an item: a list cell is checked where it starts
+    ("list-formula", replace(PARKS, ",IT electronic information technology; intelligent", ",=cmd|' /C calc'!A0; intelligent"),
+     "formula-injection", PARKS, 6, "industries"),
+    ("dangling-management-body", replace(PARKS, ",china-malaysia-qinzhou-industrial-park-management-committee,", ",qinzhou-committee,"),
+     "foreign-key-dangling", PARKS, 3, "management_organisation_id"),
+    ("dangling-park-region", line_of(PARKS, 6, lambda l: l.replace(",chongzuo,", ",chongzuo-city,")), "foreign-key-dangling", PARKS, 6,
+     "region_id"),
+    ("dangling-parent-region", replace(REGIONS, ",city,pahang,", ",city,pahang-state,"), "foreign-key-dangling", REGIONS, 9,
+     "parent_region_id"),
+    ("dangling-participant-event", replace(PARTS, ",china-asean-cross-border-supply-chain-innovation-and-development-forum,", ",forum,"),
+     "foreign-key-dangling", PARTS, 2, "event_id"),
+    ("dangling-participant-organisation", replace(PARTS, ",speaker,china-council-for-the-promotion-of-international-trade,", ",speaker,ccpit,"),
+     "foreign-key-dangling", PARTS, 2, "organisation_id"),
+    ("bad-participant-country", replace(PARTS, ",speaker,china-council-for-the-promotion-of-international-trade,,CN,",
+                                        ",speaker,china-council-for-the-promotion-of-international-trade,,ZZ,"), "code-invalid", PARTS, 2,
+     "country_code"),
+    ("dangling-relation-subject", replace(RELS, ",organisations,foreign-government,", ",organisations,malaysian-government,"),
+     "foreign-key-dangling", RELS, 3, "subject_id"),
+    ("relation-subject-wrong-table", replace(RELS, ",organisations,foreign-government,", ",regions,foreign-government,"),
+     "foreign-key-dangling", RELS, 3, "subject_id"),
+    ("park-status-unknown-word", line_of(PARKS, 3, lambda l: l.replace(",operating,", ",closed,")), "enum-violation", PARKS, 3, "status"),
+    ("quantity-kind-unknown-word", replace(STATS, ",exact,planned,stock,as_at,", ",exact,planned,level,as_at,"), "enum-violation", STATS, 4,
+     "quantity_kind"),
+    ("period-type-missing", replace(STATS, ",exact,planned,stock,as_at,", ",exact,planned,stock,,"), "required-missing", STATS, 4,
+     "period_type"),
+    ("uncited-organisation", replace(CITES, "\norganisations,foreign-government,", "\norganisations,chinese-government,"),
+     "record-uncited", ORGS, 4, "organisation_id"),
     ("uncited-record", replace(CITES, "\nparks,malaysia-china-kuantan-industrial-park,", "\nparks,china-malaysia-qinzhou-industrial-park,"),
      "record-uncited", PARKS, 4, "park_id"),
 ]
@@ -251,6 +294,9 @@ PASSING = [
                                           "Since the start of construction in 2012, the China\u2010Malaysia")),
     ("doubled-spaces", replace(CITES, "is the third international park", "is  the third   international park")),
     ("no-break-space", replace(CITES, "is the third international park", "is the\u00a0third international park")),
+    ("one-item-list", replace(PARKS, "IT electronic information technology; intelligent voice interaction; computer terminals; "
+                                     "Internet of Things equipment", "IT electronic information technology")),
+    ("list-items-with-commas", replace(REGIONS, ",Qinzhou City,", ',"Qinzhou City, Guangxi; Qinzhou",')),
 ]
 
 
@@ -282,7 +328,7 @@ def test_unique_keys_are_checked(pkg):
     schema = json.loads(path.read_text(encoding="utf-8"))
     schema["uniqueKeys"] = [["name", "country_code"]]
     path.write_text(json.dumps(schema), encoding="utf-8")
-    line_of(PARKS, 4, lambda l: l.replace("Malaysia-China Kuantan Industrial Park,false,", "China-ASEAN Industrial Cooperation Zone,false,", 1))(pkg)
+    line_of(PARKS, 4, lambda l: l.replace("Malaysia-China Kuantan Industrial Park,proper,", "China-ASEAN Industrial Cooperation Zone,proper,", 1))(pkg)
     line_of(PARKS, 4, lambda l: l.replace(",MY,MY-06,", ",CN,CN-GX,"))(pkg)
     hits = [f for f in validate(pkg, publication=False).findings if f.rule == "unique-violation"]
     assert [(f.file, f.line, f.field) for f in hits] == [(PARKS, 4, "name,country_code")]

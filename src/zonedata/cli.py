@@ -6,10 +6,13 @@ nor frictionless. Exit codes: 0 valid, 1 invalid data, 2 usage or configuration 
 
 from __future__ import annotations
 
+import faulthandler
 import functools
 import gc
 import importlib
 import importlib.util
+import io
+import json
 import os
 import sys
 import traceback
@@ -68,8 +71,38 @@ def format_option(func):
                         show_default=True, help="Output: text for people, json for tools, github for CI annotations.")(func)
 
 
+#: exit codes after an interrupt (128 + SIGINT) and a closed output pipe (128 + SIGPIPE), as a shell reports them
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
+
+
+def wants_json(ctx: click.Context | None = None, argv: list[str] | None = None) -> bool:
+    """Whether the command was asked for --format json (from its parsed parameters, else from the raw arguments)."""
+    if ctx is not None and ctx.params.get("fmt") == "json":
+        return True
+    args = list(sys.argv[1:] if argv is None else argv)
+    return any(a == "--format=json" or (a == "--format" and i + 1 < len(args) and args[i + 1] == "json")
+               for i, a in enumerate(args))
+
+
+def error_json(kind: str, message: str, code: int) -> str:
+    """The report shape of `--format json` for a run that ended before a report existed (exit 2, 130...)."""
+    return json.dumps({"valid": False, "stats": {"errors": 0, "warnings": 0}, "findings": [],
+                       "error": {"kind": kind, "message": message, "exit_code": code}}, indent=2, ensure_ascii=False)
+
+
+def fail(ctx: click.Context | None, kind: str, message: str, code: int) -> None:
+    """Say why the command stopped (a JSON report on stdout under --format json, else a line on stderr) and exit."""
+    if wants_json(ctx):
+        click.echo(error_json(kind, message, code))
+    else:
+        click.echo(f"Error: {message}", err=True)
+    raise SystemExit(code)
+
+
 def handle_errors(func):
-    """Configuration errors exit 2 with a message; program errors exit 2 with a hint to use --debug."""
+    """Configuration errors exit 2 with a message; program errors exit 2 with a hint to use --debug; an interrupt
+    exits 130 and a closed output pipe 141 (never 1, which means invalid data). Under --format json every one of
+    these still prints a JSON report."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
@@ -79,18 +112,30 @@ def handle_errors(func):
         try:
             return func(*args, **kwargs)
         except ConfigError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            ctx.exit(EXIT_USAGE)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            fail(ctx, "configuration", str(exc), EXIT_USAGE)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
+        except KeyboardInterrupt:
+            fail(ctx, "interrupted", "interrupted", EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            _silence_stdout()
+            raise SystemExit(EXIT_BROKEN_PIPE)
         except Exception as exc:  # a bug in zonedata, not bad data
             if ctx.find_root().params.get("debug"):
                 traceback.print_exc()
-            else:
-                click.echo(f"Error: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", err=True)
-            ctx.exit(EXIT_USAGE)
+            fail(ctx, "internal", f"internal error: {type(exc).__name__}: {exc}"
+                 + ("" if ctx.find_root().params.get("debug") else " (run with --debug for the traceback)"), EXIT_USAGE)
 
     return wrapper
+
+
+def _silence_stdout() -> None:
+    """After the reader of stdout went away: send what is left to /dev/null, so no flush fails again at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _show_version(ctx, param, value):
@@ -133,12 +178,50 @@ def main():
     # which would scan every object again and again as the imports create them, has nothing to do
     # worth its ~4% of a run (reference counting still frees everything that is not a cycle)
     gc.disable()
+    # a crash in a native library (polars, numpy) leaves a Python traceback of every thread on stderr
+    if sys.stderr is not None:
+        try:
+            faulthandler.enable()
+        except (OSError, ValueError, AttributeError, io.UnsupportedOperation):  # stderr without a file descriptor
+            pass
     try:
-        cli.main(prog_name="zonedata")
-        code = EXIT_OK
+        code = cli.main(prog_name="zonedata", standalone_mode=False)
+        code = code if isinstance(code, int) else EXIT_OK
     except SystemExit as exc:
         code = exc.code
+    except (KeyboardInterrupt, click.Abort, EOFError):
+        code = _report_stop("interrupted", "interrupted", EXIT_INTERRUPTED)
+    except click.ClickException as exc:  # a usage error: exit 2 with click's message (a JSON report if asked for)
+        if wants_json():
+            _print_safely(error_json("usage", exc.format_message(), exc.exit_code))
+        else:
+            try:
+                exc.show()
+            except OSError:
+                pass
+        code = exc.exit_code
+    except BrokenPipeError:
+        _silence_stdout()
+        code = EXIT_BROKEN_PIPE
     _exit(code)
+
+
+def _print_safely(text: str) -> None:
+    try:
+        print(text, flush=True)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _report_stop(kind: str, message: str, code: int) -> int:
+    if wants_json():
+        _print_safely(error_json(kind, message, code))
+    elif sys.stderr is not None:
+        try:
+            print(f"Error: {message}", file=sys.stderr)
+        except (OSError, ValueError):
+            pass
+    return code
 
 
 def _exit(code) -> None:
@@ -155,7 +238,8 @@ def _exit(code) -> None:
         try:
             stream.flush()
         except (OSError, ValueError):  # a closed pipe (zonedata validate | head): nothing more can be said
-            pass
+            if code == EXIT_OK and stream is sys.stdout:
+                code = EXIT_BROKEN_PIPE  # the output did not all arrive
     os._exit(code)
 
 

@@ -7,6 +7,7 @@ annotations are three renderings of the same findings (see `render.py`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Iterable
 
@@ -17,6 +18,8 @@ LINE = "__line__"  # the 1-based CSV line a record starts on, kept beside every 
 
 #: Every rule code a check may emit, with a one-line title (documented in README, pinned by a test).
 RULES: dict[str, str] = {
+    # 0. confinement
+    "path-outside-root": "A path zonedata would read or write leaves the package root (a symlink, an absolute or ../ path)",
     # 1. sources
     "source-metadata-missing": "The seeds metadata file is missing or unreadable",
     "source-path-outside-seeds": "A source file path leaves seeds/",
@@ -39,6 +42,7 @@ RULES: dict[str, str] = {
     "required-missing": "A required field is empty",
     "enum-violation": "A value is not one of the allowed values",
     "pattern-violation": "A value does not match the field's pattern",
+    "list-item-invalid": "A list cell has an empty, repeated or space-padded item, or a stray delimiter",
     "range-violation": "A value is outside the allowed range",
     "unique-violation": "A value that must be unique appears more than once",
     "draft-unfilled": "A cell still holds a draft marker (FILL) that the curator has to fill in",
@@ -130,6 +134,18 @@ class Report:
             "stats": {"errors": len(self.errors), "warnings": len(self.warnings), **self.stats},
             "findings": [f.to_dict() for f in self.sorted()],
         }
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escape_text(text: str) -> str:
+    """One line of a text report, whatever a value holds: control characters and line separators are written as
+    escapes (\\n, \\x1b, \\u2028), so a value with a newline cannot start a line of its own (a fake finding, or a
+    `::error` line that a CI runner would take for an annotation) and no escape sequence reaches the terminal."""
+    return _CONTROL.sub(lambda m: _NAMED.get(m[0]) or (f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100
+                                                       else f"\\u{ord(m[0]):04x}"), text)
 
 
 class ConfigError(Exception):

@@ -32,6 +32,8 @@ def run_checks(ds: Dataset, checks: dict[str, Check] = CHECKS) -> Report:
     """Every check of `checks` over an already loaded dataset (the build reuses the dataset it validated)."""
     report = Report()
     report.extend(ds.findings)
+    if ds.refused:  # a path leads out of the root: nothing was read, so there is nothing to check
+        return report
     names = list(checks)
     # two at a time, the longest (provenance) first: polars releases the GIL, so the short checks
     # run beside it on the second core; findings are still reported in the order of `names`

@@ -20,15 +20,16 @@ def build_command(root, fmt):
         zonedata build
         zonedata build --format json
     """
+    from zonedata.base.findings import escape_text
     from zonedata.publish.build import build
     from zonedata.render.report import render
 
     result = build(root)
     if fmt == "text":
         for rel in result.written:
-            click.echo(f"wrote {rel}")
+            click.echo(escape_text(f"wrote {rel}"))
         for rel in result.removed:
-            click.echo(f"removed {rel}")
+            click.echo(escape_text(f"removed {rel}"))
         if result.report.valid and not result.written and not result.removed:
             click.echo("everything was up to date")
     click.echo(render(result.report, fmt, title="build"), nl=False)

@@ -23,6 +23,7 @@ def coverage_command(root, fmt, show_all):
         zonedata coverage --all
         zonedata coverage --format json > coverage.json
     """
+    from zonedata.base.findings import escape_text
     from zonedata.checks.coverage import coverage
     from zonedata.render.report import render
 
@@ -33,7 +34,7 @@ def coverage_command(root, fmt, show_all):
         if fmt == "text" and show_all:
             for r in cov.mentions.iter_rows(named=True):
                 why = r["record"] if r["status"] == "recorded" else (r["reason"] or "")
-                click.echo(f"{r['file']}:{r['line']}  {r['text']!r:<40} {r['status']:<11} {why}")
+                click.echo(escape_text(f"{r['file']}:{r['line']}  {r['text']!r:<40} {r['status']:<11} {why}"))
             click.echo("")
         click.echo(render(cov.report, fmt, title="coverage"), nl=False)
     raise SystemExit(EXIT_OK if cov.report.valid else EXIT_INVALID)

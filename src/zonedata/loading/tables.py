@@ -276,7 +276,7 @@ def _typed(frame: pl.DataFrame, schema: TableSchema, present: list[str], file: s
     for name in present:
         f = schema.field(name)
         col = pl.col(name)
-        if f.type == "string":
+        if f.type in ("string", "list"):
             continue
         if f.type == "date":
             exprs.append(col.str.to_date("%Y-%m-%d", strict=False).alias(name))
@@ -298,7 +298,7 @@ def _typed(frame: pl.DataFrame, schema: TableSchema, present: list[str], file: s
             "boolean": "true or false"}
     for name in present:
         f = schema.field(name)
-        if f.type == "string":
+        if f.type in ("string", "list"):
             continue
         failed = frame[name].is_not_null() & typed[name].is_null()
         if not failed.any():
@@ -311,7 +311,7 @@ def _typed(frame: pl.DataFrame, schema: TableSchema, present: list[str], file: s
 
 
 def _formula_findings(frame: pl.DataFrame, schema: TableSchema, present: list[str], file: str) -> list[Finding]:
-    strings = [c for c in present if schema.field(c).type == "string"]
+    strings = [c for c in present if schema.field(c).type in ("string", "list")]
     if not strings or frame.is_empty():
         return []
     # only the (rare) rows with such a cell are unpivoted
@@ -338,6 +338,8 @@ _CHECK_RULES = [
     ("greater_than_or_equal_to", "range-violation"),
     ("less_than_or_equal_to", "range-violation"),
     ("str_length", "range-violation"),
+    ("list_items", "list-item-invalid"),
+    ("list_length", "range-violation"),
 ]
 
 
@@ -384,5 +386,11 @@ def _constraint_message(rule: str, schema: TableSchema, column: str, value) -> s
         return f"{value!r} does not match the pattern {c['pattern']}" + (f" (for example {example!r})" if example else "")
     if rule == "range-violation":
         bounds = ", ".join(f"{k} {c[k]}" for k in ("minimum", "maximum", "minLength", "maxLength") if k in c)
+        if schema.field(column).type == "list":
+            return f"{value!r} has a number of items out of range ({bounds})"
         return f"{value!r} is out of range ({bounds})"
+    if rule == "list-item-invalid":
+        d = schema.field(column).delimiter
+        return (f"{value!r} is not a clean list: separate the items with {d!r} exactly, with no empty, repeated or "
+                "space-padded item")
     return f"{value!r} fails the check on {column}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from itertools import groupby
 
-from zonedata.base.findings import Report
+from zonedata.base.findings import Report, escape_text
 
 FORMATS = ("text", "json", "github")
 
@@ -15,6 +15,7 @@ def render(report: Report, fmt: str, *, title: str = "validate") -> str:
 
 
 def render_text(report: Report, title: str = "validate") -> str:
+    """Findings grouped by file; every value is escaped (see escape_text), so each line is one finding."""
     lines: list[str] = []
     for file, group in groupby(report.sorted(), key=lambda f: f.file or "(package)"):
         lines.append(file)
@@ -27,7 +28,7 @@ def render_text(report: Report, title: str = "validate") -> str:
     checked = ", ".join(f"{v} {k}" for k, v in report.stats.items())
     verdict = "valid" if report.valid else "invalid"
     lines.append(f"{title}: {verdict}: {n_err} error(s), {n_warn} warning(s)" + (f" ({checked})" if checked else ""))
-    return "\n".join(lines) + "\n"
+    return "\n".join(escape_text(line) for line in lines) + "\n"
 
 
 def render_json(report: Report, title: str = "validate") -> str:
@@ -57,5 +58,5 @@ def render_github(report: Report, title: str = "validate") -> str:
         props.append(f"title={_escape_prop(f.rule)}")
         field = f"[{f.field}] " if f.field else ""
         out.append(f"::{f.severity} {','.join(props)}::{_escape_data(field + f.message)}")
-    out.append(f"{title}: {len(report.errors)} error(s), {len(report.warnings)} warning(s)")
+    out.append(escape_text(f"{title}: {len(report.errors)} error(s), {len(report.warnings)} warning(s)"))
     return "\n".join(out) + "\n"
