@@ -39,7 +39,7 @@ def add_source_command(file, title, publisher, date_published, url, wire, langua
     values = {"title": title, "publisher": publisher, "date_published": date_published, "url": url, "wire": wire,
               "language": language}
     if external:
-        values["external_fields"] = "; ".join(p.strip() for p in external.split(",") if p.strip())
+        values["external_fields"] = [p.strip() for p in external.split(",") if p.strip()]
     for item in extra:
         if "=" not in item:
             raise ConfigError(f"--set {item!r}: write COLUMN=VALUE")

@@ -137,7 +137,13 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
     unknown = [k for k in values if k not in columns]
     if unknown:
         raise ConfigError(f"{', '.join(unknown)}: not column(s) of {paths.rel(schema.path)} ({', '.join(columns)})")
-    listed = [p for p in re.split(r";\s*", values.get("external_fields") or "") if p]
+    values = dict(values)
+    external = values.get("external_fields")
+    if isinstance(external, (list, tuple)):  # a list field: joined with the schema's delimiter
+        delimiter = schema.field("external_fields").descriptor.get("delimiter", "; ") if "external_fields" in \
+            schema.raw_names else "; "
+        values["external_fields"] = delimiter.join(external)
+    listed = [p for p in re.split(r"[;,]\s*", values.get("external_fields") or "") if p]
     for column in listed:
         if column not in columns:
             findings.append(Finding("enum-violation", f"--external {column!r} is not a column of seeds/sources.csv; "

@@ -765,8 +765,9 @@ def _recorded_names(ds) -> set[str]:
             continue
         for col in ("name", "aliases"):
             if col in frame.columns:
+                delimiter = table.schema.field(col).descriptor.get("delimiter", "; ")
                 for v in frame[col].drop_nulls().to_list():
-                    parts = [v] if col == "name" else [p for p in re.split(r";\s*", v) if p]
+                    parts = [v] if col == "name" else [p.strip() for p in v.split(delimiter.strip() or delimiter) if p.strip()]
                     names.update(normalise(p).lower() for p in parts)
     return {n for n in names if n}
 
