@@ -148,6 +148,7 @@ BROKEN = [
     ("date-plus-sign", set_cells(STATS, 2, period_start="+2023-09-16"), "type-error", STATS, 2, "period_start"),
     ("date-leading-space", set_cells(STATS, 2, period_start=" 2023-09-16"), "type-error", STATS, 2, "period_start"),
     ("date-trailing-space", set_cells(STATS, 2, period_start="2023-09-16 "), "type-error", STATS, 2, "period_start"),
+    ("date-year-zero", set_cells(STATS, 2, period_start="0000-01-01"), "type-error", STATS, 2, "period_start"),
     ("date-basic-format", set_cells(STATS, 2, period_start="20230916"), "type-error", STATS, 2, "period_start"),
     ("bound-nan", _bounds("parks", "construction_start_year", maximum=float("nan")), "schema-invalid", "schemas/parks.json", None,
      None),
@@ -186,6 +187,8 @@ BROKEN = [
     ("primary-key-field-twice", schema_key("parks", "primaryKey", ["park_id", "park_id"]), "schema-invalid", "schemas/parks.json",
      None, None),
     ("field-name-twice", edit_schema("parks", _duplicate_field), "schema-invalid", "schemas/parks.json", None, None),
+    ("field-named-like-the-line-column", edit_schema("parks", lambda s: s["fields"].insert(-1, {"name": "__line__"})),
+     "schema-invalid", "schemas/parks.json", None, None),
     ("field-name-a-number", edit_schema("parks", lambda s: s["fields"][1].__setitem__("name", 5)), "schema-invalid",
      "schemas/parks.json", None, None),
     ("constraints-a-string", edit_schema("parks", lambda s: s["fields"][1].__setitem__("constraints", "x")), "schema-invalid",
@@ -257,6 +260,13 @@ def test_a_number_that_is_not_plain_gets_the_type_error_alone(pkg, value):
     """No spurious number-mismatch beside the type error (the quote checks read only what typed)."""
     replace(STATS, ",1221,,count,", f',"{value}",,count,')(pkg)
     assert _findings(pkg, STATS) == [("type-error", 5, "value")]
+
+
+def test_a_value_of_32_integer_digits_is_publishable(pkg):
+    """The largest value Decimal(38, 6) holds is no range-violation (exact arithmetic, not 28 digits)."""
+    replace(STATS, ",70.1,billion,", ",99999999999999999999999999999999.999999,,")(pkg)
+    rules = {rule for rule, *_ in _findings(pkg, STATS)}
+    assert "range-violation" not in rules and "type-error" not in rules
 
 
 def test_a_negative_number_is_no_formula(pkg):
