@@ -113,6 +113,8 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
         findings.append(Finding("encoding-error", "the file is empty", file=shown))
 
     sources_csv = paths.sources_csv
+    if not sources_csv.exists() and any(paths.seeds.glob("*.txt")):
+        raise ConfigError(f"{paths.rel(sources_csv)} is missing but seeds/ holds texts: restore it before adding a source")
     existing = sources_csv.read_bytes() if sources_csv.exists() else b""
     rows = list(csv.DictReader(io.StringIO(existing.decode("utf-8-sig", errors="replace"))))
     for r in rows:
@@ -135,6 +137,12 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
     unknown = [k for k in values if k not in columns]
     if unknown:
         raise ConfigError(f"{', '.join(unknown)}: not column(s) of {paths.rel(schema.path)} ({', '.join(columns)})")
+    listed = [p for p in re.split(r";\s*", values.get("external_fields") or "") if p]
+    for column in listed:
+        if column not in columns:
+            findings.append(Finding("enum-violation", f"--external {column!r} is not a column of seeds/sources.csv; "
+                                    f"list columns such as url, date_published, publisher", file=paths.rel(sources_csv),
+                                    field="external_fields", value=column))
     row = {c: "" for c in columns}
     row.update({k: v for k, v in values.items() if v is not None})
     row.update({"source_id": sid, "file": name, "sha256": sha})

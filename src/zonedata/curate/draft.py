@@ -869,6 +869,16 @@ def quote(root: Path | str, source_id: str, words: str) -> list[Span]:
 PROTECTED = ("data", "seeds", "schemas", "metadata", "releases", "docs", "src", ".git")
 
 
+def _is_draft(path: Path) -> bool:
+    """Whether an existing file is an earlier draft (text or JSON), which a new draft may replace."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(64)
+    except OSError:
+        return False
+    return head.startswith(b"# zonedata draft") or head.startswith(b'{\n  "source_id"') or head == b""
+
+
 def write_draft(root: Path | str, out: Path | str, body: str) -> str:
     """Write the draft atomically to `out`, which must be inside the package root and outside the
     folders the package owns (data/, seeds/, schemas/, ...). Returns the path relative to the root."""
@@ -879,11 +889,11 @@ def write_draft(root: Path | str, out: Path | str, body: str) -> str:
         rel = target.relative_to(base)
     except ValueError:
         raise ConfigError(f"--out {out}: the draft must go inside the package root {base}") from None
-    if not rel.parts or rel.parts[0] in PROTECTED or target.is_dir():
-        raise ConfigError(f"--out {out}: not into {rel.parts[0] if rel.parts else '.'}/ (the draft is never written "
+    if not rel.parts or rel.parts[0] in PROTECTED or target.is_dir() or any(p.startswith(".") for p in rel.parts):
+        raise ConfigError(f"--out {out}: not into {rel.parts[0] if rel.parts else '.'} (the draft is never written "
                           "into data/raw or the package's own folders): give a file such as draft-NNN.csv")
-    if target.name in ("datapackage.json", "pyproject.toml", "README.md", "CHANGELOG.md", "CITATION.cff", ".zenodo.json"):
-        raise ConfigError(f"--out {out}: that is one of the package's own files")
+    if target.exists() and not _is_draft(target):
+        raise ConfigError(f"--out {out}: the file exists and is not a draft; a draft replaces only an earlier draft")
     if not target.parent.is_dir():
         raise ConfigError(f"--out {out}: folder {target.parent} does not exist")
     atomic_write(target, body.encode("utf-8"))

@@ -136,10 +136,14 @@ class _Zip:
         if info.flag_bits & 0x1:
             raise ConfigError(f"{self.path}: {name} is encrypted: a release archive is never encrypted")
         self.read_bytes += info.file_size
-        if info.file_size > MAX_MEMBER_BYTES or self.read_bytes > MAX_ZIP_BYTES:
+        if info.file_size > MAX_MEMBER_BYTES:
             raise ConfigError(f"{self.path}: {name} would expand to {info.file_size} bytes, beyond the "
-                              f"{MAX_MEMBER_BYTES // 2**20} MiB per file and {MAX_ZIP_BYTES // 2**20} MiB per archive "
-                              "that diff reads: it is not a zonedata release (a zip bomb?)")
+                              f"{MAX_MEMBER_BYTES // 2**20} MiB that diff reads of one file: it is not a zonedata "
+                              "release (a zip bomb?)")
+        if self.read_bytes > MAX_ZIP_BYTES:
+            raise ConfigError(f"{self.path}: with {name} the files read from the archive would expand to "
+                              f"{self.read_bytes} bytes, beyond the {MAX_ZIP_BYTES // 2**20} MiB that diff reads of one "
+                              "archive: it is not a zonedata release (a zip bomb?)")
         try:
             return self.zip.read(info)
         except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError, OSError, ValueError) as exc:
