@@ -336,7 +336,8 @@ def test_unique_keys_are_checked(pkg):
 
 
 def test_a_column_with_more_range_errors_than_reported_shows_its_first_lines(pkg):
-    """Above the maximum and below the minimum in one column: the 200 findings kept are the first 200 lines."""
+    """Above the maximum and below the minimum in one column: every finding is counted, the report shows
+    the first 200 lines and says how many more there are."""
     path = pkg / PARKS
     lines = path.read_text(encoding="utf-8").split("\n")
     template = lines[2]  # china-malaysia-qinzhou-industrial-park, construction_start_year 2012
@@ -345,9 +346,22 @@ def test_a_column_with_more_range_errors_than_reported_shows_its_first_lines(pkg
     start = len(lines) + 1 if lines[-1] else len(lines)  # the line the first extra row lands on
     path.write_text("\n".join([l for l in lines if l] + extra) + "\n", encoding="utf-8")
     report = validate(pkg, publication=False)
-    hits = [f for f in report.findings if f.rule == "range-violation" and f.field == "construction_start_year"]
-    assert len(hits) == 200
+    every = [f for f in report.findings if f.rule == "range-violation" and f.field == "construction_start_year"]
+    assert len(every) == 420
+    shown, omitted = report.shown()
+    hits = [f for f in shown if f.rule == "range-violation" and f.field == "construction_start_year"]
     assert sorted(f.line for f in hits) == list(range(start, start + 200))
+    ranges = [(o.rule, o.file, o.field, o.count) for o in omitted if o.rule == "range-violation"]
+    assert ranges == [("range-violation", PARKS, "construction_start_year", 220)]
+    doc = report.to_dict()
+    assert doc["stats"]["errors"] == len(report.errors) >= 420
+    assert {"rule": "range-violation", "file": PARKS, "field": "construction_start_year", "count": 220} in doc["omitted"]
+    assert len(doc["findings"]) + sum(o["count"] for o in doc["omitted"]) == len(report.findings)
+    text = CliRunner().invoke(cli, ["validate", "--no-publication", "--root", str(pkg)]).output
+    assert "  ... and 220 more range-violation finding(s) in data/raw/parks.csv [construction_start_year] (not shown)" in text
+    assert text.count("range-violation") == 201
+    github = CliRunner().invoke(cli, ["validate", "--no-publication", "--format", "github", "--root", str(pkg)]).output
+    assert "::notice file=data/raw/parks.csv,title=range-violation::and 220 more range-violation" in github
 
 
 def test_a_draft_marker_is_the_only_finding_on_its_cell(pkg):
