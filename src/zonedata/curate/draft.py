@@ -34,7 +34,7 @@ from zonedata.checks.coverage import coverage
 from zonedata.checks.markers import FILL, id_marker
 from zonedata.checks.provenance import SUPERLATIVES  # the superlatives validate reads as rank 1
 from zonedata.curate.addsource import atomic_write
-from zonedata.loading.dataset import load_dataset
+from zonedata.loading.dataset import Dataset, load_dataset
 from zonedata.text.normalise import SourceText, normalise
 from zonedata.text.sentences import Span, clauses, find_sentences, sentence_at, sentences
 
@@ -409,9 +409,6 @@ class Draft:
     def empty(self) -> bool:
         return not any(self.rows.values())
 
-    def count(self, dest: str) -> int:
-        return len(self.rows.get(dest, []))
-
     def to_dict(self) -> dict:
         return {"source_id": self.source_id, "file": self.file, "notes": self.notes,
                 "tables": {dest: {"columns": self.columns[dest], "rows": rows} for dest, rows in self.rows.items() if rows},
@@ -450,7 +447,7 @@ def _row(schema, values: dict[str, str]) -> dict[str, str]:
     return {f.name: values.get(f.name, FILL if f.required else "") for f in schema.raw_fields}
 
 
-def _unit(mention, after: str, enum: list[str] | None) -> tuple[str, int]:
+def _unit(mention, after: str) -> tuple[str, int]:
     """The schema unit of a mention and how many characters after it belong to value_text."""
     if mention.kind == "percent":
         unit = "%"
@@ -532,7 +529,7 @@ def _exclusion_reason(text: str, mention, sentence: Span, names: list[NameCandid
     return None
 
 
-def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True) -> Draft:
+def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: Dataset | None = None) -> Draft:
     """The draft of one stored source: candidate rows for what the text states, nothing accepted.
 
     With `skip_recorded` (the default), mentions that coverage finds recorded or excluded and names
@@ -540,7 +537,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True) -> Dr
     from zonedata.text.numbers import parse_mentions
 
     root = Path(root)
-    ds = _load(root)
+    ds = ds if ds is not None else _load(root)
     texts = ds.texts
     if source_id not in texts:
         known = ", ".join(sorted(texts)) or "none"
@@ -569,7 +566,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True) -> Dr
     accounted: set[int] = set()
     excluded_spans: list[tuple[str, int, int]] = []
     if skip_recorded:
-        cov = coverage(root)
+        cov = coverage(root, ds)
         excluded_spans = cov.exclusions.select("source_id", "start", "end").rows()
         m = cov.mentions.filter((cov.mentions["source_id"] == source_id) & (cov.mentions["status"] != "unaccounted"))
         accounted = set(m["start"].to_list())
@@ -605,7 +602,6 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True) -> Dr
                                                         "quote": quote.text}))
 
     # ---- statistics and exclusions
-    unit_enum = stats_schema.field("unit").constraints.get("enum") if stats_schema and "unit" in stats_schema.raw_names else None
     basis_enum = stats_schema.field("period_basis").constraints.get("enum", []) if stats_schema and \
         "period_basis" in stats_schema.raw_names else []
     excluded_phrases: set[str] = set()
@@ -640,7 +636,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True) -> Dr
         if not figures:  # the period words are the only numbers: draft them as figures themselves
             figures, usable = inside, []
         for mention in figures:
-            unit, extra = _unit(mention, text[mention.end:sentence.end], unit_enum)
+            unit, extra = _unit(mention, text[mention.end:sentence.end])
             value_text = text[mention.start:mention.end + extra]
             clause = next((c for c in clauses(text, sentence) if c.start <= mention.start < c.end), sentence)
             period, quote_span = None, clause
@@ -802,10 +798,9 @@ def measure(root: Path | str) -> dict:
     unit and qualifier, a value_text that overlaps the recorded one, and a quote that contains the
     recorded value_text. A recorded park, project or event name (not a curator's label) is found when a
     candidate of any source has that name. Candidates that match nothing recorded are false ones."""
-
     root = Path(root)
-    ds = load_dataset(root)
-    drafts = {sid: draft(root, sid, skip_recorded=False) for sid in sorted(ds.texts)}
+    ds = _load(root)
+    drafts = {sid: draft(root, sid, skip_recorded=False, ds=ds) for sid in sorted(ds.texts)}
 
     def num(v: str | None):
         try:
