@@ -34,7 +34,11 @@ from zonedata.checks.coverage import coverage
 from zonedata.checks.markers import FILL, id_marker
 from zonedata.checks.provenance import SUPERLATIVES  # the superlatives validate reads as rank 1
 from zonedata.curate.addsource import atomic_write
-from zonedata.loading.dataset import Dataset, load_dataset
+from zonedata.base.paths import SOURCES_TABLE
+from zonedata.loading.dataset import Dataset, confinement_findings, load_dataset
+from zonedata.loading.schema import load_schema
+from zonedata.loading.seeds import load_texts
+from zonedata.loading.tables import parse_table
 from zonedata.text.normalise import SourceText, normalise
 from zonedata.text.sentences import Span, clauses, find_sentences, sentence_at, sentences
 
@@ -721,6 +725,18 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
     return out
 
 
+def _texts(root: Path) -> dict[str, str]:
+    """The stored texts alone: the sources table parsed without its Pandera checks (quote needs no more)."""
+    paths = Paths(root)
+    if not paths.schemas.is_dir():
+        raise ConfigError(f"{root} has no schemas/ folder: is it a zonedata package? (pass --root)")
+    escapes = confinement_findings(paths)
+    if escapes:
+        raise ConfigError("; ".join(f.message for f in escapes[:3]))
+    table = parse_table(paths, load_schema(paths, SOURCES_TABLE))
+    return load_texts(paths.seeds, table.strings, {})
+
+
 def _load(root: Path):
     """The dataset, or a ConfigError when a path of the package leads out of it (nothing is read then)."""
     ds = load_dataset(root)
@@ -863,7 +879,7 @@ def quote(root: Path | str, source_id: str, words: str) -> list[Span]:
     """The sentences of a stored source holding `words` (see `sentences.find_sentences`)."""
     if not normalise(words):
         raise ConfigError("give the words to look for")
-    texts = _load(Path(root)).texts
+    texts = _texts(Path(root))
     if source_id not in texts:
         raise ConfigError(f"no stored text for source {source_id!r} (the sources with a text: {', '.join(sorted(texts)) or 'none'})")
     return find_sentences(texts[source_id], words)
