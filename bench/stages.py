@@ -29,17 +29,17 @@ def main() -> None:
     timed("import click + zonedata CLI", lambda: importlib.import_module("zonedata.commands.validate"))
     timed("import polars", lambda: importlib.import_module("polars"))
     timed("import numpy", lambda: importlib.import_module("numpy"))
-    schema = timed("import zonedata modules", lambda: (importlib.import_module("zonedata.validate"),
-                                                        importlib.import_module("zonedata.schema"))[1])
+    schema = timed("import zonedata modules", lambda: (importlib.import_module("zonedata.release.validate"),
+                                                        importlib.import_module("zonedata.loading.schema"))[1])
     timed("import pandera (polars only)", schema.import_pandera)
-    timed("import the number grammar", lambda: importlib.import_module("zonedata.numbers"))
+    timed("import the number grammar", lambda: importlib.import_module("zonedata.text.numbers"))
 
     import polars as pl
 
-    from zonedata.dataset import CITATIONS_TABLE, Dataset
-    from zonedata.paths import SOURCES_TABLE, Paths
-    from zonedata.schema import load_schema, schema_names
-    from zonedata.tables import check_constraints, parse_table
+    from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
+    from zonedata.base.paths import SOURCES_TABLE, Paths
+    from zonedata.loading.schema import load_schema, schema_names
+    from zonedata.loading.tables import check_constraints, parse_table
 
     paths = Paths(root)
     ds = Dataset(paths)
@@ -50,14 +50,16 @@ def main() -> None:
             table = timed(f"read {name}: CSV, shape, types", lambda s=s: parse_table(paths, s))
             timed(f"read {name}: Pandera checks", lambda t=table: check_constraints(t))
             ds.tables[name] = table
-    from zonedata.checks.sources import load_texts
-    from zonedata.text import SourceText
+    from zonedata.loading.seeds import load_texts
+    from zonedata.text.normalise import SourceText
 
-    ds._cache["texts"] = timed("source texts: read", lambda: load_texts(ds))
+    ds._cache["texts"] = timed("source texts: read", lambda: load_texts(paths.seeds, ds.frame(SOURCES_TABLE), ds.seed_bytes))
     ds._cache["source_texts"] = timed("source texts: normalise", lambda: SourceText.many(ds.texts))
     from zonedata.checks import provenance
+    from zonedata.text.locate import locate_quotes
 
-    ds._cache["located"] = timed("provenance: locate quotes", lambda: provenance.locate_quotes(ds, ds.texts))
+    ds._cache["located"] = timed("provenance: locate quotes",
+                                 lambda: locate_quotes(ds.frame(CITATIONS_TABLE), ds.source_texts))
     frame = ds.located.frame
     for name in ("sources", "keys", "codes", "consistency"):
         check = importlib.import_module(f"zonedata.checks.{name}").check

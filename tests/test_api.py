@@ -16,7 +16,7 @@ import pytest
 
 import zonedata
 from zonedata import api
-from zonedata.build import build
+from zonedata.publish.build import build
 
 FIXTURE = Path(__file__).parent / "fixtures" / "valid"
 REPO = Path(__file__).resolve().parents[1]

@@ -15,15 +15,16 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-from zonedata import build as build_module
-from zonedata.build import PARQUET_OPTIONS, build, render_outputs
-from zonedata.clean import DECIMAL, derive_statistics
+from zonedata.publish import build as build_module
+from zonedata.publish.build import PARQUET_OPTIONS, build, render_outputs
+from zonedata.base.vocabulary import DECIMAL
+from zonedata.publish.clean import derive_statistics
 from zonedata.cli import cli
-from zonedata.dataset import load_dataset
-from zonedata.descriptor import read_version
-from zonedata.paths import Paths
-from zonedata.text import normalise
-from zonedata.validate import validate
+from zonedata.loading.dataset import load_dataset
+from zonedata.publish.descriptor import read_version
+from zonedata.base.paths import Paths
+from zonedata.text.normalise import normalise
+from zonedata.release.validate import validate
 
 FIXTURE = Path(__file__).parent / "fixtures" / "valid"
 TABLES = ["sources", "citations", "parks", "statistics"]

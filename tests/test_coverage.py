@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from zonedata.cli import cli
-from zonedata.coverage import coverage
+from zonedata.checks.coverage import coverage
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -17,9 +17,9 @@ import pytest
 from click.testing import CliRunner
 
 from zonedata.cli import cli
-from zonedata.diff import compare_schemas, diff, load_version
-from zonedata.versioning import ReleaseEntry, write_manifest
-from zonedata.paths import Paths
+from zonedata.release.diff import compare_schemas, diff, load_version
+from zonedata.loading.versioning import ReleaseEntry, write_manifest
+from zonedata.base.paths import Paths
 
 VERSIONS = Path(__file__).parent / "fixtures" / "versions"
 V100, V110, V200 = (VERSIONS / v for v in ("1.0.0", "1.1.0", "2.0.0"))
@@ -112,7 +112,7 @@ def test_versions_from_archives_and_the_release_manifest(tmp_path):
     (root / "releases").mkdir()
     archive = root / "releases" / "zonedata-1.0.0.zip"
     _zip_package(V100, archive, "zonedata-1.0.0")
-    from zonedata.checks.sources import sha256_file
+    from zonedata.loading.seeds import sha256_file
 
     write_manifest(Paths(root), [ReleaseEntry("1.0.0", "2026-01-15", "releases/zonedata-1.0.0.zip",
                                               sha256_file(archive), archive.stat().st_size)])

@@ -5,8 +5,8 @@ import random
 
 import polars as pl
 
-from zonedata.checks.provenance import find_quotes
-from zonedata.text import SourceText, normalise
+from zonedata.text.locate import find_quotes
+from zonedata.text.normalise import SourceText, normalise
 
 
 def _find(texts: dict[str, str], pairs: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[int, int, int]]:

@@ -1,4 +1,4 @@
-"""Tests for zonedata.numbers: the number-mention grammar and its vectorised reader."""
+"""Tests for zonedata.text.numbers: the number-mention grammar and its vectorised reader."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from zonedata import numbers
-from zonedata.numbers import KINDS, QUALIFIERS, Mention, mentions_frame, parse_mentions
+from zonedata.text import numbers
+from zonedata.text.numbers import KINDS, QUALIFIERS, Mention, mentions_frame, parse_mentions
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import polars as pl
 
-from zonedata.paths import Paths
-from zonedata.schema import schema_names
+from zonedata.base.paths import Paths
+from zonedata.loading.schema import schema_names
 
 ROOT = Path(__file__).resolve().parents[1]
 

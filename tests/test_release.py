@@ -13,12 +13,12 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from zonedata.checks import versions
+from zonedata.release import versions
 from zonedata.cli import cli
-from zonedata.dataset import load_dataset
-from zonedata.paths import Paths
-from zonedata.release import ReleaseRefused, archive_bytes, release
-from zonedata.validate import validate
+from zonedata.loading.dataset import load_dataset
+from zonedata.base.paths import Paths
+from zonedata.release.release import ReleaseRefused, archive_bytes, release
+from zonedata.release.validate import validate
 
 PACKAGE = Path(__file__).parent / "fixtures" / "versions" / "package"
 DATE = "2026-01-15"
@@ -38,7 +38,7 @@ def git_identity(monkeypatch):
 
 
 def build(root: Path) -> None:
-    from zonedata.build import build as run_build
+    from zonedata.publish.build import build as run_build
 
     assert run_build(root).report.valid
 

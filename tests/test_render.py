@@ -9,8 +9,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from zonedata.cli import cli
-from zonedata.findings import RULES, Finding, Report
-from zonedata.render import render
+from zonedata.base.findings import RULES, Finding, Report
+from zonedata.render.report import render
 
 GOLDEN = Path(__file__).parent / "golden" / "validate_report.json"
 BASE = Path(__file__).parent / "corpus" / "base"

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from zonedata.cli import cli
-from zonedata.validate import validate
+from zonedata.release.validate import validate
 
 BASE = Path(__file__).parent / "corpus" / "base"
 SEED_001 = "seeds/001_27ad36de142194f5.txt"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from zonedata.descriptor import resource_name
+from zonedata.publish.descriptor import resource_name
 
 PACKAGE_DATA = "_package"
 DESCRIPTOR = "datapackage.json"

@@ -52,7 +52,7 @@ def root_option(func):
                   help="Package root (default: the nearest folder above the working directory with schemas/ and seeds/).")
     @functools.wraps(func)
     def wrapper(*args, root=None, **kwargs):
-        from zonedata.paths import find_root
+        from zonedata.base.paths import find_root
 
         return func(*args, root=root or find_root(), **kwargs)
 
@@ -70,7 +70,7 @@ def handle_errors(func):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        from zonedata.findings import ConfigError
+        from zonedata.base.findings import ConfigError
 
         ctx = click.get_current_context()
         try:

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import polars as pl
 
-from zonedata.dataset import Dataset
-from zonedata.findings import Finding
-from zonedata.tables import LINE, MAX_FINDINGS_PER_RULE
+from zonedata.loading.dataset import Dataset
+from zonedata.base.findings import Finding
+from zonedata.base.findings import LINE
+from zonedata.loading.tables import MAX_FINDINGS_PER_RULE
 
 FIELDS = {"country_code": "ISO 3166-1 alpha-2 country", "subdivision_code": "ISO 3166-2 subdivision",
           "currency": "ISO 4217 currency"}

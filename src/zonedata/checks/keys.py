@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from zonedata.dataset import CITATIONS_TABLE, Dataset
-from zonedata.findings import Finding
-from zonedata.tables import LINE, MAX_FINDINGS_PER_RULE
+from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
+from zonedata.base.findings import Finding
+from zonedata.base.findings import LINE
+from zonedata.loading.tables import MAX_FINDINGS_PER_RULE
 
 
 def _key_text(cols, row) -> str:

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import polars as pl
 
-from zonedata.clean import UNITS
-from zonedata.dataset import CITATIONS_TABLE, Dataset
-from zonedata.findings import WARNING, Finding
-from zonedata.schema import DECIMAL
-from zonedata.tables import LINE, MAX_FINDINGS_PER_RULE
-from zonedata.text import SourceText, normalise_series
+from zonedata.base.findings import LINE, WARNING, Finding
+from zonedata.base.vocabulary import DECIMAL, UNITS
+from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
+from zonedata.loading.tables import MAX_FINDINGS_PER_RULE
+from zonedata.text.normalise import normalise_series
 
 #: how a statistic's unit (as written, controlled spelling) shows in the grammar's reading of the quote
 UNIT_CURRENCY = {u: x.currency for u, x in UNITS.items() if x.currency}
@@ -29,147 +27,6 @@ UNIT_KINDS = {"count": ("cardinal",), "years": ("cardinal",), "year": ("year", "
               "rank": ("ordinal",), "ordinal": ("ordinal",)}
 SUPERLATIVES = ("largest", "biggest", "most", "top", "closest", "highest", "greatest")
 HINTS_MAX = 50  # closest-passage hints are computed for at most this many missing quotes
-
-
-@dataclass
-class Located:
-    """Citations with their normalised quote and, where found, stored-text offsets."""
-
-    #: LINE, record_table, record_id, source_id, quote, quote_key, quote_norm, quote_start, quote_end, n_found;
-    #: quote_key numbers the distinct (source_id, quote) pairs, so later joins need not hash the quotes again
-    frame: pl.DataFrame
-    #: `quote_mentions` of the quotes, being read since `locate_quotes(read_numbers=True)` started it
-    reading: Future | None = field(default=None, repr=False)
-
-    def mentions(self) -> pl.DataFrame:
-        """The number mentions of every distinct quote, by quote_key (see `quote_mentions`)."""
-        if self.reading is not None:
-            return self.reading.result()
-        return quote_mentions(self.frame.select("quote_key", "quote_norm"))
-
-
-def locate_quotes(ds: Dataset, texts: dict[str, str] | None = None, cites: pl.DataFrame | None = None, *,
-                  read_numbers: bool = False) -> Located | None:
-    """`cites` is the citations table when `ds` does not hold it yet (see `Dataset.located`).
-
-    With `read_numbers`, the numbers in the quotes (which do not depend on where a quote is found)
-    are read on a thread of their own while the quotes are searched: `Located.mentions` has them."""
-    cites = ds.frame(CITATIONS_TABLE) if cites is None else cites
-    need = {"record_table", "record_id", "source_id", "quote"}
-    if cites is None or not need <= set(cites.columns):
-        return None
-    if texts is None or texts is ds.texts:
-        sources = ds.source_texts
-    else:
-        sources = SourceText.many(texts)
-    frame = cites.select(LINE, *sorted(need))
-    # each distinct (source, quote) is normalised and searched once, however many records cite it;
-    # `group` numbers them, and each citation takes its distinct quote's results by that number
-    groups = frame.with_row_index("row").group_by("source_id", pl.col("quote").fill_null("").alias("q")).agg("row")
-    members = groups.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("group"), "row").explode("row")
-    group = np.empty(frame.height, dtype=np.uint32)
-    group[members["row"].to_numpy()] = members["group"].to_numpy()
-    distinct = groups.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("quote_key"), "source_id",
-                             quote_norm=normalise_series(groups["q"]))
-    reading = None
-    if read_numbers:
-        pool = ThreadPoolExecutor(1)
-        reading = pool.submit(quote_mentions, distinct.select("quote_key", "quote_norm"))
-        pool.shutdown(wait=False)
-    located = find_quotes(distinct.filter(pl.col("quote_norm") != "").select("source_id", "quote_norm").unique(), sources)
-    # a left join on unique right keys keeps each distinct quote in its row: quote_key stays its row number
-    distinct = distinct.join(located, on=["source_id", "quote_norm"], how="left", maintain_order="left").drop("source_id")
-    return Located(frame.with_columns(distinct[group]), reading)
-
-
-def find_quotes(pairs: pl.DataFrame, sources: dict[str, SourceText]) -> pl.DataFrame:
-    """Where each distinct (source_id, quote_norm) occurs in its source's normalised text.
-
-    Returns source_id, quote_norm, n_found (every occurrence, overlapping ones included) and the
-    stored-text offsets of the first, for the quotes that occur. Each quote is searched only in its
-    own source (polars' literal search, one needle per row), then once more in the bytes after the
-    first byte of its first occurrence (occurrences may overlap: "aa" occurs twice in "aaa"). Only
-    the (few) quotes found again are counted: by a count of non-overlapping occurrences, and, for a
-    quote that can overlap itself (a prefix of it is also its suffix), occurrence by occurrence.
-    """
-    out_schema = {"source_id": pl.String, "quote_norm": pl.String, "n_found": pl.UInt32, "quote_start": pl.Int64,
-                  "quote_end": pl.Int64}
-    if not sources or pairs.is_empty():
-        return pl.DataFrame(schema=out_schema)
-    sids = list(sources)
-    norm = pl.Series([sources[sid].normalised for sid in sids], dtype=pl.String)
-    n_bytes = norm.str.len_bytes().cast(pl.Int64)
-    n_chars = norm.str.len_chars().cast(pl.Int64)
-    texts = pl.DataFrame({"source_id": sids, "hay": norm, "byte_base": n_bytes.cum_sum() - n_bytes,
-                          "char_base": n_chars.cum_sum() - n_chars, "k": pl.int_range(len(sids), dtype=pl.Int64, eager=True)})
-    # byte <-> code point in the normalised texts laid end to end, from the (few) UTF-8 continuation bytes
-    raw = np.frombuffer("".join(norm.to_list()).encode("utf-8"), dtype=np.uint8)
-    cont = np.flatnonzero((raw & 0xC0) == 0x80) if len(raw) != n_chars.sum() else np.zeros(0, dtype=np.int64)
-    del raw
-
-    def char_of(byte: np.ndarray) -> np.ndarray:
-        return byte - np.searchsorted(cont, byte)
-
-    def byte_of(char: np.ndarray) -> np.ndarray:
-        return char + np.searchsorted(cont - np.arange(len(cont)), char, side="right")
-
-    found = pairs.join(texts, on="source_id", how="inner").with_columns(
-        byte=pl.col("hay").str.find(pl.col("quote_norm"), literal=True),
-    ).filter(pl.col("byte").is_not_null())
-    if found.is_empty():
-        return pl.DataFrame(schema=out_schema)
-    # UTF-8 is self-synchronising: a whole quote matched in the bytes starts on a character boundary
-    found = found.with_columns(again=pl.col("hay").cast(pl.Binary).bin.slice(pl.col("byte") + 1).bin.contains(
-        pl.col("quote_norm").cast(pl.Binary)))
-    first_char = char_of(found["byte_base"].to_numpy() + found["byte"].to_numpy())  # global code point
-    count = np.ones(found.height, dtype=np.uint32)
-    # a quote can overlap itself only if it has a border (a prefix that is also a suffix): if the border is
-    # shorter than 8 characters the quote ends with its own first k < 8, otherwise its first 8 recur in it
-    q, length = pl.col("quote_norm"), pl.col("quote_norm").str.len_chars()
-    border = q.str.slice(1).str.contains(q.str.slice(0, 8), literal=True)
-    for k in range(1, 8):
-        border = border | ((length > k) & q.str.ends_with(q.str.slice(0, k)))
-    again = found.with_row_index("i").filter(pl.col("again")).with_columns(
-        pl.col("i").cast(pl.Int64), n=pl.col("hay").str.count_matches(pl.col("quote_norm"), literal=True), border=border,
-        c=pl.Series("c", first_char).filter(found["again"]) - pl.col("char_base"))
-    count[again["i"].to_numpy()] = again["n"].cast(pl.UInt32).to_numpy()
-    # a quote that can overlap itself: count it occurrence by occurrence from the first
-    cur = again.filter(pl.col("border")).select("i", "hay", "quote_norm", "char_base", "c")
-    count[cur["i"].to_numpy()] = 1
-    while not cur.is_empty():
-        nxt = cur.with_columns(rel=pl.col("hay").str.slice(pl.col("c") + 1).str.find(pl.col("quote_norm"), literal=True)).filter(
-            pl.col("rel").is_not_null())
-        if nxt.is_empty():
-            break
-        base = nxt["char_base"].to_numpy()
-        after = byte_of(base + nxt["c"].to_numpy() + 1)  # global byte of the character after the last occurrence
-        count[nxt["i"].to_numpy()] += 1
-        cur = nxt.with_columns(pl.Series("c", char_of(after + nxt["rel"].to_numpy()) - base)).drop("rel")
-    # stored offsets: a normalised position plus the white space dropped before it in its text
-    k = found["k"].to_numpy()
-    char_base = found["char_base"].to_numpy()
-    last_char = first_char + found["quote_norm"].str.len_chars().cast(pl.Int64).to_numpy() - 1
-    if all(sources[sid].dropped is not None for sid in sids):
-        drops = [sources[sid].dropped for sid in sids]
-        n_drops = np.array([len(d) for d in drops], dtype=np.int64)
-        drop_base = np.cumsum(n_drops) - n_drops
-        # drop j of text t comes after (dropped[j] - j) kept characters: as a global normalised position
-        after_kept = np.concatenate([d - np.arange(len(d)) for d in drops] + [np.zeros(0, dtype=np.int64)])
-        after_kept += np.repeat(texts["char_base"].to_numpy(), n_drops)
-
-        def stored(char: np.ndarray) -> np.ndarray:
-            return char - char_base + np.searchsorted(after_kept, char, side="right") - drop_base[k]
-    else:  # a text that NFC changed maps character by character
-        index = np.concatenate([sources[sid].index for sid in sids])
-
-        def stored(char: np.ndarray) -> np.ndarray:
-            return index[char]
-
-    return pl.DataFrame({
-        "source_id": found["source_id"], "quote_norm": found["quote_norm"], "n_found": pl.Series(count, dtype=pl.UInt32),
-        "quote_start": pl.Series(stored(first_char), dtype=pl.Int64),
-        "quote_end": pl.Series(stored(last_char) + 1, dtype=pl.Int64),
-    })
 
 
 def closest_passage(source: str, quote: str) -> str:
@@ -241,19 +98,6 @@ def check(ds: Dataset) -> list[Finding]:
         findings.extend(check_statistics(ds, frame, mentions))
         findings.extend(records.result())
     return findings
-
-
-def quote_mentions(quotes: pl.DataFrame) -> pl.DataFrame:
-    """The number mentions (see `numbers.mentions_frame`) of each distinct quote of `quotes` (quote_key,
-    quote_norm), by quote_key: quote_key, m_text, kind, m_qualifier, m_number, m_scale, m_unit, m_currency."""
-    from zonedata.numbers import mentions_frame
-
-    quotes = quotes.filter(pl.col("quote_norm") != "").unique("quote_key", maintain_order=True)
-    m = mentions_frame(quotes["quote_norm"])
-    return m.select(
-        quotes["quote_key"].gather(m["row"]), pl.col("text").alias("m_text"), "kind",
-        pl.col("qualifier").alias("m_qualifier"), pl.col("number").cast(DECIMAL).alias("m_number"),
-        pl.col("scale_word").fill_null("").alias("m_scale"), pl.col("unit").alias("m_unit"), pl.col("currency").alias("m_currency"))
 
 
 def _unit_ok() -> pl.Expr:

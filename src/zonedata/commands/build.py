@@ -20,8 +20,8 @@ def build_command(root, fmt):
         zonedata build
         zonedata build --format json
     """
-    from zonedata.build import build
-    from zonedata.render import render
+    from zonedata.publish.build import build
+    from zonedata.render.report import render
 
     result = build(root)
     if fmt == "text":

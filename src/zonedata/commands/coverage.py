@@ -23,8 +23,8 @@ def coverage_command(root, fmt, show_all):
         zonedata coverage --all
         zonedata coverage --format json > coverage.json
     """
-    from zonedata.coverage import coverage
-    from zonedata.render import render
+    from zonedata.checks.coverage import coverage
+    from zonedata.render.report import render
 
     cov = coverage(root)
     if fmt == "json":

@@ -30,8 +30,8 @@ def release_command(root, bump, version, date, dry_run):
         zonedata release --bump minor --dry-run
         zonedata release --bump patch --date 2025-03-01
     """
-    from zonedata.release import ReleaseRefused, release, render_result
-    from zonedata.render import render
+    from zonedata.release.release import ReleaseRefused, release, render_result
+    from zonedata.render.report import render
 
     try:
         result = release(root, bump=bump, version=version, date=date, dry_run=dry_run)

@@ -26,9 +26,10 @@ from pathlib import Path
 
 import polars as pl
 
-from zonedata.findings import ConfigError
-from zonedata.paths import Paths
-from zonedata.versioning import find_release, is_version, level_rank, read_manifest
+from zonedata.base.findings import ConfigError
+from zonedata.base.paths import Paths
+from zonedata.loading.seeds import sha256_file
+from zonedata.loading.versioning import find_release, is_version, level_rank, read_manifest
 
 CURRENT = (".", "current")
 NEW_SUFFIX = "__new"
@@ -176,8 +177,6 @@ def load_version(spec: str | Path, root: Path | None = None) -> PackageVersion:
         archive = paths.root / entry.archive
         if not archive.is_file():
             raise ConfigError(f"{entry.archive} (release {entry.version}) is missing: restore it from git")
-        from zonedata.checks.sources import sha256_file
-
         digest = sha256_file(archive)
         if digest != entry.sha256:
             raise ConfigError(f"{entry.archive} has sha256 {digest}, but releases/releases.json records {entry.sha256}: "

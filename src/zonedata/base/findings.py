@@ -13,6 +13,8 @@ from typing import Iterable
 ERROR = "error"
 WARNING = "warning"
 
+LINE = "__line__"  # the 1-based CSV line a record starts on, kept beside every row (findings cite it)
+
 #: Every rule code a check may emit, with a one-line title (documented in README, pinned by a test).
 RULES: dict[str, str] = {
     # 1. sources

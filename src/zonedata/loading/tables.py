@@ -7,6 +7,7 @@ Row work is vectorised polars; the only Python loop is over the findings themsel
 from __future__ import annotations
 
 import csv
+import difflib
 import mmap
 import re
 from dataclasses import dataclass, field
@@ -14,11 +15,11 @@ from pathlib import Path
 
 import polars as pl
 
-from zonedata.findings import Finding
-from zonedata.paths import Paths
-from zonedata.schema import DECIMAL_SCALE, POLARS_TYPES, TableSchema, pandera_schema
+from zonedata.base.findings import LINE, Finding
+from zonedata.base.paths import Paths
+from zonedata.base.vocabulary import DECIMAL_SCALE
+from zonedata.loading.schema import POLARS_TYPES, TableSchema, pandera_schema
 
-LINE = "__line__"  # the 1-based CSV line a record starts on, kept beside every row
 BOM = b"\xef\xbb\xbf"
 _QUOTED = re.compile(r'"(?:[^"]|"")*"')
 NUMBER_PATTERN = rf"^[+-]?[0-9]+(\.[0-9]{{1,{DECIMAL_SCALE}}})?$"
@@ -266,8 +267,6 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
 
 
 def _close(word: str, options: list[str]) -> list[str]:
-    import difflib
-
     return difflib.get_close_matches(word, options, n=2)
 
 

@@ -18,13 +18,8 @@ from pathlib import Path
 
 import polars as pl
 
-from zonedata.findings import ConfigError
-from zonedata.paths import Paths
-
-#: decimal places of every exact number: the grammar reads quotes into it, the build publishes it
-DECIMAL_SCALE = 6
-#: the exact decimal type of numbers (32 integer digits: 1.21 trillion and 61.54 exactly)
-DECIMAL = pl.Decimal(38, DECIMAL_SCALE)
+from zonedata.base.findings import ConfigError
+from zonedata.base.paths import Paths
 
 POLARS_TYPES = {
     "string": pl.String,
@@ -201,7 +196,6 @@ def import_pandera():
     """
     with _PANDERA_IMPORT:  # tables are read in threads, and sys.meta_path is shared
         if "pandera" not in sys.modules and "pandas" not in sys.modules:
-            import polars  # noqa: F401  polars notes which optional modules exist: let it see pandas
 
             hide = _HidePandas()
             sys.meta_path.insert(0, hide)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from itertools import groupby
 
-from zonedata.findings import Report
+from zonedata.base.findings import Report
 
 FORMATS = ("text", "json", "github")
 

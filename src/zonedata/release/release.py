@@ -33,11 +33,13 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zonedata.cite import citation_metadata, dump_citation, dump_zenodo, read_citation, zenodo_metadata
-from zonedata.diff import Change, PackageDiff, PackageVersion, diff_packages, load_version
-from zonedata.findings import ConfigError, Report
-from zonedata.paths import Paths
-from zonedata.versioning import (
+from zonedata.release.cite import citation_metadata, dump_citation, dump_zenodo, read_citation, zenodo_metadata
+from zonedata.release.diff import Change, PackageDiff, PackageVersion, diff_packages, load_version
+from zonedata.base.findings import ConfigError, Report
+from zonedata.base.paths import Paths
+from zonedata.publish.build import build
+from zonedata.release.validate import validate
+from zonedata.loading.versioning import (
     ReleaseEntry, archive_name, bump_level, bump_version, level_rank, manifest_path, normalise_version, read_manifest,
     read_pyproject_version, write_manifest, write_pyproject_version,
 )
@@ -278,8 +280,6 @@ def _restore(snapshot: dict[Path, bytes | None], created: list[Path]) -> None:
 def release(root: Path | str, *, bump: str | None = None, version: str | None = None, date: str | None = None,
             dry_run: bool = False) -> ReleaseResult:
     """Cut a release (see the module docstring). Raises ReleaseRefused (exit 1) or ConfigError (exit 2)."""
-    from zonedata.validate import validate
-
     paths = Paths(Path(root))
     if not paths.schemas.is_dir():
         raise ConfigError(f"{root} has no schemas/ folder: is it a zonedata package? (pass --root)")
@@ -337,9 +337,6 @@ def _reasons(changes: list[Change]) -> list[str]:
 
 
 def _write_release(paths: Paths, result: ReleaseResult) -> ReleaseResult:
-    from zonedata.build import build
-    from zonedata.validate import validate
-
     snapshot = _snapshot(paths)
     archive = paths.releases / archive_name(result.version)
     created: list[Path] = []

@@ -14,8 +14,8 @@ import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from zonedata.findings import ConfigError
-from zonedata.paths import Paths
+from zonedata.base.findings import ConfigError
+from zonedata.base.paths import Paths
 
 #: bump levels, weakest first ("none": nothing that needs a new version changed)
 LEVELS = ("none", "patch", "minor", "major")

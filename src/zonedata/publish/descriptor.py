@@ -19,10 +19,10 @@ import json
 
 import polars as pl
 
-from zonedata.clean import CleanTable
-from zonedata.findings import ConfigError
-from zonedata.paths import SOURCES_TABLE, Paths
-from zonedata.versioning import pyproject_metadata
+from zonedata.publish.clean import CleanTable
+from zonedata.base.findings import ConfigError
+from zonedata.base.paths import SOURCES_TABLE, Paths
+from zonedata.loading.versioning import pyproject_metadata
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 PACKAGE_NAME = "zonedata"

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 
-from zonedata.schema import DECIMAL_SCALE
-from zonedata.paths import Paths
-from zonedata.schema import TableSchema
+from zonedata.base.vocabulary import DECIMAL_SCALE
+from zonedata.base.paths import Paths
+from zonedata.loading.schema import TableSchema
 
 #: Table Schema type -> how it is published (Parquet / CSV)
 TYPE_NOTES = {

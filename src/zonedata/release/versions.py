@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 
-from zonedata.checks.sources import sha256_file
-from zonedata.cite import RECOMMENDED_KEYS, REQUIRED_KEYS, read_yaml
-from zonedata.dataset import Dataset
-from zonedata.findings import WARNING, ConfigError, Finding
-from zonedata.versioning import json_key_line, manifest_path, read_manifest, read_pyproject_version, yaml_key_line
+from zonedata.loading.seeds import sha256_file
+from zonedata.release.cite import RECOMMENDED_KEYS, REQUIRED_KEYS, read_yaml
+from zonedata.loading.dataset import Dataset
+from zonedata.base.findings import WARNING, ConfigError, Finding
+from zonedata.loading.versioning import json_key_line, manifest_path, read_manifest, read_pyproject_version, yaml_key_line
 
 RELEASE_HINT = "versions are written by `zonedata release`: restore the file from git, or cut a release"
 

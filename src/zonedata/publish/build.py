@@ -31,12 +31,13 @@ from pathlib import Path
 
 import polars as pl
 
-from zonedata.clean import CleanTable, clean_tables
-from zonedata.dataset import Dataset, load_dataset
-from zonedata.descriptor import FORMATS, build_descriptor, dumps
-from zonedata.dictionary import render_dictionary
-from zonedata.findings import Report
-from zonedata.paths import Paths
+from zonedata.publish.clean import CleanTable, clean_tables
+from zonedata.loading.dataset import Dataset, load_dataset
+from zonedata.publish.descriptor import FORMATS, build_descriptor, dumps
+from zonedata.publish.dictionary import render_dictionary
+from zonedata.base.findings import Report
+from zonedata.checks import run_checks
+from zonedata.base.paths import Paths
 
 #: Parquet writer settings, fixed so that the same rows always give the same bytes
 PARQUET_OPTIONS = {
@@ -155,10 +156,8 @@ def write_atomically(paths: Paths, files: dict[str, bytes], remove: list[Path] =
 
 def build(root: Path | str, *, dataset: Dataset | None = None) -> BuildResult:
     """Validate the package and, only if it is valid, publish it. The report says why when it refuses."""
-    from zonedata.validate import run_checks
-
     ds = dataset or load_dataset(Path(root), read_numbers=True)
-    report = run_checks(ds, publication=False)
+    report = run_checks(ds)
     result = BuildResult(report)
     if not report.valid:  # refuse before rendering: invalid rows have no defined clean form
         return result

@@ -22,11 +22,12 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from zonedata.dataset import CITATIONS_TABLE, Dataset
-from zonedata.findings import ConfigError
-from zonedata.numbers import SCALE_FACTORS as _SCALE_WORDS
-from zonedata.schema import DECIMAL, TableSchema
-from zonedata.tables import LINE
+from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
+from zonedata.base.findings import ConfigError
+from zonedata.text.numbers import SCALE_FACTORS as _SCALE_WORDS
+from zonedata.base.vocabulary import DECIMAL, UNITS
+from zonedata.loading.schema import TableSchema
+from zonedata.base.findings import LINE
 
 
 #: Table Schema type -> the polars dtype of the published column
@@ -40,30 +41,6 @@ PUBLISHED_TYPES = {
 
 #: scale word as written -> factor ("" when the text has none)
 SCALE_FACTORS = {"": 1, **_SCALE_WORDS}
-
-
-@dataclass(frozen=True)
-class Unit:
-    normalised: str
-    numerator: int = 1
-    denominator: int = 1
-    currency: str | None = None
-
-
-#: unit as written (controlled spelling) -> normalised unit, exact factor, ISO 4217 currency
-UNITS: dict[str, Unit] = {
-    "yuan": Unit("CNY", currency="CNY"),
-    "RMB": Unit("CNY", currency="CNY"),
-    "$": Unit("USD", currency="USD"),
-    "mu": Unit("m2", 2000, 3),  # 1 mu = 2000/3 m2 exactly
-    "kWh": Unit("kWh"),
-    "%": Unit("percent"),  # kept as a percentage: 61.54% -> 61.54
-    "count": Unit("count"),
-    "rank": Unit("rank"),
-    "ordinal": Unit("ordinal"),
-    "years": Unit("years"),
-    "year": Unit("year"),
-}
 
 
 @dataclass

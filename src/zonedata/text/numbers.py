@@ -39,7 +39,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from zonedata.schema import DECIMAL  # the one exact decimal type of the package
+from zonedata.base.vocabulary import DECIMAL  # the one exact decimal type of the package
 
 __all__ = ["QUALIFIERS", "KINDS", "DECIMAL", "Mention", "mentions_frame", "parse_mentions", "PATTERN"]
 

@@ -9,11 +9,12 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from zonedata.dataset import CITATIONS_TABLE, Dataset, load_dataset
-from zonedata.findings import Finding, Report
-from zonedata.paths import SOURCES_TABLE
-from zonedata.schema import DECIMAL
-from zonedata.text import SourceText, normalise, normalise_series
+from zonedata.loading.dataset import CITATIONS_TABLE, Dataset, load_dataset
+from zonedata.base.findings import Finding, Report
+from zonedata.base.paths import SOURCES_TABLE
+from zonedata.base.vocabulary import DECIMAL
+from zonedata.text.normalise import SourceText, normalise, normalise_series
+from zonedata.text.numbers import mentions_frame
 
 EXCLUSION_COLUMNS = ["source_id", "phrase", "reason"]
 NOTE_FIELDS = ("notes", "note")
@@ -96,8 +97,6 @@ def _exclusions(ds: Dataset, sources: dict[str, SourceText], findings: list[Find
 
 def coverage(root: Path | str) -> Coverage:
     """Classify every number mention in the seeds: recorded, excluded, or unaccounted (a finding)."""
-    from zonedata.numbers import mentions_frame
-
     ds = load_dataset(Path(root))
     findings: list[Finding] = []
     texts = ds.texts

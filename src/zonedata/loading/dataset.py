@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
-from zonedata.findings import Finding
-from zonedata.paths import SOURCES_TABLE, Paths
-from zonedata.schema import TableSchema, load_schema, schema_names
-from zonedata.tables import RawTable, check_constraints, parse_table, read_table
-from zonedata.findings import ConfigError
+from zonedata.base.findings import ConfigError, Finding
+from zonedata.base.paths import SOURCES_TABLE, Paths
+from zonedata.loading.schema import TableSchema, import_pandera, load_schema, schema_names
+from zonedata.loading.seeds import load_texts
+from zonedata.loading.tables import RawTable, check_constraints, parse_table, read_table
+from zonedata.text.locate import Located, locate_quotes
+from zonedata.text.normalise import SourceText
 
 CITATIONS_TABLE = "citations"
 
@@ -36,32 +39,26 @@ class Dataset:
         """source_id -> stored source text (listed, inside seeds/, present)."""
         with self._lock:
             if "texts" not in self._cache:
-                from zonedata.checks.sources import load_texts
-
-                self._cache["texts"] = load_texts(self)
+                self._cache["texts"] = load_texts(self.paths.seeds, self.frame(SOURCES_TABLE), self.seed_bytes)
             return self._cache["texts"]
 
     @property
-    def source_texts(self):
+    def source_texts(self) -> dict[str, SourceText]:
         """source_id -> `SourceText` (normalised text and offsets) of each of `texts`."""
         with self._lock:
             if "source_texts" not in self._cache:
-                from zonedata.text import SourceText
-
                 self._cache["source_texts"] = SourceText.many(self.texts)
             return self._cache["source_texts"]
 
     @property
-    def located(self):
-        """Citations with normalised quotes and computed stored-text offsets (see checks.provenance)."""
+    def located(self) -> Located | None:
+        """Citations with normalised quotes and computed stored-text offsets (see text.locate)."""
         future = self._cache.get("located_future")
         if future is not None:
             future.result()  # started while the tables were read; it takes the lock itself, so wait outside it
         with self._lock:
             if "located" not in self._cache:
-                from zonedata.checks.provenance import locate_quotes
-
-                self._cache["located"] = locate_quotes(self, self.texts)
+                self._cache["located"] = locate_quotes(self.frame(CITATIONS_TABLE), self.source_texts)
             return self._cache["located"]
 
     def frame(self, table: str) -> pl.DataFrame | None:
@@ -85,10 +82,6 @@ def _read_tables(ds: Dataset, read_numbers: bool) -> list[RawTable]:
     only wait, imports what the tasks need next (numpy, Pandera, the number grammar): importing
     holds the GIL, but parsing mostly runs in polars without it.
     """
-    from concurrent.futures import ThreadPoolExecutor
-
-    from zonedata.schema import import_pandera
-
     paths, schemas = ds.paths, list(ds.schemas.values())
 
     def size(schema: TableSchema) -> int:
@@ -98,20 +91,15 @@ def _read_tables(ds: Dataset, read_numbers: bool) -> list[RawTable]:
             return 0
 
     def prefetch_texts(sources) -> None:
-        from zonedata.checks.sources import load_texts
-        from zonedata.text import SourceText
-
-        texts = load_texts(ds, sources.result().frame)
+        texts = load_texts(paths.seeds, sources.result().frame, ds.seed_bytes)
         normalised = SourceText.many(texts)
         with ds._lock:
             ds._cache.setdefault("texts", texts)
             ds._cache.setdefault("source_texts", normalised)
 
     def prefetch_located(citations, texts) -> None:
-        from zonedata.checks.provenance import locate_quotes
-
         texts.result()
-        located = locate_quotes(ds, ds.texts, citations.result().frame, read_numbers=read_numbers)
+        located = locate_quotes(citations.result().frame, ds.source_texts, read_numbers=read_numbers)
         with ds._lock:
             ds._cache.setdefault("located", located)
 
@@ -145,7 +133,7 @@ def _read_tables(ds: Dataset, read_numbers: bool) -> list[RawTable]:
             import numpy  # noqa: F401  (the texts, the quotes and Pandera need it)
 
             import_pandera()
-            import zonedata.numbers  # noqa: F401  (the provenance check reads numbers with it)
+            import zonedata.text.numbers  # noqa: F401  (the provenance check reads numbers with it)
             if SOURCES_TABLE in parsed:
                 texts.result()
             return [checked[schema.name].result() for schema in schemas]
@@ -157,7 +145,7 @@ def load_dataset(root: Path, *, read_numbers: bool = False) -> Dataset:
     """Read every schema and table. Schema problems are findings; a missing schemas/ is a ConfigError.
 
     `read_numbers` (for the provenance check next) reads the numbers in the quotes while they are
-    located in their sources (see `checks.provenance.locate_quotes`)."""
+    located in their sources (see `text.locate.locate_quotes`)."""
     paths = Paths(Path(root))
     if not paths.schemas.is_dir():
         raise ConfigError(f"{root} has no schemas/ folder: is it a zonedata package? (pass --root)")

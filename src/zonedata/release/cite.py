@@ -14,9 +14,9 @@ import re
 import subprocess
 from pathlib import Path
 
-from zonedata.findings import ConfigError
-from zonedata.paths import Paths
-from zonedata.versioning import pyproject_metadata
+from zonedata.base.findings import ConfigError
+from zonedata.base.paths import Paths
+from zonedata.loading.versioning import pyproject_metadata
 
 CFF_VERSION = "1.2.0"
 DATA_LICENSE = "CC-BY-4.0"  # SPDX id; the code is MIT (see LICENSE)

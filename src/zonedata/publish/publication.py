@@ -15,10 +15,10 @@ import json
 
 import polars as pl
 
-from zonedata.build import CLEAN_SUFFIXES, render_outputs, stale_clean_files
-from zonedata.clean import published_schema
-from zonedata.dataset import Dataset
-from zonedata.findings import ERROR, Finding
+from zonedata.publish.build import CLEAN_SUFFIXES, render_outputs, stale_clean_files
+from zonedata.publish.clean import published_schema
+from zonedata.loading.dataset import Dataset
+from zonedata.base.findings import ERROR, Finding
 
 FIX = "run zonedata build"
 

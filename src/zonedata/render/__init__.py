@@ -1,0 +1,1 @@
+"""Layer 6, render: the text, JSON and GitHub renderings of results."""
