@@ -10,8 +10,20 @@ from zonedata.base.findings import Report
 FORMATS = ("text", "json", "github")
 
 
-def render(report: Report, fmt: str, *, title: str = "validate") -> str:
+def render(report: Report, fmt: str, *, title: str = "validate", quiet: bool = False) -> str:
+    """The report in `fmt`; `quiet` gives only the summary line the text and github renderings end with."""
+    if quiet and fmt != "json":
+        return summary_line(report, fmt, title) + "\n"
     return {"text": render_text, "json": render_json, "github": render_github}[fmt](report, title)
+
+
+def summary_line(report: Report, fmt: str = "text", title: str = "validate") -> str:
+    n_err, n_warn = len(report.errors), len(report.warnings)
+    if fmt == "github":
+        return f"{title}: {n_err} error(s), {n_warn} warning(s)"
+    checked = ", ".join(f"{v} {k}" for k, v in report.stats.items())
+    verdict = "valid" if report.valid else "invalid"
+    return f"{title}: {verdict}: {n_err} error(s), {n_warn} warning(s)" + (f" ({checked})" if checked else "")
 
 
 def render_text(report: Report, title: str = "validate") -> str:
@@ -23,10 +35,7 @@ def render_text(report: Report, title: str = "validate") -> str:
             field = f" [{f.field}]" if f.field else ""
             lines.append(f"{where}{field} {f.severity} {f.rule}: {f.message}")
         lines.append("")
-    n_err, n_warn = len(report.errors), len(report.warnings)
-    checked = ", ".join(f"{v} {k}" for k, v in report.stats.items())
-    verdict = "valid" if report.valid else "invalid"
-    lines.append(f"{title}: {verdict}: {n_err} error(s), {n_warn} warning(s)" + (f" ({checked})" if checked else ""))
+    lines.append(summary_line(report, "text", title))
     return "\n".join(lines) + "\n"
 
 
@@ -57,5 +66,5 @@ def render_github(report: Report, title: str = "validate") -> str:
         props.append(f"title={_escape_prop(f.rule)}")
         field = f"[{f.field}] " if f.field else ""
         out.append(f"::{f.severity} {','.join(props)}::{_escape_data(field + f.message)}")
-    out.append(f"{title}: {len(report.errors)} error(s), {len(report.warnings)} warning(s)")
+    out.append(summary_line(report, "github", title))
     return "\n".join(out) + "\n"
