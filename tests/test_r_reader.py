@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -72,25 +73,34 @@ def test_the_published_package_reads_with_its_types_and_every_quote_is_at_its_of
     assert result.stdout.rstrip().endswith(f"valid: {len(csvs)} CSV resources read with their declared types")
 
 
+def set_cell(path: Path, row: int, field: str, value) -> str:
+    """Set data row `row` (1-based) of `field` to value(old) or value; returns the old value."""
+    old = []
+
+    def edit(rows):
+        column = rows[0].index(field)
+        old.append(rows[row][column])
+        rows[row][column] = value(rows[row][column]) if callable(value) else value
+    edit_csv(path, edit)
+    return old[0]
+
+
 def test_broken_keys_required_fields_types_and_offsets_are_reported(rscript, package):
     clean = package / "data" / "clean"
-    edit_csv(clean / "parks.csv", lambda rows: rows.append(list(rows[1])))  # primary key repeated
-    edit_csv(clean / "projects.csv", lambda rows: rows[2].__setitem__(1, ""))  # required name missing
-    edit_csv(clean / "events.csv", lambda rows: rows[1].__setitem__(2, "perhaps"))  # not a boolean
-    edit_csv(clean / "statistics.csv", lambda rows: rows[3].__setitem__(8, "12,3.4"))  # not a number
-
-    def shift(rows):
-        start = rows[0].index("quote_start")
-        rows[5][start] = str(int(rows[5][start]) + 1)
-    edit_csv(clean / "citations.csv", shift)
+    rows = []
+    edit_csv(clean / "parks.csv", lambda r: (r.append(list(r[1])), rows.append(len(r) - 1)))  # key repeated
+    set_cell(clean / "projects.csv", 2, "name", "")  # required
+    set_cell(clean / "events.csv", 1, "is_series", "perhaps")  # not a boolean
+    set_cell(clean / "statistics.csv", 3, "value", "12,3.4")  # not a number
+    set_cell(clean / "citations.csv", 5, "quote_start", lambda v: str(int(v) + 1))  # offset off by one
 
     result = read(rscript, package)
     out = result.stdout
     assert result.returncode == 1, out + result.stderr
-    assert "ERROR parks-csv: primary key (park_id) repeated in rows 25" in out
-    assert "ERROR parks-csv: field park_id must be unique; repeated in rows 25" in out
+    assert f"ERROR parks-csv: primary key (park_id) repeated in rows {rows[0]}" in out
+    assert f"ERROR parks-csv: field park_id must be unique; repeated in rows {rows[0]}" in out
     assert "ERROR projects-csv: field name is required but missing in rows 2" in out
-    assert "ERROR events-csv: field name_is_label: 1 value(s) are not a valid boolean (rows 1: 'perhaps')" in out
+    assert "ERROR events-csv: field is_series: 1 value(s) are not a valid boolean (rows 1: 'perhaps')" in out
     assert "ERROR statistics-csv: field value: 1 value(s) are not a valid number (rows 3: '12,3.4')" in out
     assert "ERROR citations-csv: row 5: substr(text of" in out and "not the quote" in out
     assert out.rstrip().endswith("6 problem(s)")
@@ -126,3 +136,11 @@ def test_table_schema_v2_list_fields_are_read_as_typed_lists(rscript, tmp_path):
     assert "ERROR tags-csv: field years: 1 value(s) are not a valid list of integer (rows 3: '2020,soon')" in result.stdout
     assert "ERROR tags-csv: field labels is required but missing in rows 2" in result.stdout
     assert "2 problem(s)" in result.stdout
+
+
+def test_a_quote_that_differs_only_as_the_safe_normalisation_allows_is_listed_not_failed(rscript, package):
+    set_cell(package / "data" / "clean" / "citations.csv", 1, "quote",
+             lambda quote: quote.replace(" ", "\u00a0", 1).replace("-", "\u2013", 1))
+    result = read(rscript, package)
+    assert result.returncode == 0, result.stdout
+    assert re.search(r"equal after the safe normalisation: rows 1(,|\))", result.stdout)
