@@ -30,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import venv
 from pathlib import Path
 
@@ -104,6 +105,7 @@ def ensure_uv() -> Path | None:
         return None
     say(f"installing uv {version} into {target.relative_to(ROOT)} (pinned, with hashes)")
     shutil.rmtree(target, ignore_errors=True)
+    os.environ.setdefault("PIP_ROOT_USER_ACTION", "ignore")  # root in CI containers: pip's warning is noise here
     code = run(sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
                "--no-deps", "--require-hashes", "--target", target, "-r", UV_LOCK)
     if code or not _runs(exe, "--version"):
@@ -183,6 +185,7 @@ def setup(kind: str) -> None:
     previous = _read_stamp()
     if previous and {k: v for k, v in previous.items() if k != "installer"} == fingerprint(kind):
         return  # nothing changed since the last set-up: install nothing
+    started = time.monotonic()
     uv_exe = ensure_uv()
     wanted = {**fingerprint(kind), "installer": "uv" if uv_exe else "pip"}
     if previous and previous.get("installer") != wanted["installer"]:
@@ -204,6 +207,7 @@ def setup(kind: str) -> None:
         sys.exit("dev.py: set-up failed (see above); the next run rebuilds .venv")
     INCOMPLETE.unlink()
     STAMP.write_text(json.dumps(wanted, indent=1) + "\n", encoding="utf-8")
+    say(f".venv is ready ({time.monotonic() - started:.1f} s)")
 
 
 def sync_with_uv(exe: Path, lock: Path) -> bool:
