@@ -144,3 +144,16 @@ def test_a_quote_that_differs_only_as_the_safe_normalisation_allows_is_listed_no
     result = read(rscript, package)
     assert result.returncode == 0, result.stdout
     assert re.search(r"equal after the safe normalisation: rows 1(,|\))", result.stdout)
+
+
+def test_the_readme_r_snippet_for_debian_packages_runs(rscript):
+    from test_readme_snippets import snippets
+
+    (snippet,) = [s for s in snippets("r") if "library(readr)" in s]
+    assert "frictionless" not in snippet and "arrow" not in snippet
+    check = snippet + 'stopifnot(nrow(problems(statistics)) == 0, is.numeric(statistics$value), ' \
+                      'inherits(statistics$period_end, "Date"))\ncat("rows", nrow(statistics), "\\n")\n'
+    out = subprocess.run([rscript, "-e", check], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    with (ROOT / "data" / "clean" / "statistics.csv").open(newline="", encoding="utf-8") as fh:
+        assert out.stdout.split() == ["rows", str(sum(1 for _ in csv.reader(fh)) - 1)]
