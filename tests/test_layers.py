@@ -21,6 +21,7 @@ LAYERS = {
     "loading": 2,  # schemas, the raw CSV reader, seed texts, the loaded dataset, version files
     "checks": 3,  # the checks of the raw data (the registry in checks/__init__.py) and coverage
     "publish": 4,  # normalise, formats, descriptor, dictionary, build, the check of the published output
+    "curate": 4,  # add-source, draft and quote: a new source and its candidate rows (beside publish, never into it)
     "release": 5,  # diff, citation, release archive, the check of release metadata, validate(root)
     "render": 6,  # text, JSON and GitHub renderings of results
     "api": 6,  # the analysts' reader of a published package
@@ -35,7 +36,7 @@ LAZY = {
     "numpy": "only a file with CR line ends needs it in the reader; loaded in a thread beside parsing",
     "pycountry": "only the code check needs its (large) databases",
     "importlib.metadata": "costs ~20 ms; only --version needs it",
-    "zonedata.text.numbers": "builds the number grammar at import; imported while the tables parse",
+    "zonedata.text.numbers": "compiles the number grammar at import; a module needing it in one function may wait",
 }
 #: the package root holds only lazily looked-up attributes (`load`, `package`, `__version__`)
 ROOT_EXEMPT = "zonedata"

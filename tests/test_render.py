@@ -32,7 +32,7 @@ def test_json_report_matches_golden(tmp_path):
         GOLDEN.write_text(result.output)
     assert json.loads(result.output) == json.loads(GOLDEN.read_text())
     doc = json.loads(result.output)
-    assert set(doc) == {"valid", "stats", "findings"}
+    assert set(doc) == {"valid", "stats", "findings", "omitted"}
     assert set(doc["findings"][0]) == {"rule", "message", "file", "line", "field", "value", "severity"}
 
 
@@ -42,7 +42,7 @@ def test_text_report_groups_by_file_and_summarises(tmp_path):
     assert "data/raw/statistics.csv" in lines
     assert any(l.startswith("  line 3 [qualifier] error qualifier-mismatch:") for l in lines)
     assert any(l.startswith("  line 6 [value] error number-mismatch:") for l in lines)
-    assert lines[-1].startswith("validate: invalid: 2 error(s), 1 warning(s)")
+    assert lines[-1].startswith("validate: invalid: 2 error(s), 2 warning(s)")
 
 
 def test_github_annotations_escape_and_locate():

@@ -18,6 +18,8 @@ BASE = Path(__file__).parent / "corpus" / "base"
 SEED_001 = "seeds/001_27ad36de142194f5.txt"
 SEED_003 = "seeds/003_ba2da06112540458.txt"
 PARKS, STATS, CITES, SOURCES = "data/raw/parks.csv", "data/raw/statistics.csv", "data/raw/citations.csv", "seeds/sources.csv"
+REGIONS, ORGS, PARTS, RELS = ("data/raw/regions.csv", "data/raw/organisations.csv", "data/raw/participants.csv",
+                              "data/raw/relations.csv")
 
 
 @pytest.fixture
@@ -118,6 +120,8 @@ BROKEN = [
     ("quote-typo", replace(CITES, "is the third international park", "is the thrid international park"),
      "quote-not-found", CITES, 5, "quote"),
     ("value-disagrees", replace(STATS, ",70.1,billion,", ",71.1,billion,"), "number-mismatch", STATS, 6, "value"),
+    ("draft-marker-left", replace(STATS, "stat-0008,parks,china-malaysia-qinzhou-industrial-park,",
+                                  "stat-0008,FILL,FILL,"), "draft-unfilled", STATS, 2, "subject_table"),
     ("qualifier-disagrees", replace(STATS, "about 1200 mu,1200,,mu,about", "about 1200 mu,1200,,mu,exact"),
      "qualifier-mismatch", STATS, 3, "qualifier"),
     ("scale-disagrees", replace(STATS, "RMB 7.5 billion,7.5,billion,RMB", "RMB 7.5 billion,7.5,million,RMB"),
@@ -138,7 +142,7 @@ BROKEN = [
     ("dangling-citation-source", line_of(CITES, 5, lambda l: l.replace(",001,", ",002,")), "foreign-key-dangling", CITES, 5,
      "source_id"),
     ("invalid-utf8", insert_bytes(PARKS, 4, b"\xff\xfe"), "encoding-error", PARKS, 4, None),
-    ("ragged-row", line_of(PARKS, 5, lambda l: l.replace(",false,", ",", 1)), "row-ragged", PARKS, 5, None),
+    ("ragged-row", line_of(PARKS, 5, lambda l: l.replace(",proper,", ",", 1)), "row-ragged", PARKS, 5, None),
     ("empty-required-field", line_of(PARKS, 2, lambda l: l.replace(",China-ASEAN Industrial Cooperation Zone,", ",,", 1)),
      "required-missing", PARKS, 2, "name"),
     ("unknown-column", line_of(STATS, 1, lambda l: l + ",colour") , "header-unknown-column", STATS, 1, "colour"),
@@ -150,7 +154,7 @@ BROKEN = [
      "construction_start_year"),
     ("year-out-of-range", line_of(PARKS, 3, lambda l: l.replace(",,2012,,", ",,2212,,")), "range-violation", PARKS, 3,
      "construction_start_year"),
-    ("date-out-of-range", replace(STATS, ",actual,2023-09-16,2023-09-16,", ",actual,1899-12-31,2023-09-16,"),
+    ("date-out-of-range", replace(STATS, ",as_at,2023-09-16,2023-09-16,", ",as_at,1899-12-31,2023-09-16,"),
      "range-violation", STATS, 2, "period_start"),
     ("missing-key-column", line_of(STATS, 1, lambda l: l.replace("statistic_id,", "", 1)), "header-missing-column", STATS, 1,
      "statistic_id"),
@@ -176,6 +180,47 @@ BROKEN = [
     ("seed-not-utf8", _non_utf8_seed, "encoding-error", SEED_003, 1, None),
     ("schema-without-primary-key", edit_schema("parks", lambda schema: schema.pop("primaryKey")), "schema-invalid", "schemas/parks.json", None, None),
     ("empty-seed-file-name", replace(SOURCES, "001,001_27ad36de142194f5.txt,", "001,,"), "required-missing", SOURCES, 2, "file"),
+    # the 2.0 model: lists, organisations, participants, relations, region hierarchy, quantity kinds
+    ("list-item-empty", replace(PARKS, "IT electronic information technology; intelligent", "IT electronic information technology; ; intelligent"),
+     "list-item-invalid", PARKS, 6, "industries"),
+    ("list-stray-delimiter", replace(PARKS, "IT electronic information technology; intelligent", "IT electronic information technology;intelligent"),
+     "list-item-invalid", PARKS, 6, "industries"),
+    ("list-item-padded", replace(PARKS, "IT electronic information technology; intelligent", "IT electronic information technology;  intelligent"),
+     "list-item-invalid", PARKS, 6, "industries"),
+    ("list-item-repeated", replace(REGIONS, ",Qinzhou City,", ",Qinzhou City; Qinzhou City,"), "list-item-invalid", REGIONS, 5, "aliases"),
+    ("list-too-long", _bounds("parks", "industries", maxLength=3), "range-violation", PARKS, 6, "industries"),
+    ("list-with-enum", _bounds("parks", "industries", enum=["x"]), "schema-invalid", "schemas/parks.json", None, None),
+    ("list-of-integers", edit_schema("parks", lambda schema: next(f for f in schema["fields"] if f["name"] == "industries")
+                                     .update(itemType="integer")), "schema-invalid", "schemas/parks.json", None, None),
+    ("list-blank-delimiter", edit_schema("parks", lambda schema: next(f for f in schema["fields"] if f["name"] == "industries")
+                                         .update(delimiter=" ")), "schema-invalid", "schemas/parks.json", None, None),
+    # a spreadsheet runs a cell, not an item: a list cell is checked where it starts
+    ("list-formula", replace(PARKS, ",IT electronic information technology; intelligent", ",=cmd|' /C calc'!A0; intelligent"),
+     "formula-injection", PARKS, 6, "industries"),
+    ("dangling-management-body", replace(PARKS, ",china-malaysia-qinzhou-industrial-park-management-committee,", ",qinzhou-committee,"),
+     "foreign-key-dangling", PARKS, 3, "management_organisation_id"),
+    ("dangling-park-region", line_of(PARKS, 6, lambda l: l.replace(",chongzuo,", ",chongzuo-city,")), "foreign-key-dangling", PARKS, 6,
+     "region_id"),
+    ("dangling-parent-region", replace(REGIONS, ",city,pahang,", ",city,pahang-state,"), "foreign-key-dangling", REGIONS, 9,
+     "parent_region_id"),
+    ("dangling-participant-event", replace(PARTS, ",china-asean-cross-border-supply-chain-innovation-and-development-forum,", ",forum,"),
+     "foreign-key-dangling", PARTS, 2, "event_id"),
+    ("dangling-participant-organisation", replace(PARTS, ",speaker,china-council-for-the-promotion-of-international-trade,", ",speaker,ccpit,"),
+     "foreign-key-dangling", PARTS, 2, "organisation_id"),
+    ("bad-participant-country", replace(PARTS, ",speaker,china-council-for-the-promotion-of-international-trade,,CN,",
+                                        ",speaker,china-council-for-the-promotion-of-international-trade,,ZZ,"), "code-invalid", PARTS, 2,
+     "country_code"),
+    ("dangling-relation-subject", replace(RELS, ",organisations,foreign-government,", ",organisations,malaysian-government,"),
+     "foreign-key-dangling", RELS, 3, "subject_id"),
+    ("relation-subject-wrong-table", replace(RELS, ",organisations,foreign-government,", ",regions,foreign-government,"),
+     "foreign-key-dangling", RELS, 3, "subject_id"),
+    ("park-status-unknown-word", line_of(PARKS, 3, lambda l: l.replace(",operating,", ",closed,")), "enum-violation", PARKS, 3, "status"),
+    ("quantity-kind-unknown-word", replace(STATS, ",exact,planned,stock,as_at,", ",exact,planned,level,as_at,"), "enum-violation", STATS, 4,
+     "quantity_kind"),
+    ("period-type-missing", replace(STATS, ",exact,planned,stock,as_at,", ",exact,planned,stock,,"), "required-missing", STATS, 4,
+     "period_type"),
+    ("uncited-organisation", replace(CITES, "\norganisations,foreign-government,", "\norganisations,chinese-government,"),
+     "record-uncited", ORGS, 4, "organisation_id"),
     ("uncited-record", replace(CITES, "\nparks,malaysia-china-kuantan-industrial-park,", "\nparks,china-malaysia-qinzhou-industrial-park,"),
      "record-uncited", PARKS, 4, "park_id"),
 ]
@@ -249,6 +294,9 @@ PASSING = [
                                           "Since the start of construction in 2012, the China\u2010Malaysia")),
     ("doubled-spaces", replace(CITES, "is the third international park", "is  the third   international park")),
     ("no-break-space", replace(CITES, "is the third international park", "is the\u00a0third international park")),
+    ("one-item-list", replace(PARKS, "IT electronic information technology; intelligent voice interaction; computer terminals; "
+                                     "Internet of Things equipment", "IT electronic information technology")),
+    ("list-items-with-commas", replace(REGIONS, ",Qinzhou City,", ',"Qinzhou City, Guangxi; Qinzhou",')),
 ]
 
 
@@ -280,7 +328,7 @@ def test_unique_keys_are_checked(pkg):
     schema = json.loads(path.read_text(encoding="utf-8"))
     schema["uniqueKeys"] = [["name", "country_code"]]
     path.write_text(json.dumps(schema), encoding="utf-8")
-    line_of(PARKS, 4, lambda l: l.replace("Malaysia-China Kuantan Industrial Park,false,", "China-ASEAN Industrial Cooperation Zone,false,", 1))(pkg)
+    line_of(PARKS, 4, lambda l: l.replace("Malaysia-China Kuantan Industrial Park,proper,", "China-ASEAN Industrial Cooperation Zone,proper,", 1))(pkg)
     line_of(PARKS, 4, lambda l: l.replace(",MY,MY-06,", ",CN,CN-GX,"))(pkg)
     hits = [f for f in validate(pkg, publication=False).findings if f.rule == "unique-violation"]
     assert [(f.file, f.line, f.field) for f in hits] == [(PARKS, 4, "name,country_code")]
@@ -288,7 +336,8 @@ def test_unique_keys_are_checked(pkg):
 
 
 def test_a_column_with_more_range_errors_than_reported_shows_its_first_lines(pkg):
-    """Above the maximum and below the minimum in one column: the 200 findings kept are the first 200 lines."""
+    """Above the maximum and below the minimum in one column: every finding is counted, the report shows
+    the first 200 lines and says how many more there are."""
     path = pkg / PARKS
     lines = path.read_text(encoding="utf-8").split("\n")
     template = lines[2]  # china-malaysia-qinzhou-industrial-park, construction_start_year 2012
@@ -297,6 +346,32 @@ def test_a_column_with_more_range_errors_than_reported_shows_its_first_lines(pkg
     start = len(lines) + 1 if lines[-1] else len(lines)  # the line the first extra row lands on
     path.write_text("\n".join([l for l in lines if l] + extra) + "\n", encoding="utf-8")
     report = validate(pkg, publication=False)
-    hits = [f for f in report.findings if f.rule == "range-violation" and f.field == "construction_start_year"]
-    assert len(hits) == 200
+    every = [f for f in report.findings if f.rule == "range-violation" and f.field == "construction_start_year"]
+    assert len(every) == 420
+    shown, omitted = report.shown()
+    hits = [f for f in shown if f.rule == "range-violation" and f.field == "construction_start_year"]
     assert sorted(f.line for f in hits) == list(range(start, start + 200))
+    ranges = [(o.rule, o.file, o.field, o.count) for o in omitted if o.rule == "range-violation"]
+    assert ranges == [("range-violation", PARKS, "construction_start_year", 220)]
+    doc = report.to_dict()
+    assert doc["stats"]["errors"] == len(report.errors) >= 420
+    assert {"rule": "range-violation", "file": PARKS, "field": "construction_start_year", "count": 220} in doc["omitted"]
+    assert len(doc["findings"]) + sum(o["count"] for o in doc["omitted"]) == len(report.findings)
+    text = CliRunner().invoke(cli, ["validate", "--no-publication", "--root", str(pkg)]).output
+    assert "  ... and 220 more range-violation finding(s) in data/raw/parks.csv [construction_start_year] (not shown)" in text
+    assert text.count("range-violation") == 201
+    github = CliRunner().invoke(cli, ["validate", "--no-publication", "--format", "github", "--root", str(pkg)]).output
+    assert "::notice file=data/raw/parks.csv,title=range-violation::and 220 more range-violation" in github
+
+
+def test_a_draft_marker_is_the_only_finding_on_its_cell(pkg):
+    """A FILL left in a drafted row says what to fill, not also that FILL breaks the enum, the pattern or a reference."""
+    replace(STATS, "stat-0008,parks,china-malaysia-qinzhou-industrial-park,", "FILL:stat-1,FILL,FILL,")(pkg)
+    replace(CITES, "statistics,stat-0008,", "statistics,FILL:stat-1,")(pkg)
+    report = validate(pkg, publication=False)
+    errors = sorted(report.errors, key=lambda f: f.sort_key())
+    assert [(f.rule, f.file, f.line, f.field) for f in errors] == [
+        ("draft-unfilled", CITES, 12, "record_id"), ("draft-unfilled", STATS, 2, "statistic_id"),
+        ("draft-unfilled", STATS, 2, "subject_id"), ("draft-unfilled", STATS, 2, "subject_table")]
+    assert "one of regions, parks, projects, events" in errors[3].message
+    assert "FILL:stat-1" in errors[1].message and "citations" in errors[1].message

@@ -8,12 +8,13 @@ root of a source checkout or editable install.
 from __future__ import annotations
 
 import io
-import json
 from importlib import resources
 from pathlib import Path
 
 import polars as pl
 
+from zonedata.base import safe_json
+from zonedata.base.paths import is_within, safe_relative
 from zonedata.publish.descriptor import resource_name
 
 PACKAGE_DATA = "_package"
@@ -39,7 +40,7 @@ def _base(root: Path | str | None = None):
 
 def package(root: Path | str | None = None) -> dict:
     """The Data Package descriptor (datapackage.json) as a dict."""
-    return json.loads((_base(root) / DESCRIPTOR).read_text(encoding="utf-8"))
+    return safe_json.loads((_base(root) / DESCRIPTOR).read_text(encoding="utf-8"))
 
 
 def tables(root: Path | str | None = None) -> list[str]:
@@ -56,12 +57,16 @@ def load(table: str, *, root: Path | str | None = None) -> pl.DataFrame:
         >>> stats.filter(stats["unit_normalised"] == "CNY").select("statistic_id", "value_normalised")
     """
     base = _base(root)
-    descriptor = json.loads((base / DESCRIPTOR).read_text(encoding="utf-8"))
+    descriptor = safe_json.loads((base / DESCRIPTOR).read_text(encoding="utf-8"))
     wanted = resource_name(table, "parquet")
     for res in descriptor["resources"]:
         if res["name"] == wanted:
+            rel = res.get("path")
+            if not safe_relative(rel) or (isinstance(base, Path) and not is_within(base / rel, base)):
+                raise ValueError(f"{DESCRIPTOR}: resource {wanted!r} names {rel!r}, which is not a relative path "
+                                 "inside the package: refusing to read it")
             target = base
-            for part in res["path"].split("/"):
+            for part in rel.split("/"):
                 target = target / part
             return pl.read_parquet(io.BytesIO(target.read_bytes()))
     known = [r["name"].removesuffix("-parquet") for r in descriptor["resources"] if r["name"].endswith("-parquet")]

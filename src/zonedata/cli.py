@@ -6,10 +6,12 @@ nor frictionless. Exit codes: 0 valid, 1 invalid data, 2 usage or configuration 
 
 from __future__ import annotations
 
+import faulthandler
 import functools
-import gc
 import importlib
 import importlib.util
+import io
+import json
 import os
 import sys
 import traceback
@@ -25,6 +27,9 @@ COMMANDS = {
     "release": "zonedata.commands.release:release_command",
     "diff": "zonedata.commands.diff:diff_command",
     "cite": "zonedata.commands.cite:cite_command",
+    "add-source": "zonedata.commands.add_source:add_source_command",
+    "draft": "zonedata.commands.draft:draft_command",
+    "quote": "zonedata.commands.quote:quote_command",
 }
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -116,8 +121,38 @@ def check_quiet(quiet: bool, fmt: str) -> None:
                                "--format json always prints the whole report")
 
 
+#: exit codes after an interrupt (128 + SIGINT) and a closed output pipe (128 + SIGPIPE), as a shell reports them
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
+
+
+def wants_json(ctx: click.Context | None = None, argv: list[str] | None = None) -> bool:
+    """Whether the command was asked for --format json (from its parsed parameters, else from the raw arguments)."""
+    if ctx is not None and ctx.params.get("fmt") == "json":
+        return True
+    args = list(sys.argv[1:] if argv is None else argv)
+    return any(a == "--format=json" or (a == "--format" and i + 1 < len(args) and args[i + 1] == "json")
+               for i, a in enumerate(args))
+
+
+def error_json(kind: str, message: str, code: int) -> str:
+    """The report shape of `--format json` for a run that ended before a report existed (exit 2, 130...)."""
+    return json.dumps({"valid": False, "stats": {"errors": 0, "warnings": 0}, "findings": [],
+                       "error": {"kind": kind, "message": message, "exit_code": code}}, indent=2, ensure_ascii=False)
+
+
+def fail(ctx: click.Context | None, kind: str, message: str, code: int) -> None:
+    """Say why the command stopped (a JSON report on stdout under --format json, else a line on stderr) and exit."""
+    if wants_json(ctx):
+        click.echo(error_json(kind, message, code))
+    else:
+        click.echo(f"Error: {message}", err=True)
+    raise SystemExit(code)
+
+
 def handle_errors(func):
-    """Configuration errors exit 2 with a message; program errors exit 2 with a hint to use --debug."""
+    """Configuration errors exit 2 with a message; program errors exit 2 with a hint to use --debug; an interrupt
+    exits 130 and a closed output pipe 141 (never 1, which means invalid data). Under --format json every one of
+    these still prints a JSON report."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
@@ -127,18 +162,30 @@ def handle_errors(func):
         try:
             return func(*args, **kwargs)
         except ConfigError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            ctx.exit(EXIT_USAGE)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            fail(ctx, "configuration", str(exc), EXIT_USAGE)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
+        except KeyboardInterrupt:
+            fail(ctx, "interrupted", "interrupted", EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            _silence_stdout()
+            raise SystemExit(EXIT_BROKEN_PIPE)
         except Exception as exc:  # a bug in zonedata, not bad data
             if ctx.meta.get(DEBUG_KEY):
                 traceback.print_exc()
-            else:
-                click.echo(f"Error: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", err=True)
-            ctx.exit(EXIT_USAGE)
+            fail(ctx, "internal", f"internal error: {type(exc).__name__}: {exc}"
+                 + ("" if ctx.find_root().params.get("debug") else " (run with --debug for the traceback)"), EXIT_USAGE)
 
     return wrapper
+
+
+def _silence_stdout() -> None:
+    """After the reader of stdout went away: send what is left to /dev/null, so no flush fails again at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _show_version(ctx, param, value):
@@ -169,31 +216,63 @@ def cli():
 
 
 def main():
-    """The console script: run the command, then end the process at once with its exit code.
+    """The console script: run the command and exit with its code.
 
-    Everything a command does is finished when it returns: output is written, and `build` has
-    closed, fsynced and renamed its files into place. What would follow is the interpreter's
-    teardown, freeing every table object by object, which at a million records takes longer than
-    some whole checks (about 0.1 s at 100,000 records, see bench/README.md). So the output is
-    flushed and the process exits without it.
+    A closed output (`zonedata validate | head -1`, or started with stdout closed) ends in an exit
+    code, not a traceback: what cannot be written is dropped.
     """
     # numpy (which pandera imports) starts OpenBLAS with a worker thread per core that spins waiting
-    # for matrix work zonedata never gives it, taking CPU from polars (~5% at a million records)
+    # for matrix work zonedata never gives it, taking CPU from polars (see bench/README.md)
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    # a command runs for seconds at most and ends with the process: the cyclic garbage collector,
-    # which would scan every object again and again as the imports create them, has nothing to do
-    # worth its ~4% of a run (reference counting still frees everything that is not a cycle)
-    gc.disable()
+    # a crash in a native library (polars, numpy) leaves a Python traceback of every thread on stderr
+    if sys.stderr is not None:
+        try:
+            faulthandler.enable()
+        except (OSError, ValueError, AttributeError, io.UnsupportedOperation):  # stderr without a file descriptor
+            pass
     try:
-        cli.main(prog_name="zonedata")
-        code = EXIT_OK
+        code = cli.main(prog_name="zonedata", standalone_mode=False)
+        code = code if isinstance(code, int) else EXIT_OK
     except SystemExit as exc:
         code = exc.code
+    except (KeyboardInterrupt, click.Abort, EOFError):
+        code = _report_stop("interrupted", "interrupted", EXIT_INTERRUPTED)
+    except click.ClickException as exc:  # a usage error: exit 2 with click's message (a JSON report if asked for)
+        if wants_json():
+            _print_safely(error_json("usage", exc.format_message(), exc.exit_code))
+        else:
+            try:
+                exc.show()
+            except OSError:
+                pass
+        code = exc.exit_code
+    except BrokenPipeError:
+        _silence_stdout()
+        code = EXIT_BROKEN_PIPE
     _exit(code)
 
 
+def _print_safely(text: str) -> None:
+    try:
+        print(text, flush=True)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _report_stop(kind: str, message: str, code: int) -> int:
+    if wants_json():
+        _print_safely(error_json(kind, message, code))
+    elif sys.stderr is not None:
+        try:
+            print(f"Error: {message}", file=sys.stderr)
+        except (OSError, ValueError):
+            pass
+    return code
+
+
 def _exit(code) -> None:
-    """`sys.exit(code)` without the interpreter's teardown (same codes, same flushed output)."""
+    """`sys.exit(code)` after flushing the output: a stream that cannot take it is pointed at os.devnull,
+    so the interpreter's own flush at exit has nothing left to fail on."""
     if code is None:
         code = EXIT_OK
     elif not isinstance(code, int):
@@ -206,8 +285,13 @@ def _exit(code) -> None:
         try:
             stream.flush()
         except (OSError, ValueError):  # a closed pipe (zonedata validate | head): nothing more can be said
-            pass
-    os._exit(code)
+            if code == EXIT_OK and stream is sys.stdout:
+                code = EXIT_BROKEN_PIPE  # the output did not all arrive
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+            except (OSError, ValueError):
+                pass
+    sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

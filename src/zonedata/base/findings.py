@@ -7,22 +7,29 @@ annotations are three renderings of the same findings (see `render.py`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Iterable
 
 ERROR = "error"
 WARNING = "warning"
 
+#: findings shown per rule, file and field; the rest are counted, and the report says "and N more"
+MAX_SHOWN = 200
+
 LINE = "__line__"  # the 1-based CSV line a record starts on, kept beside every row (findings cite it)
 
 #: Every rule code a check may emit, with a one-line title (documented in README, pinned by a test).
 RULES: dict[str, str] = {
+    # 0. confinement
+    "path-outside-root": "A path zonedata would read or write leaves the package root (a symlink, an absolute or ../ path)",
     # 1. sources
     "source-metadata-missing": "The seeds metadata file is missing or unreadable",
     "source-path-outside-seeds": "A source file path leaves seeds/",
     "source-file-missing": "A listed source file does not exist",
     "source-hash-mismatch": "A source file's sha256 differs from the recorded one",
     "source-unlisted": "A text file in seeds/ is not listed in the seeds metadata",
+    "source-duplicate": "A text given to add-source is already stored (same sha256)",
     # 2. tables
     "schema-missing": "A raw table has no schema",
     "schema-invalid": "A schema file is not valid JSON or not a usable Table Schema",
@@ -38,8 +45,10 @@ RULES: dict[str, str] = {
     "required-missing": "A required field is empty",
     "enum-violation": "A value is not one of the allowed values",
     "pattern-violation": "A value does not match the field's pattern",
+    "list-item-invalid": "A list cell has an empty, repeated or space-padded item, or a stray delimiter",
     "range-violation": "A value is outside the allowed range",
     "unique-violation": "A value that must be unique appears more than once",
+    "draft-unfilled": "A cell still holds a draft marker (FILL) that the curator has to fill in",
     "formula-injection": "A text cell starts with =, +, @ or a tab (spreadsheets run it as a formula)",
     "code-invalid": "A country, subdivision or currency code is not a valid ISO code",
     # 3. keys
@@ -122,12 +131,54 @@ class Report:
     def sorted(self) -> list[Finding]:
         return sorted(self.findings, key=Finding.sort_key)
 
+    def shown(self) -> tuple[list[Finding], list[Omitted]]:
+        """The findings to show, in file order, at most `MAX_SHOWN` per rule, file and field (a broken
+        column should not flood the report), and how many of each were left out. The one place the
+        cap is applied: checks report every finding, and the counts in `to_dict` include them all."""
+        counts: dict[tuple, int] = {}
+        shown = []
+        for f in self.sorted():
+            key = (f.rule, f.file, f.field)
+            counts[key] = counts.get(key, 0) + 1
+            if counts[key] <= MAX_SHOWN:
+                shown.append(f)
+        omitted = [Omitted(rule, file, fld, n - MAX_SHOWN) for (rule, file, fld), n in counts.items() if n > MAX_SHOWN]
+        return shown, omitted
+
     def to_dict(self) -> dict:
+        shown, omitted = self.shown()
         return {
             "valid": self.valid,
             "stats": {"errors": len(self.errors), "warnings": len(self.warnings), **self.stats},
-            "findings": [f.to_dict() for f in self.sorted()],
+            "findings": [f.to_dict() for f in shown],
+            "omitted": [asdict(o) for o in omitted],
         }
+
+
+@dataclass(frozen=True)
+class Omitted:
+    """`count` more findings of `rule` in `file` and `field` than the report shows."""
+
+    rule: str
+    file: str | None
+    field: str | None
+    count: int
+
+    def describe(self) -> str:
+        where = " ".join(x for x in (self.file, f"[{self.field}]" if self.field else "") if x)
+        return f"and {self.count} more {self.rule} finding(s)" + (f" in {where}" if where else "") + " (not shown)"
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escape_text(text: str) -> str:
+    """One line of a text report, whatever a value holds: control characters and line separators are written as
+    escapes (\\n, \\x1b, \\u2028), so a value with a newline cannot start a line of its own (a fake finding, or a
+    `::error` line that a CI runner would take for an annotation) and no escape sequence reaches the terminal."""
+    return _CONTROL.sub(lambda m: _NAMED.get(m[0]) or (f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100
+                                                       else f"\\u{ord(m[0]):04x}"), text)
 
 
 class ConfigError(Exception):

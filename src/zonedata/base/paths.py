@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from zonedata.base.findings import ConfigError
 
 #: Tables published from data/raw/ plus the sources table kept beside the seed texts.
 SOURCES_TABLE = "sources"
@@ -86,11 +89,103 @@ class Paths:
         return self.root / "docs" / "data-dictionary.md"
 
     def rel(self, path: Path) -> str:
-        """A path as findings show it: relative to the root, with forward slashes."""
+        """A path as findings show it: relative to the root, with forward slashes.
+
+        Lexical first (a path built from these properties is named as built, so a symlinked
+        data/clean is still "data/clean/..." and never an absolute path outside the package)."""
+        try:
+            return Path(path).relative_to(self.root).as_posix()
+        except ValueError:
+            pass
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return path.as_posix()
+
+    def is_inside(self, path: Path) -> bool:
+        """Whether `path`, with every symlink followed, stays inside the package root."""
+        return is_within(Path(path), self.root)
+
+    def escapes(self) -> list[tuple[Path, Path | None]]:
+        """(path, where it really is, None for a symlink loop) for every path of the layout that leaves the root through a symlink.
+
+        Looks at each fixed location (datapackage.json, CHANGELOG.md, docs/, data/clean/...) and at
+        everything inside the package's folders, so no read or write can follow a link out."""
+        root = self.root.resolve()
+        out: list[tuple[Path, Path]] = []
+        fixed = (self.seeds, self.schemas, self.root / "data", self.raw, self.clean, self.datapackage,
+                 self.package_metadata.parent, self.package_metadata, self.pyproject, self.citation_cff,
+                 self.zenodo_json, self.changelog, self.releases, self.data_dictionary.parent, self.data_dictionary,
+                 *(self.root / name for name in ROOT_FILES))
+        seen: set[Path] = set()
+        for path in fixed:
+            if path in seen or not os.path.lexists(path) or any(p in path.parents for p, _ in out):
+                continue
+            seen.add(path)
+            real = _resolve(path)
+            if real is None or not _under(real, root):
+                out.append((path, real))
+        for folder in PACKAGE_FOLDERS:
+            top = self.root / folder
+            if not top.is_dir() or not _under(top.resolve(), root):
+                continue
+            for dirpath, dirnames, filenames in os.walk(top):  # does not descend into linked folders
+                for name in sorted(dirnames + filenames):
+                    path = Path(dirpath) / name
+                    if path in seen or not os.path.islink(path):
+                        continue
+                    seen.add(path)
+                    real = _resolve(path)
+                    if real is None or not _under(real, root):
+                        out.append((path, real))
+        return sorted(out, key=lambda pair: pair[0])
+
+    def confined(self, path: Path) -> Path:
+        """`path` itself when it stays inside the root; OutsideRoot otherwise (checked right before a read or write)."""
+        if not self.is_inside(path):
+            raise OutsideRoot(self.rel(path), Path(path).resolve())
+        return path
+
+
+#: folders of a package whose whole content the tool may read or write (walked for symlinks that leave the root)
+PACKAGE_FOLDERS = ("seeds", "schemas", "data", "docs", "metadata", "releases")
+#: files at the root that a release reads into its archive
+ROOT_FILES = ("README.md", "LICENSE")
+
+
+def _resolve(path: Path) -> Path | None:
+    """`path` with every symlink followed, or None for a symlink loop."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return None
+
+
+def _under(real: Path, root: Path) -> bool:
+    return real == root or root in real.parents
+
+
+def is_within(path: Path, root: Path) -> bool:
+    """Whether `path` resolves (symlinks followed) to `root` or something inside it."""
+    real, top = _resolve(Path(path)), _resolve(Path(root))
+    return real is not None and top is not None and _under(real, top)
+
+
+def safe_relative(rel) -> bool:
+    """Whether `rel` is a relative POSIX path that cannot leave the folder it is read from by itself:
+    a non-empty string, not absolute, no drive or backslash, no `..` part, no URL, no NUL."""
+    return (isinstance(rel, str) and bool(rel) and not rel.startswith("/") and "\\" not in rel and "\0" not in rel
+            and ".." not in rel.split("/") and "://" not in rel and not re.match(r"^[A-Za-z]:", rel))
+
+
+class OutsideRoot(ConfigError):
+    """A path the tool was about to read or write resolves outside the package root (a symlink, ../ or /)."""
+
+    def __init__(self, rel: str, real: Path | None = None):
+        where = f" (it leads to {real})" if real is not None else ""
+        super().__init__(f"{rel} leaves the package root{where}: zonedata reads and writes only inside the "
+                         "package; replace the link or path with a file or folder inside it")
+        self.rel, self.real = rel, real
 
 
 def find_root(start: Path | None = None) -> Path:

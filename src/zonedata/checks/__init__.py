@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from zonedata.base.findings import Finding, Report
 from zonedata.checks import codes, consistency, keys, provenance, sources
+from zonedata.checks.markers import apply_markers
 from zonedata.loading.dataset import Dataset
 
 Check = Callable[[Dataset], list[Finding]]
@@ -31,6 +32,8 @@ def run_checks(ds: Dataset, checks: dict[str, Check] = CHECKS) -> Report:
     """Every check of `checks` over an already loaded dataset (the build reuses the dataset it validated)."""
     report = Report()
     report.extend(ds.findings)
+    if ds.refused:  # a path leads out of the root: nothing was read, so there is nothing to check
+        return report
     names = list(checks)
     # two at a time, the longest (provenance) first: polars releases the GIL, so the short checks
     # run beside it on the second core; findings are still reported in the order of `names`
@@ -38,5 +41,8 @@ def run_checks(ds: Dataset, checks: dict[str, Check] = CHECKS) -> Report:
         futures = {name: pool.submit(checks[name], ds) for name in sorted(names, key=lambda n: n != "provenance")}
         for name in names:
             report.extend(futures[name].result())
+    # cells that `zonedata draft` left for the curator: one finding each says what to fill, in place of the
+    # pattern, enum or reference errors the marker itself would cause
+    report.findings = apply_markers(report.findings, ds.tables)
     report.stats.update({name: t.frame.height for name, t in ds.tables.items()})
     return report

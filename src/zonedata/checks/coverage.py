@@ -24,6 +24,9 @@ NOTE_FIELDS = ("notes", "note")
 class Coverage:
     mentions: pl.DataFrame  # source_id, file, line, start, end, text, kind, status, record, reason
     report: Report = field(default_factory=Report)
+    #: where each exclusion's phrase occurs: source_id, start, end (stored offsets), reason
+    exclusions: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(
+        schema={"source_id": pl.String, "start": pl.Int64, "end": pl.Int64, "reason": pl.String}))
 
     def to_dict(self) -> dict:
         out = self.report.to_dict()
@@ -44,7 +47,7 @@ def _record_values(ds: Dataset) -> tuple[pl.DataFrame, pl.DataFrame]:
         frame = table.strings
         num_fields = [f.name for f in schema.raw_fields if f.type in ("integer", "number") and f.name in frame.columns]
         # a note explains a record; it does not hold a value, so it accounts for nothing
-        text_fields = [f.name for f in schema.raw_fields if f.type in ("string", "date") and f.name in frame.columns
+        text_fields = [f.name for f in schema.raw_fields if f.type in ("string", "list", "date") and f.name in frame.columns
                        and f.name not in (key, *NOTE_FIELDS)]
         base = frame.select(pl.lit(name).alias("record_table"), pl.col(key).alias("record_id"), *num_fields, *text_fields)
         if num_fields:
@@ -98,6 +101,10 @@ def _exclusions(ds: Dataset, sources: dict[str, SourceText], findings: list[Find
 def coverage(root: Path | str) -> Coverage:
     """Classify every number mention in the seeds: recorded, excluded, or unaccounted (a finding)."""
     ds = load_dataset(Path(root))
+    if ds.refused:  # a path leaves the package root: nothing was read
+        empty = pl.DataFrame(schema={c: pl.Int64 if c in ("line", "start", "end") else pl.String for c in (
+            "source_id", "file", "line", "start", "end", "text", "kind", "status", "record", "reason")})
+        return Coverage(empty, Report(list(ds.findings)))
     findings: list[Finding] = []
     texts = ds.texts
     sids = sorted(texts)
@@ -148,5 +155,5 @@ def coverage(root: Path | str) -> Coverage:
     counts = out.group_by("status").len()
     report.stats.update({"mentions": out.height, **{s: 0 for s in ("recorded", "excluded", "unaccounted")},
                          **dict(counts.iter_rows())})
-    return Coverage(out, report)
+    return Coverage(out, report, excl)
 

@@ -22,6 +22,7 @@ def build_command(root, fmt, quiet):
         zonedata build --format json
         zonedata build -q   # only the summary line
     """
+    from zonedata.base.findings import escape_text
     check_quiet(quiet, fmt)
     from zonedata.publish.build import build
     from zonedata.render.report import render
@@ -29,9 +30,9 @@ def build_command(root, fmt, quiet):
     result = build(root)
     if fmt == "text" and not quiet:
         for rel in result.written:
-            click.echo(f"wrote {rel}")
+            click.echo(escape_text(f"wrote {rel}"))
         for rel in result.removed:
-            click.echo(f"removed {rel}")
+            click.echo(escape_text(f"removed {rel}"))
         if result.report.valid and not result.written and not result.removed:
             click.echo("everything was up to date")
     click.echo(render(result.report, fmt, title="build", quiet=quiet), nl=False)

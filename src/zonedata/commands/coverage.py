@@ -25,6 +25,7 @@ def coverage_command(root, fmt, quiet, show_all):
         zonedata coverage --format json > coverage.json
         zonedata coverage -q   # only the summary line
     """
+    from zonedata.base.findings import escape_text
     check_quiet(quiet, fmt)
     if quiet and show_all:
         raise click.UsageError("--quiet prints only the summary line; it does not go with --all")
@@ -38,7 +39,7 @@ def coverage_command(root, fmt, quiet, show_all):
         if fmt == "text" and show_all:
             for r in cov.mentions.iter_rows(named=True):
                 why = r["record"] if r["status"] == "recorded" else (r["reason"] or "")
-                click.echo(f"{r['file']}:{r['line']}  {r['text']!r:<40} {r['status']:<11} {why}")
+                click.echo(escape_text(f"{r['file']}:{r['line']}  {r['text']!r:<40} {r['status']:<11} {why}"))
             click.echo("")
         click.echo(render(cov.report, fmt, title="coverage", quiet=quiet), nl=False)
     raise SystemExit(EXIT_OK if cov.report.valid else EXIT_INVALID)

@@ -27,6 +27,8 @@ class Dataset:
     schemas: dict[str, TableSchema] = field(default_factory=dict)
     tables: dict[str, RawTable] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    #: a path of the package leaves the root: nothing was read, and `findings` say which (rule path-outside-root)
+    refused: bool = False
 
     #: seed file contents read for `texts` (by resolved path), so the hash check reads each file once
     seed_bytes: dict[str, bytes] = field(default_factory=dict, repr=False)
@@ -113,6 +115,9 @@ def _read_tables(ds: Dataset, read_numbers: bool) -> list[RawTable]:
         if workers < 2:
             return [read_table(paths, schema) for schema in schemas]
         by_name = {schema.name: schema for schema in schemas}
+        # every import the tasks need is done before they start: importing C extensions (numpy,
+        # Pandera's pydantic) on one thread while polars parses on others once crashed a 1M build
+        import_pandera()
         pool = ThreadPoolExecutor(workers)
         try:
             parsed = {}
@@ -130,15 +135,19 @@ def _read_tables(ds: Dataset, read_numbers: bool) -> list[RawTable]:
                 parsed[schema.name] = pool.submit(parse_table, paths, schema)
             checked = {schema.name: pool.submit(constraints, parsed[schema.name])
                        for schema in [*rest, *(by_name[name] for name in (CITATIONS_TABLE, SOURCES_TABLE) if name in by_name)]}
-            import numpy  # noqa: F401  (the texts, the quotes and Pandera need it)
-
-            import_pandera()
-            import zonedata.text.numbers  # noqa: F401  (the provenance check reads numbers with it)
             if SOURCES_TABLE in parsed:
                 texts.result()
             return [checked[schema.name].result() for schema in schemas]
         finally:
             pool.shutdown(wait=False)
+
+
+def confinement_findings(paths: Paths) -> list[Finding]:
+    """A path-outside-root finding for every path of the package that a symlink leads out of the root."""
+    return [Finding("path-outside-root", f"{paths.rel(path)} is " + (
+                    f"a link to {real}, outside the package root" if real else "a symlink loop, which leads nowhere")
+                    + ": zonedata reads and writes only inside the package; replace the link with the file or folder "
+                    "itself", file=paths.rel(path), value=str(real) if real else None) for path, real in paths.escapes()]
 
 
 def load_dataset(root: Path, *, read_numbers: bool = False) -> Dataset:
@@ -150,6 +159,10 @@ def load_dataset(root: Path, *, read_numbers: bool = False) -> Dataset:
     if not paths.schemas.is_dir():
         raise ConfigError(f"{root} has no schemas/ folder: is it a zonedata package? (pass --root)")
     ds = Dataset(paths)
+    escapes = confinement_findings(paths)
+    if escapes:  # read nothing through a link that leaves the package: these findings are the whole report
+        ds.findings, ds.refused = escapes, True
+        return ds
     for name in schema_names(paths):
         try:
             ds.schemas[name] = load_schema(paths, name)

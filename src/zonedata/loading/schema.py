@@ -7,10 +7,7 @@ tables. Frictionless descriptors are written from the same files by the build.
 
 from __future__ import annotations
 
-import importlib.abc
 import json
-import sys
-import threading
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,6 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
+from zonedata.base import safe_json
 from zonedata.base.findings import ConfigError
 from zonedata.base.paths import Paths
 
@@ -27,7 +25,19 @@ POLARS_TYPES = {
     "number": pl.Float64,  # checked as float; exact values are parsed from the text with Decimal
     "date": pl.Date,
     "boolean": pl.Boolean,
+    # a Table Schema v2 list is read and checked as its CSV text (items joined by the field's
+    # delimiter) and published as a list column (`list_items`)
+    "list": pl.String,
 }
+#: item types of list fields that zonedata can publish
+LIST_ITEM_TYPES = ("string",)
+#: the Table Schema v2 default delimiter of a list field
+DEFAULT_LIST_DELIMITER = ","
+
+
+def list_items(column: str, delimiter: str) -> pl.Expr:
+    """The items of a list field's CSV text (null stays null): the one way text becomes a list."""
+    return pl.col(column).str.split(delimiter).alias(column)
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,11 @@ class Field:
     @property
     def derived(self) -> bool:
         return bool(self.descriptor.get("derived"))
+
+    @property
+    def delimiter(self) -> str:
+        """The item separator of a list field's CSV text."""
+        return self.descriptor.get("delimiter", DEFAULT_LIST_DELIMITER)
 
 
 @dataclass(frozen=True)
@@ -106,6 +121,8 @@ def parse_schema(name: str, path: Path, descriptor: dict) -> TableSchema:
         if ftype not in POLARS_TYPES:
             raise ConfigError(f"schemas/{path.name}: field {f['name']!r} has unsupported type {ftype!r}")
         fields.append(Field(f["name"], ftype, f))
+        if ftype == "list":
+            _check_list(path, fields[-1])
         _check_bounds(path, fields[-1])
     names = {f.name for f in fields}
     pk = _as_list(descriptor.get("primaryKey"))
@@ -125,6 +142,20 @@ def parse_schema(name: str, path: Path, descriptor: dict) -> TableSchema:
         if missing:
             raise ConfigError(f"schemas/{path.name}: key refers to unknown field(s) {missing}")
     return TableSchema(name, path, descriptor, tuple(fields), pk, tuple(fks), polys, uniques)
+
+
+def _check_list(path: Path, f: Field) -> None:
+    """A list field needs a usable delimiter and an item type zonedata can publish."""
+    where = f"schemas/{path.name}: field {f.name!r}"
+    delimiter, item_type = f.descriptor.get("delimiter", DEFAULT_LIST_DELIMITER), f.descriptor.get("itemType", "string")
+    if not isinstance(delimiter, str) or not delimiter.strip() or delimiter != delimiter.lstrip() or "\n" in delimiter or '"' in delimiter:
+        raise ConfigError(f"{where}: delimiter {delimiter!r} must be a non-blank character sequence that starts with a "
+                          "visible character, without quotes or line breaks (e.g. ',' or '; ')")
+    if item_type not in LIST_ITEM_TYPES:
+        raise ConfigError(f"{where}: itemType {item_type!r} is not supported for lists (use {', '.join(LIST_ITEM_TYPES)})")
+    if "enum" in f.constraints or "pattern" in f.constraints or "minimum" in f.constraints or "maximum" in f.constraints:
+        raise ConfigError(f"{where}: a list field takes only required, minLength and maxLength (the number of items) "
+                          "as constraints (Table Schema v2)")
 
 
 def _check_bounds(path: Path, f: Field) -> None:
@@ -156,7 +187,7 @@ def _check_bounds(path: Path, f: Field) -> None:
 def load_schema(paths: Paths, table: str) -> TableSchema:
     path = paths.schema(table)
     try:
-        descriptor = json.loads(path.read_text(encoding="utf-8"))
+        descriptor = safe_json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ConfigError(f"{paths.rel(path)}: cannot read schema: {exc}") from exc
     return parse_schema(table, path, descriptor)
@@ -172,46 +203,46 @@ def to_date(value) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-class _HidePandas(importlib.abc.MetaPathFinder):
-    """Makes `import pandas` fail as it does where pandas is not installed."""
-
-    def find_spec(self, name, path=None, target=None):
-        if name == "pandas" or name.startswith("pandas."):
-            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-        return None
-
-
-_PANDERA_IMPORT = threading.Lock()
-
-
 def import_pandera():
-    """`pandera.polars`, imported the way a polars-only install imports it: without pandas.
+    """`pandera.polars`, imported when a table is first checked (`zonedata --help` does not need it).
 
-    `import pandera` imports pandas (0.3-0.5 s, most of `zonedata validate`'s start-up) whenever
-    pandas is installed, although the polars backend does not use it; pandas is here only for the
-    tests. Where pandas is not installed, pandera skips it and registers just the polars checks
-    (pandera GH #2387). Hiding pandas for the import, and for the one lazy lookup pandera makes on
-    its first validation, takes that supported path. If pandas is already imported there is nothing
-    to save and nothing is hidden.
+    The runtime environment (`pip install zonedata`) has no pandas, so Pandera registers only its
+    polars backend; the test environment adds pandas (frictionless reads Parquet with it).
     """
-    with _PANDERA_IMPORT:  # tables are read in threads, and sys.meta_path is shared
-        if "pandera" not in sys.modules and "pandas" not in sys.modules:
-
-            hide = _HidePandas()
-            sys.meta_path.insert(0, hide)
-            try:
-                import pandera.polars  # noqa: F401
-                try:
-                    from pandera.backends.register_checks import _load_get_backend_types_from_mro
-                except ImportError:  # another pandera version: pandas may be imported on first use (slower, same result)
-                    pass
-                else:
-                    _load_get_backend_types_from_mro()  # cached: "pandas is not available"
-            finally:
-                sys.meta_path.remove(hide)
-        import pandera.polars
+    import pandera.polars
 
     return pandera.polars
+
+
+def _list_checks(pa, f: Field) -> list:
+    """The checks of a list field's CSV text: every item non-empty, without surrounding spaces,
+    without a stray half of the delimiter ('a;b' where the delimiter is '; ') and not repeated; and
+    minLength/maxLength as numbers of items (Table Schema v2)."""
+    delimiter = f.delimiter
+    stray = delimiter.strip() if delimiter.strip() != delimiter else None
+
+    def items_ok(data):
+        items = pl.col(data.key).str.split(delimiter)
+        good = (pl.element() != "") & (pl.element() == pl.element().str.strip_chars())
+        if stray:
+            good = good & ~pl.element().str.contains(stray, literal=True)
+        ok = items.list.eval(good).list.all() & (items.list.n_unique() == items.list.len())
+        return data.lazyframe.select(ok.fill_null(True))
+
+    checks = [pa.Check(items_ok, name="list_items")]
+    lo, hi = f.constraints.get("minLength"), f.constraints.get("maxLength")
+    if lo is not None or hi is not None:
+        def count_ok(data):
+            n = pl.col(data.key).str.split(delimiter).list.len()
+            ok = pl.lit(True)
+            if lo is not None:
+                ok = ok & (n >= lo)
+            if hi is not None:
+                ok = ok & (n <= hi)
+            return data.lazyframe.select(ok.fill_null(True))
+
+        checks.append(pa.Check(count_ok, name="list_length"))
+    return checks
 
 
 def pandera_schema(schema: TableSchema, present: Collection[str] | None = None):
@@ -240,10 +271,13 @@ def pandera_schema(schema: TableSchema, present: Collection[str] | None = None):
             checks.append(pa.Check.ge(lo))
         elif hi is not None:
             checks.append(pa.Check.le(hi))
-        if "minLength" in c:
-            checks.append(pa.Check.str_length(min_value=c["minLength"]))
-        if "maxLength" in c:
-            checks.append(pa.Check.str_length(max_value=c["maxLength"]))
+        if f.type == "list":
+            checks += _list_checks(pa, f)
+        else:
+            if "minLength" in c:
+                checks.append(pa.Check.str_length(min_value=c["minLength"]))
+            if "maxLength" in c:
+                checks.append(pa.Check.str_length(max_value=c["maxLength"]))
         columns[f.name] = pa.Column(
             POLARS_TYPES[f.type],
             nullable=not f.required,

@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from zonedata.base import safe_json
 from zonedata.base.findings import ConfigError
-from zonedata.base.paths import Paths
+from zonedata.base.paths import OutsideRoot, Paths, safe_relative
 
 #: bump levels, weakest first ("none": nothing that needs a new version changed)
 LEVELS = ("none", "patch", "minor", "major")
@@ -146,9 +147,16 @@ class ReleaseEntry:
     archive: str  # relative to the package root, forward slashes
     sha256: str
     bytes: int
+    #: every other key of the entry (a `doi` added after the deposit...), kept as it is when the manifest is rewritten
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {"version": self.version, "date": self.date, "archive": self.archive, "sha256": self.sha256,
+                "bytes": self.bytes, **{k: v for k, v in self.extra.items() if k not in ENTRY_KEYS}}
+
+
+#: the keys zonedata writes in each manifest entry
+ENTRY_KEYS = ("version", "date", "archive", "sha256", "bytes")
 
 
 def manifest_path(paths: Paths) -> Path:
@@ -165,12 +173,16 @@ def read_manifest(paths: Paths) -> list[ReleaseEntry]:
     if not path.is_file():
         return []
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        entries = [ReleaseEntry(str(e["version"]), str(e["date"]), str(e["archive"]), str(e["sha256"]), int(e["bytes"]))
+        data = safe_json.loads(path.read_text(encoding="utf-8"))
+        entries = [ReleaseEntry(str(e["version"]), str(e["date"]), str(e["archive"]), str(e["sha256"]), int(e["bytes"]),
+                                {k: v for k, v in e.items() if k not in ENTRY_KEYS})
                    for e in data]
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ConfigError(f"{paths.rel(path)} is not a list of releases "
                           f"{{version, date, archive, sha256, bytes}}: {exc}; restore it from git") from exc
+    for e in entries:
+        if not safe_relative(e.archive) or not paths.is_inside(paths.root / e.archive):
+            raise OutsideRoot(f"{paths.rel(path)}: the archive {e.archive!r} of release {e.version}")
     return sorted(entries, key=lambda e: parse_version(e.version))
 
 

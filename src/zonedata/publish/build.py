@@ -11,13 +11,16 @@ floats, so no -0.0 or NaN), Parquet with fixed settings (PARQUET_OPTIONS), and a
 with sorted keys and no clock time.
 
 Atomicity: every file is first written and fsynced in a temporary folder inside the package
-root (the same file system), and only then moved into place with os.replace, the descriptor
-last. Each file is therefore always either the old or the new version, never half written, and
-a build that fails before the first move changes nothing. Residual window: if the process dies
-between the first and the last os.replace (microseconds for a handful of renames), some files
-are new and some old; `zonedata validate` then reports them as stale (rule publication-stale)
-and running `zonedata build` again repairs it. A killed build may leave a `.zonedata-build-*`
-folder in the root, which is safe to delete.
+root (the same file system), beside a kept copy of each file it replaces, and only then moved
+into place with os.replace, the descriptor last. Each file is therefore always either the old or
+the new version, never half written; a target that cannot be a file (a directory named
+datapackage.json) or lies outside the root is refused before anything moves, and a rename that
+fails later (a read-only docs/) or an interrupt puts the files already moved back from the kept
+copies, so the old publication stays whole (PublishError, exit 2). Residual window: if the
+process is killed outright (SIGKILL, power loss) between the first and the last os.replace
+(microseconds for a handful of renames), some files are new and some old; `zonedata validate`
+then reports them as stale (rule publication-stale) and running `zonedata build` again repairs
+it. A killed build may leave a `.zonedata-build-*` folder in the root, which is safe to delete.
 """
 
 from __future__ import annotations
@@ -31,11 +34,11 @@ from pathlib import Path
 
 import polars as pl
 
-from zonedata.publish.clean import CleanTable, clean_tables
+from zonedata.publish.clean import CleanTable, clean_tables, csv_frame
 from zonedata.loading.dataset import Dataset, load_dataset
 from zonedata.publish.descriptor import FORMATS, build_descriptor, dumps
 from zonedata.publish.dictionary import render_dictionary
-from zonedata.base.findings import Report
+from zonedata.base.findings import ConfigError, Report
 from zonedata.checks import run_checks
 from zonedata.base.paths import Paths
 
@@ -85,7 +88,7 @@ def render_outputs(ds: Dataset) -> Outputs:
     for name, table in tables.items():
         for fmt in FORMATS:
             rel = paths.rel(paths.clean_file(name, fmt))
-            data = WRITERS[fmt](table.frame)
+            data = WRITERS[fmt](csv_frame(table.schema, table.frame) if fmt == "csv" else table.frame)
             files[rel] = data
             table_files[(name, fmt)] = (rel, data)
     files[paths.rel(paths.data_dictionary)] = render_dictionary(paths, ds.schemas).encode("utf-8")
@@ -119,19 +122,49 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+class PublishError(ConfigError):
+    """The files could not be put in place (a read-only folder, a directory where a file goes): nothing was changed."""
+
+
+def _preflight(paths: Paths, targets: list[Path]) -> None:
+    """Refuse, before anything is written, a target outside the root or one that cannot be a file."""
+    for target in targets:
+        paths.confined(target.parent if not os.path.lexists(target) else target)
+        rel = paths.rel(target)
+        if target.is_dir():
+            raise PublishError(f"{rel} is a directory, so the build cannot write the file there: move it away, then "
+                               "run zonedata build again (nothing was changed)")
+        for parent in (target.parent, *target.parent.parents):
+            if parent == paths.root or paths.root not in parent.parents:
+                break
+            if os.path.lexists(parent) and not parent.is_dir():
+                raise PublishError(f"{paths.rel(parent)} is a file, so {rel} cannot be written inside it: move it "
+                                   "away, then run zonedata build again (nothing was changed)")
+
+
 def write_atomically(paths: Paths, files: dict[str, bytes], remove: list[Path] = ()) -> tuple[list[str], list[str]]:
-    """Write the files that changed via a temporary folder in the root and os.replace; returns (written, unchanged)."""
+    """Write the files that changed and remove `remove`, all or nothing; returns (written, unchanged).
+
+    Every new file is staged and fsynced in a temporary folder in the root (same file system) and
+    every file it replaces or removes is kept there too (a hard link, else a copy); only then are
+    the new files renamed into place, the descriptor last. If a rename fails (a read-only folder,
+    a directory in the way), the ones already made are undone from the kept copies, so the old
+    publication stays whole, and PublishError says what was in the way.
+    """
     changed = {}
     unchanged = []
     for rel, data in files.items():
         target = paths.root / rel
-        if target.is_file() and target.read_bytes() == data:
+        if target.is_file() and not target.is_symlink() and target.read_bytes() == data:
             unchanged.append(rel)
         else:
             changed[rel] = data
     if not changed and not remove:
         return [], unchanged
+    targets = [paths.root / rel for rel in changed]
+    _preflight(paths, [*targets, *remove])
     tmp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=paths.root))
+    done: list[tuple[Path, Path | None]] = []  # (target, kept old copy or None) of each rename made
     try:
         staged = []
         for i, (rel, data) in enumerate(changed.items()):
@@ -140,18 +173,64 @@ def write_atomically(paths: Paths, files: dict[str, bytes], remove: list[Path] =
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
-            (paths.root / rel).parent.mkdir(parents=True, exist_ok=True)
             staged.append((staged_path, paths.root / rel))
+        kept = {}
+        for i, target in enumerate([t for _, t in staged] + list(remove)):
+            if target.is_file():
+                kept[target] = _keep(target, tmp / f"old-{i:04d}")
+        created_dirs = []
+        for _, target in staged:
+            for parent in reversed([target.parent, *target.parent.parents]):
+                if parent != paths.root and paths.root in parent.parents and not parent.exists():
+                    parent.mkdir()
+                    created_dirs.append(parent)
         # everything is on disk: from here on, only renames (the descriptor is last in `files`)
-        for staged_path, target in staged:
-            os.replace(staged_path, target)
-        for path in remove:
-            path.unlink(missing_ok=True)
+        try:
+            for staged_path, target in staged:
+                paths.confined(target.parent)
+                os.replace(staged_path, target)
+                done.append((target, kept.get(target)))
+            for path in remove:
+                if os.path.lexists(path):
+                    path.unlink()
+                    done.append((path, kept.get(path)))
+        except BaseException as exc:  # an interrupt too: the old publication is put back whole
+            failed = paths.rel(target if len(done) < len(staged) else path)
+            undone = _rollback(done)
+            for folder in reversed(created_dirs):
+                try:
+                    folder.rmdir()
+                except OSError:
+                    pass
+            if not isinstance(exc, OSError):
+                raise
+            raise PublishError(f"cannot write {failed}: {exc.strerror or exc}; "
+                               + ("the files already replaced were put back, so the old publication is whole"
+                                  if undone else "nothing was changed")) from exc
         for folder in sorted({target.parent for _, target in staged}):
             _fsync_dir(folder)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return list(changed), unchanged
+
+
+def _keep(path: Path, where: Path) -> Path:
+    """A copy of `path` at `where` that a later replace of `path` does not touch (a hard link when possible)."""
+    try:
+        os.link(path, where)
+    except OSError:
+        shutil.copy2(path, where)
+    return where
+
+
+def _rollback(done: list[tuple[Path, Path | None]]) -> bool:
+    """Undo renames in reverse order: put each kept old file back, or remove a file that was new."""
+    for target, old in reversed(done):
+        if old is not None:
+            os.replace(old, target)
+        else:
+            target.unlink(missing_ok=True)
+    return bool(done)
 
 
 def build(root: Path | str, *, dataset: Dataset | None = None) -> BuildResult:

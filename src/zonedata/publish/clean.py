@@ -18,6 +18,7 @@ round-to-nearest). 1200 mu is 800000 m2 and 1.5 mu is 1000 m2 exactly.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 import polars as pl
@@ -26,7 +27,7 @@ from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
 from zonedata.base.findings import ConfigError
 from zonedata.text.numbers import SCALE_FACTORS as _SCALE_WORDS
 from zonedata.base.vocabulary import DECIMAL, UNITS
-from zonedata.loading.schema import TableSchema
+from zonedata.loading.schema import TableSchema, list_items
 from zonedata.base.findings import LINE
 
 
@@ -37,6 +38,7 @@ PUBLISHED_TYPES = {
     "number": DECIMAL,
     "date": pl.Date,
     "boolean": pl.Boolean,
+    "list": pl.List(pl.String),  # a Parquet list column; in CSV the items joined by the field's delimiter
 }
 
 #: scale word as written -> factor ("" when the text has none)
@@ -73,6 +75,9 @@ def _base_frame(ds: Dataset, name: str) -> pl.DataFrame:
         numbers = table.strings.select(LINE, *exprs)
         frame = frame.drop([c for c in numbers.columns if c != LINE and c in frame.columns]).join(
             numbers, on=LINE, how="left")
+    lists = [list_items(f.name, f.delimiter) for f in schema.raw_fields if f.type == "list" and f.name in frame.columns]
+    if lists:
+        frame = frame.with_columns(lists)
     # a column the raw file lacks (an invalid table) is published empty rather than crashing
     missing = [pl.lit(None, dtype=PUBLISHED_TYPES[f.type]).alias(f.name)
                for f in schema.raw_fields if f.name not in frame.columns]
@@ -140,6 +145,22 @@ def clean_table(ds: Dataset, name: str) -> CleanTable:
     order = list(schema.primary_key) or list(dtypes)
     frame = frame.sort(order, nulls_last=True, maintain_order=True)
     return CleanTable(name, schema, frame)
+
+
+def csv_frame(schema: TableSchema, frame: pl.DataFrame) -> pl.DataFrame:
+    """The published frame as the CSV holds it: each list column as its items joined by the delimiter."""
+    lists = [pl.col(f.name).list.join(f.delimiter).alias(f.name) for f in schema.fields
+             if f.type == "list" and f.name in frame.columns]
+    return frame.with_columns(lists) if lists else frame
+
+
+def read_csv_frame(schema: TableSchema, data: bytes) -> pl.DataFrame:
+    """A published CSV read back with the published types (lists split at their delimiter)."""
+    dtypes = published_schema(schema)
+    text_types = {n: (pl.String if isinstance(t, pl.List) else t) for n, t in dtypes.items()}
+    frame = pl.read_csv(io.BytesIO(data), schema=text_types, has_header=True)
+    lists = [list_items(f.name, f.delimiter) for f in schema.fields if f.type == "list"]
+    return frame.with_columns(lists) if lists else frame
 
 
 def clean_tables(ds: Dataset) -> dict[str, CleanTable]:

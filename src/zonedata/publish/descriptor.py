@@ -19,6 +19,7 @@ import json
 
 import polars as pl
 
+from zonedata.base import safe_json
 from zonedata.publish.clean import CleanTable
 from zonedata.base.findings import ConfigError
 from zonedata.base.paths import SOURCES_TABLE, Paths
@@ -58,7 +59,7 @@ def read_metadata(paths: Paths) -> dict:
     """Package-level metadata that is not derived from the data (metadata/package.json)."""
     path = paths.package_metadata
     try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
+        meta = safe_json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ConfigError(f"{paths.rel(path)}: cannot read the package metadata: {exc}") from exc
     if not isinstance(meta, dict):

@@ -19,6 +19,7 @@ TYPE_NOTES = {
     "number": (f"decimal(38, {DECIMAL_SCALE})", f"decimal with {DECIMAL_SCALE} places"),
     "date": ("date32", "YYYY-MM-DD"),
     "boolean": ("boolean", "true / false"),
+    "list": ("list<string>", "items joined by the field's delimiter"),
 }
 
 

@@ -15,10 +15,12 @@ import json
 
 import polars as pl
 
+from zonedata.base import safe_json
 from zonedata.publish.build import CLEAN_SUFFIXES, render_outputs, stale_clean_files
-from zonedata.publish.clean import published_schema
+from zonedata.publish.clean import read_csv_frame
 from zonedata.loading.dataset import Dataset
 from zonedata.base.findings import ERROR, Finding
+from zonedata.base.paths import safe_relative
 
 FIX = "run zonedata build"
 
@@ -53,11 +55,24 @@ def check(ds: Dataset) -> list[Finding]:
 
 def _resources(ds: Dataset) -> list[dict]:
     try:
-        descriptor = json.loads(ds.paths.datapackage.read_text(encoding="utf-8"))
+        descriptor = safe_json.loads(ds.paths.datapackage.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return []  # reported as missing or stale above
     resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
     return [r for r in resources if isinstance(r, dict)] if isinstance(resources, list) else []
+
+
+def _path_line(ds: Dataset, rel: str) -> int | None:
+    """The line of datapackage.json that states `"path": rel`."""
+    try:
+        text = ds.paths.datapackage.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    needle = '"path": ' + json.dumps(rel, ensure_ascii=False)
+    at = text.find(needle)
+    if at < 0:
+        at = text.find('"path":' + json.dumps(rel, ensure_ascii=False))
+    return None if at < 0 else text.count("\n", 0, at) + 1
 
 
 def check_descriptor_files(ds: Dataset) -> list[Finding]:
@@ -70,6 +85,12 @@ def check_descriptor_files(ds: Dataset) -> list[Finding]:
         if not isinstance(rel, str):
             continue
         path = paths.root / rel
+        if not safe_relative(rel) or not paths.is_inside(path):
+            findings.append(Finding("path-outside-root", f"resource {res.get('name')!r} names {rel!r}, which is not a "
+                                    "relative path inside the package (absolute, ../, a URL or a link out): it was not "
+                                    f"read; {FIX}", file=descriptor_file, line=_path_line(ds, rel), field="path",
+                                    value=rel))
+            continue
         if not path.is_file():
             findings.append(Finding("publication-missing", f"resource {res.get('name')!r} names {rel}, which does not "
                                     f"exist: {FIX}", file=descriptor_file, field="path", value=rel))
@@ -94,9 +115,8 @@ def check_twins(ds: Dataset) -> list[Finding]:
         if not (csv_path.is_file() and pq_path.is_file()):
             continue  # reported as missing above
         rel = paths.rel(pq_path)
-        dtypes = published_schema(schema)
         try:
-            from_csv = pl.read_csv(io.BytesIO(csv_path.read_bytes()), schema=dtypes, has_header=True)
+            from_csv = read_csv_frame(schema, csv_path.read_bytes())
             from_parquet = pl.read_parquet(io.BytesIO(pq_path.read_bytes()))
         except Exception as exc:  # any unreadable file: polars has no common base class for parse errors
             findings.append(Finding("publication-rows-differ", f"cannot read {rel} or its CSV twin "

@@ -14,6 +14,7 @@ import re
 import subprocess
 from pathlib import Path
 
+from zonedata.base import safe_json
 from zonedata.base.findings import ConfigError
 from zonedata.base.paths import Paths
 from zonedata.loading.versioning import pyproject_metadata
@@ -44,28 +45,126 @@ def _yaml():
     return yaml
 
 
+#: the most values a YAML document may hold once its aliases are expanded (a CITATION.cff holds a few hundred)
+MAX_YAML_NODES = 100_000
+
+
+def _bounded_loader():
+    """A safe YAML loader that refuses a document whose aliases would expand beyond MAX_YAML_NODES values.
+
+    PyYAML shares an aliased value instead of copying it, but everything that walks the result
+    (printing, dumping, comparing) expands it: nine levels of nine aliases ("billion laughs") are
+    387 million values from a 1 kB file."""
+    yaml = _yaml()
+
+    class BoundedLoader(yaml.SafeLoader):
+        def construct_document(self, node):
+            sizes: dict[int, int] = {}
+
+            def size(n) -> int:
+                if id(n) not in sizes:
+                    sizes[id(n)] = 0  # a recursive alias counts as one value, not forever
+                    if isinstance(n, yaml.MappingNode):
+                        total = 1 + sum(size(k) + size(v) for k, v in n.value)
+                    elif isinstance(n, yaml.SequenceNode):
+                        total = 1 + sum(size(v) for v in n.value)
+                    else:
+                        total = 1
+                    sizes[id(n)] = total
+                    if total > MAX_YAML_NODES:
+                        raise yaml.constructor.ConstructorError(
+                            None, None, f"its aliases expand to more than {MAX_YAML_NODES} values (a YAML alias bomb?); "
+                            "write the values out instead of repeating *aliases", n.start_mark)
+                return sizes[id(n)]
+
+            size(node)
+            return super().construct_document(node)
+
+    return BoundedLoader
+
+
 def read_yaml(path: Path) -> dict:
-    """A YAML mapping from a file; ConfigError when it cannot be read or is not a mapping."""
+    """A YAML mapping from a file; ConfigError when it cannot be read, expands without bound or is not a mapping."""
     yaml = _yaml()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_bounded_loader())  # noqa: S506 (a safe loader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path.name} is not valid YAML: {exc}") from exc
+    except RecursionError:
+        raise ConfigError(f"{path.name} is not valid YAML: it is nested too deeply") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path.name} is not a YAML mapping of keys to values")
     return data
 
 
+#: CFF person and entity keys whose values are text
+PERSON_TEXT_KEYS = ("family-names", "given-names", "name-particle", "name-suffix", "name", "affiliation", "email",
+                    "orcid", "website", "alias", "address", "city", "country", "region", "post-code", "tel", "fax")
+
+
+def citation_problems(cff: dict) -> list[tuple[str, str]]:
+    """(key, what is wrong) for every value of a citation that is not of the type the CFF schema gives it, so that
+    nothing later (cite, release, .zenodo.json) meets an author that is a string or a name that is a number."""
+    problems: list[tuple[str, str]] = []
+    authors = cff.get("authors")
+    if authors is not None:
+        if not isinstance(authors, list) or not authors:
+            problems.append(("authors", f"authors must be a list of persons or entities, not {_shown(authors)}: "
+                                        "write `authors:` then one `- family-names: ...` or `- name: ...` per author"))
+        else:
+            for i, person in enumerate(authors, 1):
+                if not isinstance(person, dict):
+                    problems.append(("authors", f"author {i} is {_shown(person)}, not a person or entity: write it as "
+                                                "`- family-names: ...` / `given-names: ...` or `- name: ...`"))
+                    continue
+                bad = [k for k in PERSON_TEXT_KEYS if k in person and not isinstance(person[k], str)]
+                if bad:
+                    problems.append(("authors", f"author {i}: {', '.join(f'{k} {_shown(person[k])}' for k in bad)} "
+                                                "must be text (quote it)"))
+                elif not (isinstance(person.get("family-names"), str) and person["family-names"].strip()) and not (
+                        isinstance(person.get("name"), str) and person["name"].strip()):
+                    problems.append(("authors", f"author {i} has neither family-names nor name"))
+    for key in ("title", "abstract", "doi", "repository-code", "url", "license", "message"):
+        if key in cff and cff[key] is not None and not isinstance(cff[key], str):
+            problems.append((key, f"{key} must be text, not {_shown(cff[key])} (quote it)"))
+    keywords = cff.get("keywords")
+    if keywords is not None and not (isinstance(keywords, list) and all(isinstance(k, str) for k in keywords)):
+        problems.append(("keywords", "keywords must be a list of text values"))
+    identifiers = cff.get("identifiers")
+    if identifiers is not None and not (isinstance(identifiers, list) and all(isinstance(i, dict) for i in identifiers)):
+        problems.append(("identifiers", "identifiers must be a list of {type, value} entries"))
+    version = cff.get("version")
+    if version is not None and not isinstance(version, (str, int, float)):
+        problems.append(("version", f"version must be a version number, not {_shown(version)}"))
+    return problems
+
+
+def _shown(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def read_valid_citation(paths: Paths) -> dict | None:
+    """CITATION.cff as read_citation gives it, or ConfigError naming each value of the wrong type."""
+    cff = read_citation(paths)
+    problems = citation_problems(cff) if cff is not None else []
+    if problems:
+        raise ConfigError("CITATION.cff: " + "; ".join(message for _, message in problems)
+                          + " (zonedata validate lists them with their lines)")
+    return cff
+
+
 def read_citation(paths: Paths) -> dict | None:
     """CITATION.cff as a dict, or None before the first release."""
-    return read_yaml(paths.citation_cff) if paths.citation_cff.is_file() else None
+    return read_yaml(paths.confined(paths.citation_cff)) if paths.citation_cff.is_file() else None
 
 
 def read_descriptor(paths: Paths) -> dict:
     if not paths.datapackage.is_file():
         return {}
+    paths.confined(paths.datapackage)
     try:
-        data = json.loads(paths.datapackage.read_text(encoding="utf-8"))
+        data = safe_json.loads(paths.datapackage.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ConfigError(f"datapackage.json is not valid JSON: {exc}") from exc
     return data if isinstance(data, dict) else {}
@@ -219,7 +318,7 @@ def dump_zenodo(meta: dict) -> str:
 
 def current_citation(paths: Paths) -> tuple[dict, bool]:
     """(citation, released): CITATION.cff once there is a release; before, one made from datapackage.json."""
-    existing = read_citation(paths)
+    existing = read_valid_citation(paths)
     if existing is not None:
         return existing, True
     descriptor = read_descriptor(paths)
@@ -302,6 +401,7 @@ def cite(root: Path, fmt: str = "text") -> str:
     """The citation of the current version in `fmt` ("text", "bibtex" or "cff")."""
     paths = Paths(Path(root))
     if fmt == "cff" and paths.citation_cff.is_file():
+        read_valid_citation(paths)
         return paths.citation_cff.read_text(encoding="utf-8")
     cff, released = current_citation(paths)
     return {"text": render_text, "bibtex": render_bibtex, "cff": render_cff}[fmt](cff, released)

@@ -21,13 +21,15 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
-from zonedata.base.findings import ConfigError
-from zonedata.base.paths import Paths
+from zonedata.base import safe_json
+from zonedata.base.findings import ConfigError, escape_text
+from zonedata.base.paths import Paths, is_within, safe_relative
 from zonedata.loading.seeds import sha256_file
 from zonedata.loading.versioning import find_release, is_version, level_rank, read_manifest
 
@@ -87,25 +89,34 @@ def is_csv_resource(resource: dict) -> bool:
     return resource.get("format") == "csv" or (isinstance(path, str) and path.lower().endswith(".csv"))
 
 
+#: the most bytes one member of a zip given to diff may expand to, and all the members read from it together
+#: (the real package is well under a megabyte; a million records are a few hundred)
+MAX_MEMBER_BYTES = 512 * 1024 * 1024
+MAX_ZIP_BYTES = 1024 * 1024 * 1024
+
+
 class _Folder:
     def __init__(self, root: Path):
         self.root = root
 
     def read(self, rel: str) -> bytes:
         path = self.root / rel
+        if not is_within(path, self.root):
+            raise ConfigError(f"{path} leads out of {self.root} (a symlink): diff reads only inside the package")
         try:
             return path.read_bytes()
         except OSError as exc:
-            raise ConfigError(f"cannot read {path}: {exc.strerror}") from exc
+            raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
 class _Zip:
     def __init__(self, path: Path):
         try:
             self.zip = zipfile.ZipFile(path)
-        except (OSError, zipfile.BadZipFile) as exc:
+        except (OSError, zipfile.BadZipFile, ValueError, EOFError) as exc:
             raise ConfigError(f"{path} is not a readable zip archive: {exc}") from exc
         self.path = path
+        self.read_bytes = 0
         names = self.zip.namelist()
         if "datapackage.json" in names:
             self.prefix = ""
@@ -117,42 +128,111 @@ class _Zip:
             self.prefix = tops[0]
 
     def read(self, rel: str) -> bytes:
+        name = self.prefix + rel
         try:
-            return self.zip.read(self.prefix + rel)
+            info = self.zip.getinfo(name)
         except KeyError as exc:
-            raise ConfigError(f"{self.path} has no {self.prefix + rel}") from exc
+            raise ConfigError(f"{self.path} has no {name}") from exc
+        if info.flag_bits & 0x1:
+            raise ConfigError(f"{self.path}: {name} is encrypted: a release archive is never encrypted")
+        self.read_bytes += info.file_size
+        if info.file_size > MAX_MEMBER_BYTES:
+            raise ConfigError(f"{self.path}: {name} would expand to {info.file_size} bytes, beyond the "
+                              f"{MAX_MEMBER_BYTES // 2**20} MiB that diff reads of one file: it is not a zonedata "
+                              "release (a zip bomb?)")
+        if self.read_bytes > MAX_ZIP_BYTES:
+            raise ConfigError(f"{self.path}: with {name} the files read from the archive would expand to "
+                              f"{self.read_bytes} bytes, beyond the {MAX_ZIP_BYTES // 2**20} MiB that diff reads of one "
+                              "archive: it is not a zonedata release (a zip bomb?)")
+        try:
+            return self.zip.read(info)
+        except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError, OSError, ValueError) as exc:
+            raise ConfigError(f"{self.path}: {name} cannot be read, the archive is damaged: {exc}") from exc
 
 
 def _safe_rel(rel, where: str) -> str:
-    if not isinstance(rel, str) or not rel or rel.startswith("/") or "\\" in rel or ".." in rel.split("/") or "://" in rel:
+    if not safe_relative(rel):
         raise ConfigError(f"{where}: {rel!r} is not a relative path inside the package")
     return rel
 
 
+def _is_names(value) -> bool:
+    """A field name or a list of them (how Table Schema writes primaryKey and key fields)."""
+    return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+
+
+def _schema_problem(schema) -> str | None:
+    """What makes a Table Schema unusable for comparing versions, or None."""
+    if not isinstance(schema, dict):
+        return "its schema is not an object"
+    fields = schema.get("fields", [])
+    if not isinstance(fields, list):
+        return "its schema's fields are not a list"
+    names = []
+    for i, f in enumerate(fields, 1):
+        if not isinstance(f, dict) or not isinstance(f.get("name"), str):
+            return f"field {i} of its schema is not an object with a name"
+        if not isinstance(f.get("type", ""), str):
+            return f"field {f['name']!r}: type is not text"
+        if not isinstance(f.get("constraints", {}), dict):
+            return f"field {f['name']!r}: constraints is not an object"
+        if not isinstance(f.get("constraints", {}).get("enum", []), list):
+            return f"field {f['name']!r}: enum is not a list"
+        names.append(f["name"])
+    if len(set(names)) != len(names):
+        return "its schema names a field twice"
+    if "primaryKey" in schema and not _is_names(schema["primaryKey"]):
+        return "its primaryKey is not a field name or a list of them"
+    for key in ("foreignKeys", "uniqueKeys"):
+        keys = schema.get(key, [])
+        if not isinstance(keys, list):
+            return f"its {key} is not a list"
+        for k in keys:
+            if key == "uniqueKeys" and not _is_names(k):
+                return f"an entry of its {key} is not a field name or a list of them"
+            if key == "foreignKeys" and not (isinstance(k, dict) and _is_names(k.get("fields"))
+                                             and isinstance(k.get("reference"), dict)):
+                return f"an entry of its {key} is not an object with fields and a reference"
+    if not isinstance(schema.get("missingValues", []), list):
+        return "its missingValues is not a list"
+    return None
+
+
 def _load(label: str, source) -> PackageVersion:
     try:
-        descriptor = json.loads(source.read("datapackage.json").decode("utf-8"))
+        descriptor = safe_json.loads(source.read("datapackage.json"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ConfigError(f"{label}: datapackage.json is not valid JSON: {exc}") from exc
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources", []), list):
-        raise ConfigError(f"{label}: datapackage.json is not a Data Package descriptor")
+        raise ConfigError(f"{label}: datapackage.json is not a Data Package descriptor (an object with a list of "
+                          "resources)")
+    for i, resource in enumerate(descriptor.get("resources", []), 1):
+        if not isinstance(resource, dict):
+            raise ConfigError(f"{label}: datapackage.json: resource {i} is {json.dumps(resource)[:40]}, not an object")
+        for key in ("name", "path", "format"):
+            if key in resource and not isinstance(resource[key], str):
+                raise ConfigError(f"{label}: datapackage.json: resource {i}'s {key} is not text")
     pkg = PackageVersion(label, descriptor)
     for resource in descriptor.get("resources", []):
-        if not isinstance(resource, dict) or not is_csv_resource(resource):
+        if not is_csv_resource(resource):
             continue
         name = table_name(resource)
         schema = resource.get("schema", {})
         if isinstance(schema, str):
             try:
-                schema = json.loads(source.read(_safe_rel(schema, label)).decode("utf-8"))
+                schema = safe_json.loads(source.read(_safe_rel(schema, label)))
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
                 raise ConfigError(f"{label}: schema {resource['schema']} of {name} is not valid JSON: {exc}") from exc
+        problem = _schema_problem(schema)
+        if problem:
+            raise ConfigError(f"{label}: datapackage.json: resource {resource.get('name', name)!r}: {problem}, so it "
+                              "is not a valid Table Schema")
         data = source.read(_safe_rel(resource.get("path"), label))
         try:
             frame = pl.read_csv(io.BytesIO(data), infer_schema=False, raise_if_empty=False)
         except Exception as exc:  # polars' parse errors share no base class
             raise ConfigError(f"{label}: cannot read {resource.get('path')}: {str(exc).splitlines()[0]}") from exc
-        pkg.tables[name] = TableVersion(name, resource, schema if isinstance(schema, dict) else {}, frame)
+        pkg.tables[name] = TableVersion(name, resource, schema, frame)
     return pkg
 
 
@@ -216,6 +296,10 @@ class TableDiff:
     removed: pl.DataFrame  # old records, all fields
     changed: pl.DataFrame  # one row per changed value: key fields, field, old, new
     status: str = "changed"  # "added", "removed", "changed", "unchanged"
+    #: fields the new version adds: field -> {"filled": records of both versions with a value, "values": {value: count}}
+    new_fields: dict = field(default_factory=dict)
+    #: list fields of the new version: field -> delimiter (to show which items a changed list gained or lost)
+    list_delimiters: dict = field(default_factory=dict)
 
     @property
     def n_changed(self) -> int:
@@ -246,6 +330,7 @@ class TableDiff:
             "added": [{"key": {k: r[k] for k in self.key}, "record": r} for r in self.added.iter_rows(named=True)],
             "removed": [{"key": {k: r[k] for k in self.key}, "record": r} for r in self.removed.iter_rows(named=True)],
             "changed": self.changed_records(),
+            "new_fields": self.new_fields,
         }
 
 
@@ -288,6 +373,8 @@ class PackageDiff:
 
 
 def _keys_text(frame: pl.DataFrame, key: list[str]) -> str:
+    if not key:
+        return "no field in common with the other version to match records by"
     keys = frame.select(key).unique(maintain_order=True)
     shown = [", ".join(str(v) for v in row) for row in keys.head(KEYS_SHOWN).iter_rows()]
     more = f" and {keys.height - KEYS_SHOWN} more" if keys.height > KEYS_SHOWN else ""
@@ -459,6 +546,10 @@ def diff_records(old: TableVersion | None, new: TableVersion | None, renames: di
     whole_rows = not key
     if whole_rows:  # no usable primary key: a record is all its common fields, so records are only added or removed
         key = [c for c in n.columns if c in o.columns]
+    if not key:  # no field in common (every field renamed): nothing to match records by
+        return TableDiff(new.name, [], old.frame.height, new.frame.height, added=n, removed=old.frame,
+                         changed=_empty_changes([]), status="unchanged" if not (n.height or old.frame.height) else
+                         "changed")
     for label, frame in (("old", o), ("new", n)):
         if not whole_rows and frame.select(pl.struct(key).is_duplicated().any()).item():
             raise ConfigError(f"{new.name}: the {label} version has duplicate primary keys {key}: it is not a valid package")
@@ -480,7 +571,42 @@ def diff_records(old: TableVersion | None, new: TableVersion | None, renames: di
         changed = pl.concat(pieces).sort([*key, "__order"]).drop("__order")
     diff = TableDiff(new.name, key, old.frame.height, new.frame.height, added, removed, changed)
     diff.status = "unchanged" if diff.is_empty else "changed"
+    diff.list_delimiters = _list_delimiters(new.schema)
+    if not whole_rows:
+        kept = n.join(o.select(key), on=key, how="semi", nulls_equal=True)
+        diff.new_fields = _new_field_values(kept, [c for c in n.columns if c not in o.columns])
     return diff
+
+
+#: a new field with more distinct values than this is summarised by how many records fill it
+VALUES_SHOWN = 8
+
+
+def _new_field_values(kept: pl.DataFrame, fields: list[str]) -> dict:
+    """What a field the new version adds holds in the records both versions have: a reviewer sees
+    "status: under_construction 8, unknown 11" rather than nothing (the records are not 'changed')."""
+    out = {}
+    for f in fields:
+        counts = kept.select(pl.col(f).drop_nulls().value_counts(sort=True)).unnest(f) if kept.height else None
+        filled = int(kept[f].is_not_null().sum())
+        values = {}
+        if counts is not None and 0 < counts.height <= VALUES_SHOWN:
+            values = {str(v): int(c) for v, c in counts.sort(["count", f], descending=[True, False]).iter_rows()}
+        out[f] = {"filled": filled, "records": kept.height, "values": values}
+    return out
+
+
+def _list_delimiters(schema: dict) -> dict:
+    return {name: f.get("delimiter", ",") for name, f in _fields(schema).items() if f.get("type") == "list"}
+
+
+def _list_change(old, new, delimiter: str) -> str:
+    """`+ item; - item` for a list field whose items changed (order alone: 'reordered')."""
+    a, b = old.split(delimiter), new.split(delimiter)
+    gained, lost = [x for x in b if x not in a], [x for x in a if x not in b]
+    if not gained and not lost:
+        return "items reordered"
+    return "; ".join([*(f"+ {x!r}" for x in gained), *(f"- {x!r}" for x in lost)])
 
 
 def _record_changes(t: TableDiff) -> list[Change]:
@@ -575,14 +701,23 @@ def render_text(d: PackageDiff, *, summary: bool = False) -> str:
             head += f" [table {t.status}]"
         lines.append(head)
         if not summary:
-            for r in t.added.select(t.key).iter_rows():
+            for r in t.added.select(t.key or t.added.columns).iter_rows():  # no key: the whole record
                 lines.append(f"  + {', '.join(str(v) for v in r)}")
-            for r in t.removed.select(t.key).iter_rows():
+            for r in t.removed.select(t.key or t.removed.columns).iter_rows():
                 lines.append(f"  - {', '.join(str(v) for v in r)}")
             for rec in t.changed_records():
                 lines.append(f"  ~ {_key_label(rec['key'])}")
                 for f in rec["fields"]:
                     lines.append(f"      {f['field']}: {_value(f['old'])} -> {_value(f['new'])}")
+                    if f["field"] in t.list_delimiters and f["old"] is not None and f["new"] is not None:
+                        lines.append(f"        items: {_list_change(f['old'], f['new'], t.list_delimiters[f['field']])}")
+            for name, info in t.new_fields.items():
+                if not info["records"]:
+                    continue
+                empty = info["records"] - info["filled"]
+                held = ", ".join(f"{v} {c}" for v, c in info["values"].items()) or f"{info['filled']} filled"
+                held = "all empty" if not info["filled"] else held + (f", {empty} empty" if empty else "")
+                lines.append(f"  new field {name} in the {info['records']} existing record(s): {held}")
         lines.append("")
     unchanged = [name for name, t in d.tables.items() if t.status == "unchanged"]
     if unchanged:
@@ -595,7 +730,7 @@ def render_text(d: PackageDiff, *, summary: bool = False) -> str:
         lines.append("no differences")
     else:
         lines.append(f"required version bump: {d.required_level}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(escape_text(line) for line in lines) + "\n"
 
 
 def render_json(d: PackageDiff) -> str:

@@ -36,10 +36,12 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zonedata.release.cite import citation_metadata, dump_citation, dump_zenodo, read_citation, zenodo_metadata
+from zonedata.base import safe_json
+from zonedata.release.cite import citation_metadata, dump_citation, dump_zenodo, read_valid_citation, zenodo_metadata
 from zonedata.release.diff import Change, PackageDiff, PackageVersion, diff_packages, load_version
-from zonedata.base.findings import ConfigError, Report
+from zonedata.base.findings import ConfigError, Report, escape_text
 from zonedata.base.paths import Paths
+from zonedata.loading.dataset import confinement_findings
 from zonedata.publish.build import build
 from zonedata.release.validate import validate
 from zonedata.loading.versioning import (
@@ -50,6 +52,8 @@ from zonedata.loading.versioning import (
 #: files at the package root every archive carries (a release without them is refused)
 ARCHIVE_ROOT_FILES = ("README.md", "LICENSE", "CITATION.cff", "CHANGELOG.md", "datapackage.json")
 SUMS_NAME = "SHA256SUMS"
+#: the first day a zip archive's timestamps can hold (MS-DOS dates start in 1980)
+ZIP_FIRST_DAY = dt.date(1980, 1, 1)
 CHANGELOG_HEADER = """# Changelog
 
 All notable changes to the zonedata dataset. The format follows
@@ -128,8 +132,20 @@ def tag_exists(root: Path, tag: str) -> bool:
 # --- the archive ------------------------------------------------------------------------------
 
 
-def archive_members(paths: Paths) -> list[tuple[str, Path]]:
-    """(name inside the archive, file) for everything a release archive holds, sorted by name."""
+def git_files(root: Path) -> set[str]:
+    """Files of the package folder that git tracks or would add (tracked, or untracked and not ignored), as paths
+    relative to the root: what a commit of the release holds. Ignored files (a __pycache__, editor backups) are not."""
+    listed = _git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", ".")
+    if listed.returncode != 0:
+        raise ConfigError(f"git ls-files failed: {listed.stderr.strip()}")
+    return {name for name in listed.stdout.split("\0") if name}
+
+
+def archive_members(paths: Paths, tracked: set[str] | None = None) -> list[tuple[str, Path]]:
+    """(name inside the archive, file) for everything a release archive holds, sorted by name.
+
+    With `tracked` (git_files), only files git tracks or would commit are packed: a git-ignored file in
+    data/clean/ never reaches the deposit or its SHA256SUMS. A file that leaves the root is refused."""
     members: list[tuple[str, Path]] = []
     for name in ARCHIVE_ROOT_FILES:
         path = paths.root / name
@@ -141,6 +157,10 @@ def archive_members(paths: Paths) -> list[tuple[str, Path]]:
         if folder.is_dir():
             members.extend((paths.rel(p), p) for p in folder.rglob(pattern)
                            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+    if tracked is not None:
+        members = [(name, path) for name, path in members if name in tracked]
+    for name, path in members:
+        paths.confined(path)
     return sorted(members)
 
 
@@ -152,13 +172,14 @@ def _zipinfo(name: str, date: dt.date) -> zipfile.ZipInfo:
     return info
 
 
-def archive_bytes(paths: Paths, version: str, date: str, *, folder: bool = False) -> bytes:
-    """The release archive as bytes: a pure function of the files and the date. The files are at the
-    archive's top (a zipped Frictionless package); `folder` puts them in zonedata-X.Y.Z/ as the
-    archives up to 1.0.0 did."""
+def archive_bytes(paths: Paths, version: str, date: str, tracked: set[str] | None = None, *,
+                  folder: bool = False) -> bytes:
+    """The release archive as bytes: a pure function of the files and the date (see archive_members for
+    `tracked`). The files are at the archive's top (a zipped Frictionless package); `folder` puts them
+    in zonedata-X.Y.Z/ as the archives up to 1.0.0 did."""
     day = dt.date.fromisoformat(date)
     prefix = f"zonedata-{version}/" if folder else ""
-    files = [(name, path.read_bytes()) for name, path in archive_members(paths)]
+    files = [(name, path.read_bytes()) for name, path in archive_members(paths, tracked)]
     sums = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in files).encode("utf-8")
     entries = sorted(files + [(SUMS_NAME, sums)])
     buf = io.BytesIO()
@@ -258,7 +279,7 @@ def _target_version(current: str, previous: ReleaseEntry | None, bump: str | Non
 
 def _set_descriptor_version(path: Path, version: str) -> None:
     """Set the descriptor's top-level version (the build rewrites the whole file right after)."""
-    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor = safe_json.loads(path.read_text(encoding="utf-8"))
     descriptor["version"] = version
     path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8", newline="\n")
 
@@ -288,10 +309,20 @@ def release(root: Path | str, *, bump: str | None = None, version: str | None = 
     paths = Paths(Path(root))
     if not paths.schemas.is_dir():
         raise ConfigError(f"{root} has no schemas/ folder: is it a zonedata package? (pass --root)")
+    escapes = confinement_findings(paths)
+    if escapes:
+        raise ReleaseRefused("a path of the package leaves its root: nothing was read or written", report=Report(escapes))
     try:
-        date = (dt.date.fromisoformat(date) if date else dt.date.today()).isoformat()
+        day = dt.date.fromisoformat(date) if date else dt.date.today()
     except ValueError as exc:
         raise ConfigError(f"--date {date!r} is not a date: use YYYY-MM-DD") from exc
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date or day.isoformat()):
+        raise ConfigError(f"--date {date!r} is not a date: use YYYY-MM-DD")
+    if not ZIP_FIRST_DAY <= day <= dt.date.today() + dt.timedelta(days=1):
+        raise ConfigError(f"--date {day.isoformat()} is not a possible release date: a release is dated the day it is "
+                          f"cut, on or before today ({dt.date.today().isoformat()}), and no earlier than "
+                          f"{ZIP_FIRST_DAY.isoformat()}, the first date a zip archive can record")
+    date = day.isoformat()
     if not paths.pyproject.is_file():
         raise ConfigError("pyproject.toml is missing: it holds the package version")
     current, _ = read_pyproject_version(paths.pyproject)
@@ -300,6 +331,9 @@ def release(root: Path | str, *, bump: str | None = None, version: str | None = 
     releases = read_manifest(paths)
     previous = releases[-1] if releases else None
     target = _target_version(current, previous, bump, version)
+    if previous and date < previous.date:
+        raise ConfigError(f"--date {date} is before the latest release {previous.version} ({previous.date}): releases "
+                          "are dated in the order they are cut")
 
     dirty = uncommitted(paths.root)
     if dirty:
@@ -350,16 +384,16 @@ def _write_release(paths: Paths, result: ReleaseResult) -> ReleaseResult:
         write_pyproject_version(paths.pyproject, result.version)
         if paths.datapackage.is_file():
             _set_descriptor_version(paths.datapackage, result.version)
-        cff = citation_metadata(paths, result.version, result.date, read_citation(paths))
+        cff = citation_metadata(paths, result.version, result.date, read_valid_citation(paths))
         paths.citation_cff.write_text(dump_citation(cff), encoding="utf-8", newline="\n")
-        existing_zenodo = json.loads(paths.zenodo_json.read_text(encoding="utf-8")) if paths.zenodo_json.is_file() else {}
+        existing_zenodo = safe_json.loads(paths.zenodo_json.read_text(encoding="utf-8")) if paths.zenodo_json.is_file() else {}
         paths.zenodo_json.write_text(dump_zenodo(zenodo_metadata(cff, existing_zenodo)), encoding="utf-8", newline="\n")
         built = build(paths.root)
         if not built.report.valid:
             raise ReleaseRefused("the build refused to publish:", report=built.report)
         paths.changelog.write_text(update_changelog(paths.changelog, result), encoding="utf-8", newline="\n")
 
-        data = archive_bytes(paths, result.version, result.date)
+        data = archive_bytes(paths, result.version, result.date, git_files(paths.root))
         archive.parent.mkdir(parents=True, exist_ok=True)
         created.append(archive)
         archive.write_bytes(data)
@@ -394,12 +428,12 @@ def render_result(result: ReleaseResult) -> str:
             lines.append(f"  {change.level}: {change.describe()}")
     if result.dry_run:
         lines.append("Dry run: nothing was written.")
-        return "\n".join(lines) + "\n"
+        return "\n".join(escape_text(line) for line in lines) + "\n"
     lines.append("Wrote: " + ", ".join(result.written))
     lines.append(f"Archive: {result.archive} ({result.bytes} bytes, sha256 {result.sha256})")
     lines.append("Nothing is committed. Review the changes (git diff), then:")
     lines += [f"  {cmd}" for cmd in result.git_commands()]
-    return "\n".join(lines) + "\n"
+    return "\n".join(escape_text(line) for line in lines) + "\n"
 
 
 __all__ = ["release", "ReleaseRefused", "ReleaseResult", "archive_bytes", "archive_members", "changelog_entry",

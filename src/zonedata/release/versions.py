@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 
+from zonedata.base import safe_json
 from zonedata.loading.seeds import sha256_file
-from zonedata.release.cite import RECOMMENDED_KEYS, REQUIRED_KEYS, read_yaml
+from zonedata.release.cite import RECOMMENDED_KEYS, REQUIRED_KEYS, citation_problems, read_yaml
 from zonedata.loading.dataset import Dataset
 from zonedata.base.findings import WARNING, ConfigError, Finding
+from zonedata.base.paths import OutsideRoot
 from zonedata.loading.versioning import json_key_line, manifest_path, read_manifest, read_pyproject_version, yaml_key_line
 
 RELEASE_HINT = "versions are written by `zonedata release`: restore the file from git, or cut a release"
@@ -20,7 +22,7 @@ RELEASE_HINT = "versions are written by `zonedata release`: restore the file fro
 
 def _json_version(path) -> tuple[str | None, int | None]:
     text = path.read_text(encoding="utf-8")
-    data = json.loads(text)
+    data = safe_json.loads(text)
     version = data.get("version") if isinstance(data, dict) else None
     return (None if version is None else str(version)), json_key_line(text, "version")
 
@@ -37,6 +39,9 @@ def check(ds: Dataset) -> list[Finding]:
         return [Finding("citation-invalid", f"{exc}: fix the YAML (check with cffconvert --validate -i CITATION.cff)",
                         file=cff_file)]
     cff_text = paths.citation_cff.read_text(encoding="utf-8")
+    for key, message in citation_problems(cff):
+        findings.append(Finding("citation-invalid", f"{message} (check with cffconvert --validate -i CITATION.cff)",
+                                file=cff_file, line=yaml_key_line(cff_text, key), field=key))
     for key in REQUIRED_KEYS + RECOMMENDED_KEYS:
         if cff.get(key) in (None, "", []):
             required = key in REQUIRED_KEYS
@@ -75,6 +80,10 @@ def check(ds: Dataset) -> list[Finding]:
         reference = next(((f, ln, v) for f, ln, v, _ in places if v is not None), None)
     try:
         releases = read_manifest(paths)
+    except OutsideRoot as exc:
+        findings.append(Finding("path-outside-root", f"{exc}: nothing was read there", file=paths.rel(manifest_path(paths)),
+                                field="archive"))
+        releases = []
     except ConfigError as exc:
         findings.append(Finding("release-archive-mismatch", str(exc), file=paths.rel(manifest_path(paths))))
         releases = []
