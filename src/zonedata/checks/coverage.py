@@ -101,9 +101,10 @@ def _exclusions(ds: Dataset, sources: dict[str, SourceText], findings: list[Find
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
-def coverage(root: Path | str) -> Coverage:
-    """Classify every number mention in the seeds: recorded, excluded, or unaccounted (a finding)."""
-    ds = load_dataset(Path(root))
+def coverage(root: Path | str, ds: Dataset | None = None) -> Coverage:
+    """Classify every number mention in the seeds: recorded, excluded, or unaccounted (a finding).
+    `ds` is the package at `root` when the caller has loaded it already (`zonedata draft`)."""
+    ds = ds if ds is not None else load_dataset(Path(root))
     if ds.refused:  # a path leaves the package root: nothing was read
         empty = pl.DataFrame(schema={c: pl.Int64 if c in ("line", "start", "end") else pl.String for c in (
             "source_id", "file", "line", "start", "end", "text", "kind", "status", "record", "reason")})

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import json
+import lzma
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -146,7 +147,8 @@ class _Zip:
                               "archive: it is not a zonedata release (a zip bomb?)")
         try:
             return self.zip.read(info)
-        except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError, OSError, ValueError) as exc:
+        except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, NotImplementedError, RuntimeError, EOFError, OSError,
+                ValueError) as exc:  # each codec's own error (bzip2's is an OSError)
             raise ConfigError(f"{self.path}: {name} cannot be read, the archive is damaged: {exc}") from exc
 
 
