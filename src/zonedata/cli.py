@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import faulthandler
 import functools
-import gc
 import importlib
 import importlib.util
 import io
@@ -28,6 +27,7 @@ COMMANDS = {
     "release": "zonedata.commands.release:release_command",
     "diff": "zonedata.commands.diff:diff_command",
     "cite": "zonedata.commands.cite:cite_command",
+    "site": "zonedata.commands.site:site_command",
     "add-source": "zonedata.commands.add_source:add_source_command",
     "draft": "zonedata.commands.draft:draft_command",
     "quote": "zonedata.commands.quote:quote_command",
@@ -38,6 +38,14 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 class LazyGroup(click.Group):
     def list_commands(self, ctx):
         return [name for name, target in COMMANDS.items() if _available(target)]
+
+    def format_commands(self, ctx, formatter):
+        """The command list with each command's first paragraph whole (click cuts it at 45 characters)."""
+        rows = [(name, command.get_short_help_str(limit=1_000))
+                for name in self.list_commands(ctx) if (command := self.get_command(ctx, name)) and not command.hidden]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def get_command(self, ctx, name):
         target = COMMANDS.get(name)
@@ -51,24 +59,67 @@ def _available(target: str) -> bool:
     return importlib.util.find_spec(target.split(":")[0]) is not None
 
 
-def root_option(func):
-    """--root: the package folder (default: found from the working directory)."""
+ROOT_KEY, DEBUG_KEY = "zonedata.root", "zonedata.debug"
 
-    @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
-                  help="Package root (default: the nearest folder above the working directory with schemas/ and seeds/).")
+
+def _remember(key):
+    """Keep an option's value in ctx.meta, which the group and its command share, so that
+    `zonedata --root DIR validate` and `zonedata validate --root DIR` mean the same (the one after
+    the command wins when both are given)."""
+
+    def callback(ctx, param, value):
+        if value:
+            ctx.meta[key] = value
+
+    return callback
+
+
+def global_options(func):
+    """--root and --debug, accepted before the command (on the group) and after it (on each command)."""
+    func = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None, expose_value=False,
+                        callback=_remember(ROOT_KEY),
+                        help="Package root (default: the nearest folder above the working directory with schemas/ "
+                             "and seeds/).")(func)
+    return click.option("--debug", is_flag=True, expose_value=False, callback=_remember(DEBUG_KEY),
+                        help="Show a traceback when zonedata itself fails.")(func)
+
+
+def root_option(func):
+    """--root (and --debug): the package folder, given before or after the command (default: found from the
+    working directory); the command receives it as `root`."""
+
+    @global_options
     @functools.wraps(func)
-    def wrapper(*args, root=None, **kwargs):
+    def wrapper(*args, **kwargs):
         from zonedata.base.paths import find_root
 
-        return func(*args, root=root or find_root(), **kwargs)
+        return func(*args, root=click.get_current_context().meta.get(ROOT_KEY) or find_root(), **kwargs)
 
     return wrapper
 
 
-def format_option(func):
-    """--format text|json|github, the same three renderings for every report."""
-    return click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
-                        show_default=True, help="Output: text for people, json for tools, github for CI annotations.")(func)
+def format_option(func=None, *, choices=("text", "json", "github"),
+                  help="Output: text for people, json for tools, github for CI annotations."):
+    """--format, one choice, case-insensitive (`--format JSON`); by default the same three renderings
+    for every report."""
+
+    def decorate(f):
+        return click.option("--format", "fmt", type=click.Choice(list(choices), case_sensitive=False), default=choices[0],
+                            show_default=True, help=help)(f)
+
+    return decorate(func) if func is not None else decorate
+
+
+def quiet_option(func):
+    """-q/--quiet: only the summary line of a report (`validate: valid: 0 error(s), ...`)."""
+    return click.option("-q", "--quiet", is_flag=True,
+                        help="Print only the summary line (text and github formats).")(func)
+
+
+def check_quiet(quiet: bool, fmt: str) -> None:
+    if quiet and fmt == "json":
+        raise click.UsageError("--quiet prints the summary line of the text or github format; "
+                               "--format json always prints the whole report")
 
 
 #: exit codes after an interrupt (128 + SIGINT) and a closed output pipe (128 + SIGPIPE), as a shell reports them
@@ -121,7 +172,7 @@ def handle_errors(func):
             _silence_stdout()
             raise SystemExit(EXIT_BROKEN_PIPE)
         except Exception as exc:  # a bug in zonedata, not bad data
-            if ctx.find_root().params.get("debug"):
+            if ctx.meta.get(DEBUG_KEY):
                 traceback.print_exc()
             fail(ctx, "internal", f"internal error: {type(exc).__name__}: {exc}"
                  + ("" if ctx.find_root().params.get("debug") else " (run with --debug for the traceback)"), EXIT_USAGE)
@@ -150,34 +201,30 @@ def _show_version(ctx, param, value):
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
               help="Show the version and exit.")
-@click.option("--debug", is_flag=True, help="Show a traceback when zonedata itself fails.")
-def cli(debug):
+@global_options
+def cli():
     """zonedata: check, publish and cite the China-ASEAN industrial parks dataset.
+
+    --root and --debug may be given before the command or after it.
 
     \b
     Example:
         zonedata validate
         zonedata validate --format github
+        zonedata --root path/to/package validate -q
         zonedata build
     """
 
 
 def main():
-    """The console script: run the command, then end the process at once with its exit code.
+    """The console script: run the command and exit with its code.
 
-    Everything a command does is finished when it returns: output is written, and `build` has
-    closed, fsynced and renamed its files into place. What would follow is the interpreter's
-    teardown, freeing every table object by object, which at a million records takes longer than
-    some whole checks (about 0.1 s at 100,000 records, see bench/README.md). So the output is
-    flushed and the process exits without it.
+    A closed output (`zonedata validate | head -1`, or started with stdout closed) ends in an exit
+    code, not a traceback: what cannot be written is dropped.
     """
     # numpy (which pandera imports) starts OpenBLAS with a worker thread per core that spins waiting
-    # for matrix work zonedata never gives it, taking CPU from polars (~5% at a million records)
+    # for matrix work zonedata never gives it, taking CPU from polars (see bench/README.md)
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    # a command runs for seconds at most and ends with the process: the cyclic garbage collector,
-    # which would scan every object again and again as the imports create them, has nothing to do
-    # worth its ~4% of a run (reference counting still frees everything that is not a cycle)
-    gc.disable()
     # a crash in a native library (polars, numpy) leaves a Python traceback of every thread on stderr
     if sys.stderr is not None:
         try:
@@ -225,7 +272,8 @@ def _report_stop(kind: str, message: str, code: int) -> int:
 
 
 def _exit(code) -> None:
-    """`sys.exit(code)` without the interpreter's teardown (same codes, same flushed output)."""
+    """`sys.exit(code)` after flushing the output: a stream that cannot take it is pointed at os.devnull,
+    so the interpreter's own flush at exit has nothing left to fail on."""
     if code is None:
         code = EXIT_OK
     elif not isinstance(code, int):
@@ -240,7 +288,11 @@ def _exit(code) -> None:
         except (OSError, ValueError):  # a closed pipe (zonedata validate | head): nothing more can be said
             if code == EXIT_OK and stream is sys.stdout:
                 code = EXIT_BROKEN_PIPE  # the output did not all arrive
-    os._exit(code)
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+            except (OSError, ValueError):
+                pass
+    sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover
