@@ -18,10 +18,32 @@ from zonedata.base.paths import Paths
 from zonedata.loading.versioning import read_manifest
 from zonedata.release import diff as d
 from zonedata.release.cite import cite
-from zonedata.render.site.model import (CHANGES_SHOWN, CITATIONS, GROUP_SIZE, MARKER, RELATED_SHOWN, SEARCH_FIELDS,
-                                 SEARCH_SHARD_SIZE, SHARD_SIZE, SOURCES, SiteInputError, Table, _as_list, _safe_rel, _context,
-                                 _resolve, _unit_sign, citation_passages, format_number, load_tables, load_texts,
-                                 markdown_blocks, markdown_section, source_paragraphs, value_groups)
+from zonedata.render.site.model import (
+    CHANGES_SHOWN,
+    CITATIONS,
+    GROUP_SIZE,
+    MARKER,
+    RELATED_SHOWN,
+    SEARCH_FIELDS,
+    SEARCH_SHARD_SIZE,
+    SHARD_SIZE,
+    SOURCES,
+    SiteInputError,
+    Table,
+    _as_list,
+    _context,
+    _resolve,
+    _safe_rel,
+    _unit_sign,
+    citation_passages,
+    format_number,
+    load_tables,
+    load_texts,
+    markdown_blocks,
+    markdown_section,
+    source_paragraphs,
+    value_groups,
+)
 
 #: rows a table page shows at once (it pages through its shards)
 PAGE_ROWS = 100
@@ -308,7 +330,7 @@ class Site:
         for name, td in diffed.tables.items():
             here = self.tables.get(name)
 
-            def key_link(key: dict):
+            def key_link(key: dict, here=here):
                 values = tuple(key.values())
                 text = " · ".join("" if v is None else str(v) for v in values)
                 j = here.lookup(list(key)).get(values) if here is not None and all(k in here.columns for k in key) else None
