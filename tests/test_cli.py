@@ -61,7 +61,7 @@ def _run(*args, cwd=None):
 
 
 def test_the_process_exits_with_the_command_code_and_its_whole_output(tmp_path):
-    """`main()` ends the process without interpreter teardown: the exit code and every line must survive it."""
+    """The console script's exit code and every line of its output, for each kind of exit."""
     import shutil
     from pathlib import Path
 
@@ -97,3 +97,35 @@ def test_a_closed_output_stream_keeps_the_exit_code(fd):
                          stdout=None if fd == 1 else subprocess.PIPE, stderr=None if fd == 2 else subprocess.PIPE,
                          preexec_fn=lambda: os.close(fd), check=False)
     assert out.returncode == 0
+
+
+def test_validate_runs_where_pandas_is_not_installed(tmp_path):
+    """The runtime environment (`pip install zonedata`) has no pandas: Pandera then loads only its polars
+    backend. The tests' environment has pandas, so the run makes `import pandas` fail as it would there."""
+    from pathlib import Path
+
+    base = Path(__file__).parent / "corpus" / "base"
+    code = ("import sys, importlib.abc\n"
+            "class NoPandas(importlib.abc.MetaPathFinder):\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name.split('.')[0] == 'pandas': raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+            "sys.meta_path.insert(0, NoPandas())\n"
+            "from zonedata.cli import main\n"
+            f"sys.argv = ['zonedata', 'validate', '--no-publication', '--format', 'json', '--root', {str(base)!r}]\n"
+            "main()\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    import json
+
+    assert json.loads(out.stdout)["valid"] is True
+
+
+def test_a_closed_pipe_keeps_the_exit_code_and_says_nothing():
+    """`zonedata validate --format json | head -c 1`: the reader goes away; the exit code is the command's."""
+    from pathlib import Path
+
+    base = Path(__file__).parent / "corpus" / "base"
+    bad = subprocess.run(f"{sys.executable} -m zonedata validate --no-publication --format json --root {base} | head -c 1",
+                         shell=True, capture_output=True, text=True, check=False)
+    assert bad.stdout == "{"
+    assert "Traceback" not in bad.stderr and "Exception ignored" not in bad.stderr

@@ -76,7 +76,7 @@ def test_json_lists_every_mention():
     result = CliRunner().invoke(cli, ["coverage", "--root", str(ROOT), "--format", "json"])
     assert result.exit_code == 0
     doc = json.loads(result.output)
-    assert set(doc) == {"valid", "stats", "findings", "mentions"}
+    assert set(doc) == {"valid", "stats", "findings", "omitted", "mentions"}
     assert len(doc["mentions"]) == doc["stats"]["mentions"]
     assert set(doc["mentions"][0]) == {"source_id", "file", "line", "start", "end", "text", "kind", "status", "record", "reason"}
     first = doc["mentions"][0]

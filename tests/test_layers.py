@@ -36,7 +36,7 @@ LAZY = {
     "numpy": "only a file with CR line ends needs it in the reader; loaded in a thread beside parsing",
     "pycountry": "only the code check needs its (large) databases",
     "importlib.metadata": "costs ~20 ms; only --version needs it",
-    "zonedata.text.numbers": "builds the number grammar at import; imported while the tables parse",
+    "zonedata.text.numbers": "compiles the number grammar at import; a module needing it in one function may wait",
 }
 #: the package root holds only lazily looked-up attributes (`load`, `package`, `__version__`)
 ROOT_EXEMPT = "zonedata"

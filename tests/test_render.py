@@ -32,7 +32,7 @@ def test_json_report_matches_golden(tmp_path):
         GOLDEN.write_text(result.output)
     assert json.loads(result.output) == json.loads(GOLDEN.read_text())
     doc = json.loads(result.output)
-    assert set(doc) == {"valid", "stats", "findings"}
+    assert set(doc) == {"valid", "stats", "findings", "omitted"}
     assert set(doc["findings"][0]) == {"rule", "message", "file", "line", "field", "value", "severity"}
 
 

@@ -120,6 +120,8 @@ BROKEN = [
     ("quote-typo", replace(CITES, "is the third international park", "is the thrid international park"),
      "quote-not-found", CITES, 5, "quote"),
     ("value-disagrees", replace(STATS, ",70.1,billion,", ",71.1,billion,"), "number-mismatch", STATS, 6, "value"),
+    ("draft-marker-left", replace(STATS, "stat-0008,parks,china-malaysia-qinzhou-industrial-park,",
+                                  "stat-0008,FILL,FILL,"), "draft-unfilled", STATS, 2, "subject_table"),
     ("qualifier-disagrees", replace(STATS, "about 1200 mu,1200,,mu,about", "about 1200 mu,1200,,mu,exact"),
      "qualifier-mismatch", STATS, 3, "qualifier"),
     ("scale-disagrees", replace(STATS, "RMB 7.5 billion,7.5,billion,RMB", "RMB 7.5 billion,7.5,million,RMB"),
@@ -217,6 +219,13 @@ BROKEN = [
      "quantity_kind"),
     ("period-type-missing", replace(STATS, ",exact,planned,stock,as_at,", ",exact,planned,stock,,"), "required-missing", STATS, 4,
      "period_type"),
+    ("status-text-not-in-quote", replace(PARKS, ",operating,in which multiple enterprises have settled,",
+                                         ",operating,in which many enterprises have settled,"), "text-not-in-quote", PARKS, 6, "status_text"),
+    ("list-item-not-in-quote", replace(REGIONS, ",Qinzhou City,", ",Qinzhou City; Qinzhou Town,"), "text-not-in-quote", REGIONS, 5,
+     "aliases"),
+    ("relation-text-not-in-quote", replace(RELS, ",jointly built by the Chinese government and foreign government,,,The",
+                                           ",built jointly by the Chinese government and a foreign government,,,The"),
+     "text-not-in-quote", RELS, 3, "relation_text"),
     ("uncited-organisation", replace(CITES, "\norganisations,foreign-government,", "\norganisations,chinese-government,"),
      "record-uncited", ORGS, 4, "organisation_id"),
     ("uncited-record", replace(CITES, "\nparks,malaysia-china-kuantan-industrial-park,", "\nparks,china-malaysia-qinzhou-industrial-park,"),
@@ -334,7 +343,8 @@ def test_unique_keys_are_checked(pkg):
 
 
 def test_a_column_with_more_range_errors_than_reported_shows_its_first_lines(pkg):
-    """Above the maximum and below the minimum in one column: the 200 findings kept are the first 200 lines."""
+    """Above the maximum and below the minimum in one column: every finding is counted, the report shows
+    the first 200 lines and says how many more there are."""
     path = pkg / PARKS
     lines = path.read_text(encoding="utf-8").split("\n")
     template = lines[2]  # china-malaysia-qinzhou-industrial-park, construction_start_year 2012
@@ -343,6 +353,32 @@ def test_a_column_with_more_range_errors_than_reported_shows_its_first_lines(pkg
     start = len(lines) + 1 if lines[-1] else len(lines)  # the line the first extra row lands on
     path.write_text("\n".join([l for l in lines if l] + extra) + "\n", encoding="utf-8")
     report = validate(pkg, publication=False)
-    hits = [f for f in report.findings if f.rule == "range-violation" and f.field == "construction_start_year"]
-    assert len(hits) == 200
+    every = [f for f in report.findings if f.rule == "range-violation" and f.field == "construction_start_year"]
+    assert len(every) == 420
+    shown, omitted = report.shown()
+    hits = [f for f in shown if f.rule == "range-violation" and f.field == "construction_start_year"]
     assert sorted(f.line for f in hits) == list(range(start, start + 200))
+    ranges = [(o.rule, o.file, o.field, o.count) for o in omitted if o.rule == "range-violation"]
+    assert ranges == [("range-violation", PARKS, "construction_start_year", 220)]
+    doc = report.to_dict()
+    assert doc["stats"]["errors"] == len(report.errors) >= 420
+    assert {"rule": "range-violation", "file": PARKS, "field": "construction_start_year", "count": 220} in doc["omitted"]
+    assert len(doc["findings"]) + sum(o["count"] for o in doc["omitted"]) == len(report.findings)
+    text = CliRunner().invoke(cli, ["validate", "--no-publication", "--root", str(pkg)]).output
+    assert "  ... and 220 more range-violation finding(s) in data/raw/parks.csv [construction_start_year] (not shown)" in text
+    assert text.count("range-violation") == 201
+    github = CliRunner().invoke(cli, ["validate", "--no-publication", "--format", "github", "--root", str(pkg)]).output
+    assert "::notice file=data/raw/parks.csv,title=range-violation::and 220 more range-violation" in github
+
+
+def test_a_draft_marker_is_the_only_finding_on_its_cell(pkg):
+    """A FILL left in a drafted row says what to fill, not also that FILL breaks the enum, the pattern or a reference."""
+    replace(STATS, "stat-0008,parks,china-malaysia-qinzhou-industrial-park,", "FILL:stat-1,FILL,FILL,")(pkg)
+    replace(CITES, "statistics,stat-0008,", "statistics,FILL:stat-1,")(pkg)
+    report = validate(pkg, publication=False)
+    errors = sorted(report.errors, key=lambda f: f.sort_key())
+    assert [(f.rule, f.file, f.line, f.field) for f in errors] == [
+        ("draft-unfilled", CITES, 12, "record_id"), ("draft-unfilled", STATS, 2, "statistic_id"),
+        ("draft-unfilled", STATS, 2, "subject_id"), ("draft-unfilled", STATS, 2, "subject_table")]
+    assert "one of regions, parks, projects, events" in errors[3].message
+    assert "FILL:stat-1" in errors[1].message and "citations" in errors[1].message

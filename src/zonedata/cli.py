@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import faulthandler
 import functools
-import gc
 import importlib
 import importlib.util
 import io
@@ -164,21 +163,14 @@ def cli(debug):
 
 
 def main():
-    """The console script: run the command, then end the process at once with its exit code.
+    """The console script: run the command and exit with its code.
 
-    Everything a command does is finished when it returns: output is written, and `build` has
-    closed, fsynced and renamed its files into place. What would follow is the interpreter's
-    teardown, freeing every table object by object, which at a million records takes longer than
-    some whole checks (about 0.1 s at 100,000 records, see bench/README.md). So the output is
-    flushed and the process exits without it.
+    A closed output (`zonedata validate | head -1`, or started with stdout closed) ends in an exit
+    code, not a traceback: what cannot be written is dropped.
     """
     # numpy (which pandera imports) starts OpenBLAS with a worker thread per core that spins waiting
-    # for matrix work zonedata never gives it, taking CPU from polars (~5% at a million records)
+    # for matrix work zonedata never gives it, taking CPU from polars (see bench/README.md)
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    # a command runs for seconds at most and ends with the process: the cyclic garbage collector,
-    # which would scan every object again and again as the imports create them, has nothing to do
-    # worth its ~4% of a run (reference counting still frees everything that is not a cycle)
-    gc.disable()
     # a crash in a native library (polars, numpy) leaves a Python traceback of every thread on stderr
     if sys.stderr is not None:
         try:
@@ -226,7 +218,8 @@ def _report_stop(kind: str, message: str, code: int) -> int:
 
 
 def _exit(code) -> None:
-    """`sys.exit(code)` without the interpreter's teardown (same codes, same flushed output)."""
+    """`sys.exit(code)` after flushing the output: a stream that cannot take it is pointed at os.devnull,
+    so the interpreter's own flush at exit has nothing left to fail on."""
     if code is None:
         code = EXIT_OK
     elif not isinstance(code, int):
@@ -241,7 +234,11 @@ def _exit(code) -> None:
         except (OSError, ValueError):  # a closed pipe (zonedata validate | head): nothing more can be said
             if code == EXIT_OK and stream is sys.stdout:
                 code = EXIT_BROKEN_PIPE  # the output did not all arrive
-    os._exit(code)
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+            except (OSError, ValueError):
+                pass
+    sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

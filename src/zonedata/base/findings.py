@@ -14,6 +14,9 @@ from typing import Iterable
 ERROR = "error"
 WARNING = "warning"
 
+#: findings shown per rule, file and field; the rest are counted, and the report says "and N more"
+MAX_SHOWN = 200
+
 LINE = "__line__"  # the 1-based CSV line a record starts on, kept beside every row (findings cite it)
 
 #: Every rule code a check may emit, with a one-line title (documented in README, pinned by a test).
@@ -58,6 +61,7 @@ RULES: dict[str, str] = {
     "quote-ambiguous": "A quote occurs more than once in its source text",
     "value-text-not-in-quote": "The value as written does not occur in the quote",
     "number-not-in-quote": "A number in the record does not appear in its quote",
+    "text-not-in-quote": "Words a record takes from its text (a field marked quoted) occur in none of its quotes",
     "number-mismatch": "The recorded number disagrees with the one in the quote",
     "unit-mismatch": "The recorded unit, currency or scale disagrees with the quote",
     "qualifier-mismatch": "The recorded qualifier disagrees with the quote",
@@ -128,12 +132,42 @@ class Report:
     def sorted(self) -> list[Finding]:
         return sorted(self.findings, key=Finding.sort_key)
 
+    def shown(self) -> tuple[list[Finding], list[Omitted]]:
+        """The findings to show, in file order, at most `MAX_SHOWN` per rule, file and field (a broken
+        column should not flood the report), and how many of each were left out. The one place the
+        cap is applied: checks report every finding, and the counts in `to_dict` include them all."""
+        counts: dict[tuple, int] = {}
+        shown = []
+        for f in self.sorted():
+            key = (f.rule, f.file, f.field)
+            counts[key] = counts.get(key, 0) + 1
+            if counts[key] <= MAX_SHOWN:
+                shown.append(f)
+        omitted = [Omitted(rule, file, fld, n - MAX_SHOWN) for (rule, file, fld), n in counts.items() if n > MAX_SHOWN]
+        return shown, omitted
+
     def to_dict(self) -> dict:
+        shown, omitted = self.shown()
         return {
             "valid": self.valid,
             "stats": {"errors": len(self.errors), "warnings": len(self.warnings), **self.stats},
-            "findings": [f.to_dict() for f in self.sorted()],
+            "findings": [f.to_dict() for f in shown],
+            "omitted": [asdict(o) for o in omitted],
         }
+
+
+@dataclass(frozen=True)
+class Omitted:
+    """`count` more findings of `rule` in `file` and `field` than the report shows."""
+
+    rule: str
+    file: str | None
+    field: str | None
+    count: int
+
+    def describe(self) -> str:
+        where = " ".join(x for x in (self.file, f"[{self.field}]" if self.field else "") if x)
+        return f"and {self.count} more {self.rule} finding(s)" + (f" in {where}" if where else "") + " (not shown)"
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")

@@ -3,43 +3,29 @@ checked against pycountry's tables rather than a hand-kept list."""
 
 from __future__ import annotations
 
-import importlib.util
-import json
 from functools import lru_cache
-from pathlib import Path
 
 import polars as pl
 
 from zonedata.loading.dataset import Dataset
 from zonedata.base.findings import Finding
 from zonedata.base.findings import LINE
-from zonedata.loading.tables import MAX_FINDINGS_PER_RULE
 
 FIELDS = {"country_code": "ISO 3166-1 alpha-2 country", "subdivision_code": "ISO 3166-2 subdivision",
           "currency": "ISO 4217 currency"}
 
 
-@lru_cache(maxsize=1)
-def known_codes() -> dict[str, frozenset[str]]:
-    """The codes in pycountry's ISO tables, read from its JSON files: the same codes as iterating
-    pycountry.countries, .subdivisions and .currencies, without importing pycountry or building its
-    objects (50 ms, a tenth of a small `zonedata validate`)."""
-    spec = importlib.util.find_spec("pycountry")
-    databases = Path(spec.origin).parent / "databases" if spec and spec.origin else None
-    try:
-        def table(name: str, key: str, code: str) -> frozenset[str]:
-            return frozenset(entry[code] for entry in json.loads((databases / f"iso{name}.json").read_bytes())[key])
+@lru_cache(maxsize=None)
+def known_codes(field: str) -> frozenset[str]:
+    """The codes of one ISO list, asked of pycountry's public API once per run (and only for the
+    lists the data uses: its subdivision database is most of the cost)."""
+    import pycountry
 
-        return {"country_code": table("3166-1", "3166-1", "alpha_2"), "subdivision_code": table("3166-2", "3166-2", "code"),
-                "currency": table("4217", "4217", "alpha_3")}
-    except (TypeError, OSError, ValueError, KeyError):  # another pycountry layout: ask pycountry itself
-        import pycountry
-
-        return {
-            "country_code": frozenset(c.alpha_2 for c in pycountry.countries),
-            "subdivision_code": frozenset(s.code for s in pycountry.subdivisions),
-            "currency": frozenset(c.alpha_3 for c in pycountry.currencies),
-        }
+    if field == "country_code":
+        return frozenset(c.alpha_2 for c in pycountry.countries)
+    if field == "subdivision_code":
+        return frozenset(s.code for s in pycountry.subdivisions)
+    return frozenset(c.alpha_3 for c in pycountry.currencies)
 
 
 def check(ds: Dataset) -> list[Finding]:
@@ -47,9 +33,9 @@ def check(ds: Dataset) -> list[Finding]:
     for name, table in ds.tables.items():
         present = [f for f in FIELDS if f in table.frame.columns and table.schema.field(f).type == "string"]
         for fld in present:
-            codes = known_codes()[fld]
+            codes = known_codes(fld)
             bad = table.frame.filter(pl.col(fld).is_not_null() & ~pl.col(fld).is_in(list(codes))).sort(LINE)
-            for line, value in bad.select(LINE, fld).head(MAX_FINDINGS_PER_RULE).iter_rows():
+            for line, value in bad.select(LINE, fld).iter_rows():
                 findings.append(Finding("code-invalid", f"{value!r} is not an {FIELDS[fld]} code (e.g. CN, CN-GX, CNY)",
                                         file=ds.file(name), line=line, field=fld, value=value))
         if {"country_code", "subdivision_code"} <= set(present):
@@ -57,7 +43,7 @@ def check(ds: Dataset) -> list[Finding]:
             inside = pl.col("subdivision_code").str.starts_with(pl.col("country_code") + "-") | (
                 pl.col("country_code").is_in(["HK", "MO", "TW"]) & (pl.col("subdivision_code") == "CN-" + pl.col("country_code")))
             bad = table.frame.filter(pl.col("subdivision_code").is_not_null() & pl.col("country_code").is_not_null() & ~inside)
-            for line, c, s in bad.select(LINE, "country_code", "subdivision_code").head(MAX_FINDINGS_PER_RULE).iter_rows():
+            for line, c, s in bad.select(LINE, "country_code", "subdivision_code").iter_rows():
                 findings.append(Finding("code-invalid", f"subdivision {s} is not in country {c}: fix one of them",
                                         file=ds.file(name), line=line, field="subdivision_code", value=s))
     return findings

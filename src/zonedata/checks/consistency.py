@@ -9,7 +9,6 @@ from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
 from zonedata.base.findings import Finding
 from zonedata.base.paths import SOURCES_TABLE
 from zonedata.base.findings import LINE
-from zonedata.loading.tables import MAX_FINDINGS_PER_RULE
 
 #: (table, start field, end field) pairs that form a period
 PERIODS = [("statistics", "period_start", "period_end"), ("events", "start_date", "end_date")]
@@ -28,7 +27,7 @@ def check(ds: Dataset) -> list[Finding]:
         key = schema.primary_key[0]
         file = ds.file(table)
         inverted = frame.filter(pl.col(start) > pl.col(end)).sort(LINE)
-        for line, s, e in inverted.select(LINE, start, end).head(MAX_FINDINGS_PER_RULE).iter_rows():
+        for line, s, e in inverted.select(LINE, start, end).iter_rows():
             findings.append(Finding("period-inverted", f"{end} {e} is before {start} {s}: swap or correct them",
                                     file=file, line=line, field=end, value=str(e)))
         if sources is None or cites is None or key not in frame.columns \
@@ -43,7 +42,7 @@ def check(ds: Dataset) -> list[Finding]:
             on="record_id").join(
             sources.select("source_id", "date_published").drop_nulls(), on="source_id").filter(
             pl.col(end) > pl.col("date_published")).unique([LINE, "source_id"]).sort(LINE)
-        for line, e, sid, pub in late.select(LINE, end, "source_id", "date_published").head(MAX_FINDINGS_PER_RULE).iter_rows():
+        for line, e, sid, pub in late.select(LINE, end, "source_id", "date_published").iter_rows():
             findings.append(Finding("period-after-publication", f"{end} {e} is after source {sid} was published ({pub}): "
                                     "a text cannot report what had not happened; check the year", file=file, line=line,
                                     field=end, value=str(e)))

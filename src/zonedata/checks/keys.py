@@ -7,7 +7,6 @@ import polars as pl
 from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
 from zonedata.base.findings import Finding
 from zonedata.base.findings import LINE
-from zonedata.loading.tables import MAX_FINDINGS_PER_RULE
 
 
 def _key_text(cols, row) -> str:
@@ -28,7 +27,7 @@ def _duplicates(frame: pl.DataFrame, key: list[str], rule: str, what: str, fix: 
     return [
         Finding(rule, f"{what} ({_key_text(key, row[2:])}) is used more than once (first on line {row[1]}): {fix}",
                 file=file, line=row[0], field=",".join(key), value=",".join(str(v) for v in row[2:]))
-        for row in dups.select(LINE, "first", *key).head(MAX_FINDINGS_PER_RULE).iter_rows()
+        for row in dups.select(LINE, "first", *key).iter_rows()
     ]
 
 
@@ -52,7 +51,7 @@ def check(ds: Dataset) -> list[Finding]:
             keys = target.select([pl.col(r).alias(f) for f, r in zip(fk.fields, fk.ref_fields)])  # an anti join needs no unique()
             dangling = frame.select(LINE, *fk.fields).filter(pl.all_horizontal(pl.col(list(fk.fields)).is_not_null())).join(
                 keys, on=list(fk.fields), how="anti").sort(LINE)
-            for row in dangling.select(LINE, *fk.fields).head(MAX_FINDINGS_PER_RULE).iter_rows():
+            for row in dangling.select(LINE, *fk.fields).iter_rows():
                 line, values = row[0], row[1:]
                 findings.append(Finding("foreign-key-dangling",
                                         f"{_key_text(fk.fields, values)} does not exist in {fk.table}: fix the id or add the record "
@@ -73,7 +72,7 @@ def check(ds: Dataset) -> list[Finding]:
                     targets.append(t_frame.select(pl.lit(tname).alias(poly.table_field), pl.col(key).alias(poly.id_field)))
             known = pl.concat(targets) if targets else pl.DataFrame(schema={poly.table_field: pl.String, poly.id_field: pl.String})
             dangling = refs.join(known, on=[poly.table_field, poly.id_field], how="anti").sort(LINE)
-            for line, tname, rid in dangling.select(LINE, poly.table_field, poly.id_field).head(MAX_FINDINGS_PER_RULE).iter_rows():
+            for line, tname, rid in dangling.select(LINE, poly.table_field, poly.id_field).iter_rows():
                 findings.append(Finding("foreign-key-dangling", f"{tname} has no record {rid!r}: fix {poly.id_field} or "
                                         f"{poly.table_field}, or add the record", file=file, line=line, field=poly.id_field, value=rid))
     findings.extend(_twins(ds))
@@ -113,7 +112,7 @@ def _uncited(ds: Dataset) -> list[Finding]:
         cited = by_table.get((tname,), pl.DataFrame(schema={"record_id": cites.schema["record_id"]})).select(
             pl.col("record_id").alias(key))
         missing = frame.select(LINE, key).filter(pl.col(key).is_not_null()).join(cited, on=key, how="anti").sort(LINE)
-        for line, rid in missing.select(LINE, key).head(MAX_FINDINGS_PER_RULE).iter_rows():
+        for line, rid in missing.select(LINE, key).iter_rows():
             findings.append(Finding("record-uncited", f"{tname} record {rid!r} has no citation: add a row to "
                                     f"{ds.file(CITATIONS_TABLE)} with its source_id and a verbatim quote",
                                     file=ds.file(tname), line=line, field=key, value=rid))

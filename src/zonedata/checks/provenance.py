@@ -17,7 +17,6 @@ import polars as pl
 from zonedata.base.findings import LINE, WARNING, Finding
 from zonedata.base.vocabulary import DECIMAL, UNITS
 from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
-from zonedata.loading.tables import MAX_FINDINGS_PER_RULE
 from zonedata.text.normalise import normalise_series
 
 #: how a statistic's unit (as written, controlled spelling) shows in the grammar's reading of the quote
@@ -74,7 +73,7 @@ def check(ds: Dataset) -> list[Finding]:
     findings: list[Finding] = []
     frame = located.frame
     missing = frame.filter(pl.col("quote_start").is_null() & pl.col("source_id").is_in(list(texts))).sort(LINE)
-    for i, (line, sid, quote, qnorm) in enumerate(missing.select(LINE, "source_id", "quote", "quote_norm").head(MAX_FINDINGS_PER_RULE).iter_rows()):
+    for i, (line, sid, quote, qnorm) in enumerate(missing.select(LINE, "source_id", "quote", "quote_norm").iter_rows()):
         if not qnorm:
             continue  # an empty quote is a required-missing finding already
         hint = ""
@@ -86,7 +85,7 @@ def check(ds: Dataset) -> list[Finding]:
         findings.append(Finding("quote-not-found", f"the quote does not occur in source {sid} (after normalising quotes, "
                                 f"dashes and spaces only){hint}. Copy the text exactly", file=file, line=line,
                                 field="quote", value=quote))
-    for line, sid, n in frame.filter(pl.col("n_found") > 1).sort(LINE).select(LINE, "source_id", "n_found").head(MAX_FINDINGS_PER_RULE).iter_rows():
+    for line, sid, n in frame.filter(pl.col("n_found") > 1).sort(LINE).select(LINE, "source_id", "n_found").iter_rows():
         findings.append(Finding("quote-ambiguous", f"the quote occurs {n} times in source {sid}; offsets point at the first. "
                                 "Quote a longer passage to make it unique", file=file, line=line, field="quote",
                                 severity=WARNING))
@@ -145,7 +144,7 @@ def check_statistics(ds: Dataset, cites: pl.DataFrame, mentions: pl.DataFrame) -
     pairs = pairs.with_columns(pl.Series("k", k), distinct["vt_in_quote"].gather(k))
     findings: list[Finding] = []
     not_in = pairs.filter(~pl.col("vt_in_quote"))
-    for line, cl, vt in not_in.select("stat_line", "cite_line", "value_text").head(MAX_FINDINGS_PER_RULE).iter_rows():
+    for line, cl, vt in not_in.select("stat_line", "cite_line", "value_text").iter_rows():
         findings.append(Finding("value-text-not-in-quote", f"value_text {vt!r} does not occur in the quote on "
                                 f"{ds.file(CITATIONS_TABLE)} line {cl}: copy the value exactly as the quote writes it",
                                 file=file, line=line, field="value_text", value=vt))
@@ -176,7 +175,7 @@ def check_statistics(ds: Dataset, cites: pl.DataFrame, mentions: pl.DataFrame) -
     per_pair = pairs.select("k", "stat_line", "cite_line", "value_str", "value_text", "scale", "unit", "qualifier").join(
         per_key, on="k", how="inner").sort("stat_line", "cite_line")
     where = ds.file(CITATIONS_TABLE)
-    for r in per_pair.head(MAX_FINDINGS_PER_RULE).iter_rows(named=True):
+    for r in per_pair.iter_rows(named=True):
         cited = f"the quote on {where} line {r['cite_line']}"
         recorded = f"{r['value_str']} {r['scale']} {r['unit']} ({r['qualifier']})".replace("  ", " ")
         if not r["any_number"]:
@@ -231,7 +230,7 @@ def check_record_numbers(ds: Dataset, cites: pl.DataFrame, mentions: pl.DataFram
         rows = rows.with_columns(pl.col("v").cast(DECIMAL).alias("n"))
         missing = rows.join(numbers.filter(pl.col("record_table") == tname).drop("record_table"), on=["record_id", "n"],
                             how="anti").sort(LINE, "field")
-        for line, rid, fld, v in missing.select(LINE, "record_id", "field", "v").head(MAX_FINDINGS_PER_RULE).iter_rows():
+        for line, rid, fld, v in missing.select(LINE, "record_id", "field", "v").iter_rows():
             findings.append(Finding("number-not-in-quote", f"{fld} {v} of {rid!r} appears in none of its quotes: cite the "
                                     "sentence that states it, or leave the field empty", file=ds.file(tname), line=line,
                                     field=fld, value=str(v)))

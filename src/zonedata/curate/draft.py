@@ -540,7 +540,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True) -> Dr
     from zonedata.text.numbers import parse_mentions
 
     root = Path(root)
-    ds = load_dataset(root)
+    ds = _load(root)
     texts = ds.texts
     if source_id not in texts:
         known = ", ".join(sorted(texts)) or "none"
@@ -725,6 +725,14 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True) -> Dr
     return out
 
 
+def _load(root: Path):
+    """The dataset, or a ConfigError when a path of the package leads out of it (nothing is read then)."""
+    ds = load_dataset(root)
+    if ds.refused:
+        raise ConfigError("; ".join(f.message for f in ds.findings[:3]))
+    return ds
+
+
 def _rank_spans(ds, source_id: str) -> dict[str, list[tuple[int, int]]]:
     """value_text (lower case) -> stored quote spans in the source of the recorded rank statistics."""
     stats, located = ds.tables.get(STATISTICS), ds.located
@@ -765,8 +773,9 @@ def _recorded_names(ds) -> set[str]:
             continue
         for col in ("name", "aliases"):
             if col in frame.columns:
+                delimiter = table.schema.field(col).descriptor.get("delimiter", "; ")
                 for v in frame[col].drop_nulls().to_list():
-                    parts = [v] if col == "name" else [p for p in re.split(r";\s*", v) if p]
+                    parts = [v] if col == "name" else [p.strip() for p in v.split(delimiter.strip() or delimiter) if p.strip()]
                     names.update(normalise(p).lower() for p in parts)
     return {n for n in names if n}
 
@@ -859,7 +868,7 @@ def quote(root: Path | str, source_id: str, words: str) -> list[Span]:
     """The sentences of a stored source holding `words` (see `sentences.find_sentences`)."""
     if not normalise(words):
         raise ConfigError("give the words to look for")
-    texts = load_dataset(Path(root)).texts
+    texts = _load(Path(root)).texts
     if source_id not in texts:
         raise ConfigError(f"no stored text for source {source_id!r} (the sources with a text: {', '.join(sorted(texts)) or 'none'})")
     return find_sentences(texts[source_id], words)
@@ -867,6 +876,16 @@ def quote(root: Path | str, source_id: str, words: str) -> list[Span]:
 
 #: folders of the package that a draft file may not go into (what curators and builds own)
 PROTECTED = ("data", "seeds", "schemas", "metadata", "releases", "docs", "src", ".git")
+
+
+def _is_draft(path: Path) -> bool:
+    """Whether an existing file is an earlier draft (text or JSON), which a new draft may replace."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(64)
+    except OSError:
+        return False
+    return head.startswith(b"# zonedata draft") or head.startswith(b'{\n  "source_id"') or head == b""
 
 
 def write_draft(root: Path | str, out: Path | str, body: str) -> str:
@@ -879,11 +898,11 @@ def write_draft(root: Path | str, out: Path | str, body: str) -> str:
         rel = target.relative_to(base)
     except ValueError:
         raise ConfigError(f"--out {out}: the draft must go inside the package root {base}") from None
-    if not rel.parts or rel.parts[0] in PROTECTED or target.is_dir():
-        raise ConfigError(f"--out {out}: not into {rel.parts[0] if rel.parts else '.'}/ (the draft is never written "
+    if not rel.parts or rel.parts[0] in PROTECTED or target.is_dir() or any(p.startswith(".") for p in rel.parts):
+        raise ConfigError(f"--out {out}: not into {rel.parts[0] if rel.parts else '.'} (the draft is never written "
                           "into data/raw or the package's own folders): give a file such as draft-NNN.csv")
-    if target.name in ("datapackage.json", "pyproject.toml", "README.md", "CHANGELOG.md", "CITATION.cff", ".zenodo.json"):
-        raise ConfigError(f"--out {out}: that is one of the package's own files")
+    if target.exists() and not _is_draft(target):
+        raise ConfigError(f"--out {out}: the file exists and is not a draft; a draft replaces only an earlier draft")
     if not target.parent.is_dir():
         raise ConfigError(f"--out {out}: folder {target.parent} does not exist")
     atomic_write(target, body.encode("utf-8"))

@@ -115,6 +115,9 @@ def _read_tables(ds: Dataset, read_numbers: bool) -> list[RawTable]:
         if workers < 2:
             return [read_table(paths, schema) for schema in schemas]
         by_name = {schema.name: schema for schema in schemas}
+        # every import the tasks need is done before they start: importing C extensions (numpy,
+        # Pandera's pydantic) on one thread while polars parses on others once crashed a 1M build
+        import_pandera()
         pool = ThreadPoolExecutor(workers)
         try:
             parsed = {}
@@ -132,10 +135,6 @@ def _read_tables(ds: Dataset, read_numbers: bool) -> list[RawTable]:
                 parsed[schema.name] = pool.submit(parse_table, paths, schema)
             checked = {schema.name: pool.submit(constraints, parsed[schema.name])
                        for schema in [*rest, *(by_name[name] for name in (CITATIONS_TABLE, SOURCES_TABLE) if name in by_name)]}
-            import numpy  # noqa: F401  (the texts, the quotes and Pandera need it)
-
-            import_pandera()
-            import zonedata.text.numbers  # noqa: F401  (the provenance check reads numbers with it)
             if SOURCES_TABLE in parsed:
                 texts.result()
             return [checked[schema.name].result() for schema in schemas]

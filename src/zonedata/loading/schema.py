@@ -7,10 +7,7 @@ tables. Frictionless descriptors are written from the same files by the build.
 
 from __future__ import annotations
 
-import importlib.abc
 import json
-import sys
-import threading
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
@@ -206,44 +203,13 @@ def to_date(value) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-class _HidePandas(importlib.abc.MetaPathFinder):
-    """Makes `import pandas` fail as it does where pandas is not installed."""
-
-    def find_spec(self, name, path=None, target=None):
-        if name == "pandas" or name.startswith("pandas."):
-            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-        return None
-
-
-_PANDERA_IMPORT = threading.Lock()
-
-
 def import_pandera():
-    """`pandera.polars`, imported the way a polars-only install imports it: without pandas.
+    """`pandera.polars`, imported when a table is first checked (`zonedata --help` does not need it).
 
-    `import pandera` imports pandas (0.3-0.5 s, most of `zonedata validate`'s start-up) whenever
-    pandas is installed, although the polars backend does not use it; pandas is here only for the
-    tests. Where pandas is not installed, pandera skips it and registers just the polars checks
-    (pandera GH #2387). Hiding pandas for the import, and for the one lazy lookup pandera makes on
-    its first validation, takes that supported path. If pandas is already imported there is nothing
-    to save and nothing is hidden.
+    The runtime environment (`pip install zonedata`) has no pandas, so Pandera registers only its
+    polars backend; the test environment adds pandas (frictionless reads Parquet with it).
     """
-    with _PANDERA_IMPORT:  # tables are read in threads, and sys.meta_path is shared
-        if "pandera" not in sys.modules and "pandas" not in sys.modules:
-
-            hide = _HidePandas()
-            sys.meta_path.insert(0, hide)
-            try:
-                import pandera.polars  # noqa: F401
-                try:
-                    from pandera.backends.register_checks import _load_get_backend_types_from_mro
-                except ImportError:  # another pandera version: pandas may be imported on first use (slower, same result)
-                    pass
-                else:
-                    _load_get_backend_types_from_mro()  # cached: "pandas is not available"
-            finally:
-                sys.meta_path.remove(hide)
-        import pandera.polars
+    import pandera.polars
 
     return pandera.polars
 

@@ -24,7 +24,6 @@ BOM = b"\xef\xbb\xbf"
 _QUOTED = re.compile(r'"(?:[^"]|"")*"')
 NUMBER_PATTERN = rf"^[+-]?[0-9]+(\.[0-9]{{1,{DECIMAL_SCALE}}})?$"
 FORMULA_START = r"^[=+@\t]"
-MAX_FINDINGS_PER_RULE = 200  # per table and field: a broken column should not flood the report
 
 
 @dataclass
@@ -228,7 +227,7 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
     ragged = pl.DataFrame({"line": pl.Series(lines, dtype=pl.Int64), "cells": pl.Series(cells, dtype=pl.Int64)}).filter(
         pl.col("cells") != n_header
     )
-    for line, n in ragged.head(MAX_FINDINGS_PER_RULE).iter_rows():
+    for line, n in ragged.iter_rows():
         if n == 1 and n_header > 1:  # may still hold one value: the blank-row filter below keeps such a row
             findings.append(Finding("row-ragged", "the line is blank or holds a single cell: delete it, or fill in "
                                     f"its {n_header} cells", file=file, line=line, value=str(n)))
@@ -304,7 +303,7 @@ def _typed(frame: pl.DataFrame, schema: TableSchema, present: list[str], file: s
         if not failed.any():
             continue
         bad = frame.select(LINE, pl.col(name)).filter(failed)
-        for line, value in bad.head(MAX_FINDINGS_PER_RULE).iter_rows():
+        for line, value in bad.iter_rows():
             findings.append(Finding("type-error", f"{value!r} is not {hint[f.type]}", file=file, line=line,
                                     field=name, value=value))
     return typed, findings
@@ -325,7 +324,7 @@ def _formula_findings(frame: pl.DataFrame, schema: TableSchema, present: list[st
     return [
         Finding("formula-injection", "the cell starts with =, +, @ or a tab, which spreadsheets run as a formula: "
                 "reword it or start it with another character", file=file, line=line, field=fld, value=value)
-        for line, fld, value in long.head(MAX_FINDINGS_PER_RULE).iter_rows()
+        for line, fld, value in long.iter_rows()
     ]
 
 
@@ -357,17 +356,11 @@ def _constraint_findings(frame: pl.DataFrame, schema: TableSchema, present: list
         return [Finding("schema-invalid", f"cannot check the table: {exc}", file=file)]
     lines = frame[LINE]
     findings = []
-    # in file order, so a column with more failures than are reported shows its first lines
     cases = cases.filter(pl.col("index").is_not_null()).sort("index", maintain_order=True)
-    counts: dict[tuple[str, str], int] = {}
     for value, column, check, index in cases.select("failure_case", "column", "check", "index").iter_rows():
         rule = next((r for prefix, r in _CHECK_RULES if check.startswith(prefix)), None)
         if rule is None:
             rule = "type-error"
-        key = (rule, column)
-        counts[key] = counts.get(key, 0) + 1
-        if counts[key] > MAX_FINDINGS_PER_RULE:
-            continue
         findings.append(Finding(rule, _constraint_message(rule, schema, column, value), file=file,
                                 line=int(lines[int(index)]), field=column, value=value))
     return findings

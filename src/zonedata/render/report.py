@@ -17,12 +17,14 @@ def render(report: Report, fmt: str, *, title: str = "validate") -> str:
 def render_text(report: Report, title: str = "validate") -> str:
     """Findings grouped by file; every value is escaped (see escape_text), so each line is one finding."""
     lines: list[str] = []
-    for file, group in groupby(report.sorted(), key=lambda f: f.file or "(package)"):
+    shown, omitted = report.shown()
+    for file, group in groupby(shown, key=lambda f: f.file or "(package)"):
         lines.append(file)
         for f in group:
             where = f"  line {f.line}" if f.line else "  -"
             field = f" [{f.field}]" if f.field else ""
             lines.append(f"{where}{field} {f.severity} {f.rule}: {f.message}")
+        lines.extend(f"  ... {o.describe()}" for o in omitted if (o.file or "(package)") == file)
         lines.append("")
     n_err, n_warn = len(report.errors), len(report.warnings)
     checked = ", ".join(f"{v} {k}" for k, v in report.stats.items())
@@ -32,9 +34,10 @@ def render_text(report: Report, title: str = "validate") -> str:
 
 
 def render_json(report: Report, title: str = "validate") -> str:
-    """The stable JSON shape: {"valid", "stats": {"errors", "warnings", ...}, "findings": [...]}.
+    """The stable JSON shape: {"valid", "stats": {"errors", "warnings", ...}, "findings": [...], "omitted": [...]}.
 
-    Each finding is {"rule", "message", "file", "line", "field", "value", "severity"}.
+    Each finding is {"rule", "message", "file", "line", "field", "value", "severity"}; each omitted
+    entry {"rule", "file", "field", "count"} counts the findings beyond the cap (`findings.MAX_SHOWN`).
     """
     return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
@@ -49,7 +52,8 @@ def _escape_prop(s: str) -> str:
 
 def render_github(report: Report, title: str = "validate") -> str:
     out = []
-    for f in report.sorted():
+    shown, omitted = report.shown()
+    for f in shown:
         props = []
         if f.file:
             props.append(f"file={_escape_prop(f.file)}")
@@ -58,5 +62,8 @@ def render_github(report: Report, title: str = "validate") -> str:
         props.append(f"title={_escape_prop(f.rule)}")
         field = f"[{f.field}] " if f.field else ""
         out.append(f"::{f.severity} {','.join(props)}::{_escape_data(field + f.message)}")
+    for o in omitted:
+        props = ([f"file={_escape_prop(o.file)}"] if o.file else []) + [f"title={_escape_prop(o.rule)}"]
+        out.append(f"::notice {','.join(props)}::{_escape_data(o.describe())}")
     out.append(escape_text(f"{title}: {len(report.errors)} error(s), {len(report.warnings)} warning(s)"))
     return "\n".join(out) + "\n"

@@ -16,6 +16,7 @@ import polars as pl
 from zonedata.base.findings import LINE
 from zonedata.base.vocabulary import DECIMAL
 from zonedata.text.normalise import SourceText, normalise_series
+from zonedata.text.numbers import mentions_frame
 
 
 @dataclass
@@ -157,8 +158,6 @@ def find_quotes(pairs: pl.DataFrame, sources: dict[str, SourceText]) -> pl.DataF
 def quote_mentions(quotes: pl.DataFrame) -> pl.DataFrame:
     """The number mentions (see `numbers.mentions_frame`) of each distinct quote of `quotes` (quote_key,
     quote_norm), by quote_key: quote_key, m_text, kind, m_qualifier, m_number, m_scale, m_unit, m_currency."""
-    from zonedata.text.numbers import mentions_frame  # builds the grammar at import: loaded while tables parse
-
     quotes = quotes.filter(pl.col("quote_norm") != "").unique("quote_key", maintain_order=True)
     m = mentions_frame(quotes["quote_norm"])
     return m.select(
