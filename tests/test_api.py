@@ -96,10 +96,3 @@ def test_load_from_an_installed_wheel(built, tmp_path):
     out = subprocess.run([str(python), "-c", code], check=True, capture_output=True, text=True, cwd=tmp_path,
                          env={k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "ZONEDATA_ROOT")}).stdout
     assert out.split() == ["site-packages", "4", "0.1.0"]
-    # the site's templates, script and style sheet are package data: `zonedata site` runs from the wheel
-    script = env_dir / ("Scripts/zonedata.exe" if os.name == "nt" else "bin/zonedata")
-    site = subprocess.run([str(script), "site", "--root", str(built), "--out", str(tmp_path / "site")],
-                          capture_output=True, text=True, cwd=tmp_path,
-                          env={k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "ZONEDATA_ROOT")})
-    assert site.returncode == 0, site.stderr
-    assert (tmp_path / "site" / "assets" / "site.js").is_file() and "statistics" in (tmp_path / "site" / "index.html").read_text()

@@ -14,7 +14,6 @@ import polars as pl
 
 from zonedata.base.findings import LINE, Finding
 from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
-from zonedata.loading.tables import MAX_FINDINGS_PER_RULE
 from zonedata.text.normalise import normalise_series
 
 
@@ -44,7 +43,7 @@ def check(ds: Dataset) -> list[Finding]:
             found = values.join(own, on=key).filter(pl.col("quote_norm").str.contains(pl.col("needle"), literal=True)).select(
                 LINE, "value").unique()
             missing = values.join(found, on=[LINE, "value"], how="anti").sort(LINE)
-            for line, rid, value in missing.select(LINE, key, "value").head(MAX_FINDINGS_PER_RULE).iter_rows():
+            for line, rid, value in missing.select(LINE, key, "value").iter_rows():
                 what = "an item of " + f.name if f.type == "list" else f.name
                 findings.append(Finding("text-not-in-quote", f"{what} {value!r} of {rid!r} occurs in none of its quotes: copy the "
                                         "words exactly from a quote, or cite the sentence that holds them",
