@@ -278,6 +278,10 @@ def test_out_that_is_not_a_site_is_left_alone(package):
     for bad in (package, package.parent):
         result = invoke("site", "--root", package, "--out", bad)
         assert result.exit_code == 2 and "would replace the package itself" in result.output
+    for inside in ("data/clean/site", "seeds/site", "releases"):
+        result = invoke("site", "--root", package, "--out", package / inside)
+        assert result.exit_code == 2 and "is inside the package's" in result.output
+        assert not (package / inside / "index.html").exists()
 
 
 def test_failed_build_keeps_the_previous_site(package):

@@ -106,6 +106,10 @@ def check_out(paths: Paths, out: Path) -> Path:
     resolved, root = out.resolve(), paths.root.resolve()
     if resolved == root or resolved in root.parents:
         raise ConfigError(f"--out {out} would replace the package itself: choose a folder such as site/")
+    for inside in (paths.seeds, paths.schemas, paths.raw.parent, paths.releases, paths.data_dictionary.parent,
+                   paths.package_metadata.parent, root / "src", root / ".git"):
+        if resolved == inside.resolve() or inside.resolve() in resolved.parents:
+            raise ConfigError(f"--out {out} is inside the package's {inside.name}/: choose a folder such as site/")
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).is_file())):
         raise ConfigError(f"--out {out} exists and is not a site that zonedata built (it has no {MARKER}): "
                           "choose another folder, or remove it first")
