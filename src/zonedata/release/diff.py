@@ -599,7 +599,9 @@ def _new_field_values(kept: pl.DataFrame, fields: list[str]) -> dict:
 
 
 def _list_delimiters(schema: dict) -> dict:
-    return {name: f.get("delimiter", ",") for name, f in _fields(schema).items() if f.get("type") == "list"}
+    # a descriptor read from an archive may hold anything: a delimiter that is not usable text is ignored
+    delimiters = {name: f.get("delimiter", ",") for name, f in _fields(schema).items() if f.get("type") == "list"}
+    return {name: d for name, d in delimiters.items() if isinstance(d, str) and d}
 
 
 def _list_change(old, new, delimiter: str) -> str:
