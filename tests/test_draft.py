@@ -271,3 +271,16 @@ def test_hostile_inputs_are_findings_or_usage_errors_never_writes(pkg, tmp_path)
     assert run("draft", "004", "--root", pkg, "--out", pkg / ".ci-draft").exit_code == 2
     assert run("draft", "004", "--root", pkg, "--out", pkg / "d.csv").exit_code == 0
     assert run("draft", "004", "--root", pkg, "--out", pkg / "d.csv").exit_code == 0  # an earlier draft: replaced
+
+
+def test_nothing_is_written_through_a_link_that_leaves_the_package(pkg, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    shutil.move(pkg / "seeds", outside / "seeds")
+    (pkg / "seeds").symlink_to(outside / "seeds")
+    before = sorted(p.name for p in (outside / "seeds").iterdir())
+    result = run("add-source", TEXT, *ADD, "--root", pkg)
+    assert result.exit_code == 1 and "path-outside-root" in result.output
+    assert sorted(p.name for p in (outside / "seeds").iterdir()) == before
+    assert run("draft", "001", "--root", pkg).exit_code == 2
+    assert run("quote", "001", "park", "--root", pkg).exit_code == 2

@@ -27,6 +27,7 @@ COMMANDS = {
     "release": "zonedata.commands.release:release_command",
     "diff": "zonedata.commands.diff:diff_command",
     "cite": "zonedata.commands.cite:cite_command",
+    "site": "zonedata.commands.site:site_command",
     "add-source": "zonedata.commands.add_source:add_source_command",
     "draft": "zonedata.commands.draft:draft_command",
     "quote": "zonedata.commands.quote:quote_command",

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from zonedata.base.findings import LINE, ConfigError, Finding
 from zonedata.base.paths import SOURCES_TABLE, Paths
+from zonedata.loading.dataset import confinement_findings
 from zonedata.loading.schema import load_schema
 from zonedata.loading.tables import read_table
 
@@ -86,6 +87,9 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
     paths = Paths(Path(root))
     if not paths.seeds.is_dir() or not paths.schemas.is_dir():
         raise ConfigError(f"{paths.root} has no seeds/ and schemas/: is it a zonedata package? (pass --root)")
+    escapes = confinement_findings(paths)
+    if escapes:  # seeds/ or a file in it leads out of the package: write nothing there
+        return AddSource("", "", "", {}, escapes)
     src = Path(file)
     try:
         if not src.is_file():
@@ -137,7 +141,13 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
     unknown = [k for k in values if k not in columns]
     if unknown:
         raise ConfigError(f"{', '.join(unknown)}: not column(s) of {paths.rel(schema.path)} ({', '.join(columns)})")
-    listed = [p for p in re.split(r";\s*", values.get("external_fields") or "") if p]
+    values = dict(values)
+    external = values.get("external_fields")
+    if isinstance(external, (list, tuple)):  # a list field: joined with the schema's delimiter
+        delimiter = schema.field("external_fields").descriptor.get("delimiter", "; ") if "external_fields" in \
+            schema.raw_names else "; "
+        values["external_fields"] = delimiter.join(external)
+    listed = [p for p in re.split(r"[;,]\s*", values.get("external_fields") or "") if p]
     for column in listed:
         if column not in columns:
             findings.append(Finding("enum-violation", f"--external {column!r} is not a column of seeds/sources.csv; "
@@ -170,7 +180,8 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
                                     file=paths.rel(sources_csv), field=f.field, value=f.value))
     if not result.ok or dry_run:
         return result
-    seed = paths.seeds / name
+    seed = paths.confined(paths.seeds / name)
+    paths.confined(sources_csv)
     if seed.exists():
         raise ConfigError(f"{paths.rel(seed)} exists already but is not listed: list it or remove it first")
     atomic_write(seed, data)

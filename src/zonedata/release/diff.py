@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import json
+import lzma
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -146,7 +147,8 @@ class _Zip:
                               "archive: it is not a zonedata release (a zip bomb?)")
         try:
             return self.zip.read(info)
-        except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError, OSError, ValueError) as exc:
+        except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, NotImplementedError, RuntimeError, EOFError, OSError,
+                ValueError) as exc:  # each codec's own error (bzip2's is an OSError)
             raise ConfigError(f"{self.path}: {name} cannot be read, the archive is damaged: {exc}") from exc
 
 
@@ -597,7 +599,9 @@ def _new_field_values(kept: pl.DataFrame, fields: list[str]) -> dict:
 
 
 def _list_delimiters(schema: dict) -> dict:
-    return {name: f.get("delimiter", ",") for name, f in _fields(schema).items() if f.get("type") == "list"}
+    # a descriptor read from an archive may hold anything: a delimiter that is not usable text is ignored
+    delimiters = {name: f.get("delimiter", ",") for name, f in _fields(schema).items() if f.get("type") == "list"}
+    return {name: d for name, d in delimiters.items() if isinstance(d, str) and d}
 
 
 def _list_change(old, new, delimiter: str) -> str:
