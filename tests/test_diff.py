@@ -244,3 +244,11 @@ def test_a_changed_list_shows_the_items_gained_and_lost(tmp_path):
     lines = render_text(diff(old, new)).splitlines()
     assert "        items: + 'chemicals'; - 'glass'" in lines
     assert "        items: items reordered" in lines
+
+
+def test_a_list_field_with_an_unusable_delimiter_is_compared_as_text(tmp_path):
+    fields = [{"name": "park_id", "type": "string"}, {"name": "industries", "type": "list", "delimiter": 5}]
+    old = _with_parks(tmp_path, "old", "park_id,industries\nP1,steel\n", fields)
+    new = _with_parks(tmp_path, "new", "park_id,industries\nP1,glass\n", fields)
+    text = render_text(diff(old, new))
+    assert "      industries: 'steel' -> 'glass'" in text.splitlines() and "items:" not in text

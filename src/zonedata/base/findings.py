@@ -23,6 +23,7 @@ LINE = "__line__"  # the 1-based CSV line a record starts on, kept beside every 
 RULES: dict[str, str] = {
     # 0. confinement
     "path-outside-root": "A path zonedata would read or write leaves the package root (a symlink, an absolute or ../ path)",
+    "file-not-regular": "A path zonedata would read is a FIFO, socket or device, not a regular file",
     # 1. sources
     "source-metadata-missing": "The seeds metadata file is missing or unreadable",
     "source-path-outside-seeds": "A source file path leaves seeds/",

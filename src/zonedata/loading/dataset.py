@@ -147,11 +147,20 @@ def _read_tables(ds: Dataset, read_numbers: bool) -> list[RawTable]:
 
 
 def confinement_findings(paths: Paths) -> list[Finding]:
-    """A path-outside-root finding for every path of the package that a symlink leads out of the root."""
-    return [Finding("path-outside-root", f"{paths.rel(path)} is " + (
-                    f"a link to {real}, outside the package root" if real else "a symlink loop, which leads nowhere")
-                    + ": zonedata reads and writes only inside the package; replace the link with the file or folder "
-                    "itself", file=paths.rel(path), value=str(real) if real else None) for path, real in paths.escapes()]
+    """A finding for every path of the package that zonedata must not follow: a symlink out of the root or a
+    symlink loop (path-outside-root), a FIFO, socket or device (file-not-regular)."""
+    findings = []
+    for path, real, kind in paths.hazards():
+        rel = paths.rel(path)
+        if kind == "special":
+            findings.append(Finding("file-not-regular", f"{rel} is not a regular file (a FIFO, socket or device), which "
+                                    "zonedata will not read: replace it with a file", file=rel))
+        else:
+            findings.append(Finding("path-outside-root", f"{rel} is " + (
+                f"a link to {real}, outside the package root" if real else "a symlink loop, which leads nowhere")
+                + ": zonedata reads and writes only inside the package; replace the link with the file or folder "
+                "itself", file=rel, value=str(real) if real else None))
+    return findings
 
 
 def load_dataset(root: Path, *, read_numbers: bool = False) -> Dataset:
