@@ -390,3 +390,18 @@ def test_the_published_quote_is_the_seed_passage_whatever_the_typing(full):
     for sid, quote, start, end in cites.select("source_id", "quote", "quote_start", "quote_end").iter_rows():
         assert (full / "seeds" / files[sid]).read_text(encoding="utf-8")[start:end] == quote
     assert not cites.filter(pl.col("quote").str.contains("  ", literal=True)).height
+
+
+@pytest.mark.parametrize("field,edit,words", [
+    ("scale", lambda c: c["enum"].append("quadrillion"), "scale(s) ['quadrillion'] have no normalisation"),
+    ("unit", lambda c: c.pop("enum"), "unit needs an enum"),
+])
+def test_a_unit_or_scale_the_build_cannot_normalise_is_refused(full, field, edit, words):
+    """value_normalised looks every scale and unit up: one it does not know would be published empty."""
+    path = full / "schemas" / "statistics.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    edit(next(f for f in schema["fields"] if f["name"] == field)["constraints"])
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "--root", str(full)])
+    assert result.exit_code == 2 and words in result.output, result.output
+    assert not (full / "datapackage.json").exists()
