@@ -20,10 +20,32 @@ from zonedata.loading.dataset import confinement_findings
 from zonedata.loading.versioning import read_manifest
 from zonedata.release import diff as d
 from zonedata.release.cite import cite
-from zonedata.render.site.model import (CHANGES_SHOWN, CITATIONS, GROUP_SIZE, MARKER, RELATED_SHOWN, SEARCH_FIELDS,
-                                 SEARCH_SHARD_SIZE, SHARD_SIZE, SOURCES, SiteInputError, Table, _as_list, _safe_rel, _context,
-                                 _resolve, _unit_sign, citation_passages, format_number, load_tables, load_texts,
-                                 markdown_blocks, markdown_section, source_paragraphs, value_groups)
+from zonedata.render.site.model import (
+    CHANGES_SHOWN,
+    CITATIONS,
+    GROUP_SIZE,
+    MARKER,
+    RELATED_SHOWN,
+    SEARCH_FIELDS,
+    SEARCH_SHARD_SIZE,
+    SHARD_SIZE,
+    SOURCES,
+    SiteInputError,
+    Table,
+    _as_list,
+    _context,
+    _resolve,
+    _safe_rel,
+    _unit_sign,
+    citation_passages,
+    format_number,
+    load_tables,
+    load_texts,
+    markdown_blocks,
+    markdown_section,
+    source_paragraphs,
+    value_groups,
+)
 
 #: rows a table page shows at once (it pages through its shards)
 PAGE_ROWS = 100
@@ -97,6 +119,10 @@ def check_out(paths: Paths, out: Path) -> Path:
                           "inside the package, or where you name a folder outside it")
     if resolved == root or resolved in root.parents:
         raise ConfigError(f"--out {out} would replace the package itself: choose a folder such as site/")
+    for inside in (paths.seeds, paths.schemas, paths.raw.parent, paths.releases, paths.data_dictionary.parent,
+                   paths.package_metadata.parent, root / "src", root / ".git"):
+        if resolved == inside.resolve() or inside.resolve() in resolved.parents:
+            raise ConfigError(f"--out {out} is inside the package's {inside.name}/: choose a folder such as site/")
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).is_file())):
         raise ConfigError(f"--out {out} exists and is not a site that zonedata built (it has no {MARKER}): "
                           "choose another folder, or remove it first")
@@ -321,7 +347,7 @@ class Site:
         for name, td in diffed.tables.items():
             here = self.tables.get(name)
 
-            def key_link(key: dict):
+            def key_link(key: dict, here=here):
                 values = tuple(key.values())
                 text = " · ".join("" if v is None else str(v) for v in values)
                 j = here.lookup(list(key)).get(values) if here is not None and all(k in here.columns for k in key) else None

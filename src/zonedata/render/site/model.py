@@ -122,7 +122,7 @@ class Table:
     anchors: list[str] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
     #: citations have no pages of their own: each links to the record it supports, where it is shown
-    shown_at: list[tuple["Table", int]] | None = None
+    shown_at: list[tuple[Table, int]] | None = None
     _lookups: dict = field(default_factory=dict)
 
     @property
@@ -506,7 +506,7 @@ def _inline(text: str) -> list[dict]:
 def markdown_blocks(text: str) -> list[dict]:
     """The few Markdown blocks the README and CHANGELOG use (paragraphs, headings, lists, pipe tables),
     as data for the templates; everything is escaped by them, nothing is passed through as HTML."""
-    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
     blocks: list[dict] = []
     para: list[str] = []
 
@@ -544,5 +544,5 @@ def markdown_blocks(text: str) -> list[dict]:
 
 def markdown_section(text: str, heading: str) -> str | None:
     """The body of the `## heading` section of a Markdown text, or None."""
-    m = re.search(rf"^## {re.escape(heading)}[^\n]*\n(.*?)(?=^## |\Z)", text, flags=re.M | re.S)
+    m = re.search(rf"^## {re.escape(heading)}[^\n]*\n(.*?)(?=^## |\Z)", text, flags=re.MULTILINE | re.DOTALL)
     return m[1] if m else None
