@@ -172,7 +172,7 @@ def handle_errors(func):
         except BrokenPipeError:
             _silence_stdout()
             raise SystemExit(EXIT_BROKEN_PIPE)
-        except Exception as exc:  # a bug in zonedata, not bad data
+        except Exception as exc:  # noqa: BLE001 (a bug in zonedata, not bad data)
             if ctx.meta.get(DEBUG_KEY):
                 traceback.print_exc()
             fail(ctx, "internal", f"internal error: {type(exc).__name__}: {exc}"
