@@ -132,6 +132,20 @@ def test_every_command_runs_from_the_wheel(installed, package_copy, tmp_path):
     # the site's templates, script and style sheet are package data
     assert (package_copy / "site" / "assets" / "site.js").is_file()
     assert cite.stdout.strip() in html.unescape((package_copy / "site" / "index.html").read_text(encoding="utf-8"))
+    site = _run([zonedata, "site", "--root", package_copy, "--out", tmp_path / "site"], cwd=elsewhere)
+    assert site.returncode == 0, site.stdout + site.stderr
+    assert (tmp_path / "site" / "index.html").is_file()
+
+
+def test_cite_outside_a_package_cites_the_installed_version(installed, tmp_path):
+    """An analyst who only ran `pip install zonedata` learns how to cite the data the wheel ships."""
+    bin_dir, _ = installed
+    out = _run([bin_dir / "zonedata", "cite"], cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    version = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    assert f"Version {version}" in out.stdout and "[Data set]" in out.stdout
+    bibtex = _run([bin_dir / "zonedata", "cite", "--format", "bibtex"], cwd=tmp_path)
+    assert bibtex.returncode == 0 and bibtex.stdout.startswith("@misc{zonedata-")
 
 
 def test_load_reads_the_data_the_wheel_ships(installed, tmp_path):

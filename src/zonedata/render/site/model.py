@@ -25,6 +25,7 @@ from pathlib import Path
 
 import polars as pl
 
+from zonedata.base import safe_json
 from zonedata.base.paths import Paths
 from zonedata.text.normalise import normalise
 
@@ -167,6 +168,8 @@ def _anchor(key: tuple) -> str:
 def _read_frame(paths: Paths, rel: str, fmt: str, fields: list[dict]):
     """A table as published text: every scalar cast to its CSV text, list fields as lists of text."""
     path = paths.root / rel
+    if not paths.is_inside(path):
+        raise SiteInputError(rel, "leads out of the package root (a symlink): the site shows only files inside it")
     try:
         if fmt == "parquet":
             frame = pl.read_parquet(path)
@@ -233,7 +236,7 @@ def load_tables(paths: Paths, descriptor: dict) -> tuple[dict[str, Table], list[
         if isinstance(schema, str):
             srel = _safe_rel(schema, "datapackage.json")
             try:
-                schema = json.loads(_read_bytes(paths, srel).decode("utf-8"))
+                schema = safe_json.loads(_read_bytes(paths, srel))
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
                 raise SiteInputError(srel, f"is not valid JSON: {exc}") from None
         if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
@@ -260,6 +263,8 @@ def load_tables(paths: Paths, descriptor: dict) -> tuple[dict[str, Table], list[
 
 
 def _read_bytes(paths: Paths, rel: str) -> bytes:
+    if not paths.is_inside(paths.root / rel):
+        raise SiteInputError(rel, "leads out of the package root (a symlink): the site shows only files inside it")
     try:
         return (paths.root / rel).read_bytes()
     except OSError as exc:
