@@ -210,7 +210,12 @@ def setup(kind: str) -> None:
                 sys.exit("dev.py: set-up failed: uv could not create .venv")
         else:
             say("creating .venv with pip")
-            venv.EnvBuilder(with_pip=True).create(VENV)
+            try:
+                venv.EnvBuilder(with_pip=True).create(VENV)
+            except (OSError, subprocess.CalledProcessError) as error:
+                remove_venv()
+                sys.exit(f"dev.py: cannot create .venv with {sys.executable} ({error}); on Debian or Ubuntu, "
+                         "apt-get install python3-venv")
     STAMP.unlink(missing_ok=True)
     INCOMPLETE.write_text("a set-up is running or was interrupted; the next one rebuilds .venv\n", encoding="utf-8")
     say(f"synchronising .venv with {lock.name} ({'uv' if uv_exe else 'pip'})")
