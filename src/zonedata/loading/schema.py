@@ -18,17 +18,10 @@ import polars as pl
 from zonedata.base import safe_json
 from zonedata.base.findings import ConfigError
 from zonedata.base.paths import Paths
+from zonedata.base.vocabulary import TYPES
 
-POLARS_TYPES = {
-    "string": pl.String,
-    "integer": pl.Int64,
-    "number": pl.Float64,  # checked as float; exact values are parsed from the text with Decimal
-    "date": pl.Date,
-    "boolean": pl.Boolean,
-    # a Table Schema v2 list is read and checked as its CSV text (items joined by the field's
-    # delimiter) and published as a list column (`list_items`)
-    "list": pl.String,
-}
+#: Table Schema type -> the polars dtype a raw column is checked as (base/vocabulary.py)
+POLARS_TYPES = {t.name: t.raw for t in TYPES.values()}
 #: item types of list fields that zonedata can publish
 LIST_ITEM_TYPES = ("string",)
 #: the Table Schema v2 default delimiter of a list field
