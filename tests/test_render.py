@@ -8,8 +8,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from zonedata.cli import cli
 from zonedata.base.findings import RULES, Finding, Report
+from zonedata.cli import cli
 from zonedata.render.report import render
 
 GOLDEN = Path(__file__).parent / "golden" / "validate_report.json"

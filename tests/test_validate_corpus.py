@@ -5,8 +5,8 @@ without a traceback). Variations that must pass are at the end."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from click.testing import CliRunner

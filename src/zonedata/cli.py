@@ -118,7 +118,7 @@ def handle_errors(func):
             fail(ctx, "interrupted", "interrupted", EXIT_INTERRUPTED)
         except BrokenPipeError:
             _silence_stdout()
-            raise SystemExit(EXIT_BROKEN_PIPE)
+            raise SystemExit(EXIT_BROKEN_PIPE) from None
         except Exception as exc:  # a bug in zonedata, not bad data
             if ctx.find_root().params.get("debug"):
                 traceback.print_exc()

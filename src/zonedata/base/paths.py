@@ -112,7 +112,7 @@ class Paths:
         Looks at each fixed location (datapackage.json, CHANGELOG.md, docs/, data/clean/...) and at
         everything inside the package's folders, so no read or write can follow a link out."""
         root = self.root.resolve()
-        out: list[tuple[Path, Path]] = []
+        out: list[tuple[Path, Path | None]] = []
         fixed = (self.seeds, self.schemas, self.root / "data", self.raw, self.clean, self.datapackage,
                  self.package_metadata.parent, self.package_metadata, self.pyproject, self.citation_cff,
                  self.zenodo_json, self.changelog, self.releases, self.data_dictionary.parent, self.data_dictionary,

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
-from zonedata.base.findings import Finding
+from zonedata.base.findings import LINE, Finding
 from zonedata.base.paths import SOURCES_TABLE
-from zonedata.base.findings import LINE
+from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
 
 #: (table, start field, end field) pairs that form a period
 PERIODS = [("statistics", "period_start", "period_end"), ("events", "start_date", "end_date")]

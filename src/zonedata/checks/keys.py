@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from zonedata.base.findings import LINE, Finding
 from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
-from zonedata.base.findings import Finding
-from zonedata.base.findings import LINE
 
 
 def _key_text(cols, row) -> str:
@@ -48,9 +47,9 @@ def check(ds: Dataset) -> list[Finding]:
             target = ds.frame(fk.table)
             if target is None or not set(fk.fields) <= set(frame.columns) or not set(fk.ref_fields) <= set(target.columns):
                 continue
-            keys = target.select([pl.col(r).alias(f) for f, r in zip(fk.fields, fk.ref_fields)])  # an anti join needs no unique()
+            referenced = target.select([pl.col(r).alias(f) for f, r in zip(fk.fields, fk.ref_fields)])  # an anti join needs no unique()
             dangling = frame.select(LINE, *fk.fields).filter(pl.all_horizontal(pl.col(list(fk.fields)).is_not_null())).join(
-                keys, on=list(fk.fields), how="anti").sort(LINE)
+                referenced, on=list(fk.fields), how="anti").sort(LINE)
             for row in dangling.select(LINE, *fk.fields).iter_rows():
                 line, values = row[0], row[1:]
                 findings.append(Finding("foreign-key-dangling",
@@ -62,7 +61,7 @@ def check(ds: Dataset) -> list[Finding]:
                 continue
             refs = frame.select(LINE, poly.table_field, poly.id_field).filter(
                 pl.col(poly.id_field).is_not_null() & pl.col(poly.table_field).is_not_null())
-            targets = []
+            targets: list[pl.DataFrame] = []
             for tname in refs[poly.table_field].unique().to_list():
                 t_schema, t_frame = ds.schemas.get(tname), ds.frame(tname)
                 if t_schema is None or t_frame is None or len(t_schema.primary_key) != 1:

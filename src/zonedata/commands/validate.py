@@ -20,8 +20,8 @@ def validate_command(root, fmt, no_publication):
         zonedata validate --format json > report.json
         zonedata validate --format github   # in GitHub Actions
     """
-    from zonedata.render.report import render
     from zonedata.release.validate import validate
+    from zonedata.render.report import render
 
     report = validate(root, publication=not no_publication)
     click.echo(render(report, fmt), nl=False)

@@ -12,6 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -158,7 +159,7 @@ def _check_bounds(path: Path, f: Field) -> None:
     where = f"schemas/{path.name}: field {f.name!r}"
     for lo_key, hi_key, kind in (("minimum", "maximum", "date" if f.type == "date" else "number"),
                                  ("minLength", "maxLength", "length")):
-        bounds = {}
+        bounds: dict[str, Any] = {}
         for key in (lo_key, hi_key):
             if key not in c:
                 continue

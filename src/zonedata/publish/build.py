@@ -29,21 +29,23 @@ import io
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
-from zonedata.publish.clean import CleanTable, clean_tables, csv_frame
+from zonedata.base.findings import ConfigError, Report
+from zonedata.base.paths import Paths
+from zonedata.checks import run_checks
 from zonedata.loading.dataset import Dataset, load_dataset
+from zonedata.publish.clean import CleanTable, clean_tables, csv_frame
 from zonedata.publish.descriptor import FORMATS, build_descriptor, dumps
 from zonedata.publish.dictionary import render_dictionary
-from zonedata.base.findings import ConfigError, Report
-from zonedata.checks import run_checks
-from zonedata.base.paths import Paths
 
 #: Parquet writer settings, fixed so that the same rows always give the same bytes
-PARQUET_OPTIONS = {
+PARQUET_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
     "compression_level": 3,
     "statistics": True,
@@ -142,7 +144,7 @@ def _preflight(paths: Paths, targets: list[Path]) -> None:
                                    "away, then run zonedata build again (nothing was changed)")
 
 
-def write_atomically(paths: Paths, files: dict[str, bytes], remove: list[Path] = ()) -> tuple[list[str], list[str]]:
+def write_atomically(paths: Paths, files: dict[str, bytes], remove: Sequence[Path] = ()) -> tuple[list[str], list[str]]:
     """Write the files that changed and remove `remove`, all or nothing; returns (written, unchanged).
 
     Every new file is staged and fsynced in a temporary folder in the root (same file system) and

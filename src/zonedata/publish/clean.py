@@ -20,15 +20,14 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
-from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
-from zonedata.base.findings import ConfigError
+from zonedata.base.findings import LINE, ConfigError
 from zonedata.base.vocabulary import DECIMAL, SCALES, TYPES, UNITS
+from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
 from zonedata.loading.schema import TableSchema, list_items
-from zonedata.base.findings import LINE
-
 
 #: scale word as written -> factor ("" when the text has none)
 SCALE_FACTORS = {"": 1, **{s.name: s.factor for s in SCALES.values()}}
@@ -41,7 +40,7 @@ class CleanTable:
     frame: pl.DataFrame
 
 
-def published_schema(schema: TableSchema) -> dict[str, pl.DataType]:
+def published_schema(schema: TableSchema) -> dict[str, Any]:
     """Column name -> published polars dtype, in schema order (derived fields included)."""
     return {f.name: TYPES[f.type].published for f in schema.fields}
 
@@ -61,6 +60,7 @@ def _base_frame(ds: Dataset, name: str) -> pl.DataFrame:
     frame = table.frame
     exprs = _exact_numbers(table, schema)
     if exprs:
+        assert table.strings is not None  # a parsed table keeps its cells as text
         numbers = table.strings.select(LINE, *exprs)
         frame = frame.drop([c for c in numbers.columns if c != LINE and c in frame.columns]).join(
             numbers, on=LINE, how="left")

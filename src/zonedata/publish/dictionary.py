@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 
-from zonedata.base.vocabulary import DECIMAL_SCALE, TYPES
 from zonedata.base.paths import Paths
+from zonedata.base.vocabulary import DECIMAL_SCALE, TYPES
 from zonedata.loading.schema import TableSchema
 
 #: Table Schema type -> how it is published (Parquet / CSV), from base/vocabulary.py

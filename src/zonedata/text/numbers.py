@@ -36,6 +36,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import polars as pl
 
@@ -241,7 +242,7 @@ def _word_rows() -> dict[str, tuple]:
 class _Table:
     """A closed lookup table: string keys -> row index -> typed columns (vectorised)."""
 
-    def __init__(self, rows: dict[str, tuple], schema: dict[str, pl.DataType]):
+    def __init__(self, rows: dict[str, tuple], schema: dict[str, Any]):
         self.keys = pl.Series(list(rows), dtype=pl.String)
         self.index = pl.int_range(0, len(rows), dtype=pl.UInt32, eager=True)
         self.columns = {
@@ -274,7 +275,7 @@ NUMERAL = (
 )
 _MARK = "\x00"
 _DEC12 = pl.Decimal(38, 12)
-_OUT_SCHEMA = {
+_OUT_SCHEMA: dict[str, Any] = {
     "row": pl.UInt32, "start": pl.Int64, "end": pl.Int64, "text": pl.String,
     "qualifier": pl.String, "kind": pl.String, "number_text": pl.String, "number": DECIMAL,
     "scale_word": pl.String, "value": DECIMAL, "unit": pl.String, "currency": pl.String,
@@ -296,7 +297,7 @@ def _locate(texts: pl.Series) -> pl.DataFrame:
     n_chars = t.str.len_chars().cast(pl.Int64)
     before = n_chars.cum_sum() - n_chars                     # code points in earlier texts
     pieces = (
-        pl.DataFrame({"piece": t.str.split(PATTERN, literal=False, inclusive=True)})
+        pl.DataFrame({"piece": t.str.split(PATTERN, literal=False, inclusive=True)})  # type: ignore[call-arg]
         .with_row_index("row")
         .explode("piece")
     )
@@ -485,7 +486,7 @@ def _read_all(m: pl.Series) -> pl.DataFrame:
     if len(m) < 2 * _DEDUP_SAMPLE or sample.n_unique() > _DEDUP_MAX_RATIO * len(sample):
         return read(m)
     categorical = m.cast(pl.Categorical(pl.Categories.random()))   # a private mapping
-    distinct = categorical.dtype.categories.to_series()              # index = physical code
+    distinct = categorical.dtype.categories.to_series()  # type: ignore[attr-defined]  # index = physical code
     return read(distinct).rechunk().gather(categorical.to_physical())
 
 
