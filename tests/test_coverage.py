@@ -4,6 +4,7 @@ import json
 import shutil
 from pathlib import Path
 
+import polars as pl
 import pytest
 from click.testing import CliRunner
 
@@ -100,3 +101,13 @@ def test_a_sources_table_without_its_file_column_is_no_internal_error(pkg):
     assert result.exit_code == 1, result.output
     assert "internal error" not in result.output
     assert "exclusion-stale" in result.output and "0 mentions" in result.output
+
+
+def test_a_reference_id_accounts_for_nothing():
+    """'2003' in 002 is held by CEPA's record (it states the year), not by its participants, whose event_id
+    cepa-2003 only names that record; Hong Kong's 'one of the largest sources' is held by its relation."""
+    mentions = coverage(ROOT).mentions
+    recorded = mentions.filter((pl.col("source_id") == "002") & pl.col("record").is_not_null())
+    records = dict(recorded.select("text", "record").iter_rows())
+    assert records["2003"] == "events/cepa-2003"
+    assert records["one"] == "relations/rel-0012"

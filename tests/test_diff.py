@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from zonedata.base.paths import Paths
 from zonedata.cli import cli
 from zonedata.loading.versioning import ReleaseEntry, write_manifest
-from zonedata.release.diff import compare_schemas, diff, load_version
+from zonedata.release.diff import compare_schemas, diff, load_version, render_json, render_text
 
 VERSIONS = Path(__file__).parent / "fixtures" / "versions"
 V100, V110, V200 = (VERSIONS / v for v in ("1.0.0", "1.1.0", "2.0.0"))
@@ -209,3 +209,46 @@ def test_reordered_fields_are_major():
         s["fields"][3], s["fields"][4] = s["fields"][4], s["fields"][3]
 
     assert changed(swap) == [("fields-reordered", "major", None)]
+
+
+def _with_parks(tmp_path, name: str, csv_text: str, fields: list[dict]) -> Path:
+    """A copy of the 1.0.0 fixture whose parks resource has these fields and rows."""
+    pkg_dir = tmp_path / name
+    shutil.copytree(V100, pkg_dir)
+    pkg = json.loads((pkg_dir / "datapackage.json").read_text())
+    parks = next(r for r in pkg["resources"] if r["name"] == "parks-csv")
+    parks["schema"]["fields"] = fields
+    (pkg_dir / "datapackage.json").write_text(json.dumps(pkg))
+    (pkg_dir / "data" / "clean" / "parks.csv").write_text(csv_text)
+    return pkg_dir
+
+
+def test_a_new_field_shows_what_the_existing_records_hold(tmp_path):
+    """A field added in the new version is not a 'changed' value, but a reviewer must see what it says."""
+    base = [{"name": "park_id", "type": "string"}, {"name": "name", "type": "string"}]
+    old = _with_parks(tmp_path, "old", "park_id,name\nP1,a\nP2,b\nP3,c\n", base)
+    new = _with_parks(tmp_path, "new", "park_id,name,status\nP1,a,planned\nP2,b,planned\nP3,c,\nP4,d,operating\n",
+                      base + [{"name": "status", "type": "string"}])
+    d = diff(old, new)
+    t = d.tables["parks"]
+    assert t.new_fields == {"status": {"filled": 2, "records": 3, "values": {"planned": 2}}}  # P4 is an added record
+    assert "  new field status in the 3 existing record(s): planned 2, 1 empty" in render_text(d).splitlines()
+    assert json.loads(render_json(d))["tables"]["parks"]["new_fields"]["status"]["values"] == {"planned": 2}
+
+
+def test_a_changed_list_shows_the_items_gained_and_lost(tmp_path):
+    fields = [{"name": "park_id", "type": "string"},
+              {"name": "industries", "type": "list", "delimiter": "; ", "itemType": "string"}]
+    old = _with_parks(tmp_path, "old", "park_id,industries\nP1,steel; glass\nP2,a; b\n", fields)
+    new = _with_parks(tmp_path, "new", "park_id,industries\nP1,steel; chemicals\nP2,b; a\n", fields)
+    lines = render_text(diff(old, new)).splitlines()
+    assert "        items: + 'chemicals'; - 'glass'" in lines
+    assert "        items: items reordered" in lines
+
+
+def test_a_list_field_with_an_unusable_delimiter_is_compared_as_text(tmp_path):
+    fields = [{"name": "park_id", "type": "string"}, {"name": "industries", "type": "list", "delimiter": 5}]
+    old = _with_parks(tmp_path, "old", "park_id,industries\nP1,steel\n", fields)
+    new = _with_parks(tmp_path, "new", "park_id,industries\nP1,glass\n", fields)
+    text = render_text(diff(old, new))
+    assert "      industries: 'steel' -> 'glass'" in text.splitlines() and "items:" not in text

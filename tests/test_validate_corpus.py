@@ -120,6 +120,8 @@ BROKEN = [
     ("quote-typo", replace(CITES, "is the third international park", "is the thrid international park"),
      "quote-not-found", CITES, 5, "quote"),
     ("value-disagrees", replace(STATS, ",70.1,billion,", ",71.1,billion,"), "number-mismatch", STATS, 6, "value"),
+    ("draft-marker-left", replace(STATS, "stat-0008,parks,china-malaysia-qinzhou-industrial-park,",
+                                  "stat-0008,FILL,FILL,"), "draft-unfilled", STATS, 2, "subject_table"),
     ("qualifier-disagrees", replace(STATS, "about 1200 mu,1200,,mu,about", "about 1200 mu,1200,,mu,exact"),
      "qualifier-mismatch", STATS, 3, "qualifier"),
     ("scale-disagrees", replace(STATS, "RMB 7.5 billion,7.5,billion,RMB", "RMB 7.5 billion,7.5,million,RMB"),
@@ -217,6 +219,13 @@ BROKEN = [
      "quantity_kind"),
     ("period-type-missing", replace(STATS, ",exact,planned,stock,as_at,", ",exact,planned,stock,,"), "required-missing", STATS, 4,
      "period_type"),
+    ("status-text-not-in-quote", replace(PARKS, ",operating,in which multiple enterprises have settled,",
+                                         ",operating,in which many enterprises have settled,"), "text-not-in-quote", PARKS, 6, "status_text"),
+    ("list-item-not-in-quote", replace(REGIONS, ",Qinzhou City,", ",Qinzhou City; Qinzhou Town,"), "text-not-in-quote", REGIONS, 5,
+     "aliases"),
+    ("relation-text-not-in-quote", replace(RELS, ",jointly built by the Chinese government and foreign government,,,The",
+                                           ",built jointly by the Chinese government and a foreign government,,,The"),
+     "text-not-in-quote", RELS, 3, "relation_text"),
     ("uncited-organisation", replace(CITES, "\norganisations,foreign-government,", "\norganisations,chinese-government,"),
      "record-uncited", ORGS, 4, "organisation_id"),
     ("uncited-record", replace(CITES, "\nparks,malaysia-china-kuantan-industrial-park,", "\nparks,china-malaysia-qinzhou-industrial-park,"),
@@ -360,3 +369,16 @@ def test_a_column_with_more_range_errors_than_reported_shows_its_first_lines(pkg
     assert text.count("range-violation") == 201
     github = CliRunner().invoke(cli, ["validate", "--no-publication", "--format", "github", "--root", str(pkg)]).output
     assert "::notice file=data/raw/parks.csv,title=range-violation::and 220 more range-violation" in github
+
+
+def test_a_draft_marker_is_the_only_finding_on_its_cell(pkg):
+    """A FILL left in a drafted row says what to fill, not also that FILL breaks the enum, the pattern or a reference."""
+    replace(STATS, "stat-0008,parks,china-malaysia-qinzhou-industrial-park,", "FILL:stat-1,FILL,FILL,")(pkg)
+    replace(CITES, "statistics,stat-0008,", "statistics,FILL:stat-1,")(pkg)
+    report = validate(pkg, publication=False)
+    errors = sorted(report.errors, key=lambda f: f.sort_key())
+    assert [(f.rule, f.file, f.line, f.field) for f in errors] == [
+        ("draft-unfilled", CITES, 12, "record_id"), ("draft-unfilled", STATS, 2, "statistic_id"),
+        ("draft-unfilled", STATS, 2, "subject_id"), ("draft-unfilled", STATS, 2, "subject_table")]
+    assert "one of regions, parks, projects, events" in errors[3].message
+    assert "FILL:stat-1" in errors[1].message and "citations" in errors[1].message

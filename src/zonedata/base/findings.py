@@ -61,6 +61,7 @@ RULES: dict[str, str] = {
     "quote-ambiguous": "A quote occurs more than once in its source text",
     "value-text-not-in-quote": "The value as written does not occur in the quote",
     "number-not-in-quote": "A number in the record does not appear in its quote",
+    "text-not-in-quote": "Words a record takes from its text (a field marked quoted) occur in none of its quotes",
     "number-mismatch": "The recorded number disagrees with the one in the quote",
     "unit-mismatch": "The recorded unit, currency or scale disagrees with the quote",
     "qualifier-mismatch": "The recorded qualifier disagrees with the quote",

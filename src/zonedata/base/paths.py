@@ -88,6 +88,11 @@ class Paths:
     def data_dictionary(self) -> Path:
         return self.root / "docs" / "data-dictionary.md"
 
+    @property
+    def site(self) -> Path:
+        """Where `zonedata site` writes the website by default (git-ignored)."""
+        return self.root / "site"
+
     def rel(self, path: Path) -> str:
         """A path as findings show it: relative to the root, with forward slashes.
 

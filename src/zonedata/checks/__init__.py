@@ -12,7 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from zonedata.base.findings import Finding, Report
-from zonedata.checks import codes, consistency, keys, provenance, sources
+from zonedata.checks import codes, consistency, keys, provenance, quoted, sources
 from zonedata.checks.markers import apply_markers
 from zonedata.loading.dataset import Dataset
 
@@ -24,6 +24,7 @@ CHECKS: dict[str, Check] = {
     "keys": keys.check,
     "codes": codes.check,
     "provenance": provenance.check,
+    "quoted": quoted.check,
     "consistency": consistency.check,
 }
 

@@ -47,8 +47,11 @@ def _record_values(ds: Dataset) -> tuple[pl.DataFrame, pl.DataFrame]:
         frame = table.strings
         num_fields = [f.name for f in schema.raw_fields if f.type in ("integer", "number") and f.name in frame.columns]
         # a note explains a record; it does not hold a value, so it accounts for nothing
+        # nor does a reference: an id such as cepa-2003 names a record, it does not state 2003
+        refs = {c for fk in schema.foreign_keys for c in fk.fields} | {
+            c for p in schema.polymorphic_keys for c in (p.table_field, p.id_field)}
         text_fields = [f.name for f in schema.raw_fields if f.type in ("string", "list", "date") and f.name in frame.columns
-                       and f.name not in (key, *NOTE_FIELDS)]
+                       and f.name not in (key, *NOTE_FIELDS) and f.name not in refs]
         base = frame.select(pl.lit(name).alias("record_table"), pl.col(key).alias("record_id"), *num_fields, *text_fields)
         if num_fields:
             nums.append(base.select("record_table", "record_id", *num_fields).unpivot(
@@ -98,9 +101,10 @@ def _exclusions(ds: Dataset, sources: dict[str, SourceText], findings: list[Find
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
-def coverage(root: Path | str) -> Coverage:
-    """Classify every number mention in the seeds: recorded, excluded, or unaccounted (a finding)."""
-    ds = load_dataset(Path(root))
+def coverage(root: Path | str, ds: Dataset | None = None) -> Coverage:
+    """Classify every number mention in the seeds: recorded, excluded, or unaccounted (a finding).
+    `ds` is the package at `root` when the caller has loaded it already (`zonedata draft`)."""
+    ds = ds if ds is not None else load_dataset(Path(root))
     if ds.refused:  # a path leaves the package root: nothing was read
         empty = pl.DataFrame(schema={c: pl.Int64 if c in ("line", "start", "end") else pl.String for c in (
             "source_id", "file", "line", "start", "end", "text", "kind", "status", "record", "reason")})

@@ -33,13 +33,13 @@ def add_source_command(file, title, publisher, date_published, url, wire, langua
             --date 2024-08-20 --url https://example.org/a.html --external url,date_published
         zonedata add-source captured.txt --title "..." --date 2024-08-20 --dry-run
     """
-    from zonedata.base.findings import ConfigError
+    from zonedata.base.findings import ConfigError, escape_text
     from zonedata.curate.addsource import add_source
 
     values = {"title": title, "publisher": publisher, "date_published": date_published, "url": url, "wire": wire,
               "language": language}
     if external:
-        values["external_fields"] = "; ".join(p.strip() for p in external.split(",") if p.strip())
+        values["external_fields"] = [p.strip() for p in external.split(",") if p.strip()]
     for item in extra:
         if "=" not in item:
             raise ConfigError(f"--set {item!r}: write COLUMN=VALUE")
@@ -51,13 +51,13 @@ def add_source_command(file, title, publisher, date_published, url, wire, langua
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
         for f in result.findings:
-            where = f.file + (f" [{f.field}]" if f.field else "")
-            click.echo(f"{where} {f.severity} {f.rule}: {f.message}", err=True)
+            where = (f.file or "") + (f" [{f.field}]" if f.field else "")
+            click.echo(escape_text(f"{where} {f.severity} {f.rule}: {f.message}"), err=True)
         if result.ok:
             verb = "would store" if dry_run else "stored"
             click.echo(f"{verb} {result.file} as source {result.source_id} (sha256 {result.sha256})")
-            click.echo(("would add" if dry_run else "added") + " to seeds/sources.csv: "
-                       + ", ".join(f"{k}={v!r}" for k, v in result.row.items() if v))
+            click.echo(escape_text(("would add" if dry_run else "added") + " to seeds/sources.csv: "
+                                   + ", ".join(f"{k}={v!r}" for k, v in result.row.items() if v)))
             if not dry_run:
                 click.echo(f"next: zonedata draft {result.source_id} --out draft-{result.source_id}.csv")
         else:

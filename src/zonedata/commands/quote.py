@@ -23,6 +23,7 @@ def quote_command(source_id, words, root, fmt):
         zonedata quote 003 "70.1 billion yuan"
         zonedata quote 001 "about 1200 mu" --format json
     """
+    from zonedata.base.findings import escape_text
     from zonedata.curate.draft import quote
 
     found = quote(root, source_id, words)
@@ -31,8 +32,8 @@ def quote_command(source_id, words, root, fmt):
                                "sentences": [{"start": s.start, "end": s.end, "quote": s.text} for s in found]},
                               indent=2, ensure_ascii=False))
     else:
-        for s in found:
-            click.echo(f"{source_id} {s.start}-{s.end}: {s.text}")
+        for s in found:  # a control character or line break in the text is shown escaped (--format json has it as is)
+            click.echo(escape_text(f"{source_id} {s.start}-{s.end}: {s.text}"))
         if not found:
             click.echo(f"quote: no sentence of source {source_id} contains {words!r} (after normalising quotes, "
                        "dashes and spaces only)", err=True)

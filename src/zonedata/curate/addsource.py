@@ -21,6 +21,7 @@ from pathlib import Path
 
 from zonedata.base.findings import LINE, ConfigError, Finding
 from zonedata.base.paths import SOURCES_TABLE, Paths
+from zonedata.loading.dataset import confinement_findings
 from zonedata.loading.schema import load_schema
 from zonedata.loading.tables import read_table
 
@@ -86,6 +87,9 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
     paths = Paths(Path(root))
     if not paths.seeds.is_dir() or not paths.schemas.is_dir():
         raise ConfigError(f"{paths.root} has no seeds/ and schemas/: is it a zonedata package? (pass --root)")
+    escapes = confinement_findings(paths)
+    if escapes:  # seeds/ or a file in it leads out of the package: write nothing there
+        return AddSource("", "", "", {}, escapes)
     src = Path(file)
     try:
         if not src.is_file():
@@ -113,6 +117,8 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
         findings.append(Finding("encoding-error", "the file is empty", file=shown))
 
     sources_csv = paths.sources_csv
+    if not sources_csv.exists() and any(paths.seeds.glob("*.txt")):
+        raise ConfigError(f"{paths.rel(sources_csv)} is missing but seeds/ holds texts: restore it before adding a source")
     existing = sources_csv.read_bytes() if sources_csv.exists() else b""
     rows = list(csv.DictReader(io.StringIO(existing.decode("utf-8-sig", errors="replace"))))
     for r in rows:
@@ -135,6 +141,18 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
     unknown = [k for k in values if k not in columns]
     if unknown:
         raise ConfigError(f"{', '.join(unknown)}: not column(s) of {paths.rel(schema.path)} ({', '.join(columns)})")
+    values = dict(values)
+    external = values.get("external_fields")
+    if isinstance(external, (list, tuple)):  # a list field: joined with the schema's delimiter
+        delimiter = schema.field("external_fields").descriptor.get("delimiter", "; ") if "external_fields" in \
+            schema.raw_names else "; "
+        values["external_fields"] = delimiter.join(external)
+    listed = [p for p in re.split(r"[;,]\s*", values.get("external_fields") or "") if p]
+    for column in listed:
+        if column not in columns:
+            findings.append(Finding("enum-violation", f"--external {column!r} is not a column of seeds/sources.csv; "
+                                    f"list columns such as url, date_published, publisher", file=paths.rel(sources_csv),
+                                    field="external_fields", value=column))
     row = {c: "" for c in columns}
     row.update({k: v for k, v in values.items() if v is not None})
     row.update({"source_id": sid, "file": name, "sha256": sha})
@@ -162,7 +180,8 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
                                     file=paths.rel(sources_csv), field=f.field, value=f.value))
     if not result.ok or dry_run:
         return result
-    seed = paths.seeds / name
+    seed = paths.confined(paths.seeds / name)
+    paths.confined(sources_csv)
     if seed.exists():
         raise ConfigError(f"{paths.rel(seed)} exists already but is not listed: list it or remove it first")
     atomic_write(seed, data)

@@ -30,12 +30,15 @@ from typing import Any
 import polars as pl
 
 from zonedata.base.findings import ConfigError
-from zonedata.base.paths import Paths
+from zonedata.base.paths import SOURCES_TABLE, Paths
 from zonedata.checks.coverage import coverage
 from zonedata.checks.markers import FILL, id_marker
 from zonedata.checks.provenance import SUPERLATIVES  # the superlatives validate reads as rank 1
 from zonedata.curate.addsource import atomic_write
-from zonedata.loading.dataset import load_dataset
+from zonedata.loading.dataset import Dataset, confinement_findings, load_dataset
+from zonedata.loading.schema import load_schema
+from zonedata.loading.seeds import load_texts
+from zonedata.loading.tables import parse_table
 from zonedata.text.normalise import SourceText, normalise
 from zonedata.text.sentences import Span, clauses, find_sentences, sentence_at, sentences
 
@@ -410,9 +413,6 @@ class Draft:
     def empty(self) -> bool:
         return not any(self.rows.values())
 
-    def count(self, dest: str) -> int:
-        return len(self.rows.get(dest, []))
-
     def to_dict(self) -> dict:
         return {"source_id": self.source_id, "file": self.file, "notes": self.notes,
                 "tables": {dest: {"columns": self.columns[dest], "rows": rows} for dest, rows in self.rows.items() if rows},
@@ -451,7 +451,7 @@ def _row(schema, values: dict[str, str]) -> dict[str, str]:
     return {f.name: values.get(f.name, FILL if f.required else "") for f in schema.raw_fields}
 
 
-def _unit(mention, after: str, enum: list[str] | None) -> tuple[str, int]:
+def _unit(mention, after: str) -> tuple[str, int]:
     """The schema unit of a mention and how many characters after it belong to value_text."""
     if mention.kind == "percent":
         unit = "%"
@@ -522,19 +522,21 @@ def _exclusion_reason(text: str, mention, sentence: Span, names: list[NameCandid
             return m.group(1), "candidate: a quoted phrase (a slogan or a name), not a measured figure"
     before = text[max(sentence.start, mention.start - 12):mention.start].lower()
     if mention.kind == "cardinal" and mention.unit is None and mention.number_text.isalpha():
-        follow = re.match(r"[\w\-]+(?: [\w\-]+)?", text[mention.end + 1:sentence.end])
-        tail = (" " + follow.group()) if follow else ""
+        # the mention and the word after it ("the two countries", "one family"; "one of the")
+        follow = re.match(r"[\w\-]+(?: the\b)?" if text[mention.end + 1:mention.end + 4] == "of " else r"[\w\-]+",
+                          text[mention.end + 1:sentence.end])
+        tail = (" " + follow.group()) if follow and text[mention.end:mention.end + 1] == " " else ""
         if mention.number_text.lower() == "two" and re.search(r"\bthe\s+$", before):
             phrase = re.search(r"\bthe\s+$", before)
             assert phrase is not None  # searched for just above
             start = mention.start - (len(before) - phrase.start())
-            return text[start:mention.end] + tail.split(" of")[0], "candidate: refers to things the text names, not a figure"
+            return text[start:mention.end] + tail, "candidate: refers to things the text names, not a figure"
         if mention.number_text.lower() == "one":
             return text[mention.start:mention.end] + tail, "candidate: 'one' as a word (one of, one country), not a figure"
     return None
 
 
-def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True) -> Draft:
+def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: Dataset | None = None) -> Draft:
     """The draft of one stored source: candidate rows for what the text states, nothing accepted.
 
     With `skip_recorded` (the default), mentions that coverage finds recorded or excluded and names
@@ -542,7 +544,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True) -> Dr
     from zonedata.text.numbers import parse_mentions
 
     root = Path(root)
-    ds = load_dataset(root)
+    ds = ds if ds is not None else _load(root)
     texts = ds.texts
     if source_id not in texts:
         known = ", ".join(sorted(texts)) or "none"
@@ -550,7 +552,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True) -> Dr
                           "add it with `zonedata add-source`")
     text = texts[source_id]
     src = ds.tables.get("sources")
-    meta = {}
+    meta: dict = {}
     if src is not None and src.strings is not None and "source_id" in src.strings.columns:
         rows = src.strings.filter(src.strings["source_id"] == source_id).to_dicts()
         meta = rows[0] if rows else {}
@@ -571,7 +573,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True) -> Dr
     accounted: set[int] = set()
     excluded_spans: list[tuple[str, int, int]] = []
     if skip_recorded:
-        cov = coverage(root)
+        cov = coverage(root, ds)
         excluded_spans = cov.exclusions.select("source_id", "start", "end").rows()
         m = cov.mentions.filter((cov.mentions["source_id"] == source_id) & (cov.mentions["status"] != "unaccounted"))
         accounted = set(m["start"].to_list())
@@ -607,7 +609,6 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True) -> Dr
                                                         "quote": quote.text}))
 
     # ---- statistics and exclusions
-    unit_enum = stats_schema.field("unit").constraints.get("enum") if stats_schema and "unit" in stats_schema.raw_names else None
     basis_enum = stats_schema.field("period_basis").constraints.get("enum", []) if stats_schema and \
         "period_basis" in stats_schema.raw_names else []
     excluded_phrases: set[str] = set()
@@ -642,7 +643,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True) -> Dr
         if not figures:  # the period words are the only numbers: draft them as figures themselves
             figures, usable = inside, []
         for mention in figures:
-            unit, extra = _unit(mention, text[mention.end:sentence.end], unit_enum)
+            unit, extra = _unit(mention, text[mention.end:sentence.end])
             value_text = text[mention.start:mention.end + extra]
             clause = next((c for c in clauses(text, sentence) if c.start <= mention.start < c.end), sentence)
             period, quote_span = None, clause
@@ -727,6 +728,26 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True) -> Dr
     return out
 
 
+def _texts(root: Path) -> dict[str, str]:
+    """The stored texts alone: the sources table parsed without its Pandera checks (quote needs no more)."""
+    paths = Paths(root)
+    if not paths.schemas.is_dir():
+        raise ConfigError(f"{root} has no schemas/ folder: is it a zonedata package? (pass --root)")
+    escapes = confinement_findings(paths)
+    if escapes:
+        raise ConfigError("; ".join(f.message for f in escapes[:3]))
+    table = parse_table(paths, load_schema(paths, SOURCES_TABLE))
+    return load_texts(paths.seeds, table.strings, {})
+
+
+def _load(root: Path):
+    """The dataset, or a ConfigError when a path of the package leads out of it (nothing is read then)."""
+    ds = load_dataset(root)
+    if ds.refused:
+        raise ConfigError("; ".join(f.message for f in ds.findings[:3]))
+    return ds
+
+
 def _rank_spans(ds, source_id: str) -> dict[str, list[tuple[int, int]]]:
     """value_text (lower case) -> stored quote spans in the source of the recorded rank statistics."""
     stats, located = ds.tables.get(STATISTICS), ds.located
@@ -767,8 +788,9 @@ def _recorded_names(ds) -> set[str]:
             continue
         for col in ("name", "aliases"):
             if col in frame.columns:
+                delimiter = table.schema.field(col).descriptor.get("delimiter", "; ")
                 for v in frame[col].drop_nulls().to_list():
-                    parts = [v] if col == "name" else [p for p in re.split(r";\s*", v) if p]
+                    parts = [v] if col == "name" else [p.strip() for p in v.split(delimiter.strip() or delimiter) if p.strip()]
                     names.update(normalise(p).lower() for p in parts)
     return {n for n in names if n}
 
@@ -795,10 +817,9 @@ def measure(root: Path | str) -> dict:
     unit and qualifier, a value_text that overlaps the recorded one, and a quote that contains the
     recorded value_text. A recorded park, project or event name (not a curator's label) is found when a
     candidate of any source has that name. Candidates that match nothing recorded are false ones."""
-
     root = Path(root)
-    ds = load_dataset(root)
-    drafts = {sid: draft(root, sid, skip_recorded=False) for sid in sorted(ds.texts)}
+    ds = _load(root)
+    drafts = {sid: draft(root, sid, skip_recorded=False, ds=ds) for sid in sorted(ds.texts)}
 
     def num(v: str | None):
         try:
@@ -852,7 +873,20 @@ def measure(root: Path | str) -> dict:
         names[table] = {"recorded": len(wanted), "found": len(wanted) - len(missing), "missed": missing}
     n_candidates = len(names_found)  # distinct names, over all sources and tables
     false_names = sorted({n for n in names_found if n not in all_recorded})
-    return {"statistics": stats, "names": names, "name_candidates": n_candidates,
+    # exclusions: a curated one is proposed when a drafted phrase of its source overlaps it
+    excl_file = ds.paths.rel(ds.paths.coverage_exclusions)
+    curated = []
+    if ds.paths.coverage_exclusions.exists():
+        with ds.paths.coverage_exclusions.open(encoding="utf-8", newline="") as fh:
+            curated = [(r.get("source_id"), normalise(r.get("phrase") or "").lower()) for r in csv.DictReader(fh)]
+    proposed = [(sid, normalise(r["phrase"]).lower()) for sid, d in drafts.items() for r in d.rows.get(excl_file, [])]
+
+    def overlaps(a: tuple, b: tuple) -> bool:
+        return a[0] == b[0] and bool(a[1]) and bool(b[1]) and (a[1] in b[1] or b[1] in a[1])
+
+    exclusions = {"recorded": len(curated), "found": sum(any(overlaps(c, p) for p in proposed) for c in curated),
+                  "candidates": len(proposed), "false_candidates": sum(not any(overlaps(c, p) for c in curated) for p in proposed)}
+    return {"statistics": stats, "names": names, "exclusions": exclusions, "name_candidates": n_candidates,
             "false_name_candidates": len(false_names), "false_names": false_names}
 
 
@@ -863,7 +897,7 @@ def quote(root: Path | str, source_id: str, words: str) -> list[Span]:
     """The sentences of a stored source holding `words` (see `sentences.find_sentences`)."""
     if not normalise(words):
         raise ConfigError("give the words to look for")
-    texts = load_dataset(Path(root)).texts
+    texts = _texts(Path(root))
     if source_id not in texts:
         raise ConfigError(f"no stored text for source {source_id!r} (the sources with a text: {', '.join(sorted(texts)) or 'none'})")
     return find_sentences(texts[source_id], words)
@@ -871,6 +905,16 @@ def quote(root: Path | str, source_id: str, words: str) -> list[Span]:
 
 #: folders of the package that a draft file may not go into (what curators and builds own)
 PROTECTED = ("data", "seeds", "schemas", "metadata", "releases", "docs", "src", ".git")
+
+
+def _is_draft(path: Path) -> bool:
+    """Whether an existing file is an earlier draft (text or JSON), which a new draft may replace."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(64)
+    except OSError:
+        return False
+    return head.startswith(b"# zonedata draft") or head.startswith(b'{\n  "source_id"') or head == b""
 
 
 def write_draft(root: Path | str, out: Path | str, body: str) -> str:
@@ -883,11 +927,11 @@ def write_draft(root: Path | str, out: Path | str, body: str) -> str:
         rel = target.relative_to(base)
     except ValueError:
         raise ConfigError(f"--out {out}: the draft must go inside the package root {base}") from None
-    if not rel.parts or rel.parts[0] in PROTECTED or target.is_dir():
-        raise ConfigError(f"--out {out}: not into {rel.parts[0] if rel.parts else '.'}/ (the draft is never written "
+    if not rel.parts or rel.parts[0] in PROTECTED or target.is_dir() or any(p.startswith(".") for p in rel.parts):
+        raise ConfigError(f"--out {out}: not into {rel.parts[0] if rel.parts else '.'} (the draft is never written "
                           "into data/raw or the package's own folders): give a file such as draft-NNN.csv")
-    if target.name in ("datapackage.json", "pyproject.toml", "README.md", "CHANGELOG.md", "CITATION.cff", ".zenodo.json"):
-        raise ConfigError(f"--out {out}: that is one of the package's own files")
+    if target.exists() and not _is_draft(target):
+        raise ConfigError(f"--out {out}: the file exists and is not a draft; a draft replaces only an earlier draft")
     if not target.parent.is_dir():
         raise ConfigError(f"--out {out}: folder {target.parent} does not exist")
     atomic_write(target, body.encode("utf-8"))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import json
+import lzma
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -136,13 +137,18 @@ class _Zip:
         if info.flag_bits & 0x1:
             raise ConfigError(f"{self.path}: {name} is encrypted: a release archive is never encrypted")
         self.read_bytes += info.file_size
-        if info.file_size > MAX_MEMBER_BYTES or self.read_bytes > MAX_ZIP_BYTES:
+        if info.file_size > MAX_MEMBER_BYTES:
             raise ConfigError(f"{self.path}: {name} would expand to {info.file_size} bytes, beyond the "
-                              f"{MAX_MEMBER_BYTES // 2**20} MiB per file and {MAX_ZIP_BYTES // 2**20} MiB per archive "
-                              "that diff reads: it is not a zonedata release (a zip bomb?)")
+                              f"{MAX_MEMBER_BYTES // 2**20} MiB that diff reads of one file: it is not a zonedata "
+                              "release (a zip bomb?)")
+        if self.read_bytes > MAX_ZIP_BYTES:
+            raise ConfigError(f"{self.path}: with {name} the files read from the archive would expand to "
+                              f"{self.read_bytes} bytes, beyond the {MAX_ZIP_BYTES // 2**20} MiB that diff reads of one "
+                              "archive: it is not a zonedata release (a zip bomb?)")
         try:
             return self.zip.read(info)
-        except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError, OSError, ValueError) as exc:
+        except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, NotImplementedError, RuntimeError, EOFError, OSError,
+                ValueError) as exc:  # each codec's own error (bzip2's is an OSError)
             raise ConfigError(f"{self.path}: {name} cannot be read, the archive is damaged: {exc}") from exc
 
 
@@ -292,6 +298,10 @@ class TableDiff:
     removed: pl.DataFrame  # old records, all fields
     changed: pl.DataFrame  # one row per changed value: key fields, field, old, new
     status: str = "changed"  # "added", "removed", "changed", "unchanged"
+    #: fields the new version adds: field -> {"filled": records of both versions with a value, "values": {value: count}}
+    new_fields: dict = field(default_factory=dict)
+    #: list fields of the new version: field -> delimiter (to show which items a changed list gained or lost)
+    list_delimiters: dict = field(default_factory=dict)
 
     @property
     def n_changed(self) -> int:
@@ -322,6 +332,7 @@ class TableDiff:
             "added": [{"key": {k: r[k] for k in self.key}, "record": r} for r in self.added.iter_rows(named=True)],
             "removed": [{"key": {k: r[k] for k in self.key}, "record": r} for r in self.removed.iter_rows(named=True)],
             "changed": self.changed_records(),
+            "new_fields": self.new_fields,
         }
 
 
@@ -563,7 +574,44 @@ def diff_records(old: TableVersion | None, new: TableVersion | None, renames: di
         changed = pl.concat(pieces).sort([*key, "__order"]).drop("__order")
     diff = TableDiff(new.name, key, old.frame.height, new.frame.height, added, removed, changed)
     diff.status = "unchanged" if diff.is_empty else "changed"
+    diff.list_delimiters = _list_delimiters(new.schema)
+    if not whole_rows:
+        kept = n.join(o.select(key), on=key, how="semi", nulls_equal=True)
+        diff.new_fields = _new_field_values(kept, [c for c in n.columns if c not in o.columns])
     return diff
+
+
+#: a new field with more distinct values than this is summarised by how many records fill it
+VALUES_SHOWN = 8
+
+
+def _new_field_values(kept: pl.DataFrame, fields: list[str]) -> dict:
+    """What a field the new version adds holds in the records both versions have: a reviewer sees
+    "status: under_construction 8, unknown 11" rather than nothing (the records are not 'changed')."""
+    out = {}
+    for f in fields:
+        counts = kept.select(pl.col(f).drop_nulls().value_counts(sort=True)).unnest(f) if kept.height else None
+        filled = int(kept[f].is_not_null().sum())
+        values = {}
+        if counts is not None and 0 < counts.height <= VALUES_SHOWN:
+            values = {str(v): int(c) for v, c in counts.sort(["count", f], descending=[True, False]).iter_rows()}
+        out[f] = {"filled": filled, "records": kept.height, "values": values}
+    return out
+
+
+def _list_delimiters(schema: dict) -> dict:
+    # a descriptor read from an archive may hold anything: a delimiter that is not usable text is ignored
+    delimiters = {name: f.get("delimiter", ",") for name, f in _fields(schema).items() if f.get("type") == "list"}
+    return {name: d for name, d in delimiters.items() if isinstance(d, str) and d}
+
+
+def _list_change(old, new, delimiter: str) -> str:
+    """`+ item; - item` for a list field whose items changed (order alone: 'reordered')."""
+    a, b = old.split(delimiter), new.split(delimiter)
+    gained, lost = [x for x in b if x not in a], [x for x in a if x not in b]
+    if not gained and not lost:
+        return "items reordered"
+    return "; ".join([*(f"+ {x!r}" for x in gained), *(f"- {x!r}" for x in lost)])
 
 
 def _record_changes(t: TableDiff) -> list[Change]:
@@ -666,6 +714,15 @@ def render_text(d: PackageDiff, *, summary: bool = False) -> str:
                 lines.append(f"  ~ {_key_label(rec['key'])}")
                 for f in rec["fields"]:
                     lines.append(f"      {f['field']}: {_value(f['old'])} -> {_value(f['new'])}")
+                    if f["field"] in t.list_delimiters and f["old"] is not None and f["new"] is not None:
+                        lines.append(f"        items: {_list_change(f['old'], f['new'], t.list_delimiters[f['field']])}")
+            for name, info in t.new_fields.items():
+                if not info["records"]:
+                    continue
+                empty = info["records"] - info["filled"]
+                held = ", ".join(f"{v} {c}" for v, c in info["values"].items()) or f"{info['filled']} filled"
+                held = "all empty" if not info["filled"] else held + (f", {empty} empty" if empty else "")
+                lines.append(f"  new field {name} in the {info['records']} existing record(s): {held}")
         lines.append("")
     unchanged = [name for name, t in d.tables.items() if t.status == "unchanged"]
     if unchanged:

@@ -1,0 +1,453 @@
+"""`zonedata site` without a browser: pages for every table, record, source and release, generic over the
+descriptor (a 2.0-style package with new tables, list fields and a hierarchy), byte-identical rebuilds,
+escaping, and clear errors for a package that cannot be shown (tests/test_site_browser.py drives Chromium)."""
+
+import hashlib
+import html
+import json
+import re
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+from markupsafe import escape
+
+from zonedata.cli import cli
+from zonedata.render.site import build_site
+from zonedata.render.site.model import GROUP_SIZE, MARKER, Passage, format_number, markdown_blocks, source_paragraphs
+from zonedata.text.normalise import normalise
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE_FILES = ("datapackage.json", "data/clean", "seeds", "releases", "CHANGELOG.md", "CITATION.cff", "README.md",
+                 "pyproject.toml", "metadata", "schemas", "data/raw", ".zenodo.json")
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def copy_package(dest: Path) -> Path:
+    for rel in PACKAGE_FILES:
+        src = ROOT / rel
+        if src.is_dir():
+            shutil.copytree(src, dest / rel)
+        elif src.is_file():
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / rel)
+    return dest
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def real_site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "site"
+    build_site(ROOT, out)
+    return out
+
+
+def clean(table: str) -> pl.DataFrame:
+    return pl.read_csv(ROOT / "data" / "clean" / f"{table}.csv", infer_schema=False)
+
+
+def test_cli_writes_the_site(tmp_path):
+    out = tmp_path / "out"
+    result = invoke("site", "--root", ROOT, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert f"to {out}" in result.output and "index.html" in result.output
+    assert (out / "index.html").is_file() and (out / MARKER).is_file()
+
+
+def test_a_page_for_every_table_source_and_release(real_site):
+    descriptor = json.loads((ROOT / "datapackage.json").read_text())
+    tables = sorted({r["name"].rsplit("-", 1)[0] for r in descriptor["resources"]})
+    assert sorted(p.stem for p in (real_site / "tables").glob("*.html")) == tables
+    sources = clean("sources")
+    assert sorted(p.stem for p in (real_site / "sources").glob("*.html")) == sorted(sources["source_id"])
+    for entry in json.loads((ROOT / "releases" / "releases.json").read_text()):
+        assert (real_site / "changes" / f"{entry['version']}.html").is_file()
+        archive = real_site / "downloads" / entry["archive"]
+        assert hashlib.sha256(archive.read_bytes()).hexdigest() == entry["sha256"]
+
+
+def test_every_record_has_its_anchor_on_a_grouped_page(real_site):
+    for table in ("parks", "statistics", "events", "projects", "regions"):
+        frame = clean(table)
+        key = frame.columns[0]
+        pages = sorted((real_site / "records" / table).glob("*.html"))
+        assert len(pages) == -(-frame.height // GROUP_SIZE)
+        ids = []
+        for page in pages:
+            ids += re.findall(r'<article class="record" id="r-([^"]+)"', page.read_text())
+        assert ids == list(frame[key])
+
+
+def test_home_has_citation_downloads_and_counts(real_site):
+    page = (real_site / "index.html").read_text()
+    cite = invoke("cite", "--root", ROOT).output
+    bibtex = invoke("cite", "--root", ROOT, "--format", "bibtex").output
+    assert str(escape(cite)) in page
+    assert str(escape(bibtex)) in page
+    descriptor = json.loads((ROOT / "datapackage.json").read_text())
+    for res in descriptor["resources"]:
+        data = (ROOT / res["path"]).read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        assert digest in page and f'href="downloads/{res["path"]}"' in page
+        assert f"{len(data):,}" in page
+        assert (real_site / "downloads" / res["path"]).read_bytes() == data
+    for table in ("parks", "statistics", "citations"):
+        assert re.search(rf'href="tables/{table}.html">[^<]+</a> <code>{table}</code></td><td class="num">'
+                         rf'{clean(table).height:,}<', page)
+    assert "What the dataset covers." in page  # the README's scope statement
+    assert "released <time datetime=\"2026-11-20\">" in page
+
+
+def test_record_pages_show_every_citation_at_its_offsets(real_site):
+    citations = clean("citations")
+    sources = {r["source_id"]: (ROOT / "seeds" / r["file"]).read_text(encoding="utf-8")
+               for r in clean("sources").iter_rows(named=True)}
+    pages: dict[str, str] = {}
+    for c in citations.iter_rows(named=True):
+        start, end = int(c["quote_start"]), int(c["quote_end"])
+        passage = sources[c["source_id"]][start:end]  # the source's own text: the quote up to safe normalisation
+        assert normalise(passage) == normalise(c["quote"])
+        found = [p for p in (real_site / "records" / c["record_table"]).glob("*.html")
+                 if f'id="r-{c["record_id"]}"' in pages.setdefault(str(p), p.read_text())]
+        assert len(found) == 1
+        page = pages[str(found[0])]
+        article = page[page.index(f'id="r-{c["record_id"]}"'):]
+        article = article[:article.index("</article>")]
+        link = f'href="../../sources/{c["source_id"]}.html#q-{start}-{end}" data-start="{start}" data-end="{end}">'
+        assert link + f"<mark>{escape(passage)}</mark></a>" in article
+        source_page = (real_site / "sources" / f"{c['source_id']}.html").read_text()
+        assert f'<span class="anchor" id="q-{start}-{end}"></span>' in source_page
+
+
+def test_related_records_both_directions(real_site):
+    parks = clean("parks")
+    twin = parks.filter(pl.col("twin_park_id").is_not_null()).row(0, named=True)
+    page = next(p.read_text() for p in (real_site / "records" / "parks").glob("*.html")
+                if f'id="r-{twin["park_id"]}"' in p.read_text())
+    article = page[page.index(f'id="r-{twin["park_id"]}"'):]
+    article = article[:article.index("</article>")]
+    assert f'#r-{twin["twin_park_id"]}"' in article  # outgoing: the twin park
+    stats = clean("statistics").filter((pl.col("subject_table") == "parks") & (pl.col("subject_id") == twin["park_id"]))
+    for stat in stats["statistic_id"]:  # incoming: the figures whose subject it is
+        assert f'#r-{stat}"' in article
+    assert "Statistics whose Subject ID is this record:" in article or stats.is_empty()
+
+
+def test_table_shards_hold_every_row_with_links(real_site):
+    for table in ("statistics", "citations", "parks"):
+        meta_page = (real_site / "tables" / f"{table}.html").read_text()
+        meta = json.loads(html.unescape(re.search(r'id="table-meta">(.*?)</script>', meta_page, re.S)[1]))
+        rows = []
+        for shard in meta["shards"]:
+            text = (real_site / shard).read_text()
+            m = re.fullmatch(r'zdShard\("([a-z_]+)",(\d+),(.*)\);\n', text, re.S)
+            rows += json.loads(m[3])
+        frame = clean(table)
+        assert len(rows) == frame.height == meta["rows"]
+        names = [c["name"] for c in meta["columns"]]
+        assert names == frame.columns
+        first = frame.row(0, named=True)
+        values = [v["v"] if isinstance(v, dict) else v for v in rows[0][1:]]
+        assert values == [first[n] for n in names]
+    stats_meta = json.loads(html.unescape(re.search(r'id="table-meta">(.*?)</script>',
+                                                    (real_site / "tables" / "statistics.html").read_text(), re.S)[1]))
+    assert stats_meta["values"] and stats_meta["values"][0]["title"] == "Value"
+
+
+def test_changes_page_lists_the_release(real_site):
+    page = (real_site / "changes" / "1.0.0.html").read_text()
+    assert "The first release" in page
+    for table in ("parks", "statistics"):
+        assert f"{table}: {clean(table).height:,} added, 0 removed, 0 corrected" in page
+    assert 'href="../records/parks/0001.html#r-' in page
+
+
+def test_byte_identical_rebuild(tmp_path, real_site):
+    out = tmp_path / "again"
+    build_site(ROOT, out)
+    assert tree(out) == tree(real_site)
+    build_site(ROOT, out)  # replacing an earlier site
+    assert tree(out) == tree(real_site)
+
+
+def test_no_absolute_or_network_links(real_site):
+    for page in real_site.rglob("*.html"):
+        text = page.read_text()
+        for attr in re.findall(r'(?:src|href)="([^"]*)"', text):
+            assert not attr.startswith("/"), (page, attr)
+            if attr.startswith(("http://", "https://")):
+                assert 'src="' + attr not in text, (page, attr)  # outbound links only, nothing loaded
+        assert "<link rel=\"stylesheet\" href=\"http" not in text
+
+
+# --- escaping and hostile input ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def package(tmp_path) -> Path:
+    return copy_package(tmp_path / "pkg")
+
+
+def _rebuild(root: Path) -> None:
+    result = invoke("build", "--root", root)
+    assert result.exit_code == 0, result.output
+
+
+def test_text_is_escaped_everywhere(package):
+    parks = package / "data" / "raw" / "parks.csv"
+    text = parks.read_text(encoding="utf-8")
+    hostile = 'Zone <script>alert("x")</script> & “Twin” ⟨园区⟩'
+    name = "\nchina-malaysia-qinzhou-industrial-park,China-Malaysia Qinzhou Industrial Park,"
+    assert name in text
+    text = text.replace(name, f'\nchina-malaysia-qinzhou-industrial-park,"{hostile.replace(chr(34), chr(34) * 2)}",', 1)
+    parks.write_text(text, encoding="utf-8")
+    _rebuild(package)
+    out = package / "site"
+    build_site(package, out)
+    pages = "".join(p.read_text() for p in out.rglob("*.html"))
+    assert "<script>alert" not in pages
+    assert str(escape(hostile)) in pages
+    shard = (out / "data" / "parks" / "0001.js").read_text()
+    assert json.dumps(hostile, ensure_ascii=False) in shard
+
+
+def test_stale_publication_is_a_finding(package):
+    csv = package / "data" / "clean" / "parks.csv"
+    csv.write_bytes(csv.read_bytes() + b"\n")
+    result = invoke("site", "--root", package)
+    assert result.exit_code == 1
+    assert "data/clean/parks.csv" in result.output and "sha256" in result.output and "zonedata build" in result.output
+    assert not (package / "site").exists()
+
+
+def test_changed_seed_text_is_a_finding(package):
+    seed = next((package / "seeds").glob("003_*.txt"))
+    seed.write_text(seed.read_text(encoding="utf-8").replace("1,221", "1,222"), encoding="utf-8")
+    result = invoke("site", "--root", package)
+    assert result.exit_code == 1
+    assert f"seeds/{seed.name}" in result.output and "restore it from git" in result.output
+
+
+def test_missing_descriptor_is_a_finding(package):
+    (package / "datapackage.json").unlink()
+    result = invoke("site", "--root", package)
+    assert result.exit_code == 1 and "datapackage.json" in result.output and "zonedata build" in result.output
+
+
+def test_resource_path_outside_the_package_is_refused(package):
+    descriptor = json.loads((package / "datapackage.json").read_text())
+    descriptor["resources"][0]["path"] = "../../etc/passwd"
+    (package / "datapackage.json").write_text(json.dumps(descriptor))
+    result = invoke("site", "--root", package)
+    assert result.exit_code == 1 and "not a relative path inside the package" in result.output
+
+
+def test_only_web_links_become_links(package):
+    descriptor = json.loads((package / "datapackage.json").read_text())
+    descriptor["licenses"] = [{"name": "CC-BY-4.0", "path": "javascript:alert(1)", "title": "Evil"}]
+    (package / "datapackage.json").write_text(json.dumps(descriptor))
+    out = package / "site"
+    build_site(package, out)
+    page = (out / "index.html").read_text()
+    assert "javascript:" not in page and "; licence Evil." in page
+
+
+def test_out_that_is_not_a_site_is_left_alone(package):
+    keep = package / "notes"
+    keep.mkdir()
+    (keep / "mine.txt").write_text("keep me")
+    result = invoke("site", "--root", package, "--out", keep)
+    assert result.exit_code == 2 and "is not a site that zonedata built" in result.output
+    assert (keep / "mine.txt").read_text() == "keep me"
+    for bad in (package, package.parent):
+        result = invoke("site", "--root", package, "--out", bad)
+        assert result.exit_code == 2 and "would replace the package itself" in result.output
+
+
+def test_failed_build_keeps_the_previous_site(package):
+    out = package / "site"
+    build_site(package, out)
+    before = tree(out)
+    csv = package / "data" / "clean" / "events.csv"
+    csv.write_bytes(csv.read_bytes() + b"\n")
+    assert invoke("site", "--root", package).exit_code == 1
+    assert tree(out) == before
+    assert not [p for p in package.iterdir() if p.name.startswith(".zonedata-site-")]
+
+
+# --- generic over the descriptor: a 2.0-style package ----------------------------------------------
+
+
+def _resource(root: Path, name: str, schema: dict, frame: pl.DataFrame, fmt: str) -> dict:
+    path = root / "data" / "clean" / f"{name}.{fmt}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "csv":
+        out = frame.with_columns([pl.col(c).list.join(";") for c, t in frame.schema.items() if isinstance(t, pl.List)])
+        out.write_csv(path, line_terminator="\n")
+    else:
+        frame.write_parquet(path)
+    data = path.read_bytes()
+    return {"name": f"{name}-{fmt}", "path": f"data/clean/{name}.{fmt}", "format": fmt, "schema": schema,
+            "hash": "sha256:" + hashlib.sha256(data).hexdigest(), "type": "table"}
+
+
+def _field(name, type_="string", **extra):
+    return {"name": name, "type": type_, "title": name.replace("_", " ").capitalize(),
+            "description": f"Description of {name}.", **extra}
+
+
+@pytest.fixture
+def package_v2(tmp_path) -> Path:
+    root = tmp_path / "v2"
+    (root / "seeds").mkdir(parents=True)
+    text = ("Acme Holdings and the Bay Authority signed the deal.\n\n"
+            "Ms Tan of Acme Holdings attended. The park <Alpha> covers about 1200 mu.\n")
+    (root / "seeds" / "000_test.txt").write_text(text, encoding="utf-8")
+    sha = hashlib.sha256(text.encode()).hexdigest()
+
+    def span(quote):
+        return text.index(quote), text.index(quote) + len(quote)
+
+    quotes = [("organisations", "acme", "Acme Holdings and the Bay Authority signed the deal."),
+              ("organisations", "bay-authority", "the Bay Authority"),
+              ("participants", "tan", "Ms Tan of Acme Holdings attended."),
+              ("regions", "guangxi", "the Bay Authority signed"),
+              ("regions", "china", "Acme Holdings"),
+              ("parks", "alpha", "The park <Alpha> covers about 1200 mu.")]
+    cit = pl.DataFrame({"record_table": [q[0] for q in quotes], "record_id": [q[1] for q in quotes],
+                        "source_id": ["000"] * len(quotes), "quote": [q[2] for q in quotes],
+                        "quote_start": [span(q[2])[0] for q in quotes], "quote_end": [span(q[2])[1] for q in quotes]})
+    tables = {
+        "sources": ({"fields": [_field("source_id"), _field("file"), _field("sha256"), _field("title"),
+                                _field("url"), _field("external_fields", "list", itemType="string", delimiter=";")],
+                     "primaryKey": ["source_id"]},
+                    pl.DataFrame({"source_id": ["000"], "file": ["000_test.txt"], "sha256": [sha],
+                                  "title": ["A test text"], "url": ["https://example.org/a"],
+                                  "external_fields": [["url"]]})),
+        "citations": ({"fields": [_field("record_table"), _field("record_id"), _field("source_id"), _field("quote"),
+                                  _field("quote_start", "integer"), _field("quote_end", "integer")],
+                       "primaryKey": ["record_table", "record_id", "source_id", "quote"],
+                       "foreignKeys": [{"fields": ["source_id"], "reference": {"resource": "sources-parquet", "fields": ["source_id"]}}],
+                       "polymorphicKeys": [{"tableField": "record_table", "idField": "record_id"}]}, cit),
+        "organisations": ({"fields": [_field("organisation_id"), _field("name"), _field("aliases", "list", itemType="string", delimiter=";")],
+                           "primaryKey": ["organisation_id"]},
+                          pl.DataFrame({"organisation_id": ["acme", "bay-authority"], "name": ["Acme Holdings", "Bay Authority"],
+                                        "aliases": [["Acme", "Acme Co"], None]})),
+        "participants": ({"fields": [_field("participant_id"), _field("name"),
+                                     _field("organisation_ids", "list", itemType="string", delimiter=";")],
+                          "primaryKey": ["participant_id"],
+                          "foreignKeys": [{"fields": ["organisation_ids"],
+                                           "reference": {"resource": "organisations-parquet", "fields": ["organisation_id"]}}]},
+                         pl.DataFrame({"participant_id": ["tan"], "name": ["Ms Tan"], "organisation_ids": [["acme", "bay-authority"]]})),
+        "regions": ({"fields": [_field("region_id"), _field("name"), _field("parent_region_id")],
+                     "primaryKey": ["region_id"],
+                     "foreignKeys": [{"fields": ["parent_region_id"], "reference": {"resource": "", "fields": ["region_id"]}}]},
+                    pl.DataFrame({"region_id": ["china", "guangxi"], "name": ["China", "Guangxi"],
+                                  "parent_region_id": [None, "china"]})),
+        "parks": ({"fields": [_field("park_id"), _field("name"), _field("region_id"), _field("status"),
+                              _field("area_text"), _field("area_qualifier"),
+                              _field("area_normalised", "number"), _field("area_unit_normalised")],
+                   "primaryKey": ["park_id"],
+                   "foreignKeys": [{"fields": ["region_id"], "reference": {"resource": "regions-parquet", "fields": ["region_id"]}}]},
+                  pl.DataFrame({"park_id": ["alpha"], "name": ["<Alpha>"], "region_id": ["guangxi"], "status": ["operating"],
+                                "area_text": ["about 1200 mu"], "area_qualifier": ["about"],
+                                "area_normalised": ["800000.000000"], "area_unit_normalised": ["m2"]})),
+    }
+    resources = []
+    for name, (schema, frame) in tables.items():
+        resources.append(_resource(root, name, schema, frame, "parquet"))
+        csv_schema = json.loads(json.dumps(schema).replace("-parquet", "-csv"))
+        resources.append(_resource(root, name, csv_schema, frame, "csv"))
+    (root / "datapackage.json").write_text(json.dumps({"name": "test", "title": "Test package", "version": "2.0.0",
+                                                       "resources": resources}), encoding="utf-8")
+    return root
+
+
+def _article(out: Path, table: str, key: str) -> str:
+    page = (out / "records" / table / "0001.html").read_text()
+    article = page[page.index(f'id="r-{key}"'):]
+    return article[:article.index("</article>")]
+
+
+def test_new_tables_list_fields_and_hierarchy(package_v2):
+    out = package_v2 / "site"
+    result = invoke("site", "--root", package_v2)
+    assert result.exit_code == 0, result.output
+    assert {p.stem for p in (out / "tables").glob("*.html")} == {
+        "sources", "citations", "organisations", "participants", "regions", "parks"}
+    tan = _article(out, "participants", "tan")
+    # a list-typed foreign key: one link per item, as a list
+    assert re.search(r'<ul class="items"><li><a href="../../records/organisations/0001.html#r-acme">acme</a> '
+                     r'<span class="target-label">Acme Holdings</span></li><li><a href="[^"]+#r-bay-authority">', tan)
+    assert "Ms Tan of Acme Holdings attended." in tan
+    acme = _article(out, "organisations", "acme")
+    assert "participants whose Organisation ids is this record:" in acme and "#r-tan" in acme  # incoming, from a list
+    assert "<li>Acme</li><li>Acme Co</li>" in acme
+    guangxi = _article(out, "regions", "guangxi")
+    assert "#r-china" in guangxi  # the parent region
+    china = _article(out, "regions", "china")
+    assert "regions whose Parent region id is this record:" in china and "#r-guangxi" in china
+    assert "parks whose Region id is this record:" in guangxi
+    alpha = _article(out, "parks", "alpha")
+    assert ('<span class="as-written">about 1200 mu</span> <span class="badge qualifier">about</span> '
+            '<span class="label">normalised</span> <span class="normalised">800,000 m²</span>') in alpha
+    assert "&lt;Alpha&gt;" in alpha and "<Alpha>" not in alpha
+    source = (out / "sources" / "000.html").read_text()
+    assert 'external</span>' in source
+    # nested passages: "the Bay Authority" inside the first quote, and one that overlaps it
+    assert 'data-p="q-0-52 q-18-35 q-18-42"' in source
+
+
+def test_search_index_has_names_and_aliases(package_v2):
+    out = package_v2 / "site"
+    build_site(package_v2, out)
+    text = (out / "data" / "search" / "0001.js").read_text()
+    entries = json.loads(re.fullmatch(r"zdSearch\(0,(.*)\);\n", text, re.S)[1])
+    acme = next(e for e in entries if e[1] == "Acme Holdings")
+    assert "Acme Co" in acme[0] and acme[3] == "records/organisations/0001.html#r-acme"
+
+
+def test_csv_only_package_reads_list_fields(package_v2):
+    descriptor = json.loads((package_v2 / "datapackage.json").read_text())
+    descriptor["resources"] = [r for r in descriptor["resources"] if r["format"] == "csv"]
+    (package_v2 / "datapackage.json").write_text(json.dumps(descriptor))
+    out = package_v2 / "site"
+    build_site(package_v2, out)
+    assert "<li>Acme</li><li>Acme Co</li>" in _article(out, "organisations", "acme")
+
+
+# --- the pieces --------------------------------------------------------------------------------------
+
+
+def test_source_paragraphs_split_overlapping_passages():
+    text = "ab cd\nef gh"
+    passages = {(0, 5): Passage(0, 5), (3, 8): Passage(3, 8), (9, 9): Passage(9, 9)}
+    paras = source_paragraphs(text, passages)
+    flat = [(p["text"], p["passages"], p["anchors"], [c.pid for c in p["closing"]]) for para in paras for p in para]
+    assert flat == [("ab ", "q-0-5", ["q-0-5"], []), ("cd", "q-0-5 q-3-8", ["q-3-8"], ["q-0-5"]),
+                    ("ef", "q-3-8", [], ["q-3-8"]), (" ", "", [], []), ("", "", ["q-9-9"], ["q-9-9"]), ("gh", "", [], [])]
+    assert "".join(p["text"] for p in paras[0]) + "\n" + "".join(p["text"] for p in paras[1]) == text
+
+
+def test_format_number_is_exact():
+    assert format_number("70100000000.000000") == "70,100,000,000"
+    assert format_number("-0.500000") == "-0.5"
+    assert format_number("12345678901234567890.123456") == "12,345,678,901,234,567,890.123456"
+    assert format_number("not a number") == "not a number"
+
+
+def test_markdown_blocks_escape_nothing_themselves():
+    blocks = markdown_blocks("**Bold** <b>x</b> [a](https://e.org) `c`\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- one\n- two\n")
+    assert blocks[0]["spans"][0] == {"kind": "strong", "text": "Bold"}
+    assert {"kind": "text", "text": " <b>x</b> "} in blocks[0]["spans"]
+    assert blocks[1]["kind"] == "table" and len(blocks[1]["rows"]) == 1
+    assert blocks[2] == {"kind": "ul", "items": [[{"kind": "text", "text": "one"}], [{"kind": "text", "text": "two"}]]}
