@@ -1,5 +1,5 @@
 """Every rule in the catalogue (`findings.RULES`) is produced by some corpus case: a broken variation of
-tests/corpus/base/ (`BROKEN` in test_validate_corpus.py), a warning case below, or the valid package
+tests/corpus/base/ (`BROKEN` in test_validate_corpus.py and test_integrity_corpus.py), a warning case below, or the valid package
 itself. A rule that only another kind of input can produce (a build, a release, a curator's command) is
 listed in EXEMPT with why and the test that produces it, and that test must name it."""
 
@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from test_integrity_corpus import BROKEN as INTEGRITY_BROKEN
 from test_validate_corpus import BASE, BROKEN, CITES, PARKS
 from zonedata.base.findings import RULES
 from zonedata.release.validate import validate
@@ -38,6 +39,7 @@ WARNING_CASES = [
 #: rule -> (the test that produces it, why no corpus case does)
 EXEMPT = {
     "path-outside-root": ("test_confinement.py", "a link out of the package root: made by the test, not a data edit"),
+    "file-not-regular": ("test_confinement.py", "a FIFO or device in place of a file: made by the test, not a data edit"),
     "source-duplicate": ("test_draft.py", "raised by `zonedata add-source` for a text already stored"),
     "publication-missing": ("test_build.py", "about data/clean/, which validate --no-publication (the corpus) skips"),
     "publication-stale": ("test_build.py", "about data/clean/, which validate --no-publication (the corpus) skips"),
@@ -64,7 +66,7 @@ def test_warning_case_is_reported(tmp_path, case, mutate, rule, file, line, fiel
 
 
 def test_every_rule_is_produced_by_a_corpus_case_or_exempt():
-    produced = {c[2] for c in BROKEN} | {c[2] for c in WARNING_CASES}
+    produced = {c[2] for c in [*BROKEN, *INTEGRITY_BROKEN, *WARNING_CASES]}
     missing = sorted(r for r in RULES if r not in produced and r not in EXEMPT)
     assert not missing, f"no corpus case produces {missing}: add one to BROKEN in test_validate_corpus.py (or to EXEMPT, with why)"
     assert not (produced & set(EXEMPT)), f"exempt but produced by a corpus case: {sorted(produced & set(EXEMPT))}"
