@@ -187,7 +187,7 @@ def _read_stamp() -> dict | None:
 
 
 def setup(kind: str) -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036  (dev.py runs under any python3 to say so)
         sys.exit(f"dev.py: zonedata needs Python >= 3.11, this is {sys.version.split()[0]}")
     lock = ENVIRONMENTS[kind]
     problem = venv_problem()

@@ -27,13 +27,7 @@ from zonedata.publish.build import build
 from zonedata.publish.descriptor import read_metadata
 from zonedata.publish.publication import check_descriptor_files
 from zonedata.release import cite as cite_module
-from zonedata.release.cite import (
-    citation_problems,
-    read_yaml,
-    render_bibtex,
-    render_text,
-    zenodo_metadata,
-)
+from zonedata.release.cite import citation_problems, read_yaml, render_bibtex, render_text, zenodo_metadata
 from zonedata.release.diff import diff_packages, load_version, render_json
 from zonedata.release.diff import render_text as render_diff
 

@@ -377,7 +377,7 @@ def render_bibtex(cff: dict, released: bool = True) -> str:
         else:
             authors.append("{" + _bib(a.get("name", "")) + "}")
     version = str(cff.get("version", ""))
-    fields = [("author", " and ".join(authors)), ("title", "{" + _bib(cff.get("title", "")) + "}"),
+    fields: list[tuple[str, object]] = [("author", " and ".join(authors)), ("title", "{" + _bib(cff.get("title", "")) + "}"),
               ("year", _year(cff)), ("version", version)]
     if _doi(cff):
         fields.append(("doi", _doi(cff)))
