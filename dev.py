@@ -30,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import venv
 from pathlib import Path
 
@@ -104,6 +105,7 @@ def ensure_uv() -> Path | None:
         return None
     say(f"installing uv {version} into {target.relative_to(ROOT)} (pinned, with hashes)")
     shutil.rmtree(target, ignore_errors=True)
+    os.environ.setdefault("PIP_ROOT_USER_ACTION", "ignore")  # root in CI containers: pip's warning is noise here
     code = run(sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
                "--no-deps", "--require-hashes", "--target", target, "-r", UV_LOCK)
     if code or not _runs(exe, "--version"):
@@ -134,8 +136,10 @@ def uv(exe: Path, *args: str | Path) -> int:
 
 def venv_problem() -> str | None:
     """Why the existing .venv cannot be used as it is (None when it can, or when there is none)."""
-    if not VENV.exists():
+    if not VENV.exists() and not VENV.is_symlink():
         return None
+    if VENV.is_symlink() or not VENV.is_dir():
+        return "it is not a folder"
     if INCOMPLETE.exists():
         return "an earlier set-up did not finish"
     if not (VENV / "pyvenv.cfg").is_file():
@@ -164,6 +168,16 @@ def fingerprint(kind: str) -> dict[str, str]:
             "pyproject_sha256": digest(ROOT / "pyproject.toml"), "python": sys.version.split()[0]}
 
 
+def remove_venv() -> None:
+    try:
+        if VENV.is_symlink() or VENV.is_file():
+            VENV.unlink()
+        else:
+            shutil.rmtree(VENV)
+    except OSError as error:
+        sys.exit(f"dev.py: cannot remove .venv ({error}); remove it by hand and run dev.py again")
+
+
 def _read_stamp() -> dict | None:
     try:
         stamp = json.loads(STAMP.read_text(encoding="utf-8"))
@@ -179,16 +193,17 @@ def setup(kind: str) -> None:
     problem = venv_problem()
     if problem:
         say(f".venv is broken ({problem}): removing it and setting it up afresh")
-        shutil.rmtree(VENV)
+        remove_venv()
     previous = _read_stamp()
     if previous and {k: v for k, v in previous.items() if k != "installer"} == fingerprint(kind):
         return  # nothing changed since the last set-up: install nothing
+    started = time.monotonic()
     uv_exe = ensure_uv()
     wanted = {**fingerprint(kind), "installer": "uv" if uv_exe else "pip"}
     if previous and previous.get("installer") != wanted["installer"]:
         # uv keeps the seed packages (pip) of a venv that pip made; start afresh to sync exactly
         say(f".venv was set up with {previous.get('installer')}, now with {wanted['installer']}: setting it up afresh")
-        shutil.rmtree(VENV)
+        remove_venv()
     if not VENV.exists():
         if uv_exe:
             if uv(uv_exe, "venv", "--quiet", "--python", sys.executable, VENV):
@@ -204,6 +219,7 @@ def setup(kind: str) -> None:
         sys.exit("dev.py: set-up failed (see above); the next run rebuilds .venv")
     INCOMPLETE.unlink()
     STAMP.write_text(json.dumps(wanted, indent=1) + "\n", encoding="utf-8")
+    say(f".venv is ready ({time.monotonic() - started:.1f} s)")
 
 
 def sync_with_uv(exe: Path, lock: Path) -> bool:

@@ -201,3 +201,18 @@ def test_readme_links_work_on_the_package_index():
     text = (ROOT / "README.md").read_text()
     relative = [target for target in re.findall(r"\]\(([^)]+)\)", text) if not re.match(r"https?://|#", target)]
     assert relative == []
+
+
+def test_a_venv_that_is_not_a_folder_is_broken_and_removed(dev, fake_venv):
+    import shutil
+
+    shutil.rmtree(fake_venv)
+    fake_venv.write_text("not a venv")
+    assert dev.venv_problem() == "it is not a folder"
+    dev.remove_venv()
+    assert not fake_venv.exists()
+    fake_venv.symlink_to(fake_venv.parent / "elsewhere")
+    assert dev.venv_problem() == "it is not a folder"
+    dev.remove_venv()
+    assert not fake_venv.is_symlink()
+    assert dev.venv_problem() is None  # none at all: set-up makes one

@@ -1,6 +1,7 @@
 """The Python snippets in README.md's "Using the data" section run as written, from the repository root.
 
-The R snippet is documentation only (R is not installed where the tests run)."""
+The R snippet that needs only Debian's packages runs in tests/test_r_reader.py; the CRAN one
+(frictionless, arrow) is documentation only."""
 
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 (tests/fixtures/versions/package), and the versions check of `zonedata validate`."""
 
 import hashlib
+import io
 import json
 import shutil
 import subprocess
@@ -125,20 +126,29 @@ def test_archive_contents_and_checksums(repo):
     with zipfile.ZipFile(repo / "releases/zonedata-1.0.0.zip") as zf:
         names = zf.namelist()
         assert names == sorted(names)
-        assert all(n.startswith("zonedata-1.0.0/") for n in names)
-        rel = [n.removeprefix("zonedata-1.0.0/") for n in names]
-        assert rel == ["CHANGELOG.md", "CITATION.cff", "LICENSE", "README.md", "SHA256SUMS",
-                       "data/clean/parks.csv", "data/clean/parks.parquet", "data/clean/sources.csv",
-                       "data/clean/sources.parquet", "datapackage.json", "docs/data-dictionary.md",
-                       "schemas/parks.json", "schemas/sources.json", "seeds/sources.csv"]
+        # datapackage.json at the top: the archive is a zipped Frictionless package
+        assert names == ["CHANGELOG.md", "CITATION.cff", "LICENSE", "README.md", "SHA256SUMS",
+                         "data/clean/parks.csv", "data/clean/parks.parquet", "data/clean/sources.csv",
+                         "data/clean/sources.parquet", "datapackage.json", "docs/data-dictionary.md",
+                         "schemas/parks.json", "schemas/sources.json", "seeds/sources.csv"]
         assert not any(n.endswith(".txt") for n in names)  # third-party texts stay out of the deposit
         assert {i.date_time for i in zf.infolist()} == {(2026, 1, 15, 0, 0, 0)}
-        sums = dict(reversed(line.split("  ")) for line in zf.read("zonedata-1.0.0/SHA256SUMS").decode().splitlines())
-        assert sorted(sums) == [n for n in rel if n != "SHA256SUMS"]
+        sums = dict(reversed(line.split("  ")) for line in zf.read("SHA256SUMS").decode().splitlines())
+        assert sorted(sums) == [n for n in names if n != "SHA256SUMS"]
         for name, digest in sums.items():
-            assert hashlib.sha256(zf.read(f"zonedata-1.0.0/{name}")).hexdigest() == digest
-        assert zf.read("zonedata-1.0.0/datapackage.json") == (repo / "datapackage.json").read_bytes()
-        assert yaml.safe_load(zf.read("zonedata-1.0.0/CITATION.cff"))["version"] == "1.0.0"
+            assert hashlib.sha256(zf.read(name)).hexdigest() == digest
+        assert zf.read("datapackage.json") == (repo / "datapackage.json").read_bytes()
+        assert yaml.safe_load(zf.read("CITATION.cff"))["version"] == "1.0.0"
+
+
+def test_archives_up_to_1_0_0_can_be_recreated_in_their_folder_layout(repo):
+    """The committed 1.0.0 archive holds zonedata-1.0.0/...; archive_bytes(folder=True) still makes that layout."""
+    release(repo, version="1.0.0", date=DATE)
+    flat = (repo / "releases/zonedata-1.0.0.zip").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(archive_bytes(Paths(repo), "1.0.0", DATE, folder=True))) as zf, \
+            zipfile.ZipFile(io.BytesIO(flat)) as top:
+        assert zf.namelist() == [f"zonedata-1.0.0/{n}" for n in top.namelist()]
+        assert all(zf.read(f"zonedata-1.0.0/{n}") == top.read(n) for n in top.namelist())
 
 
 def test_archive_is_reproducible_byte_for_byte(tmp_path):

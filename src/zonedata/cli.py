@@ -39,6 +39,14 @@ class LazyGroup(click.Group):
     def list_commands(self, ctx):
         return [name for name, target in COMMANDS.items() if _available(target)]
 
+    def format_commands(self, ctx, formatter):
+        """The command list with each command's first paragraph whole (click cuts it at 45 characters)."""
+        rows = [(name, command.get_short_help_str(limit=1_000))
+                for name in self.list_commands(ctx) if (command := self.get_command(ctx, name)) and not command.hidden]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
     def get_command(self, ctx, name):
         target = COMMANDS.get(name)
         if target is None or not _available(target):
@@ -51,24 +59,67 @@ def _available(target: str) -> bool:
     return importlib.util.find_spec(target.split(":")[0]) is not None
 
 
-def root_option(func):
-    """--root: the package folder (default: found from the working directory)."""
+ROOT_KEY, DEBUG_KEY = "zonedata.root", "zonedata.debug"
 
-    @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
-                  help="Package root (default: the nearest folder above the working directory with schemas/ and seeds/).")
+
+def _remember(key):
+    """Keep an option's value in ctx.meta, which the group and its command share, so that
+    `zonedata --root DIR validate` and `zonedata validate --root DIR` mean the same (the one after
+    the command wins when both are given)."""
+
+    def callback(ctx, param, value):
+        if value:
+            ctx.meta[key] = value
+
+    return callback
+
+
+def global_options(func):
+    """--root and --debug, accepted before the command (on the group) and after it (on each command)."""
+    func = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None, expose_value=False,
+                        callback=_remember(ROOT_KEY),
+                        help="Package root (default: the nearest folder above the working directory with schemas/ "
+                             "and seeds/).")(func)
+    return click.option("--debug", is_flag=True, expose_value=False, callback=_remember(DEBUG_KEY),
+                        help="Show a traceback when zonedata itself fails.")(func)
+
+
+def root_option(func):
+    """--root (and --debug): the package folder, given before or after the command (default: found from the
+    working directory); the command receives it as `root`."""
+
+    @global_options
     @functools.wraps(func)
-    def wrapper(*args, root=None, **kwargs):
+    def wrapper(*args, **kwargs):
         from zonedata.base.paths import find_root
 
-        return func(*args, root=root or find_root(), **kwargs)
+        return func(*args, root=click.get_current_context().meta.get(ROOT_KEY) or find_root(), **kwargs)
 
     return wrapper
 
 
-def format_option(func):
-    """--format text|json|github, the same three renderings for every report."""
-    return click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
-                        show_default=True, help="Output: text for people, json for tools, github for CI annotations.")(func)
+def format_option(func=None, *, choices=("text", "json", "github"),
+                  help="Output: text for people, json for tools, github for CI annotations."):
+    """--format, one choice, case-insensitive (`--format JSON`); by default the same three renderings
+    for every report."""
+
+    def decorate(f):
+        return click.option("--format", "fmt", type=click.Choice(list(choices), case_sensitive=False), default=choices[0],
+                            show_default=True, help=help)(f)
+
+    return decorate(func) if func is not None else decorate
+
+
+def quiet_option(func):
+    """-q/--quiet: only the summary line of a report (`validate: valid: 0 error(s), ...`)."""
+    return click.option("-q", "--quiet", is_flag=True,
+                        help="Print only the summary line (text and github formats).")(func)
+
+
+def check_quiet(quiet: bool, fmt: str) -> None:
+    if quiet and fmt == "json":
+        raise click.UsageError("--quiet prints the summary line of the text or github format; "
+                               "--format json always prints the whole report")
 
 
 #: exit codes after an interrupt (128 + SIGINT) and a closed output pipe (128 + SIGPIPE), as a shell reports them
@@ -121,7 +172,7 @@ def handle_errors(func):
             _silence_stdout()
             raise SystemExit(EXIT_BROKEN_PIPE)
         except Exception as exc:  # a bug in zonedata, not bad data
-            if ctx.find_root().params.get("debug"):
+            if ctx.meta.get(DEBUG_KEY):
                 traceback.print_exc()
             fail(ctx, "internal", f"internal error: {type(exc).__name__}: {exc}"
                  + ("" if ctx.find_root().params.get("debug") else " (run with --debug for the traceback)"), EXIT_USAGE)
@@ -150,14 +201,17 @@ def _show_version(ctx, param, value):
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
               help="Show the version and exit.")
-@click.option("--debug", is_flag=True, help="Show a traceback when zonedata itself fails.")
-def cli(debug):
+@global_options
+def cli():
     """zonedata: check, publish and cite the China-ASEAN industrial parks dataset.
+
+    --root and --debug may be given before the command or after it.
 
     \b
     Example:
         zonedata validate
         zonedata validate --format github
+        zonedata --root path/to/package validate -q
         zonedata build
     """
 

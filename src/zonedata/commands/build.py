@@ -1,13 +1,14 @@
 import click
 
-from zonedata.cli import EXIT_INVALID, EXIT_OK, format_option, handle_errors, root_option
+from zonedata.cli import EXIT_INVALID, EXIT_OK, check_quiet, format_option, handle_errors, quiet_option, root_option
 
 
 @click.command("build")
 @root_option
 @format_option
+@quiet_option
 @handle_errors
-def build_command(root, fmt):
+def build_command(root, fmt, quiet):
     """Validate, then publish data/clean/ (Parquet and CSV), datapackage.json and docs/data-dictionary.md.
 
     Nothing is written unless validation passes; then every file is replaced atomically
@@ -19,18 +20,20 @@ def build_command(root, fmt):
     Example:
         zonedata build
         zonedata build --format json
+        zonedata build -q   # only the summary line
     """
     from zonedata.base.findings import escape_text
+    check_quiet(quiet, fmt)
     from zonedata.publish.build import build
     from zonedata.render.report import render
 
     result = build(root)
-    if fmt == "text":
+    if fmt == "text" and not quiet:
         for rel in result.written:
             click.echo(escape_text(f"wrote {rel}"))
         for rel in result.removed:
             click.echo(escape_text(f"removed {rel}"))
         if result.report.valid and not result.written and not result.removed:
             click.echo("everything was up to date")
-    click.echo(render(result.report, fmt, title="build"), nl=False)
+    click.echo(render(result.report, fmt, title="build", quiet=quiet), nl=False)
     raise SystemExit(EXIT_OK if result.report.valid else EXIT_INVALID)

@@ -1,12 +1,11 @@
 import click
 
-from zonedata.cli import EXIT_OK, handle_errors, root_option
+from zonedata.cli import EXIT_OK, format_option, handle_errors, root_option
 
 
 @click.command("cite")
 @root_option
-@click.option("--format", "fmt", type=click.Choice(["text", "bibtex", "cff"]), default="text", show_default=True,
-              help="text (APA style), bibtex (@misc entry) or cff (CITATION.cff as is).")
+@format_option(choices=("text", "bibtex", "cff"), help="text (APA style), bibtex (@misc entry) or cff (CITATION.cff as is).")
 @handle_errors
 def cite_command(root, fmt):
     """Print how to cite the current version of the dataset.

@@ -2,15 +2,16 @@ import json
 
 import click
 
-from zonedata.cli import EXIT_INVALID, EXIT_OK, format_option, handle_errors, root_option
+from zonedata.cli import EXIT_INVALID, EXIT_OK, check_quiet, format_option, handle_errors, quiet_option, root_option
 
 
 @click.command("coverage")
 @root_option
 @format_option
+@quiet_option
 @click.option("--all", "show_all", is_flag=True, help="List every mention (text format), not only the unaccounted ones.")
 @handle_errors
-def coverage_command(root, fmt, show_all):
+def coverage_command(root, fmt, quiet, show_all):
     """List every number mention in the seed texts and what accounts for it.
 
     A mention (digits, number words, ordinals, percentages, years, dates) is accounted
@@ -22,8 +23,12 @@ def coverage_command(root, fmt, show_all):
         zonedata coverage
         zonedata coverage --all
         zonedata coverage --format json > coverage.json
+        zonedata coverage -q   # only the summary line
     """
     from zonedata.base.findings import escape_text
+    check_quiet(quiet, fmt)
+    if quiet and show_all:
+        raise click.UsageError("--quiet prints only the summary line; it does not go with --all")
     from zonedata.checks.coverage import coverage
     from zonedata.render.report import render
 
@@ -36,5 +41,5 @@ def coverage_command(root, fmt, show_all):
                 why = r["record"] if r["status"] == "recorded" else (r["reason"] or "")
                 click.echo(escape_text(f"{r['file']}:{r['line']}  {r['text']!r:<40} {r['status']:<11} {why}"))
             click.echo("")
-        click.echo(render(cov.report, fmt, title="coverage"), nl=False)
+        click.echo(render(cov.report, fmt, title="coverage", quiet=quiet), nl=False)
     raise SystemExit(EXIT_OK if cov.report.valid else EXIT_INVALID)

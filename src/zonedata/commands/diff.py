@@ -1,14 +1,13 @@
 import click
 
-from zonedata.cli import EXIT_OK, handle_errors, root_option
+from zonedata.cli import EXIT_OK, format_option, handle_errors, root_option
 
 
 @click.command("diff")
 @root_option
 @click.argument("old")
 @click.argument("new", default=".")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output: text for people, json for tools (a stable shape, see README).")
+@format_option(choices=("text", "json"), help="Output: text for people, json for tools (a stable shape, see README).")
 @click.option("--summary", is_flag=True, help="Text: counts and schema changes only, not every record.")
 @handle_errors
 def diff_command(root, old, new, fmt, summary):

@@ -5,7 +5,7 @@ from zonedata.cli import EXIT_INVALID, EXIT_OK, handle_errors, root_option
 
 @click.command("release")
 @root_option
-@click.option("--bump", type=click.Choice(["major", "minor", "patch"]), default=None,
+@click.option("--bump", type=click.Choice(["major", "minor", "patch"], case_sensitive=False), default=None,
               help="Raise this part of the latest release's version (of pyproject.toml's before the first release).")
 @click.option("--version", "version", metavar="X.Y.Z", default=None, help="Release exactly this version instead.")
 @click.option("--date", metavar="YYYY-MM-DD", default=None, help="date-released (default: today).")

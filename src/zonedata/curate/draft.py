@@ -522,12 +522,14 @@ def _exclusion_reason(text: str, mention, sentence: Span, names: list[NameCandid
             return m.group(1), "candidate: a quoted phrase (a slogan or a name), not a measured figure"
     before = text[max(sentence.start, mention.start - 12):mention.start].lower()
     if mention.kind == "cardinal" and mention.unit is None and mention.number_text.isalpha():
-        follow = re.match(r"[\w\-]+(?: [\w\-]+)?", text[mention.end + 1:sentence.end])
-        tail = (" " + follow.group()) if follow else ""
+        # the mention and the word after it ("the two countries", "one family"; "one of the")
+        follow = re.match(r"[\w\-]+(?: the\b)?" if text[mention.end + 1:mention.end + 4] == "of " else r"[\w\-]+",
+                          text[mention.end + 1:sentence.end])
+        tail = (" " + follow.group()) if follow and text[mention.end:mention.end + 1] == " " else ""
         if mention.number_text.lower() == "two" and re.search(r"\bthe\s+$", before):
             phrase = re.search(r"\bthe\s+$", before)
             start = mention.start - (len(before) - phrase.start())
-            return text[start:mention.end] + tail.split(" of")[0], "candidate: refers to things the text names, not a figure"
+            return text[start:mention.end] + tail, "candidate: refers to things the text names, not a figure"
         if mention.number_text.lower() == "one":
             return text[mention.start:mention.end] + tail, "candidate: 'one' as a word (one of, one country), not a figure"
     return None
@@ -868,7 +870,20 @@ def measure(root: Path | str) -> dict:
         names[table] = {"recorded": len(wanted), "found": len(wanted) - len(missing), "missed": missing}
     n_candidates = len(names_found)  # distinct names, over all sources and tables
     false_names = sorted({n for n in names_found if n not in all_recorded})
-    return {"statistics": stats, "names": names, "name_candidates": n_candidates,
+    # exclusions: a curated one is proposed when a drafted phrase of its source overlaps it
+    excl_file = ds.paths.rel(ds.paths.coverage_exclusions)
+    curated = []
+    if ds.paths.coverage_exclusions.exists():
+        with ds.paths.coverage_exclusions.open(encoding="utf-8", newline="") as fh:
+            curated = [(r.get("source_id"), normalise(r.get("phrase") or "").lower()) for r in csv.DictReader(fh)]
+    proposed = [(sid, normalise(r["phrase"]).lower()) for sid, d in drafts.items() for r in d.rows.get(excl_file, [])]
+
+    def overlaps(a: tuple, b: tuple) -> bool:
+        return a[0] == b[0] and bool(a[1]) and bool(b[1]) and (a[1] in b[1] or b[1] in a[1])
+
+    exclusions = {"recorded": len(curated), "found": sum(any(overlaps(c, p) for p in proposed) for c in curated),
+                  "candidates": len(proposed), "false_candidates": sum(not any(overlaps(c, p) for c in curated) for p in proposed)}
+    return {"statistics": stats, "names": names, "exclusions": exclusions, "name_candidates": n_candidates,
             "false_name_candidates": len(false_names), "false_names": false_names}
 
 

@@ -13,9 +13,12 @@ beside it, so `zonedata diff 1.0.0 .` works in a plain clone without tags.
 
 The archive is reproducible byte for byte: entries sorted, stored uncompressed (deflate output
 depends on the zlib build, so compressing would make it differ between machines), every
-timestamp the release date at 00:00, fixed permissions. It holds one folder zonedata-X.Y.Z/ with
-datapackage.json, data/clean/, schemas/, the seeds metadata (seeds/*.csv, with each text's URL
-and sha256), docs/, README.md, CHANGELOG.md, CITATION.cff, LICENSE and SHA256SUMS. The seed texts
+timestamp the release date at 00:00, fixed permissions. It holds, at its top, datapackage.json,
+data/clean/, schemas/, the seeds metadata (seeds/*.csv, with each text's URL and sha256), docs/,
+README.md, CHANGELOG.md, CITATION.cff, LICENSE and SHA256SUMS: datapackage.json at the top is
+where Frictionless looks in a zipped package, so `frictionless validate zonedata-X.Y.Z.zip`
+validates every resource. Archives up to 1.0.0 hold the same files in one folder
+zonedata-X.Y.Z/ (re-create one with `archive_bytes(..., folder=True)`); `diff` reads both. The seed texts
 themselves are not in it: they are third-party news texts whose copyright stays with their
 publishers, so they cannot go into a CC-BY-4.0 deposit; they stay in the repository, and their
 sha256 in seeds/sources.csv lets anyone verify a copy.
@@ -169,10 +172,13 @@ def _zipinfo(name: str, date: dt.date) -> zipfile.ZipInfo:
     return info
 
 
-def archive_bytes(paths: Paths, version: str, date: str, tracked: set[str] | None = None) -> bytes:
-    """The release archive as bytes: a pure function of the files and the date (see archive_members for `tracked`)."""
+def archive_bytes(paths: Paths, version: str, date: str, tracked: set[str] | None = None, *,
+                  folder: bool = False) -> bytes:
+    """The release archive as bytes: a pure function of the files and the date (see archive_members for
+    `tracked`). The files are at the archive's top (a zipped Frictionless package); `folder` puts them
+    in zonedata-X.Y.Z/ as the archives up to 1.0.0 did."""
     day = dt.date.fromisoformat(date)
-    prefix = f"zonedata-{version}/"
+    prefix = f"zonedata-{version}/" if folder else ""
     files = [(name, path.read_bytes()) for name, path in archive_members(paths, tracked)]
     sums = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in files).encode("utf-8")
     entries = sorted(files + [(SUMS_NAME, sums)])
@@ -305,7 +311,8 @@ def release(root: Path | str, *, bump: str | None = None, version: str | None = 
         raise ConfigError(f"{root} has no schemas/ folder: is it a zonedata package? (pass --root)")
     escapes = confinement_findings(paths)
     if escapes:
-        raise ReleaseRefused("a path of the package leaves its root: nothing was read or written", report=Report(escapes))
+        raise ReleaseRefused("a path of the package leads out of its root or is not a regular file: nothing was read or "
+                             "written", report=Report(escapes))
     try:
         day = dt.date.fromisoformat(date) if date else dt.date.today()
     except ValueError as exc:

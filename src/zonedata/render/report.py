@@ -10,8 +10,20 @@ from zonedata.base.findings import Report, escape_text
 FORMATS = ("text", "json", "github")
 
 
-def render(report: Report, fmt: str, *, title: str = "validate") -> str:
+def render(report: Report, fmt: str, *, title: str = "validate", quiet: bool = False) -> str:
+    """The report in `fmt`; `quiet` gives only the summary line the text and github renderings end with."""
+    if quiet and fmt != "json":
+        return escape_text(summary_line(report, fmt, title)) + "\n"
     return {"text": render_text, "json": render_json, "github": render_github}[fmt](report, title)
+
+
+def summary_line(report: Report, fmt: str = "text", title: str = "validate") -> str:
+    n_err, n_warn = len(report.errors), len(report.warnings)
+    if fmt == "github":
+        return f"{title}: {n_err} error(s), {n_warn} warning(s)"
+    checked = ", ".join(f"{v} {k}" for k, v in report.stats.items())
+    verdict = "valid" if report.valid else "invalid"
+    return f"{title}: {verdict}: {n_err} error(s), {n_warn} warning(s)" + (f" ({checked})" if checked else "")
 
 
 def render_text(report: Report, title: str = "validate") -> str:
@@ -26,10 +38,7 @@ def render_text(report: Report, title: str = "validate") -> str:
             lines.append(f"{where}{field} {f.severity} {f.rule}: {f.message}")
         lines.extend(f"  ... {o.describe()}" for o in omitted if (o.file or "(package)") == file)
         lines.append("")
-    n_err, n_warn = len(report.errors), len(report.warnings)
-    checked = ", ".join(f"{v} {k}" for k, v in report.stats.items())
-    verdict = "valid" if report.valid else "invalid"
-    lines.append(f"{title}: {verdict}: {n_err} error(s), {n_warn} warning(s)" + (f" ({checked})" if checked else ""))
+    lines.append(summary_line(report, "text", title))
     return "\n".join(escape_text(line) for line in lines) + "\n"
 
 
@@ -65,5 +74,5 @@ def render_github(report: Report, title: str = "validate") -> str:
     for o in omitted:
         props = ([f"file={_escape_prop(o.file)}"] if o.file else []) + [f"title={_escape_prop(o.rule)}"]
         out.append(f"::notice {','.join(props)}::{_escape_data(o.describe())}")
-    out.append(escape_text(f"{title}: {len(report.errors)} error(s), {len(report.warnings)} warning(s)"))
+    out.append(escape_text(summary_line(report, "github", title)))
     return "\n".join(out) + "\n"
