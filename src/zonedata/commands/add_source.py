@@ -2,7 +2,7 @@ import json
 
 import click
 
-from zonedata.cli import EXIT_INVALID, EXIT_OK, handle_errors, root_option
+from zonedata.cli import EXIT_INVALID, EXIT_OK, format_option, handle_errors, root_option
 
 
 @click.command("add-source")
@@ -17,8 +17,7 @@ from zonedata.cli import EXIT_INVALID, EXIT_OK, handle_errors, root_option
 @click.option("--set", "extra", multiple=True, metavar="COLUMN=VALUE", help="Any other column of seeds/sources.csv (repeatable).")
 @click.option("--dry-run", is_flag=True, help="Check everything and show the row; write nothing.")
 @root_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output: text for people, json for tools.")
+@format_option(choices=("text", "json"), help="Output: text for people, json for tools.")
 @handle_errors
 def add_source_command(file, title, publisher, date_published, url, wire, language, external, extra, dry_run, root, fmt):
     """Store a new source text under its hash and add its row to seeds/sources.csv.

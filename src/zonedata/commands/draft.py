@@ -2,7 +2,7 @@ import json
 
 import click
 
-from zonedata.cli import EXIT_OK, handle_errors, root_option
+from zonedata.cli import EXIT_OK, format_option, handle_errors, root_option
 
 
 @click.command("draft")
@@ -10,8 +10,7 @@ from zonedata.cli import EXIT_OK, handle_errors, root_option
 @click.option("--out", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="Write the draft to this file inside the package (never under data/ or seeds/); default: print it.")
 @root_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output: text (CSV sections to paste) for people, json for tools.")
+@format_option(choices=("text", "json"), help="Output: text (CSV sections to paste) for people, json for tools.")
 @handle_errors
 def draft_command(source_id, out, root, fmt):
     """Draft candidate rows for a stored source text, for the curator to complete.

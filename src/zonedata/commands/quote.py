@@ -2,15 +2,14 @@ import json
 
 import click
 
-from zonedata.cli import EXIT_INVALID, EXIT_OK, handle_errors, root_option
+from zonedata.cli import EXIT_INVALID, EXIT_OK, format_option, handle_errors, root_option
 
 
 @click.command("quote")
 @click.argument("source_id")
 @click.argument("words")
 @root_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output: text for people, json for tools.")
+@format_option(choices=("text", "json"), help="Output: text for people, json for tools.")
 @handle_errors
 def quote_command(source_id, words, root, fmt):
     """Print each sentence of a stored text that contains WORDS, exactly as stored, with its offsets.
