@@ -128,7 +128,7 @@ def check_derivations(schema: TableSchema) -> None:
     names = {f.name for f in schema.fields}
     # value_normalised looks each unit and scale up: one it does not know would be published empty
     for fld, table, where in (("unit", UNITS, "UNITS in zonedata/base/vocabulary.py"),
-                              ("scale", SCALE_FACTORS, "SCALE_FACTORS in zonedata/text/numbers.py")):
+                              ("scale", SCALE_FACTORS, "SCALES in zonedata/base/vocabulary.py")):
         if schema.name != "statistics" or fld not in names or "value_normalised" not in derived:
             continue
         values = schema.field(fld).constraints.get("enum")
