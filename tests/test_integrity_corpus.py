@@ -159,6 +159,7 @@ BROKEN = [
     ("date-plus-sign", set_cells(STATS, 2, period_start="+2023-09-16"), "type-error", STATS, 2, "period_start"),
     ("date-leading-space", set_cells(STATS, 2, period_start=" 2023-09-16"), "type-error", STATS, 2, "period_start"),
     ("date-trailing-space", set_cells(STATS, 2, period_start="2023-09-16 "), "type-error", STATS, 2, "period_start"),
+    ("date-year-zero", set_cells(STATS, 2, period_start="0000-01-01"), "type-error", STATS, 2, "period_start"),
     ("date-basic-format", set_cells(STATS, 2, period_start="20230916"), "type-error", STATS, 2, "period_start"),
     ("bound-nan", _bounds("parks", "construction_start_year", maximum=float("nan")), "schema-invalid", "schemas/parks.json", None,
      None),
@@ -197,6 +198,8 @@ BROKEN = [
     ("primary-key-field-twice", schema_key("parks", "primaryKey", ["park_id", "park_id"]), "schema-invalid", "schemas/parks.json",
      None, None),
     ("field-name-twice", edit_schema("parks", _duplicate_field), "schema-invalid", "schemas/parks.json", None, None),
+    ("field-named-like-the-line-column", edit_schema("parks", lambda s: s["fields"].insert(-1, {"name": "__line__"})),
+     "schema-invalid", "schemas/parks.json", None, None),
     ("field-name-a-number", edit_schema("parks", lambda s: s["fields"][1].__setitem__("name", 5)), "schema-invalid",
      "schemas/parks.json", None, None),
     ("constraints-a-string", edit_schema("parks", lambda s: s["fields"][1].__setitem__("constraints", "x")), "schema-invalid",
@@ -268,6 +271,13 @@ def test_a_number_that_is_not_plain_gets_the_type_error_alone(pkg, value):
     """No spurious number-mismatch beside the type error (the quote checks read only what typed)."""
     replace(STATS, ",1221,,count,", f',"{value}",,count,')(pkg)
     assert _findings(pkg, STATS) == [("type-error", 5, "value")]
+
+
+def test_a_value_of_32_integer_digits_is_publishable(pkg):
+    """The largest value Decimal(38, 6) holds is no range-violation (exact arithmetic, not 28 digits)."""
+    replace(STATS, ",70.1,billion,", ",99999999999999999999999999999999.999999,,")(pkg)
+    rules = {rule for rule, *_ in _findings(pkg, STATS)}
+    assert "range-violation" not in rules and "type-error" not in rules
 
 
 def test_a_negative_number_is_no_formula(pkg):
@@ -391,3 +401,18 @@ def test_the_published_quote_is_the_seed_passage_whatever_the_typing(full):
     for sid, quote, start, end in cites.select("source_id", "quote", "quote_start", "quote_end").iter_rows():
         assert (full / "seeds" / files[sid]).read_text(encoding="utf-8")[start:end] == quote
     assert not cites.filter(pl.col("quote").str.contains("  ", literal=True)).height
+
+
+@pytest.mark.parametrize("field,edit,words", [
+    ("scale", lambda c: c["enum"].append("quadrillion"), "scale(s) ['quadrillion'] have no normalisation"),
+    ("unit", lambda c: c.pop("enum"), "unit needs an enum"),
+])
+def test_a_unit_or_scale_the_build_cannot_normalise_is_refused(full, field, edit, words):
+    """value_normalised looks every scale and unit up: one it does not know would be published empty."""
+    path = full / "schemas" / "statistics.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    edit(next(f for f in schema["fields"] if f["name"] == field)["constraints"])
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "--root", str(full)])
+    assert result.exit_code == 2 and words in result.output, result.output
+    assert not (full / "datapackage.json").exists()

@@ -3,7 +3,7 @@ source was published (planned and expected figures may look ahead)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 import polars as pl
 
@@ -71,7 +71,10 @@ def normalisable(ds: Dataset) -> list[Finding]:
     candidates = rows.filter(pl.col("v").cast(pl.Float64).abs() * pl.col("f").cast(pl.Float64) >= limit / 100).sort(LINE)
     findings = []
     for line, text, scale, unit, v, f in candidates.iter_rows():
-        if abs(Decimal(v) * f) >= limit:
+        with localcontext() as ctx:
+            ctx.prec = 100  # exact: the default 28 digits would round 10^32 - 10^-6 up to 10^32
+            too_large = abs(Decimal(v) * f) >= limit
+        if too_large:
             findings.append(Finding("range-violation", f"{text} {scale or ''} {unit} is too large to publish: its normalised "
                                     f"value (value x scale x unit factor) needs {DECIMAL.precision - DECIMAL.scale} digits or "
                                     "fewer before the decimal point; check the value and scale".replace("  ", " "),

@@ -95,43 +95,56 @@ def check(ds: Dataset) -> list[Finding]:
     return findings
 
 
-def _names_figure() -> pl.Expr:
-    """Whether value_text names the mention as a whole figure: one occurrence of it in the quote either
-    spans the whole mention ("more than 600 representatives" for "more than 600"), or lies inside the
-    mention and spans its numeral entire ("7.5 billion" in "RMB 7.5 billion"), and starts and ends on
-    word boundaries. So a piece of a figure ("1,22" of "1,221", "1.54%" of "61.54%"), a digit, a sign
-    or a phrase that runs from one figure into another names none.
+def _names_figure(rows: pl.DataFrame) -> pl.Series:
+    """For each row (a value_text beside one mention of its quote: quote_norm, vt_norm, m_start, m_end,
+    m_num_start, m_num_end), whether value_text names the mention as a whole figure: one occurrence of
+    it in the quote either spans the whole mention ("more than 600 representatives" for "more than
+    600"), or lies inside the mention and spans its numeral entire ("7.5 billion" in "RMB 7.5
+    billion"), and starts and ends on word boundaries. So a piece of a figure ("1,22" of "1,221",
+    "1.54%" of "61.54%"), a digit, a sign or a phrase that runs from one figure into another names none.
 
     An occurrence at position p, of length L, spans [a, b) iff the quote's text from b - L to a + L
-    contains it: each case is one literal search in a window (vectorised). Letter case is ignored where
-    lower-casing keeps the quote's length (offsets are the grammar's, in the quote as written)."""
-    q0, v0 = pl.col("quote_norm"), pl.col("vt_norm")
-    same_len = (q0.str.to_lowercase().str.len_chars() == q0.str.len_chars()) & \
-        (v0.str.to_lowercase().str.len_chars() == v0.str.len_chars())
-    q = pl.when(same_len).then(q0.str.to_lowercase()).otherwise(q0)
-    v = pl.when(same_len).then(v0.str.to_lowercase()).otherwise(v0)
-    n = v.str.len_chars().cast(pl.Int64)
-    ms, me, ns, ne = (pl.col(c).cast(pl.Int64) for c in ("m_start", "m_end", "m_num_start", "m_num_end"))
-
-    def at(lo: pl.Expr, hi: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-        """Whether v occurs inside q[lo:hi], and where (the first such occurrence)."""
-        lo = pl.max_horizontal(lo, pl.lit(0, dtype=pl.Int64))
-        window = q.str.slice(lo, pl.max_horizontal(hi - lo, pl.lit(0, dtype=pl.Int64)))
-        found = (hi - lo >= n) & window.str.contains(v, literal=True)
-        return found, lo + window.str.split(v).list.first().str.len_chars().cast(pl.Int64)
-
-    spans_mention, p1 = at(me - n, ms + n)
-    inside_mention, p2 = at(pl.max_horizontal(ms, ne - n), pl.min_horizontal(me, ns + n))
-    p = pl.when(spans_mention).then(p1).otherwise(p2)
+    contains it: each case is one literal search in a window (vectorised, in stages so each piece is
+    computed once). Letter case is ignored where lower-casing keeps the lengths (offsets are the
+    grammar's, in the quote as written)."""
+    zero = pl.lit(0, dtype=pl.Int64)
+    # only the text around the mention matters (a window reaches len(value_text) + 1 beyond it): cut that
+    # region out once, and work in its offsets
+    frame = rows.select("quote_norm", "vt_norm", *(pl.col(c).cast(pl.Int64) for c in ("m_start", "m_end", "m_num_start",
+                                                                                       "m_num_end")))
+    frame = frame.with_columns(n0=pl.col("vt_norm").str.len_chars().cast(pl.Int64))
+    frame = frame.with_columns(r0=pl.max_horizontal(pl.col("m_start") - pl.col("n0") - 1, zero))
+    frame = frame.select(
+        *(pl.col(c) - pl.col("r0") for c in ("m_start", "m_end", "m_num_start", "m_num_end")), "vt_norm",
+        region=pl.col("quote_norm").str.slice(pl.col("r0"), pl.col("m_end") + pl.col("n0") + 1 - pl.col("r0")))
+    q0, v0 = pl.col("region"), pl.col("vt_norm")
+    frame = frame.with_columns(ql=q0.str.to_lowercase(), vl=v0.str.to_lowercase())
+    same = (pl.col("ql").str.len_chars() == q0.str.len_chars()) & (pl.col("vl").str.len_chars() == v0.str.len_chars())
+    frame = frame.select("m_start", "m_end", "m_num_start", "m_num_end",
+                         q=pl.when(same).then("ql").otherwise(q0), v=pl.when(same).then("vl").otherwise(v0))
+    q, v = pl.col("q"), pl.col("v")
+    frame = frame.with_columns(n=v.str.len_chars().cast(pl.Int64))
+    n, ms, me, ns, ne = (pl.col(c) for c in ("n", "m_start", "m_end", "m_num_start", "m_num_end"))
+    frame = frame.with_columns(  # the two windows: [me - n, ms + n) and [max(ms, ne - n), min(me, ns + n))
+        lo1=pl.max_horizontal(me - n, zero), hi1=ms + n,
+        lo2=pl.max_horizontal(ms, ne - n, zero), hi2=pl.min_horizontal(me, ns + n))
+    frame = frame.with_columns(
+        w1=q.str.slice(pl.col("lo1"), pl.max_horizontal(pl.col("hi1") - pl.col("lo1"), zero)),
+        w2=q.str.slice(pl.col("lo2"), pl.max_horizontal(pl.col("hi2") - pl.col("lo2"), zero)))
+    frame = frame.with_columns(
+        f1=(pl.col("hi1") - pl.col("lo1") >= n) & pl.col("w1").str.contains(v, literal=True),
+        f2=(pl.col("hi2") - pl.col("lo2") >= n) & pl.col("w2").str.contains(v, literal=True))
+    # where the occurrence starts (the first in its window), for the word-boundary test
+    frame = frame.with_columns(p=pl.when("f1").then(pl.col("lo1") + pl.col("w1").str.split(v).list.first().str.len_chars())
+                               .when("f2").then(pl.col("lo2") + pl.col("w2").str.split(v).list.first().str.len_chars())
+                               .cast(pl.Int64))
     word = r"^[\p{L}\p{N}]$"
-
-    def joins(a: pl.Expr, b: pl.Expr) -> pl.Expr:  # two characters that belong to one word or number
-        return a.str.contains(word) & b.str.contains(word)
-
-    before = pl.when(p > 0).then(q.str.slice(p - 1, 1)).otherwise(pl.lit(""))
-    after = q.str.slice(p + n, 1)
-    bounded = ~joins(before, v.str.slice(0, 1)).fill_null(False) & ~joins(v.str.slice(-1, 1), after).fill_null(False)
-    return (n > 0) & (spans_mention | inside_mention) & bounded
+    frame = frame.with_columns(
+        before=pl.when(pl.col("p") > 0).then(q.str.slice(pl.col("p") - 1, 1)).otherwise(pl.lit("")).str.contains(word),
+        after=q.str.slice(pl.col("p") + n, 1).str.contains(word),
+        first=v.str.slice(0, 1).str.contains(word), last=v.str.slice(-1, 1).str.contains(word))
+    joins = (pl.col("before") & pl.col("first")).fill_null(False) | (pl.col("last") & pl.col("after")).fill_null(False)
+    return frame.select(((n > 0) & (pl.col("f1") | pl.col("f2")) & ~joins).fill_null(False)).to_series()
 
 
 def _unit_ok() -> pl.Expr:
@@ -188,8 +201,13 @@ def check_statistics(ds: Dataset, cites: pl.DataFrame, mentions: pl.DataFrame) -
                                 file=file, line=line, field="value_text", value=vt))
 
     # the number mentions of each distinct quote, read once
-    joined = distinct.join(mentions, on="quote_key", how="left", maintain_order="left_right")
-    joined = joined.with_columns(named=_names_figure().fill_null(False))
+    joined = distinct.join(mentions, on="quote_key", how="left", maintain_order="left_right").with_row_index("j")
+    # naming a mention needs one text to hold the other (a cheap test that keeps few rows): only those
+    # rows are searched for a whole-figure occurrence
+    vt, mt = pl.col("vt_norm").str.to_lowercase(), pl.col("m_text").str.to_lowercase()
+    candidates = joined.filter((vt.str.contains(mt, literal=True) | mt.str.contains(vt, literal=True)).fill_null(False))
+    named = candidates.select("j").with_columns(_names_figure(candidates).alias("named"))
+    joined = joined.join(named, on="j", how="left", maintain_order="left").with_columns(pl.col("named").fill_null(False))
     joined = joined.with_columns(
         # only the mention that value_text names counts: "1,221 projects" cannot stand for 70.1 in the same quote
         same_number=((pl.col("m_number") == pl.col("number")) & pl.col("named")).fill_null(False),
@@ -198,12 +216,12 @@ def check_statistics(ds: Dataset, cites: pl.DataFrame, mentions: pl.DataFrame) -
         same_qual=(pl.col("m_qualifier") == pl.col("qualifier")).fill_null(False),
     )
     # a superlative alone ("largest trading partner") is rank 1 when the quote says it, as a word
+    maybe = (pl.col("unit") == "rank") & (pl.col("number") == pl.lit(1).cast(DECIMAL)) & \
+        pl.col("vt_norm").str.to_lowercase().is_in(SUPERLATIVES) & pl.col("vt_in_quote") & (pl.col("qualifier") == "exact")
     words = pl.lit(" ") + pl.col("quote_norm").str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]+", " ") + pl.lit(" ")
-    superlative = (pl.col("unit") == "rank") & (pl.col("number") == pl.lit(1).cast(DECIMAL)) & \
-        pl.col("vt_norm").str.to_lowercase().is_in(SUPERLATIVES) & pl.col("vt_in_quote") & (pl.col("qualifier") == "exact") \
-        & words.str.contains(pl.lit(" ") + pl.col("vt_norm").str.to_lowercase() + pl.lit(" "), literal=True)
+    superlatives = distinct.filter(maybe.fill_null(False)).filter(
+        words.str.contains(pl.lit(" ") + pl.col("vt_norm").str.to_lowercase() + pl.lit(" "), literal=True))["k"]
     per_key = joined.group_by("k").agg(
-        superlative.any().alias("superlative"),
         pl.col("named").any().alias("any_named"),
         pl.col("vt_in_quote").first(),
         (pl.col("same_number") & pl.col("same_scale") & pl.col("unit_ok") & pl.col("same_qual")).any().alias("ok"),
@@ -213,7 +231,7 @@ def check_statistics(ds: Dataset, cites: pl.DataFrame, mentions: pl.DataFrame) -
         pl.col("m_text").filter(pl.col("same_number")).first().alias("near"),
         pl.col("m_qualifier").filter(pl.col("same_number") & pl.col("same_scale") & pl.col("unit_ok")).first().alias("near_qual"),
         pl.col("m_text").filter(pl.col("kind").is_in(["cardinal", "percent", "ordinal", "year"])).unique(maintain_order=True).alias("all"),
-    ).filter(~pl.col("ok") & ~pl.col("superlative"))
+    ).with_columns(superlative=pl.col("k").is_in(superlatives.implode())).filter(~pl.col("ok") & ~pl.col("superlative"))
     per_pair = pairs.select("k", "stat_line", "cite_line", "value_str", "value_text", "scale", "unit", "qualifier").join(
         per_key, on="k", how="inner").sort("stat_line", "cite_line")
     where = ds.file(CITATIONS_TABLE)

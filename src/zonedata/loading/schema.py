@@ -19,7 +19,7 @@ from typing import Any
 import polars as pl
 
 from zonedata.base import safe_json
-from zonedata.base.findings import ConfigError
+from zonedata.base.findings import ConfigError, LINE
 from zonedata.base.paths import Paths
 from zonedata.base.vocabulary import TYPES
 
@@ -146,6 +146,8 @@ def parse_schema(name: str, path: Path, descriptor: dict) -> TableSchema:
             raise ConfigError(f"{where}: field {i} needs a name (a non-empty string)")
         if any(f["name"] == g.name for g in fields):
             raise ConfigError(f"{where}: field name {f['name']!r} appears twice")
+        if f["name"] == LINE:
+            raise ConfigError(f"{where}: field name {LINE!r} is reserved (zonedata keeps each record's CSV line in it)")
         ftype = f.get("type", "string")
         if not isinstance(ftype, str) or ftype not in POLARS_TYPES:
             raise ConfigError(f"{where}: field {f['name']!r} has unsupported type {ftype!r}")

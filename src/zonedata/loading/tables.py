@@ -33,6 +33,8 @@ NUMBER_PATTERN = rf"^[+-]?[0-9]{{1,{INTEGER_DIGITS}}}(\.[0-9]{{1,{DECIMAL_SCALE}
 FORMULA_START = r"^(?:[=+\-@\t\r]|\s+[=+\-@])"
 #: a cell of nothing but white space, control and invisible format characters (U+200B...) is empty
 BLANK = r"^[\s\p{Cc}\p{Cf}]*$"
+#: how a cell that is blank or may be a formula starts (an empty cell "" included): a cheap first look
+SPECIAL_START = r"^(?:[=+\-@\s\p{Cc}\p{Cf}]|$)"
 
 
 @dataclass
@@ -266,12 +268,16 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
         frame = frame.filter(~(pl.col(LINE).is_in(blank.implode()) & pl.all_horizontal(pl.col(present).is_null())))
     # a quoted empty cell ("") reads as "", not null, and a cell of white space only (" ", U+3000) holds
     # nothing either: make them null (a required field is then missing), in the (rare) columns that have one
-    empty = [c for c, has in frame.select(pl.col(c).str.contains(BLANK).any() for c in present).row(0, named=True).items()
-             if has] if present and frame.height else []
+    # One scan finds the (few) columns with a cell that may be either, by its first character alone: only
+    # those are searched for blank cells and formulas.
+    special = [c for c, has in frame.select(pl.col(c).str.contains(SPECIAL_START).any() for c in present)
+               .row(0, named=True).items() if has] if present and frame.height else []
+    empty = [c for c, has in frame.select(pl.col(c).str.contains(BLANK).any() for c in special).row(0, named=True).items()
+             if has] if special else []
     frame = frame.with_columns([pl.when(pl.col(c).str.contains(BLANK)).then(None).otherwise(pl.col(c)).alias(c) for c in empty])
     typed, type_findings = _typed(frame, schema, present, file)
     findings.extend(type_findings)
-    findings.extend(_formula_findings(typed, schema, present, file))
+    findings.extend(_formula_findings(typed, schema, special, file))
     table.frame = typed
     table.strings = frame
     return table
@@ -320,8 +326,9 @@ def _typed(frame: pl.DataFrame, schema: TableSchema, present: list[str], file: s
             continue
         if f.type == "date":
             # strictly YYYY-MM-DD: the parser alone also takes 2024-2-3, +2024-05-01 and a leading space
-            exprs.append(pl.when(col.str.contains(ISO_DATE)).then(col.str.to_date("%Y-%m-%d", strict=False))
-                         .otherwise(None).alias(name))
+            # (and year 0, which polars reads but Python, pandas and frictionless cannot: not a date)
+            day = col.str.to_date("%Y-%m-%d", strict=False)
+            exprs.append(pl.when(col.str.contains(ISO_DATE) & (day.dt.year() >= 1)).then(day).otherwise(None).alias(name))
         elif f.type == "boolean":
             exprs.append(col.str.to_lowercase().replace_strict({"true": True, "false": False}, default=None,
                                                                 return_dtype=pl.Boolean).alias(name))

@@ -125,11 +125,18 @@ def check_derivations(schema: TableSchema) -> None:
         raise ConfigError(f"{schema.name}: the schema declares derived field(s) {unknown} that the build cannot "
                           f"compute (it knows {list(known) or 'none'} for this table): add a derivation to "
                           "zonedata/clean.py or drop 'derived'")
-    if schema.name == "statistics" and "unit" in {f.name for f in schema.fields}:
-        units = schema.field("unit").constraints.get("enum", [])
-        unknown = [u for u in units if u not in UNITS]
+    names = {f.name for f in schema.fields}
+    # value_normalised looks each unit and scale up: one it does not know would be published empty
+    for fld, table, where in (("unit", UNITS, "UNITS in zonedata/base/vocabulary.py"),
+                              ("scale", SCALE_FACTORS, "SCALES in zonedata/base/vocabulary.py")):
+        if schema.name != "statistics" or fld not in names or "value_normalised" not in derived:
+            continue
+        values = schema.field(fld).constraints.get("enum")
+        if values is None:
+            raise ConfigError(f"statistics: {fld} needs an enum of the values the build can normalise ({', '.join(k for k in table if k)})")
+        unknown = [u for u in values if u not in table]
         if unknown:
-            raise ConfigError(f"statistics: unit(s) {unknown} have no normalisation: add them to UNITS in zonedata/base/vocabulary.py")
+            raise ConfigError(f"statistics: {fld}(s) {unknown} have no normalisation: add them to {where}")
 
 
 def clean_table(ds: Dataset, name: str) -> CleanTable:

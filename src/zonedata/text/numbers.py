@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
@@ -522,6 +523,9 @@ def mentions_frame(texts: pl.Series) -> pl.DataFrame:
     )
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 @dataclass(frozen=True)
 class Mention:
     """One number mention, as Python values (offsets in code points, end exclusive)."""
@@ -553,6 +557,12 @@ def _plain(d: Decimal | None) -> Decimal | None:
 
 def parse_mentions(text: str) -> list[Mention]:
     """The mentions in one text, as Python objects with decimal.Decimal values."""
+    if not isinstance(text, str):
+        raise TypeError(f"parse_mentions reads a str, not {type(text).__name__}")
+    if not text.isascii():
+        # a lone surrogate (from surrogateescape decoding) is no character polars can hold: one U+FFFD each,
+        # so every offset still points into `text`
+        text = _SURROGATE.sub("\ufffd", text)
     frame = mentions_frame(pl.Series([text], dtype=pl.String))
     return [
         Mention(
