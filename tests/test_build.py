@@ -154,17 +154,21 @@ def test_mu_rounding_is_half_even_to_six_places():
     assert out == expected
 
 
-def test_citation_offsets_point_at_the_quote(built):
-    cites = pl.read_parquet(built / "data" / "clean" / "citations.parquet")
-    sources = pl.read_parquet(built / "data" / "clean" / "sources.parquet")
-    files = dict(sources.select("source_id", "file").iter_rows())
-    for sid, quote, start, end in cites.select("source_id", "quote", "quote_start", "quote_end").iter_rows():
-        text = (built / "seeds" / files[sid]).read_text(encoding="utf-8")
-        assert normalise(text[start:end]) == normalise(quote)
-    # the stored text has a curly apostrophe where the quote has a straight one
-    row = cites.filter(pl.col("citation_id") == "C0009").row(0, named=True)
-    stored = (built / "seeds" / files["S003"]).read_text(encoding="utf-8")[row["quote_start"]:row["quote_end"]]
-    assert "China\u2019s" in stored and "China's" in row["quote"]
+def test_the_published_quote_is_the_stored_passage_at_its_offsets(built):
+    raw = pl.read_csv(built / "data" / "raw" / "citations.csv", infer_schema=False)
+    for fmt in ("parquet", "csv"):
+        path = built / "data" / "clean" / f"citations.{fmt}"
+        cites = pl.read_parquet(path) if fmt == "parquet" else pl.read_csv(path, infer_schema_length=0).with_columns(
+            pl.col("quote_start", "quote_end").cast(pl.Int64))
+        sources = pl.read_parquet(built / "data" / "clean" / "sources.parquet")
+        files = dict(sources.select("source_id", "file").iter_rows())
+        for sid, quote, start, end in cites.select("source_id", "quote", "quote_start", "quote_end").iter_rows():
+            text = (built / "seeds" / files[sid]).read_text(encoding="utf-8")
+            assert text[start:end] == quote
+        # the stored text has a curly apostrophe where the curator typed a straight one: the source's own wins
+        row = cites.filter(pl.col("citation_id") == "C0009").row(0, named=True)
+        assert "China\u2019s" in row["quote"]
+    assert "China's" in raw.filter(pl.col("citation_id") == "C0009")["quote"][0]
 
 
 def test_csv_is_lf_utf8_with_fixed_scale_decimals(built):

@@ -288,3 +288,76 @@ def test_an_interrupted_build_puts_the_old_publication_back(built, monkeypatch):
         build(built)
     monkeypatch.setattr(build_module.os, "replace", real_replace)
     assert published(built) == before
+
+
+# --- beyond the issue's list: file kinds, nested links, staging failures, concurrency -----------
+
+
+@pytest.mark.parametrize("rel", ["data/raw/parks.csv", "seeds/sources.csv", "schemas/parks.json", "datapackage.json",
+                                 "data/clean/parks.csv"])
+def test_a_fifo_is_refused_not_read(built, rel):
+    """A named pipe where a file belongs would block every read forever."""
+    path = built / rel
+    path.unlink()
+    os.mkfifo(path)
+    out = subprocess.run([sys.executable, "-m", "zonedata", "validate", "--root", str(built), "--format", "json"],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1, out.stderr
+    (finding,) = json.loads(out.stdout)["findings"]
+    assert (finding["rule"], finding["file"]) == ("file-not-regular", rel)
+
+
+def test_a_link_out_inside_a_linked_folder_is_found(built, outside):
+    """docs/ links to a folder inside the root, and a file in it links out."""
+    (built / "notes").mkdir()
+    shutil.move(str(built / "docs"), str(built / "notes" / "docs"))
+    (built / "docs").symlink_to(built / "notes" / "docs", target_is_directory=True)
+    (outside / "secret.md").write_text("secret\n")
+    (built / "notes" / "docs" / "extra.md").symlink_to(outside / "secret.md")
+    (built / "data" / "clean" / "again").symlink_to(built / "data", target_is_directory=True)  # a folder loop inside
+    report = validate(built)
+    assert [(f.rule, f.file) for f in report.findings] == [("path-outside-root", "docs/extra.md")]
+
+
+def test_a_read_only_root_is_a_clear_error(built):
+    change_a_park(built)
+    before = published(built)
+    if not _read_only(built, True):
+        pytest.skip("cannot make a folder read-only here")
+    try:
+        result = invoke("build", "--root", built)
+    finally:
+        _read_only(built, False)
+    assert result.exit_code == 2 and "staging folder" in result.output and "nothing was changed" in result.output
+    assert "internal error" not in result.output
+    assert published(built) == before
+
+
+def test_a_full_disk_while_staging_changes_nothing(built, monkeypatch):
+    change_a_park(built)
+    before = published(built)
+    real_fsync = os.fsync
+    calls = []
+
+    def fsync(fd):
+        calls.append(fd)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        return real_fsync(fd)
+
+    monkeypatch.setattr(build_module.os, "fsync", fsync)
+    with pytest.raises(build_module.PublishError, match="No space left on device.*nothing was changed"):
+        build(built)
+    monkeypatch.setattr(build_module.os, "fsync", real_fsync)
+    assert published(built) == before and not list(built.glob(".zonedata-build-*"))
+
+
+def test_two_builds_at_once_leave_one_whole_publication(built):
+    """Two processes build the same change at the same time: they take turns, and the result validates."""
+    change_a_park(built)
+    procs = [subprocess.Popen([sys.executable, "-m", "zonedata", "build", "--root", str(built)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)]
+    codes = [p.wait(timeout=300) for p in procs]
+    assert codes == [0, 0, 0], [p.stderr.read() for p in procs]
+    assert validate(built).valid
+    assert not list(built.glob(".zonedata-build-*"))

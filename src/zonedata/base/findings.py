@@ -23,6 +23,7 @@ LINE = "__line__"  # the 1-based CSV line a record starts on, kept beside every 
 RULES: dict[str, str] = {
     # 0. confinement
     "path-outside-root": "A path zonedata would read or write leaves the package root (a symlink, an absolute or ../ path)",
+    "file-not-regular": "A path zonedata would read is a FIFO, socket or device, not a regular file",
     # 1. sources
     "source-metadata-missing": "The seeds metadata file is missing or unreadable",
     "source-path-outside-seeds": "A source file path leaves seeds/",
@@ -34,6 +35,7 @@ RULES: dict[str, str] = {
     "schema-missing": "A raw table has no schema",
     "schema-invalid": "A schema file is not valid JSON or not a usable Table Schema",
     "table-missing": "A table that has a schema has no CSV file",
+    "table-unreadable": "A table's file exists but cannot be read (a folder, or not readable)",
     "encoding-error": "A file is not valid UTF-8",
     "csv-malformed": "A CSV file cannot be parsed",
     "header-unknown-column": "A column that the schema does not define",
@@ -49,12 +51,13 @@ RULES: dict[str, str] = {
     "range-violation": "A value is outside the allowed range",
     "unique-violation": "A value that must be unique appears more than once",
     "draft-unfilled": "A cell still holds a draft marker (FILL) that the curator has to fill in",
-    "formula-injection": "A text cell starts with =, +, @ or a tab (spreadsheets run it as a formula)",
+    "formula-injection": "A text cell starts with =, +, -, @, a tab or a carriage return (spreadsheets run it as a formula)",
     "code-invalid": "A country, subdivision or currency code is not a valid ISO code",
     # 3. keys
     "primary-key-duplicate": "A primary key appears more than once",
     "foreign-key-dangling": "A reference points at a record that does not exist",
     "twin-not-reciprocal": "A twin park does not point back",
+    "reference-cycle": "A record leads back to itself through references to its own table (its own parent, twin or series)",
     "record-uncited": "A record has no citation",
     # 4. provenance
     "quote-not-found": "A quote does not occur in its source text",

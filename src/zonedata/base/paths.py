@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,38 +113,79 @@ class Paths:
         return is_within(Path(path), self.root)
 
     def escapes(self) -> list[tuple[Path, Path | None]]:
-        """(path, where it really is, None for a symlink loop) for every path of the layout that leaves the root through a symlink.
+        """(path, where it really is, None for a symlink loop) for every path of the layout that leaves the root
+        through a symlink (see `hazards`)."""
+        return [(path, real) for path, real, kind in self.hazards() if kind != "special"]
+
+    def hazards(self) -> list[tuple[Path, Path | None, str]]:
+        """(path, where it really is, kind) for every path of the package that zonedata must not read or write:
+        kind "outside" (a symlink that leads out of the root), "loop" (a symlink loop) or "special" (a FIFO,
+        socket or device, which a read would block on or never finish).
 
         Looks at each fixed location (datapackage.json, CHANGELOG.md, docs/, data/clean/...) and at
         everything inside the package's folders, so no read or write can follow a link out."""
         root = self.root.resolve()
-        out: list[tuple[Path, Path]] = []
+        out: list[tuple[Path, Path | None, str]] = []
         fixed = (self.seeds, self.schemas, self.root / "data", self.raw, self.clean, self.datapackage,
                  self.package_metadata.parent, self.package_metadata, self.pyproject, self.citation_cff,
                  self.zenodo_json, self.changelog, self.releases, self.data_dictionary.parent, self.data_dictionary,
                  *(self.root / name for name in ROOT_FILES))
         seen: set[Path] = set()
+
+        def look(path: Path, is_link: bool, is_plain: bool | None = None) -> bool:
+            """Record a hazard at `path`; True when it is a folder to walk into."""
+            if is_link:
+                real = _resolve(path)
+                if real is None or not _under(real, root):
+                    out.append((path, real, "loop" if real is None else "outside"))
+                    return False
+            if is_plain is None:
+                try:
+                    mode = os.stat(path).st_mode
+                except OSError:
+                    return False  # a dangling link inside the root: reading it fails like a missing file
+                if stat.S_ISDIR(mode):
+                    return True
+                is_plain = stat.S_ISREG(mode)
+            if not is_plain:
+                out.append((path, path.resolve() if is_link else path, "special"))
+            return False
+
         for path in fixed:
-            if path in seen or not os.path.lexists(path) or any(p in path.parents for p, _ in out):
+            if path in seen or not os.path.lexists(path) or any(p in path.parents for p, _, _ in out):
                 continue
             seen.add(path)
-            real = _resolve(path)
-            if real is None or not _under(real, root):
-                out.append((path, real))
+            look(path, os.path.islink(path))
         for folder in PACKAGE_FOLDERS:
             top = self.root / folder
-            if not top.is_dir() or not _under(top.resolve(), root):
+            if not top.is_dir() or any(p == top or p in top.parents for p, _, _ in out):
                 continue
-            for dirpath, dirnames, filenames in os.walk(top):  # does not descend into linked folders
-                for name in sorted(dirnames + filenames):
-                    path = Path(dirpath) / name
-                    if path in seen or not os.path.islink(path):
+            stack = [top]
+            walked: set[Path] = set()  # real folders already listed: a link to a folder inside is walked once
+            while stack:
+                folder = stack.pop()
+                real_folder = _resolve(folder)
+                if real_folder is None or real_folder in walked:
+                    continue
+                walked.add(real_folder)
+                try:
+                    with os.scandir(folder) as entries:
+                        listed = sorted(entries, key=lambda e: e.name)
+                except OSError:
+                    continue
+                for entry in listed:
+                    path = Path(entry.path)
+                    try:
+                        is_link = entry.is_symlink()
+                        if not is_link and entry.is_dir(follow_symlinks=False):
+                            stack.append(path)  # a fixed folder (data/clean) is looked into all the same
+                        elif path not in seen:
+                            seen.add(path)
+                            if look(path, is_link, None if is_link else entry.is_file(follow_symlinks=False)):
+                                stack.append(path)  # a link to a folder inside the root: what it holds is read too
+                    except OSError:
                         continue
-                    seen.add(path)
-                    real = _resolve(path)
-                    if real is None or not _under(real, root):
-                        out.append((path, real))
-        return sorted(out, key=lambda pair: pair[0])
+        return sorted(out, key=lambda hazard: hazard[0])
 
     def confined(self, path: Path) -> Path:
         """`path` itself when it stays inside the root; OutsideRoot otherwise (checked right before a read or write)."""

@@ -3,12 +3,16 @@ source was published (planned and expected figures may look ahead)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import polars as pl
 
 from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
 from zonedata.base.findings import Finding
 from zonedata.base.paths import SOURCES_TABLE
 from zonedata.base.findings import LINE
+from zonedata.base.vocabulary import DECIMAL, UNITS
+from zonedata.loading.tables import exact_decimal
 
 #: (table, start field, end field) pairs that form a period
 PERIODS = [("statistics", "period_start", "period_end"), ("events", "start_date", "end_date")]
@@ -16,7 +20,7 @@ FORWARD_LOOKING = ("planned", "expected")
 
 
 def check(ds: Dataset) -> list[Finding]:
-    findings: list[Finding] = []
+    findings: list[Finding] = normalisable(ds)
     sources = ds.frame(SOURCES_TABLE)
     cites = ds.frame(CITATIONS_TABLE)
     for table, start, end in PERIODS:
@@ -46,4 +50,31 @@ def check(ds: Dataset) -> list[Finding]:
             findings.append(Finding("period-after-publication", f"{end} {e} is after source {sid} was published ({pub}): "
                                     "a text cannot report what had not happened; check the year", file=file, line=line,
                                     field=end, value=str(e)))
+    return findings
+
+
+def normalisable(ds: Dataset) -> list[Finding]:
+    """A statistic's value_normalised (value x scale x unit factor, see clean.py) fits the published
+    Decimal(38, 6), with every intermediate product: else the build could not compute it exactly.
+    A float estimate picks the (rare) candidates; each is then computed exactly."""
+    from zonedata.text.numbers import SCALE_FACTORS as SCALE_WORDS
+
+    SCALE_FACTORS = {"": 1, **SCALE_WORDS}
+
+    stats = ds.tables.get("statistics")
+    if stats is None or stats.strings is None or not {"value", "scale", "unit"} <= set(stats.strings.columns):
+        return []
+    limit = 10 ** (DECIMAL.precision - DECIMAL.scale)
+    factor = pl.col("scale").fill_null("").replace_strict(SCALE_FACTORS, default=None, return_dtype=pl.Int64) \
+        * pl.col("unit").replace_strict({u: x.numerator for u, x in UNITS.items()}, default=None, return_dtype=pl.Int64)
+    rows = stats.strings.select(LINE, "value", "scale", "unit", exact_decimal(pl.col("value")).alias("v"), factor.alias("f"))
+    # (an unknown scale or unit has no factor: its enum finding says so)
+    candidates = rows.filter(pl.col("v").cast(pl.Float64).abs() * pl.col("f").cast(pl.Float64) >= limit / 100).sort(LINE)
+    findings = []
+    for line, text, scale, unit, v, f in candidates.iter_rows():
+        if abs(Decimal(v) * f) >= limit:
+            findings.append(Finding("range-violation", f"{text} {scale or ''} {unit} is too large to publish: its normalised "
+                                    f"value (value x scale x unit factor) needs {DECIMAL.precision - DECIMAL.scale} digits or "
+                                    "fewer before the decimal point; check the value and scale".replace("  ", " "),
+                                    file=ds.file("statistics"), line=line, field="value", value=text))
     return findings

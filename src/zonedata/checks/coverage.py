@@ -10,11 +10,12 @@ import numpy as np
 import polars as pl
 
 from zonedata.loading.dataset import CITATIONS_TABLE, Dataset, load_dataset
-from zonedata.base.findings import Finding, Report
+from zonedata.base.findings import LINE, Finding, Report
 from zonedata.base.paths import SOURCES_TABLE
 from zonedata.base.vocabulary import DECIMAL
 from zonedata.text.normalise import SourceText, normalise, normalise_series
 from zonedata.text.numbers import mentions_frame
+from zonedata.loading.tables import exact_decimal
 
 EXCLUSION_COLUMNS = ["source_id", "phrase", "reason"]
 NOTE_FIELDS = ("notes", "note")
@@ -56,7 +57,7 @@ def _record_values(ds: Dataset) -> tuple[pl.DataFrame, pl.DataFrame]:
         if num_fields:
             nums.append(base.select("record_table", "record_id", *num_fields).unpivot(
                 index=["record_table", "record_id"], value_name="v").select(
-                "record_table", "record_id", pl.col("v").str.strip_chars().cast(DECIMAL, strict=False).alias("n")).drop_nulls())
+                "record_table", "record_id", exact_decimal(pl.col("v")).alias("n")).drop_nulls())
         if text_fields:
             texts.append(base.select("record_table", "record_id", *text_fields).unpivot(
                 index=["record_table", "record_id"], value_name="v").drop_nulls("v").select(
@@ -69,25 +70,25 @@ def _record_values(ds: Dataset) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 def _exclusions(ds: Dataset, sources: dict[str, SourceText], findings: list[Finding]) -> pl.DataFrame:
-    path = ds.paths.coverage_exclusions
-    rel = ds.paths.rel(path)
+    """Where each exclusion's phrase occurs in its source. The file was read and checked against its
+    schema with the tables (`Dataset.exclusions`): its findings are reported here too."""
+    table = ds.exclusions
     schema = {"source_id": pl.String, "start": pl.Int64, "end": pl.Int64, "reason": pl.String}
-    if not path.exists():
+    if table is None:
         return pl.DataFrame(schema=schema)
-    frame = pl.read_csv(path, infer_schema=False).with_row_index("line", offset=2)
-    missing = [c for c in EXCLUSION_COLUMNS if c not in frame.columns]
-    if missing:
-        findings.append(Finding("csv-malformed", f"missing column(s) {missing}; the header is {','.join(EXCLUSION_COLUMNS)}",
-                                file=rel, line=1))
-        return pl.DataFrame(schema=schema)
+    findings.extend(table.findings)
+    rel = table.file
+    if table.strings is None or not set(EXCLUSION_COLUMNS) <= set(table.frame.columns):
+        return pl.DataFrame(schema=schema)  # unreadable, or a column is missing: its findings say so
+    frame = table.frame.rename({LINE: "line"})
     rows = []
     for line, sid, phrase, reason in frame.select("line", *EXCLUSION_COLUMNS).iter_rows():
         src = sources.get(sid)
         needle = normalise(phrase or "")
-        if not reason:
-            findings.append(Finding("required-missing", "every exclusion needs a reason", file=rel, line=line, field="reason"))
-        if src is None or not needle:
-            findings.append(Finding("exclusion-stale", f"source {sid!r} is not a listed seed or the phrase is empty",
+        if not needle:
+            continue  # an empty phrase is the table's required-missing finding (a missing reason too)
+        if src is None:
+            findings.append(Finding("exclusion-stale", f"source {sid!r} is not a listed seed: fix source_id",
                                     file=rel, line=line, field="source_id", value=sid))
             continue
         start, found = 0, False

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
 from zonedata.base.findings import Finding
 from zonedata.base.findings import LINE
+from zonedata.loading.schema import schema_names
 
 
 def _key_text(cols, row) -> str:
@@ -33,9 +35,11 @@ def _duplicates(frame: pl.DataFrame, key: list[str], rule: str, what: str, fix: 
 
 def check(ds: Dataset) -> list[Finding]:
     findings: list[Finding] = []
-    for name, schema in ds.schemas.items():
-        frame = ds.frame(name)
-        file = ds.file(name)
+    named = schema_names(ds.paths)
+    tables = [(schema, ds.frame(name), ds.file(name)) for name, schema in ds.schemas.items()]
+    if ds.exclusions is not None:  # read like a table, though not published: its keys too
+        tables.append((ds.exclusions.schema, ds.exclusions.frame, ds.exclusions.file))
+    for schema, frame, file in tables:
         if frame is None or frame.is_empty():
             continue
         # the primary key and every uniqueKeys entry (which frictionless ignores): same check, own rule
@@ -60,8 +64,11 @@ def check(ds: Dataset) -> list[Finding]:
         for poly in schema.polymorphic_keys:
             if not {poly.table_field, poly.id_field} <= set(frame.columns):
                 continue
+            # a table whose schema is invalid has that finding: its records cannot be known, so refs to it are not dangling
+            unknowable = [t for t in named if t not in ds.schemas or ds.tables.get(t) is None or ds.tables[t].strings is None]
             refs = frame.select(LINE, poly.table_field, poly.id_field).filter(
-                pl.col(poly.id_field).is_not_null() & pl.col(poly.table_field).is_not_null())
+                pl.col(poly.id_field).is_not_null() & pl.col(poly.table_field).is_not_null()
+                & ~pl.col(poly.table_field).is_in(unknowable))
             targets = []
             for tname in refs[poly.table_field].unique().to_list():
                 t_schema, t_frame = ds.schemas.get(tname), ds.frame(tname)
@@ -75,25 +82,87 @@ def check(ds: Dataset) -> list[Finding]:
             for line, tname, rid in dangling.select(LINE, poly.table_field, poly.id_field).iter_rows():
                 findings.append(Finding("foreign-key-dangling", f"{tname} has no record {rid!r}: fix {poly.id_field} or "
                                         f"{poly.table_field}, or add the record", file=file, line=line, field=poly.id_field, value=rid))
-    findings.extend(_twins(ds))
+    findings.extend(_reciprocal(ds))
+    findings.extend(_cycles(ds))
     findings.extend(_uncited(ds))
     return findings
 
 
-def _twins(ds: Dataset) -> list[Finding]:
-    """A twin park's twin must point back ("Two Countries, Twin Parks" link both ways)."""
-    parks = ds.frame("parks")
-    if parks is None or not {"park_id", "twin_park_id"} <= set(parks.columns):
-        return []
-    twins = parks.filter(pl.col("twin_park_id").is_not_null())
-    back = parks.select(pl.col("park_id").alias("twin_park_id"), pl.col("twin_park_id").alias("back"))
-    bad = twins.join(back, on="twin_park_id", how="inner").filter(
-        pl.col("back").is_null() | (pl.col("back") != pl.col("park_id"))).sort(LINE)
-    return [
-        Finding("twin-not-reciprocal", f"{pid} names {twin} as its twin, but {twin}'s twin_park_id is "
-                f"{back or 'empty'}: set it to {pid}", file=ds.file("parks"), line=line, field="twin_park_id", value=twin)
-        for line, pid, twin, back in bad.select(LINE, "park_id", "twin_park_id", "back").iter_rows()
-    ]
+def _self_keys(ds: Dataset):
+    """(table, schema, frame, foreign key) for each key of a table to itself whose columns it has."""
+    for name, schema in ds.schemas.items():
+        frame = ds.frame(name)
+        if frame is None or frame.is_empty():
+            continue
+        for fk in schema.foreign_keys:
+            if fk.table == name and set(fk.fields) | set(fk.ref_fields) <= set(frame.columns):
+                yield name, schema, frame, fk
+
+
+def _reciprocal(ds: Dataset) -> list[Finding]:
+    """A reference marked reciprocal points back: a twin park's twin names it as its twin."""
+    findings = []
+    for name, _, frame, fk in _self_keys(ds):
+        if not fk.reciprocal:
+            continue
+        cols, refs = list(fk.fields), list(fk.ref_fields)
+        back = [f"__back_{i}" for i in range(len(cols))]
+        # each record as a target: its key (under the referencing names) and where it points
+        targets = frame.select(*[pl.col(r).alias(c) for c, r in zip(cols, refs)],
+                               *[pl.col(c).alias(b) for c, b in zip(cols, back)]).unique(cols, keep="first")
+        pointing = frame.filter(pl.all_horizontal(pl.col(cols).is_not_null()))
+        bad = pointing.join(targets, on=cols, how="inner").filter(
+            ~pl.all_horizontal([pl.col(b).eq_missing(pl.col(r)) for b, r in zip(back, refs)])).sort(LINE)
+        for row in bad.select(LINE, *refs, *cols, *back).iter_rows():
+            n = len(cols)
+            line, me, other, theirs = row[0], row[1:1 + n], row[1 + n:1 + 2 * n], row[1 + 2 * n:]
+            me_s, other_s = ",".join(map(str, me)), ",".join(map(str, other))
+            theirs_s = ",".join("" if v is None else str(v) for v in theirs).strip(",") or "empty"
+            findings.append(Finding("twin-not-reciprocal", f"{me_s} names {other_s} in {','.join(cols)}, but {other_s}'s "
+                                    f"{','.join(cols)} is {theirs_s}: set it to {me_s} (the reference goes both ways)",
+                                    file=ds.file(name), line=line, field=",".join(cols), value=other_s))
+    return findings
+
+
+def _cycles(ds: Dataset) -> list[Finding]:
+    """A key of a table to itself never leads back to the record it starts from: no park is its own
+    parent, directly or up a chain, and no event its own series. A reciprocal key (twins) points back
+    by design, so only a record naming itself is a cycle there. Found for every such key of every
+    schema by pointer doubling: after 2^k >= n steps from any record, a walk that has not ended is on
+    a cycle, and every record on a cycle is reached so (vectorised, log2(n) steps)."""
+    findings = []
+    for name, schema, frame, fk in _self_keys(ds):
+        cols, refs = list(fk.fields), list(fk.ref_fields)
+        rows = frame.select(LINE, *cols, *refs).with_row_index("i")
+        # each record's row index, by its key (the first record of a duplicated key: that has its own finding)
+        index = rows.filter(pl.all_horizontal(pl.col(refs).is_not_null())).unique(refs, keep="first", maintain_order=True)
+        step = rows.join(index.select(*[pl.col(r).alias(c) for c, r in zip(cols, refs)], pl.col("i").alias("to")),
+                         on=cols, how="left", maintain_order="left").sort("i")
+        to = step["to"].fill_null(-1).cast(pl.Int64).to_numpy()
+        n = len(to)
+        if fk.reciprocal:
+            on_cycle = np.flatnonzero(to == np.arange(n))
+        else:
+            reach = to.copy()
+            for _ in range(max(1, int(np.ceil(np.log2(n + 1))))):
+                reach = np.where(reach >= 0, reach[np.maximum(reach, 0)], -1)
+            on_cycle = np.unique(reach[reach >= 0])
+        if not len(on_cycle):
+            continue
+        lines, keys = rows[LINE].to_list(), rows.select(refs).rows()
+        where = ",".join(cols)
+        for i in sorted(on_cycle, key=lambda i: lines[i]):
+            path, j = [i], to[i]
+            while j != i and len(path) < 20:
+                path.append(j)
+                j = to[j]
+            ids = [",".join(map(str, keys[k])) for k in path] + [",".join(map(str, keys[i]))]
+            shown = " -> ".join(ids if j == i else ids[:-1] + ["..."])
+            what = "itself" if len(path) == 1 else "a loop"
+            findings.append(Finding("reference-cycle", f"{where} leads back to {what}: {shown}. A record cannot be its own "
+                                    f"{where.removesuffix('_id').replace('_', ' ')}: break the loop", file=ds.file(name),
+                                    line=lines[i], field=where, value=",".join(map(str, keys[path[1] if len(path) > 1 else i]))))
+    return findings
 
 
 def _uncited(ds: Dataset) -> list[Finding]:

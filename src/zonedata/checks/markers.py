@@ -43,6 +43,8 @@ def marker_findings(tables: dict) -> list[Finding]:
         if frame is None or frame.is_empty():
             continue
         cols = [c for c in frame.columns if c != LINE]
+        if not cols:  # a header that names no column of the schema: its own finding
+            continue
         hit = frame.select(pl.any_horizontal(pl.col(c).str.contains(MARKER_PATTERN) for c in cols).fill_null(False)).to_series()
         if not hit.any():
             continue

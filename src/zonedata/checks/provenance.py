@@ -18,6 +18,7 @@ from zonedata.base.findings import LINE, WARNING, Finding
 from zonedata.base.vocabulary import DECIMAL, UNITS
 from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
 from zonedata.text.normalise import normalise_series
+from zonedata.loading.tables import exact_decimal
 
 #: how a statistic's unit (as written, controlled spelling) shows in the grammar's reading of the quote
 UNIT_CURRENCY = {u: x.currency for u, x in UNITS.items() if x.currency}
@@ -99,6 +100,45 @@ def check(ds: Dataset) -> list[Finding]:
     return findings
 
 
+def _names_figure() -> pl.Expr:
+    """Whether value_text names the mention as a whole figure: one occurrence of it in the quote either
+    spans the whole mention ("more than 600 representatives" for "more than 600"), or lies inside the
+    mention and spans its numeral entire ("7.5 billion" in "RMB 7.5 billion"), and starts and ends on
+    word boundaries. So a piece of a figure ("1,22" of "1,221", "1.54%" of "61.54%"), a digit, a sign
+    or a phrase that runs from one figure into another names none.
+
+    An occurrence at position p, of length L, spans [a, b) iff the quote's text from b - L to a + L
+    contains it: each case is one literal search in a window (vectorised). Letter case is ignored where
+    lower-casing keeps the quote's length (offsets are the grammar's, in the quote as written)."""
+    q0, v0 = pl.col("quote_norm"), pl.col("vt_norm")
+    same_len = (q0.str.to_lowercase().str.len_chars() == q0.str.len_chars()) & \
+        (v0.str.to_lowercase().str.len_chars() == v0.str.len_chars())
+    q = pl.when(same_len).then(q0.str.to_lowercase()).otherwise(q0)
+    v = pl.when(same_len).then(v0.str.to_lowercase()).otherwise(v0)
+    n = v.str.len_chars().cast(pl.Int64)
+    ms, me, ns, ne = (pl.col(c).cast(pl.Int64) for c in ("m_start", "m_end", "m_num_start", "m_num_end"))
+
+    def at(lo: pl.Expr, hi: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+        """Whether v occurs inside q[lo:hi], and where (the first such occurrence)."""
+        lo = pl.max_horizontal(lo, pl.lit(0, dtype=pl.Int64))
+        window = q.str.slice(lo, pl.max_horizontal(hi - lo, pl.lit(0, dtype=pl.Int64)))
+        found = (hi - lo >= n) & window.str.contains(v, literal=True)
+        return found, lo + window.str.split(v).list.first().str.len_chars().cast(pl.Int64)
+
+    spans_mention, p1 = at(me - n, ms + n)
+    inside_mention, p2 = at(pl.max_horizontal(ms, ne - n), pl.min_horizontal(me, ns + n))
+    p = pl.when(spans_mention).then(p1).otherwise(p2)
+    word = r"^[\p{L}\p{N}]$"
+
+    def joins(a: pl.Expr, b: pl.Expr) -> pl.Expr:  # two characters that belong to one word or number
+        return a.str.contains(word) & b.str.contains(word)
+
+    before = pl.when(p > 0).then(q.str.slice(p - 1, 1)).otherwise(pl.lit(""))
+    after = q.str.slice(p + n, 1)
+    bounded = ~joins(before, v.str.slice(0, 1)).fill_null(False) & ~joins(v.str.slice(-1, 1), after).fill_null(False)
+    return (n > 0) & (spans_mention | inside_mention) & bounded
+
+
 def _unit_ok() -> pl.Expr:
     unit, kind = pl.col("unit"), pl.col("kind")
     ok = pl.lit(False)
@@ -125,7 +165,7 @@ def check_statistics(ds: Dataset, cites: pl.DataFrame, mentions: pl.DataFrame) -
         pl.col(LINE).alias("stat_line"), pl.col("statistic_id").alias("record_id"), "value_text", "unit", "qualifier",
         pl.col("scale").fill_null(""),
         pl.col("value").alias("value_str"),
-        pl.col("value").str.strip_chars().cast(DECIMAL, strict=False).alias("number"),
+        exact_decimal(pl.col("value")).alias("number"),  # a value that is not a plain number has its type error
     ).filter(pl.col("number").is_not_null() & pl.col("value_text").is_not_null())
     pairs = cites.select(LINE, "record_table", "record_id", "quote_key", "quote_norm", "quote_start").filter(
         (pl.col("record_table") == "statistics") & pl.col("quote_start").is_not_null()).select(
@@ -150,20 +190,24 @@ def check_statistics(ds: Dataset, cites: pl.DataFrame, mentions: pl.DataFrame) -
                                 file=file, line=line, field="value_text", value=vt))
 
     # the number mentions of each distinct quote, read once
-    joined = distinct.join(mentions, on="quote_key", how="left", maintain_order="left_right").with_columns(
+    joined = distinct.join(mentions, on="quote_key", how="left", maintain_order="left_right")
+    joined = joined.with_columns(named=_names_figure().fill_null(False))
+    joined = joined.with_columns(
         # only the mention that value_text names counts: "1,221 projects" cannot stand for 70.1 in the same quote
-        same_number=((pl.col("m_number") == pl.col("number")) & (
-            pl.col("vt_norm").str.to_lowercase().str.contains(pl.col("m_text").str.to_lowercase(), literal=True)
-            | pl.col("m_text").str.to_lowercase().str.contains(pl.col("vt_norm").str.to_lowercase(), literal=True))).fill_null(False),
+        same_number=((pl.col("m_number") == pl.col("number")) & pl.col("named")).fill_null(False),
         same_scale=pl.col("m_scale") == pl.col("scale"),
         unit_ok=_unit_ok().fill_null(False),
         same_qual=(pl.col("m_qualifier") == pl.col("qualifier")).fill_null(False),
     )
-    # a superlative alone ("largest trading partner") is rank 1 when the quote says it
+    # a superlative alone ("largest trading partner") is rank 1 when the quote says it, as a word
+    words = pl.lit(" ") + pl.col("quote_norm").str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]+", " ") + pl.lit(" ")
     superlative = (pl.col("unit") == "rank") & (pl.col("number") == pl.lit(1).cast(DECIMAL)) & \
-        pl.col("vt_norm").str.to_lowercase().is_in(SUPERLATIVES) & pl.col("vt_in_quote") & (pl.col("qualifier") == "exact")
+        pl.col("vt_norm").str.to_lowercase().is_in(SUPERLATIVES) & pl.col("vt_in_quote") & (pl.col("qualifier") == "exact") \
+        & words.str.contains(pl.lit(" ") + pl.col("vt_norm").str.to_lowercase() + pl.lit(" "), literal=True)
     per_key = joined.group_by("k").agg(
         superlative.any().alias("superlative"),
+        pl.col("named").any().alias("any_named"),
+        pl.col("vt_in_quote").first(),
         (pl.col("same_number") & pl.col("same_scale") & pl.col("unit_ok") & pl.col("same_qual")).any().alias("ok"),
         pl.col("same_number").any().alias("any_number"),
         (pl.col("same_number") & pl.col("same_scale")).any().alias("any_scale"),
@@ -178,7 +222,13 @@ def check_statistics(ds: Dataset, cites: pl.DataFrame, mentions: pl.DataFrame) -
     for r in per_pair.iter_rows(named=True):
         cited = f"the quote on {where} line {r['cite_line']}"
         recorded = f"{r['value_str']} {r['scale']} {r['unit']} ({r['qualifier']})".replace("  ", " ")
-        if not r["any_number"]:
+        if r["vt_in_quote"] and not r["any_named"]:
+            seen = ", ".join(f"'{t}'" for t in (r["all"] or [])) or "no number"
+            findings.append(Finding("value-text-not-in-quote", f"value_text {r['value_text']!r} is not a whole figure of "
+                                    f"{cited}, which has {seen}: copy the whole figure as the quote writes it (its "
+                                    "numeral entire, e.g. '1,221 projects', not '1,22' or '221 projects')", file=file,
+                                    line=r["stat_line"], field="value_text", value=r["value_text"]))
+        elif not r["any_number"]:
             seen = ", ".join(f"'{t}'" for t in (r["all"] or [])) or "no number"
             rule = "number-mismatch" if r["all"] else "number-not-in-quote"
             findings.append(Finding(rule, f"value {r['value_str']} is not the number that value_text {r['value_text']!r} "

@@ -17,6 +17,8 @@ from zonedata.loading.seeds import load_texts
 from zonedata.loading.tables import RawTable, check_constraints, parse_table, read_table
 from zonedata.text.locate import Located, locate_quotes
 from zonedata.text.normalise import SourceText
+from zonedata.loading.exclusions import read_exclusions
+from zonedata.loading.schema import check_references
 
 CITATIONS_TABLE = "citations"
 
@@ -29,6 +31,8 @@ class Dataset:
     findings: list[Finding] = field(default_factory=list)
     #: a path of the package leaves the root: nothing was read, and `findings` say which (rule path-outside-root)
     refused: bool = False
+    #: seeds/coverage_exclusions.csv as read (see loading.exclusions); None when there is none
+    exclusions: RawTable | None = None
 
     #: seed file contents read for `texts` (by resolved path), so the hash check reads each file once
     seed_bytes: dict[str, bytes] = field(default_factory=dict, repr=False)
@@ -143,11 +147,20 @@ def _read_tables(ds: Dataset, read_numbers: bool) -> list[RawTable]:
 
 
 def confinement_findings(paths: Paths) -> list[Finding]:
-    """A path-outside-root finding for every path of the package that a symlink leads out of the root."""
-    return [Finding("path-outside-root", f"{paths.rel(path)} is " + (
-                    f"a link to {real}, outside the package root" if real else "a symlink loop, which leads nowhere")
-                    + ": zonedata reads and writes only inside the package; replace the link with the file or folder "
-                    "itself", file=paths.rel(path), value=str(real) if real else None) for path, real in paths.escapes()]
+    """A finding for every path of the package that zonedata must not follow: a symlink out of the root or a
+    symlink loop (path-outside-root), a FIFO, socket or device (file-not-regular)."""
+    findings = []
+    for path, real, kind in paths.hazards():
+        rel = paths.rel(path)
+        if kind == "special":
+            findings.append(Finding("file-not-regular", f"{rel} is not a regular file (a FIFO, socket or device), which "
+                                    "zonedata will not read: replace it with a file", file=rel))
+        else:
+            findings.append(Finding("path-outside-root", f"{rel} is " + (
+                f"a link to {real}, outside the package root" if real else "a symlink loop, which leads nowhere")
+                + ": zonedata reads and writes only inside the package; replace the link with the file or folder "
+                "itself", file=rel, value=str(real) if real else None))
+    return findings
 
 
 def load_dataset(root: Path, *, read_numbers: bool = False) -> Dataset:
@@ -168,10 +181,17 @@ def load_dataset(root: Path, *, read_numbers: bool = False) -> Dataset:
             ds.schemas[name] = load_schema(paths, name)
         except ConfigError as exc:
             ds.findings.append(Finding("schema-invalid", f"{exc}; fix the JSON", file=paths.rel(paths.schema(name))))
+    # a key to a table or field that does not exist would be skipped, and its values published unchecked
+    for name, problem in check_references(ds.schemas, schema_names(paths)).items():
+        ds.findings.append(Finding("schema-invalid", problem, file=paths.rel(paths.schema(name))))
+        del ds.schemas[name]
     for name, table in zip(ds.schemas, _read_tables(ds, read_numbers)):
         ds.tables[name] = table
         ds.findings.extend(table.findings)
-    known = set(ds.schemas)
+    ds.exclusions = read_exclusions(paths)
+    if ds.exclusions is not None:
+        ds.findings.extend(ds.exclusions.findings)
+    known = set(schema_names(paths))  # a table whose schema is invalid has that finding, not "no schema"
     if paths.raw.is_dir():
         for csv_path in sorted(paths.raw.glob("*.csv")):
             if csv_path.stem not in known and csv_path.stem != SOURCES_TABLE:

@@ -8,6 +8,8 @@ tables. Frictionless descriptors are written from the same files by the build.
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
@@ -69,6 +71,9 @@ class ForeignKey:
     fields: tuple[str, ...]
     table: str
     ref_fields: tuple[str, ...]
+    #: the reference goes both ways (a twin park's twin names it back): a record pointing at
+    #: itself is a cycle, a pair pointing at each other is not (see checks.keys)
+    reciprocal: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,39 +114,164 @@ def _as_list(value) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
+#: a date as a Table Schema writes it: YYYY-MM-DD, nothing more (date.fromisoformat also takes 20240501)
+ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_ISO_DATE = re.compile(ISO_DATE)
+#: Table Schema keys whose value must be a list (an object or a string there is a mistake, not "none")
+_LIST_KEYS = ("foreignKeys", "polymorphicKeys", "uniqueKeys", "missingValues")
+
+
+def _names(where: str, value, what: str, *, allow_empty: bool = False) -> tuple[str, ...]:
+    """A field name or a list of field names (each a non-empty string, none twice); ConfigError otherwise."""
+    names = (value,) if isinstance(value, str) else tuple(value) if isinstance(value, list) else None
+    if names is None or not all(isinstance(n, str) and n for n in names) or (not names and not allow_empty):
+        raise ConfigError(f"{where}: {what} must be a field name or a list of field names, not {json.dumps(value)}")
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ConfigError(f"{where}: {what} names {twice} more than once")
+    return names
+
+
 def parse_schema(name: str, path: Path, descriptor: dict) -> TableSchema:
-    """A TableSchema from a Table Schema descriptor; raises ConfigError when it is unusable."""
-    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("fields"), list):
-        raise ConfigError(f"schemas/{path.name}: a Table Schema needs a 'fields' list")
+    """A TableSchema from a Table Schema descriptor; raises ConfigError when it is unusable.
+
+    Every key zonedata reads is checked for its type here, so no later step meets a malformed one:
+    a table's references to other tables are checked by `check_references` once all are parsed."""
+    where = f"schemas/{path.name}"
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("fields"), list) or not descriptor["fields"]:
+        raise ConfigError(f"{where}: a Table Schema needs a non-empty 'fields' list")
+    for key in _LIST_KEYS:
+        if key in descriptor and not isinstance(descriptor[key], list):
+            raise ConfigError(f"{where}: {key} must be a list, not {json.dumps(descriptor[key])}")
+    missing_values = descriptor.get("missingValues", [])
+    if not all(isinstance(v, str) for v in missing_values):
+        raise ConfigError(f"{where}: missingValues must be a list of strings")
     fields = []
     for i, f in enumerate(descriptor["fields"]):
-        if not isinstance(f, dict) or "name" not in f:
-            raise ConfigError(f"schemas/{path.name}: field {i} has no name")
+        if not isinstance(f, dict) or not isinstance(f.get("name"), str) or not f["name"]:
+            raise ConfigError(f"{where}: field {i} needs a name (a non-empty string)")
+        if any(f["name"] == g.name for g in fields):
+            raise ConfigError(f"{where}: field name {f['name']!r} appears twice")
         ftype = f.get("type", "string")
-        if ftype not in POLARS_TYPES:
-            raise ConfigError(f"schemas/{path.name}: field {f['name']!r} has unsupported type {ftype!r}")
+        if not isinstance(ftype, str) or ftype not in POLARS_TYPES:
+            raise ConfigError(f"{where}: field {f['name']!r} has unsupported type {ftype!r}")
+        if not isinstance(f.get("constraints", {}), dict):
+            raise ConfigError(f"{where}: field {f['name']!r}: constraints must be an object, not {json.dumps(f['constraints'])}")
+        if not isinstance(f.get("derived", False), bool):
+            raise ConfigError(f"{where}: field {f['name']!r}: derived must be true or false")
         fields.append(Field(f["name"], ftype, f))
         if ftype == "list":
             _check_list(path, fields[-1])
+        _check_constraints(path, fields[-1])
         _check_bounds(path, fields[-1])
     names = {f.name for f in fields}
-    pk = _as_list(descriptor.get("primaryKey"))
-    if not pk:
-        # every check that joins tables or reports duplicates needs a key
-        raise ConfigError(f"schemas/{path.name}: a table needs a primaryKey (a field, or a list of fields, unique per record)")
-    fks = []
-    for fk in descriptor.get("foreignKeys", []):
-        ref = fk.get("reference", {})
-        fks.append(ForeignKey(_as_list(fk.get("fields")), ref.get("resource") or name, _as_list(ref.get("fields"))))
-    polys = tuple(
-        PolymorphicKey(p["tableField"], p["idField"]) for p in descriptor.get("polymorphicKeys", [])
-    )
-    uniques = tuple(_as_list(u) for u in descriptor.get("uniqueKeys", []))
-    for cols in (pk, *(fk.fields for fk in fks), *uniques):
+
+    def known(cols: tuple[str, ...], what: str) -> tuple[str, ...]:
         missing = [c for c in cols if c not in names]
         if missing:
-            raise ConfigError(f"schemas/{path.name}: key refers to unknown field(s) {missing}")
-    return TableSchema(name, path, descriptor, tuple(fields), pk, tuple(fks), polys, uniques)
+            raise ConfigError(f"{where}: {what} refers to unknown field(s) {missing}")
+        return cols
+
+    if descriptor.get("primaryKey") in (None, [], ""):
+        # every check that joins tables or reports duplicates needs a key
+        raise ConfigError(f"{where}: a table needs a primaryKey (a field, or a list of fields, unique per record)")
+    pk = known(_names(where, descriptor["primaryKey"], "primaryKey"), "primaryKey")
+    fks = []
+    for i, fk in enumerate(descriptor.get("foreignKeys", [])):
+        what = f"foreignKeys[{i}]"
+        if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
+            raise ConfigError(f"{where}: {what} must be an object with fields and a reference object, not {json.dumps(fk)}")
+        ref = fk["reference"]
+        resource = ref.get("resource", "")
+        if not isinstance(resource, str):
+            raise ConfigError(f"{where}: {what}: reference.resource must be a table name (empty for this table)")
+        local = known(_names(where, fk.get("fields"), f"{what}.fields"), f"{what}.fields")
+        remote = _names(where, ref.get("fields"), f"{what}.reference.fields")
+        if len(local) != len(remote):
+            raise ConfigError(f"{where}: {what} pairs {len(local)} field(s) {list(local)} with {len(remote)} reference field(s) "
+                              f"{list(remote)}: give as many of each")
+        if not isinstance(fk.get("reciprocal", False), bool):
+            raise ConfigError(f"{where}: {what}: reciprocal must be true or false")
+        fks.append(ForeignKey(local, resource or name, remote, bool(fk.get("reciprocal"))))
+    polys = []
+    for i, p in enumerate(descriptor.get("polymorphicKeys", [])):
+        if not isinstance(p, dict) or not all(isinstance(p.get(k), str) for k in ("tableField", "idField")):
+            raise ConfigError(f"{where}: polymorphicKeys[{i}] must be an object with a tableField and an idField (field names)")
+        known((p["tableField"], p["idField"]), f"polymorphicKeys[{i}]")
+        polys.append(PolymorphicKey(p["tableField"], p["idField"]))
+    uniques = tuple(known(_names(where, u, f"uniqueKeys[{i}]"), f"uniqueKeys[{i}]")
+                    for i, u in enumerate(descriptor.get("uniqueKeys", [])))
+    return TableSchema(name, path, descriptor, tuple(fields), pk, tuple(fks), tuple(polys), uniques)
+
+
+def check_references(schemas: dict[str, TableSchema], named: Collection[str]) -> dict[str, str]:
+    """Table -> why its foreign keys cannot be checked: a reference to a table that has no schema (of
+    the tables `named`) or to fields that table lacks. A table whose schema is itself invalid (named,
+    but not in `schemas`) has its own finding, so keys to it are not reported twice."""
+    problems = {}
+    for name, schema in schemas.items():
+        for i, fk in enumerate(schema.foreign_keys):
+            where = f"schemas/{schema.path.name}: foreignKeys[{i}]"
+            if fk.table not in named:
+                problems[name] = (f"{where} points at table {fk.table!r}, which has no schema (tables: "
+                                  f"{', '.join(sorted(named))}): fix reference.resource")
+                break
+            target = schemas.get(fk.table)
+            missing = [] if target is None else [c for c in fk.ref_fields if c not in {f.name for f in target.fields}]
+            if missing:
+                problems[name] = f"{where} points at field(s) {missing}, which table {fk.table!r} does not have: fix reference.fields"
+                break
+    return problems
+
+
+def _check_constraints(path: Path, f: Field) -> None:
+    """The constraints zonedata checks have the type Table Schema gives them; a pattern compiles in the
+    regular-expression engine that will run it (polars', which is not Python's)."""
+    c = f.constraints
+    where = f"schemas/{path.name}: field {f.name!r}"
+    for key in ("required", "unique"):
+        if key in c and not isinstance(c[key], bool):
+            raise ConfigError(f"{where}: {key} must be true or false, not {json.dumps(c[key])}")
+    if "enum" in c:
+        enum = c["enum"]
+        if not isinstance(enum, list) or not enum or not all(_of_type(f.type, v) for v in enum):
+            wanted = "dates as YYYY-MM-DD" if f.type == "date" else f"{f.type} values"
+            raise ConfigError(f"{where}: enum must be a non-empty list of {wanted}, not {json.dumps(enum)}")
+    for key, types in (("pattern", ("string",)), ("minLength", ("string", "list")), ("maxLength", ("string", "list"))):
+        if key in c and f.type not in types:
+            raise ConfigError(f"{where}: {key} applies to {' and '.join(types)} fields only, and this field is {f.type}")
+    if "pattern" in c:
+        if not isinstance(c["pattern"], str):
+            raise ConfigError(f"{where}: pattern must be a regular expression (a string), not {json.dumps(c['pattern'])}")
+        try:
+            pl.select(pl.lit("").str.contains(rf"^(?:{c['pattern']})$"))
+        except pl.exceptions.PolarsError as exc:
+            reason = str(exc).strip().splitlines()
+            raise ConfigError(f"{where}: pattern {c['pattern']!r} is not a valid regular expression"
+                              + (f" ({reason[-1].strip()})" if reason else "")) from None
+
+
+def _of_type(ftype: str, value) -> bool:
+    """Whether a JSON value (of an enum) is a value of a field of type `ftype`."""
+    if ftype == "string":
+        return isinstance(value, str)
+    if ftype == "date":
+        return isinstance(value, str) and bool(_ISO_DATE.match(value)) and _is_date(value)
+    if ftype == "boolean":
+        return isinstance(value, bool)
+    if isinstance(value, bool):
+        return False
+    if ftype == "integer":
+        return isinstance(value, int) and -(2**63) <= value < 2**63
+    return isinstance(value, (int, float)) and math.isfinite(value)
+
+
+def _is_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _check_list(path: Path, f: Field) -> None:
@@ -159,8 +289,9 @@ def _check_list(path: Path, f: Field) -> None:
 
 
 def _check_bounds(path: Path, f: Field) -> None:
-    """minimum/maximum must be of the field's kind (a number; an ISO date for a date field) and in
-    order, and minLength/maxLength whole numbers in order: else no value could be checked against them."""
+    """minimum/maximum must be of the field's kind (a finite number; an ISO date YYYY-MM-DD for a
+    date field) and in order, and minLength/maxLength whole numbers, not negative, in order: else no
+    value could be checked against them."""
     c = f.constraints
     where = f"schemas/{path.name}: field {f.name!r}"
     for lo_key, hi_key, kind in (("minimum", "maximum", "date" if f.type == "date" else "number"),
@@ -172,14 +303,19 @@ def _check_bounds(path: Path, f: Field) -> None:
             value = c[key]
             try:
                 if kind == "date":
+                    if not isinstance(value, str) or not _ISO_DATE.match(value):
+                        raise ValueError
                     bounds[key] = date.fromisoformat(value)
-                elif isinstance(value, bool) or not isinstance(value, int if kind == "length" else (int, float)):
+                elif isinstance(value, bool) or not isinstance(value, int if kind == "length" else (int, float)) \
+                        or (isinstance(value, float) and not math.isfinite(value)) or (kind == "length" and value < 0) \
+                        or (isinstance(value, int) and not -(2**63) <= value < 2**63):
                     raise TypeError
                 else:
                     bounds[key] = value
             except (TypeError, ValueError):
-                wanted = {"date": "a date as YYYY-MM-DD", "number": "a number", "length": "a whole number"}[kind]
-                raise ConfigError(f"{where}: {key} {value!r} is not {wanted}") from None
+                wanted = {"date": "a date as YYYY-MM-DD", "number": "a finite number",
+                          "length": "a whole number, 0 or more"}[kind]
+                raise ConfigError(f"{where}: {key} {json.dumps(value)} is not {wanted}") from None
         if len(bounds) == 2 and bounds[lo_key] > bounds[hi_key]:
             raise ConfigError(f"{where}: {lo_key} {c[lo_key]!r} is above {hi_key} {c[hi_key]!r}, so no value could pass")
 
@@ -258,7 +394,7 @@ def pandera_schema(schema: TableSchema, present: Collection[str] | None = None):
         c = f.constraints
         checks = []
         if "enum" in c:
-            checks.append(pa.Check.isin(list(c["enum"])))
+            checks.append(pa.Check.isin([to_date(v) for v in c["enum"]] if f.type == "date" else list(c["enum"])))
         if "pattern" in c:
             # str_matches anchors only the start, so anchor the end too
             checks.append(pa.Check.str_matches(rf"^(?:{c['pattern']})$"))

@@ -19,11 +19,22 @@ from zonedata.base.findings import LINE, Finding
 from zonedata.base.paths import Paths
 from zonedata.base.vocabulary import DECIMAL_SCALE
 from zonedata.loading.schema import POLARS_TYPES, TableSchema, pandera_schema
+from zonedata.base.vocabulary import DECIMAL
+from zonedata.loading.schema import ISO_DATE
 
 BOM = b"\xef\xbb\xbf"
 _QUOTED = re.compile(r'"(?:[^"]|"")*"')
-NUMBER_PATTERN = rf"^[+-]?[0-9]+(\.[0-9]{{1,{DECIMAL_SCALE}}})?$"
-FORMULA_START = r"^[=+@\t]"
+_CELL_QUOTE = re.compile(r'(?:^|(?<=,))"', re.M)
+_CLOSED_CELL = re.compile(r'"(?:[^"]|"")*"(?=,|\r?\n|$)')
+#: digits a published number holds before its decimal point (Decimal(38, 6): 32)
+INTEGER_DIGITS = DECIMAL.precision - DECIMAL_SCALE
+#: a plain decimal that the published Decimal(38, 6) holds exactly: casting a text that matches cannot fail
+NUMBER_PATTERN = rf"^[+-]?[0-9]{{1,{INTEGER_DIGITS}}}(\.[0-9]{{1,{DECIMAL_SCALE}}})?$"
+#: OWASP's CSV-injection characters: a spreadsheet runs a cell starting with one as a formula (white
+#: space before =, +, - or @ too: some spreadsheets skip it, and a CR in a cell is read as a line end)
+FORMULA_START = r"^(?:[=+\-@\t\r]|\s+[=+\-@])"
+#: a cell of nothing but white space, control and invisible format characters (U+200B...) is empty
+BLANK = r"^[\s\p{Cc}\p{Cf}]*$"
 
 
 @dataclass
@@ -187,8 +198,12 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
         try:
             data = path.read_bytes()
         except OSError as exc:
-            findings.append(Finding("table-missing", f"cannot read the table: {exc.strerror}; create {file} with the header "
-                                    + ",".join(schema.raw_names), file=file))
+            if path.exists() or path.is_symlink():  # there, but not a readable file: creating it is not the fix
+                findings.append(Finding("table-unreadable", f"cannot read {file}: {exc.strerror or exc}; make it a readable "
+                                        "CSV file", file=file))
+            else:
+                findings.append(Finding("table-missing", f"cannot read the table: {exc.strerror}; create {file} with the "
+                                        "header " + ",".join(schema.raw_names), file=file))
             return table
         text = _decode(data, file, findings)
         if not text.strip():
@@ -241,28 +256,56 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
     try:
         frame = parsed if parsed is not None else _read_csv(body)
     except Exception as exc:  # polars' parser errors have no common base we can rely on
-        findings.append(Finding("csv-malformed", f"cannot parse the CSV: {str(exc).splitlines()[0]}; "
-                                "check for an unclosed quote", file=file))
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        findings.append(_malformed(f"cannot parse the CSV: {reason}", body, file))
         return table
     if frame.height != len(lines):
-        findings.append(Finding("csv-malformed", f"parsed {frame.height} rows from {len(lines)} lines; "
-                                "check for an unclosed quote", file=file))
+        findings.append(_malformed(f"parsed {frame.height} rows from {len(lines)} lines", body, file))
         return table
-    frame = frame.select([pl.col(c) for c in present]).with_columns(
-        pl.Series(LINE, lines, dtype=pl.Int64),
-    )
+    # (a header that names none of the schema's columns selects no column: the line numbers still fit)
+    frame = frame.with_columns(pl.Series(LINE, lines, dtype=pl.Int64)).select(*present, LINE)
     if len(blank):
         frame = frame.filter(~(pl.col(LINE).is_in(blank.implode()) & pl.all_horizontal(pl.col(present).is_null())))
-    # a quoted empty cell ("") reads as "", not null: make it null, in the (rare) columns that have one
-    empty = [c for c, has in frame.select((pl.col(c) == "").any() for c in present).row(0, named=True).items() if has] \
-        if present and frame.height else []
-    frame = frame.with_columns([pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c) for c in empty])
+    # a quoted empty cell ("") reads as "", not null, and a cell of white space only (" ", U+3000) holds
+    # nothing either: make them null (a required field is then missing), in the (rare) columns that have one
+    empty = [c for c, has in frame.select(pl.col(c).str.contains(BLANK).any() for c in present).row(0, named=True).items()
+             if has] if present and frame.height else []
+    frame = frame.with_columns([pl.when(pl.col(c).str.contains(BLANK)).then(None).otherwise(pl.col(c)).alias(c) for c in empty])
     typed, type_findings = _typed(frame, schema, present, file)
     findings.extend(type_findings)
     findings.extend(_formula_findings(typed, schema, present, file))
     table.frame = typed
     table.strings = frame
     return table
+
+
+def _malformed(what: str, body, file: str) -> Finding:
+    """csv-malformed, at the line of the first quote that is never closed (when there is one)."""
+    line = None
+    try:
+        text = body.read_text(encoding="utf-8", errors="replace") if isinstance(body, Path) else \
+            body.decode("utf-8", errors="replace")
+        # a quoted cell starts a cell and ends with a quote before a comma or a line end; the first that
+        # does not is the one never closed (only this error path scans quoted cells one by one)
+        pos = 0
+        while (start := _CELL_QUOTE.search(text, pos)) is not None:
+            closed = _CLOSED_CELL.match(text, start.start())
+            if closed is None:
+                line = text.count("\n", 0, start.start()) + 1
+                break
+            pos = closed.end()
+    except OSError:
+        pass
+    where = f"; the quote opened on line {line} is never closed: close it, or double a quote inside a value" if line \
+        else "; check for an unclosed quote"
+    return Finding("csv-malformed", what + where, file=file, line=line)
+
+
+def exact_decimal(text: pl.Expr) -> pl.Expr:
+    """A number cell as the exact published Decimal(38, 6); null unless it is a plain decimal that
+    fits (which `_typed` reports). For the texts that match, the cast cannot fail or round."""
+    text = text.str.strip_chars()
+    return pl.when(text.str.contains(NUMBER_PATTERN)).then(text.cast(DECIMAL, strict=False)).otherwise(None)
 
 
 def _close(word: str, options: list[str]) -> list[str]:
@@ -278,7 +321,9 @@ def _typed(frame: pl.DataFrame, schema: TableSchema, present: list[str], file: s
         if f.type in ("string", "list"):
             continue
         if f.type == "date":
-            exprs.append(col.str.to_date("%Y-%m-%d", strict=False).alias(name))
+            # strictly YYYY-MM-DD: the parser alone also takes 2024-2-3, +2024-05-01 and a leading space
+            exprs.append(pl.when(col.str.contains(ISO_DATE)).then(col.str.to_date("%Y-%m-%d", strict=False))
+                         .otherwise(None).alias(name))
         elif f.type == "boolean":
             exprs.append(col.str.to_lowercase().replace_strict({"true": True, "false": False}, default=None,
                                                                 return_dtype=pl.Boolean).alias(name))
@@ -293,7 +338,7 @@ def _typed(frame: pl.DataFrame, schema: TableSchema, present: list[str], file: s
     typed = frame.with_columns(exprs) if exprs else frame
     hint = {"date": "a date as YYYY-MM-DD", "integer": "a whole number such as 2012",
             "number": "a plain decimal number such as 7.5 (no commas, units or exponent; "
-                      f"at most {DECIMAL_SCALE} decimal places)",
+                      f"at most {INTEGER_DIGITS} digits before the point and {DECIMAL_SCALE} decimal places)",
             "boolean": "true or false"}
     for name in present:
         f = schema.field(name)
@@ -322,8 +367,9 @@ def _formula_findings(frame: pl.DataFrame, schema: TableSchema, present: list[st
         pl.col("value").str.contains(FORMULA_START)
     ).sort(LINE, "field")
     return [
-        Finding("formula-injection", "the cell starts with =, +, @ or a tab, which spreadsheets run as a formula: "
-                "reword it or start it with another character", file=file, line=line, field=fld, value=value)
+        Finding("formula-injection", "the cell starts with =, +, -, @, a tab or a carriage return, which spreadsheets "
+                "run as a formula: reword it or start it with another character", file=file, line=line, field=fld,
+                value=value)
         for line, fld, value in long.iter_rows()
     ]
 

@@ -177,7 +177,8 @@ def read_manifest(paths: Paths) -> list[ReleaseEntry]:
         entries = [ReleaseEntry(str(e["version"]), str(e["date"]), str(e["archive"]), str(e["sha256"]), int(e["bytes"]),
                                 {k: v for k, v in e.items() if k not in ENTRY_KEYS})
                    for e in data]
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError,
+            OverflowError) as exc:
         raise ConfigError(f"{paths.rel(path)} is not a list of releases "
                           f"{{version, date, archive, sha256, bytes}}: {exc}; restore it from git") from exc
     for e in entries:

@@ -25,6 +25,7 @@ it. A killed build may leave a `.zonedata-build-*` folder in the root, which is 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
@@ -33,6 +34,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: builds of one package at once are not serialised there
+    fcntl = None
 
 from zonedata.publish.clean import CleanTable, clean_tables, csv_frame
 from zonedata.loading.dataset import Dataset, load_dataset
@@ -149,22 +155,53 @@ def write_atomically(paths: Paths, files: dict[str, bytes], remove: list[Path] =
     every file it replaces or removes is kept there too (a hard link, else a copy); only then are
     the new files renamed into place, the descriptor last. If a rename fails (a read-only folder,
     a directory in the way), the ones already made are undone from the kept copies, so the old
-    publication stays whole, and PublishError says what was in the way.
+    publication stays whole, and PublishError says what was in the way. Two builds of one package
+    at once take turns (a lock on the root folder), so one's undo never puts back files over the
+    other's.
     """
-    changed = {}
-    unchanged = []
-    for rel, data in files.items():
-        target = paths.root / rel
-        if target.is_file() and not target.is_symlink() and target.read_bytes() == data:
-            unchanged.append(rel)
-        else:
-            changed[rel] = data
-    if not changed and not remove:
-        return [], unchanged
-    targets = [paths.root / rel for rel in changed]
-    _preflight(paths, [*targets, *remove])
-    tmp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=paths.root))
-    done: list[tuple[Path, Path | None]] = []  # (target, kept old copy or None) of each rename made
+    with _exclusive(paths.root):
+        changed = {}
+        unchanged = []
+        for rel, data in files.items():
+            target = paths.root / rel
+            if target.is_file() and not target.is_symlink() and target.read_bytes() == data:
+                unchanged.append(rel)
+            else:
+                changed[rel] = data
+        if not changed and not remove:
+            return [], unchanged
+        _preflight(paths, [*[paths.root / rel for rel in changed], *remove])
+        try:
+            tmp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=paths.root))
+        except OSError as exc:
+            raise PublishError(f"cannot create a staging folder in the package root: {exc.strerror or exc}; "
+                               "nothing was changed") from exc
+        try:
+            staged, kept, created_dirs = _stage(paths, tmp, changed, remove)
+            _swap(paths, staged, remove, kept, created_dirs)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return list(changed), unchanged
+
+
+@contextlib.contextmanager
+def _exclusive(root: Path):
+    """Hold an exclusive lock on the root folder itself (no lock file to commit or ignore)."""
+    if fcntl is None:
+        yield
+        return
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _stage(paths: Paths, tmp: Path, changed: dict[str, bytes], remove) -> tuple[list, dict, list]:
+    """Write and fsync every new file into `tmp`, keep a copy of every file to be replaced or removed, and make
+    the folders the targets need; (staged, kept, created folders). Nothing in the publication changes yet."""
+    created_dirs: list[Path] = []
     try:
         staged = []
         for i, (rel, data) in enumerate(changed.items()):
@@ -178,40 +215,51 @@ def write_atomically(paths: Paths, files: dict[str, bytes], remove: list[Path] =
         for i, target in enumerate([t for _, t in staged] + list(remove)):
             if target.is_file():
                 kept[target] = _keep(target, tmp / f"old-{i:04d}")
-        created_dirs = []
         for _, target in staged:
             for parent in reversed([target.parent, *target.parent.parents]):
                 if parent != paths.root and paths.root in parent.parents and not parent.exists():
                     parent.mkdir()
                     created_dirs.append(parent)
-        # everything is on disk: from here on, only renames (the descriptor is last in `files`)
+    except OSError as exc:
+        _remove_dirs(created_dirs)
+        raise PublishError(f"cannot stage the new files ({exc.strerror or exc}, e.g. a full disk): nothing was "
+                           "changed") from exc
+    return staged, kept, created_dirs
+
+
+def _swap(paths: Paths, staged: list, remove, kept: dict, created_dirs: list) -> None:
+    """Rename the staged files into place and remove the stale ones; on any failure, undo every step made."""
+    done: list[tuple[Path, Path | None]] = []  # (target, kept old copy or None) of each step made
+    current = None
+    try:
+        for staged_path, target in staged:
+            current = target
+            paths.confined(target.parent)
+            os.replace(staged_path, target)
+            done.append((target, kept.get(target)))
+        for path in remove:
+            current = path
+            if os.path.lexists(path):
+                path.unlink()
+                done.append((path, kept.get(path)))
+    except BaseException as exc:  # an interrupt too: the old publication is put back whole
+        undone = _rollback(done)
+        _remove_dirs(created_dirs)
+        if not isinstance(exc, OSError):
+            raise
+        raise PublishError(f"cannot write {paths.rel(current)}: {exc.strerror or exc}; "
+                           + ("the files already replaced were put back, so the old publication is whole"
+                              if undone else "nothing was changed")) from exc
+    for folder in sorted({target.parent for _, target in staged}):
+        _fsync_dir(folder)
+
+
+def _remove_dirs(folders: list[Path]) -> None:
+    for folder in reversed(folders):
         try:
-            for staged_path, target in staged:
-                paths.confined(target.parent)
-                os.replace(staged_path, target)
-                done.append((target, kept.get(target)))
-            for path in remove:
-                if os.path.lexists(path):
-                    path.unlink()
-                    done.append((path, kept.get(path)))
-        except BaseException as exc:  # an interrupt too: the old publication is put back whole
-            failed = paths.rel(target if len(done) < len(staged) else path)
-            undone = _rollback(done)
-            for folder in reversed(created_dirs):
-                try:
-                    folder.rmdir()
-                except OSError:
-                    pass
-            if not isinstance(exc, OSError):
-                raise
-            raise PublishError(f"cannot write {failed}: {exc.strerror or exc}; "
-                               + ("the files already replaced were put back, so the old publication is whole"
-                                  if undone else "nothing was changed")) from exc
-        for folder in sorted({target.parent for _, target in staged}):
-            _fsync_dir(folder)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return list(changed), unchanged
+            folder.rmdir()
+        except OSError:
+            pass
 
 
 def _keep(path: Path, where: Path) -> Path:

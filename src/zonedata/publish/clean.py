@@ -29,6 +29,8 @@ from zonedata.text.numbers import SCALE_FACTORS as _SCALE_WORDS
 from zonedata.base.vocabulary import DECIMAL, UNITS
 from zonedata.loading.schema import TableSchema, list_items
 from zonedata.base.findings import LINE
+from zonedata.loading.tables import exact_decimal
+from zonedata.text.normalise import stored_passages
 
 
 #: Table Schema type -> the polars dtype of the published column
@@ -59,9 +61,10 @@ def published_schema(schema: TableSchema) -> dict[str, pl.DataType]:
 
 def _exact_numbers(table, schema: TableSchema) -> list[pl.Expr]:
     """Number fields parsed from the cell text as Decimal. Reading the table already refused any
-    value that is not a plain decimal with at most DECIMAL_SCALE places, so none is rounded."""
+    value that is not a plain decimal that Decimal(38, 6) holds (a type error), so none is rounded
+    and none silently becomes null."""
     strings = table.strings
-    return [pl.col(f.name).str.strip_chars().cast(DECIMAL, strict=False).alias(f.name)
+    return [exact_decimal(pl.col(f.name)).alias(f.name)
             for f in schema.raw_fields
             if f.type == "number" and strings is not None and f.name in strings.columns]
 
@@ -102,12 +105,19 @@ def derive_statistics(ds: Dataset, frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def derive_citations(ds: Dataset, frame: pl.DataFrame) -> pl.DataFrame:
-    """quote_start and quote_end: the code-point offsets [start, end) of the quote in the stored text."""
+    """quote_start and quote_end: the code-point offsets [start, end) of the quote in the stored text,
+    and the published quote is the text at those offsets (`text[quote_start:quote_end]`): the source's
+    own passage, with its quotes, dashes and spaces, not the curator's typing of it."""
     located = ds.located
     if located is None:
         return frame.with_columns(quote_start=pl.lit(None, dtype=pl.Int64), quote_end=pl.lit(None, dtype=pl.Int64))
     offsets = located.frame.select(LINE, "quote_start", "quote_end")
-    return frame.join(offsets, on=LINE, how="left")
+    frame = frame.join(offsets, on=LINE, how="left")
+    if "quote" in frame.columns and "source_id" in frame.columns:
+        passage = stored_passages(ds.texts, frame["source_id"], frame["quote_start"], frame["quote_end"])
+        # (a quote that was not found has no offsets and a finding, so the build publishes nothing)
+        frame = frame.with_columns(pl.coalesce(passage, pl.col("quote")).alias("quote"))
+    return frame
 
 
 #: table -> (the derived fields it can compute, how)

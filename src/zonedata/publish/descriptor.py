@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import re
 
 import polars as pl
 
@@ -66,11 +67,63 @@ def read_metadata(paths: Paths) -> dict:
         raise ConfigError(f"{paths.rel(path)} must hold a JSON object")
     unknown = sorted(set(meta) - set(METADATA_KEYS))
     missing = [k for k in REQUIRED_METADATA if k not in meta]
-    if unknown or missing:
+    problems = metadata_problems(meta)
+    if unknown or missing or problems:
         raise ConfigError(f"{paths.rel(path)}: " + "; ".join(
             ([f"unknown key(s) {unknown} (version, created, sources and resources are derived)"] if unknown else [])
-            + ([f"missing key(s) {missing}"] if missing else [])))
+            + ([f"missing key(s) {missing}"] if missing else []) + problems))
     return meta
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: the properties of a license and a contributor that the Data Package profile (v2) types, as str or list
+LICENSE_KEYS = {"name": str, "path": str, "title": str}
+CONTRIBUTOR_KEYS = {"title": str, "givenName": str, "familyName": str, "path": str, "email": str, "organization": str,
+                    "role": str, "roles": list}
+
+
+def metadata_problems(meta: dict) -> list[str]:
+    """What in the package metadata has a type the Data Package profile does not allow (frictionless would
+    reject the descriptor): strings, `keywords` a list of strings, `licenses` a list of objects each with a
+    name or a path, `contributors` a list of objects with a name, `roles` a list of strings, emails valid."""
+    problems = []
+
+    def show(value) -> str:
+        return json.dumps(value)[:80]
+
+    for key in ("id", "title", "description", "homepage", "image"):
+        if key in meta and (not isinstance(meta[key], str) or not meta[key].strip()):
+            problems.append(f"{key} must be a non-empty string, not {show(meta[key])}")
+    if "keywords" in meta and (not isinstance(meta["keywords"], list)
+                               or not all(isinstance(k, str) and k.strip() for k in meta["keywords"])):
+        problems.append(f"keywords must be a list of non-empty strings, not {show(meta['keywords'])}")
+    for key, props in (("licenses", LICENSE_KEYS), ("contributors", CONTRIBUTOR_KEYS)):
+        if key not in meta:
+            continue
+        items = meta[key]
+        if not isinstance(items, list) or not items:
+            problems.append(f"{key} must be a non-empty list of objects, not {show(items)}")
+            continue
+        for i, item in enumerate(items):
+            where = f"{key}[{i}]"
+            if not isinstance(item, dict):
+                problems.append(f"{where} must be an object, not {show(item)}")
+                continue
+            for prop, kind in props.items():
+                if prop in item and not (isinstance(item[prop], kind) and (kind is not str or item[prop].strip())):
+                    problems.append(f"{where}.{prop} must be a {'non-empty string' if kind is str else 'list'}, not "
+                                    f"{show(item[prop])}")
+            if key == "licenses" and not any(isinstance(item.get(k), str) and item[k].strip() for k in ("name", "path")):
+                problems.append(f"{where} needs a name (e.g. CC-BY-4.0) or a path (the license's URL)")
+            if key == "contributors":
+                if not any(isinstance(item.get(k), str) and item[k].strip()
+                           for k in ("title", "givenName", "familyName", "organization")):
+                    problems.append(f"{where} needs a title (or givenName/familyName, or organization)")
+                if isinstance(item.get("roles"), list) and not all(isinstance(r, str) and r.strip() for r in item["roles"]):
+                    problems.append(f"{where}.roles must be a list of strings, not {show(item['roles'])}")
+                if isinstance(item.get("email"), str) and not _EMAIL.match(item["email"]):
+                    problems.append(f"{where}.email {item['email']!r} is not an email address")
+    return problems
 
 
 def table_schema(table: CleanTable, fmt: str) -> dict:

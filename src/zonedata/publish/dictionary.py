@@ -60,7 +60,8 @@ def _table_section(paths: Paths, schema: TableSchema) -> list[str]:
     if schema.primary_key:
         lines.append(f"Primary key: {_code_list(schema.primary_key)}; rows are sorted by it.")
     for fk in schema.foreign_keys:
-        lines.append(f"Reference: {_code_list(fk.fields)} → `{fk.table}` ({_code_list(fk.ref_fields)}).")
+        lines.append(f"Reference: {_code_list(fk.fields)} → `{fk.table}` ({_code_list(fk.ref_fields)})."
+                     + (" It goes both ways: the record referenced names this one back." if fk.reciprocal else ""))
     for poly in schema.polymorphic_keys:
         lines.append(f"Reference: `{poly.id_field}` is an id in the table named by `{poly.table_field}`.")
     lines += ["", "| field | type | unit | required | description | allowed values | example |",

@@ -107,7 +107,7 @@ def citation_problems(cff: dict) -> list[tuple[str, str]]:
     nothing later (cite, release, .zenodo.json) meets an author that is a string or a name that is a number."""
     problems: list[tuple[str, str]] = []
     authors = cff.get("authors")
-    if authors is not None:
+    if "authors" in cff:
         if not isinstance(authors, list) or not authors:
             problems.append(("authors", f"authors must be a list of persons or entities, not {_shown(authors)}: "
                                         "write `authors:` then one `- family-names: ...` or `- name: ...` per author"))
@@ -128,10 +128,10 @@ def citation_problems(cff: dict) -> list[tuple[str, str]]:
         if key in cff and cff[key] is not None and not isinstance(cff[key], str):
             problems.append((key, f"{key} must be text, not {_shown(cff[key])} (quote it)"))
     keywords = cff.get("keywords")
-    if keywords is not None and not (isinstance(keywords, list) and all(isinstance(k, str) for k in keywords)):
+    if "keywords" in cff and not (isinstance(keywords, list) and all(isinstance(k, str) for k in keywords)):
         problems.append(("keywords", "keywords must be a list of text values"))
     identifiers = cff.get("identifiers")
-    if identifiers is not None and not (isinstance(identifiers, list) and all(isinstance(i, dict) for i in identifiers)):
+    if "identifiers" in cff and not (isinstance(identifiers, list) and all(isinstance(i, dict) for i in identifiers)):
         problems.append(("identifiers", "identifiers must be a list of {type, value} entries"))
     version = cff.get("version")
     if version is not None and not isinstance(version, (str, int, float)):

@@ -441,9 +441,10 @@ def _detect_renames(old: TableVersion, new: TableVersion, removed: list[str], ad
         return {}
     ofields, nfields = _fields(old.schema), _fields(new.schema)
     opos, npos = {n: i for i, n in enumerate(ofields)}, {n: i for i, n in enumerate(nfields)}
-    both = old.frame.select(pk + [c for c in removed if c in old.frame.columns]).join(
-        new.frame.select(pk + [c for c in added if c in new.frame.columns]), on=pk, how="inner", suffix=NEW_SUFFIX,
-        nulls_equal=True)
+    # a key column is matched on, never compared (a schema may drop a key field its CSV still has)
+    both = old.frame.select(pk + [c for c in removed if c in old.frame.columns and c not in pk]).join(
+        new.frame.select(pk + [c for c in added if c in new.frame.columns and c not in pk]), on=pk, how="inner",
+        suffix=NEW_SUFFIX, nulls_equal=True)
     renames: dict[str, str] = {}
     for o in removed:
         for n in added:

@@ -311,7 +311,8 @@ def release(root: Path | str, *, bump: str | None = None, version: str | None = 
         raise ConfigError(f"{root} has no schemas/ folder: is it a zonedata package? (pass --root)")
     escapes = confinement_findings(paths)
     if escapes:
-        raise ReleaseRefused("a path of the package leaves its root: nothing was read or written", report=Report(escapes))
+        raise ReleaseRefused("a path of the package leads out of its root or is not a regular file: nothing was read or "
+                             "written", report=Report(escapes))
     try:
         day = dt.date.fromisoformat(date) if date else dt.date.today()
     except ValueError as exc:

@@ -157,10 +157,17 @@ def find_quotes(pairs: pl.DataFrame, sources: dict[str, SourceText]) -> pl.DataF
 
 def quote_mentions(quotes: pl.DataFrame) -> pl.DataFrame:
     """The number mentions (see `numbers.mentions_frame`) of each distinct quote of `quotes` (quote_key,
-    quote_norm), by quote_key: quote_key, m_text, kind, m_qualifier, m_number, m_scale, m_unit, m_currency."""
+    quote_norm), by quote_key: quote_key, m_text, m_start, m_end (code points in quote_norm), m_num_start,
+    m_num_end (its numeral's), kind, m_qualifier, m_number, m_scale, m_unit, m_currency."""
     quotes = quotes.filter(pl.col("quote_norm") != "").unique("quote_key", maintain_order=True)
     m = mentions_frame(quotes["quote_norm"])
+    text, numeral = pl.col("text"), pl.col("number_text")
+    has = text.str.contains(numeral, literal=True).fill_null(False)
+    num_start = pl.col("start") + pl.when(has).then(text.str.split(numeral).list.first().str.len_chars()).otherwise(0).cast(pl.Int64)
+    num_end = pl.when(has).then(num_start + numeral.str.len_chars().cast(pl.Int64)).otherwise(pl.col("end"))
     return m.select(
-        quotes["quote_key"].gather(m["row"]), pl.col("text").alias("m_text"), "kind",
+        quotes["quote_key"].gather(m["row"]), pl.col("text").alias("m_text"),
+        pl.col("start").alias("m_start"), pl.col("end").alias("m_end"),
+        num_start.alias("m_num_start"), num_end.alias("m_num_end"), "kind",
         pl.col("qualifier").alias("m_qualifier"), pl.col("number").cast(DECIMAL).alias("m_number"),
         pl.col("scale_word").fill_null("").alias("m_scale"), pl.col("unit").alias("m_unit"), pl.col("currency").alias("m_currency"))

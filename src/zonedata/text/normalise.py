@@ -165,3 +165,33 @@ def _ranks(counts: np.ndarray) -> np.ndarray:
     """0, 1, ..., n-1 for each n in counts, concatenated."""
     total = int(counts.sum())
     return np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+
+
+def stored_passages(texts: dict[str, str], source_id: pl.Series, start: pl.Series, end: pl.Series) -> pl.Series:
+    """text[start:end] of each row's stored source text (code-point offsets), vectorised: the texts are
+    laid end to end as UTF-8, code points are turned into bytes with the positions of the continuation
+    bytes, and each passage is one byte slice (no per-row scan of its text). Null where the source is
+    not among `texts` or an offset is null or out of range."""
+    sids = list(texts)
+    if not sids:
+        return pl.Series(source_id.name, [None] * len(source_id), dtype=pl.String)
+    lengths = np.array([len(texts[s]) for s in sids], dtype=np.int64)
+    char_base = dict(zip(sids, (np.cumsum(lengths) - lengths).tolist()))
+    raw = "".join(texts[s] for s in sids).encode("utf-8")
+    data = np.frombuffer(raw, dtype=np.uint8)
+    cont = np.flatnonzero((data & 0xC0) == 0x80)
+    del data
+    shifted = cont - np.arange(len(cont))  # continuation bytes before code point c: searchsorted(shifted, c, "right")
+
+    frame = pl.DataFrame({"sid": source_id, "a": start, "b": end}).with_columns(
+        base=pl.col("sid").replace_strict(char_base, default=None, return_dtype=pl.Int64),
+        size=pl.col("sid").replace_strict(dict(zip(sids, lengths.tolist())), default=None, return_dtype=pl.Int64))
+    ok = (frame["base"].is_not_null() & frame["a"].is_not_null() & frame["b"].is_not_null()
+          & (frame["a"] >= 0) & (frame["a"] <= frame["b"]) & (frame["b"] <= frame["size"])).fill_null(False)
+    first = (frame["base"] + frame["a"]).fill_null(0).to_numpy()
+    last = (frame["base"] + frame["b"]).fill_null(0).to_numpy()
+    byte_a = first + np.searchsorted(shifted, first, side="right")
+    byte_b = last + np.searchsorted(shifted, last, side="right")
+    sliced = pl.DataFrame({"s": byte_a, "n": byte_b - byte_a}).select(
+        pl.lit(raw, dtype=pl.Binary).bin.slice(pl.col("s"), pl.col("n")).cast(pl.String)).to_series()
+    return pl.select(pl.when(pl.Series(ok)).then(sliced)).to_series().alias(source_id.name)

@@ -35,7 +35,7 @@ import datetime as _dt
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 import polars as pl
 
@@ -307,6 +307,7 @@ NUMERAL = (
 )
 _MARK = "\x00"
 _DEC12 = pl.Decimal(38, 12)
+_VALUE_LIMIT = 0.999 * 10.0 ** (DECIMAL.precision - DECIMAL.scale)  # see _finish
 _OUT_SCHEMA = {
     "row": pl.UInt32, "start": pl.Int64, "end": pl.Int64, "text": pl.String,
     "qualifier": pl.String, "kind": pl.String, "number_text": pl.String, "number": DECIMAL,
@@ -404,6 +405,12 @@ def _finish(pieces: pl.DataFrame) -> pl.DataFrame:
     six = pl.col("digits").cast(DECIMAL)
     number = pl.when(six.cast(_DEC12) == pl.col("digits")).then(six).otherwise(pl.col("word_value").cast(DECIMAL))
     df = df.with_columns(number=number, unit=pl.coalesce("pre_unit", "post_unit"))
+    # number x scale must fit Decimal(38, 6) (32 digits before the point): a figure too large for it has
+    # no value (no record can hold it either) rather than an overflow. The float estimate keeps a margin
+    # below 10^32, so every product computed fits; both branches of a when() are computed, hence the 0.
+    fits = (pl.col("number").cast(pl.Float64) * pl.col("factor").cast(pl.Float64)).abs() < _VALUE_LIMIT
+    df = df.with_columns(fits=fits.fill_null(False), safe_number=pl.when(fits).then(pl.col("number")).otherwise(
+        pl.lit(0, dtype=DECIMAL)))
     is_year = (
         (pl.col("num").str.len_bytes() == 4) & (pl.col("number") >= 1900) & (pl.col("number") <= 2100)
         & pl.col("unit").is_null() & pl.col("scale_word").is_null()
@@ -429,7 +436,7 @@ def _finish(pieces: pl.DataFrame) -> pl.DataFrame:
         pl.col("orig").str.slice(start, length).alias("number_text"),
         "number",
         "scale_word",
-        (pl.col("number") * pl.col("factor")).cast(DECIMAL).alias("value"),
+        pl.when(pl.col("fits")).then((pl.col("safe_number") * pl.col("factor")).cast(DECIMAL)).alias("value"),
         "unit",
         pl.coalesce("pre_currency", "post_currency").alias("currency"),
         pl.lit(None, dtype=pl.Date).alias("date"),
@@ -461,7 +468,8 @@ def _read_groups(m: pl.Series) -> pl.DataFrame:
         pl.lit(None, dtype=DECIMAL).alias("value"),
         pl.lit(None, dtype=pl.String).alias("unit"),
         pl.lit(None, dtype=pl.String).alias("currency"),
-        iso.str.to_date("%Y-%m-%d", strict=False).alias("date"),
+        # year 0 is a date in polars but not in Python (a mention read as one could not be returned)
+        pl.when(year >= 1).then(iso.str.to_date("%Y-%m-%d", strict=False)).alias("date"),
     )
 
 
@@ -568,9 +576,11 @@ def _plain(d: Decimal | None) -> Decimal | None:
     """Drop the fixed scale's trailing zeros without going to exponent form (14.600000 -> 14.6)."""
     if d is None:
         return None
-    if d == d.to_integral_value():
-        return d.quantize(Decimal(1))
-    return d.normalize()
+    with localcontext() as ctx:
+        ctx.prec = 2 * DECIMAL.precision  # the default 28 digits cannot hold every Decimal(38, 6)
+        if d == d.to_integral_value():
+            return d.quantize(Decimal(1))
+        return d.normalize()
 
 
 def parse_mentions(text: str) -> list[Mention]:

@@ -1,0 +1,382 @@
+"""Issue 10, integrity: what passes validate is exactly what is published, and no broken input
+ends in an internal error. Each case is a variation of tests/corpus/base (as in
+test_validate_corpus.py) pinned to the rule, file, line and field it must be reported at; the
+CLI must exit 1 naming them, and build must refuse and write nothing."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from click.testing import CliRunner
+
+from test_validate_corpus import (CITES, PARKS, SEED_003, SOURCES, STATS, _bounds, append_bytes, edit_schema, line_of,
+                                  pkg, replace, write)  # noqa: F401  (pkg is the fixture)
+from zonedata.cli import cli
+from zonedata.release.validate import validate
+
+EVENTS = "data/raw/events.csv"
+EXCLUSIONS = "seeds/coverage_exclusions.csv"
+ZONE = "china-asean-industrial-cooperation-zone"
+HUGE = "9" * 26  # fits the grammar's Decimal(38, 12), but not once multiplied by a trillion
+
+
+def schema_key(table: str, key: str, value) -> Callable[[Path], None]:
+    return edit_schema(table, lambda schema: schema.__setitem__(key, value))
+
+
+def field_constraint(table: str, field: str, key: str, value) -> Callable[[Path], None]:
+    return edit_schema(table, lambda schema: next(f for f in schema["fields"] if f["name"] == field)
+                       .setdefault("constraints", {}).__setitem__(key, value))
+
+
+def _duplicate_field(schema: dict) -> None:
+    schema["fields"].append(dict(schema["fields"][1]))
+
+
+def _seed_003_with(old: str, new: str) -> Callable[[Path], None]:
+    """Seed 003 with `old` replaced by `new`, its recorded hash updated (a new capture of the text)."""
+    def mutate(root: Path) -> None:
+        seed = root / SEED_003
+        before = seed.read_bytes()
+        after = before.replace(old.encode(), new.encode(), 1)
+        assert after != before
+        seed.write_bytes(after)
+        replace(SOURCES, hashlib.sha256(before).hexdigest(), hashlib.sha256(after).hexdigest())(root)
+    return mutate
+
+
+def both(*mutations: Callable[[Path], None]) -> Callable[[Path], None]:
+    def mutate(root: Path) -> None:
+        for m in mutations:
+            m(root)
+    return mutate
+
+
+def _rows(root: Path, path: str) -> list[list[str]]:
+    with (root / path).open(encoding="utf-8", newline="") as fh:
+        return list(csv.reader(fh))
+
+
+def _write_rows(root: Path, path: str, rows: list[list[str]]) -> None:
+    with (root / path).open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+
+
+def set_cells(path: str, lineno: int, **cells: str) -> Callable[[Path], None]:
+    """Set named cells of the record on line `lineno` (the base's tables hold one record per line)."""
+    def mutate(root: Path) -> None:
+        rows = _rows(root, path)
+        for column, value in cells.items():
+            rows[lineno - 1][rows[0].index(column)] = value
+        _write_rows(root, path, rows)
+    return mutate
+
+
+def add_like(path: str, lineno: int, *records: dict[str, str]) -> Callable[[Path], None]:
+    """Append copies of the record on line `lineno`, each with some cells changed."""
+    def mutate(root: Path) -> None:
+        rows = _rows(root, path)
+        for changes in records:
+            row = list(rows[lineno - 1])
+            for column, value in changes.items():
+                row[rows[0].index(column)] = value
+            rows.append(row)
+        _write_rows(root, path, rows)
+    return mutate
+
+
+def events(*chain: tuple[str, str, str]) -> Callable[[Path], None]:
+    """Events (id, series, parent) like the base's one event, from line 3 on."""
+    return add_like(EVENTS, 2, *({"event_id": e, "series_event_id": s, "parent_event_id": p} for e, s, p in chain))
+
+
+# the base's one event, on line 2 of events.csv
+EVENT = "china-asean-cross-border-supply-chain-innovation-and-development-forum"
+SCIENCE_PARK = "china-malaysia-international-science-and-technology-park"  # parks.csv line 5, inside line 3's park
+
+# (case id, mutation, rule, file, line, field)
+BROKEN = [
+    # casts that silently null
+    ("value-overflows-decimal", replace(STATS, ",70.1,billion,", ",1" + "0" * 60 + ",billion,"), "type-error", STATS, 6, "value"),
+    ("value-33-integer-digits", replace(STATS, ",70.1,billion,", ",1" + "0" * 32 + ",billion,"), "type-error", STATS, 6, "value"),
+    ("normalised-value-overflows", replace(STATS, ",70.1,billion,", ",1" + "0" * 25 + ",billion,"), "range-violation", STATS, 6,
+     "value"),
+    # value_text names the whole figure
+    ("value-text-part-of-number", replace(STATS, '"1,221 projects",1221', "\"1,22\",1221"), "value-text-not-in-quote", STATS, 5,
+     "value_text"),
+    ("value-text-tail-of-number", replace(STATS, "70.1 billion yuan,70.1", "0.1 billion yuan,70.1"), "value-text-not-in-quote",
+     STATS, 6, "value_text"),
+    ("value-text-one-digit", replace(STATS, '"1,221 projects",1221', "1,1221"), "value-text-not-in-quote", STATS, 5, "value_text"),
+    ("value-text-one-letter", replace(STATS, "70.1 billion yuan,70.1", "n,70.1"), "value-text-not-in-quote", STATS, 6,
+     "value_text"),
+    ("value-text-full-stop", replace(STATS, "70.1 billion yuan,70.1", ".,70.1"), "value-text-not-in-quote", STATS, 6, "value_text"),
+    ("value-text-cuts-the-figure-off", replace(STATS, "70.1 billion yuan,70.1", "was 70.1,70.1"), "value-text-not-in-quote",
+     STATS, 6, "value_text"),
+    ("value-text-blank", replace(STATS, "70.1 billion yuan,70.1", " ,70.1"), "required-missing", STATS, 6, "value_text"),
+    # blank required text
+    ("name-blank", set_cells(PARKS, 2, name=" "), "required-missing", PARKS, 2, "name"),
+    ("name-ideographic-space", set_cells(PARKS, 2, name="\u3000"), "required-missing", PARKS, 2, "name"),
+    ("name-zero-width-space", set_cells(PARKS, 2, name="\u200b\u00a0"), "required-missing", PARKS, 2, "name"),
+    ("label-blank", replace(STATS, ",order of the China-Malaysia", ",\u3000\t,order of the China-Malaysia"), "required-missing", STATS,
+     2, "label"),
+    # foreign keys must resolve to a table and field
+    ("fk-to-missing-table", schema_key("parks", "foreignKeys", [
+        {"fields": ["parent_park_id"], "reference": {"resource": "zones", "fields": ["zone_id"]}}]),
+     "schema-invalid", "schemas/parks.json", None, None),
+    ("fk-to-missing-field", schema_key("parks", "foreignKeys", [
+        {"fields": ["parent_park_id"], "reference": {"resource": "parks", "fields": ["zone_id"]}}]),
+     "schema-invalid", "schemas/parks.json", None, None),
+    ("fk-empty-object", schema_key("parks", "foreignKeys", {}), "schema-invalid", "schemas/parks.json", None, None),
+    # reference cycles
+    ("own-parent", set_cells(PARKS, 2, parent_park_id=ZONE), "reference-cycle", PARKS, 2, "parent_park_id"),
+    ("own-twin", set_cells(PARKS, 2, twin_park_id=ZONE), "reference-cycle", PARKS, 2, "twin_park_id"),
+    ("parent-loop", set_cells(PARKS, 3, parent_park_id=SCIENCE_PARK), "reference-cycle", PARKS, 3, "parent_park_id"),
+    ("own-series", set_cells(EVENTS, 2, series_event_id=EVENT), "reference-cycle", EVENTS, 2, "series_event_id"),
+    ("own-parent-event", set_cells(EVENTS, 2, parent_event_id=EVENT), "reference-cycle", EVENTS, 2, "parent_event_id"),
+    ("series-loop", events(("expo-a", "expo-b", ""), ("expo-b", "expo-a", "")), "reference-cycle", EVENTS, 3, "series_event_id"),
+    ("region-loop", set_cells("data/raw/regions.csv", 2, parent_region_id="guangxi"), "reference-cycle", "data/raw/regions.csv", 2,
+     "parent_region_id"),
+    # strict dates, sane bounds
+    ("date-one-digit-month", set_cells(STATS, 2, period_start="2023-9-16"), "type-error", STATS, 2, "period_start"),
+    ("date-one-digit-day", set_cells(STATS, 2, period_end="2023-09-6"), "type-error", STATS, 2,
+     "period_end"),
+    ("date-plus-sign", set_cells(STATS, 2, period_start="+2023-09-16"), "type-error", STATS, 2, "period_start"),
+    ("date-leading-space", set_cells(STATS, 2, period_start=" 2023-09-16"), "type-error", STATS, 2, "period_start"),
+    ("date-trailing-space", set_cells(STATS, 2, period_start="2023-09-16 "), "type-error", STATS, 2, "period_start"),
+    ("date-basic-format", set_cells(STATS, 2, period_start="20230916"), "type-error", STATS, 2, "period_start"),
+    ("bound-nan", _bounds("parks", "construction_start_year", maximum=float("nan")), "schema-invalid", "schemas/parks.json", None,
+     None),
+    ("bound-infinite", _bounds("parks", "construction_start_year", minimum=float("-inf")), "schema-invalid", "schemas/parks.json",
+     None, None),
+    ("date-bound-basic-format", _bounds("statistics", "period_start", minimum="19000101"), "schema-invalid",
+     "schemas/statistics.json", None, None),
+    ("length-bound-negative", _bounds("parks", "name", minLength=-1), "schema-invalid", "schemas/parks.json", None, None),
+    # formula injection (OWASP)
+    ("formula-minus", set_cells(PARKS, 6, city="-2+3+cmd|' /C calc'!A0"), "formula-injection", PARKS, 6, "city"),
+    ("formula-plus", set_cells(PARKS, 6, city="+1"), "formula-injection", PARKS, 6, "city"),
+    ("formula-at", set_cells(PARKS, 6, city="@SUM(A1)"), "formula-injection", PARKS, 6, "city"),
+    ("formula-tab", set_cells(PARKS, 6, city="\t=1"), "formula-injection", PARKS, 6, "city"),
+    ("formula-carriage-return", both(set_cells(PARKS, 6, city="CR"), replace(PARKS, ",CR,", ',"\r=1",')), "formula-injection", PARKS,
+     6, "city"),
+    ("formula-after-space", set_cells(PARKS, 6, city=" =1"), "formula-injection", PARKS, 6, "city"),
+    # no internal errors
+    ("header-deleted", lambda root: (root / STATS).write_text((root / STATS).read_text(encoding="utf-8").split("\n", 1)[1],
+                                                                encoding="utf-8"),
+     "header-missing-column", STATS, 1, "statistic_id"),
+    ("header-matches-nothing", write(STATS, b"a,b,c\n1,2,3\n"), "header-missing-column", STATS, 1, "statistic_id"),
+    ("header-only-unknown-one-cell", write(STATS, b"x\n1\n2\n"), "header-missing-column", STATS, 1, "statistic_id"),
+    ("quote-number-overflows", both(_seed_003_with("70.1 billion yuan", f"{HUGE} trillion yuan"),
+                                    replace(CITES, "70.1 billion yuan", f"{HUGE} trillion yuan", count=2),
+                                    replace(STATS, "70.1 billion yuan,70.1,billion,", f"{HUGE} trillion yuan,{HUGE},trillion,")),
+     "range-violation", STATS, 6, "value"),
+    ("fk-not-an-object", schema_key("parks", "foreignKeys", ["x"]), "schema-invalid", "schemas/parks.json", None, None),
+    ("fk-without-reference", schema_key("parks", "foreignKeys", [{"fields": ["parent_park_id"]}]), "schema-invalid",
+     "schemas/parks.json", None, None),
+    ("fk-two-fields-to-one", schema_key("parks", "foreignKeys", [
+        {"fields": ["parent_park_id", "twin_park_id"], "reference": {"resource": "parks", "fields": ["park_id"]}}]),
+     "schema-invalid", "schemas/parks.json", None, None),
+    ("fk-fields-a-number", schema_key("parks", "foreignKeys", [
+        {"fields": 5, "reference": {"resource": "parks", "fields": ["park_id"]}}]), "schema-invalid", "schemas/parks.json", None, None),
+    ("primary-key-a-number", schema_key("parks", "primaryKey", 5), "schema-invalid", "schemas/parks.json", None, None),
+    ("primary-key-field-twice", schema_key("parks", "primaryKey", ["park_id", "park_id"]), "schema-invalid", "schemas/parks.json",
+     None, None),
+    ("field-name-twice", edit_schema("parks", _duplicate_field), "schema-invalid", "schemas/parks.json", None, None),
+    ("field-name-a-number", edit_schema("parks", lambda s: s["fields"][1].__setitem__("name", 5)), "schema-invalid",
+     "schemas/parks.json", None, None),
+    ("constraints-a-string", edit_schema("parks", lambda s: s["fields"][1].__setitem__("constraints", "x")), "schema-invalid",
+     "schemas/parks.json", None, None),
+    ("enum-a-number", field_constraint("parks", "kind", "enum", 5), "schema-invalid", "schemas/parks.json", None, None),
+    ("enum-of-objects", field_constraint("parks", "kind", "enum", [{"a": 1}]), "schema-invalid", "schemas/parks.json", None, None),
+    ("pattern-unbalanced", field_constraint("parks", "park_id", "pattern", "("), "schema-invalid", "schemas/parks.json", None, None),
+    ("pattern-a-number", field_constraint("parks", "park_id", "pattern", 5), "schema-invalid", "schemas/parks.json", None, None),
+    ("required-a-string", field_constraint("parks", "name", "required", "yes"), "schema-invalid", "schemas/parks.json", None, None),
+    ("polymorphic-key-without-id-field", schema_key("citations", "polymorphicKeys", [{"tableField": "record_table"}]),
+     "schema-invalid", "schemas/citations.json", None, None),
+    ("polymorphic-keys-an-object", schema_key("citations", "polymorphicKeys", {}), "schema-invalid", "schemas/citations.json", None,
+     None),
+    ("unique-keys-of-numbers", schema_key("parks", "uniqueKeys", [5]), "schema-invalid", "schemas/parks.json", None, None),
+    ("fields-of-strings", schema_key("regions", "fields", ["region_id"]), "schema-invalid", "schemas/regions.json", None, None),
+    ("exclusions-unclosed-quote", write(EXCLUSIONS, b'source_id,phrase,reason\n001,"the third,slogan\n'), "csv-malformed", EXCLUSIONS,
+     2, None),
+    ("exclusions-extra-cell", write(EXCLUSIONS, b"source_id,phrase,reason\n001,the third,slogan,extra\n"), "row-ragged", EXCLUSIONS, 2,
+     None),
+    ("exclusions-invalid-utf8", write(EXCLUSIONS, b"source_id,phrase,reason\n001,the \xff third,slogan\n"), "encoding-error",
+     EXCLUSIONS, 2, None),
+    ("exclusions-empty", write(EXCLUSIONS, b""), "csv-malformed", EXCLUSIONS, 1, None),
+    ("exclusions-missing-reason", write(EXCLUSIONS, b"source_id,phrase,reason\n001,the third,\n"), "required-missing", EXCLUSIONS, 2,
+     "reason"),
+    ("exclusions-unknown-source", write(EXCLUSIONS, b"source_id,phrase,reason\n009,the third,slogan\n"), "foreign-key-dangling",
+     EXCLUSIONS, 2, "source_id"),
+    ("unclosed-quote-in-table", line_of(PARKS, 4, lambda l: l.replace(",Kuantan,", ',"Kuantan,', 1)), "csv-malformed", PARKS, 4, None),
+    ("table-is-a-directory", lambda root: ((root / PARKS).unlink(), (root / PARKS).mkdir()), "table-unreadable", PARKS, None, None),
+]
+
+
+@pytest.mark.parametrize("case,mutate,rule,file,line,field", BROKEN, ids=[c[0] for c in BROKEN])
+def test_broken_input_is_reported(pkg, case, mutate, rule, file, line, field):
+    mutate(pkg)
+    report = validate(pkg, publication=False)
+    hits = [f for f in report.findings if f.rule == rule]
+    assert hits, f"{case}: expected {rule}, got {[(f.rule, f.file, f.line, f.field) for f in report.findings]}"
+    assert any(f.file == file and f.line == line and f.field == field for f in hits), \
+        f"{case}: {rule} not at {file}:{line} [{field}]: {[(f.file, f.line, f.field, f.message) for f in hits]}"
+    assert not report.valid
+    assert all(f.message for f in hits)
+
+
+@pytest.mark.parametrize("case,mutate,rule,file,line,field", BROKEN, ids=[c[0] for c in BROKEN])
+def test_cli_exits_1_naming_file_and_line(pkg, case, mutate, rule, file, line, field):
+    mutate(pkg)
+    result = CliRunner().invoke(cli, ["validate", "--no-publication", "--root", str(pkg), "--format", "github"])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    expected = f"::error file={file}" + (f",line={line}" if line else "")
+    assert any(l.startswith(expected) and f"title={rule}" in l for l in result.output.splitlines()), result.output
+
+
+@pytest.mark.parametrize("case,mutate,rule,file,line,field", BROKEN, ids=[c[0] for c in BROKEN])
+def test_build_refuses_and_writes_nothing(pkg, case, mutate, rule, file, line, field):
+    mutate(pkg)
+    result = CliRunner().invoke(cli, ["build", "--root", str(pkg)])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    assert not (pkg / "datapackage.json").exists() and not (pkg / "data" / "clean").exists()
+
+
+def _findings(pkg: Path, file: str) -> list[tuple]:
+    return [(f.rule, f.line, f.field) for f in validate(pkg, publication=False).findings if f.file == file]
+
+
+@pytest.mark.parametrize("value", [".5", "1e3", "1E3", "0x10", "1_000", "١٢٣", "1,221", "nan", "-inf", "5."])
+def test_a_number_that_is_not_plain_gets_the_type_error_alone(pkg, value):
+    """No spurious number-mismatch beside the type error (the quote checks read only what typed)."""
+    replace(STATS, ",1221,,count,", f',"{value}",,count,')(pkg)
+    assert _findings(pkg, STATS) == [("type-error", 5, "value")]
+
+
+def test_a_negative_number_is_no_formula(pkg):
+    replace(STATS, ",70.1,billion,", ",-70.1,billion,")(pkg)
+    rules = {rule for rule, *_ in _findings(pkg, STATS)}
+    assert "formula-injection" not in rules and "number-mismatch" in rules
+
+
+def test_a_parent_loop_names_every_member(pkg):
+    set_cells(PARKS, 3, parent_park_id=SCIENCE_PARK)(pkg)
+    hits = [f for f in validate(pkg, publication=False).findings if f.rule == "reference-cycle"]
+    assert [(f.line, f.field) for f in hits] == [(3, "parent_park_id"), (5, "parent_park_id")]
+    assert "china-malaysia-qinzhou-industrial-park -> china-malaysia-international-science-and-technology-park -> " \
+           "china-malaysia-qinzhou-industrial-park" in hits[0].message
+
+
+def test_reciprocal_twins_are_no_cycle_and_a_chain_into_a_loop_reports_only_the_loop(pkg):
+    # the two twin pairs of the base point at each other: that is the reciprocity a twin needs, not a loop
+    events(("expo-a", "expo-b", ""), ("expo-b", "expo-c", ""), ("expo-c", "expo-b", ""))(pkg)
+    hits = [(f.file, f.line, f.field) for f in validate(pkg, publication=False).findings if f.rule == "reference-cycle"]
+    assert hits == [(EVENTS, 4, "series_event_id"), (EVENTS, 5, "series_event_id")]
+
+
+def test_cycles_come_from_the_schema_for_any_table(pkg):
+    """A self-referencing key that no code names (regions' parent) gets the cycle check from its schema."""
+    set_cells("data/raw/regions.csv", 2, parent_region_id="kuantan")(pkg)  # china -> kuantan -> pahang -> malaysia
+    set_cells("data/raw/regions.csv", 7, parent_region_id="china")(pkg)    # malaysia -> china: a loop of four
+    hits = [(f.file, f.line, f.field) for f in validate(pkg, publication=False).findings if f.rule == "reference-cycle"]
+    assert hits == [("data/raw/regions.csv", n, "parent_region_id") for n in (2, 7, 8, 9)]
+
+
+def test_a_whitespace_only_optional_cell_is_empty(pkg):
+    set_cells(PARKS, 6, city=" \u3000 ")(pkg)
+    report = validate(pkg, publication=False)
+    assert report.valid, [(f.rule, f.file, f.line) for f in report.errors]
+
+
+def test_table_missing_is_said_only_of_a_missing_file(pkg):
+    (pkg / PARKS).unlink()
+    (pkg / PARKS).mkdir()
+    rules = {f.rule for f in validate(pkg, publication=False).findings if f.file == PARKS}
+    assert "table-missing" not in rules and "table-unreadable" in rules
+
+
+def test_coverage_with_broken_exclusions_reports_findings(pkg):
+    write(EXCLUSIONS, b'source_id,phrase,reason\n001,"the third,slogan\n')(pkg)
+    result = CliRunner().invoke(cli, ["coverage", "--root", str(pkg), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.output)
+    assert any(f["rule"] == "csv-malformed" and f["file"] == EXCLUSIONS for f in report["findings"])
+
+
+def test_valid_exclusions_pass(pkg):
+    write(EXCLUSIONS, b"source_id,phrase,reason\n001,the third international park,an ordinal recorded elsewhere\n")(pkg)
+    report = validate(pkg, publication=False)
+    assert report.valid, [(f.rule, f.file, f.line) for f in report.errors]
+
+
+FIXTURE = Path(__file__).parent / "fixtures" / "valid"
+
+
+@pytest.fixture
+def full(tmp_path) -> Path:
+    """A copy of the fixture package that builds (it has metadata and a version)."""
+    import shutil
+
+    root = tmp_path / "full"
+    shutil.copytree(FIXTURE, root)
+    return root
+
+
+@pytest.mark.parametrize("key,value,words", [
+    ("licenses", 5, "licenses must be a non-empty list"),
+    ("licenses", ["CC-BY-4.0"], "licenses[0] must be an object"),
+    ("licenses", [{"title": "CC BY"}], "licenses[0] needs a name"),
+    ("licenses", [{"name": 4}], "licenses[0].name must be a non-empty string"),
+    ("keywords", "China", "keywords must be a list"),
+    ("keywords", ["China", 5], "keywords must be a list"),
+    ("contributors", [{"roles": ["creator"]}], "contributors[0] needs a title"),
+    ("contributors", [{"title": "x", "roles": "creator"}], "contributors[0].roles must be a list"),
+    ("contributors", [{"title": "x", "roles": [1]}], "contributors[0].roles must be a list of strings"),
+    ("contributors", [{"title": "x", "email": "nobody"}], "is not an email address"),
+    ("title", 5, "title must be a non-empty string"),
+    ("homepage", ["https://x"], "homepage must be a non-empty string"),
+])
+def test_package_metadata_of_the_wrong_type_is_refused(full, key, value, words):
+    path = full / "metadata" / "package.json"
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    meta[key] = value
+    path.write_text(json.dumps(meta), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "--root", str(full)])
+    assert result.exit_code == 2, result.output
+    assert "metadata/package.json" in result.output and words in result.output, result.output
+    assert "internal error" not in result.output
+    assert not (full / "datapackage.json").exists()
+
+
+def test_the_fixture_metadata_passes_and_frictionless_accepts_the_descriptor(full):
+    import frictionless
+
+    result = CliRunner().invoke(cli, ["build", "--root", str(full)])
+    assert result.exit_code == 0, result.output
+    report = frictionless.validate(str(full / "datapackage.json"))
+    assert report.valid, report.flatten(["type", "note"])
+
+
+def test_the_published_quote_is_the_seed_passage_whatever_the_typing(full):
+    """A quote typed with straight quotes, a hyphen for a dash or a doubled space is published as the
+    source writes it, so quote and offsets agree for every reader."""
+    import polars as pl
+
+    raw = full / "data" / "raw" / "citations.csv"
+    text = raw.read_text(encoding="utf-8")
+    assert " Guangxi Zhuang Autonomous Region is accelerating" in text
+    raw.write_text(text.replace(" Guangxi Zhuang Autonomous Region is accelerating",
+                                " Guangxi  Zhuang\u00a0Autonomous Region is   accelerating", 1), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "--root", str(full)])
+    assert result.exit_code == 0, result.output
+    cites = pl.read_parquet(full / "data" / "clean" / "citations.parquet")
+    files = dict(pl.read_parquet(full / "data" / "clean" / "sources.parquet").select("source_id", "file").iter_rows())
+    for sid, quote, start, end in cites.select("source_id", "quote", "quote_start", "quote_end").iter_rows():
+        assert (full / "seeds" / files[sid]).read_text(encoding="utf-8")[start:end] == quote
+    assert not cites.filter(pl.col("quote").str.contains("  ", literal=True)).height
