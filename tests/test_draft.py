@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from zonedata.cli import cli
 from zonedata.base.paths import Paths
 from zonedata.checks.coverage import coverage
 from zonedata.checks.markers import FILL
+from zonedata.cli import cli
 from zonedata.curate.draft import draft, measure
 from zonedata.loading.schema import load_schema
 from zonedata.release.validate import validate

@@ -29,23 +29,30 @@ from pathlib import Path
 import polars as pl
 
 from zonedata.base.findings import ConfigError
-from zonedata.base.paths import Paths
+from zonedata.base.paths import SOURCES_TABLE, Paths
 from zonedata.checks.coverage import coverage
 from zonedata.checks.markers import FILL, id_marker
-from zonedata.checks.provenance import SUPERLATIVES  # the superlatives validate reads as rank 1
+from zonedata.checks.provenance import (
+    SUPERLATIVES,  # the superlatives validate reads as rank 1
+)
 from zonedata.curate.addsource import atomic_write
-from zonedata.base.paths import SOURCES_TABLE
 from zonedata.loading.dataset import Dataset, confinement_findings, load_dataset
+from zonedata.loading.exclusions import exclusions_schema
 from zonedata.loading.schema import load_schema
 from zonedata.loading.seeds import load_texts
 from zonedata.loading.tables import parse_table
 from zonedata.text.normalise import SourceText, normalise
-from zonedata.text.sentences import Span, clauses, find_sentences, sentence_at, sentences
+from zonedata.text.sentences import (
+    Span,
+    clauses,
+    find_sentences,
+    sentence_at,
+    sentences,
+)
 
 STATISTICS, CITATIONS = "statistics", "citations"
 #: the draft's tables, in the order they are written; a table without a schema is drafted as names only
 NAME_TABLES = ("parks", "projects", "events", "regions", "organisations")
-EXCLUSION_COLUMNS = ("source_id", "phrase", "reason")
 #: the tag of each table's draft ids: FILL:stat-1, FILL:park-1, ...
 TAGS = {"statistics": "stat-", "parks": "park-", "projects": "project-", "events": "event-", "regions": "region-",
         "organisations": "organisation-"}
@@ -57,7 +64,7 @@ _SUPERLATIVE = re.compile(r"(?:\b(?:the|[Ii]ts|[Tt]heir)\s|['’]s\s|\b(?=closes
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 _NUMBER_WORDS = {w: i + 1 for i, w in enumerate(
-    "one two three four five six seven eight nine ten eleven twelve".split())}
+    ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"])}
 _MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
 _N = r"([0-9]{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _YEAR_REF = r"(this year|last year|[12][0-9]{3})"
@@ -511,9 +518,9 @@ def _exclusion_reason(text: str, mention, sentence: Span, names: list[NameCandid
         return mention.text, "candidate: a date or time, not a figure (dates go in date fields of the record they date)"
     if len(line.split()) <= 6 and not re.search(r"[.!?]$", line):
         return line, "candidate: page furniture (a short line that is not a sentence: header, footer, pagination)"
-    follow = text[mention.end:mention.end + 2].strip()
+    next_chars = text[mention.end:mention.end + 2].strip()
     for n in names:
-        if n.start <= mention.start and mention.end <= n.end and mention.end < n.end and follow[:1].isupper():
+        if n.start <= mention.start and mention.end <= n.end and mention.end < n.end and next_chars[:1].isupper():
             return n.name, f"candidate: part of the name '{n.name}', not a figure"
     body = text[sentence.start:sentence.end]
     rel = mention.start - sentence.start
@@ -526,9 +533,9 @@ def _exclusion_reason(text: str, mention, sentence: Span, names: list[NameCandid
         follow = re.match(r"[\w\-]+(?: the\b)?" if text[mention.end + 1:mention.end + 4] == "of " else r"[\w\-]+",
                           text[mention.end + 1:sentence.end])
         tail = (" " + follow.group()) if follow and text[mention.end:mention.end + 1] == " " else ""
-        if mention.number_text.lower() == "two" and re.search(r"\bthe\s+$", before):
-            phrase = re.search(r"\bthe\s+$", before)
-            start = mention.start - (len(before) - phrase.start())
+        the = re.search(r"\bthe\s+$", before)
+        if mention.number_text.lower() == "two" and the is not None:
+            start = mention.start - (len(before) - the.start())
             return text[start:mention.end] + tail, "candidate: refers to things the text names, not a figure"
         if mention.number_text.lower() == "one":
             return text[mention.start:mention.end] + tail, "candidate: 'one' as a word (one of, one country), not a figure"
@@ -551,7 +558,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
                           "add it with `zonedata add-source`")
     text = texts[source_id]
     src = ds.tables.get("sources")
-    meta = {}
+    meta: dict[str, str | None] = {}
     if src is not None and src.strings is not None and "source_id" in src.strings.columns:
         rows = src.strings.filter(src.strings["source_id"] == source_id).to_dicts()
         meta = rows[0] if rows else {}
@@ -574,8 +581,8 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
     if skip_recorded:
         cov = coverage(root, ds)
         excluded_spans = cov.exclusions.select("source_id", "start", "end").rows()
-        m = cov.mentions.filter((cov.mentions["source_id"] == source_id) & (cov.mentions["status"] != "unaccounted"))
-        accounted = set(m["start"].to_list())
+        done = cov.mentions.filter((cov.mentions["source_id"] == source_id) & (cov.mentions["status"] != "unaccounted"))
+        accounted = set(done["start"].to_list())
     normalised = SourceText(text)
 
     def unique_quote(span: Span, sentence: Span) -> Span:
@@ -598,7 +605,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
         if schema is not None:
             out.columns[dest] = schema.raw_names
             out.rows[dest] = []
-    out.columns[dest_excl] = list(EXCLUSION_COLUMNS)
+    out.columns[dest_excl] = exclusions_schema(ds.paths).raw_names
     out.rows[dest_excl] = []
 
     def cite(table: str, rid: str, quote: Span) -> None:
@@ -664,9 +671,9 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
                 if period.end is not None:
                     values["period_start"] = period.start.isoformat() if period.start else ""
                     values["period_end"] = period.end.isoformat()
-                    b = "stated" if period.stated else basis_of_date
-                    if b in basis_enum:
-                        values["period_basis"] = b
+                    pbasis = "stated" if period.stated else basis_of_date
+                    if pbasis in basis_enum:
+                        values["period_basis"] = pbasis
             if stats_schema is not None:
                 out.rows[ds.file(STATISTICS)].append(_row(stats_schema, values))
                 cite(STATISTICS, rid, quote)
@@ -705,20 +712,20 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
         schema = ds.schemas.get(cand.table)
         sentence = Span(cand.sentence.start, cand.sentence.end, text[cand.sentence.start:cand.sentence.end])
         if schema is None:
-            dest = f"{cand.table} (no schemas/{cand.table}.json in this package: a name to note)"
-            out.columns.setdefault(dest, ["name", "quote"])
-            out.rows.setdefault(dest, []).append({"name": cand.name, "quote": sentence.text})
+            note = f"{cand.table} (no schemas/{cand.table}.json in this package: a name to note)"
+            out.columns.setdefault(note, ["name", "quote"])
+            out.rows.setdefault(note, []).append({"name": cand.name, "quote": sentence.text})
             continue
         counters[cand.table] = counters.get(cand.table, 0) + 1
         rid = id_marker(TAGS.get(cand.table, cand.table), counters[cand.table])
-        key = schema.primary_key[0] if len(schema.primary_key) == 1 else None
+        pk = schema.primary_key[0] if len(schema.primary_key) == 1 else None
         values = {"name": cand.name}
-        if key:
-            values[key] = rid
+        if pk:
+            values[pk] = rid
         if "name_is_label" in schema.raw_names:
             values["name_is_label"] = "false"
         out.rows[ds.file(cand.table)].append(_row(schema, values))
-        if cand.table in cite_tables and key:
+        if cand.table in cite_tables and pk:
             cite(cand.table, rid, unique_quote(sentence, sentence))
     # the citations after the records they cite
     if dest_cites in out.rows:
@@ -764,7 +771,7 @@ def _rank_spans(ds, source_id: str) -> dict[str, list[tuple[int, int]]]:
 def _recorded_text(ds) -> str:
     """The text cells of every record that hold names (names, aliases, sponsors, organisers, publishers),
     normalised and lower-cased, one per line: a name written there is one the curator has seen."""
-    cells = []
+    cells: list[str] = []
     for name, table in ds.tables.items():
         frame = table.strings
         if frame is None or name == CITATIONS:
@@ -851,9 +858,9 @@ def measure(root: Path | str) -> dict:
         if not hits:
             missed.append(r["statistic_id"])
     false = [f"{candidates[i][0]}: {candidates[i][2]}" for i in range(len(candidates)) if i not in matched_candidates]
-    stats = {"recorded": len(recorded), "found": len(recorded) - len(missed), "missed": missed,
-             "candidates": len(candidates), "false_candidates": len(false), "false": false}
-    stats["recall"] = stats["found"] / stats["recorded"] if recorded else 1.0
+    found = len(recorded) - len(missed)
+    stats = {"recorded": len(recorded), "found": found, "missed": missed, "candidates": len(candidates),
+             "false_candidates": len(false), "false": false, "recall": found / len(recorded) if recorded else 1.0}
 
     names_found = {normalise(r["name"]).lower() for d in drafts.values() for dest, rows in d.rows.items()
                    for r in rows if "name" in r and dest != cites_file}
@@ -911,7 +918,7 @@ def _is_draft(path: Path) -> bool:
             head = fh.read(64)
     except OSError:
         return False
-    return head.startswith(b"# zonedata draft") or head.startswith(b'{\n  "source_id"') or head == b""
+    return head.startswith((b"# zonedata draft", b'{\n  "source_id"')) or head == b""
 
 
 def write_draft(root: Path | str, out: Path | str, body: str) -> str:
