@@ -19,6 +19,12 @@ PACKAGE_DATA = {
 }
 
 
+#: shipped when present: the citation of a released version (`zonedata cite` outside a package reads it)
+OPTIONAL_DATA = {
+    "CITATION.cff": "zonedata/_package/CITATION.cff",
+}
+
+
 class PackageDataHook(BuildHookInterface):
     def initialize(self, version, build_data):
         if self.target_name != "wheel" or version == "editable":
@@ -28,3 +34,5 @@ class PackageDataHook(BuildHookInterface):
         if missing:
             raise FileNotFoundError(f"cannot build the wheel without {', '.join(missing)}: run `zonedata build` first")
         build_data["force_include"].update({str(root / src): dst for src, dst in PACKAGE_DATA.items()})
+        build_data["force_include"].update({str(root / src): dst for src, dst in OPTIONAL_DATA.items()
+                                            if (root / src).is_file()})

@@ -112,3 +112,16 @@ def test_quiet_with_json_or_all_is_a_usage_error():
     assert with_json.exit_code == 2 and "--format json always prints the whole report" in with_json.output
     with_all = invoke("coverage", "--root", BASE, "-q", "--all")
     assert with_all.exit_code == 2 and "does not go with --all" in with_all.output
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_command_takes_the_global_options_and_a_case_insensitive_format(name):
+    """Guards commands added later: --root and --debug after the command, and --format JSON as --format json."""
+    import click
+
+    command = cli.get_command(None, name)
+    options = {opt: param for param in command.params if isinstance(param, click.Option) for opt in param.opts}
+    assert "--root" in options and "--debug" in options
+    if "--format" in options:
+        choice = options["--format"].type
+        assert isinstance(choice, click.Choice) and not choice.case_sensitive

@@ -361,3 +361,19 @@ def test_two_builds_at_once_leave_one_whole_publication(built):
     assert codes == [0, 0, 0], [p.stderr.read() for p in procs]
     assert validate(built).valid
     assert not list(built.glob(".zonedata-build-*"))
+
+
+def test_the_site_refuses_a_link_out_of_the_package(built, outside, tmp_path):
+    target = move_out(built, "data/clean", outside)
+    out = tmp_path / "site"
+    result = invoke("site", "--root", built, "--out", out)
+    assert result.exit_code == 1, result.output
+    assert "data/clean" in result.output and str(target) in result.output and "outside the package root" in result.output
+    assert not out.exists()
+
+
+def test_the_site_never_writes_through_a_symlinked_site_folder(built, outside):
+    (built / "site").symlink_to(outside, target_is_directory=True)
+    result = invoke("site", "--root", built)
+    assert result.exit_code == 2 and "leads out of it" in result.output
+    assert list(outside.iterdir()) == []

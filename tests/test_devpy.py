@@ -216,3 +216,32 @@ def test_a_venv_that_is_not_a_folder_is_broken_and_removed(dev, fake_venv):
     dev.remove_venv()
     assert not fake_venv.is_symlink()
     assert dev.venv_problem() is None  # none at all: set-up makes one
+
+
+# -- the workflows ----------------------------------------------------------------------------------
+
+def _workflow(name: str) -> dict:
+    import yaml
+
+    return yaml.safe_load((ROOT / ".github" / "workflows" / name).read_text())
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / ".github" / "workflows").glob("*.yml")))
+def test_every_workflow_sets_its_permissions(name):
+    assert "permissions" in _workflow(name), f"{name} runs with the default (broad) token permissions"
+
+
+def test_ci_runs_the_ci_script_on_every_supported_python_with_caches():
+    job = _workflow("ci.yml")["jobs"]["test"]
+    assert job["strategy"]["matrix"]["python"] == ["3.11", "3.12", "3.13"]
+    runs = [step.get("run", "") for step in job["steps"]]
+    assert "bash .ci/run" in runs
+    assert any(step.get("uses", "").startswith("actions/cache@") and "uv" in step["with"]["path"] for step in job["steps"])
+
+
+def test_the_release_workflow_attaches_wheel_sdist_and_archive():
+    workflow = _workflow("release.yml")
+    assert workflow[True]["push"]["tags"] == ["v*"]  # YAML reads the key `on` as True
+    script = "\n".join(step.get("run", "") for step in workflow["jobs"]["release"]["steps"])
+    assert "hatchling build" in script
+    assert "dist/*.whl dist/*.tar.gz \"releases/zonedata-$VERSION.zip\"" in script

@@ -636,3 +636,40 @@ def test_sha_of_outside_file_never_printed(tmp_path):
         out = invoke(*args)
         assert digest not in out.output and "top secret" not in out.output
     assert yaml  # (yaml is used by the release fixtures)
+
+
+# --- found by the property tests at 1500 examples -----------------------------------------------
+
+
+@pytest.mark.parametrize("side", ["old", "new"])
+def test_a_schema_whose_key_field_lost_its_name(tmp_path, side):
+    """The schema names the key field "" while the CSV keeps park_id: diff matched or renamed on a missing column."""
+    bad = tmp_path / "bad"
+    shutil.copytree(V100, bad)
+    descriptor = json.loads((bad / "datapackage.json").read_text())
+    parks = next(r for r in descriptor["resources"] if r["name"] == "parks-csv")
+    parks["schema"]["fields"][0]["name"] = ""
+    (bad / "datapackage.json").write_text(json.dumps(descriptor))
+    other = VERSIONS / "1.1.0"
+    result = invoke("diff", *((bad, other) if side == "old" else (other, bad)))
+    no_internal_error(result)
+    assert result.exit_code == 0 and "required version bump: major" in result.output
+
+
+def test_a_manifest_size_beyond_any_integer(released):
+    manifest = released / "releases" / "releases.json"
+    manifest.write_text(manifest.read_text().replace('"bytes": ', '"bytes": 1e400, "was": ', 1))
+    findings = [f for f in validate(released).findings if f.file == "releases/releases.json"]
+    assert [f.rule for f in findings] == ["release-archive-mismatch"]
+
+
+@pytest.mark.parametrize("key", ["authors", "keywords", "identifiers"])
+def test_a_citation_key_that_is_null(released, key):
+    path = released / "CITATION.cff"
+    path.write_text(path.read_text() + f"{key}:\n" if key != "authors" else
+                    re.sub(r"(?ms)^authors:\n(?:[ -].*?\n)+", "authors:\n", path.read_text()))
+    found = [f for f in validate(released).findings if f.rule == "citation-invalid"]
+    assert [f.field for f in found] == [key]
+    cite = invoke("cite", "--root", released)
+    no_internal_error(cite)
+    assert cite.exit_code == 2 and key in cite.output

@@ -11,13 +11,20 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from markupsafe import escape
 from click.testing import CliRunner
+from markupsafe import escape
 
 from zonedata.cli import cli
 from zonedata.render.site import build_site
+from zonedata.render.site.model import (
+    GROUP_SIZE,
+    MARKER,
+    Passage,
+    format_number,
+    markdown_blocks,
+    source_paragraphs,
+)
 from zonedata.text.normalise import normalise
-from zonedata.render.site.model import GROUP_SIZE, MARKER, source_paragraphs, Passage, format_number, markdown_blocks
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE_FILES = ("datapackage.json", "data/clean", "seeds", "releases", "CHANGELOG.md", "CITATION.cff", "README.md",
@@ -104,7 +111,7 @@ def test_home_has_citation_downloads_and_counts(real_site):
         assert re.search(rf'href="tables/{table}.html">[^<]+</a> <code>{table}</code></td><td class="num">'
                          rf'{clean(table).height:,}<', page)
     assert "What the dataset covers." in page  # the README's scope statement
-    assert f"released <time datetime=\"2026-11-20\">" in page
+    assert "released <time datetime=\"2026-11-20\">" in page
 
 
 def test_record_pages_show_every_citation_at_its_offsets(real_site):
@@ -145,11 +152,11 @@ def test_related_records_both_directions(real_site):
 def test_table_shards_hold_every_row_with_links(real_site):
     for table in ("statistics", "citations", "parks"):
         meta_page = (real_site / "tables" / f"{table}.html").read_text()
-        meta = json.loads(html.unescape(re.search(r'id="table-meta">(.*?)</script>', meta_page, re.S)[1]))
+        meta = json.loads(html.unescape(re.search(r'id="table-meta">(.*?)</script>', meta_page, re.DOTALL)[1]))
         rows = []
         for shard in meta["shards"]:
             text = (real_site / shard).read_text()
-            m = re.fullmatch(r'zdShard\("([a-z_]+)",(\d+),(.*)\);\n', text, re.S)
+            m = re.fullmatch(r'zdShard\("([a-z_]+)",(\d+),(.*)\);\n', text, re.DOTALL)
             rows += json.loads(m[3])
         frame = clean(table)
         assert len(rows) == frame.height == meta["rows"]
@@ -159,7 +166,7 @@ def test_table_shards_hold_every_row_with_links(real_site):
         values = [v["v"] if isinstance(v, dict) else v for v in rows[0][1:]]
         assert values == [first[n] for n in names]
     stats_meta = json.loads(html.unescape(re.search(r'id="table-meta">(.*?)</script>',
-                                                    (real_site / "tables" / "statistics.html").read_text(), re.S)[1]))
+                                                    (real_site / "tables" / "statistics.html").read_text(), re.DOTALL)[1]))
     assert stats_meta["values"] and stats_meta["values"][0]["title"] == "Value"
 
 
@@ -271,6 +278,10 @@ def test_out_that_is_not_a_site_is_left_alone(package):
     for bad in (package, package.parent):
         result = invoke("site", "--root", package, "--out", bad)
         assert result.exit_code == 2 and "would replace the package itself" in result.output
+    for inside in ("data/clean/site", "seeds/site", "releases"):
+        result = invoke("site", "--root", package, "--out", package / inside)
+        assert result.exit_code == 2 and "is inside the package's" in result.output
+        assert not (package / inside / "index.html").exists()
 
 
 def test_failed_build_keeps_the_previous_site(package):
@@ -411,7 +422,7 @@ def test_search_index_has_names_and_aliases(package_v2):
     out = package_v2 / "site"
     build_site(package_v2, out)
     text = (out / "data" / "search" / "0001.js").read_text()
-    entries = json.loads(re.fullmatch(r"zdSearch\(0,(.*)\);\n", text, re.S)[1])
+    entries = json.loads(re.fullmatch(r"zdSearch\(0,(.*)\);\n", text, re.DOTALL)[1])
     acme = next(e for e in entries if e[1] == "Acme Holdings")
     assert "Acme Co" in acme[0] and acme[3] == "records/organisations/0001.html#r-acme"
 

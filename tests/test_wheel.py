@@ -6,6 +6,7 @@ Slow-ish (a venv and an install, ~20-60 s), so it runs once per session and shar
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import shutil
@@ -118,7 +119,7 @@ def test_every_command_runs_from_the_wheel(installed, package_copy, tmp_path):
     assert after == before, "the installed wheel builds the committed files byte for byte"
 
     for command in (["validate"], ["validate", "--format", "json"], ["coverage"], ["cite"],
-                    ["cite", "--format", "bibtex"], ["diff", "1.0.0", "."] if (ROOT / "releases").is_dir() else []):
+                    ["cite", "--format", "bibtex"], ["site"], ["diff", "1.0.0", "."] if (ROOT / "releases").is_dir() else []):
         if not command:
             continue
         out = _run([zonedata, *command, "--root", package_copy], cwd=elsewhere)
@@ -128,6 +129,23 @@ def test_every_command_runs_from_the_wheel(installed, package_copy, tmp_path):
     assert report["valid"] is True
     cite = _run([zonedata, "cite", "--root", package_copy], cwd=elsewhere)
     assert "[Data set]" in cite.stdout
+    # the site's templates, script and style sheet are package data
+    assert (package_copy / "site" / "assets" / "site.js").is_file()
+    assert cite.stdout.strip() in html.unescape((package_copy / "site" / "index.html").read_text(encoding="utf-8"))
+    site = _run([zonedata, "site", "--root", package_copy, "--out", tmp_path / "site"], cwd=elsewhere)
+    assert site.returncode == 0, site.stdout + site.stderr
+    assert (tmp_path / "site" / "index.html").is_file()
+
+
+def test_cite_outside_a_package_cites_the_installed_version(installed, tmp_path):
+    """An analyst who only ran `pip install zonedata` learns how to cite the data the wheel ships."""
+    bin_dir, _ = installed
+    out = _run([bin_dir / "zonedata", "cite"], cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    version = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    assert f"Version {version}" in out.stdout and "[Data set]" in out.stdout
+    bibtex = _run([bin_dir / "zonedata", "cite", "--format", "bibtex"], cwd=tmp_path)
+    assert bibtex.returncode == 0 and bibtex.stdout.startswith("@misc{zonedata-")
 
 
 def test_load_reads_the_data_the_wheel_ships(installed, tmp_path):

@@ -14,10 +14,10 @@ from pathlib import Path
 import polars as pl
 
 from zonedata.base import safe_json
-from zonedata.base.paths import is_within, safe_relative
+from zonedata.base.paths import INSTALLED_PACKAGE, is_within, safe_relative
 from zonedata.publish.descriptor import resource_name
 
-PACKAGE_DATA = "_package"
+PACKAGE_DATA = INSTALLED_PACKAGE
 DESCRIPTOR = "datapackage.json"
 
 

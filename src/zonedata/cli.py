@@ -1,7 +1,8 @@
 """The `zonedata` command line: a thin shell that parses, calls one library function, renders.
 
 Commands are looked up lazily (module:function), so `zonedata --help` imports neither pandera
-nor frictionless. Exit codes: 0 valid, 1 invalid data, 2 usage or configuration error.
+nor frictionless. Exit codes: 0 valid, 1 invalid data, 2 usage or configuration error, 130
+interrupted, 141 the output's reader went away; under --format json each prints a JSON report.
 """
 
 from __future__ import annotations
@@ -131,7 +132,7 @@ def wants_json(ctx: click.Context | None = None, argv: list[str] | None = None) 
     if ctx is not None and ctx.params.get("fmt") == "json":
         return True
     args = list(sys.argv[1:] if argv is None else argv)
-    return any(a == "--format=json" or (a == "--format" and i + 1 < len(args) and args[i + 1] == "json")
+    return any(a.lower() == "--format=json" or (a == "--format" and i + 1 < len(args) and args[i + 1].lower() == "json")
                for i, a in enumerate(args))
 
 

@@ -194,6 +194,8 @@ class Paths:
         return path
 
 
+#: where a wheel ships the published package, inside the zonedata package (see hatch_build.py)
+INSTALLED_PACKAGE = "_package"
 #: folders of a package whose whole content the tool may read or write (walked for symlinks that leave the root)
 PACKAGE_FOLDERS = ("seeds", "schemas", "data", "docs", "metadata", "releases")
 #: files at the root that a release reads into its archive

@@ -2,13 +2,7 @@ import json
 
 import click
 
-from zonedata.cli import (
-    EXIT_INVALID,
-    EXIT_OK,
-    format_option,
-    handle_errors,
-    root_option,
-)
+from zonedata.cli import EXIT_INVALID, EXIT_OK, format_option, handle_errors, root_option
 
 
 @click.command("quote")

@@ -12,11 +12,12 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from importlib import resources
 from pathlib import Path
 
 from zonedata.base import safe_json
 from zonedata.base.findings import ConfigError
-from zonedata.base.paths import Paths
+from zonedata.base.paths import INSTALLED_PACKAGE, Paths
 from zonedata.loading.versioning import pyproject_metadata
 
 CFF_VERSION = "1.2.0"
@@ -397,9 +398,25 @@ def render_cff(cff: dict, released: bool = True) -> str:
     return dump_citation(cff)
 
 
+def installed_package() -> Path | None:
+    """The published package shipped inside an installed wheel (zonedata/_package/), or None in a checkout."""
+    try:
+        base = Path(str(resources.files("zonedata") / INSTALLED_PACKAGE))
+    except (ModuleNotFoundError, TypeError):
+        return None
+    return base if (base / "datapackage.json").is_file() else None
+
+
 def cite(root: Path, fmt: str = "text") -> str:
-    """The citation of the current version in `fmt` ("text", "bibtex" or "cff")."""
+    """The citation of the current version in `fmt` ("text", "bibtex" or "cff").
+
+    Outside a package (no CITATION.cff, datapackage.json or pyproject.toml at `root`), an installed
+    wheel cites the version it ships, so `pip install zonedata && zonedata cite` says how to cite it."""
     paths = Paths(Path(root))
+    if not any(p.is_file() for p in (paths.citation_cff, paths.datapackage, paths.pyproject)):
+        shipped = installed_package()
+        if shipped is not None:
+            paths = Paths(shipped)
     if fmt == "cff" and paths.citation_cff.is_file():
         read_valid_citation(paths)
         return paths.citation_cff.read_text(encoding="utf-8")

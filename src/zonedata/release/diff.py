@@ -541,7 +541,8 @@ def diff_records(old: TableVersion | None, new: TableVersion | None, renames: di
         return TableDiff(t.name, key, 0 if old is None else frame.height, 0 if new is None else frame.height,
                          added=frame if old is None else empty, removed=frame if new is None else empty,
                          changed=_empty_changes(key), status="added" if old is None else "removed")
-    o = old.frame.rename({a: b for a, b in renames.items() if a in old.frame.columns})
+    applied = {a: b for a, b in renames.items() if a in old.frame.columns}  # a renamed field the CSV really has
+    o = old.frame.rename(applied)
     n = new.frame
     key = new.primary_key
     if not key or not set(key) <= set(o.columns) & set(n.columns):
@@ -557,8 +558,9 @@ def diff_records(old: TableVersion | None, new: TableVersion | None, renames: di
         if not whole_rows and frame.select(pl.struct(key).is_duplicated().any()).item():
             raise ConfigError(f"{new.name}: the {label} version has duplicate primary keys {key}: it is not a valid package")
     added = n.join(o.select(key), on=key, how="anti", nulls_equal=True).sort(key)
-    removed = old.frame.join(n.select(key).rename({b: a for a, b in renames.items() if b in key}), on=key, how="anti",
-                             nulls_equal=True).sort(key)
+    back = {b: a for a, b in applied.items()}
+    removed = o.join(n.select(key), on=key, how="anti", nulls_equal=True).rename(back).sort(
+        [back.get(k, k) for k in key])
     common = [c for c in n.columns if c in o.columns and c not in key]
     if whole_rows or not common:
         changed = _empty_changes(key)

@@ -13,15 +13,39 @@ from urllib.parse import quote
 
 import jinja2
 
+from zonedata.base import safe_json
 from zonedata.base.findings import ConfigError
 from zonedata.base.paths import Paths
+from zonedata.loading.dataset import confinement_findings
 from zonedata.loading.versioning import read_manifest
 from zonedata.release import diff as d
 from zonedata.release.cite import cite
-from zonedata.render.site.model import (CHANGES_SHOWN, CITATIONS, GROUP_SIZE, MARKER, RELATED_SHOWN, SEARCH_FIELDS,
-                                 SEARCH_SHARD_SIZE, SHARD_SIZE, SOURCES, SiteInputError, Table, _as_list, _safe_rel, _context,
-                                 _resolve, _unit_sign, citation_passages, format_number, load_tables, load_texts,
-                                 markdown_blocks, markdown_section, source_paragraphs, value_groups)
+from zonedata.render.site.model import (
+    CHANGES_SHOWN,
+    CITATIONS,
+    GROUP_SIZE,
+    MARKER,
+    RELATED_SHOWN,
+    SEARCH_FIELDS,
+    SEARCH_SHARD_SIZE,
+    SHARD_SIZE,
+    SOURCES,
+    SiteInputError,
+    Table,
+    _as_list,
+    _context,
+    _resolve,
+    _safe_rel,
+    _unit_sign,
+    citation_passages,
+    format_number,
+    load_tables,
+    load_texts,
+    markdown_blocks,
+    markdown_section,
+    source_paragraphs,
+    value_groups,
+)
 
 #: rows a table page shows at once (it pages through its shards)
 PAGE_ROWS = 100
@@ -79,11 +103,26 @@ class _Writer:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
+def _lexically_inside(path: Path, root: Path) -> bool:
+    try:
+        Path(os.path.abspath(path)).relative_to(os.path.abspath(root))
+        return True
+    except ValueError:
+        return False
+
+
 def check_out(paths: Paths, out: Path) -> Path:
     """The output folder, refused when a rebuild would replace something that is not a site."""
     resolved, root = out.resolve(), paths.root.resolve()
+    if _lexically_inside(out, paths.root) and not paths.is_inside(out):
+        raise ConfigError(f"--out {out} is inside the package but leads out of it (a symlink): zonedata writes only "
+                          "inside the package, or where you name a folder outside it")
     if resolved == root or resolved in root.parents:
         raise ConfigError(f"--out {out} would replace the package itself: choose a folder such as site/")
+    for inside in (paths.seeds, paths.schemas, paths.raw.parent, paths.releases, paths.data_dictionary.parent,
+                   paths.package_metadata.parent, root / "src", root / ".git"):
+        if resolved == inside.resolve() or inside.resolve() in resolved.parents:
+            raise ConfigError(f"--out {out} is inside the package's {inside.name}/: choose a folder such as site/")
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).is_file())):
         raise ConfigError(f"--out {out} exists and is not a site that zonedata built (it has no {MARKER}): "
                           "choose another folder, or remove it first")
@@ -97,7 +136,7 @@ class Site:
     def __init__(self, paths: Paths):
         self.paths = paths
         try:
-            self.descriptor = json.loads(paths.datapackage.read_text(encoding="utf-8"))
+            self.descriptor = safe_json.loads(paths.datapackage.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise SiteInputError("datapackage.json", "is missing: run `zonedata build` first") from None
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -308,7 +347,7 @@ class Site:
         for name, td in diffed.tables.items():
             here = self.tables.get(name)
 
-            def key_link(key: dict):
+            def key_link(key: dict, here=here):
                 values = tuple(key.values())
                 text = " · ".join("" if v is None else str(v) for v in values)
                 j = here.lookup(list(key)).get(values) if here is not None and all(k in here.columns for k in key) else None
@@ -347,6 +386,10 @@ def build_site(root: Path, out: Path | None = None) -> SiteResult:
     """
     paths = Paths(Path(root))
     out = check_out(paths, Path(out) if out is not None else paths.site)
+    hazards = confinement_findings(paths)
+    if hazards:  # a published file, the changelog or a release archive leads out of the package: read nothing
+        first = hazards[0]
+        raise SiteInputError(first.file, first.message.removeprefix(f"{first.file} "))
     site = Site(paths)
     writer = _Writer(out)
     try:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import polars as pl
 
+from zonedata.base import safe_json
 from zonedata.base.paths import Paths
 from zonedata.text.normalise import normalise
 
@@ -121,7 +122,7 @@ class Table:
     anchors: list[str] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
     #: citations have no pages of their own: each links to the record it supports, where it is shown
-    shown_at: list[tuple["Table", int]] | None = None
+    shown_at: list[tuple[Table, int]] | None = None
     _lookups: dict = field(default_factory=dict)
 
     @property
@@ -166,6 +167,8 @@ def _anchor(key: tuple) -> str:
 def _read_frame(paths: Paths, rel: str, fmt: str, fields: list[dict]):
     """A table as published text: every scalar cast to its CSV text, list fields as lists of text."""
     path = paths.root / rel
+    if not paths.is_inside(path):
+        raise SiteInputError(rel, "leads out of the package root (a symlink): the site shows only files inside it")
     try:
         if fmt == "parquet":
             frame = pl.read_parquet(path)
@@ -232,7 +235,7 @@ def load_tables(paths: Paths, descriptor: dict) -> tuple[dict[str, Table], list[
         if isinstance(schema, str):
             srel = _safe_rel(schema, "datapackage.json")
             try:
-                schema = json.loads(_read_bytes(paths, srel).decode("utf-8"))
+                schema = safe_json.loads(_read_bytes(paths, srel))
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
                 raise SiteInputError(srel, f"is not valid JSON: {exc}") from None
         if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
@@ -259,6 +262,8 @@ def load_tables(paths: Paths, descriptor: dict) -> tuple[dict[str, Table], list[
 
 
 def _read_bytes(paths: Paths, rel: str) -> bytes:
+    if not paths.is_inside(paths.root / rel):
+        raise SiteInputError(rel, "leads out of the package root (a symlink): the site shows only files inside it")
     try:
         return (paths.root / rel).read_bytes()
     except OSError as exc:
@@ -501,7 +506,7 @@ def _inline(text: str) -> list[dict]:
 def markdown_blocks(text: str) -> list[dict]:
     """The few Markdown blocks the README and CHANGELOG use (paragraphs, headings, lists, pipe tables),
     as data for the templates; everything is escaped by them, nothing is passed through as HTML."""
-    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
     blocks: list[dict] = []
     para: list[str] = []
 
@@ -539,5 +544,5 @@ def markdown_blocks(text: str) -> list[dict]:
 
 def markdown_section(text: str, heading: str) -> str | None:
     """The body of the `## heading` section of a Markdown text, or None."""
-    m = re.search(rf"^## {re.escape(heading)}[^\n]*\n(.*?)(?=^## |\Z)", text, flags=re.M | re.S)
+    m = re.search(rf"^## {re.escape(heading)}[^\n]*\n(.*?)(?=^## |\Z)", text, flags=re.MULTILINE | re.DOTALL)
     return m[1] if m else None
