@@ -187,7 +187,7 @@ def _read_stamp() -> dict | None:
 
 
 def setup(kind: str) -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036  (dev.py runs under any python3 to say so)
         sys.exit(f"dev.py: zonedata needs Python >= 3.11, this is {sys.version.split()[0]}")
     lock = ENVIRONMENTS[kind]
     problem = venv_problem()
@@ -210,7 +210,12 @@ def setup(kind: str) -> None:
                 sys.exit("dev.py: set-up failed: uv could not create .venv")
         else:
             say("creating .venv with pip")
-            venv.EnvBuilder(with_pip=True).create(VENV)
+            try:
+                venv.EnvBuilder(with_pip=True).create(VENV)
+            except (OSError, subprocess.CalledProcessError) as error:
+                remove_venv()
+                sys.exit(f"dev.py: cannot create .venv with {sys.executable} ({error}); on Debian or Ubuntu, "
+                         "apt-get install python3-venv")
     STAMP.unlink(missing_ok=True)
     INCOMPLETE.write_text("a set-up is running or was interrupted; the next one rebuilds .venv\n", encoding="utf-8")
     say(f"synchronising .venv with {lock.name} ({'uv' if uv_exe else 'pip'})")

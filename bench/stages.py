@@ -36,8 +36,8 @@ def main() -> None:
 
     import polars as pl
 
-    from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
     from zonedata.base.paths import SOURCES_TABLE, Paths
+    from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
     from zonedata.loading.schema import load_schema, schema_names
     from zonedata.loading.tables import check_constraints, parse_table
 

@@ -15,15 +15,14 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-from zonedata.publish import build as build_module
-from zonedata.publish.build import PARQUET_OPTIONS, build, render_outputs
+from zonedata.base.paths import Paths
 from zonedata.base.vocabulary import DECIMAL
-from zonedata.publish.clean import derive_statistics
 from zonedata.cli import cli
 from zonedata.loading.dataset import load_dataset
+from zonedata.publish import build as build_module
+from zonedata.publish.build import PARQUET_OPTIONS, build, render_outputs
+from zonedata.publish.clean import derive_statistics
 from zonedata.publish.descriptor import read_version
-from zonedata.base.paths import Paths
-from zonedata.text.normalise import normalise
 from zonedata.release.validate import validate
 
 FIXTURE = Path(__file__).parent / "fixtures" / "valid"

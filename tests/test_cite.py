@@ -9,9 +9,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from zonedata.release.cite import citation_metadata, dump_citation, zenodo_metadata
-from zonedata.cli import cli
 from zonedata.base.paths import Paths
+from zonedata.cli import cli
+from zonedata.release.cite import citation_metadata, dump_citation, zenodo_metadata
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = Path(__file__).parent / "fixtures" / "versions" / "package"

@@ -8,8 +8,8 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from zonedata.cli import cli
 from zonedata.checks.coverage import coverage
+from zonedata.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from zonedata.publish.dictionary import render_dictionary
 from zonedata.base.paths import Paths
 from zonedata.loading.schema import load_schema, schema_names
+from zonedata.publish.dictionary import render_dictionary
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "fixtures" / "valid"

@@ -116,9 +116,9 @@ def fill(pkg: Path, sections: dict[str, list[dict]]) -> dict[str, list[dict]]:
     """What a curator does: an id for each FILL:x, a subject, and a value in every other FILL cell."""
     paths = Paths(pkg)
     ids = {}
-    for dest, rows in sections.items():
+    for rows in sections.values():
         for r in rows:
-            for k, v in r.items():
+            for v in r.values():
                 if v.startswith(FILL + ":") and v not in ids:
                     n = len(ids) + 1
                     ids[v] = f"stat-{9000 + n}" if "stat-" in v else f"lakeside-{n}"

@@ -211,14 +211,14 @@ def _member(data: bytes, name: str) -> tuple[int, zipfile.ZipInfo]:
 
 def _bad_crc(path: Path) -> None:
     data = bytearray(zip_of(V100, path, zipfile.ZIP_STORED).read_bytes())
-    start, info = _member(bytes(data), "datapackage.json")
+    start, _ = _member(bytes(data), "datapackage.json")
     data[start + 20] ^= 0x01
     path.write_bytes(bytes(data))
 
 
 def _broken_deflate(path: Path) -> None:
     data = bytearray(zip_of(V100, path).read_bytes())
-    start, info = _member(bytes(data), "datapackage.json")
+    start, _ = _member(bytes(data), "datapackage.json")
     data[start] = 0xFF  # an invalid deflate block type
     data[start + 1] = 0xFF
     path.write_bytes(bytes(data))
@@ -543,7 +543,7 @@ def test_format_json_prints_a_json_report_on_exit_2(tmp_path, args, kind):
 
 def _zonedata(*args, **kw):
     return subprocess.run([sys.executable, "-m", "zonedata", *map(str, args)], capture_output=True, text=True,
-                          **kw)
+                          check=False, **kw)
 
 
 def test_format_json_prints_a_json_report_on_a_usage_error():

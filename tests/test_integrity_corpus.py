@@ -8,14 +8,25 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from click.testing import CliRunner
 
-from test_validate_corpus import (CITES, PARKS, SEED_003, SOURCES, STATS, _bounds, append_bytes, edit_schema, line_of,
-                                  pkg, replace, write)  # noqa: F401  (pkg is the fixture)
+from test_validate_corpus import (
+    CITES,
+    PARKS,
+    SEED_003,
+    SOURCES,
+    STATS,
+    _bounds,
+    edit_schema,
+    line_of,
+    pkg,  # noqa: F401  (pkg is the fixture)
+    replace,
+    write,
+)
 from zonedata.cli import cli
 from zonedata.release.validate import validate
 

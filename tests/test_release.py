@@ -14,10 +14,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from zonedata.release import versions
+from zonedata.base.paths import Paths
 from zonedata.cli import cli
 from zonedata.loading.dataset import load_dataset
-from zonedata.base.paths import Paths
+from zonedata.release import versions
 from zonedata.release.release import ReleaseRefused, archive_bytes, release
 from zonedata.release.validate import validate
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from zonedata.cli import cli
 from zonedata.base.findings import RULES, Finding, Report
+from zonedata.cli import cli
 from zonedata.render.report import render
 
 GOLDEN = Path(__file__).parent / "golden" / "validate_report.json"
@@ -62,3 +62,11 @@ def test_unknown_rule_code_is_a_program_error():
 
     with pytest.raises(ValueError):
         Finding("no-such-rule", "x")
+
+
+def test_every_rendering_is_a_format_choice():
+    """`--format` offers exactly the renderings in render.report.RENDERERS: a new one needs no CLI edit."""
+    from zonedata.render.report import RENDERERS
+
+    result = CliRunner().invoke(cli, ["validate", "--help"])
+    assert "[" + "|".join(RENDERERS) + "]" in result.output

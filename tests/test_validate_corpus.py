@@ -5,8 +5,8 @@ without a traceback). Variations that must pass are at the end."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from click.testing import CliRunner
@@ -112,6 +112,10 @@ def _bounds(table: str, field: str, **constraints) -> Callable[[Path], None]:
 
 # (case id, mutation, rule, file, line, field)
 BROKEN = [
+    ("empty-table", write(PARKS, b""), "csv-malformed", PARKS, 1, None),
+    ("column-twice", line_of(PARKS, 1, lambda l: l.replace("park_id,name,", "park_id,park_id,", 1)),
+     "header-duplicate-column", PARKS, 1, "park_id"),
+    ("no-sources-schema", delete("schemas/sources.json"), "source-metadata-missing", "schemas/sources.json", None, None),
     ("changed-seed", append_bytes(SEED_003, b" "), "source-hash-mismatch", SOURCES, 3, "sha256"),
     ("missing-seed", delete(SEED_001), "source-file-missing", SOURCES, 2, "file"),
     ("seed-path-leaves-seeds", replace(SOURCES, "001,001_27ad36de142194f5.txt", "001,../001_27ad36de142194f5.txt"),
@@ -226,6 +230,9 @@ BROKEN = [
     ("relation-text-not-in-quote", replace(RELS, ",jointly built by the Chinese government and foreign government,,,,The",
                                            ",built jointly by the Chinese government and a foreign government,,,,The"),
      "text-not-in-quote", RELS, 3, "relation_text"),
+    ("region-parent-cycle", replace(REGIONS, "\nguangxi,Guangxi Zhuang Autonomous Region,Guangxi,autonomous_region,china,",
+                                    "\nguangxi,Guangxi Zhuang Autonomous Region,Guangxi,autonomous_region,qinzhou,"), "reference-cycle", REGIONS, 3,
+     "parent_region_id"),
     ("uncited-organisation", replace(CITES, "\norganisations,foreign-government,", "\norganisations,chinese-government,"),
      "record-uncited", ORGS, 4, "organisation_id"),
     ("uncited-record", replace(CITES, "\nparks,malaysia-china-kuantan-industrial-park,", "\nparks,china-malaysia-qinzhou-industrial-park,"),

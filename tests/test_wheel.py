@@ -37,7 +37,7 @@ def _clean_env(**extra: str) -> dict[str, str]:
 
 
 def _run(cmd, cwd: Path, timeout: int = 600, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(c) for c in cmd], cwd=cwd, capture_output=True, text=True, timeout=timeout,
+    return subprocess.run([str(c) for c in cmd], check=False, cwd=cwd, capture_output=True, text=True, timeout=timeout,
                           env=_clean_env(**env))
 
 

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import click
 
+from zonedata.render.report import FORMATS as REPORT_FORMATS
+
 #: command name -> "module:attribute" of a click command, imported only when run or asked for help
 COMMANDS = {
     "validate": "zonedata.commands.validate:validate_command",
@@ -99,10 +101,10 @@ def root_option(func):
     return wrapper
 
 
-def format_option(func=None, *, choices=("text", "json", "github"),
+def format_option(func=None, *, choices=REPORT_FORMATS,
                   help="Output: text for people, json for tools, github for CI annotations."):
-    """--format, one choice, case-insensitive (`--format JSON`); by default the same three renderings
-    for every report."""
+    """--format, one choice, case-insensitive (`--format JSON`); by default the renderings of a report
+    (render.report.RENDERERS), the same for every command."""
 
     def decorate(f):
         return click.option("--format", "fmt", type=click.Choice(list(choices), case_sensitive=False), default=choices[0],
@@ -171,7 +173,7 @@ def handle_errors(func):
             fail(ctx, "interrupted", "interrupted", EXIT_INTERRUPTED)
         except BrokenPipeError:
             _silence_stdout()
-            raise SystemExit(EXIT_BROKEN_PIPE)
+            raise SystemExit(EXIT_BROKEN_PIPE) from None
         except Exception as exc:  # a bug in zonedata, not bad data
             if ctx.meta.get(DEBUG_KEY):
                 traceback.print_exc()

@@ -8,8 +8,8 @@ annotations are three renderings of the same findings (see `render.py`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Iterable
 
 ERROR = "error"
 WARNING = "warning"

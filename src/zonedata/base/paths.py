@@ -163,13 +163,13 @@ class Paths:
             stack = [top]
             walked: set[Path] = set()  # real folders already listed: a link to a folder inside is walked once
             while stack:
-                folder = stack.pop()
-                real_folder = _resolve(folder)
+                listing = stack.pop()
+                real_folder = _resolve(listing)
                 if real_folder is None or real_folder in walked:
                     continue
                 walked.add(real_folder)
                 try:
-                    with os.scandir(folder) as entries:
+                    with os.scandir(listing) as entries:
                         listed = sorted(entries, key=lambda e: e.name)
                 except OSError:
                     continue

@@ -3,19 +3,18 @@ checked against pycountry's tables rather than a hand-kept list."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import polars as pl
 
+from zonedata.base.findings import LINE, Finding
 from zonedata.loading.dataset import Dataset
-from zonedata.base.findings import Finding
-from zonedata.base.findings import LINE
 
 FIELDS = {"country_code": "ISO 3166-1 alpha-2 country", "subdivision_code": "ISO 3166-2 subdivision",
           "currency": "ISO 4217 currency"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def known_codes(field: str) -> frozenset[str]:
     """The codes of one ISO list, asked of pycountry's public API once per run (and only for the
     lists the data uses: its subdivision database is most of the cost)."""

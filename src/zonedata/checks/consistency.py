@@ -7,11 +7,10 @@ from decimal import Decimal
 
 import polars as pl
 
-from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
-from zonedata.base.findings import Finding
+from zonedata.base.findings import LINE, Finding
 from zonedata.base.paths import SOURCES_TABLE
-from zonedata.base.findings import LINE
 from zonedata.base.vocabulary import DECIMAL, UNITS
+from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
 from zonedata.loading.tables import exact_decimal
 
 #: (table, start field, end field) pairs that form a period

@@ -9,13 +9,13 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from zonedata.loading.dataset import CITATIONS_TABLE, Dataset, load_dataset
 from zonedata.base.findings import LINE, Finding, Report
 from zonedata.base.paths import SOURCES_TABLE
 from zonedata.base.vocabulary import DECIMAL
+from zonedata.loading.dataset import CITATIONS_TABLE, Dataset, load_dataset
+from zonedata.loading.tables import exact_decimal
 from zonedata.text.normalise import SourceText, normalise, normalise_series
 from zonedata.text.numbers import mentions_frame
-from zonedata.loading.tables import exact_decimal
 
 EXCLUSION_COLUMNS = ["source_id", "phrase", "reason"]
 NOTE_FIELDS = ("notes", "note")

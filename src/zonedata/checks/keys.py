@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from zonedata.base.findings import LINE, Finding
 from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
-from zonedata.base.findings import Finding
-from zonedata.base.findings import LINE
 from zonedata.loading.schema import schema_names
 
 
@@ -52,9 +51,9 @@ def check(ds: Dataset) -> list[Finding]:
             target = ds.frame(fk.table)
             if target is None or not set(fk.fields) <= set(frame.columns) or not set(fk.ref_fields) <= set(target.columns):
                 continue
-            keys = target.select([pl.col(r).alias(f) for f, r in zip(fk.fields, fk.ref_fields)])  # an anti join needs no unique()
+            referenced = target.select([pl.col(r).alias(f) for f, r in zip(fk.fields, fk.ref_fields)])  # an anti join needs no unique()
             dangling = frame.select(LINE, *fk.fields).filter(pl.all_horizontal(pl.col(list(fk.fields)).is_not_null())).join(
-                keys, on=list(fk.fields), how="anti").sort(LINE)
+                referenced, on=list(fk.fields), how="anti").sort(LINE)
             for row in dangling.select(LINE, *fk.fields).iter_rows():
                 line, values = row[0], row[1:]
                 findings.append(Finding("foreign-key-dangling",
@@ -69,7 +68,7 @@ def check(ds: Dataset) -> list[Finding]:
             refs = frame.select(LINE, poly.table_field, poly.id_field).filter(
                 pl.col(poly.id_field).is_not_null() & pl.col(poly.table_field).is_not_null()
                 & ~pl.col(poly.table_field).is_in(unknowable))
-            targets = []
+            targets: list[pl.DataFrame] = []
             for tname in refs[poly.table_field].unique().to_list():
                 t_schema, t_frame = ds.schemas.get(tname), ds.frame(tname)
                 if t_schema is None or t_frame is None or len(t_schema.primary_key) != 1:
@@ -131,7 +130,7 @@ def _cycles(ds: Dataset) -> list[Finding]:
     schema by pointer doubling: after 2^k >= n steps from any record, a walk that has not ended is on
     a cycle, and every record on a cycle is reached so (vectorised, log2(n) steps)."""
     findings = []
-    for name, schema, frame, fk in _self_keys(ds):
+    for name, _schema, frame, fk in _self_keys(ds):
         cols, refs = list(fk.fields), list(fk.ref_fields)
         rows = frame.select(LINE, *cols, *refs).with_row_index("i")
         # each record's row index, by its key (the first record of a duplicated key: that has its own finding)

@@ -17,14 +17,9 @@ import polars as pl
 from zonedata.base.findings import LINE, WARNING, Finding
 from zonedata.base.vocabulary import DECIMAL, UNITS
 from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
-from zonedata.text.normalise import normalise_series
 from zonedata.loading.tables import exact_decimal
+from zonedata.text.normalise import normalise_series
 
-#: how a statistic's unit (as written, controlled spelling) shows in the grammar's reading of the quote
-UNIT_CURRENCY = {u: x.currency for u, x in UNITS.items() if x.currency}
-UNIT_SAME = {"mu": "mu", "kWh": "kWh", "%": "%"}
-UNIT_KINDS = {"count": ("cardinal",), "years": ("cardinal",), "year": ("year", "cardinal"),
-              "rank": ("ordinal",), "ordinal": ("ordinal",)}
 SUPERLATIVES = ("largest", "biggest", "most", "top", "closest", "highest", "greatest")
 HINTS_MAX = 50  # closest-passage hints are computed for at most this many missing quotes
 
@@ -142,14 +137,17 @@ def _names_figure() -> pl.Expr:
 def _unit_ok() -> pl.Expr:
     unit, kind = pl.col("unit"), pl.col("kind")
     ok = pl.lit(False)
-    for u, cur in UNIT_CURRENCY.items():
-        # the currency word as written: "70.1 billion yuan" is yuan, not RMB (US$ counts as $)
-        written = pl.col("m_unit").is_in(["$", "US$"]) if u == "$" else (pl.col("m_unit") == u)
-        ok = ok | ((unit == u) & (pl.col("m_currency") == cur) & written)
-    for u, same in UNIT_SAME.items():
-        ok = ok | ((unit == u) & (pl.col("m_unit") == same))
-    for u, kinds in UNIT_KINDS.items():
-        ok = ok | ((unit == u) & kind.is_in(kinds) & pl.col("m_unit").is_null() & pl.col("m_currency").is_null())
+    # how a statistic's unit shows in the grammar's reading of the quote (base/vocabulary.py): one of
+    # its tokens, as written ("70.1 billion yuan" is yuan, not RMB), with its currency; or a bare number
+    for u in UNITS.values():
+        if u.reads:
+            written = pl.col("m_unit").is_in(list(u.reads))
+            if u.currency:
+                written = written & (pl.col("m_currency") == u.currency)
+            ok = ok | ((unit == u.name) & written)
+        if u.kinds:
+            bare = kind.is_in(list(u.kinds)) & pl.col("m_unit").is_null() & pl.col("m_currency").is_null()
+            ok = ok | ((unit == u.name) & bare)
     return ok
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from zonedata.loading.dataset import Dataset
-from zonedata.base.findings import Finding
+from zonedata.base.findings import LINE, Finding
 from zonedata.base.paths import SOURCES_TABLE
+from zonedata.loading.dataset import Dataset
 from zonedata.loading.seeds import Seeds, sha256_file
-from zonedata.base.findings import LINE
 
 TEXT_SUFFIXES = {".txt"}
 
@@ -60,8 +59,8 @@ def check(ds: Dataset) -> list[Finding]:
                                     "edited; restore the original (git checkout) or, for a new capture, add it as a new source",
                                     file=file, line=line, field="sha256", value=row["sha256"]))
     if paths.seeds.is_dir():
-        for path in sorted(paths.seeds.iterdir()):
-            if path.suffix in TEXT_SUFFIXES and (seeds.path(path.name) or str(path.resolve())) not in listed:
-                findings.append(Finding("source-unlisted", f"seeds/{path.name} is not listed: add a row for it to "
-                                        f"{file} with its sha256 ({sha256_file(path)})", file=paths.rel(path)))
+        for text_path in sorted(paths.seeds.iterdir()):
+            if text_path.suffix in TEXT_SUFFIXES and (seeds.path(text_path.name) or str(text_path.resolve())) not in listed:
+                findings.append(Finding("source-unlisted", f"seeds/{text_path.name} is not listed: add a row for it to "
+                                        f"{file} with its sha256 ({sha256_file(text_path)})", file=paths.rel(text_path)))
     return findings

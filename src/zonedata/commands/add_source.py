@@ -32,8 +32,8 @@ def add_source_command(file, title, publisher, date_published, url, wire, langua
             --date 2024-08-20 --url https://example.org/a.html --external url,date_published
         zonedata add-source captured.txt --title "..." --date 2024-08-20 --dry-run
     """
-    from zonedata.curate.addsource import add_source
     from zonedata.base.findings import ConfigError, escape_text
+    from zonedata.curate.addsource import add_source
 
     values = {"title": title, "publisher": publisher, "date_published": date_published, "url": url, "wire": wire,
               "language": language}

@@ -42,6 +42,6 @@ def release_command(root, bump, version, date, dry_run):
             click.echo(escape_text(f"  - {reason}"), err=True)
         if exc.report is not None:
             click.echo(render(exc.report, "text", title="release"), nl=False, err=True)
-        raise SystemExit(EXIT_INVALID)
+        raise SystemExit(EXIT_INVALID) from None
     click.echo(render_result(result), nl=False)
     raise SystemExit(EXIT_OK)

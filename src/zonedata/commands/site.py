@@ -30,7 +30,7 @@ def site_command(root, out):
         result = build_site(root, Path(out) if out else None)
     except SiteInputError as exc:
         click.echo(f"site: error: {exc}", err=True)
-        raise SystemExit(EXIT_INVALID)
+        raise SystemExit(EXIT_INVALID) from None
     click.echo(f"site: wrote {result.pages} pages ({result.files} files) to {result.out}; "
                f"open {result.out / 'index.html'}")
     raise SystemExit(EXIT_OK)

@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -341,7 +342,7 @@ def name_candidates(text: str, spans: list[Span]) -> list[NameCandidate]:
             for s in opened:
                 # a capitalised head is the capitalised run's: here only lower-case words may lead to it
                 # ("the border Lingang Industrial Park"), never "construction of ... Zone"
-                inner_ok = all(not (ws[k].core.lower() in DETERMINERS | VERBS) or (
+                inner_ok = all(ws[k].core.lower() not in DETERMINERS | VERBS or (
                     ws[k].core.lower() in ("the",) and k + 1 <= e and any(c.isupper() for c in ws[k + 1].core)) for k in range(s, e))
                 lower_only = not any(any(c.isupper() for c in ws[k].core) for k in range(s, e + 1))
                 if lower_only and (e - s + 1 < 4 or any(ws[k].core.lower() in CONNECTORS for k in range(s, e + 1))):
@@ -533,9 +534,10 @@ def _exclusion_reason(text: str, mention, sentence: Span, names: list[NameCandid
         follow = re.match(r"[\w\-]+(?: the\b)?" if text[mention.end + 1:mention.end + 4] == "of " else r"[\w\-]+",
                           text[mention.end + 1:sentence.end])
         tail = (" " + follow.group()) if follow and text[mention.end:mention.end + 1] == " " else ""
-        the = re.search(r"\bthe\s+$", before)
-        if mention.number_text.lower() == "two" and the is not None:
-            start = mention.start - (len(before) - the.start())
+        if mention.number_text.lower() == "two" and re.search(r"\bthe\s+$", before):
+            phrase = re.search(r"\bthe\s+$", before)
+            assert phrase is not None  # searched for just above
+            start = mention.start - (len(before) - phrase.start())
             return text[start:mention.end] + tail, "candidate: refers to things the text names, not a figure"
         if mention.number_text.lower() == "one":
             return text[mention.start:mention.end] + tail, "candidate: 'one' as a word (one of, one country), not a figure"
@@ -558,7 +560,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
                           "add it with `zonedata add-source`")
     text = texts[source_id]
     src = ds.tables.get("sources")
-    meta: dict[str, str | None] = {}
+    meta: dict = {}
     if src is not None and src.strings is not None and "source_id" in src.strings.columns:
         rows = src.strings.filter(src.strings["source_id"] == source_id).to_dicts()
         meta = rows[0] if rows else {}
@@ -842,11 +844,12 @@ def measure(root: Path | str) -> dict:
         quotes = {c["record_id"]: c["quote"] for c in d.rows.get(cites_file, []) if c["record_table"] == STATISTICS}
         for r in d.rows.get(stats_file, []):
             candidates.append((sid, key(r), normalise(r["value_text"]).lower(), normalise(quotes.get(r["statistic_id"], "")).lower()))
-    cites = ds.tables[CITATIONS].strings
+    cites, statistics = ds.tables[CITATIONS].strings, ds.tables[STATISTICS].strings
+    assert cites is not None and statistics is not None  # both tables were read
     sources_of: dict[str, set[str]] = {}
     for rt, rid, sid in cites.select("record_table", "record_id", "source_id").iter_rows():
         sources_of.setdefault(f"{rt}/{rid}", set()).add(sid)
-    recorded = ds.tables[STATISTICS].strings.to_dicts()
+    recorded = statistics.to_dicts()
     matched_candidates: set[int] = set()
     missed = []
     for r in recorded:
@@ -858,9 +861,9 @@ def measure(root: Path | str) -> dict:
         if not hits:
             missed.append(r["statistic_id"])
     false = [f"{candidates[i][0]}: {candidates[i][2]}" for i in range(len(candidates)) if i not in matched_candidates]
-    found = len(recorded) - len(missed)
-    stats = {"recorded": len(recorded), "found": found, "missed": missed, "candidates": len(candidates),
-             "false_candidates": len(false), "false": false, "recall": found / len(recorded) if recorded else 1.0}
+    stats: dict[str, Any] = {"recorded": len(recorded), "found": len(recorded) - len(missed), "missed": missed,
+             "candidates": len(candidates), "false_candidates": len(false), "false": false}
+    stats["recall"] = stats["found"] / stats["recorded"] if recorded else 1.0
 
     names_found = {normalise(r["name"]).lower() for d in drafts.values() for dest, rows in d.rows.items()
                    for r in rows if "name" in r and dest != cites_file}
@@ -870,6 +873,7 @@ def measure(root: Path | str) -> dict:
         if table not in ds.tables or ds.tables[table].strings is None:
             continue
         frame = ds.tables[table].strings
+        assert frame is not None  # checked just above
         # a curator's label ("China-ASEAN Industrial Cooperation Zone: Nanning area") is not in the text
         wanted = [r["name"] for r in frame.to_dicts() if (r.get("name_is_label") or "false").lower() != "true"
                   and r.get("name_type") != "label"]

@@ -12,13 +12,12 @@ import polars as pl
 
 from zonedata.base.findings import ConfigError, Finding
 from zonedata.base.paths import SOURCES_TABLE, Paths
-from zonedata.loading.schema import TableSchema, import_pandera, load_schema, schema_names
+from zonedata.loading.exclusions import read_exclusions
+from zonedata.loading.schema import TableSchema, check_references, import_pandera, load_schema, schema_names
 from zonedata.loading.seeds import load_texts
 from zonedata.loading.tables import RawTable, check_constraints, parse_table, read_table
 from zonedata.text.locate import Located, locate_quotes
 from zonedata.text.normalise import SourceText
-from zonedata.loading.exclusions import read_exclusions
-from zonedata.loading.schema import check_references
 
 CITATIONS_TABLE = "citations"
 

@@ -14,23 +14,17 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 from zonedata.base import safe_json
 from zonedata.base.findings import ConfigError
 from zonedata.base.paths import Paths
+from zonedata.base.vocabulary import TYPES
 
-POLARS_TYPES = {
-    "string": pl.String,
-    "integer": pl.Int64,
-    "number": pl.Float64,  # checked as float; exact values are parsed from the text with Decimal
-    "date": pl.Date,
-    "boolean": pl.Boolean,
-    # a Table Schema v2 list is read and checked as its CSV text (items joined by the field's
-    # delimiter) and published as a list column (`list_items`)
-    "list": pl.String,
-}
+#: Table Schema type -> the polars dtype a raw column is checked as (base/vocabulary.py)
+POLARS_TYPES = {t.name: t.raw for t in TYPES.values()}
 #: item types of list fields that zonedata can publish
 LIST_ITEM_TYPES = ("string",)
 #: the Table Schema v2 default delimiter of a list field
@@ -146,7 +140,7 @@ def parse_schema(name: str, path: Path, descriptor: dict) -> TableSchema:
     missing_values = descriptor.get("missingValues", [])
     if not all(isinstance(v, str) for v in missing_values):
         raise ConfigError(f"{where}: missingValues must be a list of strings")
-    fields = []
+    fields: list[Field] = []
     for i, f in enumerate(descriptor["fields"]):
         if not isinstance(f, dict) or not isinstance(f.get("name"), str) or not f["name"]:
             raise ConfigError(f"{where}: field {i} needs a name (a non-empty string)")
@@ -296,7 +290,7 @@ def _check_bounds(path: Path, f: Field) -> None:
     where = f"schemas/{path.name}: field {f.name!r}"
     for lo_key, hi_key, kind in (("minimum", "maximum", "date" if f.type == "date" else "number"),
                                  ("minLength", "maxLength", "length")):
-        bounds = {}
+        bounds: dict[str, Any] = {}
         for key in (lo_key, hi_key):
             if key not in c:
                 continue

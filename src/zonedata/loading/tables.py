@@ -17,10 +17,8 @@ import polars as pl
 
 from zonedata.base.findings import LINE, Finding
 from zonedata.base.paths import Paths
-from zonedata.base.vocabulary import DECIMAL_SCALE
-from zonedata.loading.schema import POLARS_TYPES, TableSchema, pandera_schema
-from zonedata.base.vocabulary import DECIMAL
-from zonedata.loading.schema import ISO_DATE
+from zonedata.base.vocabulary import DECIMAL, DECIMAL_SCALE
+from zonedata.loading.schema import ISO_DATE, POLARS_TYPES, TableSchema, pandera_schema
 
 BOM = b"\xef\xbb\xbf"
 _QUOTED = re.compile(r'"(?:[^"]|"")*"')

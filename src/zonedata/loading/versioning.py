@@ -108,6 +108,7 @@ def write_pyproject_version(path: Path, version: str) -> None:
     line = lines[index]
     ending = line[len(line.rstrip("\r\n")):]
     m = _VERSION_LINE.match(line.rstrip("\r\n"))
+    assert m is not None  # _project_version_line found this line by the same pattern
     lines[index] = f"{m[1]}{m[2]}{version}{m[2]}{m[4]}{ending}"
     path.write_text("".join(lines), encoding="utf-8", newline="")
 

@@ -30,26 +30,29 @@ import io
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
+
+from zonedata.base.findings import ConfigError, Report
+from zonedata.base.paths import Paths
+from zonedata.checks import run_checks
 
 try:
     import fcntl
 except ImportError:  # not on Windows: builds of one package at once are not serialised there
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]
 
-from zonedata.publish.clean import CleanTable, clean_tables, csv_frame
 from zonedata.loading.dataset import Dataset, load_dataset
+from zonedata.publish.clean import CleanTable, clean_tables, csv_frame
 from zonedata.publish.descriptor import FORMATS, build_descriptor, dumps
 from zonedata.publish.dictionary import render_dictionary
-from zonedata.base.findings import ConfigError, Report
-from zonedata.checks import run_checks
-from zonedata.base.paths import Paths
 
 #: Parquet writer settings, fixed so that the same rows always give the same bytes
-PARQUET_OPTIONS = {
+PARQUET_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
     "compression_level": 3,
     "statistics": True,
@@ -148,7 +151,7 @@ def _preflight(paths: Paths, targets: list[Path]) -> None:
                                    "away, then run zonedata build again (nothing was changed)")
 
 
-def write_atomically(paths: Paths, files: dict[str, bytes], remove: list[Path] = ()) -> tuple[list[str], list[str]]:
+def write_atomically(paths: Paths, files: dict[str, bytes], remove: Sequence[Path] = ()) -> tuple[list[str], list[str]]:
     """Write the files that changed and remove `remove`, all or nothing; returns (written, unchanged).
 
     Every new file is staged and fsynced in a temporary folder in the root (same file system) and
@@ -230,7 +233,7 @@ def _stage(paths: Paths, tmp: Path, changed: dict[str, bytes], remove) -> tuple[
 def _swap(paths: Paths, staged: list, remove, kept: dict, created_dirs: list) -> None:
     """Rename the staged files into place and remove the stale ones; on any failure, undo every step made."""
     done: list[tuple[Path, Path | None]] = []  # (target, kept old copy or None) of each step made
-    current = None
+    current: Path | None = None
     try:
         for staged_path, target in staged:
             current = target
@@ -247,7 +250,7 @@ def _swap(paths: Paths, staged: list, remove, kept: dict, created_dirs: list) ->
         _remove_dirs(created_dirs)
         if not isinstance(exc, OSError):
             raise
-        raise PublishError(f"cannot write {paths.rel(current)}: {exc.strerror or exc}; "
+        raise PublishError(f"cannot write {paths.rel(current) if current else paths.root}: {exc.strerror or exc}; "
                            + ("the files already replaced were put back, so the old publication is whole"
                               if undone else "nothing was changed")) from exc
     for folder in sorted({target.parent for _, target in staged}):

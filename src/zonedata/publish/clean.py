@@ -20,31 +20,19 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
+from zonedata.base.findings import LINE, ConfigError
+from zonedata.base.vocabulary import DECIMAL, SCALES, TYPES, UNITS
 from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
-from zonedata.base.findings import ConfigError
-from zonedata.text.numbers import SCALE_FACTORS as _SCALE_WORDS
-from zonedata.base.vocabulary import DECIMAL, UNITS
 from zonedata.loading.schema import TableSchema, list_items
-from zonedata.base.findings import LINE
 from zonedata.loading.tables import exact_decimal
 from zonedata.text.normalise import stored_passages
 
-
-#: Table Schema type -> the polars dtype of the published column
-PUBLISHED_TYPES = {
-    "string": pl.String,
-    "integer": pl.Int64,
-    "number": DECIMAL,
-    "date": pl.Date,
-    "boolean": pl.Boolean,
-    "list": pl.List(pl.String),  # a Parquet list column; in CSV the items joined by the field's delimiter
-}
-
 #: scale word as written -> factor ("" when the text has none)
-SCALE_FACTORS = {"": 1, **_SCALE_WORDS}
+SCALE_FACTORS = {"": 1, **{s.name: s.factor for s in SCALES.values()}}
 
 
 @dataclass
@@ -54,9 +42,9 @@ class CleanTable:
     frame: pl.DataFrame
 
 
-def published_schema(schema: TableSchema) -> dict[str, pl.DataType]:
+def published_schema(schema: TableSchema) -> dict[str, Any]:
     """Column name -> published polars dtype, in schema order (derived fields included)."""
-    return {f.name: PUBLISHED_TYPES[f.type] for f in schema.fields}
+    return {f.name: TYPES[f.type].published for f in schema.fields}
 
 
 def _exact_numbers(table, schema: TableSchema) -> list[pl.Expr]:
@@ -75,6 +63,7 @@ def _base_frame(ds: Dataset, name: str) -> pl.DataFrame:
     frame = table.frame
     exprs = _exact_numbers(table, schema)
     if exprs:
+        assert table.strings is not None  # a parsed table keeps its cells as text
         numbers = table.strings.select(LINE, *exprs)
         frame = frame.drop([c for c in numbers.columns if c != LINE and c in frame.columns]).join(
             numbers, on=LINE, how="left")
@@ -82,7 +71,7 @@ def _base_frame(ds: Dataset, name: str) -> pl.DataFrame:
     if lists:
         frame = frame.with_columns(lists)
     # a column the raw file lacks (an invalid table) is published empty rather than crashing
-    missing = [pl.lit(None, dtype=PUBLISHED_TYPES[f.type]).alias(f.name)
+    missing = [pl.lit(None, dtype=TYPES[f.type].published).alias(f.name)
                for f in schema.raw_fields if f.name not in frame.columns]
     if LINE not in frame.columns:
         frame = frame.with_columns(pl.lit(None, dtype=pl.Int64).alias(LINE))
@@ -140,7 +129,7 @@ def check_derivations(schema: TableSchema) -> None:
         units = schema.field("unit").constraints.get("enum", [])
         unknown = [u for u in units if u not in UNITS]
         if unknown:
-            raise ConfigError(f"statistics: unit(s) {unknown} have no normalisation: add them to UNITS in zonedata/clean.py")
+            raise ConfigError(f"statistics: unit(s) {unknown} have no normalisation: add them to UNITS in zonedata/base/vocabulary.py")
 
 
 def clean_table(ds: Dataset, name: str) -> CleanTable:

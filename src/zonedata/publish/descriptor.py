@@ -21,10 +21,10 @@ import re
 import polars as pl
 
 from zonedata.base import safe_json
-from zonedata.publish.clean import CleanTable
 from zonedata.base.findings import ConfigError
 from zonedata.base.paths import SOURCES_TABLE, Paths
 from zonedata.loading.versioning import pyproject_metadata
+from zonedata.publish.clean import CleanTable
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 PACKAGE_NAME = "zonedata"
@@ -156,7 +156,7 @@ def table_schema(table: CleanTable, fmt: str) -> dict:
 
 def resource(table: CleanTable, fmt: str, path: str, data: bytes) -> dict:
     schema = table.schema.descriptor
-    res = {
+    res: dict[str, object] = {
         "name": resource_name(table.name, fmt),
         "type": "table",
         "profile": "tabular-data-resource",  # Data Package v1 spelling, still needed by frictionless-r

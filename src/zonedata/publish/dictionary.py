@@ -8,19 +8,12 @@ from __future__ import annotations
 
 import json
 
-from zonedata.base.vocabulary import DECIMAL_SCALE
 from zonedata.base.paths import Paths
+from zonedata.base.vocabulary import DECIMAL_SCALE, TYPES
 from zonedata.loading.schema import TableSchema
 
-#: Table Schema type -> how it is published (Parquet / CSV)
-TYPE_NOTES = {
-    "string": ("string", "UTF-8 text"),
-    "integer": ("int64", "integer"),
-    "number": (f"decimal(38, {DECIMAL_SCALE})", f"decimal with {DECIMAL_SCALE} places"),
-    "date": ("date32", "YYYY-MM-DD"),
-    "boolean": ("boolean", "true / false"),
-    "list": ("list<string>", "items joined by the field's delimiter"),
-}
+#: Table Schema type -> how it is published (Parquet / CSV), from base/vocabulary.py
+TYPE_NOTES = {t.name: (t.parquet, t.csv) for t in TYPES.values()}
 
 
 def _cell(value) -> str:

@@ -16,11 +16,11 @@ import json
 import polars as pl
 
 from zonedata.base import safe_json
-from zonedata.publish.build import CLEAN_SUFFIXES, render_outputs, stale_clean_files
-from zonedata.publish.clean import read_csv_frame
-from zonedata.loading.dataset import Dataset
 from zonedata.base.findings import ERROR, Finding
 from zonedata.base.paths import safe_relative
+from zonedata.loading.dataset import Dataset
+from zonedata.publish.build import CLEAN_SUFFIXES, render_outputs, stale_clean_files
+from zonedata.publish.clean import read_csv_frame
 
 FIX = "run zonedata build"
 

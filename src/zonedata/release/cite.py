@@ -88,7 +88,7 @@ def read_yaml(path: Path) -> dict:
     """A YAML mapping from a file; ConfigError when it cannot be read, expands without bound or is not a mapping."""
     yaml = _yaml()
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_bounded_loader())  # noqa: S506 (a safe loader)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_bounded_loader())
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path.name} is not valid YAML: {exc}") from exc
     except RecursionError:
@@ -110,18 +110,18 @@ def citation_problems(cff: dict) -> list[tuple[str, str]]:
     authors = cff.get("authors")
     if "authors" in cff:
         if not isinstance(authors, list) or not authors:
-            problems.append(("authors", f"authors must be a list of persons or entities, not {_shown(authors)}: "
-                                        "write `authors:` then one `- family-names: ...` or `- name: ...` per author"))
+            problems.append(("authors", (f"authors must be a list of persons or entities, not {_shown(authors)}: "
+                                         "write `authors:` then one `- family-names: ...` or `- name: ...` per author")))
         else:
             for i, person in enumerate(authors, 1):
                 if not isinstance(person, dict):
-                    problems.append(("authors", f"author {i} is {_shown(person)}, not a person or entity: write it as "
-                                                "`- family-names: ...` / `given-names: ...` or `- name: ...`"))
+                    problems.append(("authors", (f"author {i} is {_shown(person)}, not a person or entity: write it "
+                                                 "as `- family-names: ...` / `given-names: ...` or `- name: ...`")))
                     continue
                 bad = [k for k in PERSON_TEXT_KEYS if k in person and not isinstance(person[k], str)]
                 if bad:
-                    problems.append(("authors", f"author {i}: {', '.join(f'{k} {_shown(person[k])}' for k in bad)} "
-                                                "must be text (quote it)"))
+                    shown = ", ".join(f"{k} {_shown(person[k])}" for k in bad)
+                    problems.append(("authors", f"author {i}: {shown} must be text (quote it)"))
                 elif not (isinstance(person.get("family-names"), str) and person["family-names"].strip()) and not (
                         isinstance(person.get("name"), str) and person["name"].strip()):
                     problems.append(("authors", f"author {i} has neither family-names nor name"))
@@ -377,7 +377,7 @@ def render_bibtex(cff: dict, released: bool = True) -> str:
         else:
             authors.append("{" + _bib(a.get("name", "")) + "}")
     version = str(cff.get("version", ""))
-    fields = [("author", " and ".join(authors)), ("title", "{" + _bib(cff.get("title", "")) + "}"),
+    fields: list[tuple[str, object]] = [("author", " and ".join(authors)), ("title", "{" + _bib(cff.get("title", "")) + "}"),
               ("year", _year(cff)), ("version", version)]
     if _doi(cff):
         fields.append(("doi", _doi(cff)))

@@ -500,7 +500,7 @@ def compare_schemas(table: str, old: dict, new: dict, renames: dict[str, str] | 
         changes.append(Change("primary-key-changed", "major", table, None,
                               f"primary key {_as_list(old.get('primaryKey'))} -> {_as_list(new.get('primaryKey'))}"))
     for key, kind in (("foreignKeys", "foreign-key"), ("uniqueKeys", "unique-key")):
-        def canon(keys, rename):
+        def canon(keys, rename, key=key):
             out = set()
             for k in keys or []:
                 if key == "foreignKeys" and isinstance(k, dict):
@@ -535,6 +535,7 @@ def diff_records(old: TableVersion | None, new: TableVersion | None, renames: di
     renames = renames or {}
     if old is None or new is None:
         t = new or old
+        assert t is not None, "diff_records needs at least one version of the table"
         key = [k for k in t.primary_key if k in t.frame.columns] or list(t.frame.columns)
         frame = t.frame.sort(key)
         empty = frame.clear()

@@ -37,17 +37,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from zonedata.base import safe_json
-from zonedata.release.cite import citation_metadata, dump_citation, dump_zenodo, read_valid_citation, zenodo_metadata
-from zonedata.release.diff import Change, PackageDiff, PackageVersion, diff_packages, load_version
 from zonedata.base.findings import ConfigError, Report, escape_text
 from zonedata.base.paths import Paths
 from zonedata.loading.dataset import confinement_findings
-from zonedata.publish.build import build
-from zonedata.release.validate import validate
 from zonedata.loading.versioning import (
-    ReleaseEntry, archive_name, bump_level, bump_version, level_rank, manifest_path, normalise_version, read_manifest,
-    read_pyproject_version, write_manifest, write_pyproject_version,
+    ReleaseEntry,
+    archive_name,
+    bump_level,
+    bump_version,
+    level_rank,
+    manifest_path,
+    normalise_version,
+    read_manifest,
+    read_pyproject_version,
+    write_manifest,
+    write_pyproject_version,
 )
+from zonedata.publish.build import build
+from zonedata.release.cite import citation_metadata, dump_citation, dump_zenodo, read_valid_citation, zenodo_metadata
+from zonedata.release.diff import Change, PackageDiff, PackageVersion, diff_packages, load_version
+from zonedata.release.validate import validate
 
 #: files at the package root every archive carries (a release without them is refused)
 ARCHIVE_ROOT_FILES = ("README.md", "LICENSE", "CITATION.cff", "CHANGELOG.md", "datapackage.json")
@@ -159,7 +168,7 @@ def archive_members(paths: Paths, tracked: set[str] | None = None) -> list[tuple
                            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
     if tracked is not None:
         members = [(name, path) for name, path in members if name in tracked]
-    for name, path in members:
+    for _name, path in members:
         paths.confined(path)
     return sorted(members)
 
@@ -274,6 +283,7 @@ def _target_version(current: str, previous: ReleaseEntry | None, bump: str | Non
         raise ConfigError("give either --bump major|minor|patch or --version X.Y.Z")
     if version is not None:
         return normalise_version(version)
+    assert bump is not None  # one of the two was given (checked above)
     return bump_version(previous.version if previous else current, bump)
 
 
@@ -355,7 +365,7 @@ def release(root: Path | str, *, bump: str | None = None, version: str | None = 
     current_pkg = load_version(".", paths.root)
     d = diff_packages(load_version(previous.version, paths.root), current_pkg) if previous else None
     required = d.required_level if d else "none"
-    if d is not None:
+    if d is not None and previous is not None and given is not None:
         if required == "none":
             raise ReleaseRefused(f"nothing in the data, schemas or descriptions changed since {previous.version}: "
                                  "there is nothing to release")

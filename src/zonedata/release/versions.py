@@ -10,12 +10,18 @@ from __future__ import annotations
 import json
 
 from zonedata.base import safe_json
-from zonedata.loading.seeds import sha256_file
-from zonedata.release.cite import RECOMMENDED_KEYS, REQUIRED_KEYS, citation_problems, read_yaml
-from zonedata.loading.dataset import Dataset
 from zonedata.base.findings import WARNING, ConfigError, Finding
 from zonedata.base.paths import OutsideRoot
-from zonedata.loading.versioning import json_key_line, manifest_path, read_manifest, read_pyproject_version, yaml_key_line
+from zonedata.loading.dataset import Dataset
+from zonedata.loading.seeds import sha256_file
+from zonedata.loading.versioning import (
+    json_key_line,
+    manifest_path,
+    read_manifest,
+    read_pyproject_version,
+    yaml_key_line,
+)
+from zonedata.release.cite import RECOMMENDED_KEYS, REQUIRED_KEYS, citation_problems, read_yaml
 
 RELEASE_HINT = "versions are written by `zonedata release`: restore the file from git, or cut a release"
 

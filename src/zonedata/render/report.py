@@ -1,4 +1,4 @@
-"""Three renderings of one report: human text, JSON for tools, GitHub workflow annotations."""
+"""The renderings of one report: human text, JSON for tools, GitHub workflow annotations (`RENDERERS`)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,12 @@ from itertools import groupby
 
 from zonedata.base.findings import Report, escape_text
 
-FORMATS = ("text", "json", "github")
-
 
 def render(report: Report, fmt: str, *, title: str = "validate", quiet: bool = False) -> str:
     """The report in `fmt`; `quiet` gives only the summary line the text and github renderings end with."""
     if quiet and fmt != "json":
         return escape_text(summary_line(report, fmt, title)) + "\n"
-    return {"text": render_text, "json": render_json, "github": render_github}[fmt](report, title)
+    return RENDERERS[fmt](report, title)
 
 
 def summary_line(report: Report, fmt: str = "text", title: str = "validate") -> str:
@@ -76,3 +74,8 @@ def render_github(report: Report, title: str = "validate") -> str:
         out.append(f"::notice {','.join(props)}::{_escape_data(o.describe())}")
     out.append(escape_text(summary_line(report, "github", title)))
     return "\n".join(out) + "\n"
+
+
+#: --format name -> rendering of a report; every command's --format offers exactly these
+RENDERERS = {"text": render_text, "json": render_json, "github": render_github}
+FORMATS = tuple(RENDERERS)

@@ -132,8 +132,9 @@ def find_quotes(pairs: pl.DataFrame, sources: dict[str, SourceText]) -> pl.DataF
     k = found["k"].to_numpy()
     char_base = found["char_base"].to_numpy()
     last_char = first_char + found["quote_norm"].str.len_chars().cast(pl.Int64).to_numpy() - 1
-    if all(sources[sid].dropped is not None for sid in sids):
-        drops = [sources[sid].dropped for sid in sids]
+    drops = [sources[sid].dropped for sid in sids]
+    if all(d is not None for d in drops):
+        drops = [d for d in drops if d is not None]
         n_drops = np.array([len(d) for d in drops], dtype=np.int64)
         drop_base = np.cumsum(n_drops) - n_drops
         # drop j of text t comes after (dropped[j] - j) kept characters: as a global normalised position

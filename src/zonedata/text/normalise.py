@@ -97,17 +97,17 @@ class SourceText:
         self._index: np.ndarray | None = None
 
     @classmethod
-    def many(cls, texts: dict[str, str]) -> dict[str, "SourceText"]:
+    def many(cls, texts: dict[str, str]) -> dict[str, SourceText]:
         """`SourceText(t)` for each text, computed for all at once by polars (same results, off the GIL)."""
         ids = [sid for sid, text in texts.items() if unicodedata.is_normalized("NFC", text)]
         out: dict[str, SourceText] = {}
         if ids:
-            run = _SPACE_CLASS + "{2,}"
+            run_class = _SPACE_CLASS + "{2,}"
             frame = pl.DataFrame({"t": [texts[sid] for sid in ids]}, schema={"t": pl.String}).select(
                 normalised=pl.col("t").str.replace_many({**QUOTES, **DASHES}).str.replace_all(
-                    f"{run}|{_SPACE_CLASS_BUT_SPACE}", " "),
-                gap=pl.col("t").str.split(run, literal=False).list.eval(pl.element().str.len_chars()),
-                run=pl.col("t").str.extract_all(run).list.eval(pl.element().str.len_chars()),
+                    f"{run_class}|{_SPACE_CLASS_BUT_SPACE}", " "),
+                gap=pl.col("t").str.split(run_class, literal=False).list.eval(pl.element().str.len_chars()),
+                run=pl.col("t").str.extract_all(run_class).list.eval(pl.element().str.len_chars()),
             )
             # each text is gap, run, gap, ..., run, gap: a run starts after the gaps and runs before it,
             # and drops all but its first character

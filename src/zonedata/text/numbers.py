@@ -36,29 +36,22 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
+from typing import Any
 
 import polars as pl
 
+from zonedata.base import vocabulary as _vocabulary
 from zonedata.base.vocabulary import DECIMAL  # the one exact decimal type of the package
 
 __all__ = ["QUALIFIERS", "KINDS", "DECIMAL", "Mention", "mentions_frame", "parse_mentions", "PATTERN"]
 
-QUALIFIERS = ("exact", "about", "more_than", "at_least", "nearly", "less_than", "up_to")
+QUALIFIERS = tuple(_vocabulary.QUALIFIERS)
 KINDS = ("cardinal", "ordinal", "percent", "year", "date", "time")
 
 # --------------------------------------------------------------------------- vocabulary
 
-QUALIFIER_WORDS: dict[str, str] = {
-    "about": "about", "around": "about", "approximately": "about", "approx.": "about",
-    "roughly": "about", "some": "about", "nearly": "nearly", "almost": "nearly",
-    "close to": "nearly", "more than": "more_than", "over": "more_than",
-    "exceed": "more_than", "exceeds": "more_than", "exceeded": "more_than",
-    "exceeding": "more_than", "above": "more_than", "in excess of": "more_than",
-    "at least": "at_least", "no less than": "at_least", "not less than": "at_least",
-    "less than": "less_than", "fewer than": "less_than", "under": "less_than",
-    "below": "less_than", "up to": "up_to", "no more than": "up_to",
-    "not more than": "up_to",
-}
+# the grammar's lookup tables, derived from the rows of base/vocabulary.py
+QUALIFIER_WORDS: dict[str, str] = {w: q.name for q in _vocabulary.QUALIFIERS.values() for w in q.words}
 
 UNITS_1 = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
@@ -82,42 +75,17 @@ WORD_VALUES.update({w: i + 10 for i, w in enumerate(ORD_TEENS)})
 WORD_VALUES.update({w: 10 * (i + 2) for i, w in enumerate(ORD_TENS)})
 WORD_VALUES.update({"hundredth": 100, "a dozen": 12})
 
-SCALE_WORDS: dict[str, str] = {
-    "thousand": "thousand", "million": "million", "billion": "billion", "trillion": "trillion",
-    "mn": "million", "mln": "million", "bn": "billion", "bln": "billion", "tn": "trillion",
-    "trn": "trillion",
-}
+SCALE_WORDS: dict[str, str] = {**{name: name for name in _vocabulary.SCALES},
+                               **{w: s.name for s in _vocabulary.SCALES.values() for w in s.spellings if w != s.name}}
 # "$3m", "US$5b", "$40k": single letters are scale words only right after a currency
-SCALE_ABBREVIATIONS_AFTER_CURRENCY: dict[str, str] = {"m": "million", "b": "billion", "k": "thousand"}
-SCALE_FACTORS: dict[str, int] = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
-
-# currency written before the number: as written -> controlled spelling
-CURRENCY_BEFORE: dict[str, str] = {
-    "rmb": "RMB", "cny": "CNY", "¥": "¥", "￥": "¥", "$": "$", "us$": "US$", "usd": "USD",
-    "hk$": "HK$", "hkd": "HKD",
-}
-# units written after the number (lower-cased, whitespace collapsed) -> controlled spelling
-UNITS_AFTER: dict[str, str] = {
-    "%": "%", "percent": "%", "per cent": "%", "pct": "%",
-    "percentage point": "percentage point", "percentage points": "percentage point",
-    "yuan": "yuan", "rmb": "RMB", "cny": "CNY",
-    "dollars": "dollars", "dollar": "dollars", "us dollars": "dollars", "u.s. dollars": "dollars",
-    "usd": "USD", "hk dollars": "HK dollars", "hong kong dollars": "HK dollars", "hkd": "HKD",
-    "mu": "mu", "kwh": "kWh", "kilowatt-hours": "kWh", "kilowatt hours": "kWh",
-    "kw": "kW", "mw": "MW", "gw": "GW",
-    "hectares": "ha", "hectare": "ha", "ha": "ha",
-    "square kilometers": "km2", "square kilometres": "km2", "square kilometer": "km2",
-    "square kilometre": "km2", "sq km": "km2", "sq. km": "km2", "km2": "km2", "km²": "km2",
-    "square meters": "m2", "square metres": "m2", "sq m": "m2", "m2": "m2", "m²": "m2",
-    "kilometers": "km", "kilometres": "km", "km": "km",
-    "tons": "t", "tonnes": "t", "ton": "t", "tonne": "t",
-    "teu": "TEU", "teus": "TEU",
-}
-CURRENCY_OF_UNIT: dict[str, str] = {
-    "yuan": "CNY", "RMB": "CNY", "CNY": "CNY", "¥": "CNY",
-    "$": "USD", "US$": "USD", "USD": "USD", "dollars": "USD",
-    "HK$": "HKD", "HKD": "HKD", "HK dollars": "HKD",
-}
+SCALE_ABBREVIATIONS_AFTER_CURRENCY: dict[str, str] = {w: s.name for s in _vocabulary.SCALES.values()
+                                                      for w in s.after_currency}
+SCALE_FACTORS: dict[str, int] = {s.name: s.factor for s in _vocabulary.SCALES.values()}
+# currency written before the number: as written -> the grammar's token
+CURRENCY_BEFORE: dict[str, str] = {w: sp.token for sp in _vocabulary.SPELLINGS for w in sp.before}
+# units written after the number (lower-cased, whitespace collapsed) -> the grammar's token
+UNITS_AFTER: dict[str, str] = {w: sp.token for sp in _vocabulary.SPELLINGS for w in sp.after}
+CURRENCY_OF_UNIT: dict[str, str] = {sp.token: sp.currency for sp in _vocabulary.SPELLINGS if sp.currency}
 
 MONTHS_FULL = ["January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December"]
@@ -274,7 +242,7 @@ def _word_rows() -> dict[str, tuple]:
 class _Table:
     """A closed lookup table: string keys -> row index -> typed columns (vectorised)."""
 
-    def __init__(self, rows: dict[str, tuple], schema: dict[str, pl.DataType]):
+    def __init__(self, rows: dict[str, tuple], schema: dict[str, Any]):
         self.keys = pl.Series(list(rows), dtype=pl.String)
         self.index = pl.int_range(0, len(rows), dtype=pl.UInt32, eager=True)
         self.columns = {
@@ -308,7 +276,7 @@ NUMERAL = (
 _MARK = "\x00"
 _DEC12 = pl.Decimal(38, 12)
 _VALUE_LIMIT = 0.999 * 10.0 ** (DECIMAL.precision - DECIMAL.scale)  # see _finish
-_OUT_SCHEMA = {
+_OUT_SCHEMA: dict[str, Any] = {
     "row": pl.UInt32, "start": pl.Int64, "end": pl.Int64, "text": pl.String,
     "qualifier": pl.String, "kind": pl.String, "number_text": pl.String, "number": DECIMAL,
     "scale_word": pl.String, "value": DECIMAL, "unit": pl.String, "currency": pl.String,
@@ -330,7 +298,7 @@ def _locate(texts: pl.Series) -> pl.DataFrame:
     n_chars = t.str.len_chars().cast(pl.Int64)
     before = n_chars.cum_sum() - n_chars                     # code points in earlier texts
     pieces = (
-        pl.DataFrame({"piece": t.str.split(PATTERN, literal=False, inclusive=True)})
+        pl.DataFrame({"piece": t.str.split(PATTERN, literal=False, inclusive=True)})  # type: ignore[call-arg]
         .with_row_index("row")
         .explode("piece")
     )
@@ -526,7 +494,7 @@ def _read_all(m: pl.Series) -> pl.DataFrame:
     if len(m) < 2 * _DEDUP_SAMPLE or sample.n_unique() > _DEDUP_MAX_RATIO * len(sample):
         return read(m)
     categorical = m.cast(pl.Categorical(pl.Categories.random()))   # a private mapping
-    distinct = categorical.dtype.categories.to_series()              # index = physical code
+    distinct = categorical.dtype.categories.to_series()  # type: ignore[attr-defined]  # index = physical code
     return read(distinct).rechunk().gather(categorical.to_physical())
 
 

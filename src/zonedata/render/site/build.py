@@ -188,7 +188,7 @@ class Site:
     def field_values(self, t: Table, i: int) -> list[tuple]:
         """Per field: (kind, items, external), kind "e" empty, "v" one value, "m" a list; an item is
         (text, href, target label, published text when the shown number differs from it)."""
-        external = ()
+        external: set[str] = set()
         if t.name == SOURCES and "external_fields" in t.columns:
             value = t.columns["external_fields"][i]
             external = set(value if isinstance(value, list) else re.split(r"[;,\s]+", value or ""))
@@ -199,7 +199,7 @@ class Site:
             raw = t.columns[name][i]
             number = f.get("type") in NUMERIC
             linked = targets.get(name)
-            items = []
+            items: list[tuple[str | None, str | None, str | None, str | None]] = []
             for v in _as_list(raw):
                 shown = format_number(v) if number else v
                 hit = linked.get(v) if linked else None
@@ -323,7 +323,7 @@ class Site:
         """One page per release (against the release before it) and, when the package has moved on, one for
         the unreleased changes; newest first."""
         changelog = self.paths.changelog.read_text(encoding="utf-8") if self.paths.changelog.is_file() else ""
-        pages = []
+        pages: list[dict] = []
         previous = d.PackageVersion("(nothing)", {"resources": []})
         for e in releases:
             try:

@@ -17,6 +17,7 @@ script files because browsers refuse fetch() from file://).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
@@ -176,7 +177,7 @@ def _read_frame(paths: Paths, rel: str, fmt: str, fields: list[dict]):
             frame = pl.read_csv(path, infer_schema=False, raise_if_empty=False)
     except FileNotFoundError:
         raise SiteInputError(rel, "is missing: run `zonedata build`") from None
-    except Exception as exc:  # polars' read errors share no base class
+    except Exception as exc:  # noqa: BLE001 (polars' and pyarrow's read errors share no base class)
         raise SiteInputError(rel, f"cannot be read: {str(exc).splitlines()[0]}") from None
     names = [f["name"] for f in fields]
     missing = [n for n in names if n not in frame.columns]
@@ -295,7 +296,7 @@ def _resolve(t: Table, ref: Ref, i: int, tables: dict[str, Table]) -> list[tuple
             return []
         index = target.lookup(target.pk)
         return [(target, index[(v,)]) for v in _as_list(t.columns[ref.id_field][i]) if (v,) in index]
-    target = tables[ref.target]
+    target = tables[ref.target or t.name]
     index = target.lookup(ref.target_fields)
     if len(ref.fields) == 1:
         values = [(v,) for v in _as_list(t.columns[ref.fields[0]][i])]
@@ -343,7 +344,7 @@ def load_texts(paths: Paths, sources: Table) -> list[str]:
 def citation_passages(tables: dict[str, Table], texts: list[str]):
     """(citations by record, passages by source): every citation located and checked at its offsets."""
     by_record: dict[tuple[str, int], list[int]] = {}
-    passages: list[dict[tuple[int, int], Passage]] = [dict() for _ in texts]
+    passages: list[dict[tuple[int, int], Passage]] = [{} for _ in texts]
     cit = tables.get(CITATIONS)
     sources = tables[SOURCES]
     if cit is None:
@@ -421,7 +422,7 @@ def source_paragraphs(text: str, passages: dict[tuple[int, int], Passage]) -> li
         ends.setdefault(p.end, []).append(p)
     open_: list[Passage] = []
     paragraphs: list[list[dict]] = [[]]
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in itertools.pairwise(cuts):
         opening = starts.get(a, [])
         empty = [p for p in opening if p.end == p.start]
         if empty:  # a passage of no characters keeps its anchor
