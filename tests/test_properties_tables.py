@@ -10,10 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from hypothesis import settings
 
 from test_properties_readers import BOUNDED, EXAMPLES, json_values, mutated
 from zonedata.base.findings import RULES, ConfigError, Finding

@@ -33,19 +33,27 @@ from zonedata.base.findings import ConfigError
 from zonedata.base.paths import SOURCES_TABLE, Paths
 from zonedata.checks.coverage import coverage
 from zonedata.checks.markers import FILL, id_marker
-from zonedata.checks.provenance import SUPERLATIVES  # the superlatives validate reads as rank 1
+from zonedata.checks.provenance import (
+    SUPERLATIVES,  # the superlatives validate reads as rank 1
+)
 from zonedata.curate.addsource import atomic_write
 from zonedata.loading.dataset import Dataset, confinement_findings, load_dataset
+from zonedata.loading.exclusions import exclusions_schema
 from zonedata.loading.schema import load_schema
 from zonedata.loading.seeds import load_texts
 from zonedata.loading.tables import parse_table
 from zonedata.text.normalise import SourceText, normalise
-from zonedata.text.sentences import Span, clauses, find_sentences, sentence_at, sentences
+from zonedata.text.sentences import (
+    Span,
+    clauses,
+    find_sentences,
+    sentence_at,
+    sentences,
+)
 
 STATISTICS, CITATIONS = "statistics", "citations"
 #: the draft's tables, in the order they are written; a table without a schema is drafted as names only
 NAME_TABLES = ("parks", "projects", "events", "regions", "organisations")
-EXCLUSION_COLUMNS = ("source_id", "phrase", "reason")
 #: the tag of each table's draft ids: FILL:stat-1, FILL:park-1, ...
 TAGS = {"statistics": "stat-", "parks": "park-", "projects": "project-", "events": "event-", "regions": "region-",
         "organisations": "organisation-"}
@@ -57,7 +65,7 @@ _SUPERLATIVE = re.compile(r"(?:\b(?:the|[Ii]ts|[Tt]heir)\s|['’]s\s|\b(?=closes
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 _NUMBER_WORDS = {w: i + 1 for i, w in enumerate(
-    "one two three four five six seven eight nine ten eleven twelve".split())}
+    ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"])}
 _MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
 _N = r"([0-9]{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _YEAR_REF = r"(this year|last year|[12][0-9]{3})"
@@ -511,9 +519,9 @@ def _exclusion_reason(text: str, mention, sentence: Span, names: list[NameCandid
         return mention.text, "candidate: a date or time, not a figure (dates go in date fields of the record they date)"
     if len(line.split()) <= 6 and not re.search(r"[.!?]$", line):
         return line, "candidate: page furniture (a short line that is not a sentence: header, footer, pagination)"
-    follow = text[mention.end:mention.end + 2].strip()
+    next_chars = text[mention.end:mention.end + 2].strip()
     for n in names:
-        if n.start <= mention.start and mention.end <= n.end and mention.end < n.end and follow[:1].isupper():
+        if n.start <= mention.start and mention.end <= n.end and mention.end < n.end and next_chars[:1].isupper():
             return n.name, f"candidate: part of the name '{n.name}', not a figure"
     body = text[sentence.start:sentence.end]
     rel = mention.start - sentence.start
@@ -575,8 +583,8 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
     if skip_recorded:
         cov = coverage(root, ds)
         excluded_spans = cov.exclusions.select("source_id", "start", "end").rows()
-        m = cov.mentions.filter((cov.mentions["source_id"] == source_id) & (cov.mentions["status"] != "unaccounted"))
-        accounted = set(m["start"].to_list())
+        done = cov.mentions.filter((cov.mentions["source_id"] == source_id) & (cov.mentions["status"] != "unaccounted"))
+        accounted = set(done["start"].to_list())
     normalised = SourceText(text)
 
     def unique_quote(span: Span, sentence: Span) -> Span:
@@ -599,7 +607,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
         if schema is not None:
             out.columns[dest] = schema.raw_names
             out.rows[dest] = []
-    out.columns[dest_excl] = list(EXCLUSION_COLUMNS)
+    out.columns[dest_excl] = exclusions_schema(ds.paths).raw_names
     out.rows[dest_excl] = []
 
     def cite(table: str, rid: str, quote: Span) -> None:
@@ -665,9 +673,9 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
                 if period.end is not None:
                     values["period_start"] = period.start.isoformat() if period.start else ""
                     values["period_end"] = period.end.isoformat()
-                    b = "stated" if period.stated else basis_of_date
-                    if b in basis_enum:
-                        values["period_basis"] = b
+                    pbasis = "stated" if period.stated else basis_of_date
+                    if pbasis in basis_enum:
+                        values["period_basis"] = pbasis
             if stats_schema is not None:
                 out.rows[ds.file(STATISTICS)].append(_row(stats_schema, values))
                 cite(STATISTICS, rid, quote)
@@ -706,20 +714,20 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
         schema = ds.schemas.get(cand.table)
         sentence = Span(cand.sentence.start, cand.sentence.end, text[cand.sentence.start:cand.sentence.end])
         if schema is None:
-            dest = f"{cand.table} (no schemas/{cand.table}.json in this package: a name to note)"
-            out.columns.setdefault(dest, ["name", "quote"])
-            out.rows.setdefault(dest, []).append({"name": cand.name, "quote": sentence.text})
+            note = f"{cand.table} (no schemas/{cand.table}.json in this package: a name to note)"
+            out.columns.setdefault(note, ["name", "quote"])
+            out.rows.setdefault(note, []).append({"name": cand.name, "quote": sentence.text})
             continue
         counters[cand.table] = counters.get(cand.table, 0) + 1
         rid = id_marker(TAGS.get(cand.table, cand.table), counters[cand.table])
-        key = schema.primary_key[0] if len(schema.primary_key) == 1 else None
+        pk = schema.primary_key[0] if len(schema.primary_key) == 1 else None
         values = {"name": cand.name}
-        if key:
-            values[key] = rid
+        if pk:
+            values[pk] = rid
         if "name_is_label" in schema.raw_names:
             values["name_is_label"] = "false"
         out.rows[ds.file(cand.table)].append(_row(schema, values))
-        if cand.table in cite_tables and key:
+        if cand.table in cite_tables and pk:
             cite(cand.table, rid, unique_quote(sentence, sentence))
     # the citations after the records they cite
     if dest_cites in out.rows:
@@ -914,7 +922,7 @@ def _is_draft(path: Path) -> bool:
             head = fh.read(64)
     except OSError:
         return False
-    return head.startswith(b"# zonedata draft") or head.startswith(b'{\n  "source_id"') or head == b""
+    return head.startswith((b"# zonedata draft", b'{\n  "source_id"')) or head == b""
 
 
 def write_draft(root: Path | str, out: Path | str, body: str) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 import polars as pl
 
 from zonedata.base import safe_json
-from zonedata.base.findings import ConfigError, LINE
+from zonedata.base.findings import LINE, ConfigError
 from zonedata.base.paths import Paths
 from zonedata.base.vocabulary import TYPES
 

@@ -389,7 +389,7 @@ def build_site(root: Path, out: Path | None = None) -> SiteResult:
     hazards = confinement_findings(paths)
     if hazards:  # a published file, the changelog or a release archive leads out of the package: read nothing
         first = hazards[0]
-        raise SiteInputError(first.file, first.message.removeprefix(f"{first.file} "))
+        raise SiteInputError(first.file or "", first.message.removeprefix(f"{first.file} "))
     site = Site(paths)
     writer = _Writer(out)
     try:
