@@ -252,3 +252,18 @@ def test_a_list_field_with_an_unusable_delimiter_is_compared_as_text(tmp_path):
     new = _with_parks(tmp_path, "new", "park_id,industries\nP1,glass\n", fields)
     text = render_text(diff(old, new))
     assert "      industries: 'steel' -> 'glass'" in text.splitlines() and "items:" not in text
+
+
+def test_summaries_cut_long_keys_but_keep_short_ones():
+    """A citation's key holds its whole quote: the release summary shows its start, not a paragraph."""
+    import polars as pl
+
+    from zonedata.release.diff import KEY_CHARS_SHOWN, _keys_text
+
+    quote = "On 23 September 2024, the ASEAN-China Centre (ACC) co-hosted the 2024 Roundtable Conference"
+    frame = pl.DataFrame({"record_id": ["rcep", "stat-0001"], "quote": [quote, "short"]})
+    text = _keys_text(frame, ["record_id", "quote"])
+    first, second = text.split("; ")
+    assert first.startswith("rcep, On 23 September 2024") and first.endswith("…")
+    assert len(first) == len("rcep, ") + KEY_CHARS_SHOWN
+    assert second == "stat-0001, short"

@@ -374,11 +374,20 @@ class PackageDiff:
         }
 
 
+#: a key value longer than this is cut in summaries (a citation's key holds its whole quote);
+#: the records themselves are listed in full
+KEY_CHARS_SHOWN = 48
+
+
+def _short(value: str) -> str:
+    return value if len(value) <= KEY_CHARS_SHOWN else value[: KEY_CHARS_SHOWN - 1].rstrip() + "…"
+
+
 def _keys_text(frame: pl.DataFrame, key: list[str]) -> str:
     if not key:
         return "no field in common with the other version to match records by"
     keys = frame.select(key).unique(maintain_order=True)
-    shown = [", ".join(str(v) for v in row) for row in keys.head(KEYS_SHOWN).iter_rows()]
+    shown = [", ".join(_short(str(v)) for v in row) for row in keys.head(KEYS_SHOWN).iter_rows()]
     more = f" and {keys.height - KEYS_SHOWN} more" if keys.height > KEYS_SHOWN else ""
     return "; ".join(shown) + more
 
