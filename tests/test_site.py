@@ -111,7 +111,8 @@ def test_home_has_citation_downloads_and_counts(real_site):
         assert re.search(rf'href="tables/{table}.html">[^<]+</a> <code>{table}</code></td><td class="num">'
                          rf'{clean(table).height:,}<', page)
     assert "What the dataset covers." in page  # the README's scope statement
-    assert "released <time datetime=\"2026-11-20\">" in page
+    latest = json.loads((ROOT / "releases" / "releases.json").read_text())[-1]
+    assert f'released <time datetime="{latest["date"]}">' in page
 
 
 def test_record_pages_show_every_citation_at_its_offsets(real_site):
