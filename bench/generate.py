@@ -261,6 +261,8 @@ class Writer:
 STAT_SENTENCES = ["area_and_investment", "electricity", "trade", "under_construction", "signing", "investment_and_output",
                   "invested", "output", "attendees", "areas", "shares"]
 YEAR_SENTENCES = ["park_years", "project_year", "session"]
+#: the kind of quantity a unit implies (as curate/draft.py has it); money, energy, areas and counts default to a stock
+QUANTITY_KIND = {"rank": "rank", "ordinal": "rank", "year": "year", "years": "duration", "%": "rate", "kWh": "flow"}
 
 
 def write_text(w: Writer, sid: str) -> Text:
@@ -348,8 +350,20 @@ def build_tables(texts: list[Text], records: int, rng: np.random.Generator) -> d
     base = [(slug(name), name, kind, cc, sub) for name, kind, cc, sub in REGIONS]
     extra = [(f"economic-region-{i}", f"Economic Region {i}", "economic_region", "CN", "CN-GX") for i in range(1, k - len(base) + 1)]
     regions = pl.DataFrame(base + extra, schema=["region_id", "name", "kind", "country_code", "subdivision_code"], orient="row")
-    regions = regions.head(k).select("region_id", "name", pl.lit(None, pl.String).alias("aliases"), "kind", "country_code",
-                                     "subdivision_code", pl.lit(None, pl.String).alias("notes"))
+    regions = regions.head(k).with_columns(  # cities and numbered regions lie in Guangxi
+        pl.when(pl.col("kind").is_in(["city", "economic_region"])).then(pl.lit(slug(REGIONS[0][0]))).alias("parent_region_id"))
+
+    # organisations: the sponsors (companies), then a management body for every 10th park (the zones)
+    k_parks = n["parks"]
+    zone_names = [f"{PAIRS[i % len(PAIRS)]} {PLACES[(i // 7) % len(PLACES)]} {list(PARK_KINDS)[i % len(PARK_KINDS)]}"
+                  for i in range(0, k_parks, 10)]
+    org_names = SPONSORS + [f"Management Committee of the {nm}" for nm in zone_names]
+    org_kind = ["company"] * len(SPONSORS) + ["management_body"] * len(zone_names)
+    organisations = pl.DataFrame({
+        "organisation_id": [f"{slug(nm)}-{i + 1}" for i, nm in enumerate(org_names)], "name": org_names,
+        "name_type": ["proper"] * len(org_names), "kind": org_kind, "country_code": ["CN"] * len(org_names),
+        "region_id": [slug(REGIONS[0][0])] * len(org_names)})
+    org_id = organisations["organisation_id"]
 
     # parks: names and kinds from the vocabulary, every 10th a zone others sit in, pairs of twins
     k = n["parks"]
@@ -367,12 +381,14 @@ def build_tables(texts: list[Text], records: int, rng: np.random.Generator) -> d
     twin_of[chosen[:, 0]], twin_of[chosen[:, 1]] = chosen[:, 1], chosen[:, 0]
     no_year = rng.random(k) < 0.25
     parks = pl.DataFrame({
-        "park_id": park_id, "name": names, "name_is_label": rng.random(k) < 0.1, "aliases": [None] * k,
+        "park_id": park_id, "name": names, "name_type": np.where(rng.random(k) < 0.1, "label", "proper"),
         "kind": [PARK_KINDS[list(PARK_KINDS)[i % len(PARK_KINDS)]] for i in range(k)],
+        "status": ["operating"] * k, "status_text": ["has developed"] * k,  # words of the cited sentence (quoted fields)
         "country_code": cc, "subdivision_code": sub, "city": [PLACES[i % len(PLACES)] for i in range(k)],
         "parent_park_id": park_id.gather(np.maximum(parent, 0)), "twin_park_id": park_id.gather(np.maximum(twin_of, 0)),
+        "management_organisation_id": [org_id[len(SPONSORS) + i // 10] if i % 10 == 0 else None for i in range(k)],
         "year_established": park_facts["year_established"], "construction_start_year": park_facts["construction_start_year"],
-        "industries": [SECTORS[i % len(SECTORS)] for i in range(k)], "notes": [None] * k,
+        "notes": [None] * k,
     }, strict=False).with_columns(
         pl.when(pl.Series(parent < 0)).then(None).otherwise(pl.col("parent_park_id")).alias("parent_park_id"),
         pl.when(pl.Series(twin_of < 0)).then(None).otherwise(pl.col("twin_park_id")).alias("twin_park_id"),
@@ -385,13 +401,14 @@ def build_tables(texts: list[Text], records: int, rng: np.random.Generator) -> d
     names = [f"{PLACES[i % len(PLACES)]} {SECTORS[(i // 3) % len(SECTORS)]} {PROJECT_KINDS[i % len(PROJECT_KINDS)]}" for i in range(k)]
     has_park = rng.random(k) < 0.5
     projects = pl.DataFrame({
-        "project_id": [f"{slug(nm)}-{i + 1}" for i, nm in enumerate(names)], "name": names, "name_is_label": rng.random(k) < 0.2,
-        "sponsor": [SPONSORS[i % len(SPONSORS)] for i in range(k)],
+        "project_id": [f"{slug(nm)}-{i + 1}" for i, nm in enumerate(names)], "name": names,
+        "name_type": np.where(rng.random(k) < 0.2, "description", "proper"),
+        "sponsor_organisation_id": org_id.gather(np.arange(k) % len(SPONSORS)),
         "park_id": park_id.gather(rng.integers(0, n["parks"], k)),
         "city": [PLACES[(i * 7) % len(PLACES)] for i in range(k)], "country_code": ["CN"] * k, "subdivision_code": ["CN-GX"] * k,
-        "sector": [SECTORS[(i // 3) % len(SECTORS)] for i in range(k)],
+        "sector": proj_facts["sentence"].str.extract("(" + "|".join(SECTORS) + ")"),  # quoted: the sector its sentence names
         "status": [["planned", "signed", "under_construction", "partly_in_operation", "in_operation", "unknown"][i % 6] for i in range(k)],
-        "status_text": ["has been put into production"] * k, "start_year": proj_facts["start_year"], "notes": [None] * k,
+        "status_text": ["have been put into production"] * k, "start_year": proj_facts["start_year"], "notes": [None] * k,
     }, strict=False).with_columns(pl.when(pl.Series(has_park)).then(pl.col("park_id")).alias("park_id"))
 
     # events: every 10th a series; the others are sessions of one
@@ -403,13 +420,13 @@ def build_tables(texts: list[Text], records: int, rng: np.random.Generator) -> d
     event_id = pl.Series([f"{slug(SERIES[i % len(SERIES)])}-{i + 1}" for i in range(k)])
     held = ev_facts["held"]
     events = pl.DataFrame({
-        "event_id": event_id, "name": names, "name_is_label": [False] * k,
+        "event_id": event_id, "name": names, "name_type": ["proper"] * k,
         "kind": [SERIES_KINDS[SERIES[i % len(SERIES)].rsplit(" ", 1)[-1]] for i in range(k)], "is_series": is_series,
         "series_event_id": event_id.gather(series_rows[rng.integers(0, len(series_rows), k)]),
         "session_number": ev_facts["session_number"], "parent_event_id": [None] * k, "start_date": held, "end_date": held,
         "date_precision": ["day"] * k, "date_text": held.dt.strftime("%B %-d, %Y"), "date_basis": ["stated"] * k,
         "city": [PLACES[i % len(PLACES)] for i in range(k)], "country_code": ["CN"] * k, "subdivision_code": ["CN-GX"] * k,
-        "organisers": [None] * k, "notes": [None] * k,
+        "notes": [None] * k,
     }, strict=False).with_columns(
         [pl.when(pl.col("is_series")).then(None).otherwise(pl.col(c)).alias(c)
          for c in ("series_event_id", "session_number", "start_date", "end_date", "date_precision", "date_text", "date_basis")])
@@ -431,7 +448,35 @@ def build_tables(texts: list[Text], records: int, rng: np.random.Generator) -> d
         pl.when(looks_ahead).then(None).otherwise(pl.col("published")).alias("period_end"),
         pl.lit(None, pl.String).alias("period_text"),
         pl.when(looks_ahead).then(None).otherwise(pl.lit("dateline")).alias("period_basis"),
-        pl.lit(None, pl.String).alias("notes"))
+        pl.col("unit").replace_strict(QUANTITY_KIND, default="stock").alias("quantity_kind"),
+        pl.when(looks_ahead).then(pl.lit("none")).otherwise(pl.lit("as_at")).alias("period_type"),
+        pl.when(pl.Series(rng.random(k) < 0.1)).then(org_id.gather(rng.integers(0, len(org_id), k)))
+        .alias("stated_by_organisation_id"))
+
+    # people, the sessions' participants, relations between records and links between statistics
+    # (a person's name and a relation's words are quoted fields: they come from the sentences cited for them)
+    k = max(10, records // 1000)
+    said = pick(year_facts.filter(pl.col("sentence").str.contains("said an official of the ")), k)
+    people = pl.DataFrame({"person_id": [f"official-{i + 1}" for i in range(k)],
+                           "name": said["sentence"].str.extract("(an official of the .+? management committee)"),
+                           "role": ["official"] * k, "organisation_id": org_id.gather(len(SPONSORS) + np.arange(k) % len(zone_names)),
+                           "country_code": ["CN"] * k})
+    sessions = events.filter(~pl.col("is_series"))["event_id"]
+    k = len(sessions)
+    participants = pl.DataFrame({
+        "participant_id": [f"prt-{i + 1}" for i in range(k)], "event_id": sessions,
+        "person_id": people["person_id"].gather(np.arange(k) % people.height), "role": ["speaker"] * k,
+        "participation": np.array(["organiser", "speaker", "attendee", "signatory"])[np.arange(k) % 4],
+        "organisation_id": org_id.gather(np.arange(k) % len(org_id)), "country_code": ["CN"] * k})
+    k = min(9999, max(10, records // 1000))  # relation_id and link_id have four digits
+    chain = pick(year_facts.filter(pl.col("sentence").str.contains("cross-border industrial chain")), k)
+    relations = pl.DataFrame({
+        "relation_id": [f"rel-{i + 1:04d}" for i in range(k)], "subject_table": ["parks"] * k,
+        "subject_id": parks["park_id"].gather(np.arange(k) % parks.height), "relation": ["industry_chain"] * k,
+        "relation_text": ["cross-border industrial chain"] * k, "items": ["raw materials; finished products"] * k})
+    statistic_links = pl.DataFrame({
+        "link_id": [f"link-{i + 1:04d}" for i in range(k)], "statistic_id": statistics["statistic_id"].gather(np.arange(k) * 2),
+        "relation": ["part_of"] * k, "related_statistic_id": statistics["statistic_id"].gather(np.arange(k) * 2 + 1)})
 
     # citations: one per record, plus a second (the clause alone) for some statistics
     cites = []
@@ -439,6 +484,18 @@ def build_tables(texts: list[Text], records: int, rng: np.random.Generator) -> d
                                           ("parks", parks, "park_id", park_facts), ("projects", projects, "project_id", proj_facts),
                                           ("events", events, "event_id", ev_facts)):
         cites.append(pl.DataFrame({"record_table": table, "record_id": frame[key], "source_id": fact_frame["source_id"],
+                                   "quote": fact_frame["sentence"]}))
+    sponsor_of = proj_facts["sentence"].str.extract("^(" + "|".join(SPONSORS) + ")")
+    org_cite = pl.DataFrame({"organisation_id": org_id, "name": organisations["name"]}).join(
+        proj_facts.with_columns(name=sponsor_of).unique("name", keep="first", maintain_order=True), on="name", how="left")
+    org_cite = org_cite.with_columns(  # a management body is cited where one of its officials speaks
+        pl.col("source_id").fill_null(said["source_id"][0]), pl.col("sentence").fill_null(said["sentence"][0]))
+    session_facts = ev_facts.filter(~pl.Series(is_series))
+    for table, ids_, fact_frame in (("organisations", org_id, org_cite), ("people", people["person_id"], said),
+                                    ("participants", participants["participant_id"], session_facts),
+                                    ("relations", relations["relation_id"], chain),
+                                    ("statistic_links", statistic_links["link_id"], facts[np.arange(statistic_links.height) * 2])):
+        cites.append(pl.DataFrame({"record_table": table, "record_id": ids_, "source_id": fact_frame["source_id"],
                                    "quote": fact_frame["sentence"]}))
     cites.append(pl.DataFrame({"record_table": "statistics", "record_id": statistics["statistic_id"],
                                "source_id": facts["source_id"], "quote": facts["sentence"]}))
@@ -451,9 +508,18 @@ def build_tables(texts: list[Text], records: int, rng: np.random.Generator) -> d
     citations = rows.with_columns(straighten("quote", rows.height), pl.lit(None, pl.String).alias("note")).sort(
         "record_table", "record_id", maintain_order=True)
 
-    tables = {"regions": regions, "parks": parks, "projects": projects, "events": events, "statistics": statistics,
-              "citations": citations}
+    tables = {"regions": regions, "organisations": organisations, "parks": parks, "projects": projects, "events": events,
+              "people": people, "participants": participants, "statistics": statistics, "relations": relations,
+              "statistic_links": statistic_links, "citations": citations}
     return {name: frame.with_columns(pl.col(pl.Null).cast(pl.String)) for name, frame in tables.items()}
+
+
+def fit(frame: pl.DataFrame, schema: dict) -> pl.DataFrame:
+    """The table's columns in its schema's order: the schema's raw (not derived) fields, those the
+    generator does not fill empty. The column list comes from schemas/, so a new optional field
+    needs no change here; a new required one fails validation until it is generated."""
+    fields = [f["name"] for f in schema["fields"] if not f.get("derived")]
+    return frame.select([pl.col(f) if f in frame.columns else pl.lit(None, pl.String).alias(f) for f in fields])
 
 
 def sources_table(texts: list[Text], digests: dict[str, str]) -> pl.DataFrame:
@@ -616,9 +682,9 @@ def generate(records: int, seed: int = SEED, out: Path = OUT) -> tuple[Path, Pat
         digests[t.sid] = hashlib.sha256(data).hexdigest()
         on_disk[f"{t.sid}_{digests[t.sid][:16]}.txt"] = data
     rng = np.random.default_rng(seed)
-    tables = build_tables(texts, records, rng)
-    sources = sources_table(texts, digests)
     schemas = load_schemas()
+    tables = {name: fit(frame, schemas[name]) for name, frame in build_tables(texts, records, rng).items()}
+    sources = fit(sources_table(texts, digests), schemas["sources"])
     valid, invalid = out / f"{label(records)}-valid", out / f"{label(records)}-invalid"
     write_package(valid, schemas, on_disk, sources, tables)
     per_kind = {10_000: 20, 100_000: 60}.get(records, 100)

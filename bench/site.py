@@ -36,41 +36,8 @@ def prepare(records: int) -> Path:
     (root / "metadata").mkdir(exist_ok=True)
     shutil.copy2(REPO / "metadata" / "package.json", root / "metadata" / "package.json")
     shutil.copy2(REPO / "pyproject.toml", root / "pyproject.toml")
-    conform(root)
     subprocess.run([ZONEDATA, "build", "--root", root], check=True, stdout=subprocess.DEVNULL)
     return root
-
-
-def conform(root: Path) -> None:
-    """Fit the generated raw tables to the current schemas: columns the schemas no longer have are
-    dropped, new ones added (empty, or the first allowed value where one is required), and a table
-    the generator does not make is written with its header only. The site is generic over the
-    tables, so the rows the generator makes are what matters for its scale."""
-    import json
-
-    import polars as pl
-
-    for schema_path in sorted((root / "schemas").glob("*.json")):
-        schema = json.loads(schema_path.read_text(encoding="utf-8"))
-        name = schema_path.stem
-        path = root / "seeds" / "sources.csv" if name == "sources" else root / "data" / "raw" / f"{name}.csv"
-        schema["fields"] = [f for f in schema["fields"] if not f.get("derived")]  # the build computes these
-        fields = [f["name"] for f in schema["fields"]]
-        if not path.exists():
-            pl.DataFrame({f: [] for f in fields}, schema={f: pl.String for f in fields}).write_csv(path)
-            continue
-        frame = pl.read_csv(path, infer_schema=False)
-        if frame.columns == fields:
-            continue
-        columns = []
-        for f in schema["fields"]:
-            if f["name"] in frame.columns:
-                columns.append(pl.col(f["name"]))
-                continue
-            constraints = f.get("constraints", {})
-            value = constraints["enum"][0] if constraints.get("required") and constraints.get("enum") else None
-            columns.append(pl.lit(value, dtype=pl.String).alias(f["name"]))
-        frame.select(columns).write_csv(path, line_terminator="\n")
 
 
 def run(root: Path) -> tuple[float, float]:
