@@ -51,8 +51,15 @@ CFF_LOCK = ROOT / "requirements-cff.lock"
 ENVIRONMENTS = {"runtime": RUNTIME_LOCK, "test": TEST_LOCK}
 #: what the build backend needs for the editable install (pinned with hashes in the test lock)
 BUILD_PACKAGES = ("hatchling", "editables", "packaging", "pathspec", "pluggy", "trove-classifiers")
-COMPILE = ["pip", "compile", "--universal", "--generate-hashes", "--quiet",
-           "--custom-compile-command", "python3 dev.py lock"]
+COMPILE = [
+    "pip",
+    "compile",
+    "--universal",
+    "--generate-hashes",
+    "--quiet",
+    "--custom-compile-command",
+    "python3 dev.py lock",
+]
 
 
 def say(message: str) -> None:
@@ -82,6 +89,7 @@ def locked(lock: Path) -> dict[str, str]:
 
 # -- uv -------------------------------------------------------------------------------------------
 
+
 def uv_version() -> str:
     match = re.search(r"^uv==([\w.]+)", UV_LOCK.read_text(encoding="utf-8"), re.M)
     if not match:
@@ -99,15 +107,28 @@ def ensure_uv() -> Path | None:
     exe = target / "bin" / f"uv{EXE}"
     if exe.exists() and _runs(exe, "--version"):
         return exe
-    if subprocess.call([sys.executable, "-m", "pip", "--version"], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL):
+    if subprocess.call(
+        [sys.executable, "-m", "pip", "--version"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    ):
         say(f"{sys.executable} has no pip to install uv with: falling back to pip inside .venv")
         return None
     say(f"installing uv {version} into {target.relative_to(ROOT)} (pinned, with hashes)")
     shutil.rmtree(target, ignore_errors=True)
     os.environ.setdefault("PIP_ROOT_USER_ACTION", "ignore")  # root in CI containers: pip's warning is noise here
-    code = run(sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-               "--no-deps", "--require-hashes", "--target", target, "-r", UV_LOCK)
+    code = run(
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--no-deps",
+        "--require-hashes",
+        "--target",
+        target,
+        "-r",
+        UV_LOCK,
+    )
     if code or not _runs(exe, "--version"):
         shutil.rmtree(target, ignore_errors=True)
         say(f"could not install uv {version}: falling back to pip with the same lock")
@@ -134,6 +155,7 @@ def uv(exe: Path, *args: str | Path) -> int:
 
 # -- the environment ------------------------------------------------------------------------------
 
+
 def venv_problem() -> str | None:
     """Why the existing .venv cannot be used as it is (None when it can, or when there is none)."""
     if not VENV.exists() and not VENV.is_symlink():
@@ -147,8 +169,12 @@ def venv_problem() -> str | None:
     if not PYTHON.exists():
         return f"{PYTHON.relative_to(ROOT)} is missing or points at a Python that is gone"
     try:
-        out = subprocess.run([str(PYTHON), "-c", "import sys; print(sys.version_info[0], sys.version_info[1])"],
-                             capture_output=True, text=True, timeout=60)
+        out = subprocess.run(
+            [str(PYTHON), "-c", "import sys; print(sys.version_info[0], sys.version_info[1])"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     except (OSError, subprocess.SubprocessError) as error:
         return f"its Python does not start ({error})"
     if out.returncode:
@@ -156,7 +182,8 @@ def venv_problem() -> str | None:
     if out.stdout.split() != [str(sys.version_info[0]), str(sys.version_info[1])]:
         return f"it was made with Python {'.'.join(out.stdout.split())}, this is {sys.version.split()[0]}"
     if STAMP.is_file() and subprocess.call(
-            [str(PYTHON), "-c", "import importlib.util, sys; sys.exit(not importlib.util.find_spec('zonedata'))"]):
+        [str(PYTHON), "-c", "import importlib.util, sys; sys.exit(not importlib.util.find_spec('zonedata'))"]
+    ):
         return "zonedata is no longer installed in it"
     return None
 
@@ -164,8 +191,14 @@ def venv_problem() -> str | None:
 def fingerprint(kind: str) -> dict[str, str]:
     def digest(path: Path) -> str:
         return hashlib.sha256(path.read_bytes()).hexdigest()
-    return {"environment": kind, "lock": ENVIRONMENTS[kind].name, "lock_sha256": digest(ENVIRONMENTS[kind]),
-            "pyproject_sha256": digest(ROOT / "pyproject.toml"), "python": sys.version.split()[0]}
+
+    return {
+        "environment": kind,
+        "lock": ENVIRONMENTS[kind].name,
+        "lock_sha256": digest(ENVIRONMENTS[kind]),
+        "pyproject_sha256": digest(ROOT / "pyproject.toml"),
+        "python": sys.version.split()[0],
+    }
 
 
 def remove_venv() -> None:
@@ -214,8 +247,10 @@ def setup(kind: str) -> None:
                 venv.EnvBuilder(with_pip=True).create(VENV)
             except (OSError, subprocess.CalledProcessError) as error:
                 remove_venv()
-                sys.exit(f"dev.py: cannot create .venv with {sys.executable} ({error}); on Debian or Ubuntu, "
-                         "apt-get install python3-venv")
+                sys.exit(
+                    f"dev.py: cannot create .venv with {sys.executable} ({error}); on Debian or Ubuntu, "
+                    "apt-get install python3-venv"
+                )
     STAMP.unlink(missing_ok=True)
     INCOMPLETE.write_text("a set-up is running or was interrupted; the next one rebuilds .venv\n", encoding="utf-8")
     say(f"synchronising .venv with {lock.name} ({'uv' if uv_exe else 'pip'})")
@@ -231,9 +266,12 @@ def sync_with_uv(exe: Path, lock: Path) -> bool:
     """`uv pip sync` installs exactly the lock (removing anything else), then zonedata itself, editable,
     built with the build backend pinned by hash in the test lock."""
     python = ("--python", PYTHON)
-    return not (uv(exe, "pip", "sync", "--quiet", *python, "--require-hashes", lock)
-                or uv(exe, "pip", "install", "--quiet", *python, "--no-deps", "--build-constraints", TEST_LOCK,
-                      "--editable", "."))
+    return not (
+        uv(exe, "pip", "sync", "--quiet", *python, "--require-hashes", lock)
+        or uv(
+            exe, "pip", "install", "--quiet", *python, "--no-deps", "--build-constraints", TEST_LOCK, "--editable", "."
+        )
+    )
 
 
 def sync_with_pip(lock: Path) -> bool:
@@ -241,7 +279,8 @@ def sync_with_pip(lock: Path) -> bool:
     editable with the build backend from the test lock (removed again when the lock lacks it)."""
     pip = [PYTHON, "-m", "pip", "--disable-pip-version-check"]
     if subprocess.call([str(PYTHON), "-m", "pip", "--version"], stdout=subprocess.DEVNULL) and run(
-            PYTHON, "-m", "ensurepip", "--default-pip"):
+        PYTHON, "-m", "ensurepip", "--default-pip"
+    ):
         return False
     wanted = locked(lock)
     build = {name: block for name, block in locked(TEST_LOCK).items() if name in BUILD_PACKAGES}
@@ -252,8 +291,11 @@ def sync_with_pip(lock: Path) -> bool:
             return False
     if run(*pip, "install", "--quiet", "--no-deps", "--no-build-isolation", "--editable", "."):
         return False
-    listed = subprocess.run([str(PYTHON), "-m", "pip", "list", "--format=json", "--disable-pip-version-check"],
-                            capture_output=True, text=True)
+    listed = subprocess.run(
+        [str(PYTHON), "-m", "pip", "list", "--format=json", "--disable-pip-version-check"],
+        capture_output=True,
+        text=True,
+    )
     if listed.returncode:
         return False
     installed = {p["name"].lower().replace("_", "-").replace(".", "-") for p in json.loads(listed.stdout)}
@@ -262,6 +304,7 @@ def sync_with_pip(lock: Path) -> bool:
 
 
 # -- locks ----------------------------------------------------------------------------------------
+
 
 def lock() -> int:
     """Regenerate every lock with uv, keeping the current pins where they still fit (delete a lock,
@@ -288,6 +331,7 @@ def _fail(message: str) -> int:
 
 
 # -- commands -------------------------------------------------------------------------------------
+
 
 def test_args(args: list[str], cwd: Path) -> list[str]:
     """pytest runs in the repository root; a test path given relative to where dev.py was started

@@ -34,5 +34,6 @@ class PackageDataHook(BuildHookInterface):
         if missing:
             raise FileNotFoundError(f"cannot build the wheel without {', '.join(missing)}: run `zonedata build` first")
         build_data["force_include"].update({str(root / src): dst for src, dst in PACKAGE_DATA.items()})
-        build_data["force_include"].update({str(root / src): dst for src, dst in OPTIONAL_DATA.items()
-                                            if (root / src).is_file()})
+        build_data["force_include"].update(
+            {str(root / src): dst for src, dst in OPTIONAL_DATA.items() if (root / src).is_file()}
+        )

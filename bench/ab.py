@@ -39,8 +39,10 @@ def main() -> None:
             times[k].append(wall(cmds[k]))
     for k, cmd in enumerate(cmds):
         diff = [b - a for a, b in zip(times[0], times[k])]
-        print(f"{statistics.median(times[k]) * 1000:8.1f} ms median, {statistics.median(diff) * 1000:+7.1f} ms against "
-              f"the first (median of {rounds} paired rounds)  {cmd}")
+        print(
+            f"{statistics.median(times[k]) * 1000:8.1f} ms median, {statistics.median(diff) * 1000:+7.1f} ms against "
+            f"the first (median of {rounds} paired rounds)  {cmd}"
+        )
 
 
 if __name__ == "__main__":

@@ -67,8 +67,21 @@ def run(cmd: list, **kw) -> subprocess.CompletedProcess:
 def hyperfine(cmd: list, runs: int, warmup: int) -> dict:
     """Median, mean, min and max wall seconds of `runs` runs (after `warmup` unmeasured ones)."""
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
-        result = run(["hyperfine", "--shell=none", "--style", "none", "--runs", runs, "--warmup", warmup,
-                      "--export-json", out.name, " ".join(map(str, cmd))])
+        result = run(
+            [
+                "hyperfine",
+                "--shell=none",
+                "--style",
+                "none",
+                "--runs",
+                runs,
+                "--warmup",
+                warmup,
+                "--export-json",
+                out.name,
+                " ".join(map(str, cmd)),
+            ]
+        )
         if result.returncode:
             sys.exit(f"hyperfine failed on {cmd}:\n{result.stderr}")
         r = json.loads(Path(out.name).read_text())["results"][0]
@@ -80,7 +93,9 @@ def peak(cmd: list) -> dict:
     result = run(["/usr/bin/time", "-v", *cmd])
     text = result.stderr
     rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1))
-    h, m, s = (["0", "0"] + re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", text).group(1).split(":"))[-3:]
+    h, m, s = (
+        ["0", "0"] + re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", text).group(1).split(":")
+    )[-3:]
     return {"wall": int(h) * 3600 + int(m) * 60 + float(s), "rss_mib": rss / 1024, "exit": result.returncode}
 
 
@@ -144,8 +159,10 @@ def foreign_key_fields(root: Path) -> dict[str, set]:
     for path in (root / "schemas").glob("*.json"):
         schema = json.loads(path.read_text(encoding="utf-8"))
         file = "seeds/sources.csv" if path.stem == "sources" else f"data/raw/{path.stem}.csv"
-        out[file] = {",".join(fk["fields"]) if isinstance(fk["fields"], list) else fk["fields"]
-                     for fk in schema.get("foreignKeys", [])}
+        out[file] = {
+            ",".join(fk["fields"]) if isinstance(fk["fields"], list) else fk["fields"]
+            for fk in schema.get("foreignKeys", [])
+        }
     return out
 
 
@@ -164,22 +181,48 @@ def compare(invalid: Path) -> list[dict]:
     f, f_types, f_total = frictionless_found(invalid)
     rows = []
     for kind in SHARED:
-        rows.append({"kind": kind, "injected": len(want[kind]), "zonedata": len(z[kind]), "frictionless": len(f[kind]),
-                     "same": want[kind] == z[kind] == f[kind]})
+        rows.append(
+            {
+                "kind": kind,
+                "injected": len(want[kind]),
+                "zonedata": len(z[kind]),
+                "frictionless": len(f[kind]),
+                "same": want[kind] == z[kind] == f[kind],
+            }
+        )
     for kind in PROVENANCE:
         hit = want[kind] & z[kind]
-        rows.append({"kind": kind, "injected": len(want[kind]), "zonedata": len(hit), "frictionless": None,
-                     "same": hit == want[kind]})
+        rows.append(
+            {
+                "kind": kind,
+                "injected": len(want[kind]),
+                "zonedata": len(hit),
+                "frictionless": None,
+                "same": hit == want[kind],
+            }
+        )
     bad = [r for r in rows if not r["same"]]
     if bad:
-        detail = {r["kind"]: {"missing (zonedata)": sorted(want[r["kind"]] - z[r["kind"]])[:5],
-                              "extra (zonedata)": sorted(z[r["kind"]] - want[r["kind"]])[:5],
-                              "missing (frictionless)": sorted(want[r["kind"]] - f.get(r["kind"], set()))[:5]}
-                  for r in bad}
+        detail = {
+            r["kind"]: {
+                "missing (zonedata)": sorted(want[r["kind"]] - z[r["kind"]])[:5],
+                "extra (zonedata)": sorted(z[r["kind"]] - want[r["kind"]])[:5],
+                "missing (frictionless)": sorted(want[r["kind"]] - f.get(r["kind"], set()))[:5],
+            }
+            for r in bad
+        }
         sys.exit(f"the tools disagree with the injected errors in {invalid}:\n{json.dumps(detail, indent=1)}")
-    rows.append({"kind": "all errors reported", "injected": sum(len(v) for v in want.values()), "zonedata": z_total,
-                 "frictionless": f_total, "same": None,
-                 "zonedata_rules": dict(z_rules), "frictionless_types": dict(f_types)})
+    rows.append(
+        {
+            "kind": "all errors reported",
+            "injected": sum(len(v) for v in want.values()),
+            "zonedata": z_total,
+            "frictionless": f_total,
+            "same": None,
+            "zonedata_rules": dict(z_rules),
+            "frictionless_types": dict(f_types),
+        }
+    )
     return rows
 
 
@@ -197,7 +240,9 @@ def machine() -> dict:
         "memory_gib": round(int(mem.group(1)) / 2**20, 1) if mem else None,
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
-        "polars": version("polars"), "pandera": version("pandera"), "frictionless": version("frictionless"),
+        "polars": version("polars"),
+        "pandera": version("pandera"),
+        "frictionless": version("frictionless"),
         "hyperfine": hf.split()[-1] if hf else "?",
     }
 
@@ -217,16 +262,27 @@ def measure(records: int, runs: int, fl_runs: int, fresh: bool) -> dict:
     z_peak = peak(zonedata_cmd(valid))
     z_invalid = peak(zonedata_cmd(invalid))
     if z_peak["exit"] != 0 or z_invalid["exit"] != 1:
-        sys.exit(f"zonedata exit codes: {z_peak['exit']} on {valid} (want 0), {z_invalid['exit']} on {invalid} (want 1)")
+        sys.exit(
+            f"zonedata exit codes: {z_peak['exit']} on {valid} (want 0), {z_invalid['exit']} on {invalid} (want 1)"
+        )
     print(f"  {label}: frictionless x{fl_runs} ...", flush=True)
     f = hyperfine(frictionless_cmd(valid), fl_runs, 1 if fl_runs > 2 else 0)
     f_peak = peak(frictionless_cmd(valid))
     if f_peak["exit"] != 0:
         sys.exit(f"frictionless finds errors in the valid package {valid}: generator bug?")
     print(f"  {label}: comparing findings on the injected package ...", flush=True)
-    return {"label": label, "records": records, "rows": rows, "zonedata": z, "zonedata_peak": z_peak,
-            "zonedata_invalid": z_invalid, "frictionless": f, "frictionless_peak": f_peak,
-            "ratio": f["median"] / z["median"], "comparison": compare(invalid)}
+    return {
+        "label": label,
+        "records": records,
+        "rows": rows,
+        "zonedata": z,
+        "zonedata_peak": z_peak,
+        "zonedata_invalid": z_invalid,
+        "frictionless": f,
+        "frictionless_peak": f_peak,
+        "ratio": f["median"] / z["median"],
+        "comparison": compare(invalid),
+    }
 
 
 def table(results: list[dict], help_time: dict, info: dict) -> str:
@@ -241,44 +297,83 @@ def table(results: list[dict], help_time: dict, info: dict) -> str:
     ]
     for r in results:
         z, f = r["zonedata"], r["frictionless"]
-        lines.append(f"| {r['records']:,} | {z['median']:.3f} ({z['runs']}) | {r['zonedata_peak']['rss_mib']:.0f} "
-                     f"| {f['median']:.2f} ({f['runs']}) | {r['frictionless_peak']['rss_mib']:.0f} | {r['ratio']:.1f}x "
-                     f"| {1e6 * z['median'] / r['records']:.2f} | {r['zonedata_invalid']['wall']:.2f} |")
+        lines.append(
+            f"| {r['records']:,} | {z['median']:.3f} ({z['runs']}) | {r['zonedata_peak']['rss_mib']:.0f} "
+            f"| {f['median']:.2f} ({f['runs']}) | {r['frictionless_peak']['rss_mib']:.0f} | {r['ratio']:.1f}x "
+            f"| {1e6 * z['median'] / r['records']:.2f} | {r['zonedata_invalid']['wall']:.2f} |"
+        )
     lines += ["", f"`zonedata --help`: median {help_time['median'] * 1000:.0f} ms ({help_time['runs']} runs).", ""]
     lines += ["Targets:", ""]
     by = {r["label"]: r for r in results}
     checks = []
     if "1M" in by:
-        checks.append((f"1M records <= {TARGETS['1M']} s", by["1M"]["zonedata"]["median"] <= TARGETS["1M"],
-                       f"{by['1M']['zonedata']['median']:.2f} s"))
-        checks.append((f"1M records >= {RATIO_TARGET:.0f}x faster than frictionless", by["1M"]["ratio"] >= RATIO_TARGET,
-                       f"{by['1M']['ratio']:.2f}x"))
+        checks.append(
+            (
+                f"1M records <= {TARGETS['1M']} s",
+                by["1M"]["zonedata"]["median"] <= TARGETS["1M"],
+                f"{by['1M']['zonedata']['median']:.2f} s",
+            )
+        )
+        checks.append(
+            (
+                f"1M records >= {RATIO_TARGET:.0f}x faster than frictionless",
+                by["1M"]["ratio"] >= RATIO_TARGET,
+                f"{by['1M']['ratio']:.2f}x",
+            )
+        )
     if "100k" in by:
-        checks.append((f"100k records <= {TARGETS['100k']} s", by["100k"]["zonedata"]["median"] <= TARGETS["100k"],
-                       f"{by['100k']['zonedata']['median']:.3f} s"))
+        checks.append(
+            (
+                f"100k records <= {TARGETS['100k']} s",
+                by["100k"]["zonedata"]["median"] <= TARGETS["100k"],
+                f"{by['100k']['zonedata']['median']:.3f} s",
+            )
+        )
     if len(results) > 1:
         first, last = results[0], results[-1]
         step = (last["zonedata"]["median"] - first["zonedata"]["median"]) / (last["records"] - first["records"])
         fixed = first["zonedata"]["median"] - step * first["records"]
-        worst = max(abs(r["zonedata"]["median"] - (fixed + step * r["records"])) / r["zonedata"]["median"] for r in results)
-        checks.append(("growth linear from the smallest to the largest size", worst <= 0.15,
-                       f"{fixed:.2f} s fixed + {step * 1e6:.2f} µs/record; every size within {100 * worst:.0f}% of that line"))
-    checks.append((f"`zonedata --help` <= {HELP_TARGET} s", help_time["median"] <= HELP_TARGET, f"{help_time['median']:.3f} s"))
+        worst = max(
+            abs(r["zonedata"]["median"] - (fixed + step * r["records"])) / r["zonedata"]["median"] for r in results
+        )
+        checks.append(
+            (
+                "growth linear from the smallest to the largest size",
+                worst <= 0.15,
+                f"{fixed:.2f} s fixed + {step * 1e6:.2f} µs/record; every size within {100 * worst:.0f}% of that line",
+            )
+        )
+    checks.append(
+        (f"`zonedata --help` <= {HELP_TARGET} s", help_time["median"] <= HELP_TARGET, f"{help_time['median']:.3f} s")
+    )
     for name, ok, value in checks:
         lines.append(f"- {'met' if ok else 'NOT met'}: {name} ({value})")
-    lines += ["", "Rows per table of the generated packages (1,000 source texts of about 5 KB each in every package):", "",
-              "| records | " + " | ".join(results[0]["rows"]) + " |", "|---:|" + "---:|" * len(results[0]["rows"])]
+    lines += [
+        "",
+        "Rows per table of the generated packages (1,000 source texts of about 5 KB each in every package):",
+        "",
+        "| records | " + " | ".join(results[0]["rows"]) + " |",
+        "|---:|" + "---:|" * len(results[0]["rows"]),
+    ]
     for r in results:
         lines.append(f"| {r['records']:,} | " + " | ".join(f"{n:,}" for n in r["rows"].values()) + " |")
-    lines += ["", "Injected errors found (the same rows and fields by both tools where both check):", "",
-              "| records | kind | injected | zonedata | frictionless |", "|---:|---|---:|---:|---:|"]
+    lines += [
+        "",
+        "Injected errors found (the same rows and fields by both tools where both check):",
+        "",
+        "| records | kind | injected | zonedata | frictionless |",
+        "|---:|---|---:|---:|---:|",
+    ]
     for r in results:
         for c in r["comparison"]:
             fl = "-" if c["frictionless"] is None else c["frictionless"]
             lines.append(f"| {r['records']:,} | {c['kind']} | {c['injected']} | {c['zonedata']} | {fl} |")
     last = results[-1]["comparison"][-1]
-    lines += ["", f"Everything each tool reported on the {results[-1]['label']} injected package: "
-              f"zonedata {json.dumps(last['zonedata_rules'], sort_keys=True)}; frictionless {json.dumps(last['frictionless_types'], sort_keys=True)}."]
+    lines += [
+        "",
+        f"Everything each tool reported on the {results[-1]['label']} injected package: "
+        f"zonedata {json.dumps(last['zonedata_rules'], sort_keys=True)}; frictionless {json.dumps(last['frictionless_types'], sort_keys=True)}.",
+    ]
     return "\n".join(lines)
 
 
@@ -290,13 +385,19 @@ def write_readme(text: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000], help="records per package")
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000], help="records per package"
+    )
     parser.add_argument("--runs", type=int, default=10, help="zonedata runs per size (median)")
     parser.add_argument("--frictionless-runs", type=int, default=5, help="frictionless runs per size below 1M")
     parser.add_argument("--frictionless-runs-1m", type=int, default=3, help="frictionless runs at 1M records and more")
     parser.add_argument("--fresh", action="store_true", help="regenerate the packages even if they are up to date")
-    parser.add_argument("--readme", action=argparse.BooleanOptionalAction, default=None,
-                        help="write the results into bench/README.md (default: when all three default sizes ran)")
+    parser.add_argument(
+        "--readme",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="write the results into bench/README.md (default: when all three default sizes ran)",
+    )
     args = parser.parse_args()
     for tool in ("hyperfine", "/usr/bin/time"):
         if not shutil.which(tool):
@@ -311,8 +412,9 @@ def main() -> None:
     text = table(results, help_time, info)
     print()
     print(text)
-    (generate.OUT / "results.json").write_text(json.dumps({"machine": info, "help": help_time, "results": results}, indent=1,
-                                                          default=str) + "\n")
+    (generate.OUT / "results.json").write_text(
+        json.dumps({"machine": info, "help": help_time, "results": results}, indent=1, default=str) + "\n"
+    )
     if args.readme or (args.readme is None and sorted(args.sizes) == [10_000, 100_000, 1_000_000]):
         write_readme(text)
         print(f"\nwritten to {README.relative_to(HERE.parent)}")

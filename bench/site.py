@@ -61,8 +61,11 @@ def main() -> None:
         site = root / "site"
         files = [p for p in site.rglob("*") if p.is_file()]
         size = sum(p.stat().st_size for p in files)
-        print(f"run {k + 1}: {wall:.1f} s wall, {cpu:.1f} s CPU; {len(files)} files, {size / 2**20:.0f} MiB "
-              f"(load average {os.getloadavg()[0]:.1f})", flush=True)
+        print(
+            f"run {k + 1}: {wall:.1f} s wall, {cpu:.1f} s CPU; {len(files)} files, {size / 2**20:.0f} MiB "
+            f"(load average {os.getloadavg()[0]:.1f})",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

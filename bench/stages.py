@@ -29,8 +29,13 @@ def main() -> None:
     timed("import click + zonedata CLI", lambda: importlib.import_module("zonedata.commands.validate"))
     timed("import polars", lambda: importlib.import_module("polars"))
     timed("import numpy", lambda: importlib.import_module("numpy"))
-    schema = timed("import zonedata modules", lambda: (importlib.import_module("zonedata.release.validate"),
-                                                        importlib.import_module("zonedata.loading.schema"))[1])
+    schema = timed(
+        "import zonedata modules",
+        lambda: (
+            importlib.import_module("zonedata.release.validate"),
+            importlib.import_module("zonedata.loading.schema"),
+        )[1],
+    )
     timed("import pandera (polars only)", schema.import_pandera)
     timed("import the number grammar", lambda: importlib.import_module("zonedata.text.numbers"))
 
@@ -53,13 +58,16 @@ def main() -> None:
     from zonedata.loading.seeds import load_texts
     from zonedata.text.normalise import SourceText
 
-    ds._cache["texts"] = timed("source texts: read", lambda: load_texts(paths.seeds, ds.frame(SOURCES_TABLE), ds.seed_bytes))
+    ds._cache["texts"] = timed(
+        "source texts: read", lambda: load_texts(paths.seeds, ds.frame(SOURCES_TABLE), ds.seed_bytes)
+    )
     ds._cache["source_texts"] = timed("source texts: normalise", lambda: SourceText.many(ds.texts))
     from zonedata.checks import provenance
     from zonedata.text.locate import locate_quotes
 
-    ds._cache["located"] = timed("provenance: locate quotes",
-                                 lambda: locate_quotes(ds.frame(CITATIONS_TABLE), ds.source_texts))
+    ds._cache["located"] = timed(
+        "provenance: locate quotes", lambda: locate_quotes(ds.frame(CITATIONS_TABLE), ds.source_texts)
+    )
     frame = ds.located.frame
     for name in ("sources", "keys", "codes", "consistency"):
         check = importlib.import_module(f"zonedata.checks.{name}").check
@@ -69,7 +77,9 @@ def main() -> None:
     timed("provenance: other records' numbers", lambda: provenance.check_record_numbers(ds, frame, mentions))
     total = time.perf_counter() - t0
     records = sum(t.frame.height for n, t in ds.tables.items() if n != SOURCES_TABLE)
-    print(f"{root}: {records:,} records, {len(ds.texts):,} source texts, {ds.frame(CITATIONS_TABLE).height:,} citations")
+    print(
+        f"{root}: {records:,} records, {len(ds.texts):,} source texts, {ds.frame(CITATIONS_TABLE).height:,} citations"
+    )
     for name, seconds in rows:
         print(f"  {seconds * 1000:8.1f} ms  {name}")
     print(f"  {total * 1000:8.1f} ms  all stages, one after another")

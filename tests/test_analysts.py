@@ -34,8 +34,14 @@ def test_total_planned_investment_in_qinzhou_carries_its_qualifier():
 def test_every_figure_about_the_industrial_cooperation_zone_and_its_areas():
     rows = answer("SELECT 'china-asean-industrial-cooperation-zone'")
     roles = {r[0]: r[1] for r in rows}
-    assert roles == {"stat-0001": "counterpart", "stat-0002": "counterpart", "stat-0007": "subject",
-                     "stat-0020": "subject", "stat-0021": "subject", "stat-0026": "subject"}
+    assert roles == {
+        "stat-0001": "counterpart",
+        "stat-0002": "counterpart",
+        "stat-0007": "subject",
+        "stat-0020": "subject",
+        "stat-0021": "subject",
+        "stat-0026": "subject",
+    }
     # the 66.63% is a share of contract investment, not of money spent
     assert next(r for r in rows if r[0] == "stat-0002")[4] == "contracted"
 
@@ -51,15 +57,24 @@ def test_countries_represented_at_the_2024_roundtable():
 def test_pairs_that_must_not_be_summed():
     rows = answer("statistic_links.parquet")
     assert [(r[0], r[1], r[3]) for r in rows] == [
-        ("same_quantity", "stat-0019", "stat-0018"), ("growth_rate_of", "stat-0024", "stat-0022"),
-        ("growth_rate_of", "stat-0025", "stat-0023"), ("duration_of", "stat-0015", "stat-0014")]
+        ("same_quantity", "stat-0019", "stat-0018"),
+        ("growth_rate_of", "stat-0024", "stat-0022"),
+        ("growth_rate_of", "stat-0025", "stat-0023"),
+        ("duration_of", "stat-0015", "stat-0014"),
+    ]
 
 
 def test_twin_parks_as_pairs():
     rows = answer("a.twin_park_id = b.park_id")
     assert rows == [
         ("china-malaysia-qinzhou-industrial-park", "CN", "malaysia-china-kuantan-industrial-park", "MY"),
-        ("chongzuo-china-vietnam-twin-parks-chinese-park", "CN", "chongzuo-china-vietnam-twin-parks-vietnamese-park", "VN")]
+        (
+            "chongzuo-china-vietnam-twin-parks-chinese-park",
+            "CN",
+            "chongzuo-china-vietnam-twin-parks-vietnamese-park",
+            "VN",
+        ),
+    ]
 
 
 def test_stat_0028_is_the_parks_total_investment():
@@ -67,5 +82,13 @@ def test_stat_0028_is_the_parks_total_investment():
     duckdb = pytest.importorskip("duckdb")
     row = duckdb.sql(f"""SELECT subject_table, subject_id, indicator, basis, value_normalised, qualifier
                          FROM '{REPO}/data/clean/statistics.parquet' WHERE statistic_id = 'stat-0028'""").fetchall()
-    assert row == [("parks", "china-asean-digital-economy-industrial-park", "total_investment", "unspecified",
-                    Decimal("5800000000"), "about")]
+    assert row == [
+        (
+            "parks",
+            "china-asean-digital-economy-industrial-park",
+            "total_investment",
+            "unspecified",
+            Decimal("5800000000"),
+            "about",
+        )
+    ]

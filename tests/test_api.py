@@ -77,22 +77,63 @@ def test_load_from_an_installed_wheel(built, tmp_path):
     for name in ("datapackage.json", "data", "schemas"):
         (shutil.copytree if (built / name).is_dir() else shutil.copy)(built / name, src / name)
     wheels = tmp_path / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "--disable-pip-version-check", "-w", str(wheels), str(src)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--disable-pip-version-check",
+            "-w",
+            str(wheels),
+            str(src),
+        ],
+        check=True,
+        capture_output=True,
+    )
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)
     python = env_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                             check=True, capture_output=True, text=True).stdout.strip()
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     # the dependencies (polars, ...) come from this venv, but only via a plain path entry, so this
     # venv's editable zonedata is not picked up
     Path(purelib, "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps",
-                    "--no-index", "--disable-pip-version-check", *map(str, wheels.glob("*.whl"))],
-                   check=True, capture_output=True)
-    code = ("import zonedata, pathlib; "
-            "print(pathlib.Path(zonedata.__file__).parent.parent.name); "
-            "print(zonedata.load('statistics').height, zonedata.package()['version'])")
-    out = subprocess.run([str(python), "-c", code], check=True, capture_output=True, text=True, cwd=tmp_path,
-                         env={k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "ZONEDATA_ROOT")}).stdout
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-index",
+            "--disable-pip-version-check",
+            *map(str, wheels.glob("*.whl")),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    code = (
+        "import zonedata, pathlib; "
+        "print(pathlib.Path(zonedata.__file__).parent.parent.name); "
+        "print(zonedata.load('statistics').height, zonedata.package()['version'])"
+    )
+    out = subprocess.run(
+        [str(python), "-c", code],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "ZONEDATA_ROOT")},
+    ).stdout
     assert out.split() == ["site-packages", "4", "0.1.0"]

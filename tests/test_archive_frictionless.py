@@ -21,8 +21,9 @@ def test_frictionless_validates_every_resource_of_the_release_archive(tmp_path):
     repo = make_repo(tmp_path / "repo")
     release(repo, version="1.0.0", date=DATE)
     archive = "releases/zonedata-1.0.0.zip"
-    out = subprocess.run([str(FRICTIONLESS), "validate", "--json", archive], cwd=repo, capture_output=True,
-                         text=True, timeout=300)
+    out = subprocess.run(
+        [str(FRICTIONLESS), "validate", "--json", archive], cwd=repo, capture_output=True, text=True, timeout=300
+    )
     report = json.loads(out.stdout)
     descriptor = json.loads((repo / "datapackage.json").read_text(encoding="utf-8"))
     assert sorted(task["name"] for task in report["tasks"]) == sorted(r["name"] for r in descriptor["resources"])

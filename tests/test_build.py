@@ -117,26 +117,30 @@ def test_statistics_normalised_exactly(built):
     assert str(rows["ST0002"]["period_start"]) == "2024-01-01" and str(rows["ST0002"]["period_end"]) == "2024-07-31"
 
 
-@pytest.mark.parametrize("value,scale,unit,expected,unit_normalised,currency", [
-    ("1200", "", "mu", "800000", "m2", None),
-    ("1.5", "", "mu", "1000", "m2", None),
-    ("1", "", "mu", "666.666667", "m2", None),
-    ("2", "", "mu", "1333.333333", "m2", None),
-    ("0.000001", "", "mu", "0.000667", "m2", None),
-    ("99.68", "billion", "yuan", "99680000000", "CNY", "CNY"),
-    ("14.60", "billion", "$", "14600000000", "USD", "USD"),
-    ("1.21", "trillion", "yuan", "1210000000000", "CNY", "CNY"),
-    ("160", "million", "kWh", "160000000", "kWh", None),
-    ("61.54", "", "%", "61.54", "percent", None),
-    ("2", "", "rank", "2", "rank", None),
-    ("3", "", "ordinal", "3", "ordinal", None),
-    ("20", "", "years", "20", "years", None),
-    ("2012", "", "year", "2012", "year", None),
-    ("12", "thousand", "count", "12000", "count", None),
-])
+@pytest.mark.parametrize(
+    "value,scale,unit,expected,unit_normalised,currency",
+    [
+        ("1200", "", "mu", "800000", "m2", None),
+        ("1.5", "", "mu", "1000", "m2", None),
+        ("1", "", "mu", "666.666667", "m2", None),
+        ("2", "", "mu", "1333.333333", "m2", None),
+        ("0.000001", "", "mu", "0.000667", "m2", None),
+        ("99.68", "billion", "yuan", "99680000000", "CNY", "CNY"),
+        ("14.60", "billion", "$", "14600000000", "USD", "USD"),
+        ("1.21", "trillion", "yuan", "1210000000000", "CNY", "CNY"),
+        ("160", "million", "kWh", "160000000", "kWh", None),
+        ("61.54", "", "%", "61.54", "percent", None),
+        ("2", "", "rank", "2", "rank", None),
+        ("3", "", "ordinal", "3", "ordinal", None),
+        ("20", "", "years", "20", "years", None),
+        ("2012", "", "year", "2012", "year", None),
+        ("12", "thousand", "count", "12000", "count", None),
+    ],
+)
 def test_normalisation_table(value, scale, unit, expected, unit_normalised, currency):
     frame = pl.DataFrame({"value": [value], "scale": [scale or None], "unit": [unit]}).with_columns(
-        pl.col("value").cast(DECIMAL))
+        pl.col("value").cast(DECIMAL)
+    )
     row = derive_statistics(None, frame).row(0, named=True)
     assert row["value_normalised"] == Decimal(expected)
     assert (row["unit_normalised"], row["currency"]) == (unit_normalised, currency)
@@ -149,7 +153,9 @@ def test_mu_rounding_is_half_even_to_six_places():
     out = derive_statistics(None, frame.with_columns(pl.col("value").cast(DECIMAL)))["value_normalised"].to_list()
     with localcontext() as ctx:
         ctx.prec = 60
-        expected = [(Decimal(v) * 1000 * 2000 / 3).quantize(Decimal("0.000001"), rounding=ROUND_HALF_EVEN) for v in values]
+        expected = [
+            (Decimal(v) * 1000 * 2000 / 3).quantize(Decimal("0.000001"), rounding=ROUND_HALF_EVEN) for v in values
+        ]
     assert out == expected
 
 
@@ -157,8 +163,13 @@ def test_the_published_quote_is_the_stored_passage_at_its_offsets(built):
     raw = pl.read_csv(built / "data" / "raw" / "citations.csv", infer_schema=False)
     for fmt in ("parquet", "csv"):
         path = built / "data" / "clean" / f"citations.{fmt}"
-        cites = pl.read_parquet(path) if fmt == "parquet" else pl.read_csv(path, infer_schema_length=0).with_columns(
-            pl.col("quote_start", "quote_end").cast(pl.Int64))
+        cites = (
+            pl.read_parquet(path)
+            if fmt == "parquet"
+            else pl.read_csv(path, infer_schema_length=0).with_columns(
+                pl.col("quote_start", "quote_end").cast(pl.Int64)
+            )
+        )
         sources = pl.read_parquet(built / "data" / "clean" / "sources.parquet")
         files = dict(sources.select("source_id", "file").iter_rows())
         for sid, quote, start, end in cites.select("source_id", "quote", "quote_start", "quote_end").iter_rows():
@@ -178,7 +189,8 @@ def test_csv_is_lf_utf8_with_fixed_scale_decimals(built):
     for bad in ("NaN", "nan", "-0.0", "inf"):
         assert bad not in text
     assert '"Chinese park of the China-Vietnam ""Two Countries, Twin Parks"""' in (
-        built / "data" / "clean" / "parks.csv").read_text(encoding="utf-8")
+        built / "data" / "clean" / "parks.csv"
+    ).read_text(encoding="utf-8")
 
 
 def test_parquet_settings(built):
@@ -200,8 +212,11 @@ def test_descriptor_content(built):
     assert d["licenses"][0]["name"] == "CC-BY-4.0"
     assert d["created"] == "2024-08-20T00:00:00Z"  # the latest date in the sources table, not the clock
     assert {"id", "title", "description", "homepage", "keywords", "contributors"} <= set(d)
-    assert d["sources"][0] == {"title": "Guangxi Speeds up the Construction of China-ASEAN Cross-border Industrial "
-                               "Integration and Development Cooperation Zone", "path": "seeds/001_27ad36de142194f5.txt"}
+    assert d["sources"][0] == {
+        "title": "Guangxi Speeds up the Construction of China-ASEAN Cross-border Industrial "
+        "Integration and Development Cooperation Zone",
+        "path": "seeds/001_27ad36de142194f5.txt",
+    }
     assert d["sources"][1]["url"].startswith("https://ccr.cn/")
     names = [r["name"] for r in d["resources"]]
     assert names == [f"{t}-{fmt}" for t in TABLES for fmt in ("csv", "parquet")]
@@ -249,7 +264,8 @@ def test_the_repository_package_passes_frictionless():
             # list field rejects (a known limit, see README); every other cell, key and constraint must pass, and
             # zonedata's publication check proves each Parquet file holds exactly its CSV twin's rows, lists included
             assert {(e.type, e.field_name) for e in task.errors} <= {("type-error", f) for f in lists[task.name]}, (
-                task.flatten(["title", "type", "message"]))
+                task.flatten(["title", "type", "message"])
+            )
 
 
 def test_frictionless_catches_a_broken_csv(built):
@@ -284,8 +300,10 @@ def test_a_refused_build_keeps_the_previous_files(built):
 def test_a_failing_write_keeps_the_previous_files(built, monkeypatch):
     before = published_files(built)
     raw = built / "data" / "raw" / "parks.csv"
-    raw.write_text(raw.read_text(encoding="utf-8").replace("Zone,cooperation_zone", "Zone (CAICZ),cooperation_zone"),
-                   encoding="utf-8")
+    raw.write_text(
+        raw.read_text(encoding="utf-8").replace("Zone,cooperation_zone", "Zone (CAICZ),cooperation_zone"),
+        encoding="utf-8",
+    )
     real_replace = build_module.os.replace
     calls = []
 
@@ -373,8 +391,10 @@ def test_nothing_published_is_one_finding(pkg):
 
 def test_publication_check_sees_stale_data(built):
     raw = built / "data" / "raw" / "parks.csv"
-    raw.write_text(raw.read_text(encoding="utf-8").replace("Zone,cooperation_zone", "Zone (CAICZ),cooperation_zone"),
-                   encoding="utf-8")
+    raw.write_text(
+        raw.read_text(encoding="utf-8").replace("Zone,cooperation_zone", "Zone (CAICZ),cooperation_zone"),
+        encoding="utf-8",
+    )
     stale = {f.file for f in validate(built).findings if f.rule == "publication-stale"}
     assert stale == {"data/clean/parks.csv", "data/clean/parks.parquet", "datapackage.json"}
 

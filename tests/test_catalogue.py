@@ -39,17 +39,29 @@ WARNING_CASES = [
 #: rule -> (the test that produces it, why no corpus case does)
 EXEMPT = {
     "path-outside-root": ("test_confinement.py", "a link out of the package root: made by the test, not a data edit"),
-    "file-not-regular": ("test_confinement.py", "a FIFO or device in place of a file: made by the test, not a data edit"),
+    "file-not-regular": (
+        "test_confinement.py",
+        "a FIFO or device in place of a file: made by the test, not a data edit",
+    ),
     "source-duplicate": ("test_draft.py", "raised by `zonedata add-source` for a text already stored"),
     "publication-missing": ("test_build.py", "about data/clean/, which validate --no-publication (the corpus) skips"),
     "publication-stale": ("test_build.py", "about data/clean/, which validate --no-publication (the corpus) skips"),
-    "publication-hash-mismatch": ("test_build.py", "about data/clean/, which validate --no-publication (the corpus) skips"),
-    "publication-rows-differ": ("test_build.py", "about data/clean/, which validate --no-publication (the corpus) skips"),
+    "publication-hash-mismatch": (
+        "test_build.py",
+        "about data/clean/, which validate --no-publication (the corpus) skips",
+    ),
+    "publication-rows-differ": (
+        "test_build.py",
+        "about data/clean/, which validate --no-publication (the corpus) skips",
+    ),
     "version-mismatch": ("test_release.py", "about release metadata (CITATION.cff, .zenodo.json): needs a release"),
     "citation-key-missing": ("test_release.py", "about CITATION.cff, written by a release"),
     "citation-invalid": ("test_hostile_inputs.py", "about CITATION.cff, written by a release"),
     "release-archive-mismatch": ("test_release.py", "about releases/, written by a release"),
-    "unique-violation": ("test_validate_corpus.py", "needs a schema edit (uniqueKeys) with the data edit: a corpus test of its own"),
+    "unique-violation": (
+        "test_validate_corpus.py",
+        "needs a schema edit (uniqueKeys) with the data edit: a corpus test of its own",
+    ),
     "mention-unaccounted": ("test_coverage.py", "reported by `zonedata coverage`, not by validate"),
     "exclusion-stale": ("test_coverage.py", "reported by `zonedata coverage`, not by validate"),
 }
@@ -68,7 +80,9 @@ def test_warning_case_is_reported(tmp_path, case, mutate, rule, file, line, fiel
 def test_every_rule_is_produced_by_a_corpus_case_or_exempt():
     produced = {c[2] for c in [*BROKEN, *INTEGRITY_BROKEN, *WARNING_CASES]}
     missing = sorted(r for r in RULES if r not in produced and r not in EXEMPT)
-    assert not missing, f"no corpus case produces {missing}: add one to BROKEN in test_validate_corpus.py (or to EXEMPT, with why)"
+    assert not missing, (
+        f"no corpus case produces {missing}: add one to BROKEN in test_validate_corpus.py (or to EXEMPT, with why)"
+    )
     assert not (produced & set(EXEMPT)), f"exempt but produced by a corpus case: {sorted(produced & set(EXEMPT))}"
     assert set(EXEMPT) <= set(RULES), f"exempt rules that are not in RULES: {sorted(set(EXEMPT) - set(RULES))}"
 
@@ -85,4 +99,6 @@ def test_the_corpus_schemas_are_the_repository_schemas():
     corpus = BASE / "schemas"
     assert sorted(p.name for p in corpus.glob("*.json")) == sorted(p.name for p in repo.glob("*.json"))
     for path in sorted(repo.glob("*.json")):
-        assert (corpus / path.name).read_bytes() == path.read_bytes(), f"tests/corpus/base/schemas/{path.name} differs from schemas/"
+        assert (corpus / path.name).read_bytes() == path.read_bytes(), (
+            f"tests/corpus/base/schemas/{path.name} differs from schemas/"
+        )

@@ -47,8 +47,10 @@ def cited(tmp_path) -> Path:
 def test_text(cited):
     result = invoke("cite", "--root", cited)
     assert result.exit_code == 0
-    assert result.output == ("Tan, M. L., & zonedata contributors (2026). zonedata: China-ASEAN industrial parks, "
-                             "projects & statistics (Version 1.2.0) [Data set]. https://github.com/zonedata/zonedata\n")
+    assert result.output == (
+        "Tan, M. L., & zonedata contributors (2026). zonedata: China-ASEAN industrial parks, "
+        "projects & statistics (Version 1.2.0) [Data set]. https://github.com/zonedata/zonedata\n"
+    )
 
 
 def test_text_prefers_a_doi(cited):
@@ -59,7 +61,9 @@ def test_text_prefers_a_doi(cited):
 def test_bibtex(cited):
     result = invoke("cite", "--root", cited, "--format", "bibtex")
     assert result.exit_code == 0
-    assert result.output == """@misc{zonedata-1.2.0,
+    assert (
+        result.output
+        == """@misc{zonedata-1.2.0,
   author = {Tan, Mei Ling and {zonedata contributors}},
   title = {{zonedata: China-ASEAN industrial parks, projects \\& statistics}},
   year = {2026},
@@ -68,6 +72,7 @@ def test_bibtex(cited):
   note = {Data set, version 1.2.0, released 2026-03-04; licence CC-BY-4.0}
 }
 """
+    )
 
 
 def test_cff_is_the_file_as_is(cited):
@@ -77,12 +82,21 @@ def test_cff_is_the_file_as_is(cited):
 def test_before_the_first_release_the_citation_says_unreleased(tmp_path):
     root = tmp_path / "pkg"
     shutil.copytree(PACKAGE, root)
-    (root / "datapackage.json").write_text(json.dumps({
-        "title": "zonedata release fixture", "version": "0.1.0", "homepage": "https://example.org/z",
-        "contributors": [{"title": "zonedata contributors", "roles": ["creator"]}]}))
+    (root / "datapackage.json").write_text(
+        json.dumps(
+            {
+                "title": "zonedata release fixture",
+                "version": "0.1.0",
+                "homepage": "https://example.org/z",
+                "contributors": [{"title": "zonedata contributors", "roles": ["creator"]}],
+            }
+        )
+    )
     out = invoke("cite", "--root", root).output
-    assert out == "zonedata contributors (n.d.). zonedata release fixture (Version 0.1.0, unreleased) [Data set]. " \
-                  "https://example.org/z\n"
+    assert (
+        out == "zonedata contributors (n.d.). zonedata release fixture (Version 0.1.0, unreleased) [Data set]. "
+        "https://example.org/z\n"
+    )
     assert "(unreleased)" in invoke("cite", "--root", root, "--format", "bibtex").output
     cff = yaml.safe_load(invoke("cite", "--root", root, "--format", "cff").output)
     assert cff["version"] == "0.1.0" and "date-released" not in cff
@@ -109,8 +123,10 @@ def test_release_metadata_keeps_curated_keys_and_sets_version_and_date(tmp_path)
     assert "preferred-citation" in cff and list(cff)[:3] == ["cff-version", "message", "type"]
     zenodo = zenodo_metadata(cff, {"communities": [{"identifier": "asean"}], "version": "stale"})
     assert zenodo["version"] == "1.3.0" and zenodo["communities"] == [{"identifier": "asean"}]
-    assert zenodo["creators"] == [{"name": "Tan, Mei Ling", "orcid": "0000-0002-1825-0097"},
-                                  {"name": "zonedata contributors"}]
+    assert zenodo["creators"] == [
+        {"name": "Tan, Mei Ling", "orcid": "0000-0002-1825-0097"},
+        {"name": "zonedata contributors"},
+    ]
     assert "copyright remains with their publishers" in zenodo["notes"]
 
 

@@ -32,9 +32,11 @@ def test_group_help_lists_every_command():
 
 
 def test_help_does_not_import_heavy_libraries():
-    code = ("import sys; from zonedata.cli import cli\n"
-            "try: cli(['--help'], prog_name='zonedata')\nexcept SystemExit: pass\n"
-            "print('heavy=' + ','.join(m for m in ('pandera','frictionless','pandas','pyarrow') if m in sys.modules))")
+    code = (
+        "import sys; from zonedata.cli import cli\n"
+        "try: cli(['--help'], prog_name='zonedata')\nexcept SystemExit: pass\n"
+        "print('heavy=' + ','.join(m for m in ('pandera','frictionless','pandas','pyarrow') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.splitlines()[-1] == "heavy="
 
@@ -57,7 +59,9 @@ def test_unknown_format_is_a_usage_error(tmp_path):
 
 
 def _run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "zonedata", *args], capture_output=True, text=True, cwd=cwd, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "zonedata", *args], capture_output=True, text=True, cwd=cwd, check=False
+    )
 
 
 def test_the_process_exits_with_the_command_code_and_its_whole_output(tmp_path):
@@ -93,9 +97,13 @@ def test_a_closed_output_stream_keeps_the_exit_code(fd):
     from pathlib import Path
 
     base = Path(__file__).parent / "corpus" / "base"
-    out = subprocess.run([sys.executable, "-m", "zonedata", "validate", "--no-publication", "--root", str(base)],
-                         stdout=None if fd == 1 else subprocess.PIPE, stderr=None if fd == 2 else subprocess.PIPE,
-                         preexec_fn=lambda: os.close(fd), check=False)
+    out = subprocess.run(
+        [sys.executable, "-m", "zonedata", "validate", "--no-publication", "--root", str(base)],
+        stdout=None if fd == 1 else subprocess.PIPE,
+        stderr=None if fd == 2 else subprocess.PIPE,
+        preexec_fn=lambda: os.close(fd),
+        check=False,
+    )
     assert out.returncode == 0
 
 
@@ -105,14 +113,16 @@ def test_validate_runs_where_pandas_is_not_installed(tmp_path):
     from pathlib import Path
 
     base = Path(__file__).parent / "corpus" / "base"
-    code = ("import sys, importlib.abc\n"
-            "class NoPandas(importlib.abc.MetaPathFinder):\n"
-            "    def find_spec(self, name, path=None, target=None):\n"
-            "        if name.split('.')[0] == 'pandas': raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
-            "sys.meta_path.insert(0, NoPandas())\n"
-            "from zonedata.cli import main\n"
-            f"sys.argv = ['zonedata', 'validate', '--no-publication', '--format', 'json', '--root', {str(base)!r}]\n"
-            "main()\n")
+    code = (
+        "import sys, importlib.abc\n"
+        "class NoPandas(importlib.abc.MetaPathFinder):\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] == 'pandas': raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, NoPandas())\n"
+        "from zonedata.cli import main\n"
+        f"sys.argv = ['zonedata', 'validate', '--no-publication', '--format', 'json', '--root', {str(base)!r}]\n"
+        "main()\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stderr
     import json
@@ -125,7 +135,12 @@ def test_a_closed_pipe_keeps_the_exit_code_and_says_nothing():
     from pathlib import Path
 
     base = Path(__file__).parent / "corpus" / "base"
-    bad = subprocess.run(f"{sys.executable} -m zonedata validate --no-publication --format json --root {base} | head -c 1",
-                         shell=True, capture_output=True, text=True, check=False)
+    bad = subprocess.run(
+        f"{sys.executable} -m zonedata validate --no-publication --format json --root {base} | head -c 1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert bad.stdout == "{"
     assert "Traceback" not in bad.stderr and "Exception ignored" not in bad.stderr

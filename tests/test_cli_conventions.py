@@ -31,11 +31,14 @@ def bad(tmp_path) -> Path:
     return pkg
 
 
-@pytest.mark.parametrize("args", [
-    ["--root", "{pkg}", "validate", "--no-publication"],
-    ["validate", "--root", "{pkg}", "--no-publication"],
-    ["--root", "/nowhere", "validate", "--root", "{pkg}", "--no-publication"],  # the one after the command wins
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--root", "{pkg}", "validate", "--no-publication"],
+        ["validate", "--root", "{pkg}", "--no-publication"],
+        ["--root", "/nowhere", "validate", "--root", "{pkg}", "--no-publication"],  # the one after the command wins
+    ],
+)
 def test_root_before_or_after_the_command(bad, args):
     result = invoke(*(a.format(pkg=bad) for a in args))
     assert result.exit_code == 1, result.output
@@ -87,7 +90,9 @@ def test_top_level_help_shows_each_summary_whole():
         assert " ".join(summary.split()) in flat, name
 
 
-@pytest.mark.parametrize("fmt,start", [("text", "validate: invalid: 1 error(s), "), ("github", "validate: 1 error(s), ")])
+@pytest.mark.parametrize(
+    "fmt,start", [("text", "validate: invalid: 1 error(s), "), ("github", "validate: 1 error(s), ")]
+)
 def test_quiet_prints_only_the_summary_line(bad, fmt, start):
     whole = invoke("validate", "--root", bad, "--no-publication", "--format", fmt)
     result = invoke("validate", "--root", bad, "--no-publication", "-q", "--format", fmt)

@@ -57,11 +57,15 @@ def published(root: Path) -> dict[str, bytes]:
 def change_a_park(root: Path) -> None:
     """A change that makes the build rewrite every published file: a park's name and a field's description."""
     raw = root / "data" / "raw" / "parks.csv"
-    raw.write_text(raw.read_text(encoding="utf-8").replace("Zone,cooperation_zone", "Zone (CAICZ),cooperation_zone"),
-                   encoding="utf-8")
+    raw.write_text(
+        raw.read_text(encoding="utf-8").replace("Zone,cooperation_zone", "Zone (CAICZ),cooperation_zone"),
+        encoding="utf-8",
+    )
     schema = root / "schemas" / "parks.json"
-    schema.write_text(schema.read_text(encoding="utf-8").replace("Identifier of the park.", "The park's identifier."),
-                      encoding="utf-8")
+    schema.write_text(
+        schema.read_text(encoding="utf-8").replace("Identifier of the park.", "The park's identifier."),
+        encoding="utf-8",
+    )
 
 
 def move_out(root: Path, rel: str, outside: Path) -> Path:
@@ -75,9 +79,20 @@ def move_out(root: Path, rel: str, outside: Path) -> Path:
 # --- symlinks out of the root -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("rel", ["data/clean", "docs", "datapackage.json", "docs/data-dictionary.md",
-                                 "data/clean/parks.csv", "schemas", "data/raw/parks.csv", "metadata/package.json",
-                                 "seeds/sources.csv"])
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "data/clean",
+        "docs",
+        "datapackage.json",
+        "docs/data-dictionary.md",
+        "data/clean/parks.csv",
+        "schemas",
+        "data/raw/parks.csv",
+        "metadata/package.json",
+        "seeds/sources.csv",
+    ],
+)
 @pytest.mark.parametrize("command", ["validate", "build", "coverage"])
 def test_a_symlink_out_of_the_root_is_refused(built, outside, rel, command):
     change_a_park(built)  # a build would write
@@ -126,21 +141,34 @@ def test_a_symlink_loop_is_a_finding(built):
 # --- paths in datapackage.json and releases/releases.json ---------------------------------------
 
 
-@pytest.mark.parametrize("path", ["../../etc/hostname", "/etc/hostname", "data/../../x.csv", "file:///etc/hostname",
-                                  "C:/x.csv", "data\\clean\\parks.csv"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "../../etc/hostname",
+        "/etc/hostname",
+        "data/../../x.csv",
+        "file:///etc/hostname",
+        "C:/x.csv",
+        "data\\clean\\parks.csv",
+    ],
+)
 def test_a_resource_path_outside_the_package_is_refused(built, path):
     descriptor_path = built / "datapackage.json"
     descriptor = json.loads(descriptor_path.read_text())
     descriptor["resources"][0]["path"] = path
     descriptor_path.write_text(json.dumps(descriptor, indent=2) + "\n")
-    line = next(i for i, text in enumerate(descriptor_path.read_text().splitlines(), 1)
-                if text.strip().startswith('"path": ' + json.dumps(path)))
+    line = next(
+        i
+        for i, text in enumerate(descriptor_path.read_text().splitlines(), 1)
+        if text.strip().startswith('"path": ' + json.dumps(path))
+    )
     report = validate(built)
     found = [f for f in report.findings if f.rule == "path-outside-root"]
     assert [(f.file, f.line, f.field, f.value) for f in found] == [("datapackage.json", line, "path", path)]
     assert not any("hostname" in (f.file or "") for f in report.findings), "the outside file was not read"
-    assert not any("sha256:" in f.message and f.rule == "publication-hash-mismatch" and f.file == path
-                   for f in report.findings)
+    assert not any(
+        "sha256:" in f.message and f.rule == "publication-hash-mismatch" and f.file == path for f in report.findings
+    )
 
 
 def test_a_resource_path_through_a_link_out_is_refused(built, outside):
@@ -169,8 +197,9 @@ def test_load_refuses_a_resource_path_outside_the_package(built):
 
 def make_release_manifest(root: Path, archive: str) -> None:
     (root / "releases").mkdir(exist_ok=True)
-    (root / "releases" / "releases.json").write_text(json.dumps([{
-        "version": "1.0.0", "date": "2026-01-01", "archive": archive, "sha256": "0" * 64, "bytes": 1}]))
+    (root / "releases" / "releases.json").write_text(
+        json.dumps([{"version": "1.0.0", "date": "2026-01-01", "archive": archive, "sha256": "0" * 64, "bytes": 1}])
+    )
 
 
 @pytest.mark.parametrize("archive", ["../../etc/hostname", "/etc/hostname", "releases/../../../etc/hostname"])
@@ -227,8 +256,11 @@ def test_a_rename_that_fails_midway_puts_the_old_publication_back(built, monkeyp
 def _read_only(folder: Path, on: bool) -> bool:
     """Make a folder read-only for real: chmod for a user, the immutable attribute for root (who ignores chmod)."""
     if hasattr(os, "geteuid") and os.geteuid() == 0:
-        done = subprocess.run(["chattr", "+i" if on else "-i", str(folder)], capture_output=True, check=False) \
-            if shutil.which("chattr") else None
+        done = (
+            subprocess.run(["chattr", "+i" if on else "-i", str(folder)], capture_output=True, check=False)
+            if shutil.which("chattr")
+            else None
+        )
         return done is not None and done.returncode == 0
     folder.chmod(0o555 if on else 0o755)
     return True
@@ -293,15 +325,21 @@ def test_an_interrupted_build_puts_the_old_publication_back(built, monkeypatch):
 # --- beyond the issue's list: file kinds, nested links, staging failures, concurrency -----------
 
 
-@pytest.mark.parametrize("rel", ["data/raw/parks.csv", "seeds/sources.csv", "schemas/parks.json", "datapackage.json",
-                                 "data/clean/parks.csv"])
+@pytest.mark.parametrize(
+    "rel", ["data/raw/parks.csv", "seeds/sources.csv", "schemas/parks.json", "datapackage.json", "data/clean/parks.csv"]
+)
 def test_a_fifo_is_refused_not_read(built, rel):
     """A named pipe where a file belongs would block every read forever."""
     path = built / rel
     path.unlink()
     os.mkfifo(path)
-    out = subprocess.run([sys.executable, "-m", "zonedata", "validate", "--root", str(built), "--format", "json"],
-                         capture_output=True, text=True, timeout=120, check=False)
+    out = subprocess.run(
+        [sys.executable, "-m", "zonedata", "validate", "--root", str(built), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert out.returncode == 1, out.stderr
     (finding,) = json.loads(out.stdout)["findings"]
     assert (finding["rule"], finding["file"]) == ("file-not-regular", rel)
@@ -355,8 +393,14 @@ def test_a_full_disk_while_staging_changes_nothing(built, monkeypatch):
 def test_two_builds_at_once_leave_one_whole_publication(built):
     """Two processes build the same change at the same time: they take turns, and the result validates."""
     change_a_park(built)
-    procs = [subprocess.Popen([sys.executable, "-m", "zonedata", "build", "--root", str(built)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "zonedata", "build", "--root", str(built)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(3)
+    ]
     codes = [p.wait(timeout=300) for p in procs]
     assert codes == [0, 0, 0], [p.stderr.read() for p in procs]
     assert validate(built).valid
@@ -368,7 +412,9 @@ def test_the_site_refuses_a_link_out_of_the_package(built, outside, tmp_path):
     out = tmp_path / "site"
     result = invoke("site", "--root", built, "--out", out)
     assert result.exit_code == 1, result.output
-    assert "data/clean" in result.output and str(target) in result.output and "outside the package root" in result.output
+    assert (
+        "data/clean" in result.output and str(target) in result.output and "outside the package root" in result.output
+    )
     assert not out.exists()
 
 

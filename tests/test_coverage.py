@@ -43,7 +43,8 @@ def test_a_mention_without_record_or_exclusion_is_reported(pkg):
     assert result.exit_code == 1
     found = [l for l in result.output.splitlines() if "title=mention-unaccounted" in l]
     assert {l.split("::")[1] for l in found} == {
-        "error file=seeds/001_27ad36de142194f5.txt,line=17,title=mention-unaccounted"}
+        "error file=seeds/001_27ad36de142194f5.txt,line=17,title=mention-unaccounted"
+    }
     assert any("'eleven'" in l for l in found) and any("'one'" in l for l in found)
 
 
@@ -55,8 +56,12 @@ def test_a_record_that_stops_citing_a_figure_leaves_it_unaccounted(pkg):
     (dropped,) = [l for l in lines if "about 1200 mu,1200" in l]
     stat_id = dropped.split(",", 1)[0]
     stats.write_text("\n".join(l for l in lines if l != dropped), encoding="utf-8")
-    cites.write_text("\n".join(l for l in cites.read_text(encoding="utf-8").split("\n")
-                               if not l.startswith(f"statistics,{stat_id},")), encoding="utf-8")
+    cites.write_text(
+        "\n".join(
+            l for l in cites.read_text(encoding="utf-8").split("\n") if not l.startswith(f"statistics,{stat_id},")
+        ),
+        encoding="utf-8",
+    )
     cov = coverage(pkg)
     row = cov.mentions.filter(cov.mentions["text"] == "about 1200 mu").row(0, named=True)
     assert row["status"] == "unaccounted"
@@ -65,8 +70,10 @@ def test_a_record_that_stops_citing_a_figure_leaves_it_unaccounted(pkg):
 
 def test_a_stale_exclusion_is_reported(pkg):
     excl = pkg / "seeds" / "coverage_exclusions.csv"
-    excl.write_text(excl.read_text(encoding="utf-8") + "001,connecting twelve countries,a phrase that is not there\n",
-                    encoding="utf-8")
+    excl.write_text(
+        excl.read_text(encoding="utf-8") + "001,connecting twelve countries,a phrase that is not there\n",
+        encoding="utf-8",
+    )
     report = coverage(pkg).report
     (stale,) = [f for f in report.findings if f.rule == "exclusion-stale"]
     assert stale.file == "seeds/coverage_exclusions.csv"
@@ -79,10 +86,21 @@ def test_json_lists_every_mention():
     doc = json.loads(result.output)
     assert set(doc) == {"valid", "stats", "findings", "omitted", "mentions"}
     assert len(doc["mentions"]) == doc["stats"]["mentions"]
-    assert set(doc["mentions"][0]) == {"source_id", "file", "line", "start", "end", "text", "kind", "status", "record", "reason"}
+    assert set(doc["mentions"][0]) == {
+        "source_id",
+        "file",
+        "line",
+        "start",
+        "end",
+        "text",
+        "kind",
+        "status",
+        "record",
+        "reason",
+    }
     first = doc["mentions"][0]
     text = (ROOT / first["file"]).read_text(encoding="utf-8")
-    assert text[first["start"]:first["end"]] == first["text"]
+    assert text[first["start"] : first["end"]] == first["text"]
 
 
 def test_a_sources_table_without_its_file_column_is_no_internal_error(pkg):
@@ -95,7 +113,7 @@ def test_a_sources_table_without_its_file_column_is_no_internal_error(pkg):
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
     i = rows[0].index("file")
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows([r[:i] + r[i + 1:] for r in rows])
+    csv.writer(out, lineterminator="\n").writerows([r[:i] + r[i + 1 :] for r in rows])
     path.write_text(out.getvalue(), encoding="utf-8")
     result = CliRunner().invoke(cli, ["coverage", "--root", str(pkg)])
     assert result.exit_code == 1, result.output

@@ -27,8 +27,7 @@ def dev():
 
 
 def _dev(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "dev.py"), *args], capture_output=True, text=True,
-                          timeout=60)
+    return subprocess.run([sys.executable, str(ROOT / "dev.py"), *args], capture_output=True, text=True, timeout=60)
 
 
 @pytest.mark.parametrize("flag", ["--help", "-h", "help"])
@@ -51,7 +50,11 @@ def test_no_command_or_an_unknown_one_is_a_usage_error():
 def test_test_paths_are_taken_relative_to_where_dev_py_runs(dev, tmp_path):
     tests = ROOT / "tests"
     assert dev.test_args(["test_cli.py::test_help", "-q", "-k", "help"], tests) == [
-        f"{tests / 'test_cli.py'}::test_help", "-q", "-k", "help"]
+        f"{tests / 'test_cli.py'}::test_help",
+        "-q",
+        "-k",
+        "help",
+    ]
     assert dev.test_args(["../test_cli.py"], tests / "corpus") == [str(tests / "test_cli.py")]
     # names that are not files where dev.py runs pass through (pytest reports them itself)
     assert dev.test_args(["tests/nope.py", "-x"], tmp_path) == ["tests/nope.py", "-x"]
@@ -62,8 +65,13 @@ def fake_venv(dev, tmp_path, monkeypatch):
     venv = tmp_path / ".venv"
     (venv / "bin").mkdir(parents=True)
     (venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
-    for name, value in {"VENV": venv, "PYTHON": venv / "bin" / "python", "STAMP": venv / ".zonedata-setup.json",
-                        "INCOMPLETE": venv / ".zonedata-setup-incomplete", "ROOT": tmp_path}.items():
+    for name, value in {
+        "VENV": venv,
+        "PYTHON": venv / "bin" / "python",
+        "STAMP": venv / ".zonedata-setup.json",
+        "INCOMPLETE": venv / ".zonedata-setup-incomplete",
+        "ROOT": tmp_path,
+    }.items():
         monkeypatch.setattr(dev, name, value)
     return venv
 
@@ -103,6 +111,7 @@ def test_the_stamp_changes_with_the_lock_the_command_needs(dev):
 
 
 # -- the locks --------------------------------------------------------------------------------------
+
 
 def _name(requirement: str) -> str:
     return re.split(r"[=<>!~; \[]", requirement, maxsplit=1)[0].lower().replace("_", "-")
@@ -149,20 +158,29 @@ def test_the_test_lock_adds_the_test_tools_to_the_same_runtime_pins():
 
 # -- the distributions ------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def dists(tmp_path_factory):
     if not (ROOT / "datapackage.json").is_file():
         pytest.skip("the repository has not been built yet (run zonedata build)")
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "hatchling", "build", "-t", "sdist", "-d", str(out)], cwd=ROOT,
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", "sdist", "-d", str(out)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     sdist = next(out.glob("*.tar.gz"))
     # the wheel is built from the sdist, as pip does, so the sdist is proven complete
     with tarfile.open(sdist) as archive:
         archive.extractall(out / "unpacked", filter="data")
     (unpacked,) = (out / "unpacked").iterdir()
-    subprocess.run([sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(out)], cwd=unpacked,
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(out)],
+        cwd=unpacked,
+        check=True,
+        capture_output=True,
+    )
     with tarfile.open(sdist) as archive:
         sdist_names = [name.split("/", 1)[1] for name in archive.getnames() if "/" in name]
     with zipfile.ZipFile(next(out.glob("*.whl"))) as archive:
@@ -220,6 +238,7 @@ def test_a_venv_that_is_not_a_folder_is_broken_and_removed(dev, fake_venv):
 
 # -- the workflows ----------------------------------------------------------------------------------
 
+
 def _workflow(name: str) -> dict:
     import yaml
 
@@ -236,7 +255,9 @@ def test_ci_runs_the_ci_script_on_every_supported_python_with_caches():
     assert job["strategy"]["matrix"]["python"] == ["3.11", "3.12", "3.13"]
     runs = [step.get("run", "") for step in job["steps"]]
     assert "bash .ci/run" in runs
-    assert any(step.get("uses", "").startswith("actions/cache@") and "uv" in step["with"]["path"] for step in job["steps"])
+    assert any(
+        step.get("uses", "").startswith("actions/cache@") and "uv" in step["with"]["path"] for step in job["steps"]
+    )
 
 
 def test_the_release_workflow_attaches_wheel_sdist_and_archive():
@@ -244,4 +265,4 @@ def test_the_release_workflow_attaches_wheel_sdist_and_archive():
     assert workflow[True]["push"]["tags"] == ["v*"]  # YAML reads the key `on` as True
     script = "\n".join(step.get("run", "") for step in workflow["jobs"]["release"]["steps"])
     assert "hatchling build" in script
-    assert "dist/*.whl dist/*.tar.gz \"releases/zonedata-$VERSION.zip\"" in script
+    assert 'dist/*.whl dist/*.tar.gz "releases/zonedata-$VERSION.zip"' in script

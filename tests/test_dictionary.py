@@ -28,7 +28,8 @@ def test_repository_dictionary_is_in_step_with_the_schemas():
         pytest.skip("no schemas yet")
     assert paths.data_dictionary.is_file(), "docs/data-dictionary.md is missing: run zonedata build"
     assert paths.data_dictionary.read_text(encoding="utf-8") == render_dictionary(paths, schemas), (
-        "docs/data-dictionary.md is out of date: run zonedata build")
+        "docs/data-dictionary.md is out of date: run zonedata build"
+    )
 
 
 @pytest.mark.parametrize("root", [REPO, FIXTURE], ids=["repository", "fixture"])
@@ -44,7 +45,11 @@ def test_every_field_is_documented(root):
             for key in ("description", "unit"):
                 value = field.descriptor.get(key)
                 if value:
-                    assert any(" ".join(value.split()).replace("|", "\\|")[:40] in row for row in rows), (name, field.name, key)
+                    assert any(" ".join(value.split()).replace("|", "\\|")[:40] in row for row in rows), (
+                        name,
+                        field.name,
+                        key,
+                    )
 
 
 def test_derived_fields_are_marked_computed():

@@ -35,15 +35,21 @@ def test_added_and_corrected_records():
     assert keys(parks.added, ["park_id"]) == [("P4",)]
     assert parks.removed.height == 0
     assert parks.changed_records() == [
-        {"key": {"park_id": "P1"}, "fields": [{"field": "area_ha", "old": "1000", "new": "1050"}]}]
+        {"key": {"park_id": "P1"}, "fields": [{"field": "area_ha", "old": "1000", "new": "1050"}]}
+    ]
     assert keys(cites.added, ["record_id", "source_id"]) == [("P4", "S3")]
     assert [(r["key"], [f["field"] for f in r["fields"]]) for r in cites.changed_records()] == [
-        ({"record_id": "P1", "source_id": "S1"}, ["quote"]), ({"record_id": "P3", "source_id": "S2"}, ["quote"])]
+        ({"record_id": "P1", "source_id": "S1"}, ["quote"]),
+        ({"record_id": "P3", "source_id": "S2"}, ["quote"]),
+    ]
     assert cites.changed_records()[1]["fields"][0] == {
-        "field": "quote", "old": "China-ASEAN Industrial Cooperation Zone",
-        "new": "the China-ASEAN Industrial Cooperation Zone"}
+        "field": "quote",
+        "old": "China-ASEAN Industrial Cooperation Zone",
+        "new": "the China-ASEAN Industrial Cooperation Zone",
+    }
     assert [(c.kind, c.level, c.table, c.field) for c in d.schema_changes] == [
-        ("constraint-loosened", "minor", "parks", "kind")]
+        ("constraint-loosened", "minor", "parks", "kind")
+    ]
     assert d.required_level == "minor"
 
 
@@ -61,7 +67,8 @@ def test_removed_records_and_renamed_field():
 def test_a_renamed_field_still_shows_its_corrected_values():
     d = diff(V100, V200)
     assert d.tables["parks"].changed_records() == [
-        {"key": {"park_id": "P1"}, "fields": [{"field": "area_hectares", "old": "1000", "new": "1050"}]}]
+        {"key": {"park_id": "P1"}, "fields": [{"field": "area_hectares", "old": "1000", "new": "1050"}]}
+    ]
     assert keys(d.tables["parks"].added, ["park_id"]) == [("P4",)]
     assert keys(d.tables["parks"].removed, ["park_id"]) == [("P2",)]
 
@@ -114,8 +121,14 @@ def test_versions_from_archives_and_the_release_manifest(tmp_path):
     _zip_package(V100, archive, "zonedata-1.0.0")
     from zonedata.loading.seeds import sha256_file
 
-    write_manifest(Paths(root), [ReleaseEntry("1.0.0", "2026-01-15", "releases/zonedata-1.0.0.zip",
-                                              sha256_file(archive), archive.stat().st_size)])
+    write_manifest(
+        Paths(root),
+        [
+            ReleaseEntry(
+                "1.0.0", "2026-01-15", "releases/zonedata-1.0.0.zip", sha256_file(archive), archive.stat().st_size
+            )
+        ],
+    )
     assert load_version(archive).version == "1.0.0"
     result = CliRunner().invoke(cli, ["diff", "1.0.0", ".", "--root", str(root), "--format", "json"])
     assert result.exit_code == 0, result.output
@@ -179,27 +192,40 @@ def field(schema, name):
     return next(f for f in schema["fields"] if f["name"] == name)
 
 
-@pytest.mark.parametrize("edit, expected", [
-    (lambda s: field(s, "note").setdefault("constraints", {}).update(required=True),
-     ("constraint-tightened", "major", "note")),
-    (lambda s: field(s, "id")["constraints"].pop("required"), ("constraint-loosened", "minor", "id")),
-    (lambda s: field(s, "kind")["constraints"].update(enum=["a"]), ("constraint-tightened", "major", "kind")),
-    (lambda s: field(s, "kind")["constraints"].update(enum=["a", "b", "c"]), ("constraint-loosened", "minor", "kind")),
-    (lambda s: field(s, "kind")["constraints"].update(enum=["b", "a"]), ("metadata-changed", "patch", "kind")),
-    (lambda s: field(s, "code")["constraints"].update(pattern="[A-Z]{3}"), ("constraint-tightened", "major", "code")),
-    (lambda s: field(s, "code")["constraints"].pop("pattern"), ("constraint-loosened", "minor", "code")),
-    (lambda s: field(s, "area")["constraints"].update(minimum=1), ("constraint-tightened", "major", "area")),
-    (lambda s: field(s, "area")["constraints"].update(minimum=-1), ("constraint-loosened", "minor", "area")),
-    (lambda s: field(s, "area")["constraints"].update(maximum=50), ("constraint-tightened", "major", "area")),
-    (lambda s: field(s, "area")["constraints"].pop("maximum"), ("constraint-loosened", "minor", "area")),
-    (lambda s: field(s, "area").update(type="integer"), ("field-retyped", "major", "area")),
-    (lambda s: field(s, "area").update(description="Planned area."), ("metadata-changed", "patch", "area")),
-    (lambda s: s["fields"].pop(), ("field-removed", "major", "note")),
-    (lambda s: s["fields"].append({"name": "extra", "type": "string"}), ("field-added", "major", "extra")),
-    (lambda s: s.update(primaryKey=["id", "kind"]), ("primary-key-changed", "major", None)),
-    (lambda s: s.update(foreignKeys=[{"fields": ["kind"], "reference": {"resource": "k", "fields": ["id"]}}]),
-     ("foreign-key-added", "major", None)),
-])
+@pytest.mark.parametrize(
+    "edit, expected",
+    [
+        (
+            lambda s: field(s, "note").setdefault("constraints", {}).update(required=True),
+            ("constraint-tightened", "major", "note"),
+        ),
+        (lambda s: field(s, "id")["constraints"].pop("required"), ("constraint-loosened", "minor", "id")),
+        (lambda s: field(s, "kind")["constraints"].update(enum=["a"]), ("constraint-tightened", "major", "kind")),
+        (
+            lambda s: field(s, "kind")["constraints"].update(enum=["a", "b", "c"]),
+            ("constraint-loosened", "minor", "kind"),
+        ),
+        (lambda s: field(s, "kind")["constraints"].update(enum=["b", "a"]), ("metadata-changed", "patch", "kind")),
+        (
+            lambda s: field(s, "code")["constraints"].update(pattern="[A-Z]{3}"),
+            ("constraint-tightened", "major", "code"),
+        ),
+        (lambda s: field(s, "code")["constraints"].pop("pattern"), ("constraint-loosened", "minor", "code")),
+        (lambda s: field(s, "area")["constraints"].update(minimum=1), ("constraint-tightened", "major", "area")),
+        (lambda s: field(s, "area")["constraints"].update(minimum=-1), ("constraint-loosened", "minor", "area")),
+        (lambda s: field(s, "area")["constraints"].update(maximum=50), ("constraint-tightened", "major", "area")),
+        (lambda s: field(s, "area")["constraints"].pop("maximum"), ("constraint-loosened", "minor", "area")),
+        (lambda s: field(s, "area").update(type="integer"), ("field-retyped", "major", "area")),
+        (lambda s: field(s, "area").update(description="Planned area."), ("metadata-changed", "patch", "area")),
+        (lambda s: s["fields"].pop(), ("field-removed", "major", "note")),
+        (lambda s: s["fields"].append({"name": "extra", "type": "string"}), ("field-added", "major", "extra")),
+        (lambda s: s.update(primaryKey=["id", "kind"]), ("primary-key-changed", "major", None)),
+        (
+            lambda s: s.update(foreignKeys=[{"fields": ["kind"], "reference": {"resource": "k", "fields": ["id"]}}]),
+            ("foreign-key-added", "major", None),
+        ),
+    ],
+)
 def test_bump_level_of_each_schema_change(edit, expected):
     assert changed(edit) == [expected]
 
@@ -227,8 +253,12 @@ def test_a_new_field_shows_what_the_existing_records_hold(tmp_path):
     """A field added in the new version is not a 'changed' value, but a reviewer must see what it says."""
     base = [{"name": "park_id", "type": "string"}, {"name": "name", "type": "string"}]
     old = _with_parks(tmp_path, "old", "park_id,name\nP1,a\nP2,b\nP3,c\n", base)
-    new = _with_parks(tmp_path, "new", "park_id,name,status\nP1,a,planned\nP2,b,planned\nP3,c,\nP4,d,operating\n",
-                      base + [{"name": "status", "type": "string"}])
+    new = _with_parks(
+        tmp_path,
+        "new",
+        "park_id,name,status\nP1,a,planned\nP2,b,planned\nP3,c,\nP4,d,operating\n",
+        base + [{"name": "status", "type": "string"}],
+    )
     d = diff(old, new)
     t = d.tables["parks"]
     assert t.new_fields == {"status": {"filled": 2, "records": 3, "values": {"planned": 2}}}  # P4 is an added record
@@ -237,8 +267,10 @@ def test_a_new_field_shows_what_the_existing_records_hold(tmp_path):
 
 
 def test_a_changed_list_shows_the_items_gained_and_lost(tmp_path):
-    fields = [{"name": "park_id", "type": "string"},
-              {"name": "industries", "type": "list", "delimiter": "; ", "itemType": "string"}]
+    fields = [
+        {"name": "park_id", "type": "string"},
+        {"name": "industries", "type": "list", "delimiter": "; ", "itemType": "string"},
+    ]
     old = _with_parks(tmp_path, "old", "park_id,industries\nP1,steel; glass\nP2,a; b\n", fields)
     new = _with_parks(tmp_path, "new", "park_id,industries\nP1,steel; chemicals\nP2,b; a\n", fields)
     lines = render_text(diff(old, new)).splitlines()

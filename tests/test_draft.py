@@ -27,8 +27,18 @@ HERE = Path(__file__).parent
 REPO = HERE.parent
 BASE = HERE / "corpus" / "base"
 TEXT = HERE / "fixtures" / "draft" / "lakeside.txt"
-ADD = ["--title", "Lakeside Valley Industrial Park reports a busy start to the year", "--publisher", "Invented",
-       "--date", "2025-03-03", "--url", "https://example.org/lakeside", "--external", "url"]
+ADD = [
+    "--title",
+    "Lakeside Valley Industrial Park reports a busy start to the year",
+    "--publisher",
+    "Invented",
+    "--date",
+    "2025-03-03",
+    "--url",
+    "https://example.org/lakeside",
+    "--external",
+    "url",
+]
 
 
 @pytest.fixture
@@ -61,8 +71,14 @@ def test_add_source_copies_the_bytes_under_their_hash(pkg):
     stored = pkg / "seeds" / f"004_{sha[:16]}.txt"
     assert stored.read_bytes() == data
     row = list(csv.DictReader((pkg / "seeds" / "sources.csv").open(encoding="utf-8")))[-1]
-    assert (row["source_id"], row["file"], row["sha256"], row["date_published"], row["date_published_text"],
-            row["external_fields"]) == ("004", stored.name, sha, "2025-03-03", "March 3, 2025", "url")
+    assert (
+        row["source_id"],
+        row["file"],
+        row["sha256"],
+        row["date_published"],
+        row["date_published_text"],
+        row["external_fields"],
+    ) == ("004", stored.name, sha, "2025-03-03", "March 3, 2025", "url")
     assert validate(pkg, publication=False).valid
 
 
@@ -92,9 +108,11 @@ def test_quote_prints_the_stored_sentence_with_offsets(pkg):
     result = run("quote", sid, "more  than 800 mu", "--root", pkg)  # white space is normalised as validate does
     assert result.exit_code == 0
     start, end, quote = re.fullmatch(r"004 ([0-9]+)-([0-9]+): (.*)\n", result.output).groups()
-    assert quote == "The park covers more than 800 mu." == text[int(start):int(end)]
+    assert quote == "The park covers more than 800 mu." == text[int(start) : int(end)]
     js = json.loads(run("quote", sid, "one valley, two harbours", "--root", pkg, "--format", "json").output)
-    assert js["sentences"][0]["quote"] == "Visitors call it “one valley, two harbours”."  # curly quotes matched by straight ones
+    assert (
+        js["sentences"][0]["quote"] == "Visitors call it “one valley, two harbours”."
+    )  # curly quotes matched by straight ones
     missing = run("quote", sid, "900 mu", "--root", pkg)
     assert missing.exit_code == 1 and "no sentence" in missing.output
     assert run("quote", "999", "mu", "--root", pkg).exit_code == 2
@@ -122,7 +140,9 @@ def fill(pkg: Path, sections: dict[str, list[dict]]) -> dict[str, list[dict]]:
                 if v.startswith(FILL + ":") and v not in ids:
                     n = len(ids) + 1
                     ids[v] = f"stat-{9000 + n}" if "stat-" in v else f"lakeside-{n}"
-    park = next(ids[r["park_id"]] for r in sections["data/raw/parks.csv"] if r["name"] == "Lakeside Valley Industrial Park")
+    park = next(
+        ids[r["park_id"]] for r in sections["data/raw/parks.csv"] if r["name"] == "Lakeside Valley Industrial Park"
+    )
     for dest, rows in sections.items():
         table = Path(dest).stem
         schema = load_schema(paths, table) if (paths.schemas / f"{table}.json").exists() else None
@@ -134,7 +154,8 @@ def fill(pkg: Path, sections: dict[str, list[dict]]) -> dict[str, list[dict]]:
                     f = schema.field(k)
                     enum = f.constraints.get("enum")
                     r[k] = {"subject_table": "parks", "subject_id": park}.get(k) or (
-                        enum[0] if enum else "false" if f.type == "boolean" else "filled by the curator")
+                        enum[0] if enum else "false" if f.type == "boolean" else "filled by the curator"
+                    )
     return sections
 
 
@@ -145,17 +166,28 @@ def test_a_filled_draft_passes_validate_and_coverage_unchanged(pkg):
     sections = parse_draft(result.output)
     stats = sections["data/raw/statistics.csv"]
     drafted = {(r["value_text"], r["value"], r["scale"], r["unit"], r["qualifier"]) for r in stats}
-    assert drafted == {("42", "42", "", "count", "exact"), ("about 3.5 billion yuan", "3.5", "billion", "yuan", "about"),
-                       ("more than 800 mu", "800", "", "mu", "more_than"), ("RMB 1.2 billion", "1.2", "billion", "RMB", "exact"),
-                       ("12%", "12", "", "%", "exact"), ("nearly 300", "300", "", "count", "nearly"),
-                       ("second largest", "2", "", "rank", "exact")}
+    assert drafted == {
+        ("42", "42", "", "count", "exact"),
+        ("about 3.5 billion yuan", "3.5", "billion", "yuan", "about"),
+        ("more than 800 mu", "800", "", "mu", "more_than"),
+        ("RMB 1.2 billion", "1.2", "billion", "RMB", "exact"),
+        ("12%", "12", "", "%", "exact"),
+        ("nearly 300", "300", "", "count", "nearly"),
+        ("second largest", "2", "", "rank", "exact"),
+    }
     first = next(r for r in stats if r["value_text"] == "42")
     assert (first["period_text"], first["period_start"], first["period_end"], first["period_basis"]) == (
-        "in the first two months of this year", "2025-01-01", "2025-02-28", "dateline")
+        "in the first two months of this year",
+        "2025-01-01",
+        "2025-02-28",
+        "dateline",
+    )
     names = {(d, r["name"]) for d, rows in sections.items() for r in rows if "name" in r}
-    assert {("data/raw/parks.csv", "Lakeside Valley Industrial Park"),
-            ("data/raw/projects.csv", "Lakeside solar glass demonstration project"),
-            ("data/raw/events.csv", "Riverton Trade Expo")} <= names
+    assert {
+        ("data/raw/parks.csv", "Lakeside Valley Industrial Park"),
+        ("data/raw/projects.csv", "Lakeside solar glass demonstration project"),
+        ("data/raw/events.csv", "Riverton Trade Expo"),
+    } <= names
     phrases = {r["phrase"] for r in sections["seeds/coverage_exclusions.csv"]}
     assert phrases == {"March 3, 2025", "one valley, two harbours", "Page 1 2 3"}
 
@@ -185,7 +217,9 @@ def test_a_filled_draft_passes_validate_and_coverage_unchanged(pkg):
     report = validate(pkg, publication=False)
     assert report.valid, [(f.rule, f.file, f.line, f.field, f.message) for f in report.errors]
     cov = coverage(pkg)
-    assert not cov.mentions.filter((cov.mentions["source_id"] == sid) & (cov.mentions["status"] == "unaccounted")).height
+    assert not cov.mentions.filter(
+        (cov.mentions["source_id"] == sid) & (cov.mentions["status"] == "unaccounted")
+    ).height
     # and the source is finished: a second draft has nothing new
     again = run("draft", sid, "--root", pkg)
     assert again.exit_code == 0 and "nothing new" in again.output and "##" not in again.output
@@ -207,14 +241,33 @@ def test_draft_out_never_into_the_package_folders(pkg, tmp_path):
 def readme_recall() -> dict[str, int]:
     block = (REPO / "README.md").read_text(encoding="utf-8").split("<!-- draft-recall:", 1)[1].split("\n\n", 1)[0]
     block = " ".join(block.split())
-    m = re.search(r"give (\d+) candidate statistics: (\d+) of the (\d+) recorded statistics \((\d+)%\).*?; (\d+) candidates "
-                  r"match no recorded statistic.*?\((\d+) parks, (\d+) projects, (\d+) events\) and (\d+) of the (\d+) "
-                  r"organisations are among the (\d+) distinct candidate names, of which (\d+) name nothing recorded.*?"
-                  r"Of the (\d+) coverage exclusions the curators wrote, (\d+) are proposed .*?among (\d+) proposals of "
-                  r"which (\d+) overlap none", block)
+    m = re.search(
+        r"give (\d+) candidate statistics: (\d+) of the (\d+) recorded statistics \((\d+)%\).*?; (\d+) candidates "
+        r"match no recorded statistic.*?\((\d+) parks, (\d+) projects, (\d+) events\) and (\d+) of the (\d+) "
+        r"organisations are among the (\d+) distinct candidate names, of which (\d+) name nothing recorded.*?"
+        r"Of the (\d+) coverage exclusions the curators wrote, (\d+) are proposed .*?among (\d+) proposals of "
+        r"which (\d+) overlap none",
+        block,
+    )
     assert m, block
-    keys = ["candidates", "found", "recorded", "percent", "false", "parks", "projects", "events", "organisations_found",
-            "organisations", "names", "false_names", "exclusions", "exclusions_found", "proposals", "false_proposals"]
+    keys = [
+        "candidates",
+        "found",
+        "recorded",
+        "percent",
+        "false",
+        "parks",
+        "projects",
+        "events",
+        "organisations_found",
+        "organisations",
+        "names",
+        "false_names",
+        "exclusions",
+        "exclusions_found",
+        "proposals",
+        "false_proposals",
+    ]
     return dict(zip(keys, map(int, m.groups())))
 
 
@@ -231,12 +284,23 @@ def test_draft_measured_against_the_curated_sources():
     # from the measurement (.venv/bin/python -c "from zonedata.curate.draft import measure; print(measure('.'))")
     orgs = m["names"]["organisations"]
     assert readme_recall() == {
-        "candidates": s["candidates"], "found": s["found"], "recorded": s["recorded"], "percent": round(100 * s["recall"]),
-        "false": s["false_candidates"], "parks": m["names"]["parks"]["recorded"], "projects": m["names"]["projects"]["recorded"],
-        "events": m["names"]["events"]["recorded"], "organisations_found": orgs["found"], "organisations": orgs["recorded"],
-        "names": m["name_candidates"], "false_names": m["false_name_candidates"],
-        "exclusions": m["exclusions"]["recorded"], "exclusions_found": m["exclusions"]["found"],
-        "proposals": m["exclusions"]["candidates"], "false_proposals": m["exclusions"]["false_candidates"]}, json.dumps(m)[:2000]
+        "candidates": s["candidates"],
+        "found": s["found"],
+        "recorded": s["recorded"],
+        "percent": round(100 * s["recall"]),
+        "false": s["false_candidates"],
+        "parks": m["names"]["parks"]["recorded"],
+        "projects": m["names"]["projects"]["recorded"],
+        "events": m["names"]["events"]["recorded"],
+        "organisations_found": orgs["found"],
+        "organisations": orgs["recorded"],
+        "names": m["name_candidates"],
+        "false_names": m["false_name_candidates"],
+        "exclusions": m["exclusions"]["recorded"],
+        "exclusions_found": m["exclusions"]["found"],
+        "proposals": m["exclusions"]["candidates"],
+        "false_proposals": m["exclusions"]["false_candidates"],
+    }, json.dumps(m)[:2000]
 
 
 def test_draft_of_a_finished_source_is_empty():

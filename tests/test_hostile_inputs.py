@@ -44,9 +44,14 @@ def git(root: Path, *args: str) -> str:
 
 @pytest.fixture(autouse=True)
 def git_identity(monkeypatch):
-    for var, value in (("GIT_AUTHOR_NAME", "Test"), ("GIT_AUTHOR_EMAIL", "test@example.org"),
-                       ("GIT_COMMITTER_NAME", "Test"), ("GIT_COMMITTER_EMAIL", "test@example.org"),
-                       ("GIT_CONFIG_GLOBAL", "/dev/null"), ("GIT_CONFIG_NOSYSTEM", "1")):
+    for var, value in (
+        ("GIT_AUTHOR_NAME", "Test"),
+        ("GIT_AUTHOR_EMAIL", "test@example.org"),
+        ("GIT_COMMITTER_NAME", "Test"),
+        ("GIT_COMMITTER_EMAIL", "test@example.org"),
+        ("GIT_CONFIG_GLOBAL", "/dev/null"),
+        ("GIT_CONFIG_NOSYSTEM", "1"),
+    ):
         monkeypatch.setenv(var, value)
 
 
@@ -119,13 +124,20 @@ def test_release_after_every_field_was_renamed(released):
     schema = json.loads(schema_path.read_text())
     for f in schema["fields"]:
         f["name"] += "_x"
-    schema["primaryKey"] = [k + "_x" for k in ([schema["primaryKey"]] if isinstance(schema["primaryKey"], str)
-                                               else schema["primaryKey"])]
+    schema["primaryKey"] = [
+        k + "_x" for k in ([schema["primaryKey"]] if isinstance(schema["primaryKey"], str) else schema["primaryKey"])
+    ]
     for fk in schema.get("foreignKeys", []):
         fk["fields"] = [x + "_x" for x in ([fk["fields"]] if isinstance(fk["fields"], str) else fk["fields"])]
         if not fk["reference"].get("resource"):
-            fk["reference"]["fields"] = [x + "_x" for x in ([fk["reference"]["fields"]]
-                                         if isinstance(fk["reference"]["fields"], str) else fk["reference"]["fields"])]
+            fk["reference"]["fields"] = [
+                x + "_x"
+                for x in (
+                    [fk["reference"]["fields"]]
+                    if isinstance(fk["reference"]["fields"], str)
+                    else fk["reference"]["fields"]
+                )
+            ]
     schema_path.write_text(json.dumps(schema, indent=2))
     other = [p for p in (released / "schemas").glob("*.json") if p.name != "parks.json"]
     for p in other:  # a reference to parks.park_id follows the rename
@@ -142,25 +154,46 @@ def test_release_after_every_field_was_renamed(released):
 
 
 DAMAGED_DESCRIPTORS = [
-    ("resources-not-objects", lambda d: d.update(resources=["a", 5]), "resource 1 is \"a\", not an object"),
+    ("resources-not-objects", lambda d: d.update(resources=["a", 5]), 'resource 1 is "a", not an object'),
     ("resources-not-a-list", lambda d: d.update(resources={}), "not a Data Package descriptor"),
-    ("primary-key-number", lambda d: d["resources"][0]["schema"].update(primaryKey=5),
-     "primaryKey is not a field name"),
-    ("constraints-list", lambda d: d["resources"][0]["schema"]["fields"][1].update(constraints=[1]),
-     "constraints is not an object"),
+    (
+        "primary-key-number",
+        lambda d: d["resources"][0]["schema"].update(primaryKey=5),
+        "primaryKey is not a field name",
+    ),
+    (
+        "constraints-list",
+        lambda d: d["resources"][0]["schema"]["fields"][1].update(constraints=[1]),
+        "constraints is not an object",
+    ),
     ("fields-number", lambda d: d["resources"][0]["schema"].update(fields=5), "fields are not a list"),
-    ("field-number", lambda d: d["resources"][0]["schema"]["fields"].__setitem__(0, 5),
-     "field 1 of its schema is not an object"),
-    ("field-name-null", lambda d: d["resources"][0]["schema"]["fields"][0].update(name=None),
-     "field 1 of its schema is not an object with a name"),
-    ("field-twice", lambda d: d["resources"][0]["schema"]["fields"].append(
-        dict(d["resources"][0]["schema"]["fields"][0])), "names a field twice"),
-    ("enum-number", lambda d: d["resources"][0]["schema"]["fields"][1].update(constraints={"enum": 5}),
-     "enum is not a list"),
+    (
+        "field-number",
+        lambda d: d["resources"][0]["schema"]["fields"].__setitem__(0, 5),
+        "field 1 of its schema is not an object",
+    ),
+    (
+        "field-name-null",
+        lambda d: d["resources"][0]["schema"]["fields"][0].update(name=None),
+        "field 1 of its schema is not an object with a name",
+    ),
+    (
+        "field-twice",
+        lambda d: d["resources"][0]["schema"]["fields"].append(dict(d["resources"][0]["schema"]["fields"][0])),
+        "names a field twice",
+    ),
+    (
+        "enum-number",
+        lambda d: d["resources"][0]["schema"]["fields"][1].update(constraints={"enum": 5}),
+        "enum is not a list",
+    ),
     ("type-list", lambda d: d["resources"][0]["schema"]["fields"][1].update(type=[1]), "type is not text"),
     ("foreign-keys-number", lambda d: d["resources"][0]["schema"].update(foreignKeys=5), "foreignKeys is not a list"),
-    ("foreign-key-string", lambda d: d["resources"][0]["schema"].update(foreignKeys=["x"]),
-     "not an object with fields and a reference"),
+    (
+        "foreign-key-string",
+        lambda d: d["resources"][0]["schema"].update(foreignKeys=["x"]),
+        "not an object with fields and a reference",
+    ),
     ("unique-keys-number", lambda d: d["resources"][0]["schema"].update(uniqueKeys=[5]), "uniqueKeys"),
     ("missing-values-number", lambda d: d["resources"][0]["schema"].update(missingValues=5), "missingValues"),
     ("path-number", lambda d: d["resources"][0].update(path=5), "path is not text"),
@@ -229,7 +262,7 @@ def _set_header(path: Path, local: int, central: int, value: bytes) -> None:
     for signature, offset in ((b"PK\x03\x04", local), (b"PK\x01\x02", central)):
         at = data.find(signature)
         while at >= 0:
-            data[at + offset:at + offset + len(value)] = value
+            data[at + offset : at + offset + len(value)] = value
             at = data.find(signature, at + 4)
     path.write_bytes(bytes(data))
 
@@ -262,18 +295,24 @@ def _many_members(path: Path, members: int = 5, mib: int = 1) -> None:
     """Members that each fit, but together expand beyond what diff reads from one archive."""
     descriptor = json.loads((V100 / "datapackage.json").read_text())
     template = next(r for r in descriptor["resources"] if r["name"] == "parks-csv")
-    descriptor["resources"] = [{**template, "name": f"t{i}-csv", "path": f"data/clean/t{i}.csv"}
-                               for i in range(members)]
+    descriptor["resources"] = [
+        {**template, "name": f"t{i}-csv", "path": f"data/clean/t{i}.csv"} for i in range(members)
+    ]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("datapackage.json", json.dumps(descriptor))
         for i in range(members):
             zf.writestr(f"data/clean/t{i}.csv", b"0" * (mib << 20))
 
 
-ZIPS = [("bad-crc", _bad_crc, "Bad CRC-32"), ("broken-deflate", _broken_deflate, "damaged"),
-        ("encrypted", _encrypted, "encrypted"), ("unknown-compression", _unknown_compression, "compression method"),
-        ("truncated", _truncated, "not a readable zip"), ("empty", lambda p: p.write_bytes(b""), "not a readable zip"),
-        ("bomb", _bomb, "zip bomb")]
+ZIPS = [
+    ("bad-crc", _bad_crc, "Bad CRC-32"),
+    ("broken-deflate", _broken_deflate, "damaged"),
+    ("encrypted", _encrypted, "encrypted"),
+    ("unknown-compression", _unknown_compression, "compression method"),
+    ("truncated", _truncated, "not a readable zip"),
+    ("empty", lambda p: p.write_bytes(b""), "not a readable zip"),
+    ("bomb", _bomb, "zip bomb"),
+]
 
 
 @pytest.mark.parametrize("case,make,words", ZIPS, ids=[z[0] for z in ZIPS])
@@ -302,8 +341,11 @@ def test_the_zip_limit_is_checked_before_expanding(tmp_path, monkeypatch):
     _bomb(archive)
     read = []
     real_read = zipfile.ZipFile.read
-    monkeypatch.setattr(zipfile.ZipFile, "read", lambda self, name, pwd=None: read.append(
-        getattr(name, "filename", name)) or real_read(self, name, pwd))
+    monkeypatch.setattr(
+        zipfile.ZipFile,
+        "read",
+        lambda self, name, pwd=None: read.append(getattr(name, "filename", name)) or real_read(self, name, pwd),
+    )
     with pytest.raises(diff_module.ConfigError, match="zip bomb"):
         diff_module.load_version(archive)
     assert "data/clean/parks.csv" not in read
@@ -317,9 +359,17 @@ def test_a_good_zip_still_diffs(tmp_path):
 # --- release: dates, preserved manifest keys, tracked files only --------------------------------
 
 
-@pytest.mark.parametrize("date,words", [("1970-01-01", "no earlier than 1980-01-01"), ("2200-01-01", "on or before today"),
-                                        ("1979-12-31", "no earlier than 1980-01-01"), ("2026-1-5", "not a date"),
-                                        ("20260105", "not a date"), ("yesterday", "not a date")])
+@pytest.mark.parametrize(
+    "date,words",
+    [
+        ("1970-01-01", "no earlier than 1980-01-01"),
+        ("2200-01-01", "on or before today"),
+        ("1979-12-31", "no earlier than 1980-01-01"),
+        ("2026-1-5", "not a date"),
+        ("20260105", "not a date"),
+        ("yesterday", "not a date"),
+    ],
+)
 def test_release_dates_a_zip_cannot_hold_are_usage_errors(repo, date, words):
     result = invoke("release", "--root", repo, "--version", "1.0.0", "--date", date)
     no_internal_error(result)
@@ -330,7 +380,8 @@ def test_release_dates_a_zip_cannot_hold_are_usage_errors(repo, date, words):
 
 def test_a_release_dated_before_the_previous_one_is_refused(released):
     (released / "data" / "raw" / "parks.csv").write_text(
-        (released / "data" / "raw" / "parks.csv").read_text() + "P9,Extra Park,10\n")
+        (released / "data" / "raw" / "parks.csv").read_text() + "P9,Extra Park,10\n"
+    )
     result = invoke("release", "--root", released, "--bump", "minor", "--date", "2026-01-14")
     assert result.exit_code == 2 and "before the latest release 1.0.0 (2026-01-15)" in result.output
 
@@ -396,13 +447,16 @@ def set_authors(root: Path, authors_yaml: str) -> int:
     return next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith("authors:"))
 
 
-@pytest.mark.parametrize("authors,words", [
-    ('"Jane Doe"', "authors must be a list of persons or entities, not 'Jane Doe'"),
-    ('["Jane", 5]', "author 1 is 'Jane', not a person or entity"),
-    ("[{family-names: 5}]", "author 1: family-names 5 must be text"),
-    ("[{given-names: Jane}]", "author 1 has neither family-names nor name"),
-    ("[]", "authors must be a list"),
-])
+@pytest.mark.parametrize(
+    "authors,words",
+    [
+        ('"Jane Doe"', "authors must be a list of persons or entities, not 'Jane Doe'"),
+        ('["Jane", 5]', "author 1 is 'Jane', not a person or entity"),
+        ("[{family-names: 5}]", "author 1: family-names 5 must be text"),
+        ("[{given-names: Jane}]", "author 1 has neither family-names nor name"),
+        ("[]", "authors must be a list"),
+    ],
+)
 def test_citation_authors_of_the_wrong_type(released, authors, words):
     line = set_authors(released, authors)
     report = validate(released)
@@ -444,8 +498,11 @@ def test_a_yaml_alias_bomb_in_citation_cff_is_refused(released):
 def test_a_few_aliases_are_fine(released):
     """Anchors and aliases are ordinary YAML (a contact who is also an author)."""
     path = released / "CITATION.cff"
-    text = re.sub(r"(?ms)^authors:\n(?:[ -].*?\n)+", "authors:\n- &jane\n  family-names: Doe\n  given-names: Jane\n",
-                  path.read_text())
+    text = re.sub(
+        r"(?ms)^authors:\n(?:[ -].*?\n)+",
+        "authors:\n- &jane\n  family-names: Doe\n  given-names: Jane\n",
+        path.read_text(),
+    )
     path.write_text(text + "contact:\n- *jane\n")
     assert not [f for f in validate(released).findings if f.rule == "citation-invalid"]
     assert invoke("cite", "--root", released).output.startswith("Doe, J. (2026).")
@@ -465,9 +522,14 @@ def test_deeply_nested_yaml_is_a_finding(released, text):
 DEEP = "[" * 100_000 + "]" * 100_000
 
 
-@pytest.mark.parametrize("rel,rule", [("datapackage.json", "publication-stale"),
-                                      (".zenodo.json", "citation-invalid"),
-                                      ("releases/releases.json", "release-archive-mismatch")])
+@pytest.mark.parametrize(
+    "rel,rule",
+    [
+        ("datapackage.json", "publication-stale"),
+        (".zenodo.json", "citation-invalid"),
+        ("releases/releases.json", "release-archive-mismatch"),
+    ],
+)
 def test_json_nested_100k_deep_is_a_finding(released, rel, rule):
     (released / rel).write_text(DEEP)
     report = validate(released)
@@ -508,8 +570,9 @@ def test_a_value_with_a_newline_cannot_forge_a_line(tmp_path):
     for fmt in ("text", "github"):
         out = invoke("validate", "--root", root, "--no-publication", "--format", fmt).output
         assert not any(line.lstrip().startswith("::error file=x") for line in out.splitlines()), out
-        assert "fake-rule" not in [w.rstrip(":") for line in out.splitlines() if line.startswith("  line 1 ")
-                                   for w in line.split()[2:4]]
+        assert "fake-rule" not in [
+            w.rstrip(":") for line in out.splitlines() if line.startswith("  line 1 ") for w in line.split()[2:4]
+        ]
         assert "forged" in out  # the value is still shown, escaped
     text = invoke("validate", "--root", root, "--no-publication").output
     assert "P999\\n::error" in text
@@ -526,12 +589,15 @@ def test_diff_escapes_keys(tmp_path):
     assert "P9\\n::error::forged" in out
 
 
-@pytest.mark.parametrize("args,kind", [
-    (["validate", "--root", "{missing}"], "configuration"),
-    (["build", "--root", "{missing}"], "configuration"),
-    (["coverage", "--root", "{missing}"], "configuration"),
-    (["diff", "{missing}", "."], "configuration"),
-])
+@pytest.mark.parametrize(
+    "args,kind",
+    [
+        (["validate", "--root", "{missing}"], "configuration"),
+        (["build", "--root", "{missing}"], "configuration"),
+        (["coverage", "--root", "{missing}"], "configuration"),
+        (["diff", "{missing}", "."], "configuration"),
+    ],
+)
 def test_format_json_prints_a_json_report_on_exit_2(tmp_path, args, kind):
     args = [a.replace("{missing}", str(tmp_path / "nowhere")) for a in args] + ["--format", "json"]
     result = CliRunner().invoke(cli, args)
@@ -542,8 +608,9 @@ def test_format_json_prints_a_json_report_on_exit_2(tmp_path, args, kind):
 
 
 def _zonedata(*args, **kw):
-    return subprocess.run([sys.executable, "-m", "zonedata", *map(str, args)], capture_output=True, text=True,
-                          check=False, **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "zonedata", *map(str, args)], capture_output=True, text=True, check=False, **kw
+    )
 
 
 def test_format_json_prints_a_json_report_on_a_usage_error():
@@ -572,8 +639,11 @@ def test_an_internal_error_still_prints_json(tmp_path, monkeypatch):
 def test_a_closed_pipe_is_not_an_internal_error():
     """Before: `zonedata coverage --all | head -1` reported BrokenPipeError as an internal error in 7 of 10 runs."""
     for _ in range(5):
-        proc = subprocess.Popen([sys.executable, "-m", "zonedata", "coverage", "--all", "--root", str(BASE)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "zonedata", "coverage", "--all", "--root", str(BASE)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         proc.stdout.readline()
         proc.stdout.close()  # the reader goes away, as `head -1` does
         err = proc.stderr.read().decode()
@@ -587,16 +657,19 @@ def test_a_closed_pipe_is_not_an_internal_error():
 def test_sigint_exits_130_not_1(tmp_path):
     """1 means invalid data: an interrupted run must not look like one."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    code = ("import time, zonedata.cli as c\n"
-            "import zonedata.release.validate as v\n"
-            "def slow(*a, **k):\n"
-            "    print('started', flush=True)\n"
-            "    time.sleep(30)\n"
-            "v.validate = slow\n"
-            "import sys; sys.argv = ['zonedata', 'validate', '--root', sys.argv[1]]\n"
-            "c.main()\n")
-    proc = subprocess.Popen([sys.executable, "-c", code, str(BASE)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env=env)
+    code = (
+        "import time, zonedata.cli as c\n"
+        "import zonedata.release.validate as v\n"
+        "def slow(*a, **k):\n"
+        "    print('started', flush=True)\n"
+        "    time.sleep(30)\n"
+        "v.validate = slow\n"
+        "import sys; sys.argv = ['zonedata', 'validate', '--root', sys.argv[1]]\n"
+        "c.main()\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(BASE)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    )
     assert proc.stdout.readline().strip() == b"started"
     proc.send_signal(signal.SIGINT)
     code = proc.wait(timeout=60)
@@ -606,14 +679,16 @@ def test_sigint_exits_130_not_1(tmp_path):
 
 
 def test_sigint_with_format_json_prints_a_report():
-    code = ("import time, zonedata.cli as c\n"
-            "import zonedata.release.validate as v\n"
-            "def slow(*a, **k):\n"
-            "    import sys; print('started', file=sys.stderr, flush=True)\n"
-            "    time.sleep(30)\n"
-            "v.validate = slow\n"
-            "import sys; sys.argv = ['zonedata', 'validate', '--format', 'json', '--root', sys.argv[1]]\n"
-            "c.main()\n")
+    code = (
+        "import time, zonedata.cli as c\n"
+        "import zonedata.release.validate as v\n"
+        "def slow(*a, **k):\n"
+        "    import sys; print('started', file=sys.stderr, flush=True)\n"
+        "    time.sleep(30)\n"
+        "v.validate = slow\n"
+        "import sys; sys.argv = ['zonedata', 'validate', '--format', 'json', '--root', sys.argv[1]]\n"
+        "c.main()\n"
+    )
     proc = subprocess.Popen([sys.executable, "-c", code, str(BASE)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stderr.readline().strip() == b"started"
     proc.send_signal(signal.SIGINT)
@@ -666,8 +741,11 @@ def test_a_manifest_size_beyond_any_integer(released):
 @pytest.mark.parametrize("key", ["authors", "keywords", "identifiers"])
 def test_a_citation_key_that_is_null(released, key):
     path = released / "CITATION.cff"
-    path.write_text(path.read_text() + f"{key}:\n" if key != "authors" else
-                    re.sub(r"(?ms)^authors:\n(?:[ -].*?\n)+", "authors:\n", path.read_text()))
+    path.write_text(
+        path.read_text() + f"{key}:\n"
+        if key != "authors"
+        else re.sub(r"(?ms)^authors:\n(?:[ -].*?\n)+", "authors:\n", path.read_text())
+    )
     found = [f for f in validate(released).findings if f.rule == "citation-invalid"]
     assert [f.field for f in found] == [key]
     cite = invoke("cite", "--root", released)

@@ -41,8 +41,14 @@ def schema_key(table: str, key: str, value) -> Callable[[Path], None]:
 
 
 def field_constraint(table: str, field: str, key: str, value) -> Callable[[Path], None]:
-    return edit_schema(table, lambda schema: next(f for f in schema["fields"] if f["name"] == field)
-                       .setdefault("constraints", {}).__setitem__(key, value))
+    return edit_schema(
+        table,
+        lambda schema: (
+            next(f for f in schema["fields"] if f["name"] == field)
+            .setdefault("constraints", {})
+            .__setitem__(key, value)
+        ),
+    )
 
 
 def _duplicate_field(schema: dict) -> None:
@@ -51,6 +57,7 @@ def _duplicate_field(schema: dict) -> None:
 
 def _seed_003_with(old: str, new: str) -> Callable[[Path], None]:
     """Seed 003 with `old` replaced by `new`, its recorded hash updated (a new capture of the text)."""
+
     def mutate(root: Path) -> None:
         seed = root / SEED_003
         before = seed.read_bytes()
@@ -58,6 +65,7 @@ def _seed_003_with(old: str, new: str) -> Callable[[Path], None]:
         assert after != before
         seed.write_bytes(after)
         replace(SOURCES, hashlib.sha256(before).hexdigest(), hashlib.sha256(after).hexdigest())(root)
+
     return mutate
 
 
@@ -65,6 +73,7 @@ def both(*mutations: Callable[[Path], None]) -> Callable[[Path], None]:
     def mutate(root: Path) -> None:
         for m in mutations:
             m(root)
+
     return mutate
 
 
@@ -80,16 +89,19 @@ def _write_rows(root: Path, path: str, rows: list[list[str]]) -> None:
 
 def set_cells(path: str, lineno: int, **cells: str) -> Callable[[Path], None]:
     """Set named cells of the record on line `lineno` (the base's tables hold one record per line)."""
+
     def mutate(root: Path) -> None:
         rows = _rows(root, path)
         for column, value in cells.items():
             rows[lineno - 1][rows[0].index(column)] = value
         _write_rows(root, path, rows)
+
     return mutate
 
 
 def add_like(path: str, lineno: int, *records: dict[str, str]) -> Callable[[Path], None]:
     """Append copies of the record on line `lineno`, each with some cells changed."""
+
     def mutate(root: Path) -> None:
         rows = _rows(root, path)
         for changes in records:
@@ -98,6 +110,7 @@ def add_like(path: str, lineno: int, *records: dict[str, str]) -> Callable[[Path
                 row[rows[0].index(column)] = value
             rows.append(row)
         _write_rows(root, path, rows)
+
     return mutate
 
 
@@ -113,35 +126,124 @@ SCIENCE_PARK = "china-malaysia-international-science-and-technology-park"  # par
 # (case id, mutation, rule, file, line, field)
 BROKEN = [
     # casts that silently null
-    ("value-overflows-decimal", replace(STATS, ",70.1,billion,", ",1" + "0" * 60 + ",billion,"), "type-error", STATS, 6, "value"),
-    ("value-33-integer-digits", replace(STATS, ",70.1,billion,", ",1" + "0" * 32 + ",billion,"), "type-error", STATS, 6, "value"),
-    ("normalised-value-overflows", replace(STATS, ",70.1,billion,", ",1" + "0" * 25 + ",billion,"), "range-violation", STATS, 6,
-     "value"),
+    (
+        "value-overflows-decimal",
+        replace(STATS, ",70.1,billion,", ",1" + "0" * 60 + ",billion,"),
+        "type-error",
+        STATS,
+        6,
+        "value",
+    ),
+    (
+        "value-33-integer-digits",
+        replace(STATS, ",70.1,billion,", ",1" + "0" * 32 + ",billion,"),
+        "type-error",
+        STATS,
+        6,
+        "value",
+    ),
+    (
+        "normalised-value-overflows",
+        replace(STATS, ",70.1,billion,", ",1" + "0" * 25 + ",billion,"),
+        "range-violation",
+        STATS,
+        6,
+        "value",
+    ),
     # value_text names the whole figure
-    ("value-text-part-of-number", replace(STATS, '"1,221 projects",1221', "\"1,22\",1221"), "value-text-not-in-quote", STATS, 5,
-     "value_text"),
-    ("value-text-tail-of-number", replace(STATS, "70.1 billion yuan,70.1", "0.1 billion yuan,70.1"), "value-text-not-in-quote",
-     STATS, 6, "value_text"),
-    ("value-text-one-digit", replace(STATS, '"1,221 projects",1221', "1,1221"), "value-text-not-in-quote", STATS, 5, "value_text"),
-    ("value-text-one-letter", replace(STATS, "70.1 billion yuan,70.1", "n,70.1"), "value-text-not-in-quote", STATS, 6,
-     "value_text"),
-    ("value-text-full-stop", replace(STATS, "70.1 billion yuan,70.1", ".,70.1"), "value-text-not-in-quote", STATS, 6, "value_text"),
-    ("value-text-cuts-the-figure-off", replace(STATS, "70.1 billion yuan,70.1", "was 70.1,70.1"), "value-text-not-in-quote",
-     STATS, 6, "value_text"),
-    ("value-text-blank", replace(STATS, "70.1 billion yuan,70.1", " ,70.1"), "required-missing", STATS, 6, "value_text"),
+    (
+        "value-text-part-of-number",
+        replace(STATS, '"1,221 projects",1221', '"1,22",1221'),
+        "value-text-not-in-quote",
+        STATS,
+        5,
+        "value_text",
+    ),
+    (
+        "value-text-tail-of-number",
+        replace(STATS, "70.1 billion yuan,70.1", "0.1 billion yuan,70.1"),
+        "value-text-not-in-quote",
+        STATS,
+        6,
+        "value_text",
+    ),
+    (
+        "value-text-one-digit",
+        replace(STATS, '"1,221 projects",1221', "1,1221"),
+        "value-text-not-in-quote",
+        STATS,
+        5,
+        "value_text",
+    ),
+    (
+        "value-text-one-letter",
+        replace(STATS, "70.1 billion yuan,70.1", "n,70.1"),
+        "value-text-not-in-quote",
+        STATS,
+        6,
+        "value_text",
+    ),
+    (
+        "value-text-full-stop",
+        replace(STATS, "70.1 billion yuan,70.1", ".,70.1"),
+        "value-text-not-in-quote",
+        STATS,
+        6,
+        "value_text",
+    ),
+    (
+        "value-text-cuts-the-figure-off",
+        replace(STATS, "70.1 billion yuan,70.1", "was 70.1,70.1"),
+        "value-text-not-in-quote",
+        STATS,
+        6,
+        "value_text",
+    ),
+    (
+        "value-text-blank",
+        replace(STATS, "70.1 billion yuan,70.1", " ,70.1"),
+        "required-missing",
+        STATS,
+        6,
+        "value_text",
+    ),
     # blank required text
     ("name-blank", set_cells(PARKS, 2, name=" "), "required-missing", PARKS, 2, "name"),
     ("name-ideographic-space", set_cells(PARKS, 2, name="\u3000"), "required-missing", PARKS, 2, "name"),
     ("name-zero-width-space", set_cells(PARKS, 2, name="\u200b\u00a0"), "required-missing", PARKS, 2, "name"),
-    ("label-blank", replace(STATS, ",order of the China-Malaysia", ",\u3000\t,order of the China-Malaysia"), "required-missing", STATS,
-     2, "label"),
+    (
+        "label-blank",
+        replace(STATS, ",order of the China-Malaysia", ",\u3000\t,order of the China-Malaysia"),
+        "required-missing",
+        STATS,
+        2,
+        "label",
+    ),
     # foreign keys must resolve to a table and field
-    ("fk-to-missing-table", schema_key("parks", "foreignKeys", [
-        {"fields": ["parent_park_id"], "reference": {"resource": "zones", "fields": ["zone_id"]}}]),
-     "schema-invalid", "schemas/parks.json", None, None),
-    ("fk-to-missing-field", schema_key("parks", "foreignKeys", [
-        {"fields": ["parent_park_id"], "reference": {"resource": "parks", "fields": ["zone_id"]}}]),
-     "schema-invalid", "schemas/parks.json", None, None),
+    (
+        "fk-to-missing-table",
+        schema_key(
+            "parks",
+            "foreignKeys",
+            [{"fields": ["parent_park_id"], "reference": {"resource": "zones", "fields": ["zone_id"]}}],
+        ),
+        "schema-invalid",
+        "schemas/parks.json",
+        None,
+        None,
+    ),
+    (
+        "fk-to-missing-field",
+        schema_key(
+            "parks",
+            "foreignKeys",
+            [{"fields": ["parent_park_id"], "reference": {"resource": "parks", "fields": ["zone_id"]}}],
+        ),
+        "schema-invalid",
+        "schemas/parks.json",
+        None,
+        None,
+    ),
     ("fk-empty-object", schema_key("parks", "foreignKeys", {}), "schema-invalid", "schemas/parks.json", None, None),
     # reference cycles
     ("own-parent", set_cells(PARKS, 2, parent_park_id=ZONE), "reference-cycle", PARKS, 2, "parent_park_id"),
@@ -149,85 +251,286 @@ BROKEN = [
     ("parent-loop", set_cells(PARKS, 3, parent_park_id=SCIENCE_PARK), "reference-cycle", PARKS, 3, "parent_park_id"),
     ("own-series", set_cells(EVENTS, 2, series_event_id=EVENT), "reference-cycle", EVENTS, 2, "series_event_id"),
     ("own-parent-event", set_cells(EVENTS, 2, parent_event_id=EVENT), "reference-cycle", EVENTS, 2, "parent_event_id"),
-    ("series-loop", events(("expo-a", "expo-b", ""), ("expo-b", "expo-a", "")), "reference-cycle", EVENTS, 3, "series_event_id"),
-    ("region-loop", set_cells("data/raw/regions.csv", 2, parent_region_id="guangxi"), "reference-cycle", "data/raw/regions.csv", 2,
-     "parent_region_id"),
+    (
+        "series-loop",
+        events(("expo-a", "expo-b", ""), ("expo-b", "expo-a", "")),
+        "reference-cycle",
+        EVENTS,
+        3,
+        "series_event_id",
+    ),
+    (
+        "region-loop",
+        set_cells("data/raw/regions.csv", 2, parent_region_id="guangxi"),
+        "reference-cycle",
+        "data/raw/regions.csv",
+        2,
+        "parent_region_id",
+    ),
     # strict dates, sane bounds
     ("date-one-digit-month", set_cells(STATS, 2, period_start="2023-9-16"), "type-error", STATS, 2, "period_start"),
-    ("date-one-digit-day", set_cells(STATS, 2, period_end="2023-09-6"), "type-error", STATS, 2,
-     "period_end"),
+    ("date-one-digit-day", set_cells(STATS, 2, period_end="2023-09-6"), "type-error", STATS, 2, "period_end"),
     ("date-plus-sign", set_cells(STATS, 2, period_start="+2023-09-16"), "type-error", STATS, 2, "period_start"),
     ("date-leading-space", set_cells(STATS, 2, period_start=" 2023-09-16"), "type-error", STATS, 2, "period_start"),
     ("date-trailing-space", set_cells(STATS, 2, period_start="2023-09-16 "), "type-error", STATS, 2, "period_start"),
     ("date-year-zero", set_cells(STATS, 2, period_start="0000-01-01"), "type-error", STATS, 2, "period_start"),
     ("date-basic-format", set_cells(STATS, 2, period_start="20230916"), "type-error", STATS, 2, "period_start"),
-    ("bound-nan", _bounds("parks", "construction_start_year", maximum=float("nan")), "schema-invalid", "schemas/parks.json", None,
-     None),
-    ("bound-infinite", _bounds("parks", "construction_start_year", minimum=float("-inf")), "schema-invalid", "schemas/parks.json",
-     None, None),
-    ("date-bound-basic-format", _bounds("statistics", "period_start", minimum="19000101"), "schema-invalid",
-     "schemas/statistics.json", None, None),
-    ("length-bound-negative", _bounds("parks", "name", minLength=-1), "schema-invalid", "schemas/parks.json", None, None),
+    (
+        "bound-nan",
+        _bounds("parks", "construction_start_year", maximum=float("nan")),
+        "schema-invalid",
+        "schemas/parks.json",
+        None,
+        None,
+    ),
+    (
+        "bound-infinite",
+        _bounds("parks", "construction_start_year", minimum=float("-inf")),
+        "schema-invalid",
+        "schemas/parks.json",
+        None,
+        None,
+    ),
+    (
+        "date-bound-basic-format",
+        _bounds("statistics", "period_start", minimum="19000101"),
+        "schema-invalid",
+        "schemas/statistics.json",
+        None,
+        None,
+    ),
+    (
+        "length-bound-negative",
+        _bounds("parks", "name", minLength=-1),
+        "schema-invalid",
+        "schemas/parks.json",
+        None,
+        None,
+    ),
     # formula injection (OWASP)
     ("formula-minus", set_cells(PARKS, 6, city="-2+3+cmd|' /C calc'!A0"), "formula-injection", PARKS, 6, "city"),
     ("formula-plus", set_cells(PARKS, 6, city="+1"), "formula-injection", PARKS, 6, "city"),
     ("formula-at", set_cells(PARKS, 6, city="@SUM(A1)"), "formula-injection", PARKS, 6, "city"),
     ("formula-tab", set_cells(PARKS, 6, city="\t=1"), "formula-injection", PARKS, 6, "city"),
-    ("formula-carriage-return", both(set_cells(PARKS, 6, city="CR"), replace(PARKS, ",CR,", ',"\r=1",')), "formula-injection", PARKS,
-     6, "city"),
+    (
+        "formula-carriage-return",
+        both(set_cells(PARKS, 6, city="CR"), replace(PARKS, ",CR,", ',"\r=1",')),
+        "formula-injection",
+        PARKS,
+        6,
+        "city",
+    ),
     ("formula-after-space", set_cells(PARKS, 6, city=" =1"), "formula-injection", PARKS, 6, "city"),
     # no internal errors
-    ("header-deleted", lambda root: (root / STATS).write_text((root / STATS).read_text(encoding="utf-8").split("\n", 1)[1],
-                                                                encoding="utf-8"),
-     "header-missing-column", STATS, 1, "statistic_id"),
+    (
+        "header-deleted",
+        lambda root: (root / STATS).write_text(
+            (root / STATS).read_text(encoding="utf-8").split("\n", 1)[1], encoding="utf-8"
+        ),
+        "header-missing-column",
+        STATS,
+        1,
+        "statistic_id",
+    ),
     ("header-matches-nothing", write(STATS, b"a,b,c\n1,2,3\n"), "header-missing-column", STATS, 1, "statistic_id"),
     ("header-only-unknown-one-cell", write(STATS, b"x\n1\n2\n"), "header-missing-column", STATS, 1, "statistic_id"),
-    ("quote-number-overflows", both(_seed_003_with("70.1 billion yuan", f"{HUGE} trillion yuan"),
-                                    replace(CITES, "70.1 billion yuan", f"{HUGE} trillion yuan", count=2),
-                                    replace(STATS, "70.1 billion yuan,70.1,billion,", f"{HUGE} trillion yuan,{HUGE},trillion,")),
-     "range-violation", STATS, 6, "value"),
+    (
+        "quote-number-overflows",
+        both(
+            _seed_003_with("70.1 billion yuan", f"{HUGE} trillion yuan"),
+            replace(CITES, "70.1 billion yuan", f"{HUGE} trillion yuan", count=2),
+            replace(STATS, "70.1 billion yuan,70.1,billion,", f"{HUGE} trillion yuan,{HUGE},trillion,"),
+        ),
+        "range-violation",
+        STATS,
+        6,
+        "value",
+    ),
     ("fk-not-an-object", schema_key("parks", "foreignKeys", ["x"]), "schema-invalid", "schemas/parks.json", None, None),
-    ("fk-without-reference", schema_key("parks", "foreignKeys", [{"fields": ["parent_park_id"]}]), "schema-invalid",
-     "schemas/parks.json", None, None),
-    ("fk-two-fields-to-one", schema_key("parks", "foreignKeys", [
-        {"fields": ["parent_park_id", "twin_park_id"], "reference": {"resource": "parks", "fields": ["park_id"]}}]),
-     "schema-invalid", "schemas/parks.json", None, None),
-    ("fk-fields-a-number", schema_key("parks", "foreignKeys", [
-        {"fields": 5, "reference": {"resource": "parks", "fields": ["park_id"]}}]), "schema-invalid", "schemas/parks.json", None, None),
+    (
+        "fk-without-reference",
+        schema_key("parks", "foreignKeys", [{"fields": ["parent_park_id"]}]),
+        "schema-invalid",
+        "schemas/parks.json",
+        None,
+        None,
+    ),
+    (
+        "fk-two-fields-to-one",
+        schema_key(
+            "parks",
+            "foreignKeys",
+            [{"fields": ["parent_park_id", "twin_park_id"], "reference": {"resource": "parks", "fields": ["park_id"]}}],
+        ),
+        "schema-invalid",
+        "schemas/parks.json",
+        None,
+        None,
+    ),
+    (
+        "fk-fields-a-number",
+        schema_key("parks", "foreignKeys", [{"fields": 5, "reference": {"resource": "parks", "fields": ["park_id"]}}]),
+        "schema-invalid",
+        "schemas/parks.json",
+        None,
+        None,
+    ),
     ("primary-key-a-number", schema_key("parks", "primaryKey", 5), "schema-invalid", "schemas/parks.json", None, None),
-    ("primary-key-field-twice", schema_key("parks", "primaryKey", ["park_id", "park_id"]), "schema-invalid", "schemas/parks.json",
-     None, None),
+    (
+        "primary-key-field-twice",
+        schema_key("parks", "primaryKey", ["park_id", "park_id"]),
+        "schema-invalid",
+        "schemas/parks.json",
+        None,
+        None,
+    ),
     ("field-name-twice", edit_schema("parks", _duplicate_field), "schema-invalid", "schemas/parks.json", None, None),
-    ("field-named-like-the-line-column", edit_schema("parks", lambda s: s["fields"].insert(-1, {"name": "__line__"})),
-     "schema-invalid", "schemas/parks.json", None, None),
-    ("field-name-a-number", edit_schema("parks", lambda s: s["fields"][1].__setitem__("name", 5)), "schema-invalid",
-     "schemas/parks.json", None, None),
-    ("constraints-a-string", edit_schema("parks", lambda s: s["fields"][1].__setitem__("constraints", "x")), "schema-invalid",
-     "schemas/parks.json", None, None),
+    (
+        "field-named-like-the-line-column",
+        edit_schema("parks", lambda s: s["fields"].insert(-1, {"name": "__line__"})),
+        "schema-invalid",
+        "schemas/parks.json",
+        None,
+        None,
+    ),
+    (
+        "field-name-a-number",
+        edit_schema("parks", lambda s: s["fields"][1].__setitem__("name", 5)),
+        "schema-invalid",
+        "schemas/parks.json",
+        None,
+        None,
+    ),
+    (
+        "constraints-a-string",
+        edit_schema("parks", lambda s: s["fields"][1].__setitem__("constraints", "x")),
+        "schema-invalid",
+        "schemas/parks.json",
+        None,
+        None,
+    ),
     ("enum-a-number", field_constraint("parks", "kind", "enum", 5), "schema-invalid", "schemas/parks.json", None, None),
-    ("enum-of-objects", field_constraint("parks", "kind", "enum", [{"a": 1}]), "schema-invalid", "schemas/parks.json", None, None),
-    ("pattern-unbalanced", field_constraint("parks", "park_id", "pattern", "("), "schema-invalid", "schemas/parks.json", None, None),
-    ("pattern-a-number", field_constraint("parks", "park_id", "pattern", 5), "schema-invalid", "schemas/parks.json", None, None),
-    ("required-a-string", field_constraint("parks", "name", "required", "yes"), "schema-invalid", "schemas/parks.json", None, None),
-    ("polymorphic-key-without-id-field", schema_key("citations", "polymorphicKeys", [{"tableField": "record_table"}]),
-     "schema-invalid", "schemas/citations.json", None, None),
-    ("polymorphic-keys-an-object", schema_key("citations", "polymorphicKeys", {}), "schema-invalid", "schemas/citations.json", None,
-     None),
-    ("unique-keys-of-numbers", schema_key("parks", "uniqueKeys", [5]), "schema-invalid", "schemas/parks.json", None, None),
-    ("fields-of-strings", schema_key("regions", "fields", ["region_id"]), "schema-invalid", "schemas/regions.json", None, None),
-    ("exclusions-unclosed-quote", write(EXCLUSIONS, b'source_id,phrase,reason\n001,"the third,slogan\n'), "csv-malformed", EXCLUSIONS,
-     2, None),
-    ("exclusions-extra-cell", write(EXCLUSIONS, b"source_id,phrase,reason\n001,the third,slogan,extra\n"), "row-ragged", EXCLUSIONS, 2,
-     None),
-    ("exclusions-invalid-utf8", write(EXCLUSIONS, b"source_id,phrase,reason\n001,the \xff third,slogan\n"), "encoding-error",
-     EXCLUSIONS, 2, None),
+    (
+        "enum-of-objects",
+        field_constraint("parks", "kind", "enum", [{"a": 1}]),
+        "schema-invalid",
+        "schemas/parks.json",
+        None,
+        None,
+    ),
+    (
+        "pattern-unbalanced",
+        field_constraint("parks", "park_id", "pattern", "("),
+        "schema-invalid",
+        "schemas/parks.json",
+        None,
+        None,
+    ),
+    (
+        "pattern-a-number",
+        field_constraint("parks", "park_id", "pattern", 5),
+        "schema-invalid",
+        "schemas/parks.json",
+        None,
+        None,
+    ),
+    (
+        "required-a-string",
+        field_constraint("parks", "name", "required", "yes"),
+        "schema-invalid",
+        "schemas/parks.json",
+        None,
+        None,
+    ),
+    (
+        "polymorphic-key-without-id-field",
+        schema_key("citations", "polymorphicKeys", [{"tableField": "record_table"}]),
+        "schema-invalid",
+        "schemas/citations.json",
+        None,
+        None,
+    ),
+    (
+        "polymorphic-keys-an-object",
+        schema_key("citations", "polymorphicKeys", {}),
+        "schema-invalid",
+        "schemas/citations.json",
+        None,
+        None,
+    ),
+    (
+        "unique-keys-of-numbers",
+        schema_key("parks", "uniqueKeys", [5]),
+        "schema-invalid",
+        "schemas/parks.json",
+        None,
+        None,
+    ),
+    (
+        "fields-of-strings",
+        schema_key("regions", "fields", ["region_id"]),
+        "schema-invalid",
+        "schemas/regions.json",
+        None,
+        None,
+    ),
+    (
+        "exclusions-unclosed-quote",
+        write(EXCLUSIONS, b'source_id,phrase,reason\n001,"the third,slogan\n'),
+        "csv-malformed",
+        EXCLUSIONS,
+        2,
+        None,
+    ),
+    (
+        "exclusions-extra-cell",
+        write(EXCLUSIONS, b"source_id,phrase,reason\n001,the third,slogan,extra\n"),
+        "row-ragged",
+        EXCLUSIONS,
+        2,
+        None,
+    ),
+    (
+        "exclusions-invalid-utf8",
+        write(EXCLUSIONS, b"source_id,phrase,reason\n001,the \xff third,slogan\n"),
+        "encoding-error",
+        EXCLUSIONS,
+        2,
+        None,
+    ),
     ("exclusions-empty", write(EXCLUSIONS, b""), "csv-malformed", EXCLUSIONS, 1, None),
-    ("exclusions-missing-reason", write(EXCLUSIONS, b"source_id,phrase,reason\n001,the third,\n"), "required-missing", EXCLUSIONS, 2,
-     "reason"),
-    ("exclusions-unknown-source", write(EXCLUSIONS, b"source_id,phrase,reason\n009,the third,slogan\n"), "foreign-key-dangling",
-     EXCLUSIONS, 2, "source_id"),
-    ("unclosed-quote-in-table", line_of(PARKS, 4, lambda l: l.replace(",Kuantan,", ',"Kuantan,', 1)), "csv-malformed", PARKS, 4, None),
-    ("table-is-a-directory", lambda root: ((root / PARKS).unlink(), (root / PARKS).mkdir()), "table-unreadable", PARKS, None, None),
+    (
+        "exclusions-missing-reason",
+        write(EXCLUSIONS, b"source_id,phrase,reason\n001,the third,\n"),
+        "required-missing",
+        EXCLUSIONS,
+        2,
+        "reason",
+    ),
+    (
+        "exclusions-unknown-source",
+        write(EXCLUSIONS, b"source_id,phrase,reason\n009,the third,slogan\n"),
+        "foreign-key-dangling",
+        EXCLUSIONS,
+        2,
+        "source_id",
+    ),
+    (
+        "unclosed-quote-in-table",
+        line_of(PARKS, 4, lambda l: l.replace(",Kuantan,", ',"Kuantan,', 1)),
+        "csv-malformed",
+        PARKS,
+        4,
+        None,
+    ),
+    (
+        "table-is-a-directory",
+        lambda root: ((root / PARKS).unlink(), (root / PARKS).mkdir()),
+        "table-unreadable",
+        PARKS,
+        None,
+        None,
+    ),
 ]
 
 
@@ -237,8 +540,9 @@ def test_broken_input_is_reported(pkg, case, mutate, rule, file, line, field):
     report = validate(pkg, publication=False)
     hits = [f for f in report.findings if f.rule == rule]
     assert hits, f"{case}: expected {rule}, got {[(f.rule, f.file, f.line, f.field) for f in report.findings]}"
-    assert any(f.file == file and f.line == line and f.field == field for f in hits), \
+    assert any(f.file == file and f.line == line and f.field == field for f in hits), (
         f"{case}: {rule} not at {file}:{line} [{field}]: {[(f.file, f.line, f.field, f.message) for f in hits]}"
+    )
     assert not report.valid
     assert all(f.message for f in hits)
 
@@ -290,8 +594,10 @@ def test_a_parent_loop_names_every_member(pkg):
     set_cells(PARKS, 3, parent_park_id=SCIENCE_PARK)(pkg)
     hits = [f for f in validate(pkg, publication=False).findings if f.rule == "reference-cycle"]
     assert [(f.line, f.field) for f in hits] == [(3, "parent_park_id"), (5, "parent_park_id")]
-    assert "china-malaysia-qinzhou-industrial-park -> china-malaysia-international-science-and-technology-park -> " \
-           "china-malaysia-qinzhou-industrial-park" in hits[0].message
+    assert (
+        "china-malaysia-qinzhou-industrial-park -> china-malaysia-international-science-and-technology-park -> "
+        "china-malaysia-qinzhou-industrial-park" in hits[0].message
+    )
 
 
 def test_reciprocal_twins_are_no_cycle_and_a_chain_into_a_loop_reports_only_the_loop(pkg):
@@ -304,7 +610,7 @@ def test_reciprocal_twins_are_no_cycle_and_a_chain_into_a_loop_reports_only_the_
 def test_cycles_come_from_the_schema_for_any_table(pkg):
     """A self-referencing key that no code names (regions' parent) gets the cycle check from its schema."""
     set_cells("data/raw/regions.csv", 2, parent_region_id="kuantan")(pkg)  # china -> kuantan -> pahang -> malaysia
-    set_cells("data/raw/regions.csv", 7, parent_region_id="china")(pkg)    # malaysia -> china: a loop of four
+    set_cells("data/raw/regions.csv", 7, parent_region_id="china")(pkg)  # malaysia -> china: a loop of four
     hits = [(f.file, f.line, f.field) for f in validate(pkg, publication=False).findings if f.rule == "reference-cycle"]
     assert hits == [("data/raw/regions.csv", n, "parent_region_id") for n in (2, 7, 8, 9)]
 
@@ -349,20 +655,23 @@ def full(tmp_path) -> Path:
     return root
 
 
-@pytest.mark.parametrize("key,value,words", [
-    ("licenses", 5, "licenses must be a non-empty list"),
-    ("licenses", ["CC-BY-4.0"], "licenses[0] must be an object"),
-    ("licenses", [{"title": "CC BY"}], "licenses[0] needs a name"),
-    ("licenses", [{"name": 4}], "licenses[0].name must be a non-empty string"),
-    ("keywords", "China", "keywords must be a list"),
-    ("keywords", ["China", 5], "keywords must be a list"),
-    ("contributors", [{"roles": ["creator"]}], "contributors[0] needs a title"),
-    ("contributors", [{"title": "x", "roles": "creator"}], "contributors[0].roles must be a list"),
-    ("contributors", [{"title": "x", "roles": [1]}], "contributors[0].roles must be a list of strings"),
-    ("contributors", [{"title": "x", "email": "nobody"}], "is not an email address"),
-    ("title", 5, "title must be a non-empty string"),
-    ("homepage", ["https://x"], "homepage must be a non-empty string"),
-])
+@pytest.mark.parametrize(
+    "key,value,words",
+    [
+        ("licenses", 5, "licenses must be a non-empty list"),
+        ("licenses", ["CC-BY-4.0"], "licenses[0] must be an object"),
+        ("licenses", [{"title": "CC BY"}], "licenses[0] needs a name"),
+        ("licenses", [{"name": 4}], "licenses[0].name must be a non-empty string"),
+        ("keywords", "China", "keywords must be a list"),
+        ("keywords", ["China", 5], "keywords must be a list"),
+        ("contributors", [{"roles": ["creator"]}], "contributors[0] needs a title"),
+        ("contributors", [{"title": "x", "roles": "creator"}], "contributors[0].roles must be a list"),
+        ("contributors", [{"title": "x", "roles": [1]}], "contributors[0].roles must be a list of strings"),
+        ("contributors", [{"title": "x", "email": "nobody"}], "is not an email address"),
+        ("title", 5, "title must be a non-empty string"),
+        ("homepage", ["https://x"], "homepage must be a non-empty string"),
+    ],
+)
 def test_package_metadata_of_the_wrong_type_is_refused(full, key, value, words):
     path = full / "metadata" / "package.json"
     meta = json.loads(path.read_text(encoding="utf-8"))
@@ -392,8 +701,14 @@ def test_the_published_quote_is_the_seed_passage_whatever_the_typing(full):
     raw = full / "data" / "raw" / "citations.csv"
     text = raw.read_text(encoding="utf-8")
     assert " Guangxi Zhuang Autonomous Region is accelerating" in text
-    raw.write_text(text.replace(" Guangxi Zhuang Autonomous Region is accelerating",
-                                " Guangxi  Zhuang\u00a0Autonomous Region is   accelerating", 1), encoding="utf-8")
+    raw.write_text(
+        text.replace(
+            " Guangxi Zhuang Autonomous Region is accelerating",
+            " Guangxi  Zhuang\u00a0Autonomous Region is   accelerating",
+            1,
+        ),
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(cli, ["build", "--root", str(full)])
     assert result.exit_code == 0, result.output
     cites = pl.read_parquet(full / "data" / "clean" / "citations.parquet")
@@ -403,10 +718,13 @@ def test_the_published_quote_is_the_seed_passage_whatever_the_typing(full):
     assert not cites.filter(pl.col("quote").str.contains("  ", literal=True)).height
 
 
-@pytest.mark.parametrize("field,edit,words", [
-    ("scale", lambda c: c["enum"].append("quadrillion"), "scale(s) ['quadrillion'] have no normalisation"),
-    ("unit", lambda c: c.pop("enum"), "unit needs an enum"),
-])
+@pytest.mark.parametrize(
+    "field,edit,words",
+    [
+        ("scale", lambda c: c["enum"].append("quadrillion"), "scale(s) ['quadrillion'] have no normalisation"),
+        ("unit", lambda c: c.pop("enum"), "unit needs an enum"),
+    ],
+)
 def test_a_unit_or_scale_the_build_cannot_normalise_is_refused(full, field, edit, words):
     """value_normalised looks every scale and unit up: one it does not know would be published empty."""
     path = full / "schemas" / "statistics.json"

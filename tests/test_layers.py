@@ -101,15 +101,19 @@ def violations(src: Path) -> list[str]:
             if ours and target != ROOT_EXEMPT:
                 there = _layer(target)
                 if there is not None and there > here:
-                    problems.append(f"{rel}:{line}: {module} (layer {here}) imports {target} (layer {there}), a higher "
-                                    "layer: move the shared code down, or this code up")
+                    problems.append(
+                        f"{rel}:{line}: {module} (layer {here}) imports {target} (layer {there}), a higher "
+                        "layer: move the shared code down, or this code up"
+                    )
             if in_function:
                 top = target.split(".")[0]
                 lazy = target in LAZY or top in LAZY or any(target.startswith(k + ".") for k in LAZY)
                 command = ours and here == LAYERS["cli"]  # a command loads the library only when it runs
                 if not (lazy or command or target == ROOT_EXEMPT):
-                    problems.append(f"{rel}:{line}: {module} imports {target} inside a function: import it at the top "
-                                    "(function-level imports are only for the heavy modules listed in LAZY)")
+                    problems.append(
+                        f"{rel}:{line}: {module} imports {target} inside a function: import it at the top "
+                        "(function-level imports are only for the heavy modules listed in LAZY)"
+                    )
             elif ours and target in known and target != module:
                 graph[module].add(target)
     # a cycle among module-level imports (depth-first search, reporting each cycle once)
@@ -121,7 +125,7 @@ def violations(src: Path) -> list[str]:
         stack.append(m)
         for n in sorted(graph[m]):
             if state.get(n) == 1:
-                problems.append("import cycle: " + " -> ".join(stack[stack.index(n):] + [n]))
+                problems.append("import cycle: " + " -> ".join(stack[stack.index(n) :] + [n]))
             elif n not in state:
                 walk(n)
         stack.pop()
@@ -149,23 +153,43 @@ def _package(tmp_path: Path, files: dict[str, str]) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize(("files", "expected"), [
-    ({"zonedata/base/__init__.py": "", "zonedata/base/paths.py": "from zonedata.checks import sources\n",
-      "zonedata/checks/__init__.py": "", "zonedata/checks/sources.py": ""},
-     "zonedata/base/paths.py:1: zonedata.base.paths (layer 0) imports zonedata.checks.sources (layer 3)"),
-    ({"zonedata/text/__init__.py": "", "zonedata/text/a.py": "from zonedata.text import b\n",
-      "zonedata/text/b.py": "import zonedata.text.a\n"},
-     "import cycle: zonedata.text.a -> zonedata.text.b -> zonedata.text.a"),
-    ({"zonedata/text/__init__.py": "", "zonedata/text/a.py": "def f():\n    import json\n"},
-     "zonedata/text/a.py:2: zonedata.text.a imports json inside a function"),
-    ({"zonedata/extra.py": ""}, "zonedata/extra.py: zonedata.extra is in no layer"),
-])
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        (
+            {
+                "zonedata/base/__init__.py": "",
+                "zonedata/base/paths.py": "from zonedata.checks import sources\n",
+                "zonedata/checks/__init__.py": "",
+                "zonedata/checks/sources.py": "",
+            },
+            "zonedata/base/paths.py:1: zonedata.base.paths (layer 0) imports zonedata.checks.sources (layer 3)",
+        ),
+        (
+            {
+                "zonedata/text/__init__.py": "",
+                "zonedata/text/a.py": "from zonedata.text import b\n",
+                "zonedata/text/b.py": "import zonedata.text.a\n",
+            },
+            "import cycle: zonedata.text.a -> zonedata.text.b -> zonedata.text.a",
+        ),
+        (
+            {"zonedata/text/__init__.py": "", "zonedata/text/a.py": "def f():\n    import json\n"},
+            "zonedata/text/a.py:2: zonedata.text.a imports json inside a function",
+        ),
+        ({"zonedata/extra.py": ""}, "zonedata/extra.py: zonedata.extra is in no layer"),
+    ],
+)
 def test_the_walk_finds_each_kind_of_breach(tmp_path, files, expected):
     found = violations(_package(tmp_path, files))
     assert any(p.startswith(expected) for p in found), found
 
 
 def test_commands_and_heavy_libraries_may_import_late(tmp_path):
-    files = {"zonedata/commands/__init__.py": "", "zonedata/commands/build.py": "def run():\n    from zonedata.publish import build\n",
-             "zonedata/publish/__init__.py": "", "zonedata/publish/build.py": "def f():\n    import pandera.polars\n"}
+    files = {
+        "zonedata/commands/__init__.py": "",
+        "zonedata/commands/build.py": "def run():\n    from zonedata.publish import build\n",
+        "zonedata/publish/__init__.py": "",
+        "zonedata/publish/build.py": "def f():\n    import pandera.polars\n",
+    }
     assert violations(_package(tmp_path, files)) == []

@@ -13,8 +13,10 @@ def _find(texts: dict[str, str], pairs: list[tuple[str, str]]) -> dict[tuple[str
     sources = SourceText.many(texts)
     frame = pl.DataFrame({"source_id": [s for s, _ in pairs], "quote_norm": [normalise(q) for _, q in pairs]})
     out = find_quotes(frame, sources)
-    return {(r["source_id"], r["quote_norm"]): (r["n_found"], r["quote_start"], r["quote_end"])
-            for r in out.iter_rows(named=True)}
+    return {
+        (r["source_id"], r["quote_norm"]): (r["n_found"], r["quote_start"], r["quote_end"])
+        for r in out.iter_rows(named=True)
+    }
 
 
 def _reference(text: str, quote: str) -> tuple[int, int, int] | None:

@@ -43,7 +43,7 @@ def test_golden(case):
     got = parse_mentions(sentence)
     assert [as_golden(m) for m in got] == [expected(d) for d in case["mentions"]]
     for m, d in zip(got, case["mentions"]):
-        assert sentence[m.start:m.end] == m.text
+        assert sentence[m.start : m.end] == m.text
         if "date" in d:
             assert m.date == (dt.date.fromisoformat(d["date"]) if d["date"] else None)
 
@@ -56,12 +56,23 @@ def test_golden_sentences_are_verbatim_seed_text():
 
 def test_golden_covers_the_required_phrases():
     joined = "\n".join(c["sentence"] for c in GOLDEN)
-    for phrase in ["99.68 billion yuan ($14.60 billion)", "RMB 7.5 billion", "1,221 projects", "seven areas",
-                   "the 21st China-ASEAN Expo", "more than 160 million kWh", "about 1200 mu", "61.54% of the projects",
-                   "1.21 trillion yuan and 145.5 billion yuan respectively, an increase of 10% and 6%",
-                   "exceeds RMB 90 billion", "connecting eleven countries in one bay", "May 28, 2024",
-                   "second largest trading partner", "for three consecutive years",
-                   "Since the start of construction in 2012"]:
+    for phrase in [
+        "99.68 billion yuan ($14.60 billion)",
+        "RMB 7.5 billion",
+        "1,221 projects",
+        "seven areas",
+        "the 21st China-ASEAN Expo",
+        "more than 160 million kWh",
+        "about 1200 mu",
+        "61.54% of the projects",
+        "1.21 trillion yuan and 145.5 billion yuan respectively, an increase of 10% and 6%",
+        "exceeds RMB 90 billion",
+        "connecting eleven countries in one bay",
+        "May 28, 2024",
+        "second largest trading partner",
+        "for three consecutive years",
+        "Since the start of construction in 2012",
+    ]:
         assert phrase in joined, phrase
 
 
@@ -86,17 +97,17 @@ def test_offsets_are_code_points():
     got = parse_mentions(text)
     assert [m.text for m in got] == ["Two", "2", "99.68 billion yuan", "$14.60 billion", "21st"]
     for m in got:
-        assert text[m.start:m.end] == m.text
+        assert text[m.start : m.end] == m.text
         assert m.start == text.index(m.text)
     # the byte offset would differ: the text before the first number is not ASCII
-    assert len(text[:got[2].start].encode()) != got[2].start
+    assert len(text[: got[2].start].encode()) != got[2].start
 
 
 def test_offsets_in_seeds():
     texts = seed_texts()
     frame = mentions_frame(pl.Series(texts))
     for r in frame.iter_rows(named=True):
-        assert texts[r["row"]][r["start"]:r["end"]] == r["text"]
+        assert texts[r["row"]][r["start"] : r["end"]] == r["text"]
 
 
 # ----------------------------------------------------------------------------- frame
@@ -105,9 +116,18 @@ def test_offsets_in_seeds():
 def test_schema():
     frame = mentions_frame(pl.Series(["about 1200 mu"]))
     assert list(frame.schema.items())[:12] == [
-        ("row", pl.UInt32), ("start", pl.Int64), ("end", pl.Int64), ("text", pl.String),
-        ("qualifier", pl.String), ("kind", pl.String), ("number_text", pl.String), ("number", numbers.DECIMAL),
-        ("scale_word", pl.String), ("value", numbers.DECIMAL), ("unit", pl.String), ("currency", pl.String),
+        ("row", pl.UInt32),
+        ("start", pl.Int64),
+        ("end", pl.Int64),
+        ("text", pl.String),
+        ("qualifier", pl.String),
+        ("kind", pl.String),
+        ("number_text", pl.String),
+        ("number", numbers.DECIMAL),
+        ("scale_word", pl.String),
+        ("value", numbers.DECIMAL),
+        ("unit", pl.String),
+        ("currency", pl.String),
     ]
     assert frame.schema["date"] == pl.Date
 
@@ -125,10 +145,23 @@ def _per_text(texts: list[str]) -> pl.DataFrame:
     rows = []
     for i, t in enumerate(texts):
         for m in parse_mentions(t):
-            rows.append({"row": i, "start": m.start, "end": m.end, "text": m.text, "qualifier": m.qualifier,
-                         "kind": m.kind, "number_text": m.number_text, "number": m.number,
-                         "scale_word": m.scale_word, "value": m.value, "unit": m.unit, "currency": m.currency,
-                         "date": m.date})
+            rows.append(
+                {
+                    "row": i,
+                    "start": m.start,
+                    "end": m.end,
+                    "text": m.text,
+                    "qualifier": m.qualifier,
+                    "kind": m.kind,
+                    "number_text": m.number_text,
+                    "number": m.number,
+                    "scale_word": m.scale_word,
+                    "value": m.value,
+                    "unit": m.unit,
+                    "currency": m.currency,
+                    "date": m.date,
+                }
+            )
     return pl.DataFrame(rows, schema=mentions_frame(pl.Series(["1"])).schema)
 
 
@@ -146,8 +179,8 @@ def test_frame_matches_per_text_parse_in_slices_and_deduplicated(monkeypatch):
     texts = _corpus()
     expected_frame = _per_text(texts)
     big = texts * 3
-    monkeypatch.setattr(numbers, "_PARALLEL_MIN_ROWS", 7)      # several slices, several threads
-    monkeypatch.setattr(numbers, "_DEDUP_SAMPLE", 10)          # read distinct mention texts once
+    monkeypatch.setattr(numbers, "_PARALLEL_MIN_ROWS", 7)  # several slices, several threads
+    monkeypatch.setattr(numbers, "_DEDUP_SAMPLE", 10)  # read distinct mention texts once
     monkeypatch.setattr(numbers, "_DEDUP_MAX_RATIO", 1.0)
     frame = mentions_frame(pl.Series(big))
     n = len(texts)
@@ -171,11 +204,26 @@ def test_fast_and_general_readers_agree():
 # ----------------------------------------------------------------------------- grammar
 
 
-@pytest.mark.parametrize("text", [
-    "listing and M&A activities", "Hong Kong’s R&D achievements", "the A-shaped bay area", "dividends released by RCEP",
-    "the COVID-19 pandemic", "the G20 summit", "an A380", "FY2023 results", "one-third of the land", "two-thirds",
-    "hundreds of enterprises", "several hundred firms", "In March this year", "someone often done", "Lee & Man Paper",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "listing and M&A activities",
+        "Hong Kong’s R&D achievements",
+        "the A-shaped bay area",
+        "dividends released by RCEP",
+        "the COVID-19 pandemic",
+        "the G20 summit",
+        "an A380",
+        "FY2023 results",
+        "one-third of the land",
+        "two-thirds",
+        "hundreds of enterprises",
+        "several hundred firms",
+        "In March this year",
+        "someone often done",
+        "Lee & Man Paper",
+    ],
+)
 def test_no_mention(text):
     assert parse_mentions(text) == []
 
@@ -185,52 +233,79 @@ def one(text: str) -> Mention:
     return m
 
 
-@pytest.mark.parametrize("text, reading", [
-    ("US$ 3 million", ("US$ 3 million", "exact", "cardinal", "3", "million", "3000000", "US$", "USD")),
-    ("US$3m", ("US$3m", "exact", "cardinal", "3", "million", "3000000", "US$", "USD")),
-    ("$62bn", ("$62bn", "exact", "cardinal", "62", "billion", "62000000000", "$", "USD")),
-    ("RMB7.5 billion", ("RMB7.5 billion", "exact", "cardinal", "7.5", "billion", "7500000000", "RMB", "CNY")),
-    ("HK$ 5 billion", ("HK$ 5 billion", "exact", "cardinal", "5", "billion", "5000000000", "HK$", "HKD")),
-    ("5 billion US dollars", ("5 billion US dollars", "exact", "cardinal", "5", "billion", "5000000000", "dollars", "USD")),
-    ("more than a billion yuan", ("more than a billion yuan", "more_than", "cardinal", "1", "billion", "1000000000", "yuan", "CNY")),
-    ("6 percent", ("6 percent", "exact", "percent", "6", None, "6", "%", None)),
-    ("6 per cent", ("6 per cent", "exact", "percent", "6", None, "6", "%", None)),
-    ("nearly 30%", ("nearly 30%", "nearly", "percent", "30", None, "30", "%", None)),
-    ("at least 10", ("at least 10", "at_least", "cardinal", "10", None, "10", None, None)),
-    ("no less than 10", ("no less than 10", "at_least", "cardinal", "10", None, "10", None, None)),
-    ("less than 7", ("less than 7", "less_than", "cardinal", "7", None, "7", None, None)),
-    ("up to 50", ("up to 50", "up_to", "cardinal", "50", None, "50", None, None)),
-    ("close to 50", ("close to 50", "nearly", "cardinal", "50", None, "50", None, None)),
-    ("approximately 5 hectares", ("approximately 5 hectares", "about", "cardinal", "5", None, "5", "ha", None)),
-    ("1200mu", ("1200mu", "exact", "cardinal", "1200", None, "1200", "mu", None)),
-    ("more than two parks", ("more than two", "more_than", "cardinal", "2", None, "2", None, None)),
-    ("about a dozen firms", ("about a dozen", "about", "cardinal", "12", None, "12", None, None)),
-    ("two hundred firms", ("two hundred", "exact", "cardinal", "200", None, "200", None, None)),
-    ("twenty-five years", ("twenty-five", "exact", "cardinal", "25", None, "25", None, None)),
-    ("the twenty-first century", ("twenty-first", "exact", "ordinal", "21", None, "21", None, None)),
-    ("Two Countries", ("Two", "exact", "cardinal", "2", None, "2", None, None)),
-    ("the 2nd phase", ("2nd", "exact", "ordinal", "2", None, "2", None, None)),
-    ("more than 2000 companies", ("more than 2000", "more_than", "cardinal", "2000", None, "2000", None, None)),
-    ("around 2015", ("around 2015", "about", "year", "2015", None, "2015", None, None)),
-    ("5G networks", ("5", "exact", "cardinal", "5", None, "5", None, None)),
-    ("more than\n600 representatives", ("more than\n600", "more_than", "cardinal", "600", None, "600", None, None)),
-    ("about\u00a01200 mu", ("about\u00a01200 mu", "about", "cardinal", "1200", None, "1200", "mu", None)),
-])
+@pytest.mark.parametrize(
+    "text, reading",
+    [
+        ("US$ 3 million", ("US$ 3 million", "exact", "cardinal", "3", "million", "3000000", "US$", "USD")),
+        ("US$3m", ("US$3m", "exact", "cardinal", "3", "million", "3000000", "US$", "USD")),
+        ("$62bn", ("$62bn", "exact", "cardinal", "62", "billion", "62000000000", "$", "USD")),
+        ("RMB7.5 billion", ("RMB7.5 billion", "exact", "cardinal", "7.5", "billion", "7500000000", "RMB", "CNY")),
+        ("HK$ 5 billion", ("HK$ 5 billion", "exact", "cardinal", "5", "billion", "5000000000", "HK$", "HKD")),
+        (
+            "5 billion US dollars",
+            ("5 billion US dollars", "exact", "cardinal", "5", "billion", "5000000000", "dollars", "USD"),
+        ),
+        (
+            "more than a billion yuan",
+            ("more than a billion yuan", "more_than", "cardinal", "1", "billion", "1000000000", "yuan", "CNY"),
+        ),
+        ("6 percent", ("6 percent", "exact", "percent", "6", None, "6", "%", None)),
+        ("6 per cent", ("6 per cent", "exact", "percent", "6", None, "6", "%", None)),
+        ("nearly 30%", ("nearly 30%", "nearly", "percent", "30", None, "30", "%", None)),
+        ("at least 10", ("at least 10", "at_least", "cardinal", "10", None, "10", None, None)),
+        ("no less than 10", ("no less than 10", "at_least", "cardinal", "10", None, "10", None, None)),
+        ("less than 7", ("less than 7", "less_than", "cardinal", "7", None, "7", None, None)),
+        ("up to 50", ("up to 50", "up_to", "cardinal", "50", None, "50", None, None)),
+        ("close to 50", ("close to 50", "nearly", "cardinal", "50", None, "50", None, None)),
+        ("approximately 5 hectares", ("approximately 5 hectares", "about", "cardinal", "5", None, "5", "ha", None)),
+        ("1200mu", ("1200mu", "exact", "cardinal", "1200", None, "1200", "mu", None)),
+        ("more than two parks", ("more than two", "more_than", "cardinal", "2", None, "2", None, None)),
+        ("about a dozen firms", ("about a dozen", "about", "cardinal", "12", None, "12", None, None)),
+        ("two hundred firms", ("two hundred", "exact", "cardinal", "200", None, "200", None, None)),
+        ("twenty-five years", ("twenty-five", "exact", "cardinal", "25", None, "25", None, None)),
+        ("the twenty-first century", ("twenty-first", "exact", "ordinal", "21", None, "21", None, None)),
+        ("Two Countries", ("Two", "exact", "cardinal", "2", None, "2", None, None)),
+        ("the 2nd phase", ("2nd", "exact", "ordinal", "2", None, "2", None, None)),
+        ("more than 2000 companies", ("more than 2000", "more_than", "cardinal", "2000", None, "2000", None, None)),
+        ("around 2015", ("around 2015", "about", "year", "2015", None, "2015", None, None)),
+        ("5G networks", ("5", "exact", "cardinal", "5", None, "5", None, None)),
+        ("more than\n600 representatives", ("more than\n600", "more_than", "cardinal", "600", None, "600", None, None)),
+        ("about\u00a01200 mu", ("about\u00a01200 mu", "about", "cardinal", "1200", None, "1200", "mu", None)),
+    ],
+)
 def test_readings(text, reading):
     m = one(text)
-    got = (m.text, m.qualifier, m.kind, None if m.number is None else str(m.number), m.scale_word,
-           None if m.value is None else str(m.value), m.unit, m.currency)
+    got = (
+        m.text,
+        m.qualifier,
+        m.kind,
+        None if m.number is None else str(m.number),
+        m.scale_word,
+        None if m.value is None else str(m.value),
+        m.unit,
+        m.currency,
+    )
     assert got == reading
 
 
 def test_number_text_is_as_written():
     assert [m.number_text for m in parse_mentions("Two Countries, 21st, 14.60 billion, 1,221 and twenty-five")] == [
-        "Two", "21st", "14.60", "1,221", "twenty-five"]
+        "Two",
+        "21st",
+        "14.60",
+        "1,221",
+        "twenty-five",
+    ]
 
 
 def test_years_and_cardinals():
     assert [(m.text, m.kind) for m in parse_mentions("in 2012 about 1200 mu and 4011 views, 1899 and 2101")] == [
-        ("2012", "year"), ("about 1200 mu", "cardinal"), ("4011", "cardinal"), ("1899", "cardinal"), ("2101", "cardinal")]
+        ("2012", "year"),
+        ("about 1200 mu", "cardinal"),
+        ("4011", "cardinal"),
+        ("1899", "cardinal"),
+        ("2101", "cardinal"),
+    ]
 
 
 def test_dates_and_times():
@@ -250,7 +325,16 @@ def test_dates_and_times():
 
 def test_ranges_and_lists_are_separate_mentions():
     assert [m.text for m in parse_mentions("10% and 6%, 2020-2024, 1 2 3 4 5")] == [
-        "10%", "6%", "2020", "2024", "1", "2", "3", "4", "5"]
+        "10%",
+        "6%",
+        "2020",
+        "2024",
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+    ]
 
 
 def test_more_than_six_decimals_is_not_rounded():
@@ -262,13 +346,67 @@ def test_more_than_six_decimals_is_not_rounded():
 
 SEED_MENTIONS = [
     ["May 28, 2024", "2024", "61.54%", "66.63%", "second", "20", "two", "2023", "two"],
-    ["2023-09-16", "11:00", "4011", "Sept. 16, 2023", "third", "2012", "two", "Two", "eleven", "one", "first", "Two",
-     "about 1200 mu", "RMB 7.5 billion", "three"],
-    ["2017-06-27", "one", "12,000", "20", "$62 billion", "two", "99.68 billion yuan", "$14.60 billion", "2016", "one",
-     "two", "2003", "one", "two", "1", "2", "3", "4", "5"],
-    ["20th", "1,221", "first", "seven", "70.1 billion yuan", "1.21 trillion yuan", "145.5 billion yuan", "10%", "6%",
-     "seven", "60", "about 5.8 billion yuan", "about 24.5 billion yuan", "more than 160 million kWh", "2", "2017",
-     "exceeds RMB 90 billion", "four", "first", "second", "exceed RMB 100 billion"],
+    [
+        "2023-09-16",
+        "11:00",
+        "4011",
+        "Sept. 16, 2023",
+        "third",
+        "2012",
+        "two",
+        "Two",
+        "eleven",
+        "one",
+        "first",
+        "Two",
+        "about 1200 mu",
+        "RMB 7.5 billion",
+        "three",
+    ],
+    [
+        "2017-06-27",
+        "one",
+        "12,000",
+        "20",
+        "$62 billion",
+        "two",
+        "99.68 billion yuan",
+        "$14.60 billion",
+        "2016",
+        "one",
+        "two",
+        "2003",
+        "one",
+        "two",
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+    ],
+    [
+        "20th",
+        "1,221",
+        "first",
+        "seven",
+        "70.1 billion yuan",
+        "1.21 trillion yuan",
+        "145.5 billion yuan",
+        "10%",
+        "6%",
+        "seven",
+        "60",
+        "about 5.8 billion yuan",
+        "about 24.5 billion yuan",
+        "more than 160 million kWh",
+        "2",
+        "2017",
+        "exceeds RMB 90 billion",
+        "four",
+        "first",
+        "second",
+        "exceed RMB 100 billion",
+    ],
     ["23 September 2024", "2024", "Two", "21st", "more than 600", "Two", "Two", "Two", "Two", "Two"],
 ]
 
@@ -281,7 +419,12 @@ def test_seeds():
         print("\n", frame.drop("date"))
     assert set(frame["kind"]) <= set(KINDS)
     assert set(frame["qualifier"]) <= set(QUALIFIERS)
-    assert frame.filter(pl.col("kind").is_in(["cardinal", "ordinal", "percent", "year"]) & pl.col("number").is_null()).height == 0
+    assert (
+        frame.filter(
+            pl.col("kind").is_in(["cardinal", "ordinal", "percent", "year"]) & pl.col("number").is_null()
+        ).height
+        == 0
+    )
     for i, text in enumerate(texts):
         mine = frame.filter(pl.col("row") == i)
         assert mine["text"].to_list() == SEED_MENTIONS[i], SEEDS[i].name
@@ -300,14 +443,41 @@ def generated_phrases(n: int = 3000, seed: int = 20240528) -> tuple[list[str], l
     import random
 
     rnd = random.Random(seed)
-    quals = [("", "exact")] + [(w, q) for w, q in numbers.QUALIFIER_WORDS.items()] + [("About", "about"), ("More than", "more_than")]
-    before = [("", None, None), ("RMB ", "RMB", "CNY"), ("RMB", "RMB", "CNY"), ("$", "$", "USD"), ("US$ ", "US$", "USD"),
-              ("US$", "US$", "USD"), ("¥", "¥", "CNY"), ("HK$ ", "HK$", "HKD")]
-    scales = [("", None, 1), (" thousand", "thousand", 10**3), (" million", "million", 10**6),
-              (" billion", "billion", 10**9), (" trillion", "trillion", 10**12), (" bn", "billion", 10**9),
-              ("bn", "billion", 10**9), (" Billion", "billion", 10**9)]
-    after = [("", None, None), (" yuan", "yuan", "CNY"), (" mu", "mu", None), (" kWh", "kWh", None),
-             ("%", "%", None), (" percent", "%", None), (" hectares", "ha", None), (" Yuan", "yuan", "CNY")]
+    quals = (
+        [("", "exact")]
+        + [(w, q) for w, q in numbers.QUALIFIER_WORDS.items()]
+        + [("About", "about"), ("More than", "more_than")]
+    )
+    before = [
+        ("", None, None),
+        ("RMB ", "RMB", "CNY"),
+        ("RMB", "RMB", "CNY"),
+        ("$", "$", "USD"),
+        ("US$ ", "US$", "USD"),
+        ("US$", "US$", "USD"),
+        ("¥", "¥", "CNY"),
+        ("HK$ ", "HK$", "HKD"),
+    ]
+    scales = [
+        ("", None, 1),
+        (" thousand", "thousand", 10**3),
+        (" million", "million", 10**6),
+        (" billion", "billion", 10**9),
+        (" trillion", "trillion", 10**12),
+        (" bn", "billion", 10**9),
+        ("bn", "billion", 10**9),
+        (" Billion", "billion", 10**9),
+    ]
+    after = [
+        ("", None, None),
+        (" yuan", "yuan", "CNY"),
+        (" mu", "mu", None),
+        (" kWh", "kWh", None),
+        ("%", "%", None),
+        (" percent", "%", None),
+        (" hectares", "ha", None),
+        (" Yuan", "yuan", "CNY"),
+    ]
     words = [("seven", 7), ("Two", 2), ("twenty-five", 25), ("a dozen", 12), ("eleven", 11), ("three hundred", 300)]
     texts, want = [], []
     while len(texts) < n:
@@ -324,16 +494,28 @@ def generated_phrases(n: int = 3000, seed: int = 20240528) -> tuple[list[str], l
             places = rnd.choice([0, 0, 1, 2, 6])
             number = Decimal(rnd.randrange(1, 10**7)).scaleb(-places)
             nw = f"{number:,}" if rnd.random() < 0.5 else f"{number}"
-        if not nw[0].isdigit() and (bw or not sw.startswith(" ")):   # "$seven", "sevenbn": not English
+        if not nw[0].isdigit() and (bw or not sw.startswith(" ")):  # "$seven", "sevenbn": not English
             continue
         phrase = f"{qw} {bw}{nw}{sw}{aw}" if qw else f"{bw}{nw}{sw}{aw}"
         unit = bu or au
-        is_year = (nw.isdigit() and len(nw) == 4 and 1900 <= int(nw) <= 2100 and not (unit or s)
-                   and q in ("exact", "about"))
+        is_year = (
+            nw.isdigit() and len(nw) == 4 and 1900 <= int(nw) <= 2100 and not (unit or s) and q in ("exact", "about")
+        )
         kind = "percent" if unit == "%" else "year" if is_year else "cardinal"
         texts.append(f"The park reported {phrase} last year.")
-        want.append({"text": phrase, "qualifier": q, "kind": kind, "number_text": nw, "number": number,
-                     "scale_word": s, "value": number * factor, "unit": unit, "currency": bc or ac})
+        want.append(
+            {
+                "text": phrase,
+                "qualifier": q,
+                "kind": kind,
+                "number_text": nw,
+                "number": number,
+                "scale_word": s,
+                "value": number * factor,
+                "unit": unit,
+                "currency": bc or ac,
+            }
+        )
     return texts, want
 
 
@@ -349,7 +531,7 @@ def test_generated_phrases():
 
 def test_generated_phrases_in_slices_and_deduplicated(monkeypatch):
     texts, _ = generated_phrases(n=2000, seed=7)
-    texts = texts + texts[:500]                                  # repeated mention texts
+    texts = texts + texts[:500]  # repeated mention texts
     plain = mentions_frame(pl.Series(texts))
     monkeypatch.setattr(numbers, "_PARALLEL_MIN_ROWS", 300)
     monkeypatch.setattr(numbers, "_DEDUP_SAMPLE", 100)

@@ -12,8 +12,16 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
-DATA_FILES = ["data/raw/parks.csv", "data/clean/parks.parquet", "schemas/parks.json", "seeds/sources.csv",
-              "seeds/000_b3e5e928df9ca75b.txt", "metadata/package.json", "datapackage.json", "pyproject.toml"]
+DATA_FILES = [
+    "data/raw/parks.csv",
+    "data/clean/parks.parquet",
+    "schemas/parks.json",
+    "seeds/sources.csv",
+    "seeds/000_b3e5e928df9ca75b.txt",
+    "metadata/package.json",
+    "datapackage.json",
+    "pyproject.toml",
+]
 CODE_FILES = ["src/zonedata/cli.py", "tests/test_cli.py", "README.md", "dev.py"]
 
 
@@ -32,8 +40,9 @@ def test_the_published_hook_runs_zonedata_validate_on_the_whole_package():
         assert hook["language"] == "python" and hook["pass_filenames"] is False
 
 
-@pytest.mark.parametrize("path,hook_id", [(".pre-commit-hooks.yaml", "zonedata-validate"),
-                                          (".pre-commit-config.yaml", "zonedata-validate")])
+@pytest.mark.parametrize(
+    "path,hook_id", [(".pre-commit-hooks.yaml", "zonedata-validate"), (".pre-commit-config.yaml", "zonedata-validate")]
+)
 def test_validate_runs_when_data_changes_and_not_for_code(path, hook_id):
     files = re.compile(_hooks(path)[hook_id]["files"])
     assert all(files.search(name) for name in DATA_FILES)
@@ -43,5 +52,6 @@ def test_validate_runs_when_data_changes_and_not_for_code(path, hook_id):
 def test_this_repository_runs_the_pinned_ruff_and_zonedata_from_the_venv():
     hooks = _hooks(".pre-commit-config.yaml")
     assert hooks["ruff"]["entry"].startswith(".venv/bin/ruff check")
+    assert hooks["ruff-format"]["entry"].startswith(".venv/bin/ruff format")
     assert hooks["zonedata-validate"]["entry"] == ".venv/bin/zonedata validate"
     assert "ruff==" in (ROOT / "requirements-test.lock").read_text()

@@ -37,17 +37,68 @@ V110 = TESTS / "fixtures" / "versions" / "1.1.0"
 FIXTURE = TESTS / "fixtures" / "valid"
 #: examples per property: bounded so the suite stays fast; raise ZONEDATA_PROPERTY_EXAMPLES for a deeper search
 EXAMPLES = int(os.environ.get("ZONEDATA_PROPERTY_EXAMPLES", "60"))
-BOUNDED = settings(max_examples=EXAMPLES, deadline=None, database=None,
-                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+BOUNDED = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(min_value=-2**70, max_value=2**70),
-                    st.floats(allow_nan=False), st.text(max_size=12),
-                    st.sampled_from(["", "..", "../x", "/etc/hostname", "data/clean/parks.csv", "csv", "park_id",
-                                     "string", "integer", "P1", "1.0.0", "2026-01-01", "\n", "\x00"]))
-json_values = st.recursive(scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8) | st.sampled_from(
-        ["name", "path", "schema", "fields", "primaryKey", "foreignKeys", "constraints", "type", "format",
-         "resources", "reference", "enum", "uniqueKeys", "version"]), inner, max_size=4)), max_leaves=12)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False),
+    st.text(max_size=12),
+    st.sampled_from(
+        [
+            "",
+            "..",
+            "../x",
+            "/etc/hostname",
+            "data/clean/parks.csv",
+            "csv",
+            "park_id",
+            "string",
+            "integer",
+            "P1",
+            "1.0.0",
+            "2026-01-01",
+            "\n",
+            "\x00",
+        ]
+    ),
+)
+json_values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(
+            st.text(max_size=8)
+            | st.sampled_from(
+                [
+                    "name",
+                    "path",
+                    "schema",
+                    "fields",
+                    "primaryKey",
+                    "foreignKeys",
+                    "constraints",
+                    "type",
+                    "format",
+                    "resources",
+                    "reference",
+                    "enum",
+                    "uniqueKeys",
+                    "version",
+                ]
+            ),
+            inner,
+            max_size=4,
+        ),
+    ),
+    max_leaves=12,
+)
 
 
 def _paths_into(value, prefix=()):
@@ -128,8 +179,13 @@ def test_diff_reads_any_descriptor(scratch, doc):
 
 
 @BOUNDED
-@given(text=st.one_of(st.text(max_size=200), st.binary(max_size=200).map(lambda b: b.decode("latin-1")),
-                      st.builds(lambda n: "[" * n, st.integers(0, 3000))))
+@given(
+    text=st.one_of(
+        st.text(max_size=200),
+        st.binary(max_size=200).map(lambda b: b.decode("latin-1")),
+        st.builds(lambda n: "[" * n, st.integers(0, 3000)),
+    )
+)
 def test_diff_reads_any_descriptor_text(scratch, text):
     folder = _version_folder(scratch, "text", text)
     _diff_or_config_error(folder, V100)
@@ -144,8 +200,7 @@ def _zip_bytes(folder: Path, compression: int) -> bytes:
     return buf.getvalue()
 
 
-ZIPS = {c: _zip_bytes(V100, c) for c in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2,
-                                          zipfile.ZIP_LZMA)}
+ZIPS = {c: _zip_bytes(V100, c) for c in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)}
 
 
 @st.composite
@@ -168,8 +223,17 @@ def test_diff_reads_any_zip(scratch, data):
 
 
 @BOUNDED
-@given(doc=st.one_of(json_values, st.lists(st.fixed_dictionaries(
-    {"version": scalars, "date": scalars, "archive": scalars, "sha256": scalars, "bytes": scalars}), max_size=3)))
+@given(
+    doc=st.one_of(
+        json_values,
+        st.lists(
+            st.fixed_dictionaries(
+                {"version": scalars, "date": scalars, "archive": scalars, "sha256": scalars, "bytes": scalars}
+            ),
+            max_size=3,
+        ),
+    )
+)
 def test_the_manifest_reader(scratch, doc):
     root = scratch / "manifest"
     (root / "releases").mkdir(parents=True, exist_ok=True)
@@ -199,10 +263,21 @@ def test_the_package_metadata_reader(scratch, doc):
     assert isinstance(meta, dict)
 
 
-CFF = {"cff-version": "1.2.0", "message": "Cite it.", "type": "dataset", "title": "T", "version": "1.0.0",
-       "date-released": "2026-01-01", "license": "CC-BY-4.0",
-       "authors": [{"family-names": "Doe", "given-names": "Jane", "orcid": "https://orcid.org/0000-0000-0000-0000"},
-                   {"name": "Team"}], "keywords": ["a"], "identifiers": [{"type": "doi", "value": "10.1/x"}]}
+CFF = {
+    "cff-version": "1.2.0",
+    "message": "Cite it.",
+    "type": "dataset",
+    "title": "T",
+    "version": "1.0.0",
+    "date-released": "2026-01-01",
+    "license": "CC-BY-4.0",
+    "authors": [
+        {"family-names": "Doe", "given-names": "Jane", "orcid": "https://orcid.org/0000-0000-0000-0000"},
+        {"name": "Team"},
+    ],
+    "keywords": ["a"],
+    "identifiers": [{"type": "doi", "value": "10.1/x"}],
+}
 
 
 @BOUNDED
@@ -225,9 +300,18 @@ def test_the_citation_readers(scratch, doc):
 
 
 @BOUNDED
-@given(text=st.one_of(st.text(max_size=300), st.builds(
-    lambda n, k: "".join(f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}" if i else "x"] * k) + "]\n" for i in range(n)),
-    st.integers(1, 12), st.integers(1, 12))))
+@given(
+    text=st.one_of(
+        st.text(max_size=300),
+        st.builds(
+            lambda n, k: "".join(
+                f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}" if i else "x"] * k) + "]\n" for i in range(n)
+            ),
+            st.integers(1, 12),
+            st.integers(1, 12),
+        ),
+    )
+)
 def test_the_yaml_reader_on_any_text(scratch, text):
     path = scratch / "any.cff"
     path.write_text(text, encoding="utf-8")

@@ -44,8 +44,10 @@ def _check_findings(findings: list[Finding]) -> None:
 # --- the CSV reader ------------------------------------------------------------------------------
 
 # the characters that matter to a CSV reader, and some that matter to the checks after it
-CSV_ALPHABET = st.sampled_from(list(',"\n\r \t=+-@a1.') + ["\u00a0", "\u3000", "\u200b", "\x00", "\x01", "é", "2024-05-01",
-                                                           "true", "park-1", "\ufeff"])
+CSV_ALPHABET = st.sampled_from(
+    list(',"\n\r \t=+-@a1.')
+    + ["\u00a0", "\u3000", "\u200b", "\x00", "\x01", "é", "2024-05-01", "true", "park-1", "\ufeff"]
+)
 csv_text = st.lists(CSV_ALPHABET, max_size=60).map("".join)
 
 
@@ -60,9 +62,9 @@ def damaged_csv(draw, original: bytes) -> bytes:
         if how == "insert":
             data[at:at] = piece
         elif how == "delete":
-            del data[at:at + draw(st.integers(1, 40))]
+            del data[at : at + draw(st.integers(1, 40))]
         elif how == "replace":
-            data[at:at + len(piece)] = piece
+            data[at : at + len(piece)] = piece
         else:
             del data[at:]
     return bytes(data)
@@ -81,9 +83,17 @@ def _read(scratch: Path, schema_name: str, data: bytes, relpath: str):
 
 
 @BOUNDED
-@given(data=st.one_of(st.binary(max_size=300), csv_text.map(lambda s: s.encode("utf-8")),
-                      st.builds(lambda h, body: h + body, st.just(PARKS_CSV.split(b"\n", 1)[0] + b"\n"),
-                                csv_text.map(lambda s: s.encode("utf-8")))))
+@given(
+    data=st.one_of(
+        st.binary(max_size=300),
+        csv_text.map(lambda s: s.encode("utf-8")),
+        st.builds(
+            lambda h, body: h + body,
+            st.just(PARKS_CSV.split(b"\n", 1)[0] + b"\n"),
+            csv_text.map(lambda s: s.encode("utf-8")),
+        ),
+    )
+)
 def test_the_csv_reader_turns_any_bytes_into_findings(scratch, data):
     _read(scratch, "parks", data, "data/raw/parks.csv")
 
@@ -96,19 +106,64 @@ def test_the_csv_reader_turns_a_damaged_table_into_findings(scratch, data):
 
 
 @BOUNDED
-@given(data=st.one_of(st.binary(max_size=200), csv_text.map(lambda s: ("source_id,phrase,reason\n" + s).encode("utf-8"))))
+@given(
+    data=st.one_of(st.binary(max_size=200), csv_text.map(lambda s: ("source_id,phrase,reason\n" + s).encode("utf-8")))
+)
 def test_the_exclusions_reader_turns_any_bytes_into_findings(scratch, data):
     _read(scratch, "coverage_exclusions", data, "seeds/coverage_exclusions.csv")
 
 
 # --- the number grammar --------------------------------------------------------------------------
 
-NUMBER_WORDS = st.sampled_from(["0", "1", "9", "99999999999999999999999", "0000", ",", ".", "/", "-", ":", " ", "%", "$",
-                                "RMB", "US$", "billion", "trillion", "million", "m", "about", "more than", "May", "2024",
-                                "21st", "second", "twenty-one", "two-thirds", "G20", "mu", "yuan", "\u00a0", "\n", "am",
-                                "a", "hundred", "9/9", "Sept.", "of", "é", "\u2009"])
-number_text = st.one_of(st.text(max_size=40), st.lists(NUMBER_WORDS, max_size=14).map("".join),
-                        st.lists(NUMBER_WORDS, max_size=10).map(" ".join))
+NUMBER_WORDS = st.sampled_from(
+    [
+        "0",
+        "1",
+        "9",
+        "99999999999999999999999",
+        "0000",
+        ",",
+        ".",
+        "/",
+        "-",
+        ":",
+        " ",
+        "%",
+        "$",
+        "RMB",
+        "US$",
+        "billion",
+        "trillion",
+        "million",
+        "m",
+        "about",
+        "more than",
+        "May",
+        "2024",
+        "21st",
+        "second",
+        "twenty-one",
+        "two-thirds",
+        "G20",
+        "mu",
+        "yuan",
+        "\u00a0",
+        "\n",
+        "am",
+        "a",
+        "hundred",
+        "9/9",
+        "Sept.",
+        "of",
+        "é",
+        "\u2009",
+    ]
+)
+number_text = st.one_of(
+    st.text(max_size=40),
+    st.lists(NUMBER_WORDS, max_size=14).map("".join),
+    st.lists(NUMBER_WORDS, max_size=10).map(" ".join),
+)
 LIMIT = Decimal(10) ** 32
 
 
@@ -118,19 +173,32 @@ def test_the_number_grammar_reads_any_text(text):
     mentions = parse_mentions(text)
     for m in mentions:
         assert isinstance(m, Mention)
-        assert text[m.start:m.end] == m.text
+        assert text[m.start : m.end] == m.text
         for d in (m.number, m.value):
             assert d is None or (isinstance(d, Decimal) and abs(d) < LIMIT)
 
 
-@pytest.mark.parametrize("text", ["0000/9/9", "99999999999999999999999 billion", "9" * 26 + " trillion yuan", "9" * 60,
-                                  "$" + "9" * 40 + "m", "0000-01-01", "May 0, 0000", "31 February 2024", "\ud800 5 billion"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0000/9/9",
+        "99999999999999999999999 billion",
+        "9" * 26 + " trillion yuan",
+        "9" * 60,
+        "$" + "9" * 40 + "m",
+        "0000-01-01",
+        "May 0, 0000",
+        "31 February 2024",
+        "\ud800 5 billion",
+    ],
+)
 def test_the_number_grammar_reads_the_reported_inputs(text):
     for m in parse_mentions(text):
-        assert text[m.start:m.end] == m.text or "\ud800" in text
+        assert text[m.start : m.end] == m.text or "\ud800" in text
 
 
 # --- the schema parser ---------------------------------------------------------------------------
+
 
 @BOUNDED
 @given(descriptor=st.one_of(mutated(PARKS_SCHEMA), json_values))

@@ -24,8 +24,9 @@ def _rscript() -> str:
     if path and subprocess.run([path, "-e", "library(readr); library(jsonlite)"], capture_output=True).returncode == 0:
         return path
     if os.environ.get("CI"):
-        pytest.fail("Rscript with readr and jsonlite is missing: .ci/run installs r-base-core r-cran-readr "
-                    "r-cran-jsonlite")
+        pytest.fail(
+            "Rscript with readr and jsonlite is missing: .ci/run installs r-base-core r-cran-readr r-cran-jsonlite"
+        )
     pytest.skip("needs Rscript with readr and jsonlite (apt-get install r-base-core r-cran-readr r-cran-jsonlite)")
 
 
@@ -81,6 +82,7 @@ def set_cell(path: Path, row: int, field: str, value) -> str:
         column = rows[0].index(field)
         old.append(rows[row][column])
         rows[row][column] = value(rows[row][column]) if callable(value) else value
+
     edit_csv(path, edit)
     return old[0]
 
@@ -122,25 +124,48 @@ def test_without_the_texts_the_citations_are_not_checked_and_the_reader_says_so(
 
 def test_table_schema_v2_list_fields_are_read_as_typed_lists(rscript, tmp_path):
     (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "tags.csv").write_text('tag_id,years,labels\nt1,"2019,2024",a;b\nt2,,\nt3,"2020,soon",c\n',
-                                               encoding="utf-8")
-    (tmp_path / "datapackage.json").write_text(json.dumps({"name": "lists", "resources": [{
-        "name": "tags-csv", "path": "data/tags.csv", "format": "csv", "schema": {
-            "primaryKey": ["tag_id"], "fields": [
-                {"name": "tag_id", "type": "string", "constraints": {"required": True}},
-                {"name": "years", "type": "list", "itemType": "integer"},
-                {"name": "labels", "type": "list", "delimiter": ";", "constraints": {"required": True}}]}}]}),
-        encoding="utf-8")
+    (tmp_path / "data" / "tags.csv").write_text(
+        'tag_id,years,labels\nt1,"2019,2024",a;b\nt2,,\nt3,"2020,soon",c\n', encoding="utf-8"
+    )
+    (tmp_path / "datapackage.json").write_text(
+        json.dumps(
+            {
+                "name": "lists",
+                "resources": [
+                    {
+                        "name": "tags-csv",
+                        "path": "data/tags.csv",
+                        "format": "csv",
+                        "schema": {
+                            "primaryKey": ["tag_id"],
+                            "fields": [
+                                {"name": "tag_id", "type": "string", "constraints": {"required": True}},
+                                {"name": "years", "type": "list", "itemType": "integer"},
+                                {"name": "labels", "type": "list", "delimiter": ";", "constraints": {"required": True}},
+                            ],
+                        },
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     result = read(rscript, tmp_path)
     assert result.returncode == 1
-    assert "ERROR tags-csv: field years: 1 value(s) are not a valid list of integer (rows 3: '2020,soon')" in result.stdout
+    assert (
+        "ERROR tags-csv: field years: 1 value(s) are not a valid list of integer (rows 3: '2020,soon')" in result.stdout
+    )
     assert "ERROR tags-csv: field labels is required but missing in rows 2" in result.stdout
     assert "2 problem(s)" in result.stdout
 
 
 def test_a_quote_that_differs_only_as_the_safe_normalisation_allows_is_listed_not_failed(rscript, package):
-    set_cell(package / "data" / "clean" / "citations.csv", 1, "quote",
-             lambda quote: quote.replace(" ", "\u00a0", 1).replace("-", "\u2013", 1))
+    set_cell(
+        package / "data" / "clean" / "citations.csv",
+        1,
+        "quote",
+        lambda quote: quote.replace(" ", "\u00a0", 1).replace("-", "\u2013", 1),
+    )
     result = read(rscript, package)
     assert result.returncode == 0, result.stdout
     assert re.search(r"equal after the safe normalisation: rows 1(,|\))", result.stdout)
@@ -151,8 +176,10 @@ def test_the_readme_r_snippet_for_debian_packages_runs(rscript):
 
     (snippet,) = [s for s in snippets("r") if "library(readr)" in s]
     assert "frictionless" not in snippet and "arrow" not in snippet
-    check = snippet + 'stopifnot(nrow(problems(statistics)) == 0, is.numeric(statistics$value), ' \
-                      'inherits(statistics$period_end, "Date"))\ncat("rows", nrow(statistics), "\\n")\n'
+    check = (
+        snippet + "stopifnot(nrow(problems(statistics)) == 0, is.numeric(statistics$value), "
+        'inherits(statistics$period_end, "Date"))\ncat("rows", nrow(statistics), "\\n")\n'
+    )
     out = subprocess.run([rscript, "-e", check], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     with (ROOT / "data" / "clean" / "statistics.csv").open(newline="", encoding="utf-8") as fh:

@@ -17,8 +17,8 @@ SECTION = "## Using the data"
 def section_text() -> str:
     text = (REPO / "README.md").read_text(encoding="utf-8")
     start = text.index(SECTION)
-    following = re.search(r"^## ", text[start + len(SECTION):], flags=re.M)
-    return text[start: start + len(SECTION) + following.start()] if following else text[start:]
+    following = re.search(r"^## ", text[start + len(SECTION) :], flags=re.M)
+    return text[start : start + len(SECTION) + following.start()] if following else text[start:]
 
 
 def snippets(language: str) -> list[str]:

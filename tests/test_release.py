@@ -32,9 +32,14 @@ def git(root: Path, *args: str) -> str:
 @pytest.fixture(autouse=True)
 def git_identity(monkeypatch):
     """Commits in the throwaway repositories, isolated from the user's git configuration."""
-    for var, value in (("GIT_AUTHOR_NAME", "Test"), ("GIT_AUTHOR_EMAIL", "test@example.org"),
-                       ("GIT_COMMITTER_NAME", "Test"), ("GIT_COMMITTER_EMAIL", "test@example.org"),
-                       ("GIT_CONFIG_GLOBAL", "/dev/null"), ("GIT_CONFIG_NOSYSTEM", "1")):
+    for var, value in (
+        ("GIT_AUTHOR_NAME", "Test"),
+        ("GIT_AUTHOR_EMAIL", "test@example.org"),
+        ("GIT_COMMITTER_NAME", "Test"),
+        ("GIT_COMMITTER_EMAIL", "test@example.org"),
+        ("GIT_CONFIG_GLOBAL", "/dev/null"),
+        ("GIT_CONFIG_NOSYSTEM", "1"),
+    ):
         monkeypatch.setenv(var, value)
 
 
@@ -113,12 +118,21 @@ def test_first_release_writes_every_file(repo):
 
     manifest = json.loads((repo / "releases/releases.json").read_text())
     archive = repo / "releases/zonedata-1.0.0.zip"
-    assert manifest == [{"version": "1.0.0", "date": DATE, "archive": "releases/zonedata-1.0.0.zip",
-                         "sha256": hashlib.sha256(archive.read_bytes()).hexdigest(), "bytes": archive.stat().st_size}]
+    assert manifest == [
+        {
+            "version": "1.0.0",
+            "date": DATE,
+            "archive": "releases/zonedata-1.0.0.zip",
+            "sha256": hashlib.sha256(archive.read_bytes()).hexdigest(),
+            "bytes": archive.stat().st_size,
+        }
+    ]
     assert validate(repo).valid, validate(repo).to_dict()
     cite = invoke("cite", "--root", repo)
-    assert cite.output == "zonedata contributors (2026). zonedata release fixture (Version 1.0.0) [Data set]. " \
-                          "https://example.org/zonedata-fixture\n"
+    assert (
+        cite.output == "zonedata contributors (2026). zonedata release fixture (Version 1.0.0) [Data set]. "
+        "https://example.org/zonedata-fixture\n"
+    )
 
 
 def test_archive_contents_and_checksums(repo):
@@ -127,10 +141,22 @@ def test_archive_contents_and_checksums(repo):
         names = zf.namelist()
         assert names == sorted(names)
         # datapackage.json at the top: the archive is a zipped Frictionless package
-        assert names == ["CHANGELOG.md", "CITATION.cff", "LICENSE", "README.md", "SHA256SUMS",
-                         "data/clean/parks.csv", "data/clean/parks.parquet", "data/clean/sources.csv",
-                         "data/clean/sources.parquet", "datapackage.json", "docs/data-dictionary.md",
-                         "schemas/parks.json", "schemas/sources.json", "seeds/sources.csv"]
+        assert names == [
+            "CHANGELOG.md",
+            "CITATION.cff",
+            "LICENSE",
+            "README.md",
+            "SHA256SUMS",
+            "data/clean/parks.csv",
+            "data/clean/parks.parquet",
+            "data/clean/sources.csv",
+            "data/clean/sources.parquet",
+            "datapackage.json",
+            "docs/data-dictionary.md",
+            "schemas/parks.json",
+            "schemas/sources.json",
+            "seeds/sources.csv",
+        ]
         assert not any(n.endswith(".txt") for n in names)  # third-party texts stay out of the deposit
         assert {i.date_time for i in zf.infolist()} == {(2026, 1, 15, 0, 0, 0)}
         sums = dict(reversed(line.split("  ")) for line in zf.read("SHA256SUMS").decode().splitlines())
@@ -145,8 +171,10 @@ def test_archives_up_to_1_0_0_can_be_recreated_in_their_folder_layout(repo):
     """The committed 1.0.0 archive holds zonedata-1.0.0/...; archive_bytes(folder=True) still makes that layout."""
     release(repo, version="1.0.0", date=DATE)
     flat = (repo / "releases/zonedata-1.0.0.zip").read_bytes()
-    with zipfile.ZipFile(io.BytesIO(archive_bytes(Paths(repo), "1.0.0", DATE, folder=True))) as zf, \
-            zipfile.ZipFile(io.BytesIO(flat)) as top:
+    with (
+        zipfile.ZipFile(io.BytesIO(archive_bytes(Paths(repo), "1.0.0", DATE, folder=True))) as zf,
+        zipfile.ZipFile(io.BytesIO(flat)) as top,
+    ):
         assert zf.namelist() == [f"zonedata-1.0.0/{n}" for n in top.namelist()]
         assert all(zf.read(f"zonedata-1.0.0/{n}") == top.read(n) for n in top.namelist())
 
@@ -250,7 +278,8 @@ def test_renamed_field_needs_major(released):
     schema["fields"][2]["name"] = "area_hectares"
     (released / "schemas/parks.json").write_text(json.dumps(schema, indent=2))
     (released / "data/raw/parks.csv").write_text(
-        "park_id,name,area_hectares\nP1,Qinzhou Industrial Park,1000\nP2,Kuantan Industrial Park,1200\n")
+        "park_id,name,area_hectares\nP1,Qinzhou Industrial Park,1000\nP2,Kuantan Industrial Park,1200\n"
+    )
     build(released)
     commit(released)
     with pytest.raises(ReleaseRefused) as refused:
@@ -261,9 +290,14 @@ def test_renamed_field_needs_major(released):
 
 def test_unreleased_notes_move_into_the_release_entry(released):
     changelog = released / "CHANGELOG.md"
-    changelog.write_text(changelog.read_text().replace(
-        "## [Unreleased]\n", "## [Unreleased]\n\nChecked against the archived texts again.\n\n"
-                            "### Fixed\n\n- The area of P1 was mistyped.\n", 1))
+    changelog.write_text(
+        changelog.read_text().replace(
+            "## [Unreleased]\n",
+            "## [Unreleased]\n\nChecked against the archived texts again.\n\n"
+            "### Fixed\n\n- The area of P1 was mistyped.\n",
+            1,
+        )
+    )
     edit_parks(released, "P1,Qinzhou Industrial Park,1050\nP2,Kuantan Industrial Park,1200\n")
     release(released, bump="patch", date="2026-02-01")
     text = changelog.read_text()
@@ -275,7 +309,9 @@ def test_unreleased_notes_move_into_the_release_entry(released):
 
 def test_curated_citation_keys_survive_a_release(released):
     cff = yaml.safe_load((released / "CITATION.cff").read_text())
-    cff["authors"] = [{"family-names": "Tan", "given-names": "Mei Ling", "orcid": "https://orcid.org/0000-0002-1825-0097"}]
+    cff["authors"] = [
+        {"family-names": "Tan", "given-names": "Mei Ling", "orcid": "https://orcid.org/0000-0002-1825-0097"}
+    ]
     (released / "CITATION.cff").write_text(yaml.safe_dump(cff, sort_keys=False))
     edit_parks(released, "P1,Qinzhou Industrial Park,1050\nP2,Kuantan Industrial Park,1200\n")
     release(released, bump="patch", date="2026-02-01")
@@ -333,7 +369,9 @@ def test_versions_check_reports_missing_citation_keys(released):
     cff.write_text(yaml.safe_dump(data, sort_keys=False))
     findings = versions.check(load_dataset(released))
     assert [(f.rule, f.field, f.severity) for f in findings] == [
-        ("citation-key-missing", "authors", "error"), ("citation-key-missing", "keywords", "warning")]
+        ("citation-key-missing", "authors", "error"),
+        ("citation-key-missing", "keywords", "warning"),
+    ]
 
 
 def test_versions_check_reports_a_rewritten_archive(released):

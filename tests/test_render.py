@@ -20,13 +20,18 @@ def _broken(tmp_path) -> Path:
     root = tmp_path / "pkg"
     shutil.copytree(BASE, root)
     stats = root / "data/raw/statistics.csv"
-    stats.write_text(stats.read_text().replace(",70.1,billion,", ",71.1,billion,").replace(
-        "about 1200 mu,1200,,mu,about", "about 1200 mu,1200,,mu,exact"))
+    stats.write_text(
+        stats.read_text()
+        .replace(",70.1,billion,", ",71.1,billion,")
+        .replace("about 1200 mu,1200,,mu,about", "about 1200 mu,1200,,mu,exact")
+    )
     return root
 
 
 def test_json_report_matches_golden(tmp_path):
-    result = CliRunner().invoke(cli, ["validate", "--no-publication", "--format", "json", "--root", str(_broken(tmp_path))])
+    result = CliRunner().invoke(
+        cli, ["validate", "--no-publication", "--format", "json", "--root", str(_broken(tmp_path))]
+    )
     assert result.exit_code == 1
     if os.environ.get("ZONEDATA_REGENERATE"):
         GOLDEN.write_text(result.output)

@@ -27,8 +27,12 @@ def broken(tmp_path) -> Path:
     root = tmp_path / "pkg"
     shutil.copytree(BASE, root)
     stats = root / "data/raw/statistics.csv"
-    stats.write_text(stats.read_text(encoding="utf-8").replace(",70.1,billion,", ",71.1,billion,")
-                     .replace("about 1200 mu,1200,,mu,about", "about 1200 mu,1200,,mu,exact"), encoding="utf-8")
+    stats.write_text(
+        stats.read_text(encoding="utf-8")
+        .replace(",70.1,billion,", ",71.1,billion,")
+        .replace("about 1200 mu,1200,,mu,about", "about 1200 mu,1200,,mu,exact"),
+        encoding="utf-8",
+    )
     cites = root / "data/raw/citations.csv"
     lines = cites.read_text(encoding="utf-8").split("\n")
     lines[1] = lines[1].replace("parks,", "parks-typo,", 1) if "parks," in lines[1] else lines[1]

@@ -27,8 +27,20 @@ from zonedata.render.site.model import (
 from zonedata.text.normalise import normalise
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGE_FILES = ("datapackage.json", "data/clean", "seeds", "releases", "CHANGELOG.md", "CITATION.cff", "README.md",
-                 "pyproject.toml", "metadata", "schemas", "data/raw", ".zenodo.json")
+PACKAGE_FILES = (
+    "datapackage.json",
+    "data/clean",
+    "seeds",
+    "releases",
+    "CHANGELOG.md",
+    "CITATION.cff",
+    "README.md",
+    "pyproject.toml",
+    "metadata",
+    "schemas",
+    "data/raw",
+    ".zenodo.json",
+)
 
 
 def invoke(*args):
@@ -47,8 +59,11 @@ def copy_package(dest: Path) -> Path:
 
 
 def tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -108,8 +123,11 @@ def test_home_has_citation_downloads_and_counts(real_site):
         assert f"{len(data):,}" in page
         assert (real_site / "downloads" / res["path"]).read_bytes() == data
     for table in ("parks", "statistics", "citations"):
-        assert re.search(rf'href="tables/{table}.html">[^<]+</a> <code>{table}</code></td><td class="num">'
-                         rf'{clean(table).height:,}<', page)
+        assert re.search(
+            rf'href="tables/{table}.html">[^<]+</a> <code>{table}</code></td><td class="num">'
+            rf"{clean(table).height:,}<",
+            page,
+        )
     assert "What the dataset covers." in page  # the README's scope statement
     latest = json.loads((ROOT / "releases" / "releases.json").read_text())[-1]
     assert f'released <time datetime="{latest["date"]}">' in page
@@ -117,19 +135,24 @@ def test_home_has_citation_downloads_and_counts(real_site):
 
 def test_record_pages_show_every_citation_at_its_offsets(real_site):
     citations = clean("citations")
-    sources = {r["source_id"]: (ROOT / "seeds" / r["file"]).read_text(encoding="utf-8")
-               for r in clean("sources").iter_rows(named=True)}
+    sources = {
+        r["source_id"]: (ROOT / "seeds" / r["file"]).read_text(encoding="utf-8")
+        for r in clean("sources").iter_rows(named=True)
+    }
     pages: dict[str, str] = {}
     for c in citations.iter_rows(named=True):
         start, end = int(c["quote_start"]), int(c["quote_end"])
         passage = sources[c["source_id"]][start:end]  # the source's own text: the quote up to safe normalisation
         assert normalise(passage) == normalise(c["quote"])
-        found = [p for p in (real_site / "records" / c["record_table"]).glob("*.html")
-                 if f'id="r-{c["record_id"]}"' in pages.setdefault(str(p), p.read_text())]
+        found = [
+            p
+            for p in (real_site / "records" / c["record_table"]).glob("*.html")
+            if f'id="r-{c["record_id"]}"' in pages.setdefault(str(p), p.read_text())
+        ]
         assert len(found) == 1
         page = pages[str(found[0])]
-        article = page[page.index(f'id="r-{c["record_id"]}"'):]
-        article = article[:article.index("</article>")]
+        article = page[page.index(f'id="r-{c["record_id"]}"') :]
+        article = article[: article.index("</article>")]
         link = f'href="../../sources/{c["source_id"]}.html#q-{start}-{end}" data-start="{start}" data-end="{end}">'
         assert link + f"<mark>{escape(passage)}</mark></a>" in article
         source_page = (real_site / "sources" / f"{c['source_id']}.html").read_text()
@@ -139,10 +162,13 @@ def test_record_pages_show_every_citation_at_its_offsets(real_site):
 def test_related_records_both_directions(real_site):
     parks = clean("parks")
     twin = parks.filter(pl.col("twin_park_id").is_not_null()).row(0, named=True)
-    page = next(p.read_text() for p in (real_site / "records" / "parks").glob("*.html")
-                if f'id="r-{twin["park_id"]}"' in p.read_text())
-    article = page[page.index(f'id="r-{twin["park_id"]}"'):]
-    article = article[:article.index("</article>")]
+    page = next(
+        p.read_text()
+        for p in (real_site / "records" / "parks").glob("*.html")
+        if f'id="r-{twin["park_id"]}"' in p.read_text()
+    )
+    article = page[page.index(f'id="r-{twin["park_id"]}"') :]
+    article = article[: article.index("</article>")]
     assert f'#r-{twin["twin_park_id"]}"' in article  # outgoing: the twin park
     stats = clean("statistics").filter((pl.col("subject_table") == "parks") & (pl.col("subject_id") == twin["park_id"]))
     for stat in stats["statistic_id"]:  # incoming: the figures whose subject it is
@@ -166,8 +192,13 @@ def test_table_shards_hold_every_row_with_links(real_site):
         first = frame.row(0, named=True)
         values = [v["v"] if isinstance(v, dict) else v for v in rows[0][1:]]
         assert values == [first[n] for n in names]
-    stats_meta = json.loads(html.unescape(re.search(r'id="table-meta">(.*?)</script>',
-                                                    (real_site / "tables" / "statistics.html").read_text(), re.DOTALL)[1]))
+    stats_meta = json.loads(
+        html.unescape(
+            re.search(
+                r'id="table-meta">(.*?)</script>', (real_site / "tables" / "statistics.html").read_text(), re.DOTALL
+            )[1]
+        )
+    )
     assert stats_meta["values"] and stats_meta["values"][0]["title"] == "Value"
 
 
@@ -194,7 +225,7 @@ def test_no_absolute_or_network_links(real_site):
             assert not attr.startswith("/"), (page, attr)
             if attr.startswith(("http://", "https://")):
                 assert 'src="' + attr not in text, (page, attr)  # outbound links only, nothing loaded
-        assert "<link rel=\"stylesheet\" href=\"http" not in text
+        assert '<link rel="stylesheet" href="http' not in text
 
 
 # --- escaping and hostile input ----------------------------------------------------------------------
@@ -308,86 +339,195 @@ def _resource(root: Path, name: str, schema: dict, frame: pl.DataFrame, fmt: str
     else:
         frame.write_parquet(path)
     data = path.read_bytes()
-    return {"name": f"{name}-{fmt}", "path": f"data/clean/{name}.{fmt}", "format": fmt, "schema": schema,
-            "hash": "sha256:" + hashlib.sha256(data).hexdigest(), "type": "table"}
+    return {
+        "name": f"{name}-{fmt}",
+        "path": f"data/clean/{name}.{fmt}",
+        "format": fmt,
+        "schema": schema,
+        "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+        "type": "table",
+    }
 
 
 def _field(name, type_="string", **extra):
-    return {"name": name, "type": type_, "title": name.replace("_", " ").capitalize(),
-            "description": f"Description of {name}.", **extra}
+    return {
+        "name": name,
+        "type": type_,
+        "title": name.replace("_", " ").capitalize(),
+        "description": f"Description of {name}.",
+        **extra,
+    }
 
 
 @pytest.fixture
 def package_v2(tmp_path) -> Path:
     root = tmp_path / "v2"
     (root / "seeds").mkdir(parents=True)
-    text = ("Acme Holdings and the Bay Authority signed the deal.\n\n"
-            "Ms Tan of Acme Holdings attended. The park <Alpha> covers about 1200 mu.\n")
+    text = (
+        "Acme Holdings and the Bay Authority signed the deal.\n\n"
+        "Ms Tan of Acme Holdings attended. The park <Alpha> covers about 1200 mu.\n"
+    )
     (root / "seeds" / "000_test.txt").write_text(text, encoding="utf-8")
     sha = hashlib.sha256(text.encode()).hexdigest()
 
     def span(quote):
         return text.index(quote), text.index(quote) + len(quote)
 
-    quotes = [("organisations", "acme", "Acme Holdings and the Bay Authority signed the deal."),
-              ("organisations", "bay-authority", "the Bay Authority"),
-              ("participants", "tan", "Ms Tan of Acme Holdings attended."),
-              ("regions", "guangxi", "the Bay Authority signed"),
-              ("regions", "china", "Acme Holdings"),
-              ("parks", "alpha", "The park <Alpha> covers about 1200 mu.")]
-    cit = pl.DataFrame({"record_table": [q[0] for q in quotes], "record_id": [q[1] for q in quotes],
-                        "source_id": ["000"] * len(quotes), "quote": [q[2] for q in quotes],
-                        "quote_start": [span(q[2])[0] for q in quotes], "quote_end": [span(q[2])[1] for q in quotes]})
+    quotes = [
+        ("organisations", "acme", "Acme Holdings and the Bay Authority signed the deal."),
+        ("organisations", "bay-authority", "the Bay Authority"),
+        ("participants", "tan", "Ms Tan of Acme Holdings attended."),
+        ("regions", "guangxi", "the Bay Authority signed"),
+        ("regions", "china", "Acme Holdings"),
+        ("parks", "alpha", "The park <Alpha> covers about 1200 mu."),
+    ]
+    cit = pl.DataFrame(
+        {
+            "record_table": [q[0] for q in quotes],
+            "record_id": [q[1] for q in quotes],
+            "source_id": ["000"] * len(quotes),
+            "quote": [q[2] for q in quotes],
+            "quote_start": [span(q[2])[0] for q in quotes],
+            "quote_end": [span(q[2])[1] for q in quotes],
+        }
+    )
     tables = {
-        "sources": ({"fields": [_field("source_id"), _field("file"), _field("sha256"), _field("title"),
-                                _field("url"), _field("external_fields", "list", itemType="string", delimiter=";")],
-                     "primaryKey": ["source_id"]},
-                    pl.DataFrame({"source_id": ["000"], "file": ["000_test.txt"], "sha256": [sha],
-                                  "title": ["A test text"], "url": ["https://example.org/a"],
-                                  "external_fields": [["url"]]})),
-        "citations": ({"fields": [_field("record_table"), _field("record_id"), _field("source_id"), _field("quote"),
-                                  _field("quote_start", "integer"), _field("quote_end", "integer")],
-                       "primaryKey": ["record_table", "record_id", "source_id", "quote"],
-                       "foreignKeys": [{"fields": ["source_id"], "reference": {"resource": "sources-parquet", "fields": ["source_id"]}}],
-                       "polymorphicKeys": [{"tableField": "record_table", "idField": "record_id"}]}, cit),
-        "organisations": ({"fields": [_field("organisation_id"), _field("name"), _field("aliases", "list", itemType="string", delimiter=";")],
-                           "primaryKey": ["organisation_id"]},
-                          pl.DataFrame({"organisation_id": ["acme", "bay-authority"], "name": ["Acme Holdings", "Bay Authority"],
-                                        "aliases": [["Acme", "Acme Co"], None]})),
-        "participants": ({"fields": [_field("participant_id"), _field("name"),
-                                     _field("organisation_ids", "list", itemType="string", delimiter=";")],
-                          "primaryKey": ["participant_id"],
-                          "foreignKeys": [{"fields": ["organisation_ids"],
-                                           "reference": {"resource": "organisations-parquet", "fields": ["organisation_id"]}}]},
-                         pl.DataFrame({"participant_id": ["tan"], "name": ["Ms Tan"], "organisation_ids": [["acme", "bay-authority"]]})),
-        "regions": ({"fields": [_field("region_id"), _field("name"), _field("parent_region_id")],
-                     "primaryKey": ["region_id"],
-                     "foreignKeys": [{"fields": ["parent_region_id"], "reference": {"resource": "", "fields": ["region_id"]}}]},
-                    pl.DataFrame({"region_id": ["china", "guangxi"], "name": ["China", "Guangxi"],
-                                  "parent_region_id": [None, "china"]})),
-        "parks": ({"fields": [_field("park_id"), _field("name"), _field("region_id"), _field("status"),
-                              _field("area_text"), _field("area_qualifier"),
-                              _field("area_normalised", "number"), _field("area_unit_normalised")],
-                   "primaryKey": ["park_id"],
-                   "foreignKeys": [{"fields": ["region_id"], "reference": {"resource": "regions-parquet", "fields": ["region_id"]}}]},
-                  pl.DataFrame({"park_id": ["alpha"], "name": ["<Alpha>"], "region_id": ["guangxi"], "status": ["operating"],
-                                "area_text": ["about 1200 mu"], "area_qualifier": ["about"],
-                                "area_normalised": ["800000.000000"], "area_unit_normalised": ["m2"]})),
+        "sources": (
+            {
+                "fields": [
+                    _field("source_id"),
+                    _field("file"),
+                    _field("sha256"),
+                    _field("title"),
+                    _field("url"),
+                    _field("external_fields", "list", itemType="string", delimiter=";"),
+                ],
+                "primaryKey": ["source_id"],
+            },
+            pl.DataFrame(
+                {
+                    "source_id": ["000"],
+                    "file": ["000_test.txt"],
+                    "sha256": [sha],
+                    "title": ["A test text"],
+                    "url": ["https://example.org/a"],
+                    "external_fields": [["url"]],
+                }
+            ),
+        ),
+        "citations": (
+            {
+                "fields": [
+                    _field("record_table"),
+                    _field("record_id"),
+                    _field("source_id"),
+                    _field("quote"),
+                    _field("quote_start", "integer"),
+                    _field("quote_end", "integer"),
+                ],
+                "primaryKey": ["record_table", "record_id", "source_id", "quote"],
+                "foreignKeys": [
+                    {"fields": ["source_id"], "reference": {"resource": "sources-parquet", "fields": ["source_id"]}}
+                ],
+                "polymorphicKeys": [{"tableField": "record_table", "idField": "record_id"}],
+            },
+            cit,
+        ),
+        "organisations": (
+            {
+                "fields": [
+                    _field("organisation_id"),
+                    _field("name"),
+                    _field("aliases", "list", itemType="string", delimiter=";"),
+                ],
+                "primaryKey": ["organisation_id"],
+            },
+            pl.DataFrame(
+                {
+                    "organisation_id": ["acme", "bay-authority"],
+                    "name": ["Acme Holdings", "Bay Authority"],
+                    "aliases": [["Acme", "Acme Co"], None],
+                }
+            ),
+        ),
+        "participants": (
+            {
+                "fields": [
+                    _field("participant_id"),
+                    _field("name"),
+                    _field("organisation_ids", "list", itemType="string", delimiter=";"),
+                ],
+                "primaryKey": ["participant_id"],
+                "foreignKeys": [
+                    {
+                        "fields": ["organisation_ids"],
+                        "reference": {"resource": "organisations-parquet", "fields": ["organisation_id"]},
+                    }
+                ],
+            },
+            pl.DataFrame(
+                {"participant_id": ["tan"], "name": ["Ms Tan"], "organisation_ids": [["acme", "bay-authority"]]}
+            ),
+        ),
+        "regions": (
+            {
+                "fields": [_field("region_id"), _field("name"), _field("parent_region_id")],
+                "primaryKey": ["region_id"],
+                "foreignKeys": [
+                    {"fields": ["parent_region_id"], "reference": {"resource": "", "fields": ["region_id"]}}
+                ],
+            },
+            pl.DataFrame(
+                {"region_id": ["china", "guangxi"], "name": ["China", "Guangxi"], "parent_region_id": [None, "china"]}
+            ),
+        ),
+        "parks": (
+            {
+                "fields": [
+                    _field("park_id"),
+                    _field("name"),
+                    _field("region_id"),
+                    _field("status"),
+                    _field("area_text"),
+                    _field("area_qualifier"),
+                    _field("area_normalised", "number"),
+                    _field("area_unit_normalised"),
+                ],
+                "primaryKey": ["park_id"],
+                "foreignKeys": [
+                    {"fields": ["region_id"], "reference": {"resource": "regions-parquet", "fields": ["region_id"]}}
+                ],
+            },
+            pl.DataFrame(
+                {
+                    "park_id": ["alpha"],
+                    "name": ["<Alpha>"],
+                    "region_id": ["guangxi"],
+                    "status": ["operating"],
+                    "area_text": ["about 1200 mu"],
+                    "area_qualifier": ["about"],
+                    "area_normalised": ["800000.000000"],
+                    "area_unit_normalised": ["m2"],
+                }
+            ),
+        ),
     }
     resources = []
     for name, (schema, frame) in tables.items():
         resources.append(_resource(root, name, schema, frame, "parquet"))
         csv_schema = json.loads(json.dumps(schema).replace("-parquet", "-csv"))
         resources.append(_resource(root, name, csv_schema, frame, "csv"))
-    (root / "datapackage.json").write_text(json.dumps({"name": "test", "title": "Test package", "version": "2.0.0",
-                                                       "resources": resources}), encoding="utf-8")
+    (root / "datapackage.json").write_text(
+        json.dumps({"name": "test", "title": "Test package", "version": "2.0.0", "resources": resources}),
+        encoding="utf-8",
+    )
     return root
 
 
 def _article(out: Path, table: str, key: str) -> str:
     page = (out / "records" / table / "0001.html").read_text()
-    article = page[page.index(f'id="r-{key}"'):]
-    return article[:article.index("</article>")]
+    article = page[page.index(f'id="r-{key}"') :]
+    return article[: article.index("</article>")]
 
 
 def test_new_tables_list_fields_and_hierarchy(package_v2):
@@ -395,11 +535,20 @@ def test_new_tables_list_fields_and_hierarchy(package_v2):
     result = invoke("site", "--root", package_v2)
     assert result.exit_code == 0, result.output
     assert {p.stem for p in (out / "tables").glob("*.html")} == {
-        "sources", "citations", "organisations", "participants", "regions", "parks"}
+        "sources",
+        "citations",
+        "organisations",
+        "participants",
+        "regions",
+        "parks",
+    }
     tan = _article(out, "participants", "tan")
     # a list-typed foreign key: one link per item, as a list
-    assert re.search(r'<ul class="items"><li><a href="../../records/organisations/0001.html#r-acme">acme</a> '
-                     r'<span class="target-label">Acme Holdings</span></li><li><a href="[^"]+#r-bay-authority">', tan)
+    assert re.search(
+        r'<ul class="items"><li><a href="../../records/organisations/0001.html#r-acme">acme</a> '
+        r'<span class="target-label">Acme Holdings</span></li><li><a href="[^"]+#r-bay-authority">',
+        tan,
+    )
     assert "Ms Tan of Acme Holdings attended." in tan
     acme = _article(out, "organisations", "acme")
     assert "participants whose Organisation ids is this record:" in acme and "#r-tan" in acme  # incoming, from a list
@@ -410,11 +559,13 @@ def test_new_tables_list_fields_and_hierarchy(package_v2):
     assert "regions whose Parent region id is this record:" in china and "#r-guangxi" in china
     assert "parks whose Region id is this record:" in guangxi
     alpha = _article(out, "parks", "alpha")
-    assert ('<span class="as-written">about 1200 mu</span> <span class="badge qualifier">about</span> '
-            '<span class="label">normalised</span> <span class="normalised">800,000 m²</span>') in alpha
+    assert (
+        '<span class="as-written">about 1200 mu</span> <span class="badge qualifier">about</span> '
+        '<span class="label">normalised</span> <span class="normalised">800,000 m²</span>'
+    ) in alpha
     assert "&lt;Alpha&gt;" in alpha and "<Alpha>" not in alpha
     source = (out / "sources" / "000.html").read_text()
-    assert 'external</span>' in source
+    assert "external</span>" in source
     # nested passages: "the Bay Authority" inside the first quote, and one that overlaps it
     assert 'data-p="q-0-52 q-18-35 q-18-42"' in source
 
@@ -445,8 +596,14 @@ def test_source_paragraphs_split_overlapping_passages():
     passages = {(0, 5): Passage(0, 5), (3, 8): Passage(3, 8), (9, 9): Passage(9, 9)}
     paras = source_paragraphs(text, passages)
     flat = [(p["text"], p["passages"], p["anchors"], [c.pid for c in p["closing"]]) for para in paras for p in para]
-    assert flat == [("ab ", "q-0-5", ["q-0-5"], []), ("cd", "q-0-5 q-3-8", ["q-3-8"], ["q-0-5"]),
-                    ("ef", "q-3-8", [], ["q-3-8"]), (" ", "", [], []), ("", "", ["q-9-9"], ["q-9-9"]), ("gh", "", [], [])]
+    assert flat == [
+        ("ab ", "q-0-5", ["q-0-5"], []),
+        ("cd", "q-0-5 q-3-8", ["q-3-8"], ["q-0-5"]),
+        ("ef", "q-3-8", [], ["q-3-8"]),
+        (" ", "", [], []),
+        ("", "", ["q-9-9"], ["q-9-9"]),
+        ("gh", "", [], []),
+    ]
     assert "".join(p["text"] for p in paras[0]) + "\n" + "".join(p["text"] for p in paras[1]) == text
 
 
@@ -458,7 +615,9 @@ def test_format_number_is_exact():
 
 
 def test_markdown_blocks_escape_nothing_themselves():
-    blocks = markdown_blocks("**Bold** <b>x</b> [a](https://e.org) `c`\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- one\n- two\n")
+    blocks = markdown_blocks(
+        "**Bold** <b>x</b> [a](https://e.org) `c`\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- one\n- two\n"
+    )
     assert blocks[0]["spans"][0] == {"kind": "strong", "text": "Bold"}
     assert {"kind": "text", "text": " <b>x</b> "} in blocks[0]["spans"]
     assert blocks[1]["kind"] == "table" and len(blocks[1]["rows"]) == 1

@@ -22,8 +22,15 @@ from zonedata.text.normalise import normalise
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("ZONEDATA_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = Path(os.environ.get("ZONEDATA_ARTIFACTS", ROOT / "tests" / "artifacts"))
 DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
 
@@ -33,14 +40,16 @@ def clean(table: str) -> pl.DataFrame:
 
 
 def source_texts() -> dict[str, str]:
-    return {r["source_id"]: (ROOT / "seeds" / r["file"]).read_text(encoding="utf-8")
-            for r in clean("sources").iter_rows(named=True)}
+    return {
+        r["source_id"]: (ROOT / "seeds" / r["file"]).read_text(encoding="utf-8")
+        for r in clean("sources").iter_rows(named=True)
+    }
 
 
 def passage_of(c: dict, texts: dict[str, str]) -> str:
     """The source's own text at a citation's offsets, which the site highlights: the published quote up to
     safe normalisation (curly quotes, dashes, spaces), checked here too."""
-    text = texts[c["source_id"]][int(c["quote_start"]):int(c["quote_end"])]
+    text = texts[c["source_id"]][int(c["quote_start"]) : int(c["quote_end"])]
     assert normalise(text) == normalise(c["quote"])
     return text
 
@@ -73,7 +82,10 @@ class Watched:
         self.requests: list[str] = []
         self.errors: list[str] = []
         self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("console", lambda m: self.errors.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None)
+        self.page.on(
+            "console",
+            lambda m: self.errors.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None,
+        )
         self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
 
     def goto(self, url: str):
@@ -95,20 +107,30 @@ def watched(browser):
 
 
 def passage_text(page, pid: str) -> str:
-    return page.evaluate("""(pid) => Array.from(document.querySelectorAll('mark[data-p]'))
-        .filter(m => m.getAttribute('data-p').split(' ').includes(pid)).map(m => m.textContent).join('')""", pid)
+    return page.evaluate(
+        """(pid) => Array.from(document.querySelectorAll('mark[data-p]'))
+        .filter(m => m.getAttribute('data-p').split(' ').includes(pid)).map(m => m.textContent).join('')""",
+        pid,
+    )
 
 
 def test_record_highlight_is_the_quote_and_links_to_the_passage(site, watched):
     citations = clean("citations")
     # one cited record from each table, and one with several citations
     picks = citations.group_by("record_table", maintain_order=True).first()
-    many = citations.group_by(["record_table", "record_id"]).len().filter(pl.col("len") > 1).sort(["record_table", "record_id"])
+    many = (
+        citations.group_by(["record_table", "record_id"])
+        .len()
+        .filter(pl.col("len") > 1)
+        .sort(["record_table", "record_id"])
+    )
     picks = pl.concat([picks.select("record_table", "record_id"), many.head(1).select("record_table", "record_id")])
     texts = source_texts()
     for table, record_id in picks.iter_rows():
         mine = citations.filter((pl.col("record_table") == table) & (pl.col("record_id") == record_id))
-        page_file = next(p for p in sorted((site / "records" / table).glob("*.html")) if f'id="r-{record_id}"' in p.read_text())
+        page_file = next(
+            p for p in sorted((site / "records" / table).glob("*.html")) if f'id="r-{record_id}"' in p.read_text()
+        )
         page = watched.goto(page_file.as_uri() + f"#r-{record_id}")
         article = page.locator(f"article#r-{record_id}")
         links = article.locator("a.passage")
@@ -120,7 +142,9 @@ def test_record_highlight_is_the_quote_and_links_to_the_passage(site, watched):
         article.locator("a.passage").first.click()
         page.wait_for_url(f"**/sources/{c['source_id']}.html#{pid}")
         assert passage_text(page, pid) == passage_of(c, texts)
-        current = page.evaluate("() => Array.from(document.querySelectorAll('mark.current')).map(m => m.textContent).join('')")
+        current = page.evaluate(
+            "() => Array.from(document.querySelectorAll('mark.current')).map(m => m.textContent).join('')"
+        )
         assert current == passage_of(c, texts)
         assert page.locator(f"#{pid}").is_visible() or page.locator(f"#{pid}").count() == 1
         # and the source page's links after that passage lead back to the record
@@ -138,7 +162,9 @@ def test_every_passage_on_a_source_page_is_highlighted(site, watched):
 
 
 def _shown(page, column: int) -> list[str]:
-    return page.eval_on_selector_all(f"#records tbody tr td:nth-child({column})", "tds => tds.map(td => td.textContent)")
+    return page.eval_on_selector_all(
+        f"#records tbody tr td:nth-child({column})", "tds => tds.map(td => td.textContent)"
+    )
 
 
 def test_filter_and_sort_a_table_page(site, watched):
@@ -151,7 +177,9 @@ def test_filter_and_sort_a_table_page(site, watched):
     # filter in one column
     page.select_option("#filter-col", "unit")
     page.fill("#filter", "mu")
-    expected = stats.filter(pl.col("unit").str.to_lowercase().str.contains("mu", literal=True))["statistic_id"].to_list()
+    expected = stats.filter(pl.col("unit").str.to_lowercase().str.contains("mu", literal=True))[
+        "statistic_id"
+    ].to_list()
     page.wait_for_function("n => document.querySelectorAll('#records tbody tr').length === n", arg=len(expected))
     assert _shown(page, id_col) == expected
     assert page.inner_text("#status").startswith(f"Showing 1–{len(expected)} of {len(expected)} matching records")
@@ -163,11 +191,16 @@ def test_filter_and_sort_a_table_page(site, watched):
     page.locator("#records thead th button").nth(norm_col).click()
     assert page.get_attribute(f"#records thead th:nth-child({norm_col + 1})", "aria-sort") == "descending"
     ranked = stats.with_columns(pl.col("value_normalised").map_elements(Decimal, return_dtype=pl.Object).alias("d"))
-    order = sorted(((r["d"], i) for i, r in enumerate(ranked.iter_rows(named=True)) if r["value_normalised"]),
-                   key=lambda t: (-t[0], t[1]))
+    order = sorted(
+        ((r["d"], i) for i, r in enumerate(ranked.iter_rows(named=True)) if r["value_normalised"]),
+        key=lambda t: (-t[0], t[1]),
+    )
     top_id = stats["statistic_id"][order[0][1]]
-    page.wait_for_function("([col, id]) => { const td = document.querySelector('#records tbody tr td:nth-child(' + col + ')');"
-                           " return td !== null && td.textContent === id; }", arg=[id_col, top_id])
+    page.wait_for_function(
+        "([col, id]) => { const td = document.querySelector('#records tbody tr td:nth-child(' + col + ')');"
+        " return td !== null && td.textContent === id; }",
+        arg=[id_col, top_id],
+    )
     assert _shown(page, id_col)[: len(order)] == [stats["statistic_id"][i] for _, i in order][:100]
     # the value column shows the figure as written beside its normalised form, with its qualifier
     first = page.locator("#records tbody tr").first.locator("td").first
@@ -199,9 +232,14 @@ def test_search(site, watched):
             continue
         searched = names + [c for c in ("aliases",) if c in frame.columns]
         label = pl.coalesce([pl.when(pl.col(c) != "").then(pl.col(c)) for c in names] + [pl.col(frame.columns[0])])
-        text = pl.concat_str([pl.col(c).fill_null("") for c in searched] + [pl.col(frame.columns[0])], separator=" ").str.to_lowercase()
-        expected += frame.filter(text.str.contains("qinzhou", literal=True) & text.str.contains("industrial", literal=True)
-                                 ).select(label.alias("label"))["label"].to_list()
+        text = pl.concat_str(
+            [pl.col(c).fill_null("") for c in searched] + [pl.col(frame.columns[0])], separator=" "
+        ).str.to_lowercase()
+        expected += (
+            frame.filter(text.str.contains("qinzhou", literal=True) & text.str.contains("industrial", literal=True))
+            .select(label.alias("label"))["label"]
+            .to_list()
+        )
     assert sorted(found) == sorted(expected) and expected
     page.locator("#search-results li a").first.click()
     page.wait_for_load_state("load")
@@ -272,11 +310,17 @@ def test_screenshots(site, browser):
     """Artefacts for people to look at: a record page and a source page, desktop and phone widths."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     stat = clean("statistics").filter(pl.col("qualifier") == "about").row(0, named=True)
-    record = next(p for p in sorted((site / "records" / "statistics").glob("*.html"))
-                  if f'id="r-{stat["statistic_id"]}"' in p.read_text())
+    record = next(
+        p
+        for p in sorted((site / "records" / "statistics").glob("*.html"))
+        if f'id="r-{stat["statistic_id"]}"' in p.read_text()
+    )
     cite = clean("citations").filter(pl.col("record_id") == stat["statistic_id"]).row(0, named=True)
-    targets = {"record": record.as_uri() + f"#r-{stat['statistic_id']}",
-               "source": (site / "sources" / f"{cite['source_id']}.html").as_uri() + f"#q-{cite['quote_start']}-{cite['quote_end']}"}
+    targets = {
+        "record": record.as_uri() + f"#r-{stat['statistic_id']}",
+        "source": (site / "sources" / f"{cite['source_id']}.html").as_uri()
+        + f"#q-{cite['quote_start']}-{cite['quote_end']}",
+    }
     for width, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         for name, url in targets.items():
             w = Watched(browser, viewport)

@@ -17,9 +17,18 @@ from zonedata.release.validate import validate
 BASE = Path(__file__).parent / "corpus" / "base"
 SEED_001 = "seeds/001_27ad36de142194f5.txt"
 SEED_003 = "seeds/003_ba2da06112540458.txt"
-PARKS, STATS, CITES, SOURCES = "data/raw/parks.csv", "data/raw/statistics.csv", "data/raw/citations.csv", "seeds/sources.csv"
-REGIONS, ORGS, PARTS, RELS = ("data/raw/regions.csv", "data/raw/organisations.csv", "data/raw/participants.csv",
-                              "data/raw/relations.csv")
+PARKS, STATS, CITES, SOURCES = (
+    "data/raw/parks.csv",
+    "data/raw/statistics.csv",
+    "data/raw/citations.csv",
+    "seeds/sources.csv",
+)
+REGIONS, ORGS, PARTS, RELS = (
+    "data/raw/regions.csv",
+    "data/raw/organisations.csv",
+    "data/raw/participants.csv",
+    "data/raw/relations.csv",
+)
 
 
 @pytest.fixture
@@ -37,6 +46,7 @@ def replace(path: str, old: str, new: str, count: int = 1) -> Callable[[Path], N
         text = f.read_text(encoding="utf-8")
         assert text.count(old) >= 1, f"fixture drift: {old!r} not in {path}"
         f.write_text(text.replace(old, new, count), encoding="utf-8", newline="")
+
     return mutate
 
 
@@ -46,6 +56,7 @@ def line_of(path: str, lineno: int, edit: Callable[[str], str]) -> Callable[[Pat
         lines = f.read_text(encoding="utf-8").split("\n")
         lines[lineno - 1] = edit(lines[lineno - 1])
         f.write_text("\n".join(lines), encoding="utf-8", newline="")
+
     return mutate
 
 
@@ -53,6 +64,7 @@ def append_bytes(path: str, data: bytes) -> Callable[[Path], None]:
     def mutate(root: Path) -> None:
         with (root / path).open("ab") as fh:
             fh.write(data)
+
     return mutate
 
 
@@ -69,6 +81,7 @@ def duplicate_line(path: str, lineno: int) -> Callable[[Path], None]:
         f = root / path
         lines = f.read_text(encoding="utf-8").rstrip("\n").split("\n")
         f.write_text("\n".join(lines + [lines[lineno - 1]]) + "\n", encoding="utf-8", newline="")
+
     return mutate
 
 
@@ -78,6 +91,7 @@ def insert_bytes(path: str, lineno: int, data: bytes) -> Callable[[Path], None]:
         lines = f.read_bytes().split(b"\n")
         lines[lineno - 1] = lines[lineno - 1].replace(b",", b"," + data, 1)
         f.write_bytes(b"\n".join(lines))
+
     return mutate
 
 
@@ -94,6 +108,7 @@ def _non_utf8_seed(root: Path) -> None:
 
 def edit_schema(table: str, edit: Callable[[dict], None]) -> Callable[[Path], None]:
     """Change schemas/<table>.json (a schema edit, not a data edit)."""
+
     def mutate(root: Path) -> None:
         import json
 
@@ -101,142 +116,542 @@ def edit_schema(table: str, edit: Callable[[dict], None]) -> Callable[[Path], No
         schema = json.loads(path.read_text(encoding="utf-8"))
         edit(schema)
         path.write_text(json.dumps(schema), encoding="utf-8")
+
     return mutate
 
 
 def _bounds(table: str, field: str, **constraints) -> Callable[[Path], None]:
     """Set constraints of one field in a schema."""
-    return edit_schema(table, lambda schema: next(f for f in schema["fields"] if f["name"] == field)
-                       .setdefault("constraints", {}).update(constraints))
+    return edit_schema(
+        table,
+        lambda schema: (
+            next(f for f in schema["fields"] if f["name"] == field).setdefault("constraints", {}).update(constraints)
+        ),
+    )
 
 
 # (case id, mutation, rule, file, line, field)
 BROKEN = [
     ("empty-table", write(PARKS, b""), "csv-malformed", PARKS, 1, None),
-    ("column-twice", line_of(PARKS, 1, lambda l: l.replace("park_id,name,", "park_id,park_id,", 1)),
-     "header-duplicate-column", PARKS, 1, "park_id"),
-    ("no-sources-schema", delete("schemas/sources.json"), "source-metadata-missing", "schemas/sources.json", None, None),
+    (
+        "column-twice",
+        line_of(PARKS, 1, lambda l: l.replace("park_id,name,", "park_id,park_id,", 1)),
+        "header-duplicate-column",
+        PARKS,
+        1,
+        "park_id",
+    ),
+    (
+        "no-sources-schema",
+        delete("schemas/sources.json"),
+        "source-metadata-missing",
+        "schemas/sources.json",
+        None,
+        None,
+    ),
     ("changed-seed", append_bytes(SEED_003, b" "), "source-hash-mismatch", SOURCES, 3, "sha256"),
     ("missing-seed", delete(SEED_001), "source-file-missing", SOURCES, 2, "file"),
-    ("seed-path-leaves-seeds", replace(SOURCES, "001,001_27ad36de142194f5.txt", "001,../001_27ad36de142194f5.txt"),
-     "source-path-outside-seeds", SOURCES, 2, "file"),
-    ("unlisted-seed", write("seeds/999_extra.txt", b"An extra text.\n"), "source-unlisted", "seeds/999_extra.txt", None, None),
-    ("quote-typo", replace(CITES, "is the third international park", "is the thrid international park"),
-     "quote-not-found", CITES, 5, "quote"),
+    (
+        "seed-path-leaves-seeds",
+        replace(SOURCES, "001,001_27ad36de142194f5.txt", "001,../001_27ad36de142194f5.txt"),
+        "source-path-outside-seeds",
+        SOURCES,
+        2,
+        "file",
+    ),
+    (
+        "unlisted-seed",
+        write("seeds/999_extra.txt", b"An extra text.\n"),
+        "source-unlisted",
+        "seeds/999_extra.txt",
+        None,
+        None,
+    ),
+    (
+        "quote-typo",
+        replace(CITES, "is the third international park", "is the thrid international park"),
+        "quote-not-found",
+        CITES,
+        5,
+        "quote",
+    ),
     ("value-disagrees", replace(STATS, ",70.1,billion,", ",71.1,billion,"), "number-mismatch", STATS, 6, "value"),
-    ("draft-marker-left", replace(STATS, "stat-0008,parks,china-malaysia-qinzhou-industrial-park,",
-                                  "stat-0008,FILL,FILL,"), "draft-unfilled", STATS, 2, "subject_table"),
-    ("qualifier-disagrees", replace(STATS, "about 1200 mu,1200,,mu,about", "about 1200 mu,1200,,mu,exact"),
-     "qualifier-mismatch", STATS, 3, "qualifier"),
-    ("scale-disagrees", replace(STATS, "RMB 7.5 billion,7.5,billion,RMB", "RMB 7.5 billion,7.5,million,RMB"),
-     "unit-mismatch", STATS, 4, "scale"),
-    ("currency-disagrees", replace(STATS, "RMB 7.5 billion,7.5,billion,RMB", "RMB 7.5 billion,7.5,billion,$"),
-     "unit-mismatch", STATS, 4, "unit"),
-    ("value-text-not-in-quote", replace(STATS, "about 1200 mu,1200", "around 1200 mu,1200"),
-     "value-text-not-in-quote", STATS, 3, "value_text"),
-    ("year-not-in-quote", line_of(PARKS, 3, lambda l: l.replace(",,2012,,", ",,2013,,")), "number-not-in-quote", PARKS, 3,
-     "construction_start_year"),
+    (
+        "draft-marker-left",
+        replace(STATS, "stat-0008,parks,china-malaysia-qinzhou-industrial-park,", "stat-0008,FILL,FILL,"),
+        "draft-unfilled",
+        STATS,
+        2,
+        "subject_table",
+    ),
+    (
+        "qualifier-disagrees",
+        replace(STATS, "about 1200 mu,1200,,mu,about", "about 1200 mu,1200,,mu,exact"),
+        "qualifier-mismatch",
+        STATS,
+        3,
+        "qualifier",
+    ),
+    (
+        "scale-disagrees",
+        replace(STATS, "RMB 7.5 billion,7.5,billion,RMB", "RMB 7.5 billion,7.5,million,RMB"),
+        "unit-mismatch",
+        STATS,
+        4,
+        "scale",
+    ),
+    (
+        "currency-disagrees",
+        replace(STATS, "RMB 7.5 billion,7.5,billion,RMB", "RMB 7.5 billion,7.5,billion,$"),
+        "unit-mismatch",
+        STATS,
+        4,
+        "unit",
+    ),
+    (
+        "value-text-not-in-quote",
+        replace(STATS, "about 1200 mu,1200", "around 1200 mu,1200"),
+        "value-text-not-in-quote",
+        STATS,
+        3,
+        "value_text",
+    ),
+    (
+        "year-not-in-quote",
+        line_of(PARKS, 3, lambda l: l.replace(",,2012,,", ",,2013,,")),
+        "number-not-in-quote",
+        PARKS,
+        3,
+        "construction_start_year",
+    ),
     ("duplicate-key", duplicate_line(PARKS, 3), "primary-key-duplicate", PARKS, 8, "park_id"),
-    ("dangling-reference", replace(STATS, "stat-0008,parks,china-malaysia-qinzhou-industrial-park",
-                                   "stat-0008,parks,china-malaysia-qinzhou-park"), "foreign-key-dangling", STATS, 2, "subject_id"),
-    ("dangling-twin", line_of(PARKS, 4, lambda l: l.replace(",china-malaysia-qinzhou-industrial-park,", ",no-such-park,")),
-     "foreign-key-dangling", PARKS, 4, "twin_park_id"),
-    ("twin-not-reciprocal", line_of(PARKS, 4, lambda l: l.replace(",china-malaysia-qinzhou-industrial-park,", ",,")),
-     "twin-not-reciprocal", PARKS, 3, "twin_park_id"),
-    ("dangling-citation-source", line_of(CITES, 5, lambda l: l.replace(",001,", ",002,")), "foreign-key-dangling", CITES, 5,
-     "source_id"),
+    (
+        "dangling-reference",
+        replace(
+            STATS,
+            "stat-0008,parks,china-malaysia-qinzhou-industrial-park",
+            "stat-0008,parks,china-malaysia-qinzhou-park",
+        ),
+        "foreign-key-dangling",
+        STATS,
+        2,
+        "subject_id",
+    ),
+    (
+        "dangling-twin",
+        line_of(PARKS, 4, lambda l: l.replace(",china-malaysia-qinzhou-industrial-park,", ",no-such-park,")),
+        "foreign-key-dangling",
+        PARKS,
+        4,
+        "twin_park_id",
+    ),
+    (
+        "twin-not-reciprocal",
+        line_of(PARKS, 4, lambda l: l.replace(",china-malaysia-qinzhou-industrial-park,", ",,")),
+        "twin-not-reciprocal",
+        PARKS,
+        3,
+        "twin_park_id",
+    ),
+    (
+        "dangling-citation-source",
+        line_of(CITES, 5, lambda l: l.replace(",001,", ",002,")),
+        "foreign-key-dangling",
+        CITES,
+        5,
+        "source_id",
+    ),
     ("invalid-utf8", insert_bytes(PARKS, 4, b"\xff\xfe"), "encoding-error", PARKS, 4, None),
     ("ragged-row", line_of(PARKS, 5, lambda l: l.replace(",proper,", ",", 1)), "row-ragged", PARKS, 5, None),
-    ("empty-required-field", line_of(PARKS, 2, lambda l: l.replace(",China-ASEAN Industrial Cooperation Zone,", ",,", 1)),
-     "required-missing", PARKS, 2, "name"),
-    ("unknown-column", line_of(STATS, 1, lambda l: l + ",colour") , "header-unknown-column", STATS, 1, "colour"),
-    ("missing-column", line_of(PARKS, 1, lambda l: l.replace(",city,", ",town,")), "header-missing-column", PARKS, 1, "city"),
+    (
+        "empty-required-field",
+        line_of(PARKS, 2, lambda l: l.replace(",China-ASEAN Industrial Cooperation Zone,", ",,", 1)),
+        "required-missing",
+        PARKS,
+        2,
+        "name",
+    ),
+    ("unknown-column", line_of(STATS, 1, lambda l: l + ",colour"), "header-unknown-column", STATS, 1, "colour"),
+    (
+        "missing-column",
+        line_of(PARKS, 1, lambda l: l.replace(",city,", ",town,")),
+        "header-missing-column",
+        PARKS,
+        1,
+        "city",
+    ),
     ("enum-violation", replace(STATS, ",count,exact,", ",pieces,exact,"), "enum-violation", STATS, 5, "unit"),
-    ("pattern-violation", replace(PARKS, "\nchina-asean-industrial-cooperation-zone,", "\nChina ASEAN zone,"),
-     "pattern-violation", PARKS, 2, "park_id"),
-    ("type-error", line_of(PARKS, 3, lambda l: l.replace(",,2012,,", ",,2012a,,")), "type-error", PARKS, 3,
-     "construction_start_year"),
-    ("year-out-of-range", line_of(PARKS, 3, lambda l: l.replace(",,2012,,", ",,2212,,")), "range-violation", PARKS, 3,
-     "construction_start_year"),
-    ("date-out-of-range", replace(STATS, ",as_at,2023-09-16,2023-09-16,", ",as_at,1899-12-31,2023-09-16,"),
-     "range-violation", STATS, 2, "period_start"),
-    ("missing-key-column", line_of(STATS, 1, lambda l: l.replace("statistic_id,", "", 1)), "header-missing-column", STATS, 1,
-     "statistic_id"),
+    (
+        "pattern-violation",
+        replace(PARKS, "\nchina-asean-industrial-cooperation-zone,", "\nChina ASEAN zone,"),
+        "pattern-violation",
+        PARKS,
+        2,
+        "park_id",
+    ),
+    (
+        "type-error",
+        line_of(PARKS, 3, lambda l: l.replace(",,2012,,", ",,2012a,,")),
+        "type-error",
+        PARKS,
+        3,
+        "construction_start_year",
+    ),
+    (
+        "year-out-of-range",
+        line_of(PARKS, 3, lambda l: l.replace(",,2012,,", ",,2212,,")),
+        "range-violation",
+        PARKS,
+        3,
+        "construction_start_year",
+    ),
+    (
+        "date-out-of-range",
+        replace(STATS, ",as_at,2023-09-16,2023-09-16,", ",as_at,1899-12-31,2023-09-16,"),
+        "range-violation",
+        STATS,
+        2,
+        "period_start",
+    ),
+    (
+        "missing-key-column",
+        line_of(STATS, 1, lambda l: l.replace("statistic_id,", "", 1)),
+        "header-missing-column",
+        STATS,
+        1,
+        "statistic_id",
+    ),
     ("missing-citations-table", delete(CITES), "table-missing", CITES, None, None),
-    ("minimum-above-maximum", _bounds("parks", "construction_start_year", minimum=2100, maximum=1900),
-     "schema-invalid", "schemas/parks.json", None, None),
-    ("bound-of-another-kind", _bounds("parks", "construction_start_year", maximum="2100"),
-     "schema-invalid", "schemas/parks.json", None, None),
-    ("date-bound-not-a-date", _bounds("statistics", "period_start", minimum=1900),
-     "schema-invalid", "schemas/statistics.json", None, None),
-    ("formula-injection", line_of(PARKS, 6, lambda l: l.replace(",Chongzuo,", ",=HYPERLINK(1),")), "formula-injection", PARKS, 6,
-     "city"),
-    ("bad-country-code", line_of(PARKS, 4, lambda l: l.replace(",MY,MY-06,", ",XY,MY-06,")), "code-invalid", PARKS, 4, "country_code"),
-    ("table-without-schema", write("data/raw/extras.csv", b"a,b\n1,2\n"), "schema-missing", "data/raw/extras.csv", None, None),
-    ("period-after-publication", replace(STATS, ",2024-01-01,2024-07-31,", ",2024-01-01,2024-12-31,"),
-     "period-after-publication", STATS, 6, "period_end"),
-    ("period-inverted", replace(STATS, ",2024-01-01,2024-07-31,", ",2024-07-31,2024-01-01,"), "period-inverted", STATS, 6,
-     "period_end"),
+    (
+        "minimum-above-maximum",
+        _bounds("parks", "construction_start_year", minimum=2100, maximum=1900),
+        "schema-invalid",
+        "schemas/parks.json",
+        None,
+        None,
+    ),
+    (
+        "bound-of-another-kind",
+        _bounds("parks", "construction_start_year", maximum="2100"),
+        "schema-invalid",
+        "schemas/parks.json",
+        None,
+        None,
+    ),
+    (
+        "date-bound-not-a-date",
+        _bounds("statistics", "period_start", minimum=1900),
+        "schema-invalid",
+        "schemas/statistics.json",
+        None,
+        None,
+    ),
+    (
+        "formula-injection",
+        line_of(PARKS, 6, lambda l: l.replace(",Chongzuo,", ",=HYPERLINK(1),")),
+        "formula-injection",
+        PARKS,
+        6,
+        "city",
+    ),
+    (
+        "bad-country-code",
+        line_of(PARKS, 4, lambda l: l.replace(",MY,MY-06,", ",XY,MY-06,")),
+        "code-invalid",
+        PARKS,
+        4,
+        "country_code",
+    ),
+    (
+        "table-without-schema",
+        write("data/raw/extras.csv", b"a,b\n1,2\n"),
+        "schema-missing",
+        "data/raw/extras.csv",
+        None,
+        None,
+    ),
+    (
+        "period-after-publication",
+        replace(STATS, ",2024-01-01,2024-07-31,", ",2024-01-01,2024-12-31,"),
+        "period-after-publication",
+        STATS,
+        6,
+        "period_end",
+    ),
+    (
+        "period-inverted",
+        replace(STATS, ",2024-01-01,2024-07-31,", ",2024-07-31,2024-01-01,"),
+        "period-inverted",
+        STATS,
+        6,
+        "period_end",
+    ),
     ("value-not-a-plain-number", replace(STATS, ",70.1,billion,", ",inf,billion,"), "type-error", STATS, 6, "value"),
     ("too-many-decimals", replace(STATS, ",70.1,billion,", ",70.1000004,billion,"), "type-error", STATS, 6, "value"),
-    ("value-of-another-mention", replace(STATS, ",70.1,billion,yuan,", ",1221,,count,"), "number-mismatch", STATS, 6, "value"),
-    ("currency-word-disagrees", replace(STATS, ",70.1,billion,yuan,", ",70.1,billion,RMB,"), "unit-mismatch", STATS, 6, "unit"),
+    (
+        "value-of-another-mention",
+        replace(STATS, ",70.1,billion,yuan,", ",1221,,count,"),
+        "number-mismatch",
+        STATS,
+        6,
+        "value",
+    ),
+    (
+        "currency-word-disagrees",
+        replace(STATS, ",70.1,billion,yuan,", ",70.1,billion,RMB,"),
+        "unit-mismatch",
+        STATS,
+        6,
+        "unit",
+    ),
     ("seed-not-utf8", _non_utf8_seed, "encoding-error", SEED_003, 1, None),
-    ("schema-without-primary-key", edit_schema("parks", lambda schema: schema.pop("primaryKey")), "schema-invalid", "schemas/parks.json", None, None),
-    ("empty-seed-file-name", replace(SOURCES, "001,001_27ad36de142194f5.txt,", "001,,"), "required-missing", SOURCES, 2, "file"),
+    (
+        "schema-without-primary-key",
+        edit_schema("parks", lambda schema: schema.pop("primaryKey")),
+        "schema-invalid",
+        "schemas/parks.json",
+        None,
+        None,
+    ),
+    (
+        "empty-seed-file-name",
+        replace(SOURCES, "001,001_27ad36de142194f5.txt,", "001,,"),
+        "required-missing",
+        SOURCES,
+        2,
+        "file",
+    ),
     # the 2.0 model: lists, organisations, participants, relations, region hierarchy, quantity kinds
-    ("list-item-empty", replace(PARKS, "IT electronic information technology; intelligent", "IT electronic information technology; ; intelligent"),
-     "list-item-invalid", PARKS, 6, "industries"),
-    ("list-stray-delimiter", replace(PARKS, "IT electronic information technology; intelligent", "IT electronic information technology;intelligent"),
-     "list-item-invalid", PARKS, 6, "industries"),
-    ("list-item-padded", replace(PARKS, "IT electronic information technology; intelligent", "IT electronic information technology;  intelligent"),
-     "list-item-invalid", PARKS, 6, "industries"),
-    ("list-item-repeated", replace(REGIONS, ",Qinzhou City,", ",Qinzhou City; Qinzhou City,"), "list-item-invalid", REGIONS, 5, "aliases"),
+    (
+        "list-item-empty",
+        replace(
+            PARKS,
+            "IT electronic information technology; intelligent",
+            "IT electronic information technology; ; intelligent",
+        ),
+        "list-item-invalid",
+        PARKS,
+        6,
+        "industries",
+    ),
+    (
+        "list-stray-delimiter",
+        replace(
+            PARKS,
+            "IT electronic information technology; intelligent",
+            "IT electronic information technology;intelligent",
+        ),
+        "list-item-invalid",
+        PARKS,
+        6,
+        "industries",
+    ),
+    (
+        "list-item-padded",
+        replace(
+            PARKS,
+            "IT electronic information technology; intelligent",
+            "IT electronic information technology;  intelligent",
+        ),
+        "list-item-invalid",
+        PARKS,
+        6,
+        "industries",
+    ),
+    (
+        "list-item-repeated",
+        replace(REGIONS, ",Qinzhou City,", ",Qinzhou City; Qinzhou City,"),
+        "list-item-invalid",
+        REGIONS,
+        5,
+        "aliases",
+    ),
     ("list-too-long", _bounds("parks", "industries", maxLength=3), "range-violation", PARKS, 6, "industries"),
     ("list-with-enum", _bounds("parks", "industries", enum=["x"]), "schema-invalid", "schemas/parks.json", None, None),
-    ("list-of-integers", edit_schema("parks", lambda schema: next(f for f in schema["fields"] if f["name"] == "industries")
-                                     .update(itemType="integer")), "schema-invalid", "schemas/parks.json", None, None),
-    ("list-blank-delimiter", edit_schema("parks", lambda schema: next(f for f in schema["fields"] if f["name"] == "industries")
-                                         .update(delimiter=" ")), "schema-invalid", "schemas/parks.json", None, None),
+    (
+        "list-of-integers",
+        edit_schema(
+            "parks",
+            lambda schema: next(f for f in schema["fields"] if f["name"] == "industries").update(itemType="integer"),
+        ),
+        "schema-invalid",
+        "schemas/parks.json",
+        None,
+        None,
+    ),
+    (
+        "list-blank-delimiter",
+        edit_schema(
+            "parks", lambda schema: next(f for f in schema["fields"] if f["name"] == "industries").update(delimiter=" ")
+        ),
+        "schema-invalid",
+        "schemas/parks.json",
+        None,
+        None,
+    ),
     # a spreadsheet runs a cell, not an item: a list cell is checked where it starts
-    ("list-formula", replace(PARKS, ",IT electronic information technology; intelligent", ",=cmd|' /C calc'!A0; intelligent"),
-     "formula-injection", PARKS, 6, "industries"),
-    ("dangling-management-body", replace(PARKS, ",china-malaysia-qinzhou-industrial-park-management-committee,", ",qinzhou-committee,"),
-     "foreign-key-dangling", PARKS, 3, "management_organisation_id"),
-    ("dangling-park-region", line_of(PARKS, 6, lambda l: l.replace(",chongzuo,", ",chongzuo-city,")), "foreign-key-dangling", PARKS, 6,
-     "region_id"),
-    ("dangling-parent-region", replace(REGIONS, ",city,pahang,", ",city,pahang-state,"), "foreign-key-dangling", REGIONS, 9,
-     "parent_region_id"),
-    ("dangling-participant-event", replace(PARTS, ",china-asean-cross-border-supply-chain-innovation-and-development-forum,", ",forum,"),
-     "foreign-key-dangling", PARTS, 2, "event_id"),
-    ("dangling-participant-organisation", replace(PARTS, ",speaker,china-council-for-the-promotion-of-international-trade,", ",speaker,ccpit,"),
-     "foreign-key-dangling", PARTS, 2, "organisation_id"),
-    ("bad-participant-country", replace(PARTS, ",speaker,china-council-for-the-promotion-of-international-trade,china,CN,",
-                                        ",speaker,china-council-for-the-promotion-of-international-trade,china,ZZ,"), "code-invalid", PARTS, 2,
-     "country_code"),
-    ("dangling-relation-subject", replace(RELS, ",organisations,foreign-government,", ",organisations,malaysian-government,"),
-     "foreign-key-dangling", RELS, 3, "subject_id"),
-    ("relation-subject-wrong-table", replace(RELS, ",organisations,foreign-government,", ",regions,foreign-government,"),
-     "foreign-key-dangling", RELS, 3, "subject_id"),
-    ("park-status-unknown-word", line_of(PARKS, 3, lambda l: l.replace(",operating,", ",closed,")), "enum-violation", PARKS, 3, "status"),
-    ("quantity-kind-unknown-word", replace(STATS, ",exact,planned,stock,as_at,", ",exact,planned,level,as_at,"), "enum-violation", STATS, 4,
-     "quantity_kind"),
-    ("period-type-missing", replace(STATS, ",exact,planned,stock,as_at,", ",exact,planned,stock,,"), "required-missing", STATS, 4,
-     "period_type"),
-    ("status-text-not-in-quote", replace(PARKS, ",operating,in which multiple enterprises have settled,",
-                                         ",operating,in which many enterprises have settled,"), "text-not-in-quote", PARKS, 6, "status_text"),
-    ("list-item-not-in-quote", replace(REGIONS, ",Qinzhou City,", ",Qinzhou City; Qinzhou Town,"), "text-not-in-quote", REGIONS, 5,
-     "aliases"),
-    ("relation-text-not-in-quote", replace(RELS, ",jointly built by the Chinese government and foreign government,,,,The",
-                                           ",built jointly by the Chinese government and a foreign government,,,,The"),
-     "text-not-in-quote", RELS, 3, "relation_text"),
-    ("region-parent-cycle", replace(REGIONS, "\nguangxi,Guangxi Zhuang Autonomous Region,Guangxi,autonomous_region,china,",
-                                    "\nguangxi,Guangxi Zhuang Autonomous Region,Guangxi,autonomous_region,qinzhou,"), "reference-cycle", REGIONS, 3,
-     "parent_region_id"),
-    ("uncited-organisation", replace(CITES, "\norganisations,foreign-government,", "\norganisations,chinese-government,"),
-     "record-uncited", ORGS, 4, "organisation_id"),
-    ("uncited-record", replace(CITES, "\nparks,malaysia-china-kuantan-industrial-park,", "\nparks,china-malaysia-qinzhou-industrial-park,"),
-     "record-uncited", PARKS, 4, "park_id"),
+    (
+        "list-formula",
+        replace(PARKS, ",IT electronic information technology; intelligent", ",=cmd|' /C calc'!A0; intelligent"),
+        "formula-injection",
+        PARKS,
+        6,
+        "industries",
+    ),
+    (
+        "dangling-management-body",
+        replace(PARKS, ",china-malaysia-qinzhou-industrial-park-management-committee,", ",qinzhou-committee,"),
+        "foreign-key-dangling",
+        PARKS,
+        3,
+        "management_organisation_id",
+    ),
+    (
+        "dangling-park-region",
+        line_of(PARKS, 6, lambda l: l.replace(",chongzuo,", ",chongzuo-city,")),
+        "foreign-key-dangling",
+        PARKS,
+        6,
+        "region_id",
+    ),
+    (
+        "dangling-parent-region",
+        replace(REGIONS, ",city,pahang,", ",city,pahang-state,"),
+        "foreign-key-dangling",
+        REGIONS,
+        9,
+        "parent_region_id",
+    ),
+    (
+        "dangling-participant-event",
+        replace(PARTS, ",china-asean-cross-border-supply-chain-innovation-and-development-forum,", ",forum,"),
+        "foreign-key-dangling",
+        PARTS,
+        2,
+        "event_id",
+    ),
+    (
+        "dangling-participant-organisation",
+        replace(PARTS, ",speaker,china-council-for-the-promotion-of-international-trade,", ",speaker,ccpit,"),
+        "foreign-key-dangling",
+        PARTS,
+        2,
+        "organisation_id",
+    ),
+    (
+        "bad-participant-country",
+        replace(
+            PARTS,
+            ",speaker,china-council-for-the-promotion-of-international-trade,china,CN,",
+            ",speaker,china-council-for-the-promotion-of-international-trade,china,ZZ,",
+        ),
+        "code-invalid",
+        PARTS,
+        2,
+        "country_code",
+    ),
+    (
+        "dangling-relation-subject",
+        replace(RELS, ",organisations,foreign-government,", ",organisations,malaysian-government,"),
+        "foreign-key-dangling",
+        RELS,
+        3,
+        "subject_id",
+    ),
+    (
+        "relation-subject-wrong-table",
+        replace(RELS, ",organisations,foreign-government,", ",regions,foreign-government,"),
+        "foreign-key-dangling",
+        RELS,
+        3,
+        "subject_id",
+    ),
+    (
+        "park-status-unknown-word",
+        line_of(PARKS, 3, lambda l: l.replace(",operating,", ",closed,")),
+        "enum-violation",
+        PARKS,
+        3,
+        "status",
+    ),
+    (
+        "quantity-kind-unknown-word",
+        replace(STATS, ",exact,planned,stock,as_at,", ",exact,planned,level,as_at,"),
+        "enum-violation",
+        STATS,
+        4,
+        "quantity_kind",
+    ),
+    (
+        "period-type-missing",
+        replace(STATS, ",exact,planned,stock,as_at,", ",exact,planned,stock,,"),
+        "required-missing",
+        STATS,
+        4,
+        "period_type",
+    ),
+    (
+        "status-text-not-in-quote",
+        replace(
+            PARKS,
+            ",operating,in which multiple enterprises have settled,",
+            ",operating,in which many enterprises have settled,",
+        ),
+        "text-not-in-quote",
+        PARKS,
+        6,
+        "status_text",
+    ),
+    (
+        "list-item-not-in-quote",
+        replace(REGIONS, ",Qinzhou City,", ",Qinzhou City; Qinzhou Town,"),
+        "text-not-in-quote",
+        REGIONS,
+        5,
+        "aliases",
+    ),
+    (
+        "relation-text-not-in-quote",
+        replace(
+            RELS,
+            ",jointly built by the Chinese government and foreign government,,,,The",
+            ",built jointly by the Chinese government and a foreign government,,,,The",
+        ),
+        "text-not-in-quote",
+        RELS,
+        3,
+        "relation_text",
+    ),
+    (
+        "region-parent-cycle",
+        replace(
+            REGIONS,
+            "\nguangxi,Guangxi Zhuang Autonomous Region,Guangxi,autonomous_region,china,",
+            "\nguangxi,Guangxi Zhuang Autonomous Region,Guangxi,autonomous_region,qinzhou,",
+        ),
+        "reference-cycle",
+        REGIONS,
+        3,
+        "parent_region_id",
+    ),
+    (
+        "uncited-organisation",
+        replace(CITES, "\norganisations,foreign-government,", "\norganisations,chinese-government,"),
+        "record-uncited",
+        ORGS,
+        4,
+        "organisation_id",
+    ),
+    (
+        "uncited-record",
+        replace(
+            CITES, "\nparks,malaysia-china-kuantan-industrial-park,", "\nparks,china-malaysia-qinzhou-industrial-park,"
+        ),
+        "record-uncited",
+        PARKS,
+        4,
+        "park_id",
+    ),
 ]
 
 
@@ -251,8 +666,9 @@ def test_broken_input_is_reported(pkg, case, mutate, rule, file, line, field):
     report = validate(pkg, publication=False)
     hits = [f for f in report.findings if f.rule == rule]
     assert hits, f"{case}: expected {rule}, got {[(f.rule, f.file, f.line) for f in report.findings]}"
-    assert any(f.file == file and f.line == line and f.field == field for f in hits), \
+    assert any(f.file == file and f.line == line and f.field == field for f in hits), (
         f"{case}: {rule} not at {file}:{line} [{field}]: {[(f.file, f.line, f.field) for f in hits]}"
+    )
     assert not report.valid
     assert all(f.message for f in hits)
 
@@ -303,13 +719,29 @@ def _bom(root: Path) -> None:
 PASSING = [
     ("crlf", _crlf),
     ("bom", _bom),
-    ("typographic-quotes", replace(CITES, '""Two Countries, Twin Parks""', "\u201cTwo Countries, Twin Parks\u201d", count=2)),
-    ("curly-apostrophe-and-dash", replace(CITES, "Since the start of construction in 2012, the China-Malaysia",
-                                          "Since the start of construction in 2012, the China\u2010Malaysia")),
+    (
+        "typographic-quotes",
+        replace(CITES, '""Two Countries, Twin Parks""', "\u201cTwo Countries, Twin Parks\u201d", count=2),
+    ),
+    (
+        "curly-apostrophe-and-dash",
+        replace(
+            CITES,
+            "Since the start of construction in 2012, the China-Malaysia",
+            "Since the start of construction in 2012, the China\u2010Malaysia",
+        ),
+    ),
     ("doubled-spaces", replace(CITES, "is the third international park", "is  the third   international park")),
     ("no-break-space", replace(CITES, "is the third international park", "is the\u00a0third international park")),
-    ("one-item-list", replace(PARKS, "IT electronic information technology; intelligent voice interaction; computer terminals; "
-                                     "Internet of Things equipment", "IT electronic information technology")),
+    (
+        "one-item-list",
+        replace(
+            PARKS,
+            "IT electronic information technology; intelligent voice interaction; computer terminals; "
+            "Internet of Things equipment",
+            "IT electronic information technology",
+        ),
+    ),
     ("list-items-with-commas", replace(REGIONS, ",Qinzhou City,", ',"Qinzhou City, Guangxi; Qinzhou",')),
 ]
 
@@ -342,7 +774,13 @@ def test_unique_keys_are_checked(pkg):
     schema = json.loads(path.read_text(encoding="utf-8"))
     schema["uniqueKeys"] = [["name", "country_code"]]
     path.write_text(json.dumps(schema), encoding="utf-8")
-    line_of(PARKS, 4, lambda l: l.replace("Malaysia-China Kuantan Industrial Park,proper,", "China-ASEAN Industrial Cooperation Zone,proper,", 1))(pkg)
+    line_of(
+        PARKS,
+        4,
+        lambda l: l.replace(
+            "Malaysia-China Kuantan Industrial Park,proper,", "China-ASEAN Industrial Cooperation Zone,proper,", 1
+        ),
+    )(pkg)
     line_of(PARKS, 4, lambda l: l.replace(",MY,MY-06,", ",CN,CN-GX,"))(pkg)
     hits = [f for f in validate(pkg, publication=False).findings if f.rule == "unique-violation"]
     assert [(f.file, f.line, f.field) for f in hits] == [(PARKS, 4, "name,country_code")]
@@ -355,8 +793,12 @@ def test_a_column_with_more_range_errors_than_reported_shows_its_first_lines(pkg
     path = pkg / PARKS
     lines = path.read_text(encoding="utf-8").split("\n")
     template = lines[2]  # china-malaysia-qinzhou-industrial-park, construction_start_year 2012
-    extra = [template.replace("china-malaysia-qinzhou-industrial-park,", f"park-{i:03d},", 1)
-             .replace(",,2012,,", f",,{3000 if i < 210 else 1800},,") for i in range(420)]
+    extra = [
+        template.replace("china-malaysia-qinzhou-industrial-park,", f"park-{i:03d},", 1).replace(
+            ",,2012,,", f",,{3000 if i < 210 else 1800},,"
+        )
+        for i in range(420)
+    ]
     start = len(lines) + 1 if lines[-1] else len(lines)  # the line the first extra row lands on
     path.write_text("\n".join([l for l in lines if l] + extra) + "\n", encoding="utf-8")
     report = validate(pkg, publication=False)
@@ -369,10 +811,15 @@ def test_a_column_with_more_range_errors_than_reported_shows_its_first_lines(pkg
     assert ranges == [("range-violation", PARKS, "construction_start_year", 220)]
     doc = report.to_dict()
     assert doc["stats"]["errors"] == len(report.errors) >= 420
-    assert {"rule": "range-violation", "file": PARKS, "field": "construction_start_year", "count": 220} in doc["omitted"]
+    assert {"rule": "range-violation", "file": PARKS, "field": "construction_start_year", "count": 220} in doc[
+        "omitted"
+    ]
     assert len(doc["findings"]) + sum(o["count"] for o in doc["omitted"]) == len(report.findings)
     text = CliRunner().invoke(cli, ["validate", "--no-publication", "--root", str(pkg)]).output
-    assert "  ... and 220 more range-violation finding(s) in data/raw/parks.csv [construction_start_year] (not shown)" in text
+    assert (
+        "  ... and 220 more range-violation finding(s) in data/raw/parks.csv [construction_start_year] (not shown)"
+        in text
+    )
     assert text.count("range-violation") == 201
     github = CliRunner().invoke(cli, ["validate", "--no-publication", "--format", "github", "--root", str(pkg)]).output
     assert "::notice file=data/raw/parks.csv,title=range-violation::and 220 more range-violation" in github
@@ -385,7 +832,10 @@ def test_a_draft_marker_is_the_only_finding_on_its_cell(pkg):
     report = validate(pkg, publication=False)
     errors = sorted(report.errors, key=lambda f: f.sort_key())
     assert [(f.rule, f.file, f.line, f.field) for f in errors] == [
-        ("draft-unfilled", CITES, 12, "record_id"), ("draft-unfilled", STATS, 2, "statistic_id"),
-        ("draft-unfilled", STATS, 2, "subject_id"), ("draft-unfilled", STATS, 2, "subject_table")]
+        ("draft-unfilled", CITES, 12, "record_id"),
+        ("draft-unfilled", STATS, 2, "statistic_id"),
+        ("draft-unfilled", STATS, 2, "subject_id"),
+        ("draft-unfilled", STATS, 2, "subject_table"),
+    ]
     assert "one of regions, parks, projects, events" in errors[3].message
     assert "FILL:stat-1" in errors[1].message and "citations" in errors[1].message

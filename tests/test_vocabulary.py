@@ -18,19 +18,24 @@ def _enum(table: str, field: str) -> list[str]:
     return next(f for f in schema["fields"] if f["name"] == field)["constraints"]["enum"]
 
 
-@pytest.mark.parametrize(("field", "rows", "what"), [
-    ("unit", list(UNITS), "a Unit row in UNITS"),
-    ("unit_normalised", sorted({u.normalised for u in UNITS.values()}), "the normalised unit of a Unit row"),
-    ("currency", sorted({u.currency for u in UNITS.values() if u.currency}), "the currency of a Unit row"),
-    ("scale", list(SCALES), "a Scale row in SCALES"),
-    ("qualifier", list(QUALIFIERS), "a Qualifier row in QUALIFIERS"),
-])
+@pytest.mark.parametrize(
+    ("field", "rows", "what"),
+    [
+        ("unit", list(UNITS), "a Unit row in UNITS"),
+        ("unit_normalised", sorted({u.normalised for u in UNITS.values()}), "the normalised unit of a Unit row"),
+        ("currency", sorted({u.currency for u in UNITS.values() if u.currency}), "the currency of a Unit row"),
+        ("scale", list(SCALES), "a Scale row in SCALES"),
+        ("qualifier", list(QUALIFIERS), "a Qualifier row in QUALIFIERS"),
+    ],
+)
 def test_statistics_enums_name_the_vocabulary(field, rows, what):
     enum = _enum("statistics", field)
     missing_row = sorted(set(enum) - set(rows))
     missing_enum = sorted(set(rows) - set(enum))
     assert not missing_row, f"schemas/statistics.json {field} allows {missing_row}: add {what} in base/vocabulary.py"
-    assert not missing_enum, f"base/vocabulary.py has {missing_enum}: add them to the {field} enum of schemas/statistics.json"
+    assert not missing_enum, (
+        f"base/vocabulary.py has {missing_enum}: add them to the {field} enum of schemas/statistics.json"
+    )
 
 
 def test_each_unit_reads_tokens_the_grammar_knows():
@@ -49,11 +54,15 @@ def test_spellings_are_each_one_tokens():
         for where, words in (("before", s.before), ("after", s.after)):
             for w in words:
                 assert w == w.lower(), f"{w!r}: spellings are lower-cased"
-                assert (where, w) not in seen, f"{w!r} ({where}) is a spelling of both {seen[(where, w)]!r} and {s.token!r}"
+                assert (where, w) not in seen, (
+                    f"{w!r} ({where}) is a spelling of both {seen[(where, w)]!r} and {s.token!r}"
+                )
                 seen[(where, w)] = s.token
 
 
 def test_every_schema_field_type_is_in_the_vocabulary():
     for path in sorted(SCHEMAS.glob("*.json")):
         for f in json.loads(path.read_text(encoding="utf-8"))["fields"]:
-            assert f.get("type", "string") in TYPES, f"{path.name}: {f['name']} has type {f.get('type')!r}: add a TableType row"
+            assert f.get("type", "string") in TYPES, (
+                f"{path.name}: {f['name']} has type {f.get('type')!r}: add a TableType row"
+            )

@@ -20,8 +20,21 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 RUNTIME_LOCK = ROOT / "requirements.lock"
 #: what a user's copy of the package holds (the seed texts included: validate checks every quote against them)
-PACKAGE_PARTS = ("pyproject.toml", "datapackage.json", "CITATION.cff", ".zenodo.json", "CHANGELOG.md", "README.md",
-                 "LICENSE", "data", "docs", "metadata", "schemas", "seeds", "releases")
+PACKAGE_PARTS = (
+    "pyproject.toml",
+    "datapackage.json",
+    "CITATION.cff",
+    ".zenodo.json",
+    "CHANGELOG.md",
+    "README.md",
+    "LICENSE",
+    "data",
+    "docs",
+    "metadata",
+    "schemas",
+    "seeds",
+    "releases",
+)
 #: importable only with the test extra; the installed wheel must not need them
 TEST_ONLY = ("pytest", "pandas", "duckdb", "hypothesis", "frictionless", "pyarrow")
 
@@ -37,8 +50,15 @@ def _clean_env(**extra: str) -> dict[str, str]:
 
 
 def _run(cmd, cwd: Path, timeout: int = 600, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(c) for c in cmd], check=False, cwd=cwd, capture_output=True, text=True, timeout=timeout,
-                          env=_clean_env(**env))
+    return subprocess.run(
+        [str(c) for c in cmd],
+        check=False,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=_clean_env(**env),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -118,8 +138,15 @@ def test_every_command_runs_from_the_wheel(installed, package_copy, tmp_path):
     after = {p.name: p.read_bytes() for p in (package_copy / "data" / "clean").iterdir()}
     assert after == before, "the installed wheel builds the committed files byte for byte"
 
-    for command in (["validate"], ["validate", "--format", "json"], ["coverage"], ["cite"],
-                    ["cite", "--format", "bibtex"], ["site"], ["diff", "1.0.0", "."] if (ROOT / "releases").is_dir() else []):
+    for command in (
+        ["validate"],
+        ["validate", "--format", "json"],
+        ["coverage"],
+        ["cite"],
+        ["cite", "--format", "bibtex"],
+        ["site"],
+        ["diff", "1.0.0", "."] if (ROOT / "releases").is_dir() else [],
+    ):
         if not command:
             continue
         out = _run([zonedata, *command, "--root", package_copy], cwd=elsewhere)
@@ -150,10 +177,12 @@ def test_cite_outside_a_package_cites_the_installed_version(installed, tmp_path)
 
 def test_load_reads_the_data_the_wheel_ships(installed, tmp_path):
     bin_dir, _ = installed
-    code = ("import zonedata, json\n"
-            "s = zonedata.load('statistics')\n"
-            "print(json.dumps({'rows': s.height, 'version': zonedata.package()['version'],"
-            " 'where': zonedata.__file__, 'tables': __import__('zonedata.api').api.tables()}))")
+    code = (
+        "import zonedata, json\n"
+        "s = zonedata.load('statistics')\n"
+        "print(json.dumps({'rows': s.height, 'version': zonedata.package()['version'],"
+        " 'where': zonedata.__file__, 'tables': __import__('zonedata.api').api.tables()}))"
+    )
     out = _run([bin_dir / "python", "-c", code], cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     got = json.loads(out.stdout)
@@ -166,12 +195,14 @@ def test_load_reads_the_data_the_wheel_ships(installed, tmp_path):
 def test_a_crash_leaves_a_traceback(installed, tmp_path):
     """faulthandler is on in the console script: a fatal signal prints where every thread was."""
     bin_dir, _ = installed
-    code = ("import os, signal\n"
-            "from zonedata import cli\n"
-            "def crash(*args, **kwargs):\n"
-            "    os.kill(os.getpid(), signal.SIGSEGV)\n"
-            "cli.cli.main = crash  # as if a native library crashed while the command ran\n"
-            "cli.main()\n")
+    code = (
+        "import os, signal\n"
+        "from zonedata import cli\n"
+        "def crash(*args, **kwargs):\n"
+        "    os.kill(os.getpid(), signal.SIGSEGV)\n"
+        "cli.cli.main = crash  # as if a native library crashed while the command ran\n"
+        "cli.main()\n"
+    )
     out = _run([bin_dir / "python", "-c", code], cwd=tmp_path)
     assert out.returncode != 0
     assert "Fatal Python error: Segmentation fault" in out.stderr and "File " in out.stderr

@@ -34,8 +34,10 @@ def _base(root: Path | str | None = None):
     checkout = Path(__file__).resolve().parents[2]  # src/zonedata/api.py -> the repository root
     if (checkout / DESCRIPTOR).is_file():
         return checkout
-    raise FileNotFoundError(f"no published zonedata package found (looked in the installed package data and in "
-                            f"{checkout}): run `zonedata build`, or pass root=")
+    raise FileNotFoundError(
+        f"no published zonedata package found (looked in the installed package data and in "
+        f"{checkout}): run `zonedata build`, or pass root="
+    )
 
 
 def package(root: Path | str | None = None) -> dict:
@@ -63,8 +65,10 @@ def load(table: str, *, root: Path | str | None = None) -> pl.DataFrame:
         if res["name"] == wanted:
             rel = res.get("path")
             if not safe_relative(rel) or (isinstance(base, Path) and not is_within(base / rel, base)):
-                raise ValueError(f"{DESCRIPTOR}: resource {wanted!r} names {rel!r}, which is not a relative path "
-                                 "inside the package: refusing to read it")
+                raise ValueError(
+                    f"{DESCRIPTOR}: resource {wanted!r} names {rel!r}, which is not a relative path "
+                    "inside the package: refusing to read it"
+                )
             target = base
             for part in rel.split("/"):
                 target = target / part

@@ -44,8 +44,11 @@ class LazyGroup(click.Group):
 
     def format_commands(self, ctx, formatter):
         """The command list with each command's first paragraph whole (click cuts it at 45 characters)."""
-        rows = [(name, command.get_short_help_str(limit=1_000))
-                for name in self.list_commands(ctx) if (command := self.get_command(ctx, name)) and not command.hidden]
+        rows = [
+            (name, command.get_short_help_str(limit=1_000))
+            for name in self.list_commands(ctx)
+            if (command := self.get_command(ctx, name)) and not command.hidden
+        ]
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
@@ -79,12 +82,21 @@ def _remember(key):
 
 def global_options(func):
     """--root and --debug, accepted before the command (on the group) and after it (on each command)."""
-    func = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None, expose_value=False,
-                        callback=_remember(ROOT_KEY),
-                        help="Package root (default: the nearest folder above the working directory with schemas/ "
-                             "and seeds/).")(func)
-    return click.option("--debug", is_flag=True, expose_value=False, callback=_remember(DEBUG_KEY),
-                        help="Show a traceback when zonedata itself fails.")(func)
+    func = click.option(
+        "--root",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        expose_value=False,
+        callback=_remember(ROOT_KEY),
+        help="Package root (default: the nearest folder above the working directory with schemas/ and seeds/).",
+    )(func)
+    return click.option(
+        "--debug",
+        is_flag=True,
+        expose_value=False,
+        callback=_remember(DEBUG_KEY),
+        help="Show a traceback when zonedata itself fails.",
+    )(func)
 
 
 def root_option(func):
@@ -101,28 +113,37 @@ def root_option(func):
     return wrapper
 
 
-def format_option(func=None, *, choices=REPORT_FORMATS,
-                  help="Output: text for people, json for tools, github for CI annotations."):
+def format_option(
+    func=None, *, choices=REPORT_FORMATS, help="Output: text for people, json for tools, github for CI annotations."
+):
     """--format, one choice, case-insensitive (`--format JSON`); by default the renderings of a report
     (render.report.RENDERERS), the same for every command."""
 
     def decorate(f):
-        return click.option("--format", "fmt", type=click.Choice(list(choices), case_sensitive=False), default=choices[0],
-                            show_default=True, help=help)(f)
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(list(choices), case_sensitive=False),
+            default=choices[0],
+            show_default=True,
+            help=help,
+        )(f)
 
     return decorate(func) if func is not None else decorate
 
 
 def quiet_option(func):
     """-q/--quiet: only the summary line of a report (`validate: valid: 0 error(s), ...`)."""
-    return click.option("-q", "--quiet", is_flag=True,
-                        help="Print only the summary line (text and github formats).")(func)
+    return click.option("-q", "--quiet", is_flag=True, help="Print only the summary line (text and github formats).")(
+        func
+    )
 
 
 def check_quiet(quiet: bool, fmt: str) -> None:
     if quiet and fmt == "json":
-        raise click.UsageError("--quiet prints the summary line of the text or github format; "
-                               "--format json always prints the whole report")
+        raise click.UsageError(
+            "--quiet prints the summary line of the text or github format; --format json always prints the whole report"
+        )
 
 
 #: exit codes after an interrupt (128 + SIGINT) and a closed output pipe (128 + SIGPIPE), as a shell reports them
@@ -134,14 +155,24 @@ def wants_json(ctx: click.Context | None = None, argv: list[str] | None = None) 
     if ctx is not None and ctx.params.get("fmt") == "json":
         return True
     args = list(sys.argv[1:] if argv is None else argv)
-    return any(a.lower() == "--format=json" or (a == "--format" and i + 1 < len(args) and args[i + 1].lower() == "json")
-               for i, a in enumerate(args))
+    return any(
+        a.lower() == "--format=json" or (a == "--format" and i + 1 < len(args) and args[i + 1].lower() == "json")
+        for i, a in enumerate(args)
+    )
 
 
 def error_json(kind: str, message: str, code: int) -> str:
     """The report shape of `--format json` for a run that ended before a report existed (exit 2, 130...)."""
-    return json.dumps({"valid": False, "stats": {"errors": 0, "warnings": 0}, "findings": [],
-                       "error": {"kind": kind, "message": message, "exit_code": code}}, indent=2, ensure_ascii=False)
+    return json.dumps(
+        {
+            "valid": False,
+            "stats": {"errors": 0, "warnings": 0},
+            "findings": [],
+            "error": {"kind": kind, "message": message, "exit_code": code},
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
 
 
 def fail(ctx: click.Context | None, kind: str, message: str, code: int) -> None:
@@ -177,8 +208,13 @@ def handle_errors(func):
         except Exception as exc:  # a bug in zonedata, not bad data
             if ctx.meta.get(DEBUG_KEY):
                 traceback.print_exc()
-            fail(ctx, "internal", f"internal error: {type(exc).__name__}: {exc}"
-                 + ("" if ctx.find_root().params.get("debug") else " (run with --debug for the traceback)"), EXIT_USAGE)
+            fail(
+                ctx,
+                "internal",
+                f"internal error: {type(exc).__name__}: {exc}"
+                + ("" if ctx.find_root().params.get("debug") else " (run with --debug for the traceback)"),
+                EXIT_USAGE,
+            )
 
     return wrapper
 
@@ -202,8 +238,14 @@ def _show_version(ctx, param, value):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
-              help="Show the version and exit.")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Show the version and exit.",
+)
 @global_options
 def cli():
     """zonedata: check, publish and cite the China-ASEAN industrial parks dataset.

@@ -181,8 +181,9 @@ def escape_text(text: str) -> str:
     """One line of a text report, whatever a value holds: control characters and line separators are written as
     escapes (\\n, \\x1b, \\u2028), so a value with a newline cannot start a line of its own (a fake finding, or a
     `::error` line that a CI runner would take for an annotation) and no escape sequence reaches the terminal."""
-    return _CONTROL.sub(lambda m: _NAMED.get(m[0]) or (f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100
-                                                       else f"\\u{ord(m[0]):04x}"), text)
+    return _CONTROL.sub(
+        lambda m: _NAMED.get(m[0]) or (f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}"), text
+    )
 
 
 class ConfigError(Exception):

@@ -126,10 +126,24 @@ class Paths:
         everything inside the package's folders, so no read or write can follow a link out."""
         root = self.root.resolve()
         out: list[tuple[Path, Path | None, str]] = []
-        fixed = (self.seeds, self.schemas, self.root / "data", self.raw, self.clean, self.datapackage,
-                 self.package_metadata.parent, self.package_metadata, self.pyproject, self.citation_cff,
-                 self.zenodo_json, self.changelog, self.releases, self.data_dictionary.parent, self.data_dictionary,
-                 *(self.root / name for name in ROOT_FILES))
+        fixed = (
+            self.seeds,
+            self.schemas,
+            self.root / "data",
+            self.raw,
+            self.clean,
+            self.datapackage,
+            self.package_metadata.parent,
+            self.package_metadata,
+            self.pyproject,
+            self.citation_cff,
+            self.zenodo_json,
+            self.changelog,
+            self.releases,
+            self.data_dictionary.parent,
+            self.data_dictionary,
+            *(self.root / name for name in ROOT_FILES),
+        )
         seen: set[Path] = set()
 
         def look(path: Path, is_link: bool, is_plain: bool | None = None) -> bool:
@@ -223,8 +237,16 @@ def is_within(path: Path, root: Path) -> bool:
 def safe_relative(rel) -> bool:
     """Whether `rel` is a relative POSIX path that cannot leave the folder it is read from by itself:
     a non-empty string, not absolute, no drive or backslash, no `..` part, no URL, no NUL."""
-    return (isinstance(rel, str) and bool(rel) and not rel.startswith("/") and "\\" not in rel and "\0" not in rel
-            and ".." not in rel.split("/") and "://" not in rel and not re.match(r"^[A-Za-z]:", rel))
+    return (
+        isinstance(rel, str)
+        and bool(rel)
+        and not rel.startswith("/")
+        and "\\" not in rel
+        and "\0" not in rel
+        and ".." not in rel.split("/")
+        and "://" not in rel
+        and not re.match(r"^[A-Za-z]:", rel)
+    )
 
 
 class OutsideRoot(ConfigError):
@@ -232,8 +254,10 @@ class OutsideRoot(ConfigError):
 
     def __init__(self, rel: str, real: Path | None = None):
         where = f" (it leads to {real})" if real is not None else ""
-        super().__init__(f"{rel} leaves the package root{where}: zonedata reads and writes only inside the "
-                         "package; replace the link or path with a file or folder inside it")
+        super().__init__(
+            f"{rel} leaves the package root{where}: zonedata reads and writes only inside the "
+            "package; replace the link or path with a file or folder inside it"
+        )
         self.rel, self.real = rel, real
 
 

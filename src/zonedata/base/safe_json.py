@@ -26,15 +26,17 @@ def loads(text: str | bytes):
     try:
         data = json.loads(text)
     except RecursionError:
-        raise TooDeep(f"nested too deeply (more than {MAX_DEPTH} levels of arrays or objects)", text,
-                      _deep_position(text)) from None
+        raise TooDeep(
+            f"nested too deeply (more than {MAX_DEPTH} levels of arrays or objects)", text, _deep_position(text)
+        ) from None
     if isinstance(data, (list, dict)):
         stack = [(data, 1)]
         while stack:
             value, depth = stack.pop()
             if depth > MAX_DEPTH:
-                raise TooDeep(f"nested too deeply (more than {MAX_DEPTH} levels of arrays or objects)", text,
-                              _deep_position(text))
+                raise TooDeep(
+                    f"nested too deeply (more than {MAX_DEPTH} levels of arrays or objects)", text, _deep_position(text)
+                )
             children = value.values() if isinstance(value, dict) else value
             stack.extend((child, depth + 1) for child in children if isinstance(child, (list, dict)))
     return data

@@ -30,17 +30,22 @@ class TableType:
     csv: str
 
 
-TYPES: dict[str, TableType] = {t.name: t for t in (
-    TableType("string", pl.String, pl.String, "string", "UTF-8 text"),
-    TableType("integer", pl.Int64, pl.Int64, "int64", "integer"),
-    # checked as a float; exact values are parsed from the cell text with Decimal and published so
-    TableType("number", pl.Float64, DECIMAL, f"decimal(38, {DECIMAL_SCALE})", f"decimal with {DECIMAL_SCALE} places"),
-    TableType("date", pl.Date, pl.Date, "date32", "YYYY-MM-DD"),
-    TableType("boolean", pl.Boolean, pl.Boolean, "boolean", "true / false"),
-    # a Table Schema v2 list is read and checked as its CSV text (items joined by the field's
-    # delimiter) and published as a list column
-    TableType("list", pl.String, pl.List(pl.String), "list<string>", "items joined by the field's delimiter"),
-)}
+TYPES: dict[str, TableType] = {
+    t.name: t
+    for t in (
+        TableType("string", pl.String, pl.String, "string", "UTF-8 text"),
+        TableType("integer", pl.Int64, pl.Int64, "int64", "integer"),
+        # checked as a float; exact values are parsed from the cell text with Decimal and published so
+        TableType(
+            "number", pl.Float64, DECIMAL, f"decimal(38, {DECIMAL_SCALE})", f"decimal with {DECIMAL_SCALE} places"
+        ),
+        TableType("date", pl.Date, pl.Date, "date32", "YYYY-MM-DD"),
+        TableType("boolean", pl.Boolean, pl.Boolean, "boolean", "true / false"),
+        # a Table Schema v2 list is read and checked as its CSV text (items joined by the field's
+        # delimiter) and published as a list column
+        TableType("list", pl.String, pl.List(pl.String), "list<string>", "items joined by the field's delimiter"),
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -75,8 +80,19 @@ SPELLINGS: tuple[Spelling, ...] = (
     Spelling("MW", after=("mw",)),
     Spelling("GW", after=("gw",)),
     Spelling("ha", after=("hectares", "hectare", "ha")),
-    Spelling("km2", after=("square kilometers", "square kilometres", "square kilometer", "square kilometre", "sq km",
-                           "sq. km", "km2", "km²")),
+    Spelling(
+        "km2",
+        after=(
+            "square kilometers",
+            "square kilometres",
+            "square kilometer",
+            "square kilometre",
+            "sq km",
+            "sq. km",
+            "km2",
+            "km²",
+        ),
+    ),
     Spelling("m2", after=("square meters", "square metres", "sq m", "m2", "m²")),
     Spelling("km", after=("kilometers", "kilometres", "km")),
     Spelling("t", after=("tons", "tonnes", "ton", "tonne")),
@@ -100,19 +116,22 @@ class Unit:
     kinds: tuple[str, ...] = ()
 
 
-UNITS: dict[str, Unit] = {u.name: u for u in (
-    Unit("yuan", "CNY", currency="CNY", reads=("yuan",)),  # "70.1 billion yuan" is yuan, not RMB
-    Unit("RMB", "CNY", currency="CNY", reads=("RMB",)),
-    Unit("$", "USD", currency="USD", reads=("$", "US$")),
-    Unit("mu", "m2", 2000, 3, reads=("mu",)),  # 1 mu = 2000/3 m2 exactly
-    Unit("kWh", "kWh", reads=("kWh",)),
-    Unit("%", "percent", reads=("%",)),  # kept as a percentage: 61.54% -> 61.54
-    Unit("count", "count", kinds=("cardinal",)),
-    Unit("rank", "rank", kinds=("ordinal",)),
-    Unit("ordinal", "ordinal", kinds=("ordinal",)),
-    Unit("years", "years", kinds=("cardinal",)),
-    Unit("year", "year", kinds=("year", "cardinal")),
-)}
+UNITS: dict[str, Unit] = {
+    u.name: u
+    for u in (
+        Unit("yuan", "CNY", currency="CNY", reads=("yuan",)),  # "70.1 billion yuan" is yuan, not RMB
+        Unit("RMB", "CNY", currency="CNY", reads=("RMB",)),
+        Unit("$", "USD", currency="USD", reads=("$", "US$")),
+        Unit("mu", "m2", 2000, 3, reads=("mu",)),  # 1 mu = 2000/3 m2 exactly
+        Unit("kWh", "kWh", reads=("kWh",)),
+        Unit("%", "percent", reads=("%",)),  # kept as a percentage: 61.54% -> 61.54
+        Unit("count", "count", kinds=("cardinal",)),
+        Unit("rank", "rank", kinds=("ordinal",)),
+        Unit("ordinal", "ordinal", kinds=("ordinal",)),
+        Unit("years", "years", kinds=("cardinal",)),
+        Unit("year", "year", kinds=("year", "cardinal")),
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -126,12 +145,15 @@ class Scale:
     after_currency: tuple[str, ...] = ()
 
 
-SCALES: dict[str, Scale] = {s.name: s for s in (
-    Scale("thousand", 10**3, ("thousand",), after_currency=("k",)),
-    Scale("million", 10**6, ("million", "mn", "mln"), after_currency=("m",)),
-    Scale("billion", 10**9, ("billion", "bn", "bln"), after_currency=("b",)),
-    Scale("trillion", 10**12, ("trillion", "tn", "trn")),
-)}
+SCALES: dict[str, Scale] = {
+    s.name: s
+    for s in (
+        Scale("thousand", 10**3, ("thousand",), after_currency=("k",)),
+        Scale("million", 10**6, ("million", "mn", "mln"), after_currency=("m",)),
+        Scale("billion", 10**9, ("billion", "bn", "bln"), after_currency=("b",)),
+        Scale("trillion", 10**12, ("trillion", "tn", "trn")),
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -142,12 +164,17 @@ class Qualifier:
     words: tuple[str, ...] = ()
 
 
-QUALIFIERS: dict[str, Qualifier] = {q.name: q for q in (
-    Qualifier("exact"),
-    Qualifier("about", ("about", "around", "approximately", "approx.", "roughly", "some")),
-    Qualifier("more_than", ("more than", "over", "exceed", "exceeds", "exceeded", "exceeding", "above", "in excess of")),
-    Qualifier("at_least", ("at least", "no less than", "not less than")),
-    Qualifier("nearly", ("nearly", "almost", "close to")),
-    Qualifier("less_than", ("less than", "fewer than", "under", "below")),
-    Qualifier("up_to", ("up to", "no more than", "not more than")),
-)}
+QUALIFIERS: dict[str, Qualifier] = {
+    q.name: q
+    for q in (
+        Qualifier("exact"),
+        Qualifier("about", ("about", "around", "approximately", "approx.", "roughly", "some")),
+        Qualifier(
+            "more_than", ("more than", "over", "exceed", "exceeds", "exceeded", "exceeding", "above", "in excess of")
+        ),
+        Qualifier("at_least", ("at least", "no less than", "not less than")),
+        Qualifier("nearly", ("nearly", "almost", "close to")),
+        Qualifier("less_than", ("less than", "fewer than", "under", "below")),
+        Qualifier("up_to", ("up to", "no more than", "not more than")),
+    )
+}

@@ -31,24 +31,54 @@ def check(ds: Dataset) -> list[Finding]:
         file = ds.file(table)
         inverted = frame.filter(pl.col(start) > pl.col(end)).sort(LINE)
         for line, s, e in inverted.select(LINE, start, end).iter_rows():
-            findings.append(Finding("period-inverted", f"{end} {e} is before {start} {s}: swap or correct them",
-                                    file=file, line=line, field=end, value=str(e)))
-        if sources is None or cites is None or key not in frame.columns \
-                or not {"source_id", "date_published"} <= set(sources.columns) \
-                or not {"record_table", "record_id", "source_id"} <= set(cites.columns):
+            findings.append(
+                Finding(
+                    "period-inverted",
+                    f"{end} {e} is before {start} {s}: swap or correct them",
+                    file=file,
+                    line=line,
+                    field=end,
+                    value=str(e),
+                )
+            )
+        if (
+            sources is None
+            or cites is None
+            or key not in frame.columns
+            or not {"source_id", "date_published"} <= set(sources.columns)
+            or not {"record_table", "record_id", "source_id"} <= set(cites.columns)
+        ):
             continue  # a missing table or column has its own finding
-        rows = frame.select(LINE, key, end, *(["basis"] if "basis" in frame.columns else [])).filter(pl.col(end).is_not_null())
+        rows = frame.select(LINE, key, end, *(["basis"] if "basis" in frame.columns else [])).filter(
+            pl.col(end).is_not_null()
+        )
         if "basis" in rows.columns:
             rows = rows.filter(~pl.col("basis").is_in(FORWARD_LOOKING).fill_null(False))
-        late = rows.select(LINE, pl.col(key).alias("record_id"), end).join(
-            cites.select("record_table", "record_id", "source_id").filter(pl.col("record_table") == table).drop("record_table"),
-            on="record_id").join(
-            sources.select("source_id", "date_published").drop_nulls(), on="source_id").filter(
-            pl.col(end) > pl.col("date_published")).unique([LINE, "source_id"]).sort(LINE)
+        late = (
+            rows.select(LINE, pl.col(key).alias("record_id"), end)
+            .join(
+                cites.select("record_table", "record_id", "source_id")
+                .filter(pl.col("record_table") == table)
+                .drop("record_table"),
+                on="record_id",
+            )
+            .join(sources.select("source_id", "date_published").drop_nulls(), on="source_id")
+            .filter(pl.col(end) > pl.col("date_published"))
+            .unique([LINE, "source_id"])
+            .sort(LINE)
+        )
         for line, e, sid, pub in late.select(LINE, end, "source_id", "date_published").iter_rows():
-            findings.append(Finding("period-after-publication", f"{end} {e} is after source {sid} was published ({pub}): "
-                                    "a text cannot report what had not happened; check the year", file=file, line=line,
-                                    field=end, value=str(e)))
+            findings.append(
+                Finding(
+                    "period-after-publication",
+                    f"{end} {e} is after source {sid} was published ({pub}): "
+                    "a text cannot report what had not happened; check the year",
+                    file=file,
+                    line=line,
+                    field=end,
+                    value=str(e),
+                )
+            )
     return findings
 
 
@@ -64,19 +94,32 @@ def normalisable(ds: Dataset) -> list[Finding]:
     if stats is None or stats.strings is None or not {"value", "scale", "unit"} <= set(stats.strings.columns):
         return []
     limit = 10 ** (DECIMAL.precision - DECIMAL.scale)
-    factor = pl.col("scale").fill_null("").replace_strict(SCALE_FACTORS, default=None, return_dtype=pl.Int64) \
-        * pl.col("unit").replace_strict({u: x.numerator for u, x in UNITS.items()}, default=None, return_dtype=pl.Int64)
-    rows = stats.strings.select(LINE, "value", "scale", "unit", exact_decimal(pl.col("value")).alias("v"), factor.alias("f"))
+    factor = pl.col("scale").fill_null("").replace_strict(SCALE_FACTORS, default=None, return_dtype=pl.Int64) * pl.col(
+        "unit"
+    ).replace_strict({u: x.numerator for u, x in UNITS.items()}, default=None, return_dtype=pl.Int64)
+    rows = stats.strings.select(
+        LINE, "value", "scale", "unit", exact_decimal(pl.col("value")).alias("v"), factor.alias("f")
+    )
     # (an unknown scale or unit has no factor: its enum finding says so)
-    candidates = rows.filter(pl.col("v").cast(pl.Float64).abs() * pl.col("f").cast(pl.Float64) >= limit / 100).sort(LINE)
+    candidates = rows.filter(pl.col("v").cast(pl.Float64).abs() * pl.col("f").cast(pl.Float64) >= limit / 100).sort(
+        LINE
+    )
     findings = []
     for line, text, scale, unit, v, f in candidates.iter_rows():
         with localcontext() as ctx:
             ctx.prec = 100  # exact: the default 28 digits would round 10^32 - 10^-6 up to 10^32
             too_large = abs(Decimal(v) * f) >= limit
         if too_large:
-            findings.append(Finding("range-violation", f"{text} {scale or ''} {unit} is too large to publish: its normalised "
-                                    f"value (value x scale x unit factor) needs {DECIMAL.precision - DECIMAL.scale} digits or "
-                                    "fewer before the decimal point; check the value and scale".replace("  ", " "),
-                                    file=ds.file("statistics"), line=line, field="value", value=text))
+            findings.append(
+                Finding(
+                    "range-violation",
+                    f"{text} {scale or ''} {unit} is too large to publish: its normalised "
+                    f"value (value x scale x unit factor) needs {DECIMAL.precision - DECIMAL.scale} digits or "
+                    "fewer before the decimal point; check the value and scale".replace("  ", " "),
+                    file=ds.file("statistics"),
+                    line=line,
+                    field="value",
+                    value=text,
+                )
+            )
     return findings

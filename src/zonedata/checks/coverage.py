@@ -26,8 +26,11 @@ class Coverage:
     mentions: pl.DataFrame  # source_id, file, line, start, end, text, kind, status, record, reason
     report: Report = field(default_factory=Report)
     #: where each exclusion's phrase occurs: source_id, start, end (stored offsets), reason
-    exclusions: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(
-        schema={"source_id": pl.String, "start": pl.Int64, "end": pl.Int64, "reason": pl.String}))
+    exclusions: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(
+            schema={"source_id": pl.String, "start": pl.Int64, "end": pl.Int64, "reason": pl.String}
+        )
+    )
 
     def to_dict(self) -> dict:
         out = self.report.to_dict()
@@ -50,20 +53,43 @@ def _record_values(ds: Dataset) -> tuple[pl.DataFrame, pl.DataFrame]:
         # a note explains a record; it does not hold a value, so it accounts for nothing
         # nor does a reference: an id such as cepa-2003 names a record, it does not state 2003
         refs = {c for fk in schema.foreign_keys for c in fk.fields} | {
-            c for p in schema.polymorphic_keys for c in (p.table_field, p.id_field)}
-        text_fields = [f.name for f in schema.raw_fields if f.type in ("string", "list", "date") and f.name in frame.columns
-                       and f.name not in (key, *NOTE_FIELDS) and f.name not in refs]
-        base = frame.select(pl.lit(name).alias("record_table"), pl.col(key).alias("record_id"), *num_fields, *text_fields)
+            c for p in schema.polymorphic_keys for c in (p.table_field, p.id_field)
+        }
+        text_fields = [
+            f.name
+            for f in schema.raw_fields
+            if f.type in ("string", "list", "date")
+            and f.name in frame.columns
+            and f.name not in (key, *NOTE_FIELDS)
+            and f.name not in refs
+        ]
+        base = frame.select(
+            pl.lit(name).alias("record_table"), pl.col(key).alias("record_id"), *num_fields, *text_fields
+        )
         if num_fields:
-            nums.append(base.select("record_table", "record_id", *num_fields).unpivot(
-                index=["record_table", "record_id"], value_name="v").select(
-                "record_table", "record_id", exact_decimal(pl.col("v")).alias("n")).drop_nulls())
+            nums.append(
+                base.select("record_table", "record_id", *num_fields)
+                .unpivot(index=["record_table", "record_id"], value_name="v")
+                .select("record_table", "record_id", exact_decimal(pl.col("v")).alias("n"))
+                .drop_nulls()
+            )
         if text_fields:
-            texts.append(base.select("record_table", "record_id", *text_fields).unpivot(
-                index=["record_table", "record_id"], value_name="v").drop_nulls("v").select(
-                "record_table", "record_id", pl.col("v").str.to_lowercase().alias("t")))
-    numbers = pl.concat(nums) if nums else pl.DataFrame(schema={"record_table": pl.String, "record_id": pl.String, "n": DECIMAL})
-    words = pl.concat(texts) if texts else pl.DataFrame(schema={"record_table": pl.String, "record_id": pl.String, "t": pl.String})
+            texts.append(
+                base.select("record_table", "record_id", *text_fields)
+                .unpivot(index=["record_table", "record_id"], value_name="v")
+                .drop_nulls("v")
+                .select("record_table", "record_id", pl.col("v").str.to_lowercase().alias("t"))
+            )
+    numbers = (
+        pl.concat(nums)
+        if nums
+        else pl.DataFrame(schema={"record_table": pl.String, "record_id": pl.String, "n": DECIMAL})
+    )
+    words = (
+        pl.concat(texts)
+        if texts
+        else pl.DataFrame(schema={"record_table": pl.String, "record_id": pl.String, "t": pl.String})
+    )
     # text fields are matched after the same normalisation as quotes (curly quotes, dashes, spaces)
     words = words.with_columns(normalise_series(words["t"]).alias("t"))
     return numbers, words
@@ -88,8 +114,16 @@ def _exclusions(ds: Dataset, sources: dict[str, SourceText], findings: list[Find
         if not needle:
             continue  # an empty phrase is the table's required-missing finding (a missing reason too)
         if src is None:
-            findings.append(Finding("exclusion-stale", f"source {sid!r} is not a listed seed: fix source_id",
-                                    file=rel, line=line, field="source_id", value=sid))
+            findings.append(
+                Finding(
+                    "exclusion-stale",
+                    f"source {sid!r} is not a listed seed: fix source_id",
+                    file=rel,
+                    line=line,
+                    field="source_id",
+                    value=sid,
+                )
+            )
             continue
         start, found = 0, False
         while (i := src.normalised.find(needle, start)) >= 0:
@@ -97,8 +131,16 @@ def _exclusions(ds: Dataset, sources: dict[str, SourceText], findings: list[Find
             rows.append((sid, a, b, reason))
             start, found = i + 1, True
         if not found:
-            findings.append(Finding("exclusion-stale", f"the phrase does not occur in source {sid}: copy it exactly or delete the row",
-                                    file=rel, line=line, field="phrase", value=phrase))
+            findings.append(
+                Finding(
+                    "exclusion-stale",
+                    f"the phrase does not occur in source {sid}: copy it exactly or delete the row",
+                    file=rel,
+                    line=line,
+                    field="phrase",
+                    value=phrase,
+                )
+            )
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
@@ -107,8 +149,12 @@ def coverage(root: Path | str, ds: Dataset | None = None) -> Coverage:
     `ds` is the package at `root` when the caller has loaded it already (`zonedata draft`)."""
     ds = ds if ds is not None else load_dataset(Path(root))
     if ds.refused:  # a path leaves the package root: nothing was read
-        empty = pl.DataFrame(schema={c: pl.Int64 if c in ("line", "start", "end") else pl.String for c in (
-            "source_id", "file", "line", "start", "end", "text", "kind", "status", "record", "reason")})
+        empty = pl.DataFrame(
+            schema={
+                c: pl.Int64 if c in ("line", "start", "end") else pl.String
+                for c in ("source_id", "file", "line", "start", "end", "text", "kind", "status", "record", "reason")
+            }
+        )
         return Coverage(empty, Report(list(ds.findings)))
     findings: list[Finding] = []
     texts = ds.texts
@@ -119,14 +165,26 @@ def coverage(root: Path | str, ds: Dataset | None = None) -> Coverage:
     if src_frame is not None and {"source_id", "file"} <= set(src_frame.columns):
         files = dict(src_frame.select("source_id", "file").drop_nulls().iter_rows())
     m = mentions_frame(pl.Series([texts[s] for s in sids], dtype=pl.String))
-    m = m.with_columns(pl.Series(sids, dtype=pl.String).gather(m["row"]).alias("source_id"))  # a String even with no texts
+    m = m.with_columns(
+        pl.Series(sids, dtype=pl.String).gather(m["row"]).alias("source_id")
+    )  # a String even with no texts
     # line numbers in the stored text
     lines = []
     for sid in sids:
         nl = np.flatnonzero(np.frombuffer(texts[sid].encode("utf-32-le"), dtype=np.uint32) == 10)
         sub = m.filter(pl.col("source_id") == sid)
-        lines.append(sub.select("source_id", "start", pl.Series("line", np.searchsorted(nl, sub["start"].to_numpy()) + 1, dtype=pl.Int64)))
-    line_frame = pl.concat(lines) if lines else pl.DataFrame(schema={"source_id": pl.String, "start": pl.Int64, "line": pl.Int64})
+        lines.append(
+            sub.select(
+                "source_id",
+                "start",
+                pl.Series("line", np.searchsorted(nl, sub["start"].to_numpy()) + 1, dtype=pl.Int64),
+            )
+        )
+    line_frame = (
+        pl.concat(lines)
+        if lines
+        else pl.DataFrame(schema={"source_id": pl.String, "start": pl.Int64, "line": pl.Int64})
+    )
     m = m.join(line_frame, on=["source_id", "start"], how="left").with_row_index("mention")
 
     located = ds.located
@@ -134,31 +192,69 @@ def coverage(root: Path | str, ds: Dataset | None = None) -> Coverage:
     recorded = pl.DataFrame(schema={"mention": pl.UInt32, "record": pl.String})
     if located is not None:
         spans = located.frame.filter(pl.col("quote_start").is_not_null()).select(
-            "source_id", "record_table", "record_id", "quote_start", "quote_end")
-        inside = m.select("mention", "source_id", "start", "end", pl.col("number").cast(DECIMAL), pl.col("text").str.to_lowercase().alias("mt")).join(
-            spans, on="source_id").filter((pl.col("quote_start") <= pl.col("start")) & (pl.col("end") <= pl.col("quote_end")))
+            "source_id", "record_table", "record_id", "quote_start", "quote_end"
+        )
+        inside = (
+            m.select(
+                "mention",
+                "source_id",
+                "start",
+                "end",
+                pl.col("number").cast(DECIMAL),
+                pl.col("text").str.to_lowercase().alias("mt"),
+            )
+            .join(spans, on="source_id")
+            .filter((pl.col("quote_start") <= pl.col("start")) & (pl.col("end") <= pl.col("quote_end")))
+        )
         mt = inside.with_columns(normalise_series(inside["mt"]).alias("mt"))
-        by_number = mt.join(numbers, left_on=["record_table", "record_id", "number"], right_on=["record_table", "record_id", "n"])
-        by_text = mt.join(words, on=["record_table", "record_id"]).filter(pl.col("t").str.contains(pl.col("mt"), literal=True))
-        recorded = pl.concat([by_number, by_text], how="diagonal_relaxed").group_by("mention").agg(
-            (pl.col("record_table") + "/" + pl.col("record_id")).unique().sort().str.join("; ").alias("record"))
+        by_number = mt.join(
+            numbers, left_on=["record_table", "record_id", "number"], right_on=["record_table", "record_id", "n"]
+        )
+        by_text = mt.join(words, on=["record_table", "record_id"]).filter(
+            pl.col("t").str.contains(pl.col("mt"), literal=True)
+        )
+        recorded = (
+            pl.concat([by_number, by_text], how="diagonal_relaxed")
+            .group_by("mention")
+            .agg((pl.col("record_table") + "/" + pl.col("record_id")).unique().sort().str.join("; ").alias("record"))
+        )
     excl = _exclusions(ds, sources, findings)
-    excluded = m.select("mention", "source_id", "start", "end").join(excl, on="source_id", suffix="_x").filter(
-        (pl.col("start_x") <= pl.col("start")) & (pl.col("end") <= pl.col("end_x"))).group_by("mention").agg(
-        pl.col("reason").first())
-    out = m.join(recorded, on="mention", how="left").join(excluded, on="mention", how="left").with_columns(
-        status=pl.when(pl.col("record").is_not_null()).then(pl.lit("recorded"))
-        .when(pl.col("reason").is_not_null()).then(pl.lit("excluded")).otherwise(pl.lit("unaccounted")),
-        file=pl.lit("seeds/") + pl.col("source_id").replace_strict(files, default=None, return_dtype=pl.String),
-    ).select("source_id", "file", "line", "start", "end", "text", "kind", "status", "record", "reason").sort("source_id", "start")
+    excluded = (
+        m.select("mention", "source_id", "start", "end")
+        .join(excl, on="source_id", suffix="_x")
+        .filter((pl.col("start_x") <= pl.col("start")) & (pl.col("end") <= pl.col("end_x")))
+        .group_by("mention")
+        .agg(pl.col("reason").first())
+    )
+    out = (
+        m.join(recorded, on="mention", how="left")
+        .join(excluded, on="mention", how="left")
+        .with_columns(
+            status=pl.when(pl.col("record").is_not_null())
+            .then(pl.lit("recorded"))
+            .when(pl.col("reason").is_not_null())
+            .then(pl.lit("excluded"))
+            .otherwise(pl.lit("unaccounted")),
+            file=pl.lit("seeds/") + pl.col("source_id").replace_strict(files, default=None, return_dtype=pl.String),
+        )
+        .select("source_id", "file", "line", "start", "end", "text", "kind", "status", "record", "reason")
+        .sort("source_id", "start")
+    )
     for r in out.filter(pl.col("status") == "unaccounted").iter_rows(named=True):
-        snippet = texts[r["source_id"]][max(0, r["start"] - 40): r["end"] + 40].replace("\n", " ")
-        findings.append(Finding("mention-unaccounted", f"{r['text']!r} (…{snippet}…) is neither recorded nor excluded: cite a quote "
-                                "spanning it from a record that holds it, or add it to seeds/coverage_exclusions.csv with a reason",
-                                file=r["file"], line=r["line"], value=r["text"]))
+        snippet = texts[r["source_id"]][max(0, r["start"] - 40) : r["end"] + 40].replace("\n", " ")
+        findings.append(
+            Finding(
+                "mention-unaccounted",
+                f"{r['text']!r} (…{snippet}…) is neither recorded nor excluded: cite a quote "
+                "spanning it from a record that holds it, or add it to seeds/coverage_exclusions.csv with a reason",
+                file=r["file"],
+                line=r["line"],
+                value=r["text"],
+            )
+        )
     report = Report(findings)
     counts = out.group_by("status").len()
-    report.stats.update({"mentions": out.height, **{s: 0 for s in ("recorded", "excluded", "unaccounted")},
-                         **dict(counts.iter_rows())})
+    report.stats.update(
+        {"mentions": out.height, **{s: 0 for s in ("recorded", "excluded", "unaccounted")}, **dict(counts.iter_rows())}
+    )
     return Coverage(out, report, excl)
-

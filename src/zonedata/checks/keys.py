@@ -26,8 +26,14 @@ def _duplicates(frame: pl.DataFrame, key: list[str], rule: str, what: str, fix: 
     # the first record keeps its key; each later one is the finding (as frictionless reports them)
     dups = dups.join(first, on=key, nulls_equal=True).filter(pl.col(LINE) != pl.col("first")).sort(LINE)
     return [
-        Finding(rule, f"{what} ({_key_text(key, row[2:])}) is used more than once (first on line {row[1]}): {fix}",
-                file=file, line=row[0], field=",".join(key), value=",".join(str(v) for v in row[2:]))
+        Finding(
+            rule,
+            f"{what} ({_key_text(key, row[2:])}) is used more than once (first on line {row[1]}): {fix}",
+            file=file,
+            line=row[0],
+            field=",".join(key),
+            value=",".join(str(v) for v in row[2:]),
+        )
         for row in dups.select(LINE, "first", *key).iter_rows()
     ]
 
@@ -43,31 +49,54 @@ def check(ds: Dataset) -> list[Finding]:
             continue
         # the primary key and every uniqueKeys entry (which frictionless ignores): same check, own rule
         keys = [(schema.primary_key, "primary-key-duplicate", "primary key", "give each record its own id")]
-        keys += [(u, "unique-violation", "unique key", "these fields together must differ between records")
-                 for u in schema.unique_keys]
+        keys += [
+            (u, "unique-violation", "unique key", "these fields together must differ between records")
+            for u in schema.unique_keys
+        ]
         for cols, rule, what, fix in keys:
             findings.extend(_duplicates(frame, list(cols), rule, what, fix, file))
         for fk in schema.foreign_keys:
             target = ds.frame(fk.table)
-            if target is None or not set(fk.fields) <= set(frame.columns) or not set(fk.ref_fields) <= set(target.columns):
+            if (
+                target is None
+                or not set(fk.fields) <= set(frame.columns)
+                or not set(fk.ref_fields) <= set(target.columns)
+            ):
                 continue
-            referenced = target.select([pl.col(r).alias(f) for f, r in zip(fk.fields, fk.ref_fields)])  # an anti join needs no unique()
-            dangling = frame.select(LINE, *fk.fields).filter(pl.all_horizontal(pl.col(list(fk.fields)).is_not_null())).join(
-                referenced, on=list(fk.fields), how="anti").sort(LINE)
+            referenced = target.select(
+                [pl.col(r).alias(f) for f, r in zip(fk.fields, fk.ref_fields)]
+            )  # an anti join needs no unique()
+            dangling = (
+                frame.select(LINE, *fk.fields)
+                .filter(pl.all_horizontal(pl.col(list(fk.fields)).is_not_null()))
+                .join(referenced, on=list(fk.fields), how="anti")
+                .sort(LINE)
+            )
             for row in dangling.select(LINE, *fk.fields).iter_rows():
                 line, values = row[0], row[1:]
-                findings.append(Finding("foreign-key-dangling",
-                                        f"{_key_text(fk.fields, values)} does not exist in {fk.table}: fix the id or add the record "
-                                        f"to {ds.file(fk.table)}", file=file, line=line, field=",".join(fk.fields),
-                                        value=",".join(str(v) for v in values)))
+                findings.append(
+                    Finding(
+                        "foreign-key-dangling",
+                        f"{_key_text(fk.fields, values)} does not exist in {fk.table}: fix the id or add the record "
+                        f"to {ds.file(fk.table)}",
+                        file=file,
+                        line=line,
+                        field=",".join(fk.fields),
+                        value=",".join(str(v) for v in values),
+                    )
+                )
         for poly in schema.polymorphic_keys:
             if not {poly.table_field, poly.id_field} <= set(frame.columns):
                 continue
             # a table whose schema is invalid has that finding: its records cannot be known, so refs to it are not dangling
-            unknowable = [t for t in named if t not in ds.schemas or ds.tables.get(t) is None or ds.tables[t].strings is None]
+            unknowable = [
+                t for t in named if t not in ds.schemas or ds.tables.get(t) is None or ds.tables[t].strings is None
+            ]
             refs = frame.select(LINE, poly.table_field, poly.id_field).filter(
-                pl.col(poly.id_field).is_not_null() & pl.col(poly.table_field).is_not_null()
-                & ~pl.col(poly.table_field).is_in(unknowable))
+                pl.col(poly.id_field).is_not_null()
+                & pl.col(poly.table_field).is_not_null()
+                & ~pl.col(poly.table_field).is_in(unknowable)
+            )
             targets: list[pl.DataFrame] = []
             for tname in refs[poly.table_field].unique().to_list():
                 t_schema, t_frame = ds.schemas.get(tname), ds.frame(tname)
@@ -75,12 +104,26 @@ def check(ds: Dataset) -> list[Finding]:
                     continue
                 key = t_schema.primary_key[0]
                 if key in t_frame.columns:
-                    targets.append(t_frame.select(pl.lit(tname).alias(poly.table_field), pl.col(key).alias(poly.id_field)))
-            known = pl.concat(targets) if targets else pl.DataFrame(schema={poly.table_field: pl.String, poly.id_field: pl.String})
+                    targets.append(
+                        t_frame.select(pl.lit(tname).alias(poly.table_field), pl.col(key).alias(poly.id_field))
+                    )
+            known = (
+                pl.concat(targets)
+                if targets
+                else pl.DataFrame(schema={poly.table_field: pl.String, poly.id_field: pl.String})
+            )
             dangling = refs.join(known, on=[poly.table_field, poly.id_field], how="anti").sort(LINE)
             for line, tname, rid in dangling.select(LINE, poly.table_field, poly.id_field).iter_rows():
-                findings.append(Finding("foreign-key-dangling", f"{tname} has no record {rid!r}: fix {poly.id_field} or "
-                                        f"{poly.table_field}, or add the record", file=file, line=line, field=poly.id_field, value=rid))
+                findings.append(
+                    Finding(
+                        "foreign-key-dangling",
+                        f"{tname} has no record {rid!r}: fix {poly.id_field} or {poly.table_field}, or add the record",
+                        file=file,
+                        line=line,
+                        field=poly.id_field,
+                        value=rid,
+                    )
+                )
     findings.extend(_reciprocal(ds))
     findings.extend(_cycles(ds))
     findings.extend(_uncited(ds))
@@ -107,19 +150,31 @@ def _reciprocal(ds: Dataset) -> list[Finding]:
         cols, refs = list(fk.fields), list(fk.ref_fields)
         back = [f"__back_{i}" for i in range(len(cols))]
         # each record as a target: its key (under the referencing names) and where it points
-        targets = frame.select(*[pl.col(r).alias(c) for c, r in zip(cols, refs)],
-                               *[pl.col(c).alias(b) for c, b in zip(cols, back)]).unique(cols, keep="first")
+        targets = frame.select(
+            *[pl.col(r).alias(c) for c, r in zip(cols, refs)], *[pl.col(c).alias(b) for c, b in zip(cols, back)]
+        ).unique(cols, keep="first")
         pointing = frame.filter(pl.all_horizontal(pl.col(cols).is_not_null()))
-        bad = pointing.join(targets, on=cols, how="inner").filter(
-            ~pl.all_horizontal([pl.col(b).eq_missing(pl.col(r)) for b, r in zip(back, refs)])).sort(LINE)
+        bad = (
+            pointing.join(targets, on=cols, how="inner")
+            .filter(~pl.all_horizontal([pl.col(b).eq_missing(pl.col(r)) for b, r in zip(back, refs)]))
+            .sort(LINE)
+        )
         for row in bad.select(LINE, *refs, *cols, *back).iter_rows():
             n = len(cols)
-            line, me, other, theirs = row[0], row[1:1 + n], row[1 + n:1 + 2 * n], row[1 + 2 * n:]
+            line, me, other, theirs = row[0], row[1 : 1 + n], row[1 + n : 1 + 2 * n], row[1 + 2 * n :]
             me_s, other_s = ",".join(map(str, me)), ",".join(map(str, other))
             theirs_s = ",".join("" if v is None else str(v) for v in theirs).strip(",") or "empty"
-            findings.append(Finding("twin-not-reciprocal", f"{me_s} names {other_s} in {','.join(cols)}, but {other_s}'s "
-                                    f"{','.join(cols)} is {theirs_s}: set it to {me_s} (the reference goes both ways)",
-                                    file=ds.file(name), line=line, field=",".join(cols), value=other_s))
+            findings.append(
+                Finding(
+                    "twin-not-reciprocal",
+                    f"{me_s} names {other_s} in {','.join(cols)}, but {other_s}'s "
+                    f"{','.join(cols)} is {theirs_s}: set it to {me_s} (the reference goes both ways)",
+                    file=ds.file(name),
+                    line=line,
+                    field=",".join(cols),
+                    value=other_s,
+                )
+            )
     return findings
 
 
@@ -134,9 +189,15 @@ def _cycles(ds: Dataset) -> list[Finding]:
         cols, refs = list(fk.fields), list(fk.ref_fields)
         rows = frame.select(LINE, *cols, *refs).with_row_index("i")
         # each record's row index, by its key (the first record of a duplicated key: that has its own finding)
-        index = rows.filter(pl.all_horizontal(pl.col(refs).is_not_null())).unique(refs, keep="first", maintain_order=True)
-        step = rows.join(index.select(*[pl.col(r).alias(c) for c, r in zip(cols, refs)], pl.col("i").alias("to")),
-                         on=cols, how="left", maintain_order="left").sort("i")
+        index = rows.filter(pl.all_horizontal(pl.col(refs).is_not_null())).unique(
+            refs, keep="first", maintain_order=True
+        )
+        step = rows.join(
+            index.select(*[pl.col(r).alias(c) for c, r in zip(cols, refs)], pl.col("i").alias("to")),
+            on=cols,
+            how="left",
+            maintain_order="left",
+        ).sort("i")
         to = step["to"].fill_null(-1).cast(pl.Int64).to_numpy()
         n = len(to)
         if fk.reciprocal:
@@ -158,9 +219,17 @@ def _cycles(ds: Dataset) -> list[Finding]:
             ids = [",".join(map(str, keys[k])) for k in path] + [",".join(map(str, keys[i]))]
             shown = " -> ".join(ids if j == i else ids[:-1] + ["..."])
             what = "itself" if len(path) == 1 else "a loop"
-            findings.append(Finding("reference-cycle", f"{where} leads back to {what}: {shown}. A record cannot be its own "
-                                    f"{where.removesuffix('_id').replace('_', ' ')}: break the loop", file=ds.file(name),
-                                    line=lines[i], field=where, value=",".join(map(str, keys[path[1] if len(path) > 1 else i]))))
+            findings.append(
+                Finding(
+                    "reference-cycle",
+                    f"{where} leads back to {what}: {shown}. A record cannot be its own "
+                    f"{where.removesuffix('_id').replace('_', ' ')}: break the loop",
+                    file=ds.file(name),
+                    line=lines[i],
+                    field=where,
+                    value=",".join(map(str, keys[path[1] if len(path) > 1 else i])),
+                )
+            )
     return findings
 
 
@@ -174,14 +243,28 @@ def _uncited(ds: Dataset) -> list[Finding]:
     findings = []
     for tname in cited_tables:
         t_schema, frame = ds.schemas.get(tname), ds.frame(tname)
-        if t_schema is None or frame is None or len(t_schema.primary_key) != 1 or t_schema.primary_key[0] not in frame.columns:
+        if (
+            t_schema is None
+            or frame is None
+            or len(t_schema.primary_key) != 1
+            or t_schema.primary_key[0] not in frame.columns
+        ):
             continue
         key = t_schema.primary_key[0]
         cited = by_table.get((tname,), pl.DataFrame(schema={"record_id": cites.schema["record_id"]})).select(
-            pl.col("record_id").alias(key))
+            pl.col("record_id").alias(key)
+        )
         missing = frame.select(LINE, key).filter(pl.col(key).is_not_null()).join(cited, on=key, how="anti").sort(LINE)
         for line, rid in missing.select(LINE, key).iter_rows():
-            findings.append(Finding("record-uncited", f"{tname} record {rid!r} has no citation: add a row to "
-                                    f"{ds.file(CITATIONS_TABLE)} with its source_id and a verbatim quote",
-                                    file=ds.file(tname), line=line, field=key, value=rid))
+            findings.append(
+                Finding(
+                    "record-uncited",
+                    f"{tname} record {rid!r} has no citation: add a row to "
+                    f"{ds.file(CITATIONS_TABLE)} with its source_id and a verbatim quote",
+                    file=ds.file(tname),
+                    line=line,
+                    field=key,
+                    value=rid,
+                )
+            )
     return findings

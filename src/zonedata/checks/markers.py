@@ -45,20 +45,28 @@ def marker_findings(tables: dict) -> list[Finding]:
         cols = [c for c in frame.columns if c != LINE]
         if not cols:  # a header that names no column of the schema: its own finding
             continue
-        hit = frame.select(pl.any_horizontal(pl.col(c).str.contains(MARKER_PATTERN) for c in cols).fill_null(False)).to_series()
+        hit = frame.select(
+            pl.any_horizontal(pl.col(c).str.contains(MARKER_PATTERN) for c in cols).fill_null(False)
+        ).to_series()
         if not hit.any():
             continue
-        long = frame.filter(hit).select(LINE, *cols).unpivot(
-            index=LINE, variable_name="__field__", value_name="__marker__").filter(
-            pl.col("__marker__").str.contains(MARKER_PATTERN)).sort(LINE)
+        long = (
+            frame.filter(hit)
+            .select(LINE, *cols)
+            .unpivot(index=LINE, variable_name="__field__", value_name="__marker__")
+            .filter(pl.col("__marker__").str.contains(MARKER_PATTERN))
+            .sort(LINE)
+        )
         order = {c: i for i, c in enumerate(cols)}
         for line, fld, value in sorted(long.iter_rows(), key=lambda r: (r[0], order[r[1]])):
             f = table.schema.field(fld)
             if value == FILL:
                 msg = f"{fld} is left for the curator (draft marker {FILL}): fill in {_wants(f)}"
             else:
-                msg = (f"{fld} holds the draft id {value}: give the record its id ({_wants(f)}) and write the same id "
-                       f"wherever {value} stands (its citations' record_id)")
+                msg = (
+                    f"{fld} holds the draft id {value}: give the record its id ({_wants(f)}) and write the same id "
+                    f"wherever {value} stands (its citations' record_id)"
+                )
             findings.append(Finding("draft-unfilled", msg, file=table.file, line=line, field=fld, value=value))
     return findings
 

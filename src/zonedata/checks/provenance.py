@@ -78,13 +78,29 @@ def check(ds: Dataset) -> list[Finding]:
             near = closest_passage(src, qnorm)
             if near:
                 hint = f'; the closest passage is: "{near}"'
-        findings.append(Finding("quote-not-found", f"the quote does not occur in source {sid} (after normalising quotes, "
-                                f"dashes and spaces only){hint}. Copy the text exactly", file=file, line=line,
-                                field="quote", value=quote))
+        findings.append(
+            Finding(
+                "quote-not-found",
+                f"the quote does not occur in source {sid} (after normalising quotes, "
+                f"dashes and spaces only){hint}. Copy the text exactly",
+                file=file,
+                line=line,
+                field="quote",
+                value=quote,
+            )
+        )
     for line, sid, n in frame.filter(pl.col("n_found") > 1).sort(LINE).select(LINE, "source_id", "n_found").iter_rows():
-        findings.append(Finding("quote-ambiguous", f"the quote occurs {n} times in source {sid}; offsets point at the first. "
-                                "Quote a longer passage to make it unique", file=file, line=line, field="quote",
-                                severity=WARNING))
+        findings.append(
+            Finding(
+                "quote-ambiguous",
+                f"the quote occurs {n} times in source {sid}; offsets point at the first. "
+                "Quote a longer passage to make it unique",
+                file=file,
+                line=line,
+                field="quote",
+                severity=WARNING,
+            )
+        )
     # every quote's numbers, read in one pass for both checks (the grammar's regular expressions
     # are compiled once per thread, ~30 ms, so one reader thread rather than two)
     mentions = located.mentions()
@@ -110,39 +126,59 @@ def _names_figure(rows: pl.DataFrame) -> pl.Series:
     zero = pl.lit(0, dtype=pl.Int64)
     # only the text around the mention matters (a window reaches len(value_text) + 1 beyond it): cut that
     # region out once, and work in its offsets
-    frame = rows.select("quote_norm", "vt_norm", *(pl.col(c).cast(pl.Int64) for c in ("m_start", "m_end", "m_num_start",
-                                                                                       "m_num_end")))
+    frame = rows.select(
+        "quote_norm", "vt_norm", *(pl.col(c).cast(pl.Int64) for c in ("m_start", "m_end", "m_num_start", "m_num_end"))
+    )
     frame = frame.with_columns(n0=pl.col("vt_norm").str.len_chars().cast(pl.Int64))
     frame = frame.with_columns(r0=pl.max_horizontal(pl.col("m_start") - pl.col("n0") - 1, zero))
     frame = frame.select(
-        *(pl.col(c) - pl.col("r0") for c in ("m_start", "m_end", "m_num_start", "m_num_end")), "vt_norm",
-        region=pl.col("quote_norm").str.slice(pl.col("r0"), pl.col("m_end") + pl.col("n0") + 1 - pl.col("r0")))
+        *(pl.col(c) - pl.col("r0") for c in ("m_start", "m_end", "m_num_start", "m_num_end")),
+        "vt_norm",
+        region=pl.col("quote_norm").str.slice(pl.col("r0"), pl.col("m_end") + pl.col("n0") + 1 - pl.col("r0")),
+    )
     q0, v0 = pl.col("region"), pl.col("vt_norm")
     frame = frame.with_columns(ql=q0.str.to_lowercase(), vl=v0.str.to_lowercase())
     same = (pl.col("ql").str.len_chars() == q0.str.len_chars()) & (pl.col("vl").str.len_chars() == v0.str.len_chars())
-    frame = frame.select("m_start", "m_end", "m_num_start", "m_num_end",
-                         q=pl.when(same).then("ql").otherwise(q0), v=pl.when(same).then("vl").otherwise(v0))
+    frame = frame.select(
+        "m_start",
+        "m_end",
+        "m_num_start",
+        "m_num_end",
+        q=pl.when(same).then("ql").otherwise(q0),
+        v=pl.when(same).then("vl").otherwise(v0),
+    )
     q, v = pl.col("q"), pl.col("v")
     frame = frame.with_columns(n=v.str.len_chars().cast(pl.Int64))
     n, ms, me, ns, ne = (pl.col(c) for c in ("n", "m_start", "m_end", "m_num_start", "m_num_end"))
     frame = frame.with_columns(  # the two windows: [me - n, ms + n) and [max(ms, ne - n), min(me, ns + n))
-        lo1=pl.max_horizontal(me - n, zero), hi1=ms + n,
-        lo2=pl.max_horizontal(ms, ne - n, zero), hi2=pl.min_horizontal(me, ns + n))
+        lo1=pl.max_horizontal(me - n, zero),
+        hi1=ms + n,
+        lo2=pl.max_horizontal(ms, ne - n, zero),
+        hi2=pl.min_horizontal(me, ns + n),
+    )
     frame = frame.with_columns(
         w1=q.str.slice(pl.col("lo1"), pl.max_horizontal(pl.col("hi1") - pl.col("lo1"), zero)),
-        w2=q.str.slice(pl.col("lo2"), pl.max_horizontal(pl.col("hi2") - pl.col("lo2"), zero)))
+        w2=q.str.slice(pl.col("lo2"), pl.max_horizontal(pl.col("hi2") - pl.col("lo2"), zero)),
+    )
     frame = frame.with_columns(
         f1=(pl.col("hi1") - pl.col("lo1") >= n) & pl.col("w1").str.contains(v, literal=True),
-        f2=(pl.col("hi2") - pl.col("lo2") >= n) & pl.col("w2").str.contains(v, literal=True))
+        f2=(pl.col("hi2") - pl.col("lo2") >= n) & pl.col("w2").str.contains(v, literal=True),
+    )
     # where the occurrence starts (the first in its window), for the word-boundary test
-    frame = frame.with_columns(p=pl.when("f1").then(pl.col("lo1") + pl.col("w1").str.split(v).list.first().str.len_chars())
-                               .when("f2").then(pl.col("lo2") + pl.col("w2").str.split(v).list.first().str.len_chars())
-                               .cast(pl.Int64))
+    frame = frame.with_columns(
+        p=pl.when("f1")
+        .then(pl.col("lo1") + pl.col("w1").str.split(v).list.first().str.len_chars())
+        .when("f2")
+        .then(pl.col("lo2") + pl.col("w2").str.split(v).list.first().str.len_chars())
+        .cast(pl.Int64)
+    )
     word = r"^[\p{L}\p{N}]$"
     frame = frame.with_columns(
         before=pl.when(pl.col("p") > 0).then(q.str.slice(pl.col("p") - 1, 1)).otherwise(pl.lit("")).str.contains(word),
         after=q.str.slice(pl.col("p") + n, 1).str.contains(word),
-        first=v.str.slice(0, 1).str.contains(word), last=v.str.slice(-1, 1).str.contains(word))
+        first=v.str.slice(0, 1).str.contains(word),
+        last=v.str.slice(-1, 1).str.contains(word),
+    )
     joins = (pl.col("before") & pl.col("first")).fill_null(False) | (pl.col("last") & pl.col("after")).fill_null(False)
     return frame.select(((n > 0) & (pl.col("f1") | pl.col("f2")) & ~joins).fill_null(False)).to_series()
 
@@ -173,22 +209,36 @@ def check_statistics(ds: Dataset, cites: pl.DataFrame, mentions: pl.DataFrame) -
         return []
     file = ds.file("statistics")
     s = stats.strings.select(
-        pl.col(LINE).alias("stat_line"), pl.col("statistic_id").alias("record_id"), "value_text", "unit", "qualifier",
+        pl.col(LINE).alias("stat_line"),
+        pl.col("statistic_id").alias("record_id"),
+        "value_text",
+        "unit",
+        "qualifier",
         pl.col("scale").fill_null(""),
         pl.col("value").alias("value_str"),
         exact_decimal(pl.col("value")).alias("number"),  # a value that is not a plain number has its type error
     ).filter(pl.col("number").is_not_null() & pl.col("value_text").is_not_null())
-    pairs = cites.select(LINE, "record_table", "record_id", "quote_key", "quote_norm", "quote_start").filter(
-        (pl.col("record_table") == "statistics") & pl.col("quote_start").is_not_null()).select(
-        pl.col(LINE).alias("cite_line"), "record_id", "quote_key", "quote_norm").join(s, on="record_id", how="inner")
+    pairs = (
+        cites.select(LINE, "record_table", "record_id", "quote_key", "quote_norm", "quote_start")
+        .filter((pl.col("record_table") == "statistics") & pl.col("quote_start").is_not_null())
+        .select(pl.col(LINE).alias("cite_line"), "record_id", "quote_key", "quote_norm")
+        .join(s, on="record_id", how="inner")
+    )
     if pairs.is_empty():
         return []
     pairs = pairs.with_columns(vt_norm=normalise_series(pairs["value_text"]))
     # a quote and a recorded figure are compared once however many (statistic, citation) pairs share them
     key = ["quote_key", "vt_norm", "number", "scale", "unit", "qualifier"]
     groups = pairs.with_row_index("p").group_by(key, maintain_order=True).agg("p", pl.first("quote_norm"))
-    distinct = groups.select(*key, "quote_norm").with_row_index("k").with_columns(
-        vt_in_quote=pl.col("quote_norm").str.to_lowercase().str.contains(pl.col("vt_norm").str.to_lowercase(), literal=True))
+    distinct = (
+        groups.select(*key, "quote_norm")
+        .with_row_index("k")
+        .with_columns(
+            vt_in_quote=pl.col("quote_norm")
+            .str.to_lowercase()
+            .str.contains(pl.col("vt_norm").str.to_lowercase(), literal=True)
+        )
+    )
     members = groups.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("k"), "p").explode("p")
     k = np.empty(len(pairs), dtype=np.uint32)
     k[members["p"].to_numpy()] = members["k"].to_numpy()
@@ -196,9 +246,17 @@ def check_statistics(ds: Dataset, cites: pl.DataFrame, mentions: pl.DataFrame) -
     findings: list[Finding] = []
     not_in = pairs.filter(~pl.col("vt_in_quote"))
     for line, cl, vt in not_in.select("stat_line", "cite_line", "value_text").iter_rows():
-        findings.append(Finding("value-text-not-in-quote", f"value_text {vt!r} does not occur in the quote on "
-                                f"{ds.file(CITATIONS_TABLE)} line {cl}: copy the value exactly as the quote writes it",
-                                file=file, line=line, field="value_text", value=vt))
+        findings.append(
+            Finding(
+                "value-text-not-in-quote",
+                f"value_text {vt!r} does not occur in the quote on "
+                f"{ds.file(CITATIONS_TABLE)} line {cl}: copy the value exactly as the quote writes it",
+                file=file,
+                line=line,
+                field="value_text",
+                value=vt,
+            )
+        )
 
     # the number mentions of each distinct quote, read once
     joined = distinct.join(mentions, on="quote_key", how="left", maintain_order="left_right").with_row_index("j")
@@ -207,7 +265,9 @@ def check_statistics(ds: Dataset, cites: pl.DataFrame, mentions: pl.DataFrame) -
     vt, mt = pl.col("vt_norm").str.to_lowercase(), pl.col("m_text").str.to_lowercase()
     candidates = joined.filter((vt.str.contains(mt, literal=True) | mt.str.contains(vt, literal=True)).fill_null(False))
     named = candidates.select("j").with_columns(_names_figure(candidates).alias("named"))
-    joined = joined.join(named, on="j", how="left", maintain_order="left").with_columns(pl.col("named").fill_null(False))
+    joined = joined.join(named, on="j", how="left", maintain_order="left").with_columns(
+        pl.col("named").fill_null(False)
+    )
     joined = joined.with_columns(
         # only the mention that value_text names counts: "1,221 projects" cannot stand for 70.1 in the same quote
         same_number=((pl.col("m_number") == pl.col("number")) & pl.col("named")).fill_null(False),
@@ -216,52 +276,111 @@ def check_statistics(ds: Dataset, cites: pl.DataFrame, mentions: pl.DataFrame) -
         same_qual=(pl.col("m_qualifier") == pl.col("qualifier")).fill_null(False),
     )
     # a superlative alone ("largest trading partner") is rank 1 when the quote says it, as a word
-    maybe = (pl.col("unit") == "rank") & (pl.col("number") == pl.lit(1).cast(DECIMAL)) & \
-        pl.col("vt_norm").str.to_lowercase().is_in(SUPERLATIVES) & pl.col("vt_in_quote") & (pl.col("qualifier") == "exact")
+    maybe = (
+        (pl.col("unit") == "rank")
+        & (pl.col("number") == pl.lit(1).cast(DECIMAL))
+        & pl.col("vt_norm").str.to_lowercase().is_in(SUPERLATIVES)
+        & pl.col("vt_in_quote")
+        & (pl.col("qualifier") == "exact")
+    )
     words = pl.lit(" ") + pl.col("quote_norm").str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]+", " ") + pl.lit(" ")
     superlatives = distinct.filter(maybe.fill_null(False)).filter(
-        words.str.contains(pl.lit(" ") + pl.col("vt_norm").str.to_lowercase() + pl.lit(" "), literal=True))["k"]
-    per_key = joined.group_by("k").agg(
-        pl.col("named").any().alias("any_named"),
-        pl.col("vt_in_quote").first(),
-        (pl.col("same_number") & pl.col("same_scale") & pl.col("unit_ok") & pl.col("same_qual")).any().alias("ok"),
-        pl.col("same_number").any().alias("any_number"),
-        (pl.col("same_number") & pl.col("same_scale")).any().alias("any_scale"),
-        (pl.col("same_number") & pl.col("same_scale") & pl.col("unit_ok")).any().alias("any_unit"),
-        pl.col("m_text").filter(pl.col("same_number")).first().alias("near"),
-        pl.col("m_qualifier").filter(pl.col("same_number") & pl.col("same_scale") & pl.col("unit_ok")).first().alias("near_qual"),
-        pl.col("m_text").filter(pl.col("kind").is_in(["cardinal", "percent", "ordinal", "year"])).unique(maintain_order=True).alias("all"),
-    ).with_columns(superlative=pl.col("k").is_in(superlatives.implode())).filter(~pl.col("ok") & ~pl.col("superlative"))
-    per_pair = pairs.select("k", "stat_line", "cite_line", "value_str", "value_text", "scale", "unit", "qualifier").join(
-        per_key, on="k", how="inner").sort("stat_line", "cite_line")
+        words.str.contains(pl.lit(" ") + pl.col("vt_norm").str.to_lowercase() + pl.lit(" "), literal=True)
+    )["k"]
+    per_key = (
+        joined.group_by("k")
+        .agg(
+            pl.col("named").any().alias("any_named"),
+            pl.col("vt_in_quote").first(),
+            (pl.col("same_number") & pl.col("same_scale") & pl.col("unit_ok") & pl.col("same_qual")).any().alias("ok"),
+            pl.col("same_number").any().alias("any_number"),
+            (pl.col("same_number") & pl.col("same_scale")).any().alias("any_scale"),
+            (pl.col("same_number") & pl.col("same_scale") & pl.col("unit_ok")).any().alias("any_unit"),
+            pl.col("m_text").filter(pl.col("same_number")).first().alias("near"),
+            pl.col("m_qualifier")
+            .filter(pl.col("same_number") & pl.col("same_scale") & pl.col("unit_ok"))
+            .first()
+            .alias("near_qual"),
+            pl.col("m_text")
+            .filter(pl.col("kind").is_in(["cardinal", "percent", "ordinal", "year"]))
+            .unique(maintain_order=True)
+            .alias("all"),
+        )
+        .with_columns(superlative=pl.col("k").is_in(superlatives.implode()))
+        .filter(~pl.col("ok") & ~pl.col("superlative"))
+    )
+    per_pair = (
+        pairs.select("k", "stat_line", "cite_line", "value_str", "value_text", "scale", "unit", "qualifier")
+        .join(per_key, on="k", how="inner")
+        .sort("stat_line", "cite_line")
+    )
     where = ds.file(CITATIONS_TABLE)
     for r in per_pair.iter_rows(named=True):
         cited = f"the quote on {where} line {r['cite_line']}"
         recorded = f"{r['value_str']} {r['scale']} {r['unit']} ({r['qualifier']})".replace("  ", " ")
         if r["vt_in_quote"] and not r["any_named"]:
             seen = ", ".join(f"'{t}'" for t in (r["all"] or [])) or "no number"
-            findings.append(Finding("value-text-not-in-quote", f"value_text {r['value_text']!r} is not a whole figure of "
-                                    f"{cited}, which has {seen}: copy the whole figure as the quote writes it (its "
-                                    "numeral entire, e.g. '1,221 projects', not '1,22' or '221 projects')", file=file,
-                                    line=r["stat_line"], field="value_text", value=r["value_text"]))
+            findings.append(
+                Finding(
+                    "value-text-not-in-quote",
+                    f"value_text {r['value_text']!r} is not a whole figure of "
+                    f"{cited}, which has {seen}: copy the whole figure as the quote writes it (its "
+                    "numeral entire, e.g. '1,221 projects', not '1,22' or '221 projects')",
+                    file=file,
+                    line=r["stat_line"],
+                    field="value_text",
+                    value=r["value_text"],
+                )
+            )
         elif not r["any_number"]:
             seen = ", ".join(f"'{t}'" for t in (r["all"] or [])) or "no number"
             rule = "number-mismatch" if r["all"] else "number-not-in-quote"
-            findings.append(Finding(rule, f"value {r['value_str']} is not the number that value_text {r['value_text']!r} "
-                                    f"names in {cited}, which has {seen}: record the number exactly as the quote gives it", file=file, line=r["stat_line"],
-                                    field="value", value=r["value_str"]))
+            findings.append(
+                Finding(
+                    rule,
+                    f"value {r['value_str']} is not the number that value_text {r['value_text']!r} "
+                    f"names in {cited}, which has {seen}: record the number exactly as the quote gives it",
+                    file=file,
+                    line=r["stat_line"],
+                    field="value",
+                    value=r["value_str"],
+                )
+            )
         elif not r["any_scale"]:
-            findings.append(Finding("unit-mismatch", f"{cited} has {r['near']!r}: the scale word must match "
-                                    f"(recorded scale {r['scale'] or 'none'})", file=file, line=r["stat_line"],
-                                    field="scale", value=r["scale"]))
+            findings.append(
+                Finding(
+                    "unit-mismatch",
+                    f"{cited} has {r['near']!r}: the scale word must match (recorded scale {r['scale'] or 'none'})",
+                    file=file,
+                    line=r["stat_line"],
+                    field="scale",
+                    value=r["scale"],
+                )
+            )
         elif not r["any_unit"]:
-            findings.append(Finding("unit-mismatch", f"{cited} has {r['near']!r}, which is not in unit {r['unit']!r}: "
-                                    "record the unit or currency the quote gives", file=file, line=r["stat_line"],
-                                    field="unit", value=r["unit"]))
+            findings.append(
+                Finding(
+                    "unit-mismatch",
+                    f"{cited} has {r['near']!r}, which is not in unit {r['unit']!r}: "
+                    "record the unit or currency the quote gives",
+                    file=file,
+                    line=r["stat_line"],
+                    field="unit",
+                    value=r["unit"],
+                )
+            )
         else:
-            findings.append(Finding("qualifier-mismatch", f"{cited} has {r['near']!r}, qualifier {r['near_qual']}, "
-                                    f"but the record says {r['qualifier']}: {recorded}", file=file, line=r["stat_line"],
-                                    field="qualifier", value=r["qualifier"]))
+            findings.append(
+                Finding(
+                    "qualifier-mismatch",
+                    f"{cited} has {r['near']!r}, qualifier {r['near_qual']}, "
+                    f"but the record says {r['qualifier']}: {recorded}",
+                    file=file,
+                    line=r["stat_line"],
+                    field="qualifier",
+                    value=r["qualifier"],
+                )
+            )
     return findings
 
 
@@ -277,27 +396,49 @@ def check_record_numbers(ds: Dataset, cites: pl.DataFrame, mentions: pl.DataFram
         ints = [f.name for f in schema.raw_fields if f.type == "integer" and f.name in table.frame.columns]
         if not ints or key not in table.frame.columns:
             continue
-        rows = table.frame.select(LINE, pl.col(key).alias("record_id"), *ints).unpivot(
-            index=[LINE, "record_id"], variable_name="field", value_name="v").drop_nulls("v")
+        rows = (
+            table.frame.select(LINE, pl.col(key).alias("record_id"), *ints)
+            .unpivot(index=[LINE, "record_id"], variable_name="field", value_name="v")
+            .drop_nulls("v")
+        )
         if not rows.is_empty():
             facts[tname] = rows
     if not facts:
         return []
     # the numbers in the quotes of every record of these tables; each distinct quote is read once
     quotes = cites.select("record_table", "record_id", "quote_key", "quote_start").filter(
-        pl.col("record_table").is_in(list(facts)) & pl.col("quote_start").is_not_null())
-    numbers = quotes.join(mentions, on="quote_key").select("record_table", "record_id", pl.col("m_number").alias("n")).unique()
+        pl.col("record_table").is_in(list(facts)) & pl.col("quote_start").is_not_null()
+    )
+    numbers = (
+        quotes.join(mentions, on="quote_key")
+        .select("record_table", "record_id", pl.col("m_number").alias("n"))
+        .unique()
+    )
     # a record with a quote that could not be located already has a finding; its numbers may be in that quote
-    unlocated = cites.filter(pl.col("record_table").is_in(list(facts)) & pl.col("quote_start").is_null()).select(
-        "record_table", "record_id").unique()
+    unlocated = (
+        cites.filter(pl.col("record_table").is_in(list(facts)) & pl.col("quote_start").is_null())
+        .select("record_table", "record_id")
+        .unique()
+    )
     findings: list[Finding] = []
     for tname, rows in facts.items():
-        rows = rows.join(unlocated.filter(pl.col("record_table") == tname).drop("record_table"), on="record_id", how="anti")
+        rows = rows.join(
+            unlocated.filter(pl.col("record_table") == tname).drop("record_table"), on="record_id", how="anti"
+        )
         rows = rows.with_columns(pl.col("v").cast(DECIMAL).alias("n"))
-        missing = rows.join(numbers.filter(pl.col("record_table") == tname).drop("record_table"), on=["record_id", "n"],
-                            how="anti").sort(LINE, "field")
+        missing = rows.join(
+            numbers.filter(pl.col("record_table") == tname).drop("record_table"), on=["record_id", "n"], how="anti"
+        ).sort(LINE, "field")
         for line, rid, fld, v in missing.select(LINE, "record_id", "field", "v").iter_rows():
-            findings.append(Finding("number-not-in-quote", f"{fld} {v} of {rid!r} appears in none of its quotes: cite the "
-                                    "sentence that states it, or leave the field empty", file=ds.file(tname), line=line,
-                                    field=fld, value=str(v)))
+            findings.append(
+                Finding(
+                    "number-not-in-quote",
+                    f"{fld} {v} of {rid!r} appears in none of its quotes: cite the "
+                    "sentence that states it, or leave the field empty",
+                    file=ds.file(tname),
+                    line=line,
+                    field=fld,
+                    value=str(v),
+                )
+            )
     return findings

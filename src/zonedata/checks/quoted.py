@@ -26,7 +26,12 @@ def check(ds: Dataset) -> list[Finding]:
     for name, table in ds.tables.items():
         schema = table.schema
         fields = [f for f in schema.raw_fields if f.descriptor.get("quoted") is True and f.name in table.frame.columns]
-        if name == CITATIONS_TABLE or not fields or len(schema.primary_key) != 1 or schema.primary_key[0] not in table.frame.columns:
+        if (
+            name == CITATIONS_TABLE
+            or not fields
+            or len(schema.primary_key) != 1
+            or schema.primary_key[0] not in table.frame.columns
+        ):
             continue
         key = schema.primary_key[0]
         own = quotes.filter(pl.col("record_table") == name).select(pl.col("record_id").alias(key), "quote_norm")
@@ -40,12 +45,24 @@ def check(ds: Dataset) -> list[Finding]:
             if values.is_empty():
                 continue
             values = values.with_columns(normalise_series(values["value"]).alias("needle"))
-            found = values.join(own, on=key).filter(pl.col("quote_norm").str.contains(pl.col("needle"), literal=True)).select(
-                LINE, "value").unique()
+            found = (
+                values.join(own, on=key)
+                .filter(pl.col("quote_norm").str.contains(pl.col("needle"), literal=True))
+                .select(LINE, "value")
+                .unique()
+            )
             missing = values.join(found, on=[LINE, "value"], how="anti").sort(LINE)
             for line, rid, value in missing.select(LINE, key, "value").iter_rows():
                 what = "an item of " + f.name if f.type == "list" else f.name
-                findings.append(Finding("text-not-in-quote", f"{what} {value!r} of {rid!r} occurs in none of its quotes: copy the "
-                                        "words exactly from a quote, or cite the sentence that holds them",
-                                        file=ds.file(name), line=line, field=f.name, value=value))
+                findings.append(
+                    Finding(
+                        "text-not-in-quote",
+                        f"{what} {value!r} of {rid!r} occurs in none of its quotes: copy the "
+                        "words exactly from a quote, or cite the sentence that holds them",
+                        file=ds.file(name),
+                        line=line,
+                        field=f.name,
+                        value=value,
+                    )
+                )
     return findings

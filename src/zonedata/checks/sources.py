@@ -20,8 +20,13 @@ def check(ds: Dataset) -> list[Finding]:
     if SOURCES_TABLE not in ds.schemas:
         if paths.schema(SOURCES_TABLE).exists():
             return []  # the schema-invalid finding says what to fix
-        return [Finding("source-metadata-missing", "schemas/sources.json is missing: the seeds metadata needs a schema",
-                        file="schemas/sources.json")]
+        return [
+            Finding(
+                "source-metadata-missing",
+                "schemas/sources.json is missing: the seeds metadata needs a schema",
+                file="schemas/sources.json",
+            )
+        ]
     if frame is None or "file" not in frame.columns:
         return []  # the table findings already say what is wrong with seeds/sources.csv
     findings = []
@@ -34,13 +39,29 @@ def check(ds: Dataset) -> list[Finding]:
             continue
         path = seeds.path(name)
         if path is None:
-            findings.append(Finding("source-path-outside-seeds", f"{name!r} leaves seeds/: give a file name inside seeds/",
-                                    file=file, line=line, field="file", value=name))
+            findings.append(
+                Finding(
+                    "source-path-outside-seeds",
+                    f"{name!r} leaves seeds/: give a file name inside seeds/",
+                    file=file,
+                    line=line,
+                    field="file",
+                    value=name,
+                )
+            )
             continue
         listed.add(path)
         if not seeds.is_file(name, path):
-            findings.append(Finding("source-file-missing", f"seeds/{name} does not exist: restore the file or remove its row",
-                                    file=file, line=line, field="file", value=name))
+            findings.append(
+                Finding(
+                    "source-file-missing",
+                    f"seeds/{name} does not exist: restore the file or remove its row",
+                    file=file,
+                    line=line,
+                    field="file",
+                    value=name,
+                )
+            )
             continue
         data = ds.seed_bytes.get(path)
         if data is None:
@@ -50,17 +71,40 @@ def check(ds: Dataset) -> list[Finding]:
             data.decode("utf-8")
         except UnicodeDecodeError as exc:
             bad_line = data[: exc.start].count(b"\n") + 1
-            findings.append(Finding("encoding-error", f"seeds/{name} is not valid UTF-8 (byte(s) "
-                                    f"{data[exc.start:exc.end].hex(' ')}): quotes cannot be checked against it; "
-                                    "store the text as UTF-8, as a new source", file=paths.rel(Path(path)), line=bad_line))
+            findings.append(
+                Finding(
+                    "encoding-error",
+                    f"seeds/{name} is not valid UTF-8 (byte(s) "
+                    f"{data[exc.start : exc.end].hex(' ')}): quotes cannot be checked against it; "
+                    "store the text as UTF-8, as a new source",
+                    file=paths.rel(Path(path)),
+                    line=bad_line,
+                )
+            )
         if has_hash and row["sha256"] and digest != row["sha256"]:
-            findings.append(Finding("source-hash-mismatch",
-                                    f"seeds/{name} has sha256 {digest}, not the recorded {row['sha256']}: source texts are never "
-                                    "edited; restore the original (git checkout) or, for a new capture, add it as a new source",
-                                    file=file, line=line, field="sha256", value=row["sha256"]))
+            findings.append(
+                Finding(
+                    "source-hash-mismatch",
+                    f"seeds/{name} has sha256 {digest}, not the recorded {row['sha256']}: source texts are never "
+                    "edited; restore the original (git checkout) or, for a new capture, add it as a new source",
+                    file=file,
+                    line=line,
+                    field="sha256",
+                    value=row["sha256"],
+                )
+            )
     if paths.seeds.is_dir():
         for text_path in sorted(paths.seeds.iterdir()):
-            if text_path.suffix in TEXT_SUFFIXES and (seeds.path(text_path.name) or str(text_path.resolve())) not in listed:
-                findings.append(Finding("source-unlisted", f"seeds/{text_path.name} is not listed: add a row for it to "
-                                        f"{file} with its sha256 ({sha256_file(text_path)})", file=paths.rel(text_path)))
+            if (
+                text_path.suffix in TEXT_SUFFIXES
+                and (seeds.path(text_path.name) or str(text_path.resolve())) not in listed
+            ):
+                findings.append(
+                    Finding(
+                        "source-unlisted",
+                        f"seeds/{text_path.name} is not listed: add a row for it to "
+                        f"{file} with its sha256 ({sha256_file(text_path)})",
+                        file=paths.rel(text_path),
+                    )
+                )
     return findings

@@ -13,13 +13,21 @@ from zonedata.cli import EXIT_INVALID, EXIT_OK, format_option, handle_errors, ro
 @click.option("--url", help="Where the text was captured (http or https).")
 @click.option("--wire", help="The wire or platform that distributed it (PRNewswire, Xinhua-AsiaNet).")
 @click.option("--language", default="en", show_default=True, help="ISO 639-1 language code.")
-@click.option("--external", metavar="FIELD,...", help="Columns whose value does not come from the text itself (url,date_published).")
-@click.option("--set", "extra", multiple=True, metavar="COLUMN=VALUE", help="Any other column of seeds/sources.csv (repeatable).")
+@click.option(
+    "--external",
+    metavar="FIELD,...",
+    help="Columns whose value does not come from the text itself (url,date_published).",
+)
+@click.option(
+    "--set", "extra", multiple=True, metavar="COLUMN=VALUE", help="Any other column of seeds/sources.csv (repeatable)."
+)
 @click.option("--dry-run", is_flag=True, help="Check everything and show the row; write nothing.")
 @root_option
 @format_option(choices=("text", "json"), help="Output: text for people, json for tools.")
 @handle_errors
-def add_source_command(file, title, publisher, date_published, url, wire, language, external, extra, dry_run, root, fmt):
+def add_source_command(
+    file, title, publisher, date_published, url, wire, language, external, extra, dry_run, root, fmt
+):
     """Store a new source text under its hash and add its row to seeds/sources.csv.
 
     The file must be UTF-8 text; it is copied byte for byte to seeds/NNN_<16 hex>.txt (the next
@@ -35,8 +43,14 @@ def add_source_command(file, title, publisher, date_published, url, wire, langua
     from zonedata.base.findings import ConfigError, escape_text
     from zonedata.curate.addsource import add_source
 
-    values = {"title": title, "publisher": publisher, "date_published": date_published, "url": url, "wire": wire,
-              "language": language}
+    values = {
+        "title": title,
+        "publisher": publisher,
+        "date_published": date_published,
+        "url": url,
+        "wire": wire,
+        "language": language,
+    }
     if external:
         values["external_fields"] = [p.strip() for p in external.split(",") if p.strip()]
     for item in extra:
@@ -55,8 +69,13 @@ def add_source_command(file, title, publisher, date_published, url, wire, langua
         if result.ok:
             verb = "would store" if dry_run else "stored"
             click.echo(f"{verb} {result.file} as source {result.source_id} (sha256 {result.sha256})")
-            click.echo(escape_text(("would add" if dry_run else "added") + " to seeds/sources.csv: "
-                                   + ", ".join(f"{k}={v!r}" for k, v in result.row.items() if v)))
+            click.echo(
+                escape_text(
+                    ("would add" if dry_run else "added")
+                    + " to seeds/sources.csv: "
+                    + ", ".join(f"{k}={v!r}" for k, v in result.row.items() if v)
+                )
+            )
             if not dry_run:
                 click.echo(f"next: zonedata draft {result.source_id} --out draft-{result.source_id}.csv")
         else:

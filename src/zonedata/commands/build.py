@@ -23,6 +23,7 @@ def build_command(root, fmt, quiet):
         zonedata build -q   # only the summary line
     """
     from zonedata.base.findings import escape_text
+
     check_quiet(quiet, fmt)
     from zonedata.publish.build import build
     from zonedata.render.report import render

@@ -5,7 +5,9 @@ from zonedata.cli import EXIT_OK, format_option, handle_errors, root_option
 
 @click.command("cite")
 @root_option
-@format_option(choices=("text", "bibtex", "cff"), help="text (APA style), bibtex (@misc entry) or cff (CITATION.cff as is).")
+@format_option(
+    choices=("text", "bibtex", "cff"), help="text (APA style), bibtex (@misc entry) or cff (CITATION.cff as is)."
+)
 @handle_errors
 def cite_command(root, fmt):
     """Print how to cite the current version of the dataset.

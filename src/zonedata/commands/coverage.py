@@ -9,7 +9,9 @@ from zonedata.cli import EXIT_INVALID, EXIT_OK, check_quiet, format_option, hand
 @root_option
 @format_option
 @quiet_option
-@click.option("--all", "show_all", is_flag=True, help="List every mention (text format), not only the unaccounted ones.")
+@click.option(
+    "--all", "show_all", is_flag=True, help="List every mention (text format), not only the unaccounted ones."
+)
 @handle_errors
 def coverage_command(root, fmt, quiet, show_all):
     """List every number mention in the seed texts and what accounts for it.
@@ -26,6 +28,7 @@ def coverage_command(root, fmt, quiet, show_all):
         zonedata coverage -q   # only the summary line
     """
     from zonedata.base.findings import escape_text
+
     check_quiet(quiet, fmt)
     if quiet and show_all:
         raise click.UsageError("--quiet prints only the summary line; it does not go with --all")

@@ -27,13 +27,24 @@ def quote_command(source_id, words, root, fmt):
 
     found = quote(root, source_id, words)
     if fmt == "json":
-        click.echo(json.dumps({"source_id": source_id, "words": words,
-                               "sentences": [{"start": s.start, "end": s.end, "quote": s.text} for s in found]},
-                              indent=2, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                {
+                    "source_id": source_id,
+                    "words": words,
+                    "sentences": [{"start": s.start, "end": s.end, "quote": s.text} for s in found],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     else:
         for s in found:  # a control character or line break in the text is shown escaped (--format json has it as is)
             click.echo(escape_text(f"{source_id} {s.start}-{s.end}: {s.text}"))
         if not found:
-            click.echo(f"quote: no sentence of source {source_id} contains {words!r} (after normalising quotes, "
-                       "dashes and spaces only)", err=True)
+            click.echo(
+                f"quote: no sentence of source {source_id} contains {words!r} (after normalising quotes, "
+                "dashes and spaces only)",
+                err=True,
+            )
     raise SystemExit(EXIT_OK if found else EXIT_INVALID)

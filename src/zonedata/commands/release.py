@@ -5,8 +5,12 @@ from zonedata.cli import EXIT_INVALID, EXIT_OK, handle_errors, root_option
 
 @click.command("release")
 @root_option
-@click.option("--bump", type=click.Choice(["major", "minor", "patch"], case_sensitive=False), default=None,
-              help="Raise this part of the latest release's version (of pyproject.toml's before the first release).")
+@click.option(
+    "--bump",
+    type=click.Choice(["major", "minor", "patch"], case_sensitive=False),
+    default=None,
+    help="Raise this part of the latest release's version (of pyproject.toml's before the first release).",
+)
 @click.option("--version", "version", metavar="X.Y.Z", default=None, help="Release exactly this version instead.")
 @click.option("--date", metavar="YYYY-MM-DD", default=None, help="date-released (default: today).")
 @click.option("--dry-run", is_flag=True, help="Check everything and say what would be released; write nothing.")

@@ -7,8 +7,12 @@ from zonedata.cli import EXIT_INVALID, EXIT_OK, handle_errors, root_option
 
 @click.command("site")
 @root_option
-@click.option("--out", type=click.Path(file_okay=False, path_type=str), default=None,
-              help="Folder to write the site to (default: site/ in the package root); an earlier site there is replaced.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=str),
+    default=None,
+    help="Folder to write the site to (default: site/ in the package root); an earlier site there is replaced.",
+)
 @handle_errors
 def site_command(root, out):
     """Write a static website of the published package: home, a page per table, records, sources, changes.
@@ -31,6 +35,7 @@ def site_command(root, out):
     except SiteInputError as exc:
         click.echo(f"site: error: {exc}", err=True)
         raise SystemExit(EXIT_INVALID) from None
-    click.echo(f"site: wrote {result.pages} pages ({result.files} files) to {result.out}; "
-               f"open {result.out / 'index.html'}")
+    click.echo(
+        f"site: wrote {result.pages} pages ({result.files} files) to {result.out}; open {result.out / 'index.html'}"
+    )
     raise SystemExit(EXIT_OK)

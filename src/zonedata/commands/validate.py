@@ -7,7 +7,9 @@ from zonedata.cli import EXIT_INVALID, EXIT_OK, check_quiet, format_option, hand
 @root_option
 @format_option
 @quiet_option
-@click.option("--no-publication", is_flag=True, help="Skip the check that data/clean/ and datapackage.json are up to date.")
+@click.option(
+    "--no-publication", is_flag=True, help="Skip the check that data/clean/ and datapackage.json are up to date."
+)
 @handle_errors
 def validate_command(root, fmt, quiet, no_publication):
     """Check sources, tables, keys, quotes and numbers, and the published files; write nothing.

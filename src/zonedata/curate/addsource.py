@@ -44,8 +44,15 @@ class AddSource:
         return not any(f.severity == "error" for f in self.findings)
 
     def to_dict(self) -> dict:
-        return {"ok": self.ok, "written": self.written, "source_id": self.source_id, "file": self.file,
-                "sha256": self.sha256, "row": self.row, "findings": [f.to_dict() for f in self.findings]}
+        return {
+            "ok": self.ok,
+            "written": self.written,
+            "source_id": self.source_id,
+            "file": self.file,
+            "sha256": self.sha256,
+            "row": self.row,
+            "findings": [f.to_dict() for f in self.findings],
+        }
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -108,9 +115,16 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        findings.append(Finding("encoding-error", f"byte(s) {data[exc.start:exc.end].hex(' ')} at byte {exc.start} are not "
-                                "UTF-8: save the text as UTF-8 (the stored copy must be the text as captured, re-encoded "
-                                "only by you)", file=shown, line=data[:exc.start].count(b"\n") + 1))
+        findings.append(
+            Finding(
+                "encoding-error",
+                f"byte(s) {data[exc.start : exc.end].hex(' ')} at byte {exc.start} are not "
+                "UTF-8: save the text as UTF-8 (the stored copy must be the text as captured, re-encoded "
+                "only by you)",
+                file=shown,
+                line=data[: exc.start].count(b"\n") + 1,
+            )
+        )
     if text and ("\x00" in text or not text.strip()):
         findings.append(Finding("encoding-error", "the file is empty or holds NUL bytes: it is not a text", file=shown))
     elif not data:
@@ -118,17 +132,31 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
 
     sources_csv = paths.sources_csv
     if not sources_csv.exists() and any(paths.seeds.glob("*.txt")):
-        raise ConfigError(f"{paths.rel(sources_csv)} is missing but seeds/ holds texts: restore it before adding a source")
+        raise ConfigError(
+            f"{paths.rel(sources_csv)} is missing but seeds/ holds texts: restore it before adding a source"
+        )
     existing = sources_csv.read_bytes() if sources_csv.exists() else b""
     rows = list(csv.DictReader(io.StringIO(existing.decode("utf-8-sig", errors="replace"))))
     for r in rows:
         if (r.get("sha256") or "").lower() == sha:
-            findings.append(Finding("source-duplicate", f"this text is already stored as source {r.get('source_id')} "
-                                    f"(seeds/{r.get('file')}, same sha256): a text is stored once", file=shown, value=sha))
+            findings.append(
+                Finding(
+                    "source-duplicate",
+                    f"this text is already stored as source {r.get('source_id')} "
+                    f"(seeds/{r.get('file')}, same sha256): a text is stored once",
+                    file=shown,
+                    value=sha,
+                )
+            )
     for p in sorted(paths.seeds.glob("*.txt")):
-        if hashlib.sha256(p.read_bytes()).hexdigest() == sha and not any(f.rule == "source-duplicate" for f in findings):
-            findings.append(Finding("source-duplicate", f"this text is already in seeds/{p.name} (same sha256)",
-                                    file=shown, value=sha))
+        if hashlib.sha256(p.read_bytes()).hexdigest() == sha and not any(
+            f.rule == "source-duplicate" for f in findings
+        ):
+            findings.append(
+                Finding(
+                    "source-duplicate", f"this text is already in seeds/{p.name} (same sha256)", file=shown, value=sha
+                )
+            )
     numbers = [int(r["source_id"]) for r in rows if re.fullmatch(r"[0-9]{3}", r.get("source_id") or "")]
     numbers += [int(p.name[:3]) for p in paths.seeds.glob("[0-9][0-9][0-9]_*.txt")]
     n = max(numbers, default=-1) + 1
@@ -144,15 +172,25 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
     values = dict(values)
     external = values.get("external_fields")
     if isinstance(external, (list, tuple)):  # a list field: joined with the schema's delimiter
-        delimiter = schema.field("external_fields").descriptor.get("delimiter", "; ") if "external_fields" in \
-            schema.raw_names else "; "
+        delimiter = (
+            schema.field("external_fields").descriptor.get("delimiter", "; ")
+            if "external_fields" in schema.raw_names
+            else "; "
+        )
         values["external_fields"] = delimiter.join(external)
     listed = [p for p in re.split(r"[;,]\s*", values.get("external_fields") or "") if p]
     for column in listed:
         if column not in columns:
-            findings.append(Finding("enum-violation", f"--external {column!r} is not a column of seeds/sources.csv; "
-                                    f"list columns such as url, date_published, publisher", file=paths.rel(sources_csv),
-                                    field="external_fields", value=column))
+            findings.append(
+                Finding(
+                    "enum-violation",
+                    f"--external {column!r} is not a column of seeds/sources.csv; "
+                    f"list columns such as url, date_published, publisher",
+                    file=paths.rel(sources_csv),
+                    field="external_fields",
+                    value=column,
+                )
+            )
     row = {c: "" for c in columns}
     row.update({k: v for k, v in values.items() if v is not None})
     row.update({"source_id": sid, "file": name, "sha256": sha})
@@ -176,8 +214,15 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
     for f in table.findings:
         if f.line == last and f.severity == "error" and f.rule != "unique-violation":
             option = f"--{f.field.replace('_', '-')}" if f.field else "the row"
-            findings.append(Finding(f.rule, f"{f.message} (give it with {option}, or --set {f.field}=...)",
-                                    file=paths.rel(sources_csv), field=f.field, value=f.value))
+            findings.append(
+                Finding(
+                    f.rule,
+                    f"{f.message} (give it with {option}, or --set {f.field}=...)",
+                    file=paths.rel(sources_csv),
+                    field=f.field,
+                    value=f.value,
+                )
+            )
     if not result.ok or dry_run:
         return result
     seed = paths.confined(paths.seeds / name)

@@ -55,17 +55,29 @@ STATISTICS, CITATIONS = "statistics", "citations"
 #: the draft's tables, in the order they are written; a table without a schema is drafted as names only
 NAME_TABLES = ("parks", "projects", "events", "regions", "organisations")
 #: the tag of each table's draft ids: FILL:stat-1, FILL:park-1, ...
-TAGS = {"statistics": "stat-", "parks": "park-", "projects": "project-", "events": "event-", "regions": "region-",
-        "organisations": "organisation-"}
+TAGS = {
+    "statistics": "stat-",
+    "parks": "park-",
+    "projects": "project-",
+    "events": "event-",
+    "regions": "region-",
+    "organisations": "organisation-",
+}
 
 # --------------------------------------------------------------------------- statistics
 
 #: a superlative after a determiner ("the largest", "China's largest"), or "closest to"
-_SUPERLATIVE = re.compile(r"(?:\b(?:the|[Ii]ts|[Tt]heir)\s|['’]s\s|\b(?=closest to\b))(" + "|".join(SUPERLATIVES) + r")\b")
+_SUPERLATIVE = re.compile(
+    r"(?:\b(?:the|[Ii]ts|[Tt]heir)\s|['’]s\s|\b(?=closest to\b))(" + "|".join(SUPERLATIVES) + r")\b"
+)
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
-_NUMBER_WORDS = {w: i + 1 for i, w in enumerate(
-    ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"])}
+_NUMBER_WORDS = {
+    w: i + 1
+    for i, w in enumerate(
+        ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+    )
+}
 _MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
 _N = r"([0-9]{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _YEAR_REF = r"(this year|last year|[12][0-9]{3})"
@@ -146,7 +158,7 @@ def _resolve(kind: str, m: re.Match, published: dt.date | None) -> tuple[dt.date
 def find_periods(text: str, sentence: Span, published: dt.date | None) -> list[Period]:
     """The period words of a sentence, in order, each with its dates where the words and the
     publication date fix them. A period that would end after the publication date keeps its words only."""
-    body = text[sentence.start:sentence.end]
+    body = text[sentence.start : sentence.end]
     found: list[Period] = []
     for pattern, kind in _PERIODS:
         for m in pattern.finditer(body):
@@ -165,12 +177,65 @@ def find_periods(text: str, sentence: Span, published: dt.date | None) -> list[P
 HEADS: dict[str, str] = {
     **dict.fromkeys(["park", "parks", "zone", "area", "port", "city", "corridor", "belt", "hub", "base"], "parks"),
     **dict.fromkeys(["project", "projects"], "projects"),
-    **dict.fromkeys(["expo", "summit", "forum", "conference", "tour", "meeting", "fair", "exhibition", "roundtable",
-                     "symposium", "seminar", "dialogue", "sharing", "festival", "week", "report", "arrangement",
-                     "agreement", "guideline", "initiative", "plan"], "events"),
-    **dict.fromkeys(["group", "centre", "center", "agency", "office", "government", "bureau", "department", "committee",
-                     "commission", "council", "association", "chamber", "bank", "authority", "ministry", "university",
-                     "institute", "company", "corporation", "federation", "organizations", "organisations", "limited", "ltd", "ltd.", "inc", "inc."], "organisations"),
+    **dict.fromkeys(
+        [
+            "expo",
+            "summit",
+            "forum",
+            "conference",
+            "tour",
+            "meeting",
+            "fair",
+            "exhibition",
+            "roundtable",
+            "symposium",
+            "seminar",
+            "dialogue",
+            "sharing",
+            "festival",
+            "week",
+            "report",
+            "arrangement",
+            "agreement",
+            "guideline",
+            "initiative",
+            "plan",
+        ],
+        "events",
+    ),
+    **dict.fromkeys(
+        [
+            "group",
+            "centre",
+            "center",
+            "agency",
+            "office",
+            "government",
+            "bureau",
+            "department",
+            "committee",
+            "commission",
+            "council",
+            "association",
+            "chamber",
+            "bank",
+            "authority",
+            "ministry",
+            "university",
+            "institute",
+            "company",
+            "corporation",
+            "federation",
+            "organizations",
+            "organisations",
+            "limited",
+            "ltd",
+            "ltd.",
+            "inc",
+            "inc.",
+        ],
+        "organisations",
+    ),
 }
 #: heads that name a thing in lower case too ("the ... offshore wind power demonstration project")
 LOWER_HEADS = frozenset({"park", "zone", "area", "project", "projects", "base", "region", "guideline", "agreement"})
@@ -180,8 +245,32 @@ _OPEN, _CLOSE = "“\"‘'(", "”\"’')"
 _BREAK = ",;:.!?"
 MAX_NAME_WORDS = 25
 #: words that end a name read backwards from its head ("... Park is the third international park")
-VERBS = frozenset({"is", "are", "was", "were", "has", "have", "had", "be", "been", "will", "would", "can", "shows",
-                   "said", "says", "reached", "became", "become", "build", "built", "explored", "chose"})
+VERBS = frozenset(
+    {
+        "is",
+        "are",
+        "was",
+        "were",
+        "has",
+        "have",
+        "had",
+        "be",
+        "been",
+        "will",
+        "would",
+        "can",
+        "shows",
+        "said",
+        "says",
+        "reached",
+        "became",
+        "become",
+        "build",
+        "built",
+        "explored",
+        "chose",
+    }
+)
 
 
 @dataclass
@@ -194,16 +283,16 @@ class _Word:
 
 def _words(text: str, span: Span) -> list[_Word]:
     out = []
-    for m in re.finditer(r"\S+", text[span.start:span.end]):
+    for m in re.finditer(r"\S+", text[span.start : span.end]):
         raw = m.group()
         a = span.start + m.start()
         stripped = raw.rstrip(_BREAK + _CLOSE)
-        if "(" in stripped and raw[len(stripped):].startswith(")"):
+        if "(" in stripped and raw[len(stripped) :].startswith(")"):
             stripped += ")"  # "(CEPA)" keeps its closing bracket
         low = stripped.lower()
-        if low in ("co", "ltd", "inc") and raw[len(stripped):].startswith("."):
+        if low in ("co", "ltd", "inc") and raw[len(stripped) :].startswith("."):
             stripped += "."  # "Co., Ltd." keeps its stops
-        breaks = any(c in _BREAK for c in raw[len(stripped):])
+        breaks = any(c in _BREAK for c in raw[len(stripped) :])
         if low == "co" and raw.lower().startswith("co.,"):
             breaks = False  # "Co., Ltd."
         core = stripped if stripped.startswith("(") else stripped.strip(_OPEN + _CLOSE)
@@ -275,7 +364,7 @@ def name_candidates(text: str, spans: list[Span]) -> list[NameCandidate]:
         if got is None:
             return
         a, b, name = got
-        table = _table_of(ws[s:e + 1])
+        table = _table_of(ws[s : e + 1])
         key = (table, normalise(name).lower())
         if key not in found:
             found[key] = NameCandidate(table, name, a, b, sentence)
@@ -294,14 +383,19 @@ def name_candidates(text: str, spans: list[Span]) -> list[NameCandidate]:
                 i += 1
                 continue
             j = i
-            while j + 1 < n and not ws[j].breaks and (
-                    _capitalised(ws[j + 1]) or (ws[j + 1].core.lower() in CONNECTORS and j + 2 < n)):
+            while (
+                j + 1 < n
+                and not ws[j].breaks
+                and (_capitalised(ws[j + 1]) or (ws[j + 1].core.lower() in CONNECTORS and j + 2 < n))
+            ):
                 j += 1
             while j > i and ws[j].core.lower() in CONNECTORS:
                 j -= 1
             run = range(i, j + 1)
             starts = [i] + [k + 1 for k in run if ws[k].core.lower() in ("the", "a", "an", "of") and k + 1 <= j]
-            starts += [k + 1 for k in run if k + 1 <= j and k in starts and re.fullmatch(r"[0-9]+(st|nd|rd|th)?", ws[k].core)]
+            starts += [
+                k + 1 for k in run if k + 1 <= j and k in starts and re.fullmatch(r"[0-9]+(st|nd|rd|th)?", ws[k].core)
+            ]
             for e in run:
                 if _head(ws[e]) is None or not _capitalised(ws[e]):
                     continue
@@ -314,11 +408,17 @@ def name_candidates(text: str, spans: list[Span]) -> list[NameCandidate]:
                 # "Freeport Area of Bataan": a head followed by "of" and capitalised words
                 # "Office of the Guangxi Zhuang Autonomous Region", "Council for the Promotion of International Trade"
                 the = 1 if e + 3 <= j and ws[e + 2].core.lower() == "the" else 0
-                if e + 2 + the <= j and ws[e + 1].core.lower() in ("of", "for") and _capitalised(ws[e + 2 + the]) \
-                        and (not the or HEADS.get(_head(ws[e]) or "") == "organisations"):
+                if (
+                    e + 2 + the <= j
+                    and ws[e + 1].core.lower() in ("of", "for")
+                    and _capitalised(ws[e + 2 + the])
+                    and (not the or HEADS.get(_head(ws[e]) or "") == "organisations")
+                ):
                     k = e + 2 + the
-                    while k + 1 <= j and (_capitalised(ws[k + 1]) or (
-                            ws[k + 1].core.lower() == "of" and k + 2 <= j and _capitalised(ws[k + 2]))):
+                    while k + 1 <= j and (
+                        _capitalised(ws[k + 1])
+                        or (ws[k + 1].core.lower() == "of" and k + 2 <= j and _capitalised(ws[k + 2]))
+                    ):
                         k += 1
                     for s in sorted(set(starts)):
                         if s <= e and not any(ws[m].core.lower() in ("the", "a", "an") for m in range(s, e + 1)):
@@ -342,16 +442,30 @@ def name_candidates(text: str, spans: list[Span]) -> list[NameCandidate]:
             for s in opened:
                 # a capitalised head is the capitalised run's: here only lower-case words may lead to it
                 # ("the border Lingang Industrial Park"), never "construction of ... Zone"
-                inner_ok = all(ws[k].core.lower() not in DETERMINERS | VERBS or (
-                    ws[k].core.lower() in ("the",) and k + 1 <= e and any(c.isupper() for c in ws[k + 1].core)) for k in range(s, e))
+                inner_ok = all(
+                    ws[k].core.lower() not in DETERMINERS | VERBS
+                    or (ws[k].core.lower() in ("the",) and k + 1 <= e and any(c.isupper() for c in ws[k + 1].core))
+                    for k in range(s, e)
+                )
                 lower_only = not any(any(c.isupper() for c in ws[k].core) for k in range(s, e + 1))
                 if lower_only and (e - s + 1 < 4 or any(ws[k].core.lower() in CONNECTORS for k in range(s, e + 1))):
                     continue  # "signed projects", "construction of projects": words, not a name
-                if not _capitalised(ws[e]) and any(re.search(r"[0-9]", ws[k].core) or (
-                        ws[k].core.islower() and ws[k].core.endswith("ed")) for k in range(s, e)):
+                if not _capitalised(ws[e]) and any(
+                    re.search(r"[0-9]", ws[k].core) or (ws[k].core.islower() and ws[k].core.endswith("ed"))
+                    for k in range(s, e)
+                ):
                     continue  # "... Park signed 42 projects": a clause, not a name
-                if s < e and inner_ok and (not _capitalised(ws[e]) or all(
-                        ws[k].core.lower() not in CONNECTORS | {"such", "as", "in", "to", "with"} for k in range(s, e + 1))):
+                if (
+                    s < e
+                    and inner_ok
+                    and (
+                        not _capitalised(ws[e])
+                        or all(
+                            ws[k].core.lower() not in CONNECTORS | {"such", "as", "in", "to", "with"}
+                            for k in range(s, e + 1)
+                        )
+                    )
+                ):
                     add(sentence, ws, s, e)
         # the other items of a list in which one whole item is a name: "the execution of Promotion of
         # ASEAN-China Industrial Cooperation, Experience Sharing of Industrial Parks, and panel discussions on ..."
@@ -360,8 +474,14 @@ def name_candidates(text: str, spans: list[Span]) -> list[NameCandidate]:
             if w.breaks or k == n - 1:
                 items.append((begin, k))
                 begin = k + 1
-        whole = {(a, b) for a, b in items if any(
-            c.start == ws[a + (ws[a].core.lower() in ("and", "or"))].start and c.end == ws[b].end for c in found.values())}
+        whole = {
+            (a, b)
+            for a, b in items
+            if any(
+                c.start == ws[a + (ws[a].core.lower() in ("and", "or"))].start and c.end == ws[b].end
+                for c in found.values()
+            )
+        }
         if whole:
             for idx, (a, b) in enumerate(items):
                 if (a, b) in whole:
@@ -373,8 +493,11 @@ def name_candidates(text: str, spans: list[Span]) -> list[NameCandidate]:
                     a += 1
                 elif idx + 1 < len(items) and items[idx + 1] in whole:  # the first item: its last capitalised run
                     k = b
-                    while k > a and (_capitalised(ws[k - 1]) or ws[k - 1].core.lower() in ("of", "and", "on", "for")) \
-                            and ws[k - 1].core.lower() not in DETERMINERS:
+                    while (
+                        k > a
+                        and (_capitalised(ws[k - 1]) or ws[k - 1].core.lower() in ("of", "and", "on", "for"))
+                        and ws[k - 1].core.lower() not in DETERMINERS
+                    ):
                         k -= 1
                     while k < b and ws[k].core.lower() in CONNECTORS:
                         k += 1
@@ -385,14 +508,17 @@ def name_candidates(text: str, spans: list[Span]) -> list[NameCandidate]:
                     continue  # only the items before the last whole name and the one after "and"
                 if not 3 <= b - a + 1 <= 12 or any(ws[k].core.lower() in VERBS for k in range(a, b + 1)):
                     continue
-                table = next(c.table for c in found.values() if any(c.start == ws[x].start or c.start == ws[x + 1].start
-                                                                     for x, _ in whole if x + 1 < n))
+                table = next(
+                    c.table
+                    for c in found.values()
+                    if any(c.start == ws[x].start or c.start == ws[x + 1].start for x, _ in whole if x + 1 < n)
+                )
                 got = _name(text, ws, a, b)
                 if got is not None:
                     key = (table, normalise(got[2]).lower())
                     found.setdefault(key, NameCandidate(table, got[2], got[0], got[1], sentence))
         # quoted titles: “Joint Promotion ... Tour”
-        body = text[sentence.start:sentence.end]
+        body = text[sentence.start : sentence.end]
         for m in re.finditer(r"[“\"]([^”\"]{3,300})[”\"]", body):
             inner = m.group(1).strip()
             last = re.sub(r"[^\w]+$", "", inner.split()[-1]).lower() if inner.split() else ""
@@ -422,9 +548,13 @@ class Draft:
         return not any(self.rows.values())
 
     def to_dict(self) -> dict:
-        return {"source_id": self.source_id, "file": self.file, "notes": self.notes,
-                "tables": {dest: {"columns": self.columns[dest], "rows": rows} for dest, rows in self.rows.items() if rows},
-                "left_to_fill": self.left_to_fill()}
+        return {
+            "source_id": self.source_id,
+            "file": self.file,
+            "notes": self.notes,
+            "tables": {dest: {"columns": self.columns[dest], "rows": rows} for dest, rows in self.rows.items() if rows},
+            "left_to_fill": self.left_to_fill(),
+        }
 
     def left_to_fill(self) -> int:
         return sum(1 for rows in self.rows.values() for r in rows for v in r.values() if _is_marker(v))
@@ -434,10 +564,12 @@ class Draft:
         if self.empty:
             return ""
         out = io.StringIO()
-        out.write(f"# zonedata draft of source {self.source_id} ({self.file}): candidates, not data.\n"
-                  f"# Delete the rows you do not accept; fill every cell that says {FILL} ({self.left_to_fill()} left:\n"
-                  f"# `zonedata validate` lists each one); give each record its id in place of FILL:xN, the same in\n"
-                  "# its citations; then append each section's rows (without its header) to the file it names.\n")
+        out.write(
+            f"# zonedata draft of source {self.source_id} ({self.file}): candidates, not data.\n"
+            f"# Delete the rows you do not accept; fill every cell that says {FILL} ({self.left_to_fill()} left:\n"
+            f"# `zonedata validate` lists each one); give each record its id in place of FILL:xN, the same in\n"
+            "# its citations; then append each section's rows (without its header) to the file it names.\n"
+        )
         for note in self.notes:
             out.write(f"# {note}\n")
         for dest, rows in self.rows.items():
@@ -489,8 +621,10 @@ def _kinds(schema, unit: str, period: Period | None) -> dict[str, str]:
     """quantity_kind and period_type where the unit or the resolved period decides them, if the schema has them."""
     out = {}
     names = schema.raw_names if schema is not None else []
+
     def allowed(name: str, value: str) -> bool:
         return name in names and value in schema.field(name).constraints.get("enum", [value])
+
     kind = QUANTITY_KIND_OF_UNIT.get(unit)
     if kind and allowed("quantity_kind", kind):
         out["quantity_kind"] = kind
@@ -512,35 +646,39 @@ def _exclusion_reason(text: str, mention, sentence: Span, names: list[NameCandid
     """(phrase, reason) when a mention looks like something other than a figure, else None."""
     line_start = text.rfind("\n", 0, mention.start) + 1
     line_end = text.find("\n", mention.end)
-    line = text[line_start: len(text) if line_end < 0 else line_end].strip()
+    line = text[line_start : len(text) if line_end < 0 else line_end].strip()
     if mention.kind in ("date", "time"):
         if len(line.split()) <= 8:
             return line, "candidate: a date or time line (page header, dateline): record it in the sources row, or keep"
         return mention.text, "candidate: a date or time, not a figure (dates go in date fields of the record they date)"
     if len(line.split()) <= 6 and not re.search(r"[.!?]$", line):
         return line, "candidate: page furniture (a short line that is not a sentence: header, footer, pagination)"
-    next_chars = text[mention.end:mention.end + 2].strip()
+    next_chars = text[mention.end : mention.end + 2].strip()
     for n in names:
         if n.start <= mention.start and mention.end <= n.end and mention.end < n.end and next_chars[:1].isupper():
             return n.name, f"candidate: part of the name '{n.name}', not a figure"
-    body = text[sentence.start:sentence.end]
+    body = text[sentence.start : sentence.end]
     rel = mention.start - sentence.start
     for m in re.finditer(r"[“\"]([^”\"]{1,80})[”\"]", body):
         if m.start(1) <= rel < m.end(1) and len(m.group(1).split()) <= 10 and mention.unit is None:
             return m.group(1), "candidate: a quoted phrase (a slogan or a name), not a measured figure"
-    before = text[max(sentence.start, mention.start - 12):mention.start].lower()
+    before = text[max(sentence.start, mention.start - 12) : mention.start].lower()
     if mention.kind == "cardinal" and mention.unit is None and mention.number_text.isalpha():
         # the mention and the word after it ("the two countries", "one family"; "one of the")
-        follow = re.match(r"[\w\-]+(?: the\b)?" if text[mention.end + 1:mention.end + 4] == "of " else r"[\w\-]+",
-                          text[mention.end + 1:sentence.end])
-        tail = (" " + follow.group()) if follow and text[mention.end:mention.end + 1] == " " else ""
+        follow = re.match(
+            r"[\w\-]+(?: the\b)?" if text[mention.end + 1 : mention.end + 4] == "of " else r"[\w\-]+",
+            text[mention.end + 1 : sentence.end],
+        )
+        tail = (" " + follow.group()) if follow and text[mention.end : mention.end + 1] == " " else ""
         if mention.number_text.lower() == "two" and re.search(r"\bthe\s+$", before):
             phrase = re.search(r"\bthe\s+$", before)
             assert phrase is not None  # searched for just above
             start = mention.start - (len(before) - phrase.start())
-            return text[start:mention.end] + tail, "candidate: refers to things the text names, not a figure"
+            return text[start : mention.end] + tail, "candidate: refers to things the text names, not a figure"
         if mention.number_text.lower() == "one":
-            return text[mention.start:mention.end] + tail, "candidate: 'one' as a word (one of, one country), not a figure"
+            return text[
+                mention.start : mention.end
+            ] + tail, "candidate: 'one' as a word (one of, one country), not a figure"
     return None
 
 
@@ -556,8 +694,10 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
     texts = ds.texts
     if source_id not in texts:
         known = ", ".join(sorted(texts)) or "none"
-        raise ConfigError(f"no stored text for source {source_id!r} (the sources with a text: {known}); "
-                          "add it with `zonedata add-source`")
+        raise ConfigError(
+            f"no stored text for source {source_id!r} (the sources with a text: {known}); "
+            "add it with `zonedata add-source`"
+        )
     text = texts[source_id]
     src = ds.tables.get("sources")
     meta: dict = {}
@@ -590,20 +730,26 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
     def unique_quote(span: Span, sentence: Span) -> Span:
         """The clause, or its sentence when the clause is not unique in the text."""
         for cand in (span, sentence):
-            q = normalise(cand.text or text[cand.start:cand.end])
+            q = normalise(cand.text or text[cand.start : cand.end])
             first = normalised.normalised.find(q)
             if first >= 0 and normalised.normalised.find(q, first + 1) < 0:
-                return Span(cand.start, cand.end, text[cand.start:cand.end])
-        return Span(sentence.start, sentence.end, text[sentence.start:sentence.end])
+                return Span(cand.start, cand.end, text[cand.start : cand.end])
+        return Span(sentence.start, sentence.end, text[sentence.start : sentence.end])
 
     stats_schema = ds.schemas.get(STATISTICS)
     cites_schema = ds.schemas.get(CITATIONS)
-    cite_tables = set(cites_schema.field("record_table").constraints.get("enum", [])) if cites_schema and \
-        "record_table" in cites_schema.raw_names else set()
+    cite_tables = (
+        set(cites_schema.field("record_table").constraints.get("enum", []))
+        if cites_schema and "record_table" in cites_schema.raw_names
+        else set()
+    )
     dest_cites = ds.file(CITATIONS)
     dest_excl = ds.paths.rel(ds.paths.coverage_exclusions)
-    for dest, schema in ((ds.file(STATISTICS), stats_schema), *((ds.file(t), ds.schemas.get(t)) for t in NAME_TABLES),
-                         (dest_cites, cites_schema)):
+    for dest, schema in (
+        (ds.file(STATISTICS), stats_schema),
+        *((ds.file(t), ds.schemas.get(t)) for t in NAME_TABLES),
+        (dest_cites, cites_schema),
+    ):
         if schema is not None:
             out.columns[dest] = schema.raw_names
             out.rows[dest] = []
@@ -613,12 +759,16 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
     def cite(table: str, rid: str, quote: Span) -> None:
         if cites_schema is None:
             return
-        out.rows[dest_cites].append(_row(cites_schema, {"record_table": table, "record_id": rid, "source_id": source_id,
-                                                        "quote": quote.text}))
+        out.rows[dest_cites].append(
+            _row(cites_schema, {"record_table": table, "record_id": rid, "source_id": source_id, "quote": quote.text})
+        )
 
     # ---- statistics and exclusions
-    basis_enum = stats_schema.field("period_basis").constraints.get("enum", []) if stats_schema and \
-        "period_basis" in stats_schema.raw_names else []
+    basis_enum = (
+        stats_schema.field("period_basis").constraints.get("enum", [])
+        if stats_schema and "period_basis" in stats_schema.raw_names
+        else []
+    )
     excluded_phrases: set[str] = set()
     by_sentence: dict[int, list] = {}
     for mention in mentions:
@@ -627,7 +777,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
         sentence = sentence_at(spans, mention.start, mention.end)
         if sentence is None:
             continue
-        sentence = Span(sentence.start, sentence.end, text[sentence.start:sentence.end])
+        sentence = Span(sentence.start, sentence.end, text[sentence.start : sentence.end])
         why = _exclusion_reason(text, mention, sentence, names)
         if why is not None:
             phrase, reason = why
@@ -641,7 +791,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
     n_stat = 0
     carry: tuple[Period, Span] | None = None  # the last period words of the paragraph, for the sentences after them
     for sentence in spans:
-        if carry is not None and "\n" in text[carry[1].end:sentence.start]:
+        if carry is not None and "\n" in text[carry[1].end : sentence.start]:
             carry = None  # a new paragraph
         periods = find_periods(text, sentence, published)
         group = by_sentence.get(sentence.start, [])
@@ -651,12 +801,14 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
         if not figures:  # the period words are the only numbers: draft them as figures themselves
             figures, usable = inside, []
         for mention in figures:
-            unit, extra = _unit(mention, text[mention.end:sentence.end])
-            value_text = text[mention.start:mention.end + extra]
+            unit, extra = _unit(mention, text[mention.end : sentence.end])
+            value_text = text[mention.start : mention.end + extra]
             clause = next((c for c in clauses(text, sentence) if c.start <= mention.start < c.end), sentence)
             period, quote_span = None, clause
             if usable:
-                period = min(usable, key=lambda p: min(abs(p.span.start - mention.end), abs(mention.start - p.span.end)))
+                period = min(
+                    usable, key=lambda p: min(abs(p.span.start - mention.end), abs(mention.start - p.span.end))
+                )
                 if not (clause.start <= period.span.start and period.span.end <= clause.end):
                     quote_span = sentence
             elif carry is not None:
@@ -665,8 +817,14 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
             quote = unique_quote(quote_span, sentence)
             n_stat += 1
             rid = id_marker(TAGS[STATISTICS], n_stat)
-            values = {"statistic_id": rid, "value_text": value_text, "value": _value(mention),
-                      "scale": mention.scale_word or "", "unit": unit, "qualifier": mention.qualifier}
+            values = {
+                "statistic_id": rid,
+                "value_text": value_text,
+                "value": _value(mention),
+                "scale": mention.scale_word or "",
+                "unit": unit,
+                "qualifier": mention.qualifier,
+            }
             values.update(_kinds(stats_schema, unit, period))
             if period is not None:
                 values["period_text"] = period.span.text
@@ -681,17 +839,30 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
                 cite(STATISTICS, rid, quote)
         for m in _SUPERLATIVE.finditer(text, sentence.start, sentence.end):
             a, b = m.start(1), m.end(1)
-            if re.search(r"\bone of (?:the|its|their)\s*$", text[max(sentence.start, m.start() - 12):m.start() + 4]) or \
-                    re.match(r"\s+(?:[a-z]+(?:ent|ive|able|ible|ful|al|ous|ic|ant|ed)\b|and\b|of\b)", text[b:b + 30]) or \
-                    any(qa <= a and b <= qb for qa, qb in rank_spans.get(m.group(1).lower(), ())):
+            if (
+                re.search(r"\bone of (?:the|its|their)\s*$", text[max(sentence.start, m.start() - 12) : m.start() + 4])
+                or re.match(r"\s+(?:[a-z]+(?:ent|ive|able|ible|ful|al|ous|ic|ant|ed)\b|and\b|of\b)", text[b : b + 30])
+                or any(qa <= a and b <= qb for qa, qb in rank_spans.get(m.group(1).lower(), ()))
+            ):
                 continue  # "one of the largest" is no rank; a rank already recorded is skipped
             clause = next((c for c in clauses(text, sentence) if c.start <= a < c.end), sentence)
             n_stat += 1
             rid = id_marker(TAGS[STATISTICS], n_stat)
             if stats_schema is not None:
-                out.rows[ds.file(STATISTICS)].append(_row(stats_schema, {
-                    "statistic_id": rid, "value_text": text[a:b], "value": "1", "scale": "", "unit": "rank",
-                    "qualifier": "exact", **_kinds(stats_schema, "rank", None)}))
+                out.rows[ds.file(STATISTICS)].append(
+                    _row(
+                        stats_schema,
+                        {
+                            "statistic_id": rid,
+                            "value_text": text[a:b],
+                            "value": "1",
+                            "scale": "",
+                            "unit": "rank",
+                            "qualifier": "exact",
+                            **_kinds(stats_schema, "rank", None),
+                        },
+                    )
+                )
                 cite(STATISTICS, rid, unique_quote(clause, sentence))
         if periods and not group:
             # period words that open a paragraph ("From January to July this year, ...") hold for the
@@ -708,11 +879,14 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
     written = _recorded_text(ds)
     counters: dict[str, int] = {}
     for cand in names:
-        if skip_recorded and (normalise(cand.name).lower() in recorded or normalise(cand.name).lower() in written or any(
-                a < cand.end and cand.start < b for a, b in recorded_spans)):
+        if skip_recorded and (
+            normalise(cand.name).lower() in recorded
+            or normalise(cand.name).lower() in written
+            or any(a < cand.end and cand.start < b for a, b in recorded_spans)
+        ):
             continue
         schema = ds.schemas.get(cand.table)
-        sentence = Span(cand.sentence.start, cand.sentence.end, text[cand.sentence.start:cand.sentence.end])
+        sentence = Span(cand.sentence.start, cand.sentence.end, text[cand.sentence.start : cand.sentence.end])
         if schema is None:
             note = f"{cand.table} (no schemas/{cand.table}.json in this package: a name to note)"
             out.columns.setdefault(note, ["name", "quote"])
@@ -759,11 +933,18 @@ def _load(root: Path):
 def _rank_spans(ds, source_id: str) -> dict[str, list[tuple[int, int]]]:
     """value_text (lower case) -> stored quote spans in the source of the recorded rank statistics."""
     stats, located = ds.tables.get(STATISTICS), ds.located
-    if stats is None or stats.strings is None or located is None or not {"unit", "value_text"} <= set(stats.strings.columns):
+    if (
+        stats is None
+        or stats.strings is None
+        or located is None
+        or not {"unit", "value_text"} <= set(stats.strings.columns)
+    ):
         return {}
     ranks = dict(stats.strings.filter(stats.strings["unit"] == "rank").select("statistic_id", "value_text").iter_rows())
     out: dict[str, list[tuple[int, int]]] = {}
-    frame = located.frame.filter((located.frame["record_table"] == STATISTICS) & (located.frame["source_id"] == source_id))
+    frame = located.frame.filter(
+        (located.frame["record_table"] == STATISTICS) & (located.frame["source_id"] == source_id)
+    )
     for rid, a, b in frame.select("record_id", "quote_start", "quote_end").iter_rows():
         if rid in ranks and a is not None:
             out.setdefault((ranks[rid] or "").lower(), []).append((a, b))
@@ -798,7 +979,11 @@ def _recorded_names(ds) -> set[str]:
             if col in frame.columns:
                 delimiter = table.schema.field(col).descriptor.get("delimiter", "; ")
                 for v in frame[col].drop_nulls().to_list():
-                    parts = [v] if col == "name" else [p.strip() for p in v.split(delimiter.strip() or delimiter) if p.strip()]
+                    parts = (
+                        [v]
+                        if col == "name"
+                        else [p.strip() for p in v.split(delimiter.strip() or delimiter) if p.strip()]
+                    )
                     names.update(normalise(p).lower() for p in parts)
     return {n for n in names if n}
 
@@ -843,7 +1028,9 @@ def measure(root: Path | str) -> dict:
     for sid, d in drafts.items():
         quotes = {c["record_id"]: c["quote"] for c in d.rows.get(cites_file, []) if c["record_table"] == STATISTICS}
         for r in d.rows.get(stats_file, []):
-            candidates.append((sid, key(r), normalise(r["value_text"]).lower(), normalise(quotes.get(r["statistic_id"], "")).lower()))
+            candidates.append(
+                (sid, key(r), normalise(r["value_text"]).lower(), normalise(quotes.get(r["statistic_id"], "")).lower())
+            )
     cites, statistics = ds.tables[CITATIONS].strings, ds.tables[STATISTICS].strings
     assert cites is not None and statistics is not None  # both tables were read
     sources_of: dict[str, set[str]] = {}
@@ -854,19 +1041,35 @@ def measure(root: Path | str) -> dict:
     missed = []
     for r in recorded:
         vt = normalise(r["value_text"] or "").lower()
-        hits = [i for i, (sid, k, cvt, quote) in enumerate(candidates)
-                if sid in sources_of.get(f"statistics/{r['statistic_id']}", set()) and k == key(r)
-                and vt in quote and (cvt in vt or vt in cvt)]
+        hits = [
+            i
+            for i, (sid, k, cvt, quote) in enumerate(candidates)
+            if sid in sources_of.get(f"statistics/{r['statistic_id']}", set())
+            and k == key(r)
+            and vt in quote
+            and (cvt in vt or vt in cvt)
+        ]
         matched_candidates.update(hits)
         if not hits:
             missed.append(r["statistic_id"])
     false = [f"{candidates[i][0]}: {candidates[i][2]}" for i in range(len(candidates)) if i not in matched_candidates]
-    stats: dict[str, Any] = {"recorded": len(recorded), "found": len(recorded) - len(missed), "missed": missed,
-             "candidates": len(candidates), "false_candidates": len(false), "false": false}
+    stats: dict[str, Any] = {
+        "recorded": len(recorded),
+        "found": len(recorded) - len(missed),
+        "missed": missed,
+        "candidates": len(candidates),
+        "false_candidates": len(false),
+        "false": false,
+    }
     stats["recall"] = stats["found"] / stats["recorded"] if recorded else 1.0
 
-    names_found = {normalise(r["name"]).lower() for d in drafts.values() for dest, rows in d.rows.items()
-                   for r in rows if "name" in r and dest != cites_file}
+    names_found = {
+        normalise(r["name"]).lower()
+        for d in drafts.values()
+        for dest, rows in d.rows.items()
+        for r in rows
+        if "name" in r and dest != cites_file
+    }
     all_recorded = _recorded_names(ds)
     names = {}
     for table in ("parks", "projects", "events", "organisations"):
@@ -875,8 +1078,11 @@ def measure(root: Path | str) -> dict:
         frame = ds.tables[table].strings
         assert frame is not None  # checked just above
         # a curator's label ("China-ASEAN Industrial Cooperation Zone: Nanning area") is not in the text
-        wanted = [r["name"] for r in frame.to_dicts() if (r.get("name_is_label") or "false").lower() != "true"
-                  and r.get("name_type") != "label"]
+        wanted = [
+            r["name"]
+            for r in frame.to_dicts()
+            if (r.get("name_is_label") or "false").lower() != "true" and r.get("name_type") != "label"
+        ]
         missing = [n for n in wanted if normalise(n).lower() not in names_found]
         names[table] = {"recorded": len(wanted), "found": len(wanted) - len(missing), "missed": missing}
     n_candidates = len(names_found)  # distinct names, over all sources and tables
@@ -892,10 +1098,20 @@ def measure(root: Path | str) -> dict:
     def overlaps(a: tuple, b: tuple) -> bool:
         return a[0] == b[0] and bool(a[1]) and bool(b[1]) and (a[1] in b[1] or b[1] in a[1])
 
-    exclusions = {"recorded": len(curated), "found": sum(any(overlaps(c, p) for p in proposed) for c in curated),
-                  "candidates": len(proposed), "false_candidates": sum(not any(overlaps(c, p) for c in curated) for p in proposed)}
-    return {"statistics": stats, "names": names, "exclusions": exclusions, "name_candidates": n_candidates,
-            "false_name_candidates": len(false_names), "false_names": false_names}
+    exclusions = {
+        "recorded": len(curated),
+        "found": sum(any(overlaps(c, p) for p in proposed) for c in curated),
+        "candidates": len(proposed),
+        "false_candidates": sum(not any(overlaps(c, p) for c in curated) for p in proposed),
+    }
+    return {
+        "statistics": stats,
+        "names": names,
+        "exclusions": exclusions,
+        "name_candidates": n_candidates,
+        "false_name_candidates": len(false_names),
+        "false_names": false_names,
+    }
 
 
 # --------------------------------------------------------------------------- quote and the draft file
@@ -907,7 +1123,9 @@ def quote(root: Path | str, source_id: str, words: str) -> list[Span]:
         raise ConfigError("give the words to look for")
     texts = _texts(Path(root))
     if source_id not in texts:
-        raise ConfigError(f"no stored text for source {source_id!r} (the sources with a text: {', '.join(sorted(texts)) or 'none'})")
+        raise ConfigError(
+            f"no stored text for source {source_id!r} (the sources with a text: {', '.join(sorted(texts)) or 'none'})"
+        )
     return find_sentences(texts[source_id], words)
 
 
@@ -936,8 +1154,10 @@ def write_draft(root: Path | str, out: Path | str, body: str) -> str:
     except ValueError:
         raise ConfigError(f"--out {out}: the draft must go inside the package root {base}") from None
     if not rel.parts or rel.parts[0] in PROTECTED or target.is_dir() or any(p.startswith(".") for p in rel.parts):
-        raise ConfigError(f"--out {out}: not into {rel.parts[0] if rel.parts else '.'} (the draft is never written "
-                          "into data/raw or the package's own folders): give a file such as draft-NNN.csv")
+        raise ConfigError(
+            f"--out {out}: not into {rel.parts[0] if rel.parts else '.'} (the draft is never written "
+            "into data/raw or the package's own folders): give a file such as draft-NNN.csv"
+        )
     if target.exists() and not _is_draft(target):
         raise ConfigError(f"--out {out}: the file exists and is not a draft; a draft replaces only an earlier draft")
     if not target.parent.is_dir():

@@ -136,8 +136,10 @@ def _read_tables(ds: Dataset, read_numbers: bool) -> list[RawTable]:
                 ds._cache["located_future"] = pool.submit(prefetch_located, parsed[CITATIONS_TABLE], texts)
             for schema in rest[1:]:
                 parsed[schema.name] = pool.submit(parse_table, paths, schema)
-            checked = {schema.name: pool.submit(constraints, parsed[schema.name])
-                       for schema in [*rest, *(by_name[name] for name in (CITATIONS_TABLE, SOURCES_TABLE) if name in by_name)]}
+            checked = {
+                schema.name: pool.submit(constraints, parsed[schema.name])
+                for schema in [*rest, *(by_name[name] for name in (CITATIONS_TABLE, SOURCES_TABLE) if name in by_name)]
+            }
             if SOURCES_TABLE in parsed:
                 texts.result()
             return [checked[schema.name].result() for schema in schemas]
@@ -152,13 +154,26 @@ def confinement_findings(paths: Paths) -> list[Finding]:
     for path, real, kind in paths.hazards():
         rel = paths.rel(path)
         if kind == "special":
-            findings.append(Finding("file-not-regular", f"{rel} is not a regular file (a FIFO, socket or device), which "
-                                    "zonedata will not read: replace it with a file", file=rel))
+            findings.append(
+                Finding(
+                    "file-not-regular",
+                    f"{rel} is not a regular file (a FIFO, socket or device), which "
+                    "zonedata will not read: replace it with a file",
+                    file=rel,
+                )
+            )
         else:
-            findings.append(Finding("path-outside-root", f"{rel} is " + (
-                f"a link to {real}, outside the package root" if real else "a symlink loop, which leads nowhere")
-                + ": zonedata reads and writes only inside the package; replace the link with the file or folder "
-                "itself", file=rel, value=str(real) if real else None))
+            findings.append(
+                Finding(
+                    "path-outside-root",
+                    f"{rel} is "
+                    + (f"a link to {real}, outside the package root" if real else "a symlink loop, which leads nowhere")
+                    + ": zonedata reads and writes only inside the package; replace the link with the file or folder "
+                    "itself",
+                    file=rel,
+                    value=str(real) if real else None,
+                )
+            )
     return findings
 
 
@@ -194,7 +209,12 @@ def load_dataset(root: Path, *, read_numbers: bool = False) -> Dataset:
     if paths.raw.is_dir():
         for csv_path in sorted(paths.raw.glob("*.csv")):
             if csv_path.stem not in known and csv_path.stem != SOURCES_TABLE:
-                ds.findings.append(Finding("schema-missing", f"no schema for this table: add schemas/{csv_path.stem}.json "
-                                           "(every field with title, description, type and example)",
-                                           file=paths.rel(csv_path)))
+                ds.findings.append(
+                    Finding(
+                        "schema-missing",
+                        f"no schema for this table: add schemas/{csv_path.stem}.json "
+                        "(every field with title, description, type and example)",
+                        file=paths.rel(csv_path),
+                    )
+                )
     return ds

@@ -152,7 +152,9 @@ def parse_schema(name: str, path: Path, descriptor: dict) -> TableSchema:
         if not isinstance(ftype, str) or ftype not in POLARS_TYPES:
             raise ConfigError(f"{where}: field {f['name']!r} has unsupported type {ftype!r}")
         if not isinstance(f.get("constraints", {}), dict):
-            raise ConfigError(f"{where}: field {f['name']!r}: constraints must be an object, not {json.dumps(f['constraints'])}")
+            raise ConfigError(
+                f"{where}: field {f['name']!r}: constraints must be an object, not {json.dumps(f['constraints'])}"
+            )
         if not isinstance(f.get("derived", False), bool):
             raise ConfigError(f"{where}: field {f['name']!r}: derived must be true or false")
         fields.append(Field(f["name"], ftype, f))
@@ -176,7 +178,9 @@ def parse_schema(name: str, path: Path, descriptor: dict) -> TableSchema:
     for i, fk in enumerate(descriptor.get("foreignKeys", [])):
         what = f"foreignKeys[{i}]"
         if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
-            raise ConfigError(f"{where}: {what} must be an object with fields and a reference object, not {json.dumps(fk)}")
+            raise ConfigError(
+                f"{where}: {what} must be an object with fields and a reference object, not {json.dumps(fk)}"
+            )
         ref = fk["reference"]
         resource = ref.get("resource", "")
         if not isinstance(resource, str):
@@ -184,19 +188,25 @@ def parse_schema(name: str, path: Path, descriptor: dict) -> TableSchema:
         local = known(_names(where, fk.get("fields"), f"{what}.fields"), f"{what}.fields")
         remote = _names(where, ref.get("fields"), f"{what}.reference.fields")
         if len(local) != len(remote):
-            raise ConfigError(f"{where}: {what} pairs {len(local)} field(s) {list(local)} with {len(remote)} reference field(s) "
-                              f"{list(remote)}: give as many of each")
+            raise ConfigError(
+                f"{where}: {what} pairs {len(local)} field(s) {list(local)} with {len(remote)} reference field(s) "
+                f"{list(remote)}: give as many of each"
+            )
         if not isinstance(fk.get("reciprocal", False), bool):
             raise ConfigError(f"{where}: {what}: reciprocal must be true or false")
         fks.append(ForeignKey(local, resource or name, remote, bool(fk.get("reciprocal"))))
     polys = []
     for i, p in enumerate(descriptor.get("polymorphicKeys", [])):
         if not isinstance(p, dict) or not all(isinstance(p.get(k), str) for k in ("tableField", "idField")):
-            raise ConfigError(f"{where}: polymorphicKeys[{i}] must be an object with a tableField and an idField (field names)")
+            raise ConfigError(
+                f"{where}: polymorphicKeys[{i}] must be an object with a tableField and an idField (field names)"
+            )
         known((p["tableField"], p["idField"]), f"polymorphicKeys[{i}]")
         polys.append(PolymorphicKey(p["tableField"], p["idField"]))
-    uniques = tuple(known(_names(where, u, f"uniqueKeys[{i}]"), f"uniqueKeys[{i}]")
-                    for i, u in enumerate(descriptor.get("uniqueKeys", [])))
+    uniques = tuple(
+        known(_names(where, u, f"uniqueKeys[{i}]"), f"uniqueKeys[{i}]")
+        for i, u in enumerate(descriptor.get("uniqueKeys", []))
+    )
     return TableSchema(name, path, descriptor, tuple(fields), pk, tuple(fks), tuple(polys), uniques)
 
 
@@ -209,13 +219,17 @@ def check_references(schemas: dict[str, TableSchema], named: Collection[str]) ->
         for i, fk in enumerate(schema.foreign_keys):
             where = f"schemas/{schema.path.name}: foreignKeys[{i}]"
             if fk.table not in named:
-                problems[name] = (f"{where} points at table {fk.table!r}, which has no schema (tables: "
-                                  f"{', '.join(sorted(named))}): fix reference.resource")
+                problems[name] = (
+                    f"{where} points at table {fk.table!r}, which has no schema (tables: "
+                    f"{', '.join(sorted(named))}): fix reference.resource"
+                )
                 break
             target = schemas.get(fk.table)
             missing = [] if target is None else [c for c in fk.ref_fields if c not in {f.name for f in target.fields}]
             if missing:
-                problems[name] = f"{where} points at field(s) {missing}, which table {fk.table!r} does not have: fix reference.fields"
+                problems[name] = (
+                    f"{where} points at field(s) {missing}, which table {fk.table!r} does not have: fix reference.fields"
+                )
                 break
     return problems
 
@@ -235,16 +249,22 @@ def _check_constraints(path: Path, f: Field) -> None:
             raise ConfigError(f"{where}: enum must be a non-empty list of {wanted}, not {json.dumps(enum)}")
     for key, types in (("pattern", ("string",)), ("minLength", ("string", "list")), ("maxLength", ("string", "list"))):
         if key in c and f.type not in types:
-            raise ConfigError(f"{where}: {key} applies to {' and '.join(types)} fields only, and this field is {f.type}")
+            raise ConfigError(
+                f"{where}: {key} applies to {' and '.join(types)} fields only, and this field is {f.type}"
+            )
     if "pattern" in c:
         if not isinstance(c["pattern"], str):
-            raise ConfigError(f"{where}: pattern must be a regular expression (a string), not {json.dumps(c['pattern'])}")
+            raise ConfigError(
+                f"{where}: pattern must be a regular expression (a string), not {json.dumps(c['pattern'])}"
+            )
         try:
             pl.select(pl.lit("").str.contains(rf"^(?:{c['pattern']})$"))
         except pl.exceptions.PolarsError as exc:
             reason = str(exc).strip().splitlines()
-            raise ConfigError(f"{where}: pattern {c['pattern']!r} is not a valid regular expression"
-                              + (f" ({reason[-1].strip()})" if reason else "")) from None
+            raise ConfigError(
+                f"{where}: pattern {c['pattern']!r} is not a valid regular expression"
+                + (f" ({reason[-1].strip()})" if reason else "")
+            ) from None
 
 
 def _of_type(ftype: str, value) -> bool:
@@ -274,14 +294,31 @@ def _check_list(path: Path, f: Field) -> None:
     """A list field needs a usable delimiter and an item type zonedata can publish."""
     where = f"schemas/{path.name}: field {f.name!r}"
     delimiter, item_type = f.descriptor.get("delimiter", DEFAULT_LIST_DELIMITER), f.descriptor.get("itemType", "string")
-    if not isinstance(delimiter, str) or not delimiter.strip() or delimiter != delimiter.lstrip() or "\n" in delimiter or '"' in delimiter:
-        raise ConfigError(f"{where}: delimiter {delimiter!r} must be a non-blank character sequence that starts with a "
-                          "visible character, without quotes or line breaks (e.g. ',' or '; ')")
+    if (
+        not isinstance(delimiter, str)
+        or not delimiter.strip()
+        or delimiter != delimiter.lstrip()
+        or "\n" in delimiter
+        or '"' in delimiter
+    ):
+        raise ConfigError(
+            f"{where}: delimiter {delimiter!r} must be a non-blank character sequence that starts with a "
+            "visible character, without quotes or line breaks (e.g. ',' or '; ')"
+        )
     if item_type not in LIST_ITEM_TYPES:
-        raise ConfigError(f"{where}: itemType {item_type!r} is not supported for lists (use {', '.join(LIST_ITEM_TYPES)})")
-    if "enum" in f.constraints or "pattern" in f.constraints or "minimum" in f.constraints or "maximum" in f.constraints:
-        raise ConfigError(f"{where}: a list field takes only required, minLength and maxLength (the number of items) "
-                          "as constraints (Table Schema v2)")
+        raise ConfigError(
+            f"{where}: itemType {item_type!r} is not supported for lists (use {', '.join(LIST_ITEM_TYPES)})"
+        )
+    if (
+        "enum" in f.constraints
+        or "pattern" in f.constraints
+        or "minimum" in f.constraints
+        or "maximum" in f.constraints
+    ):
+        raise ConfigError(
+            f"{where}: a list field takes only required, minLength and maxLength (the number of items) "
+            "as constraints (Table Schema v2)"
+        )
 
 
 def _check_bounds(path: Path, f: Field) -> None:
@@ -290,8 +327,10 @@ def _check_bounds(path: Path, f: Field) -> None:
     value could be checked against them."""
     c = f.constraints
     where = f"schemas/{path.name}: field {f.name!r}"
-    for lo_key, hi_key, kind in (("minimum", "maximum", "date" if f.type == "date" else "number"),
-                                 ("minLength", "maxLength", "length")):
+    for lo_key, hi_key, kind in (
+        ("minimum", "maximum", "date" if f.type == "date" else "number"),
+        ("minLength", "maxLength", "length"),
+    ):
         bounds: dict[str, Any] = {}
         for key in (lo_key, hi_key):
             if key not in c:
@@ -302,18 +341,27 @@ def _check_bounds(path: Path, f: Field) -> None:
                     if not isinstance(value, str) or not _ISO_DATE.match(value):
                         raise ValueError
                     bounds[key] = date.fromisoformat(value)
-                elif isinstance(value, bool) or not isinstance(value, int if kind == "length" else (int, float)) \
-                        or (isinstance(value, float) and not math.isfinite(value)) or (kind == "length" and value < 0) \
-                        or (isinstance(value, int) and not -(2**63) <= value < 2**63):
+                elif (
+                    isinstance(value, bool)
+                    or not isinstance(value, int if kind == "length" else (int, float))
+                    or (isinstance(value, float) and not math.isfinite(value))
+                    or (kind == "length" and value < 0)
+                    or (isinstance(value, int) and not -(2**63) <= value < 2**63)
+                ):
                     raise TypeError
                 else:
                     bounds[key] = value
             except (TypeError, ValueError):
-                wanted = {"date": "a date as YYYY-MM-DD", "number": "a finite number",
-                          "length": "a whole number, 0 or more"}[kind]
+                wanted = {
+                    "date": "a date as YYYY-MM-DD",
+                    "number": "a finite number",
+                    "length": "a whole number, 0 or more",
+                }[kind]
                 raise ConfigError(f"{where}: {key} {json.dumps(value)} is not {wanted}") from None
         if len(bounds) == 2 and bounds[lo_key] > bounds[hi_key]:
-            raise ConfigError(f"{where}: {lo_key} {c[lo_key]!r} is above {hi_key} {c[hi_key]!r}, so no value could pass")
+            raise ConfigError(
+                f"{where}: {lo_key} {c[lo_key]!r} is above {hi_key} {c[hi_key]!r}, so no value could pass"
+            )
 
 
 def load_schema(paths: Paths, table: str) -> TableSchema:
@@ -364,6 +412,7 @@ def _list_checks(pa, f: Field) -> list:
     checks = [pa.Check(items_ok, name="list_items")]
     lo, hi = f.constraints.get("minLength"), f.constraints.get("maxLength")
     if lo is not None or hi is not None:
+
         def count_ok(data):
             n = pl.col(data.key).str.split(delimiter).list.len()
             ok = pl.lit(True)

@@ -54,7 +54,13 @@ class Seeds:
     def path(self, name: str) -> str | None:
         """The resolved path (as a string), or None when the name leaves seeds/."""
         entry = self.entries.get(name)
-        if name and "/" not in name and "\\" not in name and name not in (".", "..") and not (entry and entry.is_symlink()):
+        if (
+            name
+            and "/" not in name
+            and "\\" not in name
+            and name not in (".", "..")
+            and not (entry and entry.is_symlink())
+        ):
             return self._resolved + os.sep + name
         path = resolve_seed(self.seeds, name, self.resolved)
         return None if path is None else str(path)

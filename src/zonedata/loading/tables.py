@@ -56,7 +56,7 @@ class RawTable:
 
 def _decode(data: bytes, file: str, findings: list[Finding]) -> str:
     if data.startswith(BOM):
-        data = data[len(BOM):]
+        data = data[len(BOM) :]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -91,10 +91,14 @@ def _record_lines(text: str) -> tuple[list[int], list[int]]:
     lines = pl.Series("l", collapsed.split("\n"), dtype=pl.String)
     if len(lines) and lines[-1] == "":
         lines = lines.head(len(lines) - 1)
-    frame = pl.DataFrame({"l": lines}).with_columns(
-        cells=pl.col("l").str.count_matches(",", literal=True) + 1,
-        swallowed=pl.col("l").str.count_matches("\x00", literal=True),
-    ).with_columns(line=(pl.int_range(1, pl.len() + 1) + pl.col("swallowed").cum_sum().shift(1, fill_value=0)))
+    frame = (
+        pl.DataFrame({"l": lines})
+        .with_columns(
+            cells=pl.col("l").str.count_matches(",", literal=True) + 1,
+            swallowed=pl.col("l").str.count_matches("\x00", literal=True),
+        )
+        .with_columns(line=(pl.int_range(1, pl.len() + 1) + pl.col("swallowed").cum_sum().shift(1, fill_value=0)))
+    )
     frame = frame.slice(1)  # the header
     return frame["line"].to_list(), frame["cells"].to_list()
 
@@ -144,12 +148,25 @@ def _fast_lines(path: Path) -> tuple[Path, str, pl.Series, pl.Series] | None:
     # comma outside one is a match of the last pattern.
     line = pl.col("l").fill_null("")
     try:
-        counts = pl.scan_csv(path, has_header=False, separator="\x01", quote_char=None, infer_schema=False,
-                             new_columns=["l"], raise_if_empty=False).select(
-            quotes=line.str.count_matches('"', literal=True).cast(pl.Int64),
-            commas=line.str.count_matches(",", literal=True).cast(pl.Int64),
-            outside=pl.when(line.str.contains('"', literal=True)).then(line.str.count_matches(r'"[^"]*"|,').cast(pl.Int64)),
-        ).collect(engine="streaming")
+        counts = (
+            pl.scan_csv(
+                path,
+                has_header=False,
+                separator="\x01",
+                quote_char=None,
+                infer_schema=False,
+                new_columns=["l"],
+                raise_if_empty=False,
+            )
+            .select(
+                quotes=line.str.count_matches('"', literal=True).cast(pl.Int64),
+                commas=line.str.count_matches(",", literal=True).cast(pl.Int64),
+                outside=pl.when(line.str.contains('"', literal=True)).then(
+                    line.str.count_matches(r'"[^"]*"|,').cast(pl.Int64)
+                ),
+            )
+            .collect(engine="streaming")
+        )
     except pl.exceptions.PolarsError:
         return None
     if (counts["quotes"] % 2 == 1).any():
@@ -159,8 +176,9 @@ def _fast_lines(path: Path) -> tuple[Path, str, pl.Series, pl.Series] | None:
 
 
 def _read_csv(source) -> pl.DataFrame:
-    return pl.read_csv(source, infer_schema=False, truncate_ragged_lines=True, has_header=True, raise_if_empty=False,
-                       new_columns=None)
+    return pl.read_csv(
+        source, infer_schema=False, truncate_ragged_lines=True, has_header=True, raise_if_empty=False, new_columns=None
+    )
 
 
 def read_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> RawTable:
@@ -174,8 +192,11 @@ def check_constraints(table: RawTable) -> RawTable:
         present = [c for c in table.frame.columns if c != LINE]
         # a cell that failed its type is null in the typed frame: say so once, not also "required"
         mistyped = {(f.line, f.field) for f in table.findings if f.rule == "type-error"}
-        table.findings.extend(f for f in _constraint_findings(table.frame, table.schema, present, table.file)
-                              if not (f.rule == "required-missing" and (f.line, f.field) in mistyped))
+        table.findings.extend(
+            f
+            for f in _constraint_findings(table.frame, table.schema, present, table.file)
+            if not (f.rule == "required-missing" and (f.line, f.field) in mistyped)
+        )
     return table
 
 
@@ -199,16 +220,33 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
             data = path.read_bytes()
         except OSError as exc:
             if path.exists() or path.is_symlink():  # there, but not a readable file: creating it is not the fix
-                findings.append(Finding("table-unreadable", f"cannot read {file}: {exc.strerror or exc}; make it a readable "
-                                        "CSV file", file=file))
+                findings.append(
+                    Finding(
+                        "table-unreadable",
+                        f"cannot read {file}: {exc.strerror or exc}; make it a readable CSV file",
+                        file=file,
+                    )
+                )
             else:
-                findings.append(Finding("table-missing", f"cannot read the table: {exc.strerror}; create {file} with the "
-                                        "header " + ",".join(schema.raw_names), file=file))
+                findings.append(
+                    Finding(
+                        "table-missing",
+                        f"cannot read the table: {exc.strerror}; create {file} with the "
+                        "header " + ",".join(schema.raw_names),
+                        file=file,
+                    )
+                )
             return table
         text = _decode(data, file, findings)
         if not text.strip():
-            findings.append(Finding("csv-malformed", "the file is empty; it needs at least the header row "
-                                    + ",".join(schema.raw_names), file=file, line=1))
+            findings.append(
+                Finding(
+                    "csv-malformed",
+                    "the file is empty; it needs at least the header row " + ",".join(schema.raw_names),
+                    file=file,
+                    line=1,
+                )
+            )
             return table
         header_line = text.split("\n", 1)[0]
         body = text.encode("utf-8")
@@ -218,25 +256,53 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
     seen = set()
     for col in header:
         if col in seen:
-            findings.append(Finding("header-duplicate-column", f"column {col!r} appears twice; delete one",
-                                    file=file, line=1, field=col, value=col))
+            findings.append(
+                Finding(
+                    "header-duplicate-column",
+                    f"column {col!r} appears twice; delete one",
+                    file=file,
+                    line=1,
+                    field=col,
+                    value=col,
+                )
+            )
         seen.add(col)
         if col not in expected:
             hint = f"; did you mean {', '.join(_close(col, expected))}?" if _close(col, expected) else ""
-            findings.append(Finding("header-unknown-column",
-                                    f"column {col!r} is not in {paths.rel(schema.path)}: rename or delete it, or add it to the schema{hint}",
-                                    file=file, line=1, field=col, value=col))
+            findings.append(
+                Finding(
+                    "header-unknown-column",
+                    f"column {col!r} is not in {paths.rel(schema.path)}: rename or delete it, or add it to the schema{hint}",
+                    file=file,
+                    line=1,
+                    field=col,
+                    value=col,
+                )
+            )
     for col in expected:
         if col not in seen:
-            findings.append(Finding("header-missing-column",
-                                    f"column {col!r} is missing from the header: add it (may be left empty unless required)",
-                                    file=file, line=1, field=col))
+            findings.append(
+                Finding(
+                    "header-missing-column",
+                    f"column {col!r} is missing from the header: add it (may be left empty unless required)",
+                    file=file,
+                    line=1,
+                    field=col,
+                )
+            )
     present = [c for c in expected if c in seen]
     if not any(f.rule == "header-duplicate-column" for f in findings):
         order = [c for c in header if c in expected]
         if order != present:
-            findings.append(Finding("header-order", "columns are not in the schema's order: " + ",".join(expected),
-                                    file=file, line=1, severity="warning"))
+            findings.append(
+                Finding(
+                    "header-order",
+                    "columns are not in the schema's order: " + ",".join(expected),
+                    file=file,
+                    line=1,
+                    severity="warning",
+                )
+            )
 
     n_header = len(header)
     ragged = pl.DataFrame({"line": pl.Series(lines, dtype=pl.Int64), "cells": pl.Series(cells, dtype=pl.Int64)}).filter(
@@ -244,12 +310,26 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
     )
     for line, n in ragged.iter_rows():
         if n == 1 and n_header > 1:  # may still hold one value: the blank-row filter below keeps such a row
-            findings.append(Finding("row-ragged", "the line is blank or holds a single cell: delete it, or fill in "
-                                    f"its {n_header} cells", file=file, line=line, value=str(n)))
+            findings.append(
+                Finding(
+                    "row-ragged",
+                    f"the line is blank or holds a single cell: delete it, or fill in its {n_header} cells",
+                    file=file,
+                    line=line,
+                    value=str(n),
+                )
+            )
             continue
-        findings.append(Finding("row-ragged", f"the row has {n} cell(s) but the header has {n_header}: "
-                                "add or remove cells (quote a value that contains a comma)",
-                                file=file, line=line, value=str(n)))
+        findings.append(
+            Finding(
+                "row-ragged",
+                f"the row has {n} cell(s) but the header has {n_header}: "
+                "add or remove cells (quote a value that contains a comma)",
+                file=file,
+                line=line,
+                value=str(n),
+            )
+        )
     # a blank line is one finding (above), not also a record with every required field missing
     blank = ragged.filter(pl.col("cells") == 1)["line"] if n_header > 1 else pl.Series("line", [], dtype=pl.Int64)
 
@@ -270,11 +350,29 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
     # nothing either: make them null (a required field is then missing), in the (rare) columns that have one
     # One scan finds the (few) columns with a cell that may be either, by its first character alone: only
     # those are searched for blank cells and formulas.
-    special = [c for c, has in frame.select(pl.col(c).str.contains(SPECIAL_START).any() for c in present)
-               .row(0, named=True).items() if has] if present and frame.height else []
-    empty = [c for c, has in frame.select(pl.col(c).str.contains(BLANK).any() for c in special).row(0, named=True).items()
-             if has] if special else []
-    frame = frame.with_columns([pl.when(pl.col(c).str.contains(BLANK)).then(None).otherwise(pl.col(c)).alias(c) for c in empty])
+    special = (
+        [
+            c
+            for c, has in frame.select(pl.col(c).str.contains(SPECIAL_START).any() for c in present)
+            .row(0, named=True)
+            .items()
+            if has
+        ]
+        if present and frame.height
+        else []
+    )
+    empty = (
+        [
+            c
+            for c, has in frame.select(pl.col(c).str.contains(BLANK).any() for c in special).row(0, named=True).items()
+            if has
+        ]
+        if special
+        else []
+    )
+    frame = frame.with_columns(
+        [pl.when(pl.col(c).str.contains(BLANK)).then(None).otherwise(pl.col(c)).alias(c) for c in empty]
+    )
     typed, type_findings = _typed(frame, schema, present, file)
     findings.extend(type_findings)
     findings.extend(_formula_findings(typed, schema, special, file))
@@ -287,8 +385,11 @@ def _malformed(what: str, body, file: str) -> Finding:
     """csv-malformed, at the line of the first quote that is never closed (when there is one)."""
     line = None
     try:
-        text = body.read_text(encoding="utf-8", errors="replace") if isinstance(body, Path) else \
-            body.decode("utf-8", errors="replace")
+        text = (
+            body.read_text(encoding="utf-8", errors="replace")
+            if isinstance(body, Path)
+            else body.decode("utf-8", errors="replace")
+        )
         # a quoted cell starts a cell and ends with a quote before a comma or a line end; the first that
         # does not is the one never closed (only this error path scans quoted cells one by one)
         pos = 0
@@ -300,8 +401,11 @@ def _malformed(what: str, body, file: str) -> Finding:
             pos = closed.end()
     except OSError:
         pass
-    where = f"; the quote opened on line {line} is never closed: close it, or double a quote inside a value" if line \
+    where = (
+        f"; the quote opened on line {line} is never closed: close it, or double a quote inside a value"
+        if line
         else "; check for an unclosed quote"
+    )
     return Finding("csv-malformed", what + where, file=file, line=line)
 
 
@@ -328,23 +432,35 @@ def _typed(frame: pl.DataFrame, schema: TableSchema, present: list[str], file: s
             # strictly YYYY-MM-DD: the parser alone also takes 2024-2-3, +2024-05-01 and a leading space
             # (and year 0, which polars reads but Python, pandas and frictionless cannot: not a date)
             day = col.str.to_date("%Y-%m-%d", strict=False)
-            exprs.append(pl.when(col.str.contains(ISO_DATE) & (day.dt.year() >= 1)).then(day).otherwise(None).alias(name))
+            exprs.append(
+                pl.when(col.str.contains(ISO_DATE) & (day.dt.year() >= 1)).then(day).otherwise(None).alias(name)
+            )
         elif f.type == "boolean":
-            exprs.append(col.str.to_lowercase().replace_strict({"true": True, "false": False}, default=None,
-                                                                return_dtype=pl.Boolean).alias(name))
+            exprs.append(
+                col.str.to_lowercase()
+                .replace_strict({"true": True, "false": False}, default=None, return_dtype=pl.Boolean)
+                .alias(name)
+            )
         elif f.type == "number":
             # plain decimals only: no inf, nan, exponents or thousands separators, and at most the
             # six decimal places the published Decimal(38, 6) columns hold (never silently rounded)
             text = col.str.strip_chars()
-            exprs.append(pl.when(text.str.contains(NUMBER_PATTERN)).then(text.cast(pl.Float64, strict=False))
-                         .otherwise(None).alias(name))
+            exprs.append(
+                pl.when(text.str.contains(NUMBER_PATTERN))
+                .then(text.cast(pl.Float64, strict=False))
+                .otherwise(None)
+                .alias(name)
+            )
         else:
             exprs.append(col.str.strip_chars().cast(POLARS_TYPES[f.type], strict=False).alias(name))
     typed = frame.with_columns(exprs) if exprs else frame
-    hint = {"date": "a date as YYYY-MM-DD", "integer": "a whole number such as 2012",
-            "number": "a plain decimal number such as 7.5 (no commas, units or exponent; "
-                      f"at most {INTEGER_DIGITS} digits before the point and {DECIMAL_SCALE} decimal places)",
-            "boolean": "true or false"}
+    hint = {
+        "date": "a date as YYYY-MM-DD",
+        "integer": "a whole number such as 2012",
+        "number": "a plain decimal number such as 7.5 (no commas, units or exponent; "
+        f"at most {INTEGER_DIGITS} digits before the point and {DECIMAL_SCALE} decimal places)",
+        "boolean": "true or false",
+    }
     for name in present:
         f = schema.field(name)
         if f.type in ("string", "list"):
@@ -354,8 +470,9 @@ def _typed(frame: pl.DataFrame, schema: TableSchema, present: list[str], file: s
             continue
         bad = frame.select(LINE, pl.col(name)).filter(failed)
         for line, value in bad.iter_rows():
-            findings.append(Finding("type-error", f"{value!r} is not {hint[f.type]}", file=file, line=line,
-                                    field=name, value=value))
+            findings.append(
+                Finding("type-error", f"{value!r} is not {hint[f.type]}", file=file, line=line, field=name, value=value)
+            )
     return typed, findings
 
 
@@ -367,14 +484,23 @@ def _formula_findings(frame: pl.DataFrame, schema: TableSchema, present: list[st
     hit = frame.select(pl.any_horizontal(pl.col(c).str.contains(FORMULA_START) for c in strings).fill_null(False))
     if not hit.to_series().any():
         return []
-    long = frame.filter(hit.to_series()).select(LINE, *strings).unpivot(
-        index=LINE, variable_name="field", value_name="value").filter(
-        pl.col("value").str.contains(FORMULA_START)
-    ).sort(LINE, "field")
+    long = (
+        frame.filter(hit.to_series())
+        .select(LINE, *strings)
+        .unpivot(index=LINE, variable_name="field", value_name="value")
+        .filter(pl.col("value").str.contains(FORMULA_START))
+        .sort(LINE, "field")
+    )
     return [
-        Finding("formula-injection", "the cell starts with =, +, -, @, a tab or a carriage return, which spreadsheets "
-                "run as a formula: reword it or start it with another character", file=file, line=line, field=fld,
-                value=value)
+        Finding(
+            "formula-injection",
+            "the cell starts with =, +, -, @, a tab or a carriage return, which spreadsheets "
+            "run as a formula: reword it or start it with another character",
+            file=file,
+            line=line,
+            field=fld,
+            value=value,
+        )
         for line, fld, value in long.iter_rows()
     ]
 
@@ -412,8 +538,16 @@ def _constraint_findings(frame: pl.DataFrame, schema: TableSchema, present: list
         rule = next((r for prefix, r in _CHECK_RULES if check.startswith(prefix)), None)
         if rule is None:
             rule = "type-error"
-        findings.append(Finding(rule, _constraint_message(rule, schema, column, value), file=file,
-                                line=int(lines[int(index)]), field=column, value=value))
+        findings.append(
+            Finding(
+                rule,
+                _constraint_message(rule, schema, column, value),
+                file=file,
+                line=int(lines[int(index)]),
+                field=column,
+                value=value,
+            )
+        )
     return findings
 
 
@@ -427,7 +561,9 @@ def _constraint_message(rule: str, schema: TableSchema, column: str, value) -> s
         return f"{value!r} is not allowed; use one of: {', '.join(c['enum'])}"
     if rule == "pattern-violation":
         example = schema.field(column).descriptor.get("example")
-        return f"{value!r} does not match the pattern {c['pattern']}" + (f" (for example {example!r})" if example else "")
+        return f"{value!r} does not match the pattern {c['pattern']}" + (
+            f" (for example {example!r})" if example else ""
+        )
     if rule == "range-violation":
         bounds = ", ".join(f"{k} {c[k]}" for k in ("minimum", "maximum", "minLength", "maxLength") if k in c)
         if schema.field(column).type == "list":
@@ -435,6 +571,8 @@ def _constraint_message(rule: str, schema: TableSchema, column: str, value) -> s
         return f"{value!r} is out of range ({bounds})"
     if rule == "list-item-invalid":
         d = schema.field(column).delimiter
-        return (f"{value!r} is not a clean list: separate the items with {d!r} exactly, with no empty, repeated or "
-                "space-padded item")
+        return (
+            f"{value!r} is not a clean list: separate the items with {d!r} exactly, with no empty, repeated or "
+            "space-padded item"
+        )
     return f"{value!r} fails the check on {column}"

@@ -104,9 +104,9 @@ def write_pyproject_version(path: Path, version: str) -> None:
     lines = text.splitlines(keepends=True)
     index = _project_version_line([line.rstrip("\r\n") for line in lines])
     if index is None:
-        raise ConfigError(f"{path.name} has no [project] version = \"...\" line to update")
+        raise ConfigError(f'{path.name} has no [project] version = "..." line to update')
     line = lines[index]
-    ending = line[len(line.rstrip("\r\n")):]
+    ending = line[len(line.rstrip("\r\n")) :]
     m = _VERSION_LINE.match(line.rstrip("\r\n"))
     assert m is not None  # _project_version_line found this line by the same pattern
     lines[index] = f"{m[1]}{m[2]}{version}{m[2]}{m[4]}{ending}"
@@ -152,8 +152,14 @@ class ReleaseEntry:
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def to_dict(self) -> dict:
-        return {"version": self.version, "date": self.date, "archive": self.archive, "sha256": self.sha256,
-                "bytes": self.bytes, **{k: v for k, v in self.extra.items() if k not in ENTRY_KEYS}}
+        return {
+            "version": self.version,
+            "date": self.date,
+            "archive": self.archive,
+            "sha256": self.sha256,
+            "bytes": self.bytes,
+            **{k: v for k, v in self.extra.items() if k not in ENTRY_KEYS},
+        }
 
 
 #: the keys zonedata writes in each manifest entry
@@ -175,13 +181,31 @@ def read_manifest(paths: Paths) -> list[ReleaseEntry]:
         return []
     try:
         data = safe_json.loads(path.read_text(encoding="utf-8"))
-        entries = [ReleaseEntry(str(e["version"]), str(e["date"]), str(e["archive"]), str(e["sha256"]), int(e["bytes"]),
-                                {k: v for k, v in e.items() if k not in ENTRY_KEYS})
-                   for e in data]
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError,
-            OverflowError) as exc:
-        raise ConfigError(f"{paths.rel(path)} is not a list of releases "
-                          f"{{version, date, archive, sha256, bytes}}: {exc}; restore it from git") from exc
+        entries = [
+            ReleaseEntry(
+                str(e["version"]),
+                str(e["date"]),
+                str(e["archive"]),
+                str(e["sha256"]),
+                int(e["bytes"]),
+                {k: v for k, v in e.items() if k not in ENTRY_KEYS},
+            )
+            for e in data
+        ]
+    except (
+        OSError,
+        UnicodeDecodeError,
+        json.JSONDecodeError,
+        KeyError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        OverflowError,
+    ) as exc:
+        raise ConfigError(
+            f"{paths.rel(path)} is not a list of releases "
+            f"{{version, date, archive, sha256, bytes}}: {exc}; restore it from git"
+        ) from exc
     for e in entries:
         if not safe_relative(e.archive) or not paths.is_inside(paths.root / e.archive):
             raise OutsideRoot(f"{paths.rel(path)}: the archive {e.archive!r} of release {e.version}")

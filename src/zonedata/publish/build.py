@@ -66,8 +66,15 @@ TEMP_PREFIX = ".zonedata-build-"
 
 def csv_bytes(frame: pl.DataFrame) -> bytes:
     buf = io.BytesIO()
-    frame.write_csv(buf, include_header=True, line_terminator="\n", quote_style="necessary", null_value="",
-                    date_format="%Y-%m-%d", include_bom=False)
+    frame.write_csv(
+        buf,
+        include_header=True,
+        line_terminator="\n",
+        quote_style="necessary",
+        null_value="",
+        date_format="%Y-%m-%d",
+        include_bom=False,
+    )
     return buf.getvalue()
 
 
@@ -109,8 +116,11 @@ def stale_clean_files(paths: Paths, outputs: Outputs) -> list[Path]:
     """Published-looking files in data/clean/ that a build would not write (a table since removed)."""
     if not paths.clean.is_dir():
         return []
-    return [p for p in sorted(paths.clean.iterdir())
-            if p.is_file() and p.suffix in CLEAN_SUFFIXES and paths.rel(p) not in outputs.files]
+    return [
+        p
+        for p in sorted(paths.clean.iterdir())
+        if p.is_file() and p.suffix in CLEAN_SUFFIXES and paths.rel(p) not in outputs.files
+    ]
 
 
 @dataclass
@@ -141,14 +151,18 @@ def _preflight(paths: Paths, targets: list[Path]) -> None:
         paths.confined(target.parent if not os.path.lexists(target) else target)
         rel = paths.rel(target)
         if target.is_dir():
-            raise PublishError(f"{rel} is a directory, so the build cannot write the file there: move it away, then "
-                               "run zonedata build again (nothing was changed)")
+            raise PublishError(
+                f"{rel} is a directory, so the build cannot write the file there: move it away, then "
+                "run zonedata build again (nothing was changed)"
+            )
         for parent in (target.parent, *target.parent.parents):
             if parent == paths.root or paths.root not in parent.parents:
                 break
             if os.path.lexists(parent) and not parent.is_dir():
-                raise PublishError(f"{paths.rel(parent)} is a file, so {rel} cannot be written inside it: move it "
-                                   "away, then run zonedata build again (nothing was changed)")
+                raise PublishError(
+                    f"{paths.rel(parent)} is a file, so {rel} cannot be written inside it: move it "
+                    "away, then run zonedata build again (nothing was changed)"
+                )
 
 
 def write_atomically(paths: Paths, files: dict[str, bytes], remove: Sequence[Path] = ()) -> tuple[list[str], list[str]]:
@@ -177,8 +191,9 @@ def write_atomically(paths: Paths, files: dict[str, bytes], remove: Sequence[Pat
         try:
             tmp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=paths.root))
         except OSError as exc:
-            raise PublishError(f"cannot create a staging folder in the package root: {exc.strerror or exc}; "
-                               "nothing was changed") from exc
+            raise PublishError(
+                f"cannot create a staging folder in the package root: {exc.strerror or exc}; nothing was changed"
+            ) from exc
         try:
             staged, kept, created_dirs = _stage(paths, tmp, changed, remove)
             _swap(paths, staged, remove, kept, created_dirs)
@@ -225,8 +240,9 @@ def _stage(paths: Paths, tmp: Path, changed: dict[str, bytes], remove) -> tuple[
                     created_dirs.append(parent)
     except OSError as exc:
         _remove_dirs(created_dirs)
-        raise PublishError(f"cannot stage the new files ({exc.strerror or exc}, e.g. a full disk): nothing was "
-                           "changed") from exc
+        raise PublishError(
+            f"cannot stage the new files ({exc.strerror or exc}, e.g. a full disk): nothing was changed"
+        ) from exc
     return staged, kept, created_dirs
 
 
@@ -250,9 +266,14 @@ def _swap(paths: Paths, staged: list, remove, kept: dict, created_dirs: list) ->
         _remove_dirs(created_dirs)
         if not isinstance(exc, OSError):
             raise
-        raise PublishError(f"cannot write {paths.rel(current) if current else paths.root}: {exc.strerror or exc}; "
-                           + ("the files already replaced were put back, so the old publication is whole"
-                              if undone else "nothing was changed")) from exc
+        raise PublishError(
+            f"cannot write {paths.rel(current) if current else paths.root}: {exc.strerror or exc}; "
+            + (
+                "the files already replaced were put back, so the old publication is whole"
+                if undone
+                else "nothing was changed"
+            )
+        ) from exc
     for folder in sorted({target.parent for _, target in staged}):
         _fsync_dir(folder)
 

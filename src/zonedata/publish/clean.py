@@ -52,9 +52,11 @@ def _exact_numbers(table, schema: TableSchema) -> list[pl.Expr]:
     value that is not a plain decimal that Decimal(38, 6) holds (a type error), so none is rounded
     and none silently becomes null."""
     strings = table.strings
-    return [exact_decimal(pl.col(f.name)).alias(f.name)
-            for f in schema.raw_fields
-            if f.type == "number" and strings is not None and f.name in strings.columns]
+    return [
+        exact_decimal(pl.col(f.name)).alias(f.name)
+        for f in schema.raw_fields
+        if f.type == "number" and strings is not None and f.name in strings.columns
+    ]
 
 
 def _base_frame(ds: Dataset, name: str) -> pl.DataFrame:
@@ -66,13 +68,17 @@ def _base_frame(ds: Dataset, name: str) -> pl.DataFrame:
         assert table.strings is not None  # a parsed table keeps its cells as text
         numbers = table.strings.select(LINE, *exprs)
         frame = frame.drop([c for c in numbers.columns if c != LINE and c in frame.columns]).join(
-            numbers, on=LINE, how="left")
+            numbers, on=LINE, how="left"
+        )
     lists = [list_items(f.name, f.delimiter) for f in schema.raw_fields if f.type == "list" and f.name in frame.columns]
     if lists:
         frame = frame.with_columns(lists)
     # a column the raw file lacks (an invalid table) is published empty rather than crashing
-    missing = [pl.lit(None, dtype=TYPES[f.type].published).alias(f.name)
-               for f in schema.raw_fields if f.name not in frame.columns]
+    missing = [
+        pl.lit(None, dtype=TYPES[f.type].published).alias(f.name)
+        for f in schema.raw_fields
+        if f.name not in frame.columns
+    ]
     if LINE not in frame.columns:
         frame = frame.with_columns(pl.lit(None, dtype=pl.Int64).alias(LINE))
     return frame.with_columns(missing) if missing else frame
@@ -87,8 +93,9 @@ def derive_statistics(ds: Dataset, frame: pl.DataFrame) -> pl.DataFrame:
     value = pl.col("value").cast(DECIMAL)
     return frame.with_columns(
         value_normalised=(value * scale * numerator / denominator).cast(DECIMAL),
-        unit_normalised=unit.replace_strict({u: x.normalised for u, x in UNITS.items()}, default=None,
-                                            return_dtype=pl.String),
+        unit_normalised=unit.replace_strict(
+            {u: x.normalised for u, x in UNITS.items()}, default=None, return_dtype=pl.String
+        ),
         currency=unit.replace_strict({u: x.currency for u, x in UNITS.items()}, default=None, return_dtype=pl.String),
     )
 
@@ -122,18 +129,24 @@ def check_derivations(schema: TableSchema) -> None:
     known = DERIVATIONS.get(schema.name, ((), None))[0]
     unknown = [n for n in derived if n not in known]
     if unknown:
-        raise ConfigError(f"{schema.name}: the schema declares derived field(s) {unknown} that the build cannot "
-                          f"compute (it knows {list(known) or 'none'} for this table): add a derivation to "
-                          "zonedata/clean.py or drop 'derived'")
+        raise ConfigError(
+            f"{schema.name}: the schema declares derived field(s) {unknown} that the build cannot "
+            f"compute (it knows {list(known) or 'none'} for this table): add a derivation to "
+            "zonedata/clean.py or drop 'derived'"
+        )
     names = {f.name for f in schema.fields}
     # value_normalised looks each unit and scale up: one it does not know would be published empty
-    for fld, table, where in (("unit", UNITS, "UNITS in zonedata/base/vocabulary.py"),
-                              ("scale", SCALE_FACTORS, "SCALES in zonedata/base/vocabulary.py")):
+    for fld, table, where in (
+        ("unit", UNITS, "UNITS in zonedata/base/vocabulary.py"),
+        ("scale", SCALE_FACTORS, "SCALES in zonedata/base/vocabulary.py"),
+    ):
         if schema.name != "statistics" or fld not in names or "value_normalised" not in derived:
             continue
         values = schema.field(fld).constraints.get("enum")
         if values is None:
-            raise ConfigError(f"statistics: {fld} needs an enum of the values the build can normalise ({', '.join(k for k in table if k)})")
+            raise ConfigError(
+                f"statistics: {fld} needs an enum of the values the build can normalise ({', '.join(k for k in table if k)})"
+            )
         unknown = [u for u in values if u not in table]
         if unknown:
             raise ConfigError(f"statistics: {fld}(s) {unknown} have no normalisation: add them to {where}")
@@ -155,8 +168,11 @@ def clean_table(ds: Dataset, name: str) -> CleanTable:
 
 def csv_frame(schema: TableSchema, frame: pl.DataFrame) -> pl.DataFrame:
     """The published frame as the CSV holds it: each list column as its items joined by the delimiter."""
-    lists = [pl.col(f.name).list.join(f.delimiter).alias(f.name) for f in schema.fields
-             if f.type == "list" and f.name in frame.columns]
+    lists = [
+        pl.col(f.name).list.join(f.delimiter).alias(f.name)
+        for f in schema.fields
+        if f.type == "list" and f.name in frame.columns
+    ]
     return frame.with_columns(lists) if lists else frame
 
 

@@ -52,7 +52,7 @@ def read_version(paths: Paths) -> str:
     """The package version: pyproject.toml's [project] version, the one source of it."""
     version = pyproject_metadata(paths.pyproject).get("version")
     if not isinstance(version, str) or not version:
-        raise ConfigError(f"{paths.rel(paths.pyproject)} has no [project] version: add version = \"X.Y.Z\"")
+        raise ConfigError(f'{paths.rel(paths.pyproject)} has no [project] version: add version = "X.Y.Z"')
     return version
 
 
@@ -69,17 +69,30 @@ def read_metadata(paths: Paths) -> dict:
     missing = [k for k in REQUIRED_METADATA if k not in meta]
     problems = metadata_problems(meta)
     if unknown or missing or problems:
-        raise ConfigError(f"{paths.rel(path)}: " + "; ".join(
-            ([f"unknown key(s) {unknown} (version, created, sources and resources are derived)"] if unknown else [])
-            + ([f"missing key(s) {missing}"] if missing else []) + problems))
+        raise ConfigError(
+            f"{paths.rel(path)}: "
+            + "; ".join(
+                ([f"unknown key(s) {unknown} (version, created, sources and resources are derived)"] if unknown else [])
+                + ([f"missing key(s) {missing}"] if missing else [])
+                + problems
+            )
+        )
     return meta
 
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 #: the properties of a license and a contributor that the Data Package profile (v2) types, as str or list
 LICENSE_KEYS = {"name": str, "path": str, "title": str}
-CONTRIBUTOR_KEYS = {"title": str, "givenName": str, "familyName": str, "path": str, "email": str, "organization": str,
-                    "role": str, "roles": list}
+CONTRIBUTOR_KEYS = {
+    "title": str,
+    "givenName": str,
+    "familyName": str,
+    "path": str,
+    "email": str,
+    "organization": str,
+    "role": str,
+    "roles": list,
+}
 
 
 def metadata_problems(meta: dict) -> list[str]:
@@ -94,8 +107,9 @@ def metadata_problems(meta: dict) -> list[str]:
     for key in ("id", "title", "description", "homepage", "image"):
         if key in meta and (not isinstance(meta[key], str) or not meta[key].strip()):
             problems.append(f"{key} must be a non-empty string, not {show(meta[key])}")
-    if "keywords" in meta and (not isinstance(meta["keywords"], list)
-                               or not all(isinstance(k, str) and k.strip() for k in meta["keywords"])):
+    if "keywords" in meta and (
+        not isinstance(meta["keywords"], list) or not all(isinstance(k, str) and k.strip() for k in meta["keywords"])
+    ):
         problems.append(f"keywords must be a list of non-empty strings, not {show(meta['keywords'])}")
     for key, props in (("licenses", LICENSE_KEYS), ("contributors", CONTRIBUTOR_KEYS)):
         if key not in meta:
@@ -111,15 +125,23 @@ def metadata_problems(meta: dict) -> list[str]:
                 continue
             for prop, kind in props.items():
                 if prop in item and not (isinstance(item[prop], kind) and (kind is not str or item[prop].strip())):
-                    problems.append(f"{where}.{prop} must be a {'non-empty string' if kind is str else 'list'}, not "
-                                    f"{show(item[prop])}")
-            if key == "licenses" and not any(isinstance(item.get(k), str) and item[k].strip() for k in ("name", "path")):
+                    problems.append(
+                        f"{where}.{prop} must be a {'non-empty string' if kind is str else 'list'}, not "
+                        f"{show(item[prop])}"
+                    )
+            if key == "licenses" and not any(
+                isinstance(item.get(k), str) and item[k].strip() for k in ("name", "path")
+            ):
                 problems.append(f"{where} needs a name (e.g. CC-BY-4.0) or a path (the license's URL)")
             if key == "contributors":
-                if not any(isinstance(item.get(k), str) and item[k].strip()
-                           for k in ("title", "givenName", "familyName", "organization")):
+                if not any(
+                    isinstance(item.get(k), str) and item[k].strip()
+                    for k in ("title", "givenName", "familyName", "organization")
+                ):
                     problems.append(f"{where} needs a title (or givenName/familyName, or organization)")
-                if isinstance(item.get("roles"), list) and not all(isinstance(r, str) and r.strip() for r in item["roles"]):
+                if isinstance(item.get("roles"), list) and not all(
+                    isinstance(r, str) and r.strip() for r in item["roles"]
+                ):
                     problems.append(f"{where}.roles must be a list of strings, not {show(item['roles'])}")
                 if isinstance(item.get("email"), str) and not _EMAIL.match(item["email"]):
                     problems.append(f"{where}.email {item['email']!r} is not an email address")
@@ -140,8 +162,9 @@ def table_schema(table: CleanTable, fmt: str) -> dict:
         ref_fields = ref.get("fields", [])
         ref_fields = ref_fields if isinstance(ref_fields, list) else [ref_fields]
         target = ref.get("resource") or table.name  # an empty or absent resource is a self-reference
-        fks.append({**fk, "fields": fields,
-                    "reference": {**ref, "resource": resource_name(target, fmt), "fields": ref_fields}})
+        fks.append(
+            {**fk, "fields": fields, "reference": {**ref, "resource": resource_name(target, fmt), "fields": ref_fields}}
+        )
     if "foreignKeys" in schema:
         schema["foreignKeys"] = fks
     # frictionless-py 5.21 reads Parquet through pandas, which turns a null in an integer column
@@ -205,7 +228,9 @@ def created(tables: dict[str, CleanTable]) -> str | None:
     return None if latest is None else f"{latest.isoformat()}T00:00:00Z"
 
 
-def build_descriptor(paths: Paths, tables: dict[str, CleanTable], files: dict[tuple[str, str], tuple[str, bytes]]) -> dict:
+def build_descriptor(
+    paths: Paths, tables: dict[str, CleanTable], files: dict[tuple[str, str], tuple[str, bytes]]
+) -> dict:
     """The descriptor for the given clean tables and their file bytes ((table, fmt) -> (path, bytes))."""
     meta = read_metadata(paths)
     descriptor = {

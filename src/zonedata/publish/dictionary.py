@@ -53,12 +53,17 @@ def _table_section(paths: Paths, schema: TableSchema) -> list[str]:
     if schema.primary_key:
         lines.append(f"Primary key: {_code_list(schema.primary_key)}; rows are sorted by it.")
     for fk in schema.foreign_keys:
-        lines.append(f"Reference: {_code_list(fk.fields)} → `{fk.table}` ({_code_list(fk.ref_fields)})."
-                     + (" It goes both ways: the record referenced names this one back." if fk.reciprocal else ""))
+        lines.append(
+            f"Reference: {_code_list(fk.fields)} → `{fk.table}` ({_code_list(fk.ref_fields)})."
+            + (" It goes both ways: the record referenced names this one back." if fk.reciprocal else "")
+        )
     for poly in schema.polymorphic_keys:
         lines.append(f"Reference: `{poly.id_field}` is an id in the table named by `{poly.table_field}`.")
-    lines += ["", "| field | type | unit | required | description | allowed values | example |",
-              "|---|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        "| field | type | unit | required | description | allowed values | example |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for f in schema.fields:
         parquet_type, csv_type = TYPE_NOTES[f.type]
         kind = f.type if parquet_type == f.type else f"{f.type} ({parquet_type})"
@@ -66,10 +71,21 @@ def _table_section(paths: Paths, schema: TableSchema) -> list[str]:
         description = f.descriptor.get("description", "")
         if f.derived:
             description = f"*Computed by the build.* {description}" if "build" not in description else description
-        lines.append("| " + " | ".join([
-            f"`{f.name}`", kind, _cell(f.descriptor.get("unit", "")), required, _cell(description),
-            _cell(_constraints(f)), _cell(f.descriptor.get("example", "")),
-        ]) + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    f"`{f.name}`",
+                    kind,
+                    _cell(f.descriptor.get("unit", "")),
+                    required,
+                    _cell(description),
+                    _cell(_constraints(f)),
+                    _cell(f.descriptor.get("example", "")),
+                ]
+            )
+            + " |"
+        )
     lines.append("")
     return lines
 

@@ -28,10 +28,16 @@ FIX = "run zonedata build"
 def check(ds: Dataset) -> list[Finding]:
     paths = ds.paths
     published = paths.datapackage.exists() or (
-        paths.clean.is_dir() and any(p.suffix in CLEAN_SUFFIXES for p in paths.clean.iterdir()))
+        paths.clean.is_dir() and any(p.suffix in CLEAN_SUFFIXES for p in paths.clean.iterdir())
+    )
     if not published:
-        return [Finding("publication-missing", f"nothing is published yet (no datapackage.json, no data/clean/): {FIX}",
-                        file=paths.rel(paths.datapackage))]
+        return [
+            Finding(
+                "publication-missing",
+                f"nothing is published yet (no datapackage.json, no data/clean/): {FIX}",
+                file=paths.rel(paths.datapackage),
+            )
+        ]
     if any(f.severity == ERROR for f in ds.findings):
         # a table that cannot be read has no defined published form: its findings say what to fix first
         return []
@@ -42,12 +48,19 @@ def check(ds: Dataset) -> list[Finding]:
         if not path.is_file():
             findings.append(Finding("publication-missing", f"{rel} is missing: {FIX}", file=rel))
         elif path.read_bytes() != expected:
-            findings.append(Finding("publication-stale", f"{rel} differs from what a build would write now "
-                                    f"(raw data, schemas, metadata or version changed since): {FIX}", file=rel))
+            findings.append(
+                Finding(
+                    "publication-stale",
+                    f"{rel} differs from what a build would write now "
+                    f"(raw data, schemas, metadata or version changed since): {FIX}",
+                    file=rel,
+                )
+            )
     for path in stale_clean_files(paths, outputs):
         rel = paths.rel(path)
-        findings.append(Finding("publication-stale", f"{rel} belongs to no table in schemas/: {FIX}, which removes it",
-                                file=rel))
+        findings.append(
+            Finding("publication-stale", f"{rel} belongs to no table in schemas/: {FIX}, which removes it", file=rel)
+        )
     findings.extend(check_descriptor_files(ds))
     findings.extend(check_twins(ds))
     return findings
@@ -86,23 +99,52 @@ def check_descriptor_files(ds: Dataset) -> list[Finding]:
             continue
         path = paths.root / rel
         if not safe_relative(rel) or not paths.is_inside(path):
-            findings.append(Finding("path-outside-root", f"resource {res.get('name')!r} names {rel!r}, which is not a "
-                                    "relative path inside the package (absolute, ../, a URL or a link out): it was not "
-                                    f"read; {FIX}", file=descriptor_file, line=_path_line(ds, rel), field="path",
-                                    value=rel))
+            findings.append(
+                Finding(
+                    "path-outside-root",
+                    f"resource {res.get('name')!r} names {rel!r}, which is not a "
+                    "relative path inside the package (absolute, ../, a URL or a link out): it was not "
+                    f"read; {FIX}",
+                    file=descriptor_file,
+                    line=_path_line(ds, rel),
+                    field="path",
+                    value=rel,
+                )
+            )
             continue
         if not path.is_file():
-            findings.append(Finding("publication-missing", f"resource {res.get('name')!r} names {rel}, which does not "
-                                    f"exist: {FIX}", file=descriptor_file, field="path", value=rel))
+            findings.append(
+                Finding(
+                    "publication-missing",
+                    f"resource {res.get('name')!r} names {rel}, which does not exist: {FIX}",
+                    file=descriptor_file,
+                    field="path",
+                    value=rel,
+                )
+            )
             continue
         data = path.read_bytes()
         if "bytes" in res and res["bytes"] != len(data):
-            findings.append(Finding("publication-hash-mismatch", f"{rel} has {len(data)} bytes but the descriptor "
-                                    f"says {res['bytes']}: {FIX}", file=rel, field="bytes", value=str(res["bytes"])))
+            findings.append(
+                Finding(
+                    "publication-hash-mismatch",
+                    f"{rel} has {len(data)} bytes but the descriptor says {res['bytes']}: {FIX}",
+                    file=rel,
+                    field="bytes",
+                    value=str(res["bytes"]),
+                )
+            )
         digest = "sha256:" + hashlib.sha256(data).hexdigest()
         if res.get("hash") != digest:
-            findings.append(Finding("publication-hash-mismatch", f"{rel} has hash {digest} but the descriptor says "
-                                    f"{res.get('hash')}: {FIX}", file=rel, field="hash", value=str(res.get("hash"))))
+            findings.append(
+                Finding(
+                    "publication-hash-mismatch",
+                    f"{rel} has hash {digest} but the descriptor says {res.get('hash')}: {FIX}",
+                    file=rel,
+                    field="hash",
+                    value=str(res.get("hash")),
+                )
+            )
     return findings
 
 
@@ -119,14 +161,29 @@ def check_twins(ds: Dataset) -> list[Finding]:
             from_csv = read_csv_frame(schema, csv_path.read_bytes())
             from_parquet = pl.read_parquet(io.BytesIO(pq_path.read_bytes()))
         except Exception as exc:  # any unreadable file: polars has no common base class for parse errors
-            findings.append(Finding("publication-rows-differ", f"cannot read {rel} or its CSV twin "
-                                    f"({str(exc).splitlines()[0]}): {FIX}", file=rel))
+            findings.append(
+                Finding(
+                    "publication-rows-differ",
+                    f"cannot read {rel} or its CSV twin ({str(exc).splitlines()[0]}): {FIX}",
+                    file=rel,
+                )
+            )
             continue
         if from_parquet.schema != from_csv.schema:
-            findings.append(Finding("publication-rows-differ", f"{rel} has columns {dict(from_parquet.schema)}, "
-                                    f"not those of {paths.rel(csv_path)}: {FIX}", file=rel))
+            findings.append(
+                Finding(
+                    "publication-rows-differ",
+                    f"{rel} has columns {dict(from_parquet.schema)}, not those of {paths.rel(csv_path)}: {FIX}",
+                    file=rel,
+                )
+            )
         elif not from_parquet.equals(from_csv, null_equal=True):
-            findings.append(Finding("publication-rows-differ", f"{rel} ({from_parquet.height} rows) does not hold "
-                                    f"exactly the rows of {paths.rel(csv_path)} ({from_csv.height} rows): {FIX}",
-                                    file=rel))
+            findings.append(
+                Finding(
+                    "publication-rows-differ",
+                    f"{rel} ({from_parquet.height} rows) does not hold "
+                    f"exactly the rows of {paths.rel(csv_path)} ({from_csv.height} rows): {FIX}",
+                    file=rel,
+                )
+            )
     return findings

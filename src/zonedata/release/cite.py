@@ -29,14 +29,32 @@ REQUIRED_KEYS = ("cff-version", "message", "title", "authors", "type", "version"
 #: keys a release writes when it can; missing ones are warnings (rule citation-key-missing, warning)
 RECOMMENDED_KEYS = ("abstract", "keywords", "repository-code")
 #: the order keys are written in; keys a curator added are kept after these
-KEY_ORDER = ("cff-version", "message", "type", "title", "abstract", "authors", "version", "date-released", "doi",
-             "identifiers", "license", "repository-code", "url", "keywords")
-HEADER = ("# Citation metadata of the zonedata dataset (https://citation-file-format.github.io/).\n"
-          "# Written by `zonedata release`: it updates version and date-released and keeps every other key,\n"
-          "# so edit title, authors, abstract and keywords here. Check with: cffconvert --validate -i CITATION.cff\n")
-NOTES = ("Data: CC-BY-4.0. Code (the zonedata Python package): MIT. The source texts in seeds/ are third-party "
-         "news texts kept so that every quoted value can be verified; their copyright remains with their publishers, "
-         "and they are not covered by either licence.")
+KEY_ORDER = (
+    "cff-version",
+    "message",
+    "type",
+    "title",
+    "abstract",
+    "authors",
+    "version",
+    "date-released",
+    "doi",
+    "identifiers",
+    "license",
+    "repository-code",
+    "url",
+    "keywords",
+)
+HEADER = (
+    "# Citation metadata of the zonedata dataset (https://citation-file-format.github.io/).\n"
+    "# Written by `zonedata release`: it updates version and date-released and keeps every other key,\n"
+    "# so edit title, authors, abstract and keywords here. Check with: cffconvert --validate -i CITATION.cff\n"
+)
+NOTES = (
+    "Data: CC-BY-4.0. Code (the zonedata Python package): MIT. The source texts in seeds/ are third-party "
+    "news texts kept so that every quoted value can be verified; their copyright remains with their publishers, "
+    "and they are not covered by either licence."
+)
 URL_KEYS = ("Repository", "repository", "Source", "source", "Source Code", "Homepage", "homepage")
 
 
@@ -74,8 +92,12 @@ def _bounded_loader():
                     sizes[id(n)] = total
                     if total > MAX_YAML_NODES:
                         raise yaml.constructor.ConstructorError(
-                            None, None, f"its aliases expand to more than {MAX_YAML_NODES} values (a YAML alias bomb?); "
-                            "write the values out instead of repeating *aliases", n.start_mark)
+                            None,
+                            None,
+                            f"its aliases expand to more than {MAX_YAML_NODES} values (a YAML alias bomb?); "
+                            "write the values out instead of repeating *aliases",
+                            n.start_mark,
+                        )
                 return sizes[id(n)]
 
             size(node)
@@ -99,8 +121,25 @@ def read_yaml(path: Path) -> dict:
 
 
 #: CFF person and entity keys whose values are text
-PERSON_TEXT_KEYS = ("family-names", "given-names", "name-particle", "name-suffix", "name", "affiliation", "email",
-                    "orcid", "website", "alias", "address", "city", "country", "region", "post-code", "tel", "fax")
+PERSON_TEXT_KEYS = (
+    "family-names",
+    "given-names",
+    "name-particle",
+    "name-suffix",
+    "name",
+    "affiliation",
+    "email",
+    "orcid",
+    "website",
+    "alias",
+    "address",
+    "city",
+    "country",
+    "region",
+    "post-code",
+    "tel",
+    "fax",
+)
 
 
 def citation_problems(cff: dict) -> list[tuple[str, str]]:
@@ -110,20 +149,35 @@ def citation_problems(cff: dict) -> list[tuple[str, str]]:
     authors = cff.get("authors")
     if "authors" in cff:
         if not isinstance(authors, list) or not authors:
-            problems.append(("authors", (f"authors must be a list of persons or entities, not {_shown(authors)}: "
-                                         "write `authors:` then one `- family-names: ...` or `- name: ...` per author")))
+            problems.append(
+                (
+                    "authors",
+                    (
+                        f"authors must be a list of persons or entities, not {_shown(authors)}: "
+                        "write `authors:` then one `- family-names: ...` or `- name: ...` per author"
+                    ),
+                )
+            )
         else:
             for i, person in enumerate(authors, 1):
                 if not isinstance(person, dict):
-                    problems.append(("authors", (f"author {i} is {_shown(person)}, not a person or entity: write it "
-                                                 "as `- family-names: ...` / `given-names: ...` or `- name: ...`")))
+                    problems.append(
+                        (
+                            "authors",
+                            (
+                                f"author {i} is {_shown(person)}, not a person or entity: write it "
+                                "as `- family-names: ...` / `given-names: ...` or `- name: ...`"
+                            ),
+                        )
+                    )
                     continue
                 bad = [k for k in PERSON_TEXT_KEYS if k in person and not isinstance(person[k], str)]
                 if bad:
                     shown = ", ".join(f"{k} {_shown(person[k])}" for k in bad)
                     problems.append(("authors", f"author {i}: {shown} must be text (quote it)"))
                 elif not (isinstance(person.get("family-names"), str) and person["family-names"].strip()) and not (
-                        isinstance(person.get("name"), str) and person["name"].strip()):
+                    isinstance(person.get("name"), str) and person["name"].strip()
+                ):
                     problems.append(("authors", f"author {i} has neither family-names nor name"))
     for key in ("title", "abstract", "doi", "repository-code", "url", "license", "message"):
         if key in cff and cff[key] is not None and not isinstance(cff[key], str):
@@ -150,8 +204,11 @@ def read_valid_citation(paths: Paths) -> dict | None:
     cff = read_citation(paths)
     problems = citation_problems(cff) if cff is not None else []
     if problems:
-        raise ConfigError("CITATION.cff: " + "; ".join(message for _, message in problems)
-                          + " (zonedata validate lists them with their lines)")
+        raise ConfigError(
+            "CITATION.cff: "
+            + "; ".join(message for _, message in problems)
+            + " (zonedata validate lists them with their lines)"
+        )
     return cff
 
 
@@ -174,8 +231,9 @@ def read_descriptor(paths: Paths) -> dict:
 def _git_remote_url(root: Path) -> str | None:
     """origin's URL as https (git@github.com:o/r.git -> https://github.com/o/r), or None."""
     try:
-        out = subprocess.run(["git", "-C", str(root), "remote", "get-url", "origin"], capture_output=True, text=True,
-                             timeout=10)
+        out = subprocess.run(
+            ["git", "-C", str(root), "remote", "get-url", "origin"], capture_output=True, text=True, timeout=10
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     url = out.stdout.strip() if out.returncode == 0 else ""
@@ -225,8 +283,9 @@ def _cff_author(person: dict) -> dict | None:
 
 def _authors(descriptor: dict, project: dict) -> list[dict]:
     contributors = [c for c in descriptor.get("contributors", []) if isinstance(c, dict)]
-    creators = [c for c in contributors
-                if {"author", "creator"} & set(c.get("roles", []) + [c.get("role")])] or contributors
+    creators = [
+        c for c in contributors if {"author", "creator"} & set(c.get("roles", []) + [c.get("role")])
+    ] or contributors
     authors = [a for a in map(_cff_author, creators) if a]
     if not authors:
         authors = [a for a in map(_cff_author, project.get("authors", [])) if a]
@@ -246,8 +305,9 @@ def _ordered(cff: dict) -> dict:
     return out
 
 
-def citation_metadata(paths: Paths, version: str, date: str | None, existing: dict | None = None,
-                      descriptor: dict | None = None) -> dict:
+def citation_metadata(
+    paths: Paths, version: str, date: str | None, existing: dict | None = None, descriptor: dict | None = None
+) -> dict:
     """The CITATION.cff content for `version` released on `date`: the existing file's keys win, missing ones are
     filled from datapackage.json, then pyproject.toml."""
     descriptor = read_descriptor(paths) if descriptor is None else descriptor
@@ -305,7 +365,8 @@ def zenodo_metadata(cff: dict, existing: dict | None = None) -> dict:
     }
     if cff.get("repository-code"):
         generated["related_identifiers"] = [
-            {"identifier": cff["repository-code"], "relation": "isSupplementTo", "scheme": "url"}]
+            {"identifier": cff["repository-code"], "relation": "isSupplementTo", "scheme": "url"}
+        ]
     extra = {k: v for k, v in (existing or {}).items() if k not in generated}
     return {**{k: v for k, v in generated.items() if v not in (None, "", [])}, **extra}
 
@@ -377,8 +438,12 @@ def render_bibtex(cff: dict, released: bool = True) -> str:
         else:
             authors.append("{" + _bib(a.get("name", "")) + "}")
     version = str(cff.get("version", ""))
-    fields: list[tuple[str, object]] = [("author", " and ".join(authors)), ("title", "{" + _bib(cff.get("title", "")) + "}"),
-              ("year", _year(cff)), ("version", version)]
+    fields: list[tuple[str, object]] = [
+        ("author", " and ".join(authors)),
+        ("title", "{" + _bib(cff.get("title", "")) + "}"),
+        ("year", _year(cff)),
+        ("version", version),
+    ]
     if _doi(cff):
         fields.append(("doi", _doi(cff)))
     if cff.get("repository-code") or cff.get("url"):

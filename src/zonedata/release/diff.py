@@ -122,8 +122,9 @@ class _Zip:
         if "datapackage.json" in names:
             self.prefix = ""
         else:
-            tops = sorted(n[: -len("datapackage.json")] for n in names
-                          if n.endswith("/datapackage.json") and n.count("/") == 1)
+            tops = sorted(
+                n[: -len("datapackage.json")] for n in names if n.endswith("/datapackage.json") and n.count("/") == 1
+            )
             if len(tops) != 1:
                 raise ConfigError(f"{path} holds no datapackage.json (at its top or in one top folder)")
             self.prefix = tops[0]
@@ -138,17 +139,29 @@ class _Zip:
             raise ConfigError(f"{self.path}: {name} is encrypted: a release archive is never encrypted")
         self.read_bytes += info.file_size
         if info.file_size > MAX_MEMBER_BYTES:
-            raise ConfigError(f"{self.path}: {name} would expand to {info.file_size} bytes, beyond the "
-                              f"{MAX_MEMBER_BYTES // 2**20} MiB that diff reads of one file: it is not a zonedata "
-                              "release (a zip bomb?)")
+            raise ConfigError(
+                f"{self.path}: {name} would expand to {info.file_size} bytes, beyond the "
+                f"{MAX_MEMBER_BYTES // 2**20} MiB that diff reads of one file: it is not a zonedata "
+                "release (a zip bomb?)"
+            )
         if self.read_bytes > MAX_ZIP_BYTES:
-            raise ConfigError(f"{self.path}: with {name} the files read from the archive would expand to "
-                              f"{self.read_bytes} bytes, beyond the {MAX_ZIP_BYTES // 2**20} MiB that diff reads of one "
-                              "archive: it is not a zonedata release (a zip bomb?)")
+            raise ConfigError(
+                f"{self.path}: with {name} the files read from the archive would expand to "
+                f"{self.read_bytes} bytes, beyond the {MAX_ZIP_BYTES // 2**20} MiB that diff reads of one "
+                "archive: it is not a zonedata release (a zip bomb?)"
+            )
         try:
             return self.zip.read(info)
-        except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, NotImplementedError, RuntimeError, EOFError, OSError,
-                ValueError) as exc:  # each codec's own error (bzip2's is an OSError)
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            lzma.LZMAError,
+            NotImplementedError,
+            RuntimeError,
+            EOFError,
+            OSError,
+            ValueError,
+        ) as exc:  # each codec's own error (bzip2's is an OSError)
             raise ConfigError(f"{self.path}: {name} cannot be read, the archive is damaged: {exc}") from exc
 
 
@@ -192,8 +205,9 @@ def _schema_problem(schema) -> str | None:
         for k in keys:
             if key == "uniqueKeys" and not _is_names(k):
                 return f"an entry of its {key} is not a field name or a list of them"
-            if key == "foreignKeys" and not (isinstance(k, dict) and _is_names(k.get("fields"))
-                                             and isinstance(k.get("reference"), dict)):
+            if key == "foreignKeys" and not (
+                isinstance(k, dict) and _is_names(k.get("fields")) and isinstance(k.get("reference"), dict)
+            ):
                 return f"an entry of its {key} is not an object with fields and a reference"
     if not isinstance(schema.get("missingValues", []), list):
         return "its missingValues is not a list"
@@ -206,8 +220,9 @@ def _load(label: str, source) -> PackageVersion:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ConfigError(f"{label}: datapackage.json is not valid JSON: {exc}") from exc
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources", []), list):
-        raise ConfigError(f"{label}: datapackage.json is not a Data Package descriptor (an object with a list of "
-                          "resources)")
+        raise ConfigError(
+            f"{label}: datapackage.json is not a Data Package descriptor (an object with a list of resources)"
+        )
     for i, resource in enumerate(descriptor.get("resources", []), 1):
         if not isinstance(resource, dict):
             raise ConfigError(f"{label}: datapackage.json: resource {i} is {json.dumps(resource)[:40]}, not an object")
@@ -227,8 +242,10 @@ def _load(label: str, source) -> PackageVersion:
                 raise ConfigError(f"{label}: schema {resource['schema']} of {name} is not valid JSON: {exc}") from exc
         problem = _schema_problem(schema)
         if problem:
-            raise ConfigError(f"{label}: datapackage.json: resource {resource.get('name', name)!r}: {problem}, so it "
-                              "is not a valid Table Schema")
+            raise ConfigError(
+                f"{label}: datapackage.json: resource {resource.get('name', name)!r}: {problem}, so it "
+                "is not a valid Table Schema"
+            )
         data = source.read(_safe_rel(resource.get("path"), label))
         try:
             frame = pl.read_csv(io.BytesIO(data), infer_schema=False, raise_if_empty=False)
@@ -261,8 +278,10 @@ def load_version(spec: str | Path, root: Path | None = None) -> PackageVersion:
             raise ConfigError(f"{entry.archive} (release {entry.version}) is missing: restore it from git")
         digest = sha256_file(archive)
         if digest != entry.sha256:
-            raise ConfigError(f"{entry.archive} has sha256 {digest}, but releases/releases.json records {entry.sha256}: "
-                              "a released archive is never rewritten; restore it from git")
+            raise ConfigError(
+                f"{entry.archive} has sha256 {digest}, but releases/releases.json records {entry.sha256}: "
+                "a released archive is never rewritten; restore it from git"
+            )
         return _load(spec_text, _Zip(archive))
     raise ConfigError(f"{spec_text!r} is neither a package folder, a .zip archive, a released version nor '.'")
 
@@ -281,7 +300,13 @@ class Change:
     message: str
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "level": self.level, "table": self.table, "field": self.field, "message": self.message}
+        return {
+            "kind": self.kind,
+            "level": self.level,
+            "table": self.table,
+            "field": self.field,
+            "message": self.message,
+        }
 
     def describe(self) -> str:
         where = self.table + (f".{self.field}" if self.field else "") if self.table else "package"
@@ -366,8 +391,16 @@ class PackageDiff:
             "old": {"label": self.old.label, "version": self.old.version},
             "new": {"label": self.new.label, "version": self.new.version},
             "required_bump": self.required_level,
-            "summary": {name: {"added": t.added.height, "removed": t.removed.height, "changed": t.n_changed,
-                               "rows_old": t.old_rows, "rows_new": t.new_rows} for name, t in self.tables.items()},
+            "summary": {
+                name: {
+                    "added": t.added.height,
+                    "removed": t.removed.height,
+                    "changed": t.n_changed,
+                    "rows_old": t.old_rows,
+                    "rows_new": t.new_rows,
+                }
+                for name, t in self.tables.items()
+            },
             "tables": {name: t.to_dict() for name, t in self.tables.items()},
             "schema_changes": [c.to_dict() for c in self.schema_changes],
             "changes": [c.to_dict() for c in self.changes],
@@ -445,22 +478,35 @@ def _detect_renames(old: TableVersion, new: TableVersion, removed: list[str], ad
     """old name -> new name for a field that vanished and reappeared under another name with the same type, and
     either the same position in the schema or the same values in every record both versions hold."""
     pk = new.primary_key
-    if not removed or not added or not pk or pk != old.primary_key or not set(pk) <= set(old.frame.columns) & set(
-            new.frame.columns):
+    if (
+        not removed
+        or not added
+        or not pk
+        or pk != old.primary_key
+        or not set(pk) <= set(old.frame.columns) & set(new.frame.columns)
+    ):
         return {}
     ofields, nfields = _fields(old.schema), _fields(new.schema)
     opos, npos = {n: i for i, n in enumerate(ofields)}, {n: i for i, n in enumerate(nfields)}
     # a key column is matched on, never compared (a schema may drop a key field its CSV still has)
     both = old.frame.select(pk + [c for c in removed if c in old.frame.columns and c not in pk]).join(
-        new.frame.select(pk + [c for c in added if c in new.frame.columns and c not in pk]), on=pk, how="inner",
-        suffix=NEW_SUFFIX, nulls_equal=True)
+        new.frame.select(pk + [c for c in added if c in new.frame.columns and c not in pk]),
+        on=pk,
+        how="inner",
+        suffix=NEW_SUFFIX,
+        nulls_equal=True,
+    )
     renames: dict[str, str] = {}
     for o in removed:
         for n in added:
             if n in renames.values() or ofields[o].get("type", "string") != nfields[n].get("type", "string"):
                 continue
-            same_values = (not both.is_empty() and o in both.columns and n in both.columns
-                           and both.select(pl.col(o).eq_missing(pl.col(n)).all()).item())
+            same_values = (
+                not both.is_empty()
+                and o in both.columns
+                and n in both.columns
+                and both.select(pl.col(o).eq_missing(pl.col(n)).all()).item()
+            )
             if same_values or opos[o] == npos[n]:
                 renames[o] = n
                 break
@@ -479,26 +525,53 @@ def compare_schemas(table: str, old: dict, new: dict, renames: dict[str, str] | 
             changes.append(Change("field-removed", "major", table, name, f"field {name!r} removed"))
     for name in nfields:
         if name not in ofields and name not in renames.values():
-            changes.append(Change("field-added", "major", table, name,
-                                  f"field {name!r} added (a new column breaks readers that rely on column positions)"))
+            changes.append(
+                Change(
+                    "field-added",
+                    "major",
+                    table,
+                    name,
+                    f"field {name!r} added (a new column breaks readers that rely on column positions)",
+                )
+            )
     pairs = [(o, renames.get(o, o)) for o in ofields if renames.get(o, o) in nfields]
     old_order = [n for _, n in pairs]
     new_order = [n for n in nfields if n in set(old_order)]
     if old_order != new_order:
-        changes.append(Change("fields-reordered", "major", table, None,
-                              f"fields re-ordered: {', '.join(old_order)} -> {', '.join(new_order)}"))
+        changes.append(
+            Change(
+                "fields-reordered",
+                "major",
+                table,
+                None,
+                f"fields re-ordered: {', '.join(old_order)} -> {', '.join(new_order)}",
+            )
+        )
     for o, n in pairs:
         fo, fn = ofields[o], nfields[n]
         if fo.get("type", "string") != fn.get("type", "string"):
-            changes.append(Change("field-retyped", "major", table, n,
-                                  f"type {fo.get('type', 'string')} -> {fn.get('type', 'string')}"))
+            changes.append(
+                Change(
+                    "field-retyped", "major", table, n, f"type {fo.get('type', 'string')} -> {fn.get('type', 'string')}"
+                )
+            )
         for key in PARSING_KEYS:
             if fo.get(key) != fn.get(key):
-                changes.append(Change("field-format-changed", "major", table, n,
-                                      f"{key}: {json.dumps(fo.get(key))} -> {json.dumps(fn.get(key))}"))
+                changes.append(
+                    Change(
+                        "field-format-changed",
+                        "major",
+                        table,
+                        n,
+                        f"{key}: {json.dumps(fo.get(key))} -> {json.dumps(fn.get(key))}",
+                    )
+                )
         changes.extend(_constraint_changes(table, n, fo.get("constraints", {}), fn.get("constraints", {})))
-        described = sorted(k for k in set(fo) | set(fn)
-                           if k not in ("name", "type", "constraints", *PARSING_KEYS) and fo.get(k) != fn.get(k))
+        described = sorted(
+            k
+            for k in set(fo) | set(fn)
+            if k not in ("name", "type", "constraints", *PARSING_KEYS) and fo.get(k) != fn.get(k)
+        )
         if described:
             changes.append(Change("metadata-changed", "patch", table, n, f"{', '.join(described)} changed"))
 
@@ -506,9 +579,17 @@ def compare_schemas(table: str, old: dict, new: dict, renames: dict[str, str] | 
         return [renames.get(x, x) for x in _as_list(names)]
 
     if renamed(old.get("primaryKey")) != _as_list(new.get("primaryKey")):
-        changes.append(Change("primary-key-changed", "major", table, None,
-                              f"primary key {_as_list(old.get('primaryKey'))} -> {_as_list(new.get('primaryKey'))}"))
+        changes.append(
+            Change(
+                "primary-key-changed",
+                "major",
+                table,
+                None,
+                f"primary key {_as_list(old.get('primaryKey'))} -> {_as_list(new.get('primaryKey'))}",
+            )
+        )
     for key, kind in (("foreignKeys", "foreign-key"), ("uniqueKeys", "unique-key")):
+
         def canon(keys, rename, key=key):
             out = set()
             for k in keys or []:
@@ -525,11 +606,20 @@ def compare_schemas(table: str, old: dict, new: dict, renames: dict[str, str] | 
         for k in sorted(o - n):
             changes.append(Change(f"{kind}-removed", "minor", table, None, f"{key} removed: {k}"))
     if old.get("missingValues") != new.get("missingValues"):
-        changes.append(Change("field-format-changed", "major", table, None,
-                              f"missingValues: {json.dumps(old.get('missingValues'))} -> {json.dumps(new.get('missingValues'))}"))
-    described = sorted(k for k in set(old) | set(new)
-                       if k not in ("fields", "primaryKey", "foreignKeys", "uniqueKeys", "missingValues")
-                       and old.get(k) != new.get(k))
+        changes.append(
+            Change(
+                "field-format-changed",
+                "major",
+                table,
+                None,
+                f"missingValues: {json.dumps(old.get('missingValues'))} -> {json.dumps(new.get('missingValues'))}",
+            )
+        )
+    described = sorted(
+        k
+        for k in set(old) | set(new)
+        if k not in ("fields", "primaryKey", "foreignKeys", "uniqueKeys", "missingValues") and old.get(k) != new.get(k)
+    )
     if described:
         changes.append(Change("metadata-changed", "patch", table, None, f"schema {', '.join(described)} changed"))
     return changes
@@ -539,7 +629,9 @@ def _empty_changes(key: list[str]) -> pl.DataFrame:
     return pl.DataFrame(schema={**{k: pl.String for k in key}, "field": pl.String, "old": pl.String, "new": pl.String})
 
 
-def diff_records(old: TableVersion | None, new: TableVersion | None, renames: dict[str, str] | None = None) -> TableDiff:
+def diff_records(
+    old: TableVersion | None, new: TableVersion | None, renames: dict[str, str] | None = None
+) -> TableDiff:
     """Added, removed and changed records of one table, matched by primary key (vectorised joins)."""
     renames = renames or {}
     if old is None or new is None:
@@ -548,9 +640,16 @@ def diff_records(old: TableVersion | None, new: TableVersion | None, renames: di
         key = [k for k in t.primary_key if k in t.frame.columns] or list(t.frame.columns)
         frame = t.frame.sort(key)
         empty = frame.clear()
-        return TableDiff(t.name, key, 0 if old is None else frame.height, 0 if new is None else frame.height,
-                         added=frame if old is None else empty, removed=frame if new is None else empty,
-                         changed=_empty_changes(key), status="added" if old is None else "removed")
+        return TableDiff(
+            t.name,
+            key,
+            0 if old is None else frame.height,
+            0 if new is None else frame.height,
+            added=frame if old is None else empty,
+            removed=frame if new is None else empty,
+            changed=_empty_changes(key),
+            status="added" if old is None else "removed",
+        )
     applied = {a: b for a, b in renames.items() if a in old.frame.columns}  # a renamed field the CSV really has
     o = old.frame.rename(applied)
     n = new.frame
@@ -561,26 +660,41 @@ def diff_records(old: TableVersion | None, new: TableVersion | None, renames: di
     if whole_rows:  # no usable primary key: a record is all its common fields, so records are only added or removed
         key = [c for c in n.columns if c in o.columns]
     if not key:  # no field in common (every field renamed): nothing to match records by
-        return TableDiff(new.name, [], old.frame.height, new.frame.height, added=n, removed=old.frame,
-                         changed=_empty_changes([]), status="unchanged" if not (n.height or old.frame.height) else
-                         "changed")
+        return TableDiff(
+            new.name,
+            [],
+            old.frame.height,
+            new.frame.height,
+            added=n,
+            removed=old.frame,
+            changed=_empty_changes([]),
+            status="unchanged" if not (n.height or old.frame.height) else "changed",
+        )
     for label, frame in (("old", o), ("new", n)):
         if not whole_rows and frame.select(pl.struct(key).is_duplicated().any()).item():
-            raise ConfigError(f"{new.name}: the {label} version has duplicate primary keys {key}: it is not a valid package")
+            raise ConfigError(
+                f"{new.name}: the {label} version has duplicate primary keys {key}: it is not a valid package"
+            )
     added = n.join(o.select(key), on=key, how="anti", nulls_equal=True).sort(key)
     back = {b: a for a, b in applied.items()}
-    removed = o.join(n.select(key), on=key, how="anti", nulls_equal=True).rename(back).sort(
-        [back.get(k, k) for k in key])
+    removed = (
+        o.join(n.select(key), on=key, how="anti", nulls_equal=True).rename(back).sort([back.get(k, k) for k in key])
+    )
     common = [c for c in n.columns if c in o.columns and c not in key]
     if whole_rows or not common:
         changed = _empty_changes(key)
     else:
-        both = o.select(key + common).join(n.select(key + common), on=key, how="inner", suffix=NEW_SUFFIX,
-                                           nulls_equal=True)
+        both = o.select(key + common).join(
+            n.select(key + common), on=key, how="inner", suffix=NEW_SUFFIX, nulls_equal=True
+        )
         pieces = [
             both.filter(~pl.col(c).eq_missing(pl.col(c + NEW_SUFFIX))).select(
-                *key, pl.lit(c).alias("field"), pl.col(c).alias("old"), pl.col(c + NEW_SUFFIX).alias("new"),
-                pl.lit(i).alias("__order"))
+                *key,
+                pl.lit(c).alias("field"),
+                pl.col(c).alias("old"),
+                pl.col(c + NEW_SUFFIX).alias("new"),
+                pl.lit(i).alias("__order"),
+            )
             for i, c in enumerate(common)
         ]
         changed = pl.concat(pieces).sort([*key, "__order"]).drop("__order")
@@ -633,16 +747,37 @@ def _record_changes(t: TableDiff) -> list[Change]:
     if t.status == "removed":
         return [Change("resource-removed", "major", t.table, None, f"table removed ({t.removed.height} record(s))")]
     if t.added.height:
-        changes.append(Change("records-added", "minor", t.table, None,
-                              f"{t.added.height} record(s) added ({_keys_text(t.added, t.key)})"))
+        changes.append(
+            Change(
+                "records-added",
+                "minor",
+                t.table,
+                None,
+                f"{t.added.height} record(s) added ({_keys_text(t.added, t.key)})",
+            )
+        )
     if t.removed.height:
-        changes.append(Change("records-removed", "major", t.table, None,
-                              f"{t.removed.height} record(s) removed ({_keys_text(t.removed, t.key)}): their identifiers "
-                              "disappear for everyone who references them"))
+        changes.append(
+            Change(
+                "records-removed",
+                "major",
+                t.table,
+                None,
+                f"{t.removed.height} record(s) removed ({_keys_text(t.removed, t.key)}): their identifiers "
+                "disappear for everyone who references them",
+            )
+        )
     if t.changed.height:
         fields = ", ".join(t.changed["field"].unique(maintain_order=True).to_list())
-        changes.append(Change("records-changed", "patch", t.table, None,
-                              f"{t.n_changed} record(s) corrected ({_keys_text(t.changed, t.key)}; fields: {fields})"))
+        changes.append(
+            Change(
+                "records-changed",
+                "patch",
+                t.table,
+                None,
+                f"{t.n_changed} record(s) corrected ({_keys_text(t.changed, t.key)}; fields: {fields})",
+            )
+        )
     return changes
 
 
@@ -656,16 +791,31 @@ def _describe_resource_changes(old: PackageVersion, new: PackageVersion, tables:
         if table_name(newr[name]) not in tables or not is_csv_resource(newr[name]):
             changes.append(Change("resource-added", "minor", None, None, f"resource {name!r} added"))
     for name in sorted(set(oldr) & set(newr)):
-        described = sorted(k for k in set(oldr[name]) | set(newr[name])
-                           if k not in RESOURCE_LOCATION_KEYS and oldr[name].get(k) != newr[name].get(k))
+        described = sorted(
+            k
+            for k in set(oldr[name]) | set(newr[name])
+            if k not in RESOURCE_LOCATION_KEYS and oldr[name].get(k) != newr[name].get(k)
+        )
         if described:
-            changes.append(Change("metadata-changed", "patch", None, None, f"resource {name!r}: {', '.join(described)} changed"))
+            changes.append(
+                Change("metadata-changed", "patch", None, None, f"resource {name!r}: {', '.join(described)} changed")
+            )
     for key in ("name", "id"):
         if old.descriptor.get(key) != new.descriptor.get(key):
-            changes.append(Change("package-renamed", "major", None, None,
-                                  f"package {key} {old.descriptor.get(key)!r} -> {new.descriptor.get(key)!r}"))
-    described = sorted(k for k in set(old.descriptor) | set(new.descriptor)
-                       if k not in (*PACKAGE_IGNORED_KEYS, "name", "id") and old.descriptor.get(k) != new.descriptor.get(k))
+            changes.append(
+                Change(
+                    "package-renamed",
+                    "major",
+                    None,
+                    None,
+                    f"package {key} {old.descriptor.get(key)!r} -> {new.descriptor.get(key)!r}",
+                )
+            )
+    described = sorted(
+        k
+        for k in set(old.descriptor) | set(new.descriptor)
+        if k not in (*PACKAGE_IGNORED_KEYS, "name", "id") and old.descriptor.get(k) != new.descriptor.get(k)
+    )
     if described:
         changes.append(Change("metadata-changed", "patch", None, None, f"package {', '.join(described)} changed"))
     return changes
@@ -680,7 +830,9 @@ def diff_packages(old: PackageVersion, new: PackageVersion) -> PackageDiff:
         renames: dict[str, str] = {}
         if o is not None and n is not None:
             ofields, nfields = _fields(o.schema), _fields(n.schema)
-            renames = _detect_renames(o, n, [f for f in ofields if f not in nfields], [f for f in nfields if f not in ofields])
+            renames = _detect_renames(
+                o, n, [f for f in ofields if f not in nfields], [f for f in nfields if f not in ofields]
+            )
             schema_changes.extend(compare_schemas(name, o.schema, n.schema, renames))
         tables[name] = diff_records(o, n, renames)
     schema_changes.extend(_describe_resource_changes(old, new, set(tables)))
@@ -705,6 +857,7 @@ def _value(v) -> str:
 
 def render_text(d: PackageDiff, *, summary: bool = False) -> str:
     """Per table: counts, then + added, - removed, ~ changed records with old -> new values; then schema changes."""
+
     def version(p: PackageVersion) -> str:
         return p.label + (f" ({p.version})" if p.version and p.version != p.label else "")
 
@@ -712,8 +865,10 @@ def render_text(d: PackageDiff, *, summary: bool = False) -> str:
     for name, t in d.tables.items():
         if t.status == "unchanged":
             continue
-        head = f"{name}: {t.added.height} added, {t.removed.height} removed, {t.n_changed} changed " \
-               f"({t.old_rows} -> {t.new_rows} records)"
+        head = (
+            f"{name}: {t.added.height} added, {t.removed.height} removed, {t.n_changed} changed "
+            f"({t.old_rows} -> {t.new_rows} records)"
+        )
         if t.status in ("added", "removed"):
             head += f" [table {t.status}]"
         lines.append(head)
@@ -727,7 +882,9 @@ def render_text(d: PackageDiff, *, summary: bool = False) -> str:
                 for f in rec["fields"]:
                     lines.append(f"      {f['field']}: {_value(f['old'])} -> {_value(f['new'])}")
                     if f["field"] in t.list_delimiters and f["old"] is not None and f["new"] is not None:
-                        lines.append(f"        items: {_list_change(f['old'], f['new'], t.list_delimiters[f['field']])}")
+                        lines.append(
+                            f"        items: {_list_change(f['old'], f['new'], t.list_delimiters[f['field']])}"
+                        )
             for name, info in t.new_fields.items():
                 if not info["records"]:
                     continue
@@ -754,5 +911,15 @@ def render_json(d: PackageDiff) -> str:
     return json.dumps(d.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
-__all__ = ["Change", "PackageDiff", "PackageVersion", "TableDiff", "diff", "diff_packages", "load_version",
-           "compare_schemas", "render_text", "render_json"]
+__all__ = [
+    "Change",
+    "PackageDiff",
+    "PackageVersion",
+    "TableDiff",
+    "diff",
+    "diff_packages",
+    "load_version",
+    "compare_schemas",
+    "render_text",
+    "render_json",
+]

@@ -76,8 +76,14 @@ Notes written under [Unreleased] are moved into the next release's entry.
 ## [Unreleased]
 """
 SECTIONS = ("Added", "Changed", "Deprecated", "Removed", "Fixed", "Security")
-SECTION_OF = {"records-added": "Added", "resource-added": "Added", "field-added": "Added",
-              "records-removed": "Removed", "resource-removed": "Removed", "field-removed": "Removed"}
+SECTION_OF = {
+    "records-added": "Added",
+    "resource-added": "Added",
+    "field-added": "Added",
+    "records-removed": "Removed",
+    "resource-removed": "Removed",
+    "field-removed": "Removed",
+}
 REASONS_SHOWN = 10
 
 
@@ -106,10 +112,12 @@ class ReleaseResult:
     dry_run: bool = False
 
     def git_commands(self) -> list[str]:
-        return [f"git add {' '.join(self.written)}",
-                f'git commit -m "Release {self.version}"',
-                f'git tag -a v{self.version} -m "zonedata {self.version}"',
-                "git push --follow-tags"]
+        return [
+            f"git add {' '.join(self.written)}",
+            f'git commit -m "Release {self.version}"',
+            f'git tag -a v{self.version} -m "zonedata {self.version}"',
+            "git push --follow-tags",
+        ]
 
 
 # --- git --------------------------------------------------------------------------------------
@@ -126,8 +134,10 @@ def uncommitted(root: Path) -> list[str]:
     """`git status --porcelain` lines for the package folder; ConfigError when it is not in a git repository."""
     inside = _git(root, "rev-parse", "--is-inside-work-tree")
     if inside.returncode != 0 or inside.stdout.strip() != "true":
-        raise ConfigError(f"{root} is not in a git repository: a release is cut from committed files "
-                          "(git init, git add, git commit, then zonedata release)")
+        raise ConfigError(
+            f"{root} is not in a git repository: a release is cut from committed files "
+            "(git init, git add, git commit, then zonedata release)"
+        )
     status = _git(root, "status", "--porcelain", "--untracked-files=all", "--", ".")
     if status.returncode != 0:
         raise ConfigError(f"git status failed: {status.stderr.strip()}")
@@ -161,11 +171,18 @@ def archive_members(paths: Paths, tracked: set[str] | None = None) -> list[tuple
         if not path.is_file():
             raise ConfigError(f"{name} is missing: every release archive carries it")
         members.append((name, path))
-    for folder, pattern in ((paths.clean, "*"), (paths.schemas, "*.json"), (paths.seeds, "*.csv"),
-                            (paths.data_dictionary.parent, "*.md")):
+    for folder, pattern in (
+        (paths.clean, "*"),
+        (paths.schemas, "*.json"),
+        (paths.seeds, "*.csv"),
+        (paths.data_dictionary.parent, "*.md"),
+    ):
         if folder.is_dir():
-            members.extend((paths.rel(p), p) for p in folder.rglob(pattern)
-                           if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+            members.extend(
+                (paths.rel(p), p)
+                for p in folder.rglob(pattern)
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+            )
     if tracked is not None:
         members = [(name, path) for name, path in members if name in tracked]
     for _name, path in members:
@@ -181,8 +198,9 @@ def _zipinfo(name: str, date: dt.date) -> zipfile.ZipInfo:
     return info
 
 
-def archive_bytes(paths: Paths, version: str, date: str, tracked: set[str] | None = None, *,
-                  folder: bool = False) -> bytes:
+def archive_bytes(
+    paths: Paths, version: str, date: str, tracked: set[str] | None = None, *, folder: bool = False
+) -> bytes:
     """The release archive as bytes: a pure function of the files and the date (see archive_members for
     `tracked`). The files are at the archive's top (a zipped Frictionless package); `folder` puts them
     in zonedata-X.Y.Z/ as the archives up to 1.0.0 did."""
@@ -208,9 +226,9 @@ def _split_unreleased(text: str) -> tuple[str, str, str]:
         first = re.search(r"^## ", text, flags=re.M)
         cut = first.start() if first else len(text)
         return text[:cut].rstrip("\n") + "\n\n", "", text[cut:]
-    nxt = re.search(r"^## ", text[m.end():], flags=re.M)
+    nxt = re.search(r"^## ", text[m.end() :], flags=re.M)
     end = m.end() + (nxt.start() if nxt else len(text) - m.end())
-    return text[:m.start()], text[m.end():end].strip("\n"), text[end:]
+    return text[: m.start()], text[m.end() : end].strip("\n"), text[end:]
 
 
 def _curated_sections(notes: str) -> tuple[list[str], dict[str, list[str]]]:
@@ -249,9 +267,11 @@ def changelog_entry(result: ReleaseResult, notes: str = "") -> str:
         added = sum(t.added.height for t in d.tables.values())
         removed = sum(t.removed.height for t in d.tables.values())
         changed = sum(t.n_changed for t in d.tables.values())
-        lines.append(f"Since [{result.previous}]: {added} record(s) added, {removed} removed, {changed} changed "
-                     f"(a {result.bump} release; the changes needed at least {result.required}). "
-                     f"`zonedata diff {result.previous} {result.version}` lists every record.")
+        lines.append(
+            f"Since [{result.previous}]: {added} record(s) added, {removed} removed, {changed} changed "
+            f"(a {result.bump} release; the changes needed at least {result.required}). "
+            f"`zonedata diff {result.previous} {result.version}` lists every record."
+        )
         lines += ["", "| table | records | added | removed | changed |", "|---|---:|---:|---:|---:|"]
         for name, t in d.tables.items():
             lines.append(f"| {name} | {t.new_rows} | {t.added.height} | {t.removed.height} | {t.n_changed} |")
@@ -296,8 +316,15 @@ def _set_descriptor_version(path: Path, version: str) -> None:
 
 def _snapshot(paths: Paths) -> dict[Path, bytes | None]:
     """The bytes of every file a release may write, to put back if it fails half way."""
-    files = [paths.pyproject, paths.datapackage, paths.citation_cff, paths.zenodo_json, paths.changelog,
-             manifest_path(paths), paths.data_dictionary]
+    files = [
+        paths.pyproject,
+        paths.datapackage,
+        paths.citation_cff,
+        paths.zenodo_json,
+        paths.changelog,
+        manifest_path(paths),
+        paths.data_dictionary,
+    ]
     if paths.clean.is_dir():
         files += [p for p in paths.clean.iterdir() if p.is_file()]
     return {p: (p.read_bytes() if p.is_file() else None) for p in files}
@@ -313,16 +340,24 @@ def _restore(snapshot: dict[Path, bytes | None], created: list[Path]) -> None:
             path.write_bytes(data)
 
 
-def release(root: Path | str, *, bump: str | None = None, version: str | None = None, date: str | None = None,
-            dry_run: bool = False) -> ReleaseResult:
+def release(
+    root: Path | str,
+    *,
+    bump: str | None = None,
+    version: str | None = None,
+    date: str | None = None,
+    dry_run: bool = False,
+) -> ReleaseResult:
     """Cut a release (see the module docstring). Raises ReleaseRefused (exit 1) or ConfigError (exit 2)."""
     paths = Paths(Path(root))
     if not paths.schemas.is_dir():
         raise ConfigError(f"{root} has no schemas/ folder: is it a zonedata package? (pass --root)")
     escapes = confinement_findings(paths)
     if escapes:
-        raise ReleaseRefused("a path of the package leads out of its root or is not a regular file: nothing was read or "
-                             "written", report=Report(escapes))
+        raise ReleaseRefused(
+            "a path of the package leads out of its root or is not a regular file: nothing was read or written",
+            report=Report(escapes),
+        )
     try:
         day = dt.date.fromisoformat(date) if date else dt.date.today()
     except ValueError as exc:
@@ -330,9 +365,11 @@ def release(root: Path | str, *, bump: str | None = None, version: str | None = 
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date or day.isoformat()):
         raise ConfigError(f"--date {date!r} is not a date: use YYYY-MM-DD")
     if not ZIP_FIRST_DAY <= day <= dt.date.today() + dt.timedelta(days=1):
-        raise ConfigError(f"--date {day.isoformat()} is not a possible release date: a release is dated the day it is "
-                          f"cut, on or before today ({dt.date.today().isoformat()}), and no earlier than "
-                          f"{ZIP_FIRST_DAY.isoformat()}, the first date a zip archive can record")
+        raise ConfigError(
+            f"--date {day.isoformat()} is not a possible release date: a release is dated the day it is "
+            f"cut, on or before today ({dt.date.today().isoformat()}), and no earlier than "
+            f"{ZIP_FIRST_DAY.isoformat()}, the first date a zip archive can record"
+        )
     date = day.isoformat()
     if not paths.pyproject.is_file():
         raise ConfigError("pyproject.toml is missing: it holds the package version")
@@ -343,17 +380,23 @@ def release(root: Path | str, *, bump: str | None = None, version: str | None = 
     previous = releases[-1] if releases else None
     target = _target_version(current, previous, bump, version)
     if previous and date < previous.date:
-        raise ConfigError(f"--date {date} is before the latest release {previous.version} ({previous.date}): releases "
-                          "are dated in the order they are cut")
+        raise ConfigError(
+            f"--date {date} is before the latest release {previous.version} ({previous.date}): releases "
+            "are dated in the order they are cut"
+        )
 
     dirty = uncommitted(paths.root)
     if dirty:
-        raise ReleaseRefused("the working tree has uncommitted changes: commit them (or stash them) first, so the "
-                             "release is exactly a commit", reasons=dirty)
+        raise ReleaseRefused(
+            "the working tree has uncommitted changes: commit them (or stash them) first, so the "
+            "release is exactly a commit",
+            reasons=dirty,
+        )
     released = {e.version for e in releases}
     if target in released or (paths.releases / archive_name(target)).exists() or tag_exists(paths.root, f"v{target}"):
-        raise ReleaseRefused(f"version {target} is already released: a released version is never rewritten; "
-                             "choose a higher version")
+        raise ReleaseRefused(
+            f"version {target} is already released: a released version is never rewritten; choose a higher version"
+        )
     given = bump_level(previous.version, target) if previous else None
     if previous and given is None:
         raise ReleaseRefused(f"version {target} is not greater than the latest release {previous.version}")
@@ -367,13 +410,19 @@ def release(root: Path | str, *, bump: str | None = None, version: str | None = 
     required = d.required_level if d else "none"
     if d is not None and previous is not None and given is not None:
         if required == "none":
-            raise ReleaseRefused(f"nothing in the data, schemas or descriptions changed since {previous.version}: "
-                                 "there is nothing to release")
+            raise ReleaseRefused(
+                f"nothing in the data, schemas or descriptions changed since {previous.version}: "
+                "there is nothing to release"
+            )
         if level_rank(given) < level_rank(required):
-            raise ReleaseRefused(f"{target} is a {given} release, but the changes since {previous.version} need a "
-                                 f"{required} release (--bump {required}):", reasons=_reasons(d.reasons(required)))
-    result = ReleaseResult(target, date, previous.version if previous else None, required, given, d, current_pkg,
-                           dry_run=dry_run)
+            raise ReleaseRefused(
+                f"{target} is a {given} release, but the changes since {previous.version} need a "
+                f"{required} release (--bump {required}):",
+                reasons=_reasons(d.reasons(required)),
+            )
+    result = ReleaseResult(
+        target, date, previous.version if previous else None, required, given, d, current_pkg, dry_run=dry_run
+    )
     if dry_run:
         return result
     return _write_release(paths, result)
@@ -397,7 +446,9 @@ def _write_release(paths: Paths, result: ReleaseResult) -> ReleaseResult:
             _set_descriptor_version(paths.datapackage, result.version)
         cff = citation_metadata(paths, result.version, result.date, read_valid_citation(paths))
         paths.citation_cff.write_text(dump_citation(cff), encoding="utf-8", newline="\n")
-        existing_zenodo = safe_json.loads(paths.zenodo_json.read_text(encoding="utf-8")) if paths.zenodo_json.is_file() else {}
+        existing_zenodo = (
+            safe_json.loads(paths.zenodo_json.read_text(encoding="utf-8")) if paths.zenodo_json.is_file() else {}
+        )
         paths.zenodo_json.write_text(dump_zenodo(zenodo_metadata(cff, existing_zenodo)), encoding="utf-8", newline="\n")
         built = build(paths.root)
         if not built.report.valid:
@@ -409,26 +460,34 @@ def _write_release(paths: Paths, result: ReleaseResult) -> ReleaseResult:
         created.append(archive)
         archive.write_bytes(data)
         result.archive, result.sha256, result.bytes = paths.rel(archive), hashlib.sha256(data).hexdigest(), len(data)
-        write_manifest(paths, read_manifest(paths) + [
-            ReleaseEntry(result.version, result.date, result.archive, result.sha256, result.bytes)])
+        write_manifest(
+            paths,
+            read_manifest(paths)
+            + [ReleaseEntry(result.version, result.date, result.archive, result.sha256, result.bytes)],
+        )
 
         report = validate(paths.root)
         if not report.valid:
-            raise ReleaseRefused("after writing the release the package does not validate (nothing was kept):",
-                                 report=report)
+            raise ReleaseRefused(
+                "after writing the release the package does not validate (nothing was kept):", report=report
+            )
     except BaseException:
         _restore(snapshot, created)
         raise
-    changed = [rel for rel in (paths.rel(p) for p, data in snapshot.items()
-                               if not p.is_file() or p.read_bytes() != data)]
+    changed = [
+        rel for rel in (paths.rel(p) for p, data in snapshot.items() if not p.is_file() or p.read_bytes() != data)
+    ]
     result.written = sorted(set(changed) | {result.archive})
     return result
 
 
 def render_result(result: ReleaseResult) -> str:
     lines = []
-    kind = "first release" if result.previous is None else \
-        f"a {result.bump} release after {result.previous} (the changes need at least {result.required})"
+    kind = (
+        "first release"
+        if result.previous is None
+        else f"a {result.bump} release after {result.previous} (the changes need at least {result.required})"
+    )
     verb = "Would release" if result.dry_run else "Released"
     lines.append(f"{verb} zonedata {result.version} ({result.date}): {kind}.")
     if result.diff is not None:
@@ -447,5 +506,12 @@ def render_result(result: ReleaseResult) -> str:
     return "\n".join(escape_text(line) for line in lines) + "\n"
 
 
-__all__ = ["release", "ReleaseRefused", "ReleaseResult", "archive_bytes", "archive_members", "changelog_entry",
-           "render_result"]
+__all__ = [
+    "release",
+    "ReleaseRefused",
+    "ReleaseResult",
+    "archive_bytes",
+    "archive_members",
+    "changelog_entry",
+    "render_result",
+]

@@ -36,8 +36,9 @@ class Located:
         return quote_mentions(self.frame.select("quote_key", "quote_norm"))
 
 
-def locate_quotes(cites: pl.DataFrame | None, sources: dict[str, SourceText], *,
-                  read_numbers: bool = False) -> Located | None:
+def locate_quotes(
+    cites: pl.DataFrame | None, sources: dict[str, SourceText], *, read_numbers: bool = False
+) -> Located | None:
     """Each citation of `cites` (the citations table) with its quote located in its source's text.
 
     With `read_numbers`, the numbers in the quotes (which do not depend on where a quote is found)
@@ -52,16 +53,23 @@ def locate_quotes(cites: pl.DataFrame | None, sources: dict[str, SourceText], *,
     members = groups.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("group"), "row").explode("row")
     group = np.empty(frame.height, dtype=np.uint32)
     group[members["row"].to_numpy()] = members["group"].to_numpy()
-    distinct = groups.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("quote_key"), "source_id",
-                             quote_norm=normalise_series(groups["q"]))
+    distinct = groups.select(
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias("quote_key"),
+        "source_id",
+        quote_norm=normalise_series(groups["q"]),
+    )
     reading = None
     if read_numbers:
         pool = ThreadPoolExecutor(1)
         reading = pool.submit(quote_mentions, distinct.select("quote_key", "quote_norm"))
         pool.shutdown(wait=False)
-    located = find_quotes(distinct.filter(pl.col("quote_norm") != "").select("source_id", "quote_norm").unique(), sources)
+    located = find_quotes(
+        distinct.filter(pl.col("quote_norm") != "").select("source_id", "quote_norm").unique(), sources
+    )
     # a left join on unique right keys keeps each distinct quote in its row: quote_key stays its row number
-    distinct = distinct.join(located, on=["source_id", "quote_norm"], how="left", maintain_order="left").drop("source_id")
+    distinct = distinct.join(located, on=["source_id", "quote_norm"], how="left", maintain_order="left").drop(
+        "source_id"
+    )
     return Located(frame.with_columns(distinct[group]), reading)
 
 
@@ -75,16 +83,28 @@ def find_quotes(pairs: pl.DataFrame, sources: dict[str, SourceText]) -> pl.DataF
     the (few) quotes found again are counted: by a count of non-overlapping occurrences, and, for a
     quote that can overlap itself (a prefix of it is also its suffix), occurrence by occurrence.
     """
-    out_schema = {"source_id": pl.String, "quote_norm": pl.String, "n_found": pl.UInt32, "quote_start": pl.Int64,
-                  "quote_end": pl.Int64}
+    out_schema = {
+        "source_id": pl.String,
+        "quote_norm": pl.String,
+        "n_found": pl.UInt32,
+        "quote_start": pl.Int64,
+        "quote_end": pl.Int64,
+    }
     if not sources or pairs.is_empty():
         return pl.DataFrame(schema=out_schema)
     sids = list(sources)
     norm = pl.Series([sources[sid].normalised for sid in sids], dtype=pl.String)
     n_bytes = norm.str.len_bytes().cast(pl.Int64)
     n_chars = norm.str.len_chars().cast(pl.Int64)
-    texts = pl.DataFrame({"source_id": sids, "hay": norm, "byte_base": n_bytes.cum_sum() - n_bytes,
-                          "char_base": n_chars.cum_sum() - n_chars, "k": pl.int_range(len(sids), dtype=pl.Int64, eager=True)})
+    texts = pl.DataFrame(
+        {
+            "source_id": sids,
+            "hay": norm,
+            "byte_base": n_bytes.cum_sum() - n_bytes,
+            "char_base": n_chars.cum_sum() - n_chars,
+            "k": pl.int_range(len(sids), dtype=pl.Int64, eager=True),
+        }
+    )
     # byte <-> code point in the normalised texts laid end to end, from the (few) UTF-8 continuation bytes
     raw = np.frombuffer("".join(norm.to_list()).encode("utf-8"), dtype=np.uint8)
     cont = np.flatnonzero((raw & 0xC0) == 0x80) if len(raw) != n_chars.sum() else np.zeros(0, dtype=np.int64)
@@ -96,14 +116,22 @@ def find_quotes(pairs: pl.DataFrame, sources: dict[str, SourceText]) -> pl.DataF
     def byte_of(char: np.ndarray) -> np.ndarray:
         return char + np.searchsorted(cont - np.arange(len(cont)), char, side="right")
 
-    found = pairs.join(texts, on="source_id", how="inner").with_columns(
-        byte=pl.col("hay").str.find(pl.col("quote_norm"), literal=True),
-    ).filter(pl.col("byte").is_not_null())
+    found = (
+        pairs.join(texts, on="source_id", how="inner")
+        .with_columns(
+            byte=pl.col("hay").str.find(pl.col("quote_norm"), literal=True),
+        )
+        .filter(pl.col("byte").is_not_null())
+    )
     if found.is_empty():
         return pl.DataFrame(schema=out_schema)
     # UTF-8 is self-synchronising: a whole quote matched in the bytes starts on a character boundary
-    found = found.with_columns(again=pl.col("hay").cast(pl.Binary).bin.slice(pl.col("byte") + 1).bin.contains(
-        pl.col("quote_norm").cast(pl.Binary)))
+    found = found.with_columns(
+        again=pl.col("hay")
+        .cast(pl.Binary)
+        .bin.slice(pl.col("byte") + 1)
+        .bin.contains(pl.col("quote_norm").cast(pl.Binary))
+    )
     first_char = char_of(found["byte_base"].to_numpy() + found["byte"].to_numpy())  # global code point
     count = np.ones(found.height, dtype=np.uint32)
     # a quote can overlap itself only if it has a border (a prefix that is also a suffix): if the border is
@@ -112,16 +140,24 @@ def find_quotes(pairs: pl.DataFrame, sources: dict[str, SourceText]) -> pl.DataF
     border = q.str.slice(1).str.contains(q.str.slice(0, 8), literal=True)
     for k in range(1, 8):
         border = border | ((length > k) & q.str.ends_with(q.str.slice(0, k)))
-    again = found.with_row_index("i").filter(pl.col("again")).with_columns(
-        pl.col("i").cast(pl.Int64), n=pl.col("hay").str.count_matches(pl.col("quote_norm"), literal=True), border=border,
-        c=pl.Series("c", first_char).filter(found["again"]) - pl.col("char_base"))
+    again = (
+        found.with_row_index("i")
+        .filter(pl.col("again"))
+        .with_columns(
+            pl.col("i").cast(pl.Int64),
+            n=pl.col("hay").str.count_matches(pl.col("quote_norm"), literal=True),
+            border=border,
+            c=pl.Series("c", first_char).filter(found["again"]) - pl.col("char_base"),
+        )
+    )
     count[again["i"].to_numpy()] = again["n"].cast(pl.UInt32).to_numpy()
     # a quote that can overlap itself: count it occurrence by occurrence from the first
     cur = again.filter(pl.col("border")).select("i", "hay", "quote_norm", "char_base", "c")
     count[cur["i"].to_numpy()] = 1
     while not cur.is_empty():
-        nxt = cur.with_columns(rel=pl.col("hay").str.slice(pl.col("c") + 1).str.find(pl.col("quote_norm"), literal=True)).filter(
-            pl.col("rel").is_not_null())
+        nxt = cur.with_columns(
+            rel=pl.col("hay").str.slice(pl.col("c") + 1).str.find(pl.col("quote_norm"), literal=True)
+        ).filter(pl.col("rel").is_not_null())
         if nxt.is_empty():
             break
         base = nxt["char_base"].to_numpy()
@@ -149,11 +185,15 @@ def find_quotes(pairs: pl.DataFrame, sources: dict[str, SourceText]) -> pl.DataF
         def stored(char: np.ndarray) -> np.ndarray:
             return index[char]
 
-    return pl.DataFrame({
-        "source_id": found["source_id"], "quote_norm": found["quote_norm"], "n_found": pl.Series(count, dtype=pl.UInt32),
-        "quote_start": pl.Series(stored(first_char), dtype=pl.Int64),
-        "quote_end": pl.Series(stored(last_char) + 1, dtype=pl.Int64),
-    })
+    return pl.DataFrame(
+        {
+            "source_id": found["source_id"],
+            "quote_norm": found["quote_norm"],
+            "n_found": pl.Series(count, dtype=pl.UInt32),
+            "quote_start": pl.Series(stored(first_char), dtype=pl.Int64),
+            "quote_end": pl.Series(stored(last_char) + 1, dtype=pl.Int64),
+        }
+    )
 
 
 def quote_mentions(quotes: pl.DataFrame) -> pl.DataFrame:
@@ -164,11 +204,21 @@ def quote_mentions(quotes: pl.DataFrame) -> pl.DataFrame:
     m = mentions_frame(quotes["quote_norm"])
     text, numeral = pl.col("text"), pl.col("number_text")
     has = text.str.contains(numeral, literal=True).fill_null(False)
-    num_start = pl.col("start") + pl.when(has).then(text.str.split(numeral).list.first().str.len_chars()).otherwise(0).cast(pl.Int64)
+    num_start = pl.col("start") + pl.when(has).then(text.str.split(numeral).list.first().str.len_chars()).otherwise(
+        0
+    ).cast(pl.Int64)
     num_end = pl.when(has).then(num_start + numeral.str.len_chars().cast(pl.Int64)).otherwise(pl.col("end"))
     return m.select(
-        quotes["quote_key"].gather(m["row"]), pl.col("text").alias("m_text"),
-        pl.col("start").alias("m_start"), pl.col("end").alias("m_end"),
-        num_start.alias("m_num_start"), num_end.alias("m_num_end"), "kind",
-        pl.col("qualifier").alias("m_qualifier"), pl.col("number").cast(DECIMAL).alias("m_number"),
-        pl.col("scale_word").fill_null("").alias("m_scale"), pl.col("unit").alias("m_unit"), pl.col("currency").alias("m_currency"))
+        quotes["quote_key"].gather(m["row"]),
+        pl.col("text").alias("m_text"),
+        pl.col("start").alias("m_start"),
+        pl.col("end").alias("m_end"),
+        num_start.alias("m_num_start"),
+        num_end.alias("m_num_end"),
+        "kind",
+        pl.col("qualifier").alias("m_qualifier"),
+        pl.col("number").cast(DECIMAL).alias("m_number"),
+        pl.col("scale_word").fill_null("").alias("m_scale"),
+        pl.col("unit").alias("m_unit"),
+        pl.col("currency").alias("m_currency"),
+    )

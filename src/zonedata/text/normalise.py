@@ -14,10 +14,23 @@ import unicodedata
 import numpy as np
 import polars as pl
 
-QUOTES = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-          "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"'}
+QUOTES = {
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u2033": '"',
+}
 DASHES = {c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"}
-SPACES = {c: " " for c in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\n\r\x0b\x0c"}
+SPACES = {
+    c: " "
+    for c in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\n\r\x0b\x0c"
+}
 SUBSTITUTIONS = {**QUOTES, **DASHES, **SPACES}
 _TABLE = str.maketrans(SUBSTITUTIONS)
 _WS = re.compile(r"\s+")
@@ -58,8 +71,13 @@ def _needs_normalising(v: pl.Expr) -> pl.Expr:
     r"""Whether normalising can change the value: str.contains(r"[^\x20-\x7e]|\s\s|^\s|\s$") without the
     regex. A value with a character outside 0x20-0x7e is non-ASCII or has a control character; in one
     without, the only white space is " "."""
-    return (v.str.len_bytes() != v.str.len_chars()) | v.str.contains_any(_CONTROL) | v.str.contains("  ", literal=True) \
-        | v.str.starts_with(" ") | v.str.ends_with(" ")
+    return (
+        (v.str.len_bytes() != v.str.len_chars())
+        | v.str.contains_any(_CONTROL)
+        | v.str.contains("  ", literal=True)
+        | v.str.starts_with(" ")
+        | v.str.ends_with(" ")
+    )
 
 
 def normalise_series(values: pl.Series) -> pl.Series:
@@ -104,8 +122,9 @@ class SourceText:
         if ids:
             run_class = _SPACE_CLASS + "{2,}"
             frame = pl.DataFrame({"t": [texts[sid] for sid in ids]}, schema={"t": pl.String}).select(
-                normalised=pl.col("t").str.replace_many({**QUOTES, **DASHES}).str.replace_all(
-                    f"{run_class}|{_SPACE_CLASS_BUT_SPACE}", " "),
+                normalised=pl.col("t")
+                .str.replace_many({**QUOTES, **DASHES})
+                .str.replace_all(f"{run_class}|{_SPACE_CLASS_BUT_SPACE}", " "),
                 gap=pl.col("t").str.split(run_class, literal=False).list.eval(pl.element().str.len_chars()),
                 run=pl.col("t").str.extract_all(run_class).list.eval(pl.element().str.len_chars()),
             )
@@ -124,8 +143,14 @@ class SourceText:
             text_start = np.repeat(before[first_piece], n_runs)
             run_start = before[run_piece] - text_start
             dropped = np.repeat(run_start + 1, run - 1) + _ranks(run - 1)
-            per_text = np.split(dropped, np.cumsum(np.bincount(np.repeat(np.arange(len(ids)), n_runs), weights=run - 1,
-                                                               minlength=len(ids)).astype(np.int64))[:-1])
+            per_text = np.split(
+                dropped,
+                np.cumsum(
+                    np.bincount(np.repeat(np.arange(len(ids)), n_runs), weights=run - 1, minlength=len(ids)).astype(
+                        np.int64
+                    )
+                )[:-1],
+            )
             for sid, normalised, drops in zip(ids, frame["normalised"].to_list(), per_text):
                 obj = cls.__new__(cls)
                 obj.text, obj.normalised, obj.dropped, obj._index = texts[sid], normalised, drops, None
@@ -185,13 +210,23 @@ def stored_passages(texts: dict[str, str], source_id: pl.Series, start: pl.Serie
 
     frame = pl.DataFrame({"sid": source_id, "a": start, "b": end}).with_columns(
         base=pl.col("sid").replace_strict(char_base, default=None, return_dtype=pl.Int64),
-        size=pl.col("sid").replace_strict(dict(zip(sids, lengths.tolist())), default=None, return_dtype=pl.Int64))
-    ok = (frame["base"].is_not_null() & frame["a"].is_not_null() & frame["b"].is_not_null()
-          & (frame["a"] >= 0) & (frame["a"] <= frame["b"]) & (frame["b"] <= frame["size"])).fill_null(False)
+        size=pl.col("sid").replace_strict(dict(zip(sids, lengths.tolist())), default=None, return_dtype=pl.Int64),
+    )
+    ok = (
+        frame["base"].is_not_null()
+        & frame["a"].is_not_null()
+        & frame["b"].is_not_null()
+        & (frame["a"] >= 0)
+        & (frame["a"] <= frame["b"])
+        & (frame["b"] <= frame["size"])
+    ).fill_null(False)
     first = (frame["base"] + frame["a"]).fill_null(0).to_numpy()
     last = (frame["base"] + frame["b"]).fill_null(0).to_numpy()
     byte_a = first + np.searchsorted(shifted, first, side="right")
     byte_b = last + np.searchsorted(shifted, last, side="right")
-    sliced = pl.DataFrame({"s": byte_a, "n": byte_b - byte_a}).select(
-        pl.lit(raw, dtype=pl.Binary).bin.slice(pl.col("s"), pl.col("n")).cast(pl.String)).to_series()
+    sliced = (
+        pl.DataFrame({"s": byte_a, "n": byte_b - byte_a})
+        .select(pl.lit(raw, dtype=pl.Binary).bin.slice(pl.col("s"), pl.col("n")).cast(pl.String))
+        .to_series()
+    )
     return pl.select(pl.when(pl.Series(ok)).then(sliced)).to_series().alias(source_id.name)

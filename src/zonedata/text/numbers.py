@@ -55,17 +55,44 @@ KINDS = ("cardinal", "ordinal", "percent", "year", "date", "time")
 QUALIFIER_WORDS: dict[str, str] = {w: q.name for q in _vocabulary.QUALIFIERS.values() for w in q.words}
 
 UNITS_1 = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
-TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
-         "seventeen", "eighteen", "nineteen"]
+TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
 TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 ORD_1 = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
-ORD_TEENS = ["tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
-             "sixteenth", "seventeenth", "eighteenth", "nineteenth"]
-FRACTIONS = ["half", "halves", "third", "thirds", "quarter", "quarters", "fourth", "fourths",
-             "fifth", "fifths", "sixth", "sixths", "seventh", "sevenths", "eighth", "eighths",
-             "ninth", "ninths", "tenth", "tenths"]
-ORD_TENS = ["twentieth", "thirtieth", "fortieth", "fiftieth", "sixtieth", "seventieth",
-            "eightieth", "ninetieth"]
+ORD_TEENS = [
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+]
+FRACTIONS = [
+    "half",
+    "halves",
+    "third",
+    "thirds",
+    "quarter",
+    "quarters",
+    "fourth",
+    "fourths",
+    "fifth",
+    "fifths",
+    "sixth",
+    "sixths",
+    "seventh",
+    "sevenths",
+    "eighth",
+    "eighths",
+    "ninth",
+    "ninths",
+    "tenth",
+    "tenths",
+]
+ORD_TENS = ["twentieth", "thirtieth", "fortieth", "fiftieth", "sixtieth", "seventieth", "eightieth", "ninetieth"]
 
 WORD_VALUES: dict[str, int] = {"a": 1}
 WORD_VALUES.update({w: i + 1 for i, w in enumerate(UNITS_1)})
@@ -76,11 +103,14 @@ WORD_VALUES.update({w: i + 10 for i, w in enumerate(ORD_TEENS)})
 WORD_VALUES.update({w: 10 * (i + 2) for i, w in enumerate(ORD_TENS)})
 WORD_VALUES.update({"hundredth": 100, "a dozen": 12})
 
-SCALE_WORDS: dict[str, str] = {**{name: name for name in _vocabulary.SCALES},
-                               **{w: s.name for s in _vocabulary.SCALES.values() for w in s.spellings if w != s.name}}
+SCALE_WORDS: dict[str, str] = {
+    **{name: name for name in _vocabulary.SCALES},
+    **{w: s.name for s in _vocabulary.SCALES.values() for w in s.spellings if w != s.name},
+}
 # "$3m", "US$5b", "$40k": single letters are scale words only right after a currency
-SCALE_ABBREVIATIONS_AFTER_CURRENCY: dict[str, str] = {w: s.name for s in _vocabulary.SCALES.values()
-                                                      for w in s.after_currency}
+SCALE_ABBREVIATIONS_AFTER_CURRENCY: dict[str, str] = {
+    w: s.name for s in _vocabulary.SCALES.values() for w in s.after_currency
+}
 SCALE_FACTORS: dict[str, int] = {s.name: s.factor for s in _vocabulary.SCALES.values()}
 # currency written before the number: as written -> the grammar's token
 CURRENCY_BEFORE: dict[str, str] = {w: sp.token for sp in _vocabulary.SPELLINGS for w in sp.before}
@@ -88,26 +118,40 @@ CURRENCY_BEFORE: dict[str, str] = {w: sp.token for sp in _vocabulary.SPELLINGS f
 UNITS_AFTER: dict[str, str] = {w: sp.token for sp in _vocabulary.SPELLINGS for w in sp.after}
 CURRENCY_OF_UNIT: dict[str, str] = {sp.token: sp.currency for sp in _vocabulary.SPELLINGS if sp.currency}
 
-MONTHS_FULL = ["January", "February", "March", "April", "May", "June", "July", "August",
-               "September", "October", "November", "December"]
+MONTHS_FULL = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 MONTHS_ABBR = ["Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"]
 MONTH_NUMBER: dict[str, int] = {m[:3].lower(): i + 1 for i, m in enumerate(MONTHS_FULL)}
 
 # --------------------------------------------------------------------------- the grammar
 
-B = r"(?-u:\b)"                         # ASCII word boundary (keeps the lazy DFA usable)
-_H = r"[ \t\r\x{a0}\x{2009}\x{202f}]"        # horizontal white space (normalised quotes have only " ")
-S = rf"(?:{_H}+\n?|\n){_H}*"              # white space with at most one line break
+B = r"(?-u:\b)"  # ASCII word boundary (keeps the lazy DFA usable)
+_H = r"[ \t\r\x{a0}\x{2009}\x{202f}]"  # horizontal white space (normalised quotes have only " ")
+S = rf"(?:{_H}+\n?|\n){_H}*"  # white space with at most one line break
 S0 = rf"(?:{S})?"
-J0 = rf"(?:{S}|-)?"                     # numeral, scale word and unit: "10-billion-yuan fund"
+J0 = rf"(?:{S}|-)?"  # numeral, scale word and unit: "10-billion-yuan fund"
 
 
 def _word(w: str, ci: bool = True) -> str:
     """One literal word or phrase; letters ASCII case-insensitive, spaces matching `S`."""
+
     def char(c: str) -> str:
         if ci and c.isascii() and c.isalpha():
             return f"[{c.lower()}{c.upper()}]"
         return "\\" + c if c in r".^$*+?()[]{}|\-#&~" else c
+
     return S.join("".join(char(c) for c in part) for part in w.split(" "))
 
 
@@ -118,8 +162,10 @@ def _alt(words, ci: bool = True) -> str:
 
 def _month() -> str:
     """Capitalised or upper-case month names only ("may" the verb is not a month)."""
+
     def cap(w: str) -> str:
         return w[0] + "".join(f"[{c}{c.upper()}]" for c in w[1:])
+
     full = "|".join(cap(m) for m in sorted(MONTHS_FULL, key=len, reverse=True))
     abbr = "|".join(cap(m) for m in sorted(MONTHS_ABBR, key=len, reverse=True))
     return rf"(?:(?:{full}){B}|(?:{abbr})(?:\.|{B}))"
@@ -129,6 +175,7 @@ def _pattern(named: bool) -> str:
     """The grammar. Named groups (``named=True``) only where the slow path reads them:
     dates, times and the swallowed fractions and identifiers; quantities are read by
     tables (see `_finish`)."""
+
     def g(name: str, body: str) -> str:
         return f"(?P<{name}>{body})" if named else f"(?:{body})"
 
@@ -146,15 +193,20 @@ def _pattern(named: bool) -> str:
     ident = g("ident", rf"{B}(?:[A-Za-z_]+|[A-Z][A-Z0-9]+-)[0-9][A-Za-z0-9_]*")
 
     month_number = r"0?[1-9]|1[0-2]"
-    iso = (rf"{g('iy', year)}(?:-{g('im', month_number)}-{g('id', day)}"      # 2023-09-16
-           rf"|/{g('im2', month_number)}/{g('id2', day)}){B}")                # 2023/09/16
+    iso = (
+        rf"{g('iy', year)}(?:-{g('im', month_number)}-{g('id', day)}"  # 2023-09-16
+        rf"|/{g('im2', month_number)}/{g('id2', day)}){B}"
+    )  # 2023/09/16
     mdy = rf"{g('m1', month)}{S}{g('d1', day)}{suffix}?{B}(?:,?{S}{g('y1', year)}{B})?"
     my = rf"{g('m2', month)},?{S}{g('y2', year)}{B}"
     dmy = rf"{g('d3', day)}{suffix}?{S}(?:of{S})?{g('m3', month)}(?:,?{S}{g('y3', year)}{B})?"
     date = g("date", f"{iso}|{mdy}|{my}|{dmy}")
     ampm = rf"(?:[aApP]\.[mM]\.|[aApP][mM]{B})"
-    time = g("time", rf"(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?(?:{S0}{ampm})?"
-                     rf"|(?:1[0-2]|0?[0-9]){S0}{ampm}")
+    time = g(
+        "time",
+        rf"(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?(?:{S0}{ampm})?"
+        rf"|(?:1[0-2]|0?[0-9]){S0}{ampm}",
+    )
     ordinal = (
         rf"[0-9]+{suffix}{B}"
         rf"|{B}{_alt([f'{t}-{o}' for t in TENS for o in ORD_1] + ORD_TENS + ORD_TEENS + ORD_1 + ['hundredth'])}{B}"
@@ -172,15 +224,15 @@ def _pattern(named: bool) -> str:
     unit = rf"(?:%|km²|m²|{_alt(unit_words)}{B})"
     quant = (
         rf"(?:{B}{qual}{S})?"
-        rf"(?:{cur}{S0}{numeral}(?:{J0}{scale_after_currency})?"       # RMB 7.5 billion, $3m
-        rf"|{numeral}(?:{J0}{scale})?"                                  # 70.1 billion, 62bn
-        rf"|(?:{cur}{S0})?{B}[aA]{S}{scale_full})"                      # a million
-        rf"(?:{J0}{unit})?"                                             # yuan, mu, kWh, %
+        rf"(?:{cur}{S0}{numeral}(?:{J0}{scale_after_currency})?"  # RMB 7.5 billion, $3m
+        rf"|{numeral}(?:{J0}{scale})?"  # 70.1 billion, 62bn
+        rf"|(?:{cur}{S0})?{B}[aA]{S}{scale_full})"  # a million
+        rf"(?:{J0}{unit})?"  # yuan, mu, kWh, %
     )
     return "|".join([fraction, date, time, ordinal, quant, ident])
 
 
-PATTERN = _pattern(named=False)        # the grammar, for search (no capture groups)
+PATTERN = _pattern(named=False)  # the grammar, for search (no capture groups)
 PATTERN_GROUPS = _pattern(named=True)  # the same grammar with named groups
 
 # --------------------------------------------------------------------------- read tables
@@ -236,7 +288,7 @@ def _word_rows() -> dict[str, tuple]:
         rows[f"{w} hundred"] = (100 * WORD_VALUES[w], False)
     for w in ORD_1 + ORD_TEENS + ORD_TENS + ["hundredth"]:
         rows[w] = (WORD_VALUES[w], True)
-    rows["a"] = (1, False)                   # the grammar reads a bare "a" only in "a million"
+    rows["a"] = (1, False)  # the grammar reads a bare "a" only in "a million"
     return rows
 
 
@@ -259,10 +311,16 @@ class _Table:
 
 
 PRE_TABLE = _Table(_pre_rows(), {"qualifier": pl.String, "pre_unit": pl.String, "pre_currency": pl.String})
-POST_TABLE = _Table(_post_rows(), {
-    "scale_word": pl.String, "factor": pl.Decimal(38, 0), "post_unit": pl.String,
-    "post_currency": pl.String, "post_ordinal": pl.Boolean,
-})
+POST_TABLE = _Table(
+    _post_rows(),
+    {
+        "scale_word": pl.String,
+        "factor": pl.Decimal(38, 0),
+        "post_unit": pl.String,
+        "post_currency": pl.String,
+        "post_ordinal": pl.Boolean,
+    },
+)
 WORD_TABLE = _Table(_word_rows(), {"word_value": pl.Decimal(38, 0), "word_ordinal": pl.Boolean})
 assert not {"am", " am", "pm", " pm"} & set(POST_TABLE.keys), "times must not read as units"
 
@@ -270,17 +328,23 @@ assert not {"am", " am", "pm", " pm"} & set(POST_TABLE.keys), "times must not re
 _PRE_CHARS = "abcdefghijklmnopqrstuvwxyz.$¥￥ \t\n\r\u00a0\u2009\u202f"
 _DIGIT_CHARS = "0123456789,."
 # the first numeral in a lower-cased mention (qualifier and currency words hold none)
-NUMERAL = (
-    r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?|"
-    + B + _alt(list(WORD_TABLE.keys), ci=False) + B
-)
+NUMERAL = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?|" + B + _alt(list(WORD_TABLE.keys), ci=False) + B
 _MARK = "\x00"
 _DEC12 = pl.Decimal(38, 12)
 _VALUE_LIMIT = 0.999 * 10.0 ** (DECIMAL.precision - DECIMAL.scale)  # see _finish
 _OUT_SCHEMA: dict[str, Any] = {
-    "row": pl.UInt32, "start": pl.Int64, "end": pl.Int64, "text": pl.String,
-    "qualifier": pl.String, "kind": pl.String, "number_text": pl.String, "number": DECIMAL,
-    "scale_word": pl.String, "value": DECIMAL, "unit": pl.String, "currency": pl.String,
+    "row": pl.UInt32,
+    "start": pl.Int64,
+    "end": pl.Int64,
+    "text": pl.String,
+    "qualifier": pl.String,
+    "kind": pl.String,
+    "number_text": pl.String,
+    "number": DECIMAL,
+    "scale_word": pl.String,
+    "value": DECIMAL,
+    "unit": pl.String,
+    "currency": pl.String,
     "date": pl.Date,
 }
 _AT_END = f"(?:{PATTERN})$"
@@ -297,7 +361,7 @@ def _locate(texts: pl.Series) -> pl.DataFrame:
     """
     t = texts.fill_null("")
     n_chars = t.str.len_chars().cast(pl.Int64)
-    before = n_chars.cum_sum() - n_chars                     # code points in earlier texts
+    before = n_chars.cum_sum() - n_chars  # code points in earlier texts
     pieces = (
         pl.DataFrame({"piece": t.str.split(PATTERN, literal=False, inclusive=True)})  # type: ignore[call-arg]
         .with_row_index("row")
@@ -306,7 +370,7 @@ def _locate(texts: pl.Series) -> pl.DataFrame:
     piece = pieces["piece"]
     row = pieces["row"]
     end = piece.str.len_chars().cast(pl.Int64).cum_sum() - before.gather(row)
-    text = piece.str.extract(_AT_END, 0)                     # null for a text's unmatched tail
+    text = piece.str.extract(_AT_END, 0)  # null for a text's unmatched tail
     start = end - text.str.len_chars().cast(pl.Int64)
     found = pl.DataFrame({"row": row, "start": start, "end": end, "text": text})
     return found.filter(pl.col("text").is_not_null())
@@ -326,23 +390,22 @@ def _split_strip(orig: pl.Series) -> pl.DataFrame:
     rest = lm.str.strip_chars_start(_PRE_CHARS)
     post = rest.str.strip_chars_start(_DIGIT_CHARS)
     n_rest, n_post = rest.str.len_chars(), post.str.len_chars()
-    return pl.DataFrame({
-        "orig": orig,
-        "pre": lm.str.head(lm.str.len_chars() - n_rest),
-        "num": rest.str.head(n_rest - n_post),
-        "post": post,
-        "word": lm,                                           # the whole mention, as a number word
-    })
+    return pl.DataFrame(
+        {
+            "orig": orig,
+            "pre": lm.str.head(lm.str.len_chars() - n_rest),
+            "num": rest.str.head(n_rest - n_post),
+            "post": post,
+            "word": lm,  # the whole mention, as a number word
+        }
+    )
 
 
 def _split_marked(orig: pl.Series) -> pl.DataFrame:
     """Cut mentions into pre / num / post by marking the first numeral with a regex (general)."""
     orig = orig.str.replace_all(r"\s+", " ")
     parts = (
-        orig.str.to_lowercase()
-        .str.replace(NUMERAL, _MARK + "${0}" + _MARK)
-        .str.split_exact(_MARK, 2)
-        .struct.unnest()
+        orig.str.to_lowercase().str.replace(NUMERAL, _MARK + "${0}" + _MARK).str.split_exact(_MARK, 2).struct.unnest()
     )
     return pl.DataFrame({"orig": orig, "pre": parts["field_0"], "num": parts["field_1"], "post": parts["field_2"]})
 
@@ -378,28 +441,38 @@ def _finish(pieces: pl.DataFrame) -> pl.DataFrame:
     # no value (no record can hold it either) rather than an overflow. The float estimate keeps a margin
     # below 10^32, so every product computed fits; both branches of a when() are computed, hence the 0.
     fits = (pl.col("number").cast(pl.Float64) * pl.col("factor").cast(pl.Float64)).abs() < _VALUE_LIMIT
-    df = df.with_columns(fits=fits.fill_null(False), safe_number=pl.when(fits).then(pl.col("number")).otherwise(
-        pl.lit(0, dtype=DECIMAL)))
+    df = df.with_columns(
+        fits=fits.fill_null(False), safe_number=pl.when(fits).then(pl.col("number")).otherwise(pl.lit(0, dtype=DECIMAL))
+    )
     is_year = (
-        (pl.col("num").str.len_bytes() == 4) & (pl.col("number") >= 1900) & (pl.col("number") <= 2100)
-        & pl.col("unit").is_null() & pl.col("scale_word").is_null()
+        (pl.col("num").str.len_bytes() == 4)
+        & (pl.col("number") >= 1900)
+        & (pl.col("number") <= 2100)
+        & pl.col("unit").is_null()
+        & pl.col("scale_word").is_null()
         & pl.col("qualifier").is_in(["exact", "about"])
     )
     kind = (
-        pl.when(pl.col("post_ordinal") | pl.col("word_ordinal")).then(pl.lit("ordinal"))
-        .when(pl.col("unit") == "%").then(pl.lit("percent"))
-        .when(is_year).then(pl.lit("year"))
+        pl.when(pl.col("post_ordinal") | pl.col("word_ordinal"))
+        .then(pl.lit("ordinal"))
+        .when(pl.col("unit") == "%")
+        .then(pl.lit("percent"))
+        .when(is_year)
+        .then(pl.lit("year"))
         .otherwise(pl.lit("cardinal"))
     )
     start = pl.when(pl.col("is_whole_word")).then(0).otherwise(pl.col("pre").str.len_chars())
     length = (
-        pl.when(pl.col("is_whole_word")).then(pl.col("orig").str.len_chars())
-        .when(pl.col("post_ordinal")).then(pl.col("num").str.len_chars() + pl.col("post").str.len_chars())
+        pl.when(pl.col("is_whole_word"))
+        .then(pl.col("orig").str.len_chars())
+        .when(pl.col("post_ordinal"))
+        .then(pl.col("num").str.len_chars() + pl.col("post").str.len_chars())
         .otherwise(pl.col("num").str.len_chars())
     )
     return df.select(
         (pl.col("known") & (pl.col("digits").is_not_null() | pl.col("word_value").is_not_null()))
-        .fill_null(False).alias("ok"),
+        .fill_null(False)
+        .alias("ok"),
         "qualifier",
         kind.alias("kind"),
         pl.col("orig").str.slice(start, length).alias("number_text"),
@@ -415,16 +488,23 @@ def _finish(pieces: pl.DataFrame) -> pl.DataFrame:
 def _read_groups(m: pl.Series) -> pl.DataFrame:
     """Dates, times and identifiers, read with the grammar's named groups (a small subset)."""
     g = m.str.extract_groups("^(?:" + PATTERN_GROUPS + ")$").struct.unnest()
-    month = pl.coalesce("m1", "m2", "m3").str.slice(0, 3).str.to_lowercase().replace_strict(
-        MONTH_NUMBER, default=None, return_dtype=pl.Int32)
+    month = (
+        pl.coalesce("m1", "m2", "m3")
+        .str.slice(0, 3)
+        .str.to_lowercase()
+        .replace_strict(MONTH_NUMBER, default=None, return_dtype=pl.Int32)
+    )
     month = pl.coalesce(pl.coalesce("im", "im2").cast(pl.Int32, strict=False), month)
     day = pl.coalesce("id", "id2", "d1", "d3").cast(pl.Int32, strict=False)
     year = pl.coalesce("iy", "y1", "y2", "y3").cast(pl.Int32, strict=False)
     iso = pl.format("{}-{}-{}", year, month.cast(pl.String).str.zfill(2), day.cast(pl.String).str.zfill(2))
     kind = (
-        pl.when(pl.col("date").is_not_null()).then(pl.lit("date"))
-        .when(pl.col("time").is_not_null()).then(pl.lit("time"))
-        .when(pl.col("ident").is_not_null() | pl.col("frac").is_not_null()).then(pl.lit("ident"))
+        pl.when(pl.col("date").is_not_null())
+        .then(pl.lit("date"))
+        .when(pl.col("time").is_not_null())
+        .then(pl.lit("time"))
+        .when(pl.col("ident").is_not_null() | pl.col("frac").is_not_null())
+        .then(pl.lit("ident"))
         .otherwise(pl.lit("cardinal"))  # not expected: the grammar matched but no table knew it
     )
     return g.with_columns(m=m).select(
@@ -455,7 +535,7 @@ def _read(m: pl.Series) -> pl.DataFrame:
     bad = out["ok"].not_().arg_true()
     if len(bad):
         sub = m.gather(bad)
-        second = _finish(_split_marked(sub))                    # words with qualifier/scale/unit, odd spaces
+        second = _finish(_split_marked(sub))  # words with qualifier/scale/unit, odd spaces
         out = _patch(out, bad, second)
         still = second["ok"].not_().arg_true()
         if len(still):
@@ -465,9 +545,9 @@ def _read(m: pl.Series) -> pl.DataFrame:
 
 # --------------------------------------------------------------------------- public API
 
-_PARALLEL_MIN_ROWS = 20_000       # below this, one thread
+_PARALLEL_MIN_ROWS = 20_000  # below this, one thread
 _DEDUP_SAMPLE = 20_000
-_DEDUP_MAX_RATIO = 0.9            # read every mention when almost all are distinct
+_DEDUP_MAX_RATIO = 0.9  # read every mention when almost all are distinct
 
 
 def _workers(n: int) -> int:
@@ -488,13 +568,14 @@ def _in_slices(series: pl.Series, fn) -> list[tuple[int, pl.DataFrame]]:
 
 def _read_all(m: pl.Series) -> pl.DataFrame:
     """_read for every mention text, reading each distinct text once when they repeat."""
+
     def read(x: pl.Series) -> pl.DataFrame:
         return pl.concat([frame for _, frame in _in_slices(x, _read)], rechunk=False)
 
     sample = m.head(_DEDUP_SAMPLE)
     if len(m) < 2 * _DEDUP_SAMPLE or sample.n_unique() > _DEDUP_MAX_RATIO * len(sample):
         return read(m)
-    categorical = m.cast(pl.Categorical(pl.Categories.random()))   # a private mapping
+    categorical = m.cast(pl.Categorical(pl.Categories.random()))  # a private mapping
     distinct = categorical.dtype.categories.to_series()  # type: ignore[attr-defined]  # index = physical code
     return read(distinct).rechunk().gather(categorical.to_physical())
 
@@ -566,9 +647,18 @@ def parse_mentions(text: str) -> list[Mention]:
     frame = mentions_frame(pl.Series([text], dtype=pl.String))
     return [
         Mention(
-            start=r["start"], end=r["end"], text=r["text"], qualifier=r["qualifier"], kind=r["kind"],
-            number_text=r["number_text"], number=_plain(r["number"]), scale_word=r["scale_word"],
-            value=_plain(r["value"]), unit=r["unit"], currency=r["currency"], date=r["date"],
+            start=r["start"],
+            end=r["end"],
+            text=r["text"],
+            qualifier=r["qualifier"],
+            kind=r["kind"],
+            number_text=r["number_text"],
+            number=_plain(r["number"]),
+            scale_word=r["scale_word"],
+            value=_plain(r["value"]),
+            unit=r["unit"],
+            currency=r["currency"],
+            date=r["date"],
         )
         for r in frame.iter_rows(named=True)
     ]

@@ -16,11 +16,47 @@ from dataclasses import dataclass
 from zonedata.text.normalise import SourceText, normalise
 
 #: words that end with a full stop without ending a sentence (lower case, without the stop)
-ABBREVIATIONS = frozenset({
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "co", "corp", "inc", "ltd", "no", "nos", "mr", "mrs", "ms", "dr", "prof", "st", "vs", "etc",
-    "e.g", "i.e", "u.s", "u.k", "approx", "gov", "dept", "est", "fig", "vol", "pp",
-})
+ABBREVIATIONS = frozenset(
+    {
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "co",
+        "corp",
+        "inc",
+        "ltd",
+        "no",
+        "nos",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "vs",
+        "etc",
+        "e.g",
+        "i.e",
+        "u.s",
+        "u.k",
+        "approx",
+        "gov",
+        "dept",
+        "est",
+        "fig",
+        "vol",
+        "pp",
+    }
+)
 _STOP = re.compile(r"[.!?][\"”’')\]]*(?=[ \t\u00a0]+[\"“‘'(\[]?[A-Z0-9])")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
@@ -103,7 +139,7 @@ def find_sentences(text: str, words: str) -> list[Span]:
         a, b = src.to_stored(i, i + len(needle))
         cover = sentence_at(spans, a, b)
         if cover is not None:
-            span = Span(cover.start, cover.end, text[cover.start:cover.end])
+            span = Span(cover.start, cover.end, text[cover.start : cover.end])
             if not found or found[-1].start != span.start:
                 found.append(span)
         i = src.normalised.find(needle, i + 1)

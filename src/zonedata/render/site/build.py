@@ -60,9 +60,14 @@ class SiteResult:
 
 
 def _environment():
-    env = jinja2.Environment(loader=jinja2.PackageLoader("zonedata.render.site", "templates"), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True)
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("zonedata.render.site", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     env.filters["thousands"] = lambda n: f"{n:,}"
     return env
 
@@ -115,17 +120,29 @@ def check_out(paths: Paths, out: Path) -> Path:
     """The output folder, refused when a rebuild would replace something that is not a site."""
     resolved, root = out.resolve(), paths.root.resolve()
     if _lexically_inside(out, paths.root) and not paths.is_inside(out):
-        raise ConfigError(f"--out {out} is inside the package but leads out of it (a symlink): zonedata writes only "
-                          "inside the package, or where you name a folder outside it")
+        raise ConfigError(
+            f"--out {out} is inside the package but leads out of it (a symlink): zonedata writes only "
+            "inside the package, or where you name a folder outside it"
+        )
     if resolved == root or resolved in root.parents:
         raise ConfigError(f"--out {out} would replace the package itself: choose a folder such as site/")
-    for inside in (paths.seeds, paths.schemas, paths.raw.parent, paths.releases, paths.data_dictionary.parent,
-                   paths.package_metadata.parent, root / "src", root / ".git"):
+    for inside in (
+        paths.seeds,
+        paths.schemas,
+        paths.raw.parent,
+        paths.releases,
+        paths.data_dictionary.parent,
+        paths.package_metadata.parent,
+        root / "src",
+        root / ".git",
+    ):
         if resolved == inside.resolve() or inside.resolve() in resolved.parents:
             raise ConfigError(f"--out {out} is inside the package's {inside.name}/: choose a folder such as site/")
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).is_file())):
-        raise ConfigError(f"--out {out} exists and is not a site that zonedata built (it has no {MARKER}): "
-                          "choose another folder, or remove it first")
+        raise ConfigError(
+            f"--out {out} exists and is not a site that zonedata built (it has no {MARKER}): "
+            "choose another folder, or remove it first"
+        )
     return out
 
 
@@ -145,8 +162,9 @@ class Site:
             raise SiteInputError("datapackage.json", "is not a Data Package descriptor")
         self.tables, self.downloads = load_tables(paths, self.descriptor)
         if SOURCES not in self.tables:
-            raise SiteInputError("datapackage.json", f"has no {SOURCES} table: the site shows each record's source",
-                                 field="resources")
+            raise SiteInputError(
+                "datapackage.json", f"has no {SOURCES} table: the site shows each record's source", field="resources"
+            )
         self.sources = self.tables[SOURCES]
         self.texts = load_texts(paths, self.sources)
         self.citations_of, self.passages = citation_passages(self.tables, self.texts)
@@ -158,8 +176,10 @@ class Site:
     # references, both directions
     def _resolve_all(self) -> dict[str, list[list[list[tuple[Table, int]]]]]:
         """table -> per reference -> per row: the records it refers to (resolved once, used by every page)."""
-        return {t.name: [[_resolve(t, ref, i, self.tables) for i in range(t.rows)] for ref in t.refs]
-                for t in self.tables.values()}
+        return {
+            t.name: [[_resolve(t, ref, i, self.tables) for i in range(t.rows)] for ref in t.refs]
+            for t in self.tables.values()
+        }
 
     def _incoming(self) -> dict[tuple[str, int], dict[tuple[str, str], list[int]]]:
         """(table, row) -> {(referring table, referring field): [rows]}, in row order. Citations are shown as
@@ -175,8 +195,12 @@ class Site:
         return incoming
 
     def link(self, t: Table, i: int, text: str | None = None) -> dict:
-        return {"t": text if text is not None else t.labels[i] or t.anchors[i][2:], "h": t.href(i),
-                "l": t.labels[i], "table": t.title}
+        return {
+            "t": text if text is not None else t.labels[i] or t.anchors[i][2:],
+            "h": t.href(i),
+            "l": t.labels[i],
+            "table": t.title,
+        }
 
     def _targets(self, t: Table, i: int) -> dict[str, dict[str, tuple[Table, int]]]:
         out: dict[str, dict[str, tuple[Table, int]]] = {}
@@ -225,9 +249,17 @@ class Site:
             shown = rows[:RELATED_SHOWN]
             more = len(rows) - len(shown)
             key = t.key(i)[-1]
-            incoming.append({"table": child.title, "name": child_name, "title": self.titles[child_name].get(fname, fname),
-                             "field": fname, "links": [self.link(child, r) for r in shown], "more": more,
-                             "more_href": f"tables/{child_name}.html?col={quote(fname)}&eq={quote(str(key))}" if more else None})
+            incoming.append(
+                {
+                    "table": child.title,
+                    "name": child_name,
+                    "title": self.titles[child_name].get(fname, fname),
+                    "field": fname,
+                    "links": [self.link(child, r) for r in shown],
+                    "more": more,
+                    "more_href": f"tables/{child_name}.html?col={quote(fname)}&eq={quote(str(key))}" if more else None,
+                }
+            )
         return outgoing, incoming
 
     def citation_view(self, c: int) -> dict:
@@ -236,10 +268,19 @@ class Site:
         s = self.sources.lookup(self.sources.pk)[(cols["source_id"][c],)]
         start, end = int(cols["quote_start"][c]), int(cols["quote_end"][c])
         before, quote, after, cut_before, cut_after = _context(self.texts[s], start, end)
-        return {"source": self.link(self.sources, s), "source_id": cols["source_id"][c],
-                "passage_href": f"{self.sources.href(s)}#q-{start}-{end}", "before": before, "quote": quote,
-                "after": after, "cut_before": cut_before, "cut_after": cut_after, "start": start, "end": end,
-                "note": cols.get("note", [None] * cit.rows)[c]}
+        return {
+            "source": self.link(self.sources, s),
+            "source_id": cols["source_id"][c],
+            "passage_href": f"{self.sources.href(s)}#q-{start}-{end}",
+            "before": before,
+            "quote": quote,
+            "after": after,
+            "cut_before": cut_before,
+            "cut_after": cut_after,
+            "start": start,
+            "end": end,
+            "note": cols.get("note", [None] * cit.rows)[c],
+        }
 
     def values(self, t: Table, i: int) -> list[dict]:
         out = []
@@ -248,32 +289,61 @@ class Site:
             norm = t.columns[g["normalised"]][i]
             if text is None and norm is None:
                 continue
-            out.append({"text": text, "qualifier": t.columns[g["qualifier"]][i] if g["qualifier"] else None,
-                        "normalised": format_number(norm),
-                        "unit": _unit_sign(t.columns[g["unit"]][i]) if g["unit"] else ""})
+            out.append(
+                {
+                    "text": text,
+                    "qualifier": t.columns[g["qualifier"]][i] if g["qualifier"] else None,
+                    "normalised": format_number(norm),
+                    "unit": _unit_sign(t.columns[g["unit"]][i]) if g["unit"] else "",
+                }
+            )
         return out
 
     def record(self, t: Table, i: int) -> dict:
         outgoing, incoming = self.related(t, i)
         cites = [self.citation_view(c) for c in self.citations_of.get((t.name, i), [])]
-        return {"anchor": t.anchors[i], "label": t.labels[i], "key": " · ".join(str(v) for v in t.key(i)),
-                "fields": self.field_values(t, i), "values": self.values(t, i), "outgoing": outgoing,
-                "incoming": incoming, "citations": cites}
+        return {
+            "anchor": t.anchors[i],
+            "label": t.labels[i],
+            "key": " · ".join(str(v) for v in t.key(i)),
+            "fields": self.field_values(t, i),
+            "values": self.values(t, i),
+            "outgoing": outgoing,
+            "incoming": incoming,
+            "citations": cites,
+        }
 
     # table pages: meta and data shards
     def table_meta(self, t: Table) -> dict:
         names = t.field_names()
-        groups = [{"text": names.index(g["text"]), "normalised": names.index(g["normalised"]),
-                   "unit": names.index(g["unit"]) if g["unit"] else None,
-                   "qualifier": names.index(g["qualifier"]) if g["qualifier"] else None,
-                   "title": "Value" if g["prefix"] == "value" else g["prefix"].replace("_", " ").capitalize()}
-                  for g in self.groups[t.name]]
+        groups = [
+            {
+                "text": names.index(g["text"]),
+                "normalised": names.index(g["normalised"]),
+                "unit": names.index(g["unit"]) if g["unit"] else None,
+                "qualifier": names.index(g["qualifier"]) if g["qualifier"] else None,
+                "title": "Value" if g["prefix"] == "value" else g["prefix"].replace("_", " ").capitalize(),
+            }
+            for g in self.groups[t.name]
+        ]
         shards = (t.rows + SHARD_SIZE - 1) // SHARD_SIZE
-        return {"table": t.name, "rows": t.rows, "shardSize": SHARD_SIZE, "pageRows": PAGE_ROWS,
-                "shards": [f"data/{t.name}/{k:04d}.js" for k in range(1, shards + 1)],
-                "columns": [{"name": f["name"], "title": f.get("title") or f["name"], "type": f.get("type", "string"),
-                             "key": f["name"] in t.pk} for f in t.fields],
-                "values": groups}
+        return {
+            "table": t.name,
+            "rows": t.rows,
+            "shardSize": SHARD_SIZE,
+            "pageRows": PAGE_ROWS,
+            "shards": [f"data/{t.name}/{k:04d}.js" for k in range(1, shards + 1)],
+            "columns": [
+                {
+                    "name": f["name"],
+                    "title": f.get("title") or f["name"],
+                    "type": f.get("type", "string"),
+                    "key": f["name"] in t.pk,
+                }
+                for f in t.fields
+            ],
+            "values": groups,
+        }
 
     def shard_rows(self, t: Table, lo: int, hi: int) -> list[list]:
         """Rows of a table page's data: [record href, value per field]; a reference is {"v", "h"}."""
@@ -315,8 +385,16 @@ class Site:
         for e in read_manifest(self.paths):
             _safe_rel(e.archive, "releases/releases.json")
             rel = "releases/" + Path(e.archive).name
-            entries.append({"version": e.version, "date": e.date, "archive": e.archive, "download": rel,
-                            "bytes": e.bytes, "sha256": e.sha256})
+            entries.append(
+                {
+                    "version": e.version,
+                    "date": e.date,
+                    "archive": e.archive,
+                    "download": rel,
+                    "bytes": e.bytes,
+                    "sha256": e.sha256,
+                }
+            )
         return entries
 
     def changes(self, releases: list[dict]) -> list[dict]:
@@ -330,8 +408,15 @@ class Site:
                 current = d.load_version(e["version"], self.paths.root)
             except ConfigError as exc:
                 raise SiteInputError(e["archive"], str(exc), field="sha256") from None
-            pages.append(self._change_page(d.diff_packages(previous, current), e["version"], e["date"],
-                                           releases[len(pages) - 1]["version"] if pages else None, changelog))
+            pages.append(
+                self._change_page(
+                    d.diff_packages(previous, current),
+                    e["version"],
+                    e["date"],
+                    releases[len(pages) - 1]["version"] if pages else None,
+                    changelog,
+                )
+            )
             previous = current
         if releases:
             now = d.load_version(".", self.paths.root)
@@ -350,19 +435,42 @@ class Site:
             def key_link(key: dict, here=here):
                 values = tuple(key.values())
                 text = " · ".join("" if v is None else str(v) for v in values)
-                j = here.lookup(list(key)).get(values) if here is not None and all(k in here.columns for k in key) else None
+                j = (
+                    here.lookup(list(key)).get(values)
+                    if here is not None and all(k in here.columns for k in key)
+                    else None
+                )
                 return {"t": text, "h": here.href(j) if j is not None else None}
 
             added = [key_link({k: r[k] for k in td.key}) for r in td.added.head(CHANGES_SHOWN).iter_rows(named=True)]
-            removed = [key_link({k: r[k] for k in td.key})["t"] for r in td.removed.head(CHANGES_SHOWN).iter_rows(named=True)]
-            changed = [{"key": key_link(rec["key"]), "fields": rec["fields"]} for rec in td.changed_records()[:CHANGES_SHOWN]]
-            tables.append({"name": name, "status": td.status, "added": added, "removed": removed, "changed": changed,
-                           "counts": {"added": td.added.height, "removed": td.removed.height, "changed": td.n_changed},
-                           "rows": {"old": td.old_rows, "new": td.new_rows}})
-        return {"version": version, "date": date, "previous": previous, "slug": version,
-                "notes": markdown_blocks(notes) if notes else [], "tables": tables,
-                "schema_changes": [{"level": c.level, "kind": c.kind, "text": c.describe()} for c in diffed.schema_changes],
-                "required": diffed.required_level, "shown": CHANGES_SHOWN}
+            removed = [
+                key_link({k: r[k] for k in td.key})["t"] for r in td.removed.head(CHANGES_SHOWN).iter_rows(named=True)
+            ]
+            changed = [
+                {"key": key_link(rec["key"]), "fields": rec["fields"]} for rec in td.changed_records()[:CHANGES_SHOWN]
+            ]
+            tables.append(
+                {
+                    "name": name,
+                    "status": td.status,
+                    "added": added,
+                    "removed": removed,
+                    "changed": changed,
+                    "counts": {"added": td.added.height, "removed": td.removed.height, "changed": td.n_changed},
+                    "rows": {"old": td.old_rows, "new": td.new_rows},
+                }
+            )
+        return {
+            "version": version,
+            "date": date,
+            "previous": previous,
+            "slug": version,
+            "notes": markdown_blocks(notes) if notes else [],
+            "tables": tables,
+            "schema_changes": [{"level": c.level, "kind": c.kind, "text": c.describe()} for c in diffed.schema_changes],
+            "required": diffed.required_level,
+            "shown": CHANGES_SHOWN,
+        }
 
     def citation_texts(self) -> tuple[str, str]:
         return cite(self.paths.root, "text"), cite(self.paths.root, "bibtex")
@@ -409,46 +517,92 @@ def _write_all(site: Site, w: _Writer) -> None:
     version = str(d.get("version", ""))
     released = next((e for e in releases if e["version"] == version), None)
     changes = site.changes(releases)
-    common = {"site": {"name": d.get("title") or d.get("name") or "zonedata", "short": d.get("name") or "zonedata",
-                       "version": version, "tables": [{"name": t.name, "title": t.title} for t in tables],
-                       "has_changes": bool(changes)}}
+    common = {
+        "site": {
+            "name": d.get("title") or d.get("name") or "zonedata",
+            "short": d.get("name") or "zonedata",
+            "version": version,
+            "tables": [{"name": t.name, "title": t.title} for t in tables],
+            "has_changes": bool(changes),
+        }
+    }
 
     def page(rel: str, template: str, **context) -> None:
         depth = rel.count("/")
         w.write(rel, env.get_template(template).render(base="../" * depth, **common, **context))
 
     cite_text, cite_bibtex = site.citation_texts()
-    downloads = [{"rel": x.rel, "table": x.table, "fmt": x.fmt, "bytes": x.bytes, "sha256": x.sha256}
-                 for x in site.downloads]
+    downloads = [
+        {"rel": x.rel, "table": x.table, "fmt": x.fmt, "bytes": x.bytes, "sha256": x.sha256} for x in site.downloads
+    ]
     sources = site.sources
-    page("index.html", "index.html", descriptor=d, released=released, releases=releases, cite_text=cite_text,
-         cite_bibtex=cite_bibtex, downloads=downloads, scope=site.scope(),
-         counts=[{"name": t.name, "title": t.title, "rows": t.rows, "description": t.schema.get("description", "")}
-                 for t in tables],
-         sources=[{"link": site.link(sources, i),
-                   "fields": {k: sources.columns[k][i] for k in ("publisher", "date_published") if k in sources.columns}}
-                  for i in range(sources.rows)],
-         latest_change=changes[0] if changes else None)
-    page("search.html", "search.html",
-         shards=[f"data/search/{k:04d}.js" for k in range(1, _search(site, w) + 1)])
+    page(
+        "index.html",
+        "index.html",
+        descriptor=d,
+        released=released,
+        releases=releases,
+        cite_text=cite_text,
+        cite_bibtex=cite_bibtex,
+        downloads=downloads,
+        scope=site.scope(),
+        counts=[
+            {"name": t.name, "title": t.title, "rows": t.rows, "description": t.schema.get("description", "")}
+            for t in tables
+        ],
+        sources=[
+            {
+                "link": site.link(sources, i),
+                "fields": {k: sources.columns[k][i] for k in ("publisher", "date_published") if k in sources.columns},
+            }
+            for i in range(sources.rows)
+        ],
+        latest_change=changes[0] if changes else None,
+    )
+    page("search.html", "search.html", shards=[f"data/search/{k:04d}.js" for k in range(1, _search(site, w) + 1)])
     if changes:
         page("changes/index.html", "changes_index.html", changes=changes)
         for c in changes:
             page(f"changes/{c['slug']}.html", "changes.html", change=c)
 
     for t in tables:
-        dictionary = [{"name": f["name"], "title": f.get("title") or f["name"], "type": f.get("type", "string"),
-                       "description": f.get("description", ""), "unit": f.get("unit"),
-                       "derived": bool(f.get("derived")), "required": bool((f.get("constraints") or {}).get("required")),
-                       "enum": (f.get("constraints") or {}).get("enum"), "item_type": f.get("itemType")}
-                      for f in t.fields]
+        dictionary = [
+            {
+                "name": f["name"],
+                "title": f.get("title") or f["name"],
+                "type": f.get("type", "string"),
+                "description": f.get("description", ""),
+                "unit": f.get("unit"),
+                "derived": bool(f.get("derived")),
+                "required": bool((f.get("constraints") or {}).get("required")),
+                "enum": (f.get("constraints") or {}).get("enum"),
+                "item_type": f.get("itemType"),
+            }
+            for f in t.fields
+        ]
         meta = site.table_meta(t)
         groups = (t.rows + GROUP_SIZE - 1) // GROUP_SIZE
-        page(f"tables/{t.name}.html", "table.html", table=t, meta=meta, dictionary=dictionary,
-             pk=t.pk, refs=[{"field": r.id_field, "target": r.target, "table_field": r.table_field} for r in t.refs],
-             groups=[] if t.name in (SOURCES, CITATIONS) else [{"n": k, "href": f"records/{t.name}/{k:04d}.html", "first": (k - 1) * GROUP_SIZE + 1,
-                      "last": min(k * GROUP_SIZE, t.rows)} for k in range(1, groups + 1)],
-             source_pages=[site.link(t, i) for i in range(t.rows)] if t.name == SOURCES else [])
+        page(
+            f"tables/{t.name}.html",
+            "table.html",
+            table=t,
+            meta=meta,
+            dictionary=dictionary,
+            pk=t.pk,
+            refs=[{"field": r.id_field, "target": r.target, "table_field": r.table_field} for r in t.refs],
+            groups=[]
+            if t.name in (SOURCES, CITATIONS)
+            else [
+                {
+                    "n": k,
+                    "href": f"records/{t.name}/{k:04d}.html",
+                    "first": (k - 1) * GROUP_SIZE + 1,
+                    "last": min(k * GROUP_SIZE, t.rows),
+                }
+                for k in range(1, groups + 1)
+            ],
+            source_pages=[site.link(t, i) for i in range(t.rows)] if t.name == SOURCES else [],
+        )
         for k, rel in enumerate(meta["shards"]):
             lo, hi = k * SHARD_SIZE, min((k + 1) * SHARD_SIZE, t.rows)
             w.write(rel, f"zdShard({_js(t.name)},{k},{_js(site.shard_rows(t, lo, hi))});\n")
@@ -458,16 +612,38 @@ def _write_all(site: Site, w: _Writer) -> None:
             for i in range(t.rows):
                 paragraphs = source_paragraphs(site.texts[i], site.passages[i])
                 passages = sorted(site.passages[i].values(), key=lambda p: (p.start, p.end))
-                refs = {p.pid: [{"h": x.href(j), "t": _short(x.key(j)[-1]), "title": f"{x.title}: {x.labels[j]}"}
-                                for x, j in p.records] for p in passages}
-                page(t.href(i), "source.html", table=t, dictionary=dictionary, record=site.record(t, i),
-                     paragraphs=paragraphs, passages=passages, file=t.columns.get("file", [None] * t.rows)[i],
-                     refs=refs)
+                refs = {
+                    p.pid: [
+                        {"h": x.href(j), "t": _short(x.key(j)[-1]), "title": f"{x.title}: {x.labels[j]}"}
+                        for x, j in p.records
+                    ]
+                    for p in passages
+                }
+                page(
+                    t.href(i),
+                    "source.html",
+                    table=t,
+                    dictionary=dictionary,
+                    record=site.record(t, i),
+                    paragraphs=paragraphs,
+                    passages=passages,
+                    file=t.columns.get("file", [None] * t.rows)[i],
+                    refs=refs,
+                )
             continue
         for k in range(1, groups + 1):
             lo, hi = (k - 1) * GROUP_SIZE, min(k * GROUP_SIZE, t.rows)
-            page(f"records/{t.name}/{k:04d}.html", "records.html", table=t, dictionary=dictionary,
-                 records=[site.record(t, i) for i in range(lo, hi)], group=k, groups=groups, first=lo + 1, last=hi)
+            page(
+                f"records/{t.name}/{k:04d}.html",
+                "records.html",
+                table=t,
+                dictionary=dictionary,
+                records=[site.record(t, i) for i in range(lo, hi)],
+                group=k,
+                groups=groups,
+                first=lo + 1,
+                last=hi,
+            )
 
     static = Path(__file__).parent / "static"
     for name in ("site.css", "site.js"):
@@ -490,6 +666,6 @@ def _search(site: Site, w: _Writer) -> int:
     entries = site.search_entries()
     shards = max(1, (len(entries) + SEARCH_SHARD_SIZE - 1) // SEARCH_SHARD_SIZE)
     for k in range(shards):
-        part = entries[k * SEARCH_SHARD_SIZE:(k + 1) * SEARCH_SHARD_SIZE]
+        part = entries[k * SEARCH_SHARD_SIZE : (k + 1) * SEARCH_SHARD_SIZE]
         w.write(f"data/search/{k + 1:04d}.js", f"zdSearch({k},{_js(part)});\n")
     return shards

@@ -65,8 +65,14 @@ class SiteInputError(Exception):
 
 
 def _safe_rel(rel, where: str) -> str:
-    if (not isinstance(rel, str) or not rel or rel.startswith("/") or "\\" in rel or ":" in rel
-            or ".." in rel.split("/")):
+    if (
+        not isinstance(rel, str)
+        or not rel
+        or rel.startswith("/")
+        or "\\" in rel
+        or ":" in rel
+        or ".." in rel.split("/")
+    ):
         raise SiteInputError(where, f"{rel!r} is not a relative path inside the package")
     return rel
 
@@ -213,18 +219,28 @@ def load_tables(paths: Paths, descriptor: dict) -> tuple[dict[str, Table], list[
         fmt = res.get("format") or Path(rel).suffix.lstrip(".")
         table = _table_of(res["name"])
         if not _SAFE_NAME.match(table):
-            raise SiteInputError("datapackage.json", f"resource {res['name']!r}: table names must be lower-case "
-                                 "letters, digits, - and _", field="resources")
+            raise SiteInputError(
+                "datapackage.json",
+                f"resource {res['name']!r}: table names must be lower-case letters, digits, - and _",
+                field="resources",
+            )
         by_table.setdefault(table, {})[fmt] = res
         data = _read_bytes(paths, rel)
         digest = _sha256(data)
         recorded = str(res.get("hash", "")).removeprefix("sha256:")
         if recorded and recorded != digest:
-            raise SiteInputError(rel, f"has sha256 {digest}, but datapackage.json records {recorded}: "
-                                 "run `zonedata build` (or `zonedata validate` to see why)", field="hash")
+            raise SiteInputError(
+                rel,
+                f"has sha256 {digest}, but datapackage.json records {recorded}: "
+                "run `zonedata build` (or `zonedata validate` to see why)",
+                field="hash",
+            )
         if isinstance(res.get("bytes"), int) and res["bytes"] != len(data):
-            raise SiteInputError(rel, f"has {len(data)} bytes, but datapackage.json records {res['bytes']}: "
-                                 "run `zonedata build`", field="bytes")
+            raise SiteInputError(
+                rel,
+                f"has {len(data)} bytes, but datapackage.json records {res['bytes']}: run `zonedata build`",
+                field="bytes",
+            )
         downloads.append(Download(rel, table, fmt, len(data), digest))
     tables: dict[str, Table] = {}
     for name, formats in by_table.items():
@@ -240,8 +256,9 @@ def load_tables(paths: Paths, descriptor: dict) -> tuple[dict[str, Table], list[
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
                 raise SiteInputError(srel, f"is not valid JSON: {exc}") from None
         if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
-            raise SiteInputError("datapackage.json", f"resource {res['name']} has no Table Schema with fields",
-                                 field="schema")
+            raise SiteInputError(
+                "datapackage.json", f"resource {res['name']} has no Table Schema with fields", field="schema"
+            )
         fields = [f for f in schema["fields"] if isinstance(f, dict) and isinstance(f.get("name"), str)]
         columns, rows = _read_frame(paths, res["path"], fmt, fields)
         pk = _as_list(schema.get("primaryKey")) or [fields[0]["name"]]
@@ -250,8 +267,11 @@ def load_tables(paths: Paths, descriptor: dict) -> tuple[dict[str, Table], list[
         t.refs = _refs(t, tables)
         t.anchors = [_anchor(t.key(i)) for i in range(t.rows)]
         if len(set(t.anchors)) != t.rows:
-            raise SiteInputError(f"data/clean/{t.name}", "has records with the same primary key: run `zonedata validate`",
-                                 field=",".join(t.pk))
+            raise SiteInputError(
+                f"data/clean/{t.name}",
+                "has records with the same primary key: run `zonedata validate`",
+                field=",".join(t.pk),
+            )
         label_fields = [t.columns[f] for f in LABEL_FIELDS if f in t.columns]
         t.labels = []
         for i in range(t.rows):
@@ -279,8 +299,12 @@ def _refs(t: Table, tables: dict[str, Table]) -> list[Ref]:
         target = _table_of(fk["reference"].get("resource") or "") or t.name  # "" refers to the table itself
         fields = _as_list(fk.get("fields"))
         target_fields = _as_list(fk["reference"].get("fields"))
-        if target in tables and all(f in t.columns for f in fields) and len(fields) == len(target_fields) \
-                and all(f in tables[target].columns for f in target_fields):
+        if (
+            target in tables
+            and all(f in t.columns for f in fields)
+            and len(fields) == len(target_fields)
+            and all(f in tables[target].columns for f in target_fields)
+        ):
             refs.append(Ref(fields, target, target_fields))
     for pm in t.schema.get("polymorphicKeys") or []:
         if isinstance(pm, dict) and pm.get("tableField") in t.columns and pm.get("idField") in t.columns:
@@ -326,14 +350,21 @@ def load_texts(paths: Paths, sources: Table) -> list[str]:
     """Each source's stored text, checked against its sha256."""
     texts = []
     for i in range(sources.rows):
-        file, sha = sources.columns.get("file", [None] * sources.rows)[i], sources.columns.get("sha256", [None] * sources.rows)[i]
+        file, sha = (
+            sources.columns.get("file", [None] * sources.rows)[i],
+            sources.columns.get("sha256", [None] * sources.rows)[i],
+        )
         if not file:
             raise SiteInputError("data/clean/sources", "names no file for its text", field="file", line=i + 2)
         rel = "seeds/" + _safe_rel(file, "data/clean/sources")
         data = _read_bytes(paths, rel)
         if sha and _sha256(data) != sha:
-            raise SiteInputError(rel, f"has sha256 {_sha256(data)}, but the sources table records {sha}: the stored "
-                                 "text was changed; restore it from git", field="sha256")
+            raise SiteInputError(
+                rel,
+                f"has sha256 {_sha256(data)}, but the sources table records {sha}: the stored "
+                "text was changed; restore it from git",
+                field="sha256",
+            )
         try:
             texts.append(data.decode("utf-8"))
         except UnicodeDecodeError:
@@ -360,27 +391,46 @@ def citation_passages(tables: dict[str, Table], texts: list[str]):
         line = i + 2
         s = src_index.get((c["source_id"][i],))
         if s is None:
-            raise SiteInputError("data/clean/citations.csv", f"source {c['source_id'][i]!r} is not in sources",
-                                 field="source_id", line=line)
+            raise SiteInputError(
+                "data/clean/citations.csv",
+                f"source {c['source_id'][i]!r} is not in sources",
+                field="source_id",
+                line=line,
+            )
         try:
             start, end = int(c["quote_start"][i]), int(c["quote_end"][i])
         except (TypeError, ValueError):
-            raise SiteInputError("data/clean/citations.csv", "has no quote offsets: run `zonedata build`",
-                                 field="quote_start", line=line) from None
+            raise SiteInputError(
+                "data/clean/citations.csv", "has no quote offsets: run `zonedata build`", field="quote_start", line=line
+            ) from None
         text = texts[s]
         quote = c["quote"][i] or ""
-        if not (0 <= start <= end <= len(text)) or (text[start:end] != quote
-                                                   and normalise(text[start:end]) != normalise(quote)):
-            raise SiteInputError("data/clean/citations.csv", f"quote_start..quote_end ({start}..{end}) do not hold "
-                                 f"the quote in its source text: run `zonedata build`", field="quote", line=line)
+        if not (0 <= start <= end <= len(text)) or (
+            text[start:end] != quote and normalise(text[start:end]) != normalise(quote)
+        ):
+            raise SiteInputError(
+                "data/clean/citations.csv",
+                f"quote_start..quote_end ({start}..{end}) do not hold "
+                f"the quote in its source text: run `zonedata build`",
+                field="quote",
+                line=line,
+            )
         target = tables.get(c["record_table"][i] or "")
         if target is None or len(target.pk) != 1:
-            raise SiteInputError("data/clean/citations.csv", f"record_table {c['record_table'][i]!r} is not a table "
-                                 "with a one-field primary key", field="record_table", line=line)
+            raise SiteInputError(
+                "data/clean/citations.csv",
+                f"record_table {c['record_table'][i]!r} is not a table with a one-field primary key",
+                field="record_table",
+                line=line,
+            )
         j = target.lookup(target.pk).get((c["record_id"][i],))
         if j is None:
-            raise SiteInputError("data/clean/citations.csv", f"record {c['record_id'][i]!r} is not in "
-                                 f"{target.name}", field="record_id", line=line)
+            raise SiteInputError(
+                "data/clean/citations.csv",
+                f"record {c['record_id'][i]!r} is not in {target.name}",
+                field="record_id",
+                line=line,
+            )
         by_record.setdefault((target.name, j), []).append(i)
         shown_at.append((target, j))
         passage = passages[s].setdefault((start, end), Passage(start, end))
@@ -426,8 +476,9 @@ def source_paragraphs(text: str, passages: dict[tuple[int, int], Passage]) -> li
         opening = starts.get(a, [])
         empty = [p for p in opening if p.end == p.start]
         if empty:  # a passage of no characters keeps its anchor
-            paragraphs[-1].append({"text": "", "anchors": [p.pid for p in empty], "passages": "", "depth": 0,
-                                   "closing": empty})
+            paragraphs[-1].append(
+                {"text": "", "anchors": [p.pid for p in empty], "passages": "", "depth": 0, "closing": empty}
+            )
         open_.extend(p for p in opening if p.end > p.start)
         piece = text[a:b]
         if piece == "\n":
@@ -436,9 +487,15 @@ def source_paragraphs(text: str, passages: dict[tuple[int, int], Passage]) -> li
                 paragraphs[-1].append({"text": "", "anchors": [], "passages": "", "depth": 0, "closing": closing})
             paragraphs.append([])
         else:
-            paragraphs[-1].append({"text": piece, "anchors": [p.pid for p in opening if p.end > p.start],
-                                   "passages": " ".join(p.pid for p in open_), "depth": min(len(open_), 3),
-                                   "closing": [p for p in open_ if p.end == b]})
+            paragraphs[-1].append(
+                {
+                    "text": piece,
+                    "anchors": [p.pid for p in opening if p.end > p.start],
+                    "passages": " ".join(p.pid for p in open_),
+                    "depth": min(len(open_), 3),
+                    "closing": [p for p in open_ if p.end == b],
+                }
+            )
         open_ = [p for p in open_ if p.end > b]
     return [p for p in paragraphs if p]
 
@@ -470,7 +527,9 @@ def value_groups(names: list[str]) -> list[dict]:
         p = n[: -len("_text")]
         if f"{p}_normalised" not in names:
             continue
-        unit = next((u for u in (f"{p}_unit_normalised", "unit_normalised" if p == "value" else "") if u in names), None)
+        unit = next(
+            (u for u in (f"{p}_unit_normalised", "unit_normalised" if p == "value" else "") if u in names), None
+        )
         qual = next((q for q in (f"{p}_qualifier", "qualifier" if p == "value" else "") if q in names), None)
         groups.append({"prefix": p, "text": n, "normalised": f"{p}_normalised", "unit": unit, "qualifier": qual})
     return groups
@@ -489,15 +548,16 @@ def _inline(text: str) -> list[dict]:
     spans, pos = [], 0
     for m in _INLINE.finditer(text):
         if m.start() > pos:
-            spans.append({"kind": "text", "text": text[pos:m.start()]})
+            spans.append({"kind": "text", "text": text[pos : m.start()]})
         if m["b"] is not None:
             spans.append({"kind": "strong", "text": m["b"]})
         elif m["c"] is not None:
             spans.append({"kind": "code", "text": m["c"]})
         else:
             url = m["lu"]
-            spans.append({"kind": "link" if url.startswith(("https://", "http://")) else "text",
-                          "text": m["lt"], "url": url})
+            spans.append(
+                {"kind": "link" if url.startswith(("https://", "http://")) else "text", "text": m["lt"], "url": url}
+            )
         pos = m.end()
     if pos < len(text):
         spans.append({"kind": "text", "text": text[pos:]})
