@@ -21,6 +21,9 @@ from test_validate_corpus import (
     SOURCES,
     STATS,
     _bounds,
+    assert_build_refuses,
+    assert_cli_names_it,
+    assert_reported,
     edit_schema,
     line_of,
     pkg,  # noqa: F401  (pkg is the fixture)
@@ -536,34 +539,17 @@ BROKEN = [
 
 @pytest.mark.parametrize("case,mutate,rule,file,line,field", BROKEN, ids=[c[0] for c in BROKEN])
 def test_broken_input_is_reported(pkg, case, mutate, rule, file, line, field):
-    mutate(pkg)
-    report = validate(pkg, publication=False)
-    hits = [f for f in report.findings if f.rule == rule]
-    assert hits, f"{case}: expected {rule}, got {[(f.rule, f.file, f.line, f.field) for f in report.findings]}"
-    assert any(f.file == file and f.line == line and f.field == field for f in hits), (
-        f"{case}: {rule} not at {file}:{line} [{field}]: {[(f.file, f.line, f.field, f.message) for f in hits]}"
-    )
-    assert not report.valid
-    assert all(f.message for f in hits)
+    assert_reported(pkg, case, mutate, rule, file, line, field)
 
 
 @pytest.mark.parametrize("case,mutate,rule,file,line,field", BROKEN, ids=[c[0] for c in BROKEN])
 def test_cli_exits_1_naming_file_and_line(pkg, case, mutate, rule, file, line, field):
-    mutate(pkg)
-    result = CliRunner().invoke(cli, ["validate", "--no-publication", "--root", str(pkg), "--format", "github"])
-    assert result.exit_code == 1, result.output
-    assert "Traceback" not in result.output and "internal error" not in result.output
-    expected = f"::error file={file}" + (f",line={line}" if line else "")
-    assert any(l.startswith(expected) and f"title={rule}" in l for l in result.output.splitlines()), result.output
+    assert_cli_names_it(pkg, mutate, rule, file, line)
 
 
 @pytest.mark.parametrize("case,mutate,rule,file,line,field", BROKEN, ids=[c[0] for c in BROKEN])
 def test_build_refuses_and_writes_nothing(pkg, case, mutate, rule, file, line, field):
-    mutate(pkg)
-    result = CliRunner().invoke(cli, ["build", "--root", str(pkg)])
-    assert result.exit_code == 1, result.output
-    assert "Traceback" not in result.output and "internal error" not in result.output
-    assert not (pkg / "datapackage.json").exists() and not (pkg / "data" / "clean").exists()
+    assert_build_refuses(pkg, mutate)
 
 
 def _findings(pkg: Path, file: str) -> list[tuple]:

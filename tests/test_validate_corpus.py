@@ -660,36 +660,51 @@ def test_base_fixture_is_valid():
     assert report.valid, [f for f in report.errors]
 
 
-@pytest.mark.parametrize("case,mutate,rule,file,line,field", BROKEN, ids=[c[0] for c in BROKEN])
-def test_broken_input_is_reported(pkg, case, mutate, rule, file, line, field):
+def assert_reported(pkg: Path, case, mutate, rule, file, line, field) -> None:
+    """The corpus contract, shared by every case list: validate reports `rule` at file, line and field."""
     mutate(pkg)
     report = validate(pkg, publication=False)
     hits = [f for f in report.findings if f.rule == rule]
-    assert hits, f"{case}: expected {rule}, got {[(f.rule, f.file, f.line) for f in report.findings]}"
+    assert hits, f"{case}: expected {rule}, got {[(f.rule, f.file, f.line, f.field) for f in report.findings]}"
     assert any(f.file == file and f.line == line and f.field == field for f in hits), (
-        f"{case}: {rule} not at {file}:{line} [{field}]: {[(f.file, f.line, f.field) for f in hits]}"
+        f"{case}: {rule} not at {file}:{line} [{field}]: {[(f.file, f.line, f.field, f.message) for f in hits]}"
     )
     assert not report.valid
     assert all(f.message for f in hits)
 
 
-@pytest.mark.parametrize("case,mutate,rule,file,line,field", BROKEN, ids=[c[0] for c in BROKEN])
-def test_cli_exits_1_naming_file_and_line(pkg, case, mutate, rule, file, line, field):
+def assert_cli_names_it(pkg: Path, mutate, rule, file, line) -> None:
+    """`zonedata validate --format github` exits 1 with an annotation naming the rule, file and line."""
     mutate(pkg)
     result = CliRunner().invoke(cli, ["validate", "--no-publication", "--root", str(pkg), "--format", "github"])
     assert result.exit_code == 1, result.output
-    assert "Traceback" not in result.output
+    assert "Traceback" not in result.output and "internal error" not in result.output
     expected = f"::error file={file}" + (f",line={line}" if line else "")
     assert any(l.startswith(expected) and f"title={rule}" in l for l in result.output.splitlines()), result.output
 
 
-@pytest.mark.parametrize("case,mutate,rule,file,line,field", BROKEN, ids=[c[0] for c in BROKEN])
-def test_build_refuses_and_writes_nothing(pkg, case, mutate, rule, file, line, field):
+def assert_build_refuses(pkg: Path, mutate) -> None:
+    """`zonedata build` exits 1 and writes nothing."""
     mutate(pkg)
     result = CliRunner().invoke(cli, ["build", "--root", str(pkg)])
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output and "internal error" not in result.output
     assert not (pkg / "datapackage.json").exists() and not (pkg / "data" / "clean").exists()
+
+
+@pytest.mark.parametrize("case,mutate,rule,file,line,field", BROKEN, ids=[c[0] for c in BROKEN])
+def test_broken_input_is_reported(pkg, case, mutate, rule, file, line, field):
+    assert_reported(pkg, case, mutate, rule, file, line, field)
+
+
+@pytest.mark.parametrize("case,mutate,rule,file,line,field", BROKEN, ids=[c[0] for c in BROKEN])
+def test_cli_exits_1_naming_file_and_line(pkg, case, mutate, rule, file, line, field):
+    assert_cli_names_it(pkg, mutate, rule, file, line)
+
+
+@pytest.mark.parametrize("case,mutate,rule,file,line,field", BROKEN, ids=[c[0] for c in BROKEN])
+def test_build_refuses_and_writes_nothing(pkg, case, mutate, rule, file, line, field):
+    assert_build_refuses(pkg, mutate)
 
 
 def test_quote_typo_hint_shows_closest_passage(pkg):
