@@ -20,6 +20,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from test_release import git, git_identity  # noqa: F401  (git_identity: autouse fixture)
 from zonedata.cli import cli
 from zonedata.publish.build import build
 from zonedata.release import diff as diff_module
@@ -36,23 +37,6 @@ DATE = "2026-01-15"
 
 def invoke(*args):
     return CliRunner().invoke(cli, [str(a) for a in args])
-
-
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True).stdout
-
-
-@pytest.fixture(autouse=True)
-def git_identity(monkeypatch):
-    for var, value in (
-        ("GIT_AUTHOR_NAME", "Test"),
-        ("GIT_AUTHOR_EMAIL", "test@example.org"),
-        ("GIT_COMMITTER_NAME", "Test"),
-        ("GIT_COMMITTER_EMAIL", "test@example.org"),
-        ("GIT_CONFIG_GLOBAL", "/dev/null"),
-        ("GIT_CONFIG_NOSYSTEM", "1"),
-    ):
-        monkeypatch.setenv(var, value)
 
 
 def commit(root: Path, message: str = "edit") -> None:
