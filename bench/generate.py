@@ -23,6 +23,7 @@ sentence facts, never one Python call per row.
 from __future__ import annotations
 
 import argparse
+import calendar
 import hashlib
 import json
 import random
@@ -177,20 +178,7 @@ COUNTRIES = {
     "MM": [],
     "SG": [],
 }
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+MONTHS = list(calendar.month_name)[1:]  # English, as the texts write them
 ORD_WORDS = {
     1: "first",
     2: "second",
