@@ -1,5 +1,5 @@
 """zonedata's own schema properties drive the checks, so a new table with periods or ISO codes needs no
-Python: `periods` (table) and `isoCode` (field). Each is checked when the schema is read
+Python: `periods` (table), `isoCode` and `vocabulary` (field). Each is checked when the schema is read
 (a bad one is a schema-invalid finding at the schema, with the field and how to fix it), and none of
 them is published in datapackage.json."""
 
@@ -154,6 +154,22 @@ HOSTILE = [
         "year_established",
         None,
         ["isoCode applies to string fields"],
+    ),
+    (
+        "vocabulary-unknown",
+        "statistics",
+        set_property("statistics", "unit", "vocabulary", "units"),
+        "unit",
+        None,
+        ['vocabulary "units" is not one of'],
+    ),
+    (
+        "vocabulary-without-enum",
+        "statistics",
+        lambda s: field_of(s, "unit")["constraints"].pop("enum"),
+        "unit",
+        None,
+        ["with an enum"],
     ),
 ]
 

@@ -21,7 +21,7 @@ import polars as pl
 from zonedata.base import safe_json
 from zonedata.base.findings import LINE, ConfigError, SchemaError
 from zonedata.base.paths import Paths
-from zonedata.base.vocabulary import TYPES
+from zonedata.base.vocabulary import QUALIFIERS, SCALES, TYPES, UNITS
 
 #: Table Schema type -> the polars dtype a raw column is checked as (base/vocabulary.py)
 POLARS_TYPES = {t.name: t.raw for t in TYPES.values()}
@@ -35,10 +35,18 @@ ISO_CODES = {
     "3166-2": "ISO 3166-2 subdivision",
     "4217": "ISO 4217 currency",
 }
+#: field property vocabulary: the rows of base/vocabulary.py a field's enum values each need
+#: (how a unit, scale or qualifier is normalised and how quotes write it), and where they are
+VOCABULARIES: dict[str, tuple[Collection[str], str]] = {
+    "unit": (UNITS, "a Unit row to UNITS (its normalised unit, exact factor, currency and how quotes write it)"),
+    "scale": (SCALES, "a Scale row to SCALES (its factor and how texts write it)"),
+    "qualifier": (QUALIFIERS, "a Qualifier row to QUALIFIERS (the words before a number that state it)"),
+}
+VOCABULARY_FILE = "src/zonedata/base/vocabulary.py"
 #: zonedata's own schema properties that datapackage.json leaves out (the published schema is the
 #: Table Schema of the data; these say how zonedata checks the raw tables)
 CHECK_ONLY_TABLE_KEYS = ("periods",)
-CHECK_ONLY_FIELD_KEYS = ("isoCode",)
+CHECK_ONLY_FIELD_KEYS = ("isoCode", "vocabulary")
 
 
 def list_items(column: str, delimiter: str) -> pl.Expr:
@@ -191,6 +199,7 @@ def parse_schema(name: str, path: Path, descriptor: dict) -> TableSchema:
         _check_constraints(path, fields[-1])
         _check_bounds(path, fields[-1])
         _check_iso_code(path, fields[-1])
+        _check_vocabulary(path, fields[-1])
     names = {f.name for f in fields}
 
     def known(cols: tuple[str, ...], what: str) -> tuple[str, ...]:
@@ -315,6 +324,32 @@ def _check_iso_code(path: Path, f: Field) -> None:
         )
     if f.type != "string":
         raise SchemaError(f"{where}: isoCode applies to string fields, and this field is {f.type}", f.name)
+
+
+def _check_vocabulary(path: Path, f: Field) -> None:
+    """A field whose values come from the vocabulary (`"vocabulary": "unit"`) has an enum, and every
+    value in it has its row in base/vocabulary.py: else validate would blame the data for a value the
+    schema allows but zonedata cannot read in a quote or normalise."""
+    if "vocabulary" not in f.descriptor:
+        return
+    where = f"schemas/{path.name}: field {f.name!r}"
+    kind = f.descriptor["vocabulary"]
+    if not isinstance(kind, str) or kind not in VOCABULARIES:
+        raise SchemaError(
+            f"{where}: vocabulary {json.dumps(kind)} is not one of {', '.join(map(repr, VOCABULARIES))}", f.name
+        )
+    rows, row = VOCABULARIES[kind]
+    enum = f.constraints.get("enum")
+    if f.type != "string" or enum is None:
+        raise SchemaError(f"{where}: a field with a vocabulary is a string field with an enum of its values", f.name)
+    for value in enum:
+        if value not in rows:
+            raise SchemaError(
+                f"{where}: the enum allows {kind} {value!r}, which has no row in the vocabulary, so no quote "
+                f"could show it: add {row.replace(' (', f' in {VOCABULARY_FILE} (', 1)}, or drop it from the enum",
+                f.name,
+                value,
+            )
 
 
 def check_references(schemas: dict[str, TableSchema], named: Collection[str]) -> dict[str, str]:

@@ -153,7 +153,7 @@ def table_schema(table: CleanTable, fmt: str) -> dict:
     """The published Table Schema: schemas/<table>.json with keys as arrays and references
     rewritten to the same-format resource. Custom properties (derived, unit, quoted, reciprocal,
     polymorphicKeys) are kept as documentation; Frictionless ignores them. The properties that only
-    say how zonedata checks the raw tables (periods, isoCode) are left out."""
+    say how zonedata checks the raw tables (periods, isoCode, vocabulary) are left out."""
     schema = copy.deepcopy(table.schema.descriptor)
     for key in CHECK_ONLY_TABLE_KEYS:
         schema.pop(key, None)
