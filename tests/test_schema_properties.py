@@ -91,6 +91,14 @@ HOSTILE = [
         None,
         ["both 'end_date'"],
     ),
+    (
+        "period-twice",
+        "events",
+        set_periods("events", [{"start": "start_date", "end": "end_date"}, {"start": "start_date", "end": "end_date"}]),
+        "end_date",
+        None,
+        ["periods[1] repeats the period start_date to end_date"],
+    ),
     ("period-no-end", "events", set_periods("events", [{"start": "start_date"}]), None, None, ["has no end"]),
     (
         "period-misspelt-key",

@@ -246,6 +246,9 @@ def parse_schema(name: str, path: Path, descriptor: dict) -> TableSchema:
         for i, u in enumerate(descriptor.get("uniqueKeys", []))
     )
     periods = tuple(_period(where, i, p, fields) for i, p in enumerate(descriptor.get("periods", [])))
+    for i, p in enumerate(periods):
+        if any((p.start, p.end) == (q.start, q.end) for q in periods[:i]):
+            raise SchemaError(f"{where}: periods[{i}] repeats the period {p.start} to {p.end}: give it once", p.end)
     return TableSchema(name, path, descriptor, tuple(fields), pk, tuple(fks), tuple(polys), uniques, periods)
 
 
