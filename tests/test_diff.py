@@ -120,7 +120,7 @@ def test_versions_from_archives_and_the_release_manifest(tmp_path):
     (root / "releases").mkdir()
     archive = root / "releases" / "zonedata-1.0.0.zip"
     _zip_package(V100, archive, "zonedata-1.0.0")
-    from zonedata.loading.seeds import sha256_file
+    from zonedata.base.hashing import sha256_file
 
     write_manifest(
         Paths(root),
