@@ -3,6 +3,7 @@
 - `package`: tests/fixtures/valid, the small package that builds, cites and serves the reader API
   (metadata, pyproject.toml); `built` is it after `build`.
 - `corpus_package`: tests/corpus/base, the package every corpus case breaks one thing in.
+- `release_package`: tests/fixtures/versions/package, the package the release tests release.
 - `repository`: the repository's own raw package (schemas/, seeds/, data/raw/), nothing published.
 """
 
@@ -19,6 +20,7 @@ TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 FIXTURE = TESTS / "fixtures" / "valid"
 CORPUS_BASE = TESTS / "corpus" / "base"
+RELEASE_PACKAGE = TESTS / "fixtures" / "versions" / "package"
 REPOSITORY_PARTS = ("schemas", "seeds", "data/raw")
 
 
@@ -48,6 +50,12 @@ def built(package) -> Path:
 def corpus_package(tmp_path) -> Path:
     """A fresh copy of the corpus base package (tests/corpus/base)."""
     return copy_package(CORPUS_BASE, tmp_path / "pkg")
+
+
+@pytest.fixture
+def release_package(tmp_path) -> Path:
+    """A fresh copy of the release fixture package (tests/fixtures/versions/package), not built."""
+    return copy_package(RELEASE_PACKAGE, tmp_path / "pkg")
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ case-insensitive --format, whole command summaries in the top-level help, -q for
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -21,10 +20,9 @@ def invoke(*args):
 
 
 @pytest.fixture
-def bad(tmp_path) -> Path:
+def bad(corpus_package) -> Path:
     """The corpus base package with line 3 of parks.csv repeating line 2 (one error)."""
-    pkg = tmp_path / "pkg"
-    shutil.copytree(BASE, pkg)
+    pkg = corpus_package
     path = pkg / "data" / "raw" / "parks.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     path.write_text(lines[0] + lines[1] + lines[1] + "".join(lines[2:]), encoding="utf-8")
@@ -101,9 +99,8 @@ def test_quiet_prints_only_the_summary_line(bad, fmt, start):
     assert result.output.startswith(start) and "primary-key-duplicate" in whole.output
 
 
-def test_quiet_on_build_and_coverage(tmp_path):
-    pkg = tmp_path / "pkg"
-    shutil.copytree(FIXTURE, pkg)
+def test_quiet_on_build_and_coverage(package):
+    pkg = package
     built = invoke("build", "--root", pkg, "-q")
     assert built.exit_code == 0, built.output
     assert built.output.count("\n") == 1 and built.output.startswith("build: valid: 0 error(s)")

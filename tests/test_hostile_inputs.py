@@ -20,7 +20,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from test_release import git, git_identity  # noqa: F401  (git_identity: autouse fixture)
+from test_release import commit, git, git_identity, repo  # noqa: F401  (git_identity: autouse fixture; repo)
 from zonedata.cli import cli
 from zonedata.publish.build import build
 from zonedata.release import diff as diff_module
@@ -30,29 +30,12 @@ from zonedata.release.validate import validate
 TESTS = Path(__file__).parent
 VERSIONS = TESTS / "fixtures" / "versions"
 V100 = VERSIONS / "1.0.0"
-PACKAGE = VERSIONS / "package"
 BASE = TESTS / "corpus" / "base"
 DATE = "2026-01-15"
 
 
 def invoke(*args):
     return CliRunner().invoke(cli, [str(a) for a in args])
-
-
-def commit(root: Path, message: str = "edit") -> None:
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", message)
-
-
-@pytest.fixture
-def repo(tmp_path) -> Path:
-    """The release fixture package, built and committed: ready for its first release."""
-    root = tmp_path / "repo"
-    shutil.copytree(PACKAGE, root)
-    assert build(root).report.valid
-    git(root, "init", "-q")
-    commit(root, "initial")
-    return root
 
 
 @pytest.fixture
@@ -520,9 +503,8 @@ def test_json_nested_100k_deep_is_a_finding(released, rel, rule):
     assert any(f.rule == rule and f.file == rel for f in report.findings), [f.to_dict() for f in report.findings]
 
 
-def test_a_deep_schema_is_schema_invalid(tmp_path):
-    root = tmp_path / "pkg"
-    shutil.copytree(BASE, root)
+def test_a_deep_schema_is_schema_invalid(corpus_package):
+    root = corpus_package
     (root / "schemas" / "parks.json").write_text('{"fields": ' + "[" * 100_000)
     found = [f for f in validate(root, publication=False).findings if f.rule == "schema-invalid"]
     assert [(f.file, "nested too deeply" in f.message) for f in found] == [("schemas/parks.json", True)]
@@ -539,10 +521,9 @@ def test_deep_package_metadata_is_a_clear_error(released):
 # --- messages: escaped values, JSON on every exit path ------------------------------------------
 
 
-def test_a_value_with_a_newline_cannot_forge_a_line(tmp_path):
+def test_a_value_with_a_newline_cannot_forge_a_line(corpus_package):
     """Before: a foreign-key value with a newline printed a fake `::error` line."""
-    root = tmp_path / "pkg"
-    shutil.copytree(BASE, root)
+    root = corpus_package
     path = root / "data" / "raw" / "parks.csv"
     lines = path.read_text(encoding="utf-8").split("\n")
     header = lines[0].split(",")
