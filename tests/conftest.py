@@ -32,6 +32,13 @@ def copy_package(source: Path, dest: Path) -> Path:
     return dest
 
 
+def build_valid(root: Path) -> Path:
+    """`root` after `build`, which must find it valid."""
+    result = build(root)
+    assert result.report.valid, [f.to_dict() for f in result.report.errors]
+    return root
+
+
 @pytest.fixture
 def package(tmp_path) -> Path:
     """A fresh copy of the fixture package (tests/fixtures/valid), nothing published yet."""
@@ -41,9 +48,7 @@ def package(tmp_path) -> Path:
 @pytest.fixture
 def built(package) -> Path:
     """The fixture package, built (valid)."""
-    result = build(package)
-    assert result.report.valid, [f.to_dict() for f in result.report.errors]
-    return package
+    return build_valid(package)
 
 
 @pytest.fixture
@@ -70,7 +75,4 @@ def repository(tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def published(tmp_path_factory) -> Path:
     """The fixture package built once for the whole session: for tests that only read it."""
-    root = copy_package(FIXTURE, tmp_path_factory.mktemp("published") / "pkg")
-    result = build(root)
-    assert result.report.valid, [f.to_dict() for f in result.report.errors]
-    return root
+    return build_valid(copy_package(FIXTURE, tmp_path_factory.mktemp("published") / "pkg"))
