@@ -2,7 +2,8 @@
 
 - `package`: tests/fixtures/valid, the small package that builds, cites and serves the reader API
   (metadata, pyproject.toml); `built` is it after `build`.
-- `corpus_package`: tests/corpus/base, the package every corpus case breaks one thing in.
+- `corpus_package`: tests/corpus/base, the package every corpus case breaks one thing in; `one_error`
+  is it with one duplicated row.
 - `release_package`: tests/fixtures/versions/package, the package the release tests release.
 - `repository`: the repository's own raw package (schemas/, seeds/, data/raw/), nothing published.
 """
@@ -55,6 +56,15 @@ def built(package) -> Path:
 def corpus_package(tmp_path) -> Path:
     """A fresh copy of the corpus base package (tests/corpus/base)."""
     return copy_package(CORPUS_BASE, tmp_path / "pkg")
+
+
+@pytest.fixture
+def one_error(corpus_package) -> Path:
+    """The corpus base package with line 3 of parks.csv repeating line 2: one error, primary-key-duplicate."""
+    path = corpus_package / "data" / "raw" / "parks.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text(lines[0] + lines[1] + lines[1] + "".join(lines[2:]), encoding="utf-8")
+    return corpus_package
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import signal
 import struct
 import subprocess
@@ -20,6 +19,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from conftest import copy_package
 from test_release import commit, git, git_identity, repo  # noqa: F401  (git_identity: autouse fixture; repo)
 from zonedata.cli import cli
 from zonedata.publish.build import build
@@ -72,7 +72,7 @@ def rename_every_field(folder: Path, table: str = "parks") -> None:
 def test_diff_after_every_field_was_renamed(tmp_path):
     """Before: a join on an empty key (InvalidOperationError: expected join keys)."""
     new = tmp_path / "new"
-    shutil.copytree(V100, new)
+    copy_package(V100, new)
     rename_every_field(new)
     result = invoke("diff", V100, new)
     assert result.exit_code == 0, result.output
@@ -175,7 +175,7 @@ DAMAGED_DESCRIPTORS = [
 @pytest.mark.parametrize("side", ["old", "new"])
 def test_diff_of_a_damaged_descriptor_is_a_usage_error(tmp_path, case, edit, words, side):
     bad = tmp_path / "bad"
-    shutil.copytree(V100, bad)
+    copy_package(V100, bad)
     descriptor = json.loads((bad / "datapackage.json").read_text())
     edit(descriptor)
     text = json.dumps(descriptor)
@@ -545,7 +545,7 @@ def test_a_value_with_a_newline_cannot_forge_a_line(corpus_package):
 
 def test_diff_escapes_keys(tmp_path):
     new = tmp_path / "new"
-    shutil.copytree(V100, new)
+    copy_package(V100, new)
     csv = new / "data" / "clean" / "parks.csv"
     header, rest = csv.read_text().split("\n", 1)
     csv.write_text(header + "\n" + '"P9\n::error::forged",X,industrial_park,CN,1\n' + rest)
@@ -667,7 +667,7 @@ def test_sha_of_outside_file_never_printed(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("top secret\n")
     root = tmp_path / "pkg"
-    shutil.copytree(V100, root)
+    copy_package(V100, root)
     descriptor = json.loads((root / "datapackage.json").read_text())
     descriptor["resources"][0]["path"] = os.path.relpath(secret, root)
     (root / "datapackage.json").write_text(json.dumps(descriptor))
@@ -685,7 +685,7 @@ def test_sha_of_outside_file_never_printed(tmp_path):
 def test_a_schema_whose_key_field_lost_its_name(tmp_path, side):
     """The schema names the key field "" while the CSV keeps park_id: diff matched or renamed on a missing column."""
     bad = tmp_path / "bad"
-    shutil.copytree(V100, bad)
+    copy_package(V100, bad)
     descriptor = json.loads((bad / "datapackage.json").read_text())
     parks = next(r for r in descriptor["resources"] if r["name"] == "parks-csv")
     parks["schema"]["fields"][0]["name"] = ""

@@ -10,7 +10,6 @@ import copy
 import io
 import json
 import os
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import copy_package
 from zonedata.base.findings import ConfigError, Finding
 from zonedata.base.paths import Paths
 from zonedata.loading.dataset import load_dataset
@@ -156,7 +156,7 @@ def scratch(tmp_path_factory) -> Path:
 def _version_folder(scratch: Path, name: str, descriptor_text: str) -> Path:
     folder = scratch / name
     if not folder.exists():
-        shutil.copytree(V100, folder)
+        copy_package(V100, folder)
     (folder / "datapackage.json").write_text(descriptor_text, encoding="utf-8")
     return folder
 
