@@ -79,8 +79,10 @@ def _decode(data: bytes, file: str, findings: list[Finding]) -> str:
 def _record_lines(text: str) -> tuple[list[int], list[int]]:
     """For each CSV record after the header: the physical line it starts on and its cell count.
 
-    Quoted sections are collapsed first, so commas and newlines inside quotes do not count.
+    Quoted sections are collapsed first, so commas and newlines inside quotes do not count; a
+    newline they swallow is marked with a NUL, so a NUL of the file's own is blanked first.
     """
+    text = text.replace("\x00", " ")
     if '"' in text:
         collapsed = _QUOTED.sub("Q", text)
         if collapsed.count("\n") != text.count("\n"):
