@@ -6,7 +6,6 @@ them is published in datapackage.json."""
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,15 +15,12 @@ from zonedata.loading.schema import CHECK_ONLY_FIELD_KEYS, CHECK_ONLY_TABLE_KEYS
 from zonedata.release.validate import validate
 
 TESTS = Path(__file__).parent
-BASE = TESTS / "corpus" / "base"
 EVENTS, STATS, PARKS = "data/raw/events.csv", "data/raw/statistics.csv", "data/raw/parks.csv"
 
 
 @pytest.fixture
-def pkg(tmp_path) -> Path:
-    root = tmp_path / "pkg"
-    shutil.copytree(BASE, root)
-    return root
+def pkg(corpus_package) -> Path:
+    return corpus_package
 
 
 def edit_schema(root: Path, table: str, edit: Callable[[dict], None]) -> None:

@@ -4,7 +4,6 @@ qualifiers, currencies and types: when they disagree, these tests say which row 
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,6 @@ from zonedata.cli import cli
 from zonedata.release.validate import validate
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
-CORPUS = Path(__file__).resolve().parent / "corpus" / "base"
 
 
 def _enum(table: str, field: str) -> list[str]:
@@ -81,10 +79,11 @@ def test_every_schema_field_type_is_in_the_vocabulary():
         ("qualifier", "circa", ",70.1,billion,yuan,circa,", "QUALIFIERS"),
     ],
 )
-def test_an_enum_value_without_a_vocabulary_row_is_blamed_on_the_schema(tmp_path, field, value, record, list_name):
+def test_an_enum_value_without_a_vocabulary_row_is_blamed_on_the_schema(
+    corpus_package, field, value, record, list_name
+):
     """Adding a unit to the enum but not to base/vocabulary.py used to show as unit-mismatch on the data."""
-    pkg = tmp_path / "pkg"
-    shutil.copytree(CORPUS, pkg)
+    pkg = corpus_package
     path = pkg / "schemas" / "statistics.json"
     schema = json.loads(path.read_text(encoding="utf-8"))
     next(f for f in schema["fields"] if f["name"] == field)["constraints"]["enum"].append(value)
