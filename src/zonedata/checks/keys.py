@@ -88,9 +88,15 @@ def check(ds: Dataset) -> list[Finding]:
         for poly in schema.polymorphic_keys:
             if not {poly.table_field, poly.id_field} <= set(frame.columns):
                 continue
-            # a table whose schema is invalid has that finding: its records cannot be known, so refs to it are not dangling
+            # a table whose schema is invalid, or whose CSV lacks its key column, has that finding: its records
+            # cannot be known, so refs to it are not dangling (one finding for the column, not one per reference)
             unknowable = [
-                t for t in named if t not in ds.schemas or ds.tables.get(t) is None or ds.tables[t].strings is None
+                t
+                for t in named
+                if t not in ds.schemas
+                or ds.tables.get(t) is None
+                or ds.tables[t].strings is None
+                or not set(ds.schemas[t].primary_key) <= set(ds.tables[t].frame.columns)
             ]
             refs = frame.select(LINE, poly.table_field, poly.id_field).filter(
                 pl.col(poly.id_field).is_not_null()
