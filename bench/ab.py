@@ -13,6 +13,7 @@ first command is kept: the median of those paired differences is the change's ef
 
 from __future__ import annotations
 
+import os
 import shlex
 import statistics
 import subprocess
@@ -30,6 +31,9 @@ def main() -> None:
     if len(sys.argv) < 4 or not sys.argv[1].isdigit():
         sys.exit("usage: bench/ab.py ROUNDS COMMAND_A COMMAND_B [COMMAND ...]")
     rounds, cmds = int(sys.argv[1]), sys.argv[2:]
+    # keep the bytecode Python compiles (the warm-up runs below write it): with PYTHONDONTWRITEBYTECODE
+    # set, every run compiles polars, Pandera and zonedata again (~0.2 s) and hides a change's effect
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     for cmd in cmds:  # one unmeasured run each: file cache, bytecode
         wall(cmd)
     times: list[list[float]] = [[] for _ in cmds]
