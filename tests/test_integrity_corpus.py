@@ -22,9 +22,7 @@ from test_validate_corpus import (
     SOURCES,
     STATS,
     _bounds,
-    assert_build_refuses,
-    assert_cli_names_it,
-    assert_reported,
+    corpus_tests,
     edit_schema,
     line_of,
     replace,
@@ -537,19 +535,9 @@ BROKEN = [
 ]
 
 
-@pytest.mark.parametrize("case,mutate,rule,file,line,field", BROKEN, ids=[c[0] for c in BROKEN])
-def test_broken_input_is_reported(corpus_package, case, mutate, rule, file, line, field):
-    assert_reported(corpus_package, case, mutate, rule, file, line, field)
-
-
-@pytest.mark.parametrize("case,mutate,rule,file,line,field", BROKEN, ids=[c[0] for c in BROKEN])
-def test_cli_exits_1_naming_file_and_line(corpus_package, case, mutate, rule, file, line, field):
-    assert_cli_names_it(corpus_package, mutate, rule, file, line)
-
-
-@pytest.mark.parametrize("case,mutate,rule,file,line,field", BROKEN, ids=[c[0] for c in BROKEN])
-def test_build_refuses_and_writes_nothing(corpus_package, case, mutate, rule, file, line, field):
-    assert_build_refuses(corpus_package, mutate)
+test_broken_input_is_reported, test_cli_exits_1_naming_file_and_line, test_build_refuses_and_writes_nothing = (
+    corpus_tests(BROKEN)
+)
 
 
 def _findings(corpus_package: Path, file: str) -> list[tuple]:
