@@ -19,7 +19,8 @@ from click.testing import CliRunner
 from zonedata.base.paths import Paths
 from zonedata.cli import cli
 from zonedata.loading.versioning import ReleaseEntry, write_manifest
-from zonedata.release.diff import compare_schemas, diff, load_version, render_json, render_text
+from zonedata.release.diff import compare_schemas, diff, load_version
+from zonedata.render.diff import render_json, render_text
 
 VERSIONS = Path(__file__).parent / "fixtures" / "versions"
 V100, V110, V200 = (VERSIONS / v for v in ("1.0.0", "1.1.0", "2.0.0"))

@@ -27,9 +27,11 @@ from zonedata.publish.build import build
 from zonedata.publish.descriptor import read_metadata
 from zonedata.publish.publication import check_descriptor_files
 from zonedata.release import cite as cite_module
-from zonedata.release.cite import citation_problems, read_yaml, render_bibtex, render_text, zenodo_metadata
-from zonedata.release.diff import diff_packages, load_version, render_json
-from zonedata.release.diff import render_text as render_diff
+from zonedata.release.cite import citation_problems, read_yaml, zenodo_metadata
+from zonedata.release.diff import diff_packages, load_version
+from zonedata.render.cite import render_bibtex, render_text
+from zonedata.render.diff import render_json
+from zonedata.render.diff import render_text as render_diff
 
 TESTS = Path(__file__).parent
 V100 = TESTS / "fixtures" / "versions" / "1.0.0"

@@ -21,7 +21,7 @@ def cite_command(root, fmt):
         zonedata cite --format bibtex >> references.bib
         zonedata cite --format cff
     """
-    from zonedata.release.cite import cite
+    from zonedata.render.cite import cite
 
     click.echo(cite(root, fmt), nl=False)
     raise SystemExit(EXIT_OK)

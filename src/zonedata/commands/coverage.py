@@ -1,5 +1,3 @@
-import json
-
 import click
 
 from zonedata.cli import EXIT_INVALID, EXIT_OK, check_quiet, format_option, handle_errors, quiet_option, root_option
@@ -27,22 +25,12 @@ def coverage_command(root, fmt, quiet, show_all):
         zonedata coverage --format json > coverage.json
         zonedata coverage -q   # only the summary line
     """
-    from zonedata.base.findings import escape_text
-
     check_quiet(quiet, fmt)
     if quiet and show_all:
         raise click.UsageError("--quiet prints only the summary line; it does not go with --all")
     from zonedata.checks.coverage import coverage
-    from zonedata.render.report import render
+    from zonedata.render.coverage import render_coverage
 
     cov = coverage(root)
-    if fmt == "json":
-        click.echo(json.dumps(cov.to_dict(), indent=2, ensure_ascii=False, default=str))
-    else:
-        if fmt == "text" and show_all:
-            for r in cov.mentions.iter_rows(named=True):
-                why = r["record"] if r["status"] == "recorded" else (r["reason"] or "")
-                click.echo(escape_text(f"{r['file']}:{r['line']}  {r['text']!r:<40} {r['status']:<11} {why}"))
-            click.echo("")
-        click.echo(render(cov.report, fmt, title="coverage", quiet=quiet), nl=False)
+    click.echo(render_coverage(cov, fmt, quiet=quiet, show_all=show_all), nl=False)
     raise SystemExit(EXIT_OK if cov.report.valid else EXIT_INVALID)

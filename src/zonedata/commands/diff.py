@@ -26,7 +26,8 @@ def diff_command(root, old, new, fmt, summary):
         zonedata diff 1.0.0 1.1.0 --format json > changes.json
         zonedata diff releases/zonedata-1.0.0.zip path/to/other/package --summary
     """
-    from zonedata.release.diff import diff, render_json, render_text
+    from zonedata.release.diff import diff
+    from zonedata.render.diff import render_json, render_text
 
     d = diff(old, new, root)
     click.echo(render_json(d) if fmt == "json" else render_text(d, summary=summary), nl=False)

@@ -34,18 +34,13 @@ def release_command(root, bump, version, date, dry_run):
         zonedata release --bump minor --dry-run
         zonedata release --bump patch --date 2025-03-01
     """
-    from zonedata.base.findings import escape_text
-    from zonedata.release.release import ReleaseRefused, release, render_result
-    from zonedata.render.report import render
+    from zonedata.release.release import ReleaseRefused, release
+    from zonedata.render.release import render_refused, render_result
 
     try:
         result = release(root, bump=bump, version=version, date=date, dry_run=dry_run)
     except ReleaseRefused as exc:
-        click.echo(escape_text(f"Error: release refused: {exc}"), err=True)
-        for reason in exc.reasons:
-            click.echo(escape_text(f"  - {reason}"), err=True)
-        if exc.report is not None:
-            click.echo(render(exc.report, "text", title="release"), nl=False, err=True)
+        click.echo(render_refused(exc), nl=False, err=True)
         raise SystemExit(EXIT_INVALID) from None
     click.echo(render_result(result), nl=False)
     raise SystemExit(EXIT_OK)

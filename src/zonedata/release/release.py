@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from zonedata.base import safe_json
-from zonedata.base.findings import ConfigError, Report, escape_text
+from zonedata.base.findings import ConfigError, Report
 from zonedata.base.paths import Paths
 from zonedata.loading.dataset import confinement_findings
 from zonedata.loading.versioning import (
@@ -481,31 +481,6 @@ def _write_release(paths: Paths, result: ReleaseResult) -> ReleaseResult:
     return result
 
 
-def render_result(result: ReleaseResult) -> str:
-    lines = []
-    kind = (
-        "first release"
-        if result.previous is None
-        else f"a {result.bump} release after {result.previous} (the changes need at least {result.required})"
-    )
-    verb = "Would release" if result.dry_run else "Released"
-    lines.append(f"{verb} zonedata {result.version} ({result.date}): {kind}.")
-    if result.diff is not None:
-        for name, t in result.diff.tables.items():
-            if t.status != "unchanged":
-                lines.append(f"  {name}: {t.added.height} added, {t.removed.height} removed, {t.n_changed} changed")
-        for change in result.diff.schema_changes:
-            lines.append(f"  {change.level}: {change.describe()}")
-    if result.dry_run:
-        lines.append("Dry run: nothing was written.")
-        return "\n".join(escape_text(line) for line in lines) + "\n"
-    lines.append("Wrote: " + ", ".join(result.written))
-    lines.append(f"Archive: {result.archive} ({result.bytes} bytes, sha256 {result.sha256})")
-    lines.append("Nothing is committed. Review the changes (git diff), then:")
-    lines += [f"  {cmd}" for cmd in result.git_commands()]
-    return "\n".join(escape_text(line) for line in lines) + "\n"
-
-
 __all__ = [
     "release",
     "ReleaseRefused",
@@ -513,5 +488,4 @@ __all__ = [
     "archive_bytes",
     "archive_members",
     "changelog_entry",
-    "render_result",
 ]

@@ -19,7 +19,7 @@ from zonedata.base.paths import Paths
 from zonedata.loading.dataset import confinement_findings
 from zonedata.loading.versioning import read_manifest
 from zonedata.release import diff as d
-from zonedata.release.cite import cite
+from zonedata.render.cite import cite
 from zonedata.render.site.model import (
     CHANGES_SHOWN,
     CITATIONS,
