@@ -267,10 +267,11 @@ def _post_rows() -> dict[str, tuple]:
             rows[sep + u] = (None, 1, canon, CURRENCY_OF_UNIT.get(canon), False)
         for sw, scale in {**SCALE_WORDS, **SCALE_ABBREVIATIONS_AFTER_CURRENCY}.items():
             factor = SCALE_FACTORS[scale]
-            rows[sep + sw] = (scale, factor, None, None, False)
+            rows.setdefault(sep + sw, (scale, factor, None, None, False))
             for sep2 in ("", " ", "-"):
                 for u, canon in UNITS_AFTER.items():
-                    rows[f"{sep}{sw}{sep2}{u}"] = (scale, factor, canon, CURRENCY_OF_UNIT.get(canon), False)
+                    # a unit's own spelling wins: "km²" is square kilometres, never k (thousand) x m²
+                    rows.setdefault(f"{sep}{sw}{sep2}{u}", (scale, factor, canon, CURRENCY_OF_UNIT.get(canon), False))
     return rows
 
 
