@@ -340,7 +340,7 @@ def test_ranges_and_lists_are_separate_mentions():
 @pytest.mark.parametrize("spelling", ["km²", "km2"])
 @pytest.mark.parametrize("sep", [" ", "", "-"])
 def test_square_kilometres_are_not_thousands_of_square_metres(sep, spelling):
-    """"5 km²" is 5 square kilometres: the unit's own spelling wins over the scale abbreviation "k"
+    """Five km² are 5 square kilometres: the unit's own spelling wins over the scale abbreviation "k"
     (a scale only after a currency) followed by "m²" (it read as 5 thousand m², a factor 1000 off)."""
     m = one(f"an area of 5{sep}{spelling}")
     assert (m.number, m.scale_word, m.value, m.unit) == (Decimal(5), None, Decimal(5), "km2")

@@ -43,6 +43,7 @@ import polars as pl
 
 from zonedata.base import vocabulary as _vocabulary
 from zonedata.base.vocabulary import DECIMAL  # the one exact decimal type of the package
+from zonedata.text.normalise import NUMERALS
 
 __all__ = ["QUALIFIERS", "KINDS", "DECIMAL", "Mention", "mentions_frame", "parse_mentions", "PATTERN"]
 
@@ -593,16 +594,57 @@ def mentions_frame(texts: pl.Series) -> pl.DataFrame:
         texts = pl.Series(texts, dtype=pl.String)
     if texts.dtype != pl.String:
         texts = texts.cast(pl.String)
+    folded, changed = _fold_numerals(texts)
     located = pl.concat(
-        [frame.with_columns(pl.col("row") + offset) for offset, frame in _in_slices(texts, _locate)],
+        [frame.with_columns(pl.col("row") + offset) for offset, frame in _in_slices(folded, _locate)],
         rechunk=False,
     )
     read = _read_all(located["text"]).drop("ok")
-    return (
-        pl.concat([located, read], how="horizontal")
-        .filter(pl.col("kind") != "ident")
-        .select([pl.col(c).cast(t) for c, t in _OUT_SCHEMA.items()])
+    found = pl.concat([located, read], how="horizontal").filter(pl.col("kind") != "ident")
+    if len(changed):
+        found = _as_written(found, texts, changed)
+    return found.select([pl.col(c).cast(t) for c, t in _OUT_SCHEMA.items()])
+
+
+_NUMERAL_KEYS = list(NUMERALS)
+_NUMERAL_VALUES = list(NUMERALS.values())
+
+
+def _fold_numerals(texts: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """`texts` with each digit of another script and each full-width or Arabic number sign replaced by
+    its ASCII character (`normalise.NUMERALS`: "١٢٣" and "１２３" read as 123), and the indices of the
+    texts that changed. One code point for one, so offsets into the folded texts are offsets into
+    `texts`. Only texts with a non-ASCII character are searched."""
+    non_ascii = (texts.str.len_bytes() != texts.str.len_chars()).fill_null(False).arg_true()
+    if not len(non_ascii):
+        return texts, non_ascii
+    candidates = texts.gather(non_ascii)
+    has = candidates.str.contains_any(_NUMERAL_KEYS).fill_null(False)
+    changed = non_ascii.filter(has)
+    if not len(changed):
+        return texts, changed
+    folded = candidates.filter(has).str.replace_many(_NUMERAL_KEYS, _NUMERAL_VALUES)
+    return texts.clone().scatter(changed, folded), changed
+
+
+def _as_written(found: pl.DataFrame, texts: pl.Series, changed: pl.Series) -> pl.DataFrame:
+    """`found` with the text and number_text of the mentions in the `changed` texts as their text writes
+    them (mentions are read off the folded texts: "１２３ billion", not "123 billion")."""
+    in_changed = pl.repeat(False, len(texts), dtype=pl.Boolean, eager=True).scatter(changed, True)
+    idx = in_changed.gather(found["row"]).arg_true()
+    if not len(idx):
+        return found
+    sub = found.gather(idx)
+    text, numeral = pl.col("text"), pl.col("number_text")
+    has = text.str.contains(numeral, literal=True).fill_null(False)
+    at = pl.when(has).then(text.str.split(numeral).list.first().str.len_chars())
+    written = pl.col("whole").str.slice(pl.col("start"), pl.col("end") - pl.col("start"))
+    fixed = sub.with_columns(whole=texts.gather(sub["row"])).select(
+        written.alias("text"),
+        # a numeral holds no white space, so its place in the folded mention is its place as written
+        pl.when(has).then(written.str.slice(at, numeral.str.len_chars())).otherwise(numeral).alias("number_text"),
     )
+    return found.with_columns(found[c].scatter(idx, fixed[c]) for c in ("text", "number_text"))
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
