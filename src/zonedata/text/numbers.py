@@ -8,6 +8,12 @@ expression (`PATTERN`), run fully vectorised in polars with exact Decimal arithm
 
 Pipeline (`mentions_frame`), no per-row Python; large inputs run in one slice per core:
 
+0. fold: a text with a numeral character of another script (a decimal digit of any script,
+   a full-width or Arabic number sign: ``normalise.NUMERALS``) is read with each replaced by
+   its ASCII character, one code point for one, so "１２３ billion yuan" and "٣٤ mu" are read
+   as 123 and 34 at the offsets they have; each mention's text and numeral are then given
+   back as written. Superscripts, fractions and CJK numerals are not decimal digits: "m²"
+   stays a unit;
 1. locate: ``str.split(PATTERN, inclusive=True)`` cuts each text after every mention, so
    each piece is the text between two mentions followed by the mention; the mention is
    read back off the end of its piece (``str.extract`` anchored at the end) and summed
