@@ -49,7 +49,7 @@ import polars as pl
 
 from zonedata.base import vocabulary as _vocabulary
 from zonedata.base.vocabulary import DECIMAL  # the one exact decimal type of the package
-from zonedata.text.normalise import NUMERALS
+from zonedata.text.normalise import NUMERALS, stored_passages
 
 __all__ = ["QUALIFIERS", "KINDS", "DECIMAL", "Mention", "mentions_frame", "parse_mentions", "PATTERN"]
 
@@ -641,14 +641,22 @@ def _as_written(found: pl.DataFrame, texts: pl.Series, changed: pl.Series) -> pl
     if not len(idx):
         return found
     sub = found.gather(idx)
+    # each mention's passage of its text by byte slices (a code-point slice of a long text per mention
+    # would scan the text once per mention)
+    keys = changed.cast(pl.String)
+    as_written = stored_passages(
+        dict(zip(keys.to_list(), texts.gather(changed).to_list())), sub["row"].cast(pl.String), sub["start"], sub["end"]
+    )
     text, numeral = pl.col("text"), pl.col("number_text")
     has = text.str.contains(numeral, literal=True).fill_null(False)
     at = pl.when(has).then(text.str.split(numeral).list.first().str.len_chars())
-    written = pl.col("whole").str.slice(pl.col("start"), pl.col("end") - pl.col("start"))
-    fixed = sub.with_columns(whole=texts.gather(sub["row"])).select(
-        written.alias("text"),
+    fixed = sub.with_columns(written=as_written).select(
+        pl.col("written").alias("text"),
         # a numeral holds no white space, so its place in the folded mention is its place as written
-        pl.when(has).then(written.str.slice(at, numeral.str.len_chars())).otherwise(numeral).alias("number_text"),
+        pl.when(has)
+        .then(pl.col("written").str.slice(at, numeral.str.len_chars()))
+        .otherwise(numeral)
+        .alias("number_text"),
     )
     return found.with_columns(found[c].scatter(idx, fixed[c]) for c in ("text", "number_text"))
 
