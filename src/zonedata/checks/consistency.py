@@ -23,8 +23,8 @@ def check(ds: Dataset) -> list[Finding]:
     for table, schema, period in ((t, s, p) for t, s in ds.schemas.items() for p in s.periods):
         start, end, basis = period.start, period.end, period.forward_field
         frame = ds.frame(table)
-        if frame is None or not {start, end} <= set(frame.columns):
-            continue
+        if frame is None or ds.tables[table].lacks(start, end):
+            continue  # not a table of this package, or its period fields are not
         key = schema.primary_key[0]
         file = ds.file(table)
         inverted = frame.filter(pl.col(start) > pl.col(end)).sort(LINE)
@@ -42,9 +42,8 @@ def check(ds: Dataset) -> list[Finding]:
         if (
             sources is None
             or cites is None
-            or key not in frame.columns
-            or not {"source_id", "date_published"} <= set(sources.columns)
-            or not {"record_table", "record_id", "source_id"} <= set(cites.columns)
+            or ds.tables[SOURCES_TABLE].lacks("source_id", "date_published")
+            or ds.tables[CITATIONS_TABLE].lacks("record_table", "record_id", "source_id")
         ):
             continue  # a missing table or column has its own finding
         ahead = [basis] if basis is not None and basis in frame.columns else []
@@ -88,7 +87,7 @@ def normalisable(ds: Dataset) -> list[Finding]:
     SCALE_FACTORS = {"": 1, **SCALE_WORDS}
 
     stats = ds.tables.get("statistics")
-    if stats is None or stats.strings is None or not {"value", "scale", "unit"} <= set(stats.strings.columns):
+    if stats is None or stats.lacks("value", "scale", "unit"):
         return []
     limit = 10 ** (DECIMAL.precision - DECIMAL.scale)
     factor = pl.col("scale").fill_null("").replace_strict(SCALE_FACTORS, default=None, return_dtype=pl.Int64) * pl.col(
