@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -568,6 +569,29 @@ def test_a_value_of_32_integer_digits_is_publishable(pkg):
     replace(STATS, ",70.1,billion,", ",99999999999999999999999999999999.999999,,")(pkg)
     rules = {rule for rule, *_ in _findings(pkg, STATS)}
     assert "range-violation" not in rules and "type-error" not in rules
+
+
+@pytest.mark.parametrize(
+    "value,scale", [(HUGE, "trillion"), ("9" * 32, "million"), ("99999999999999999999999999", "billion")]
+)
+def test_an_overflowing_figure_in_a_published_package_is_a_finding_not_an_internal_error(tmp_path, value, scale):
+    """Issue 10: with data/clean built, validate also compares the publication with what a build would
+    write now, and that computes value_normalised while the range check runs beside it: a figure whose
+    normalised value overflows Decimal(38, 6) must be range-violation (exit 1) with every other finding
+    kept, not an overflow error that loses the report."""
+    root = tmp_path / "pkg"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "valid", root)
+    runner = CliRunner()
+    built = runner.invoke(cli, ["build", "--root", str(root)])
+    assert built.exit_code == 0, built.output
+    replace(STATS, ",70.1,billion,", f",{value},{scale},")(root)
+    result = runner.invoke(cli, ["validate", "--root", str(root), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    assert "internal error" not in result.output and "Traceback" not in result.output
+    found = {(f["rule"], f["file"], f["line"], f["field"]) for f in json.loads(result.output)["findings"]}
+    assert ("range-violation", STATS, 2, "value") in found
+    assert ("number-mismatch", STATS, 2, "value") in found  # the other findings are still reported
+    assert ("publication-stale", "data/clean/statistics.csv", None, None) in found
 
 
 def test_a_negative_number_is_no_formula(pkg):
