@@ -73,6 +73,16 @@ def _seed_003_with(old: str, new: str) -> Callable[[Path], None]:
     return mutate
 
 
+LINKS = "data/raw/statistic_links.csv"
+RELATIONS = "data/raw/relations.csv"
+
+
+def links(*rows: tuple[str, str, str]) -> Callable[[Path], None]:
+    """statistic_links holding `rows` (statistic_id, relation, related_statistic_id), one per line from 2."""
+    body = "".join(f"link-{i:04d},{a},{rel},{b},\n" for i, (a, rel, b) in enumerate(rows, 1))
+    return write(LINKS, ("link_id,statistic_id,relation,related_statistic_id,notes\n" + body).encode())
+
+
 def both(*mutations: Callable[[Path], None]) -> Callable[[Path], None]:
     def mutate(root: Path) -> None:
         for m in mutations:
@@ -270,6 +280,59 @@ BROKEN = [
         "data/raw/regions.csv",
         2,
         "parent_region_id",
+    ),
+    # a link row from a record to itself, and loops of directional links (schemas' distinctReferences, acyclicLinks)
+    (
+        "stat-linked-to-itself",
+        links(("stat-0008", "same_quantity", "stat-0008")),
+        "self-link",
+        LINKS,
+        2,
+        "related_statistic_id",
+    ),
+    (
+        "relation-subject-is-object",
+        set_cells(RELATIONS, 2, object_table="organisations", object_id="chinese-government"),
+        "self-link",
+        RELATIONS,
+        2,
+        "object_id",
+    ),
+    (
+        "stat-subject-is-counterpart",
+        set_cells(STATS, 2, counterpart_table="parks", counterpart_id="china-malaysia-qinzhou-industrial-park"),
+        "self-link",
+        STATS,
+        2,
+        "counterpart_id",
+    ),
+    (
+        "part-of-each-other",
+        links(("stat-0008", "part_of", "stat-0011"), ("stat-0011", "part_of", "stat-0008")),
+        "reference-cycle",
+        LINKS,
+        3,
+        "related_statistic_id",
+    ),
+    (
+        "distinct-references-not-keys",
+        schema_key("statistic_links", "distinctReferences", [["notes", "link_id"]]),
+        "schema-invalid",
+        "schemas/statistic_links.json",
+        None,
+        None,
+    ),
+    (
+        "acyclic-links-kinds-missing",
+        schema_key(
+            "statistic_links",
+            "acyclicLinks",
+            [{"fields": ["statistic_id", "related_statistic_id"], "kindField": "relation"}],
+        ),
+        "schema-invalid",
+        "schemas/statistic_links.json",
+        None,
+        None,
     ),
     # strict dates, sane bounds
     ("date-one-digit-month", set_cells(STATS, 2, period_start="2023-9-16"), "type-error", STATS, 2, "period_start"),
@@ -592,6 +655,39 @@ def test_an_overflowing_figure_in_a_published_package_is_a_finding_not_an_intern
     assert ("range-violation", STATS, 2, "value") in found
     assert ("number-mismatch", STATS, 2, "value") in found  # the other findings are still reported
     assert ("publication-stale", "data/clean/statistics.csv", None, None) in found
+
+
+def _link_findings(pkg: Path, rule: str) -> list[tuple]:
+    return [(f.file, f.line, f.field) for f in validate(pkg, publication=False).findings if f.rule == rule]
+
+
+def test_a_loop_of_directional_links_names_every_row_and_only_those(pkg):
+    links(
+        ("stat-0008", "growth_rate_of", "stat-0011"),  # 2: a loop of three growth_rate_of rows
+        ("stat-0011", "growth_rate_of", "stat-0012"),  # 3
+        ("stat-0012", "growth_rate_of", "stat-0008"),  # 4
+        ("stat-0020", "growth_rate_of", "stat-0008"),  # 5: leads into the loop, is not on it
+    )(pkg)
+    assert _link_findings(pkg, "reference-cycle") == [(LINKS, 2, "related_statistic_id")] + [
+        (LINKS, n, "related_statistic_id") for n in (3, 4)
+    ]
+
+
+def test_links_that_go_both_ways_or_change_kind_are_no_loop(pkg):
+    links(
+        ("stat-0008", "same_quantity", "stat-0011"),  # same_quantity is not directional
+        ("stat-0011", "same_quantity", "stat-0008"),
+        ("stat-0012", "part_of", "stat-0020"),  # two kinds: a part of B, B a growth rate of A, is no loop
+        ("stat-0020", "growth_rate_of", "stat-0012"),
+    )(pkg)
+    assert _link_findings(pkg, "reference-cycle") == []
+    assert _link_findings(pkg, "self-link") == []
+
+
+def test_a_relation_member_of_loop_is_a_cycle(pkg):
+    set_cells(RELATIONS, 2, relation="member_of", object_table="organisations", object_id="foreign-government")(pkg)
+    set_cells(RELATIONS, 3, relation="member_of", object_table="organisations", object_id="chinese-government")(pkg)
+    assert _link_findings(pkg, "reference-cycle") == [(RELATIONS, 2, "object_id"), (RELATIONS, 3, "object_id")]
 
 
 def test_a_negative_number_is_no_formula(pkg):

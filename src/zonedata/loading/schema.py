@@ -77,6 +77,19 @@ class PolymorphicKey:
 
 
 @dataclass(frozen=True)
+class AcyclicLink:
+    """Link rows of a table form no loop: read `source -> target` (two reference fields, each a
+    foreign key or the idField of a polymorphic key) for the rows whose `kind_field` is one of
+    `kinds` (all rows when there is no kind field). Each kind is a directional relation of its own:
+    A part of B and B part of A is a loop, a part of B and B growth rate of A is not (see checks.keys)."""
+
+    source: str
+    target: str
+    kind_field: str | None = None
+    kinds: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class TableSchema:
     name: str
     path: Path
@@ -86,6 +99,9 @@ class TableSchema:
     foreign_keys: tuple[ForeignKey, ...] = ()
     polymorphic_keys: tuple[PolymorphicKey, ...] = ()
     unique_keys: tuple[tuple[str, ...], ...] = field(default=())
+    #: pairs of reference fields that must not resolve to the same record (a link from a record to itself)
+    distinct_references: tuple[tuple[str, str], ...] = ()
+    acyclic_links: tuple[AcyclicLink, ...] = ()
 
     @property
     def raw_fields(self) -> tuple[Field, ...]:
@@ -112,7 +128,7 @@ def _as_list(value) -> tuple[str, ...]:
 ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _ISO_DATE = re.compile(ISO_DATE)
 #: Table Schema keys whose value must be a list (an object or a string there is a mistake, not "none")
-_LIST_KEYS = ("foreignKeys", "polymorphicKeys", "uniqueKeys", "missingValues")
+_LIST_KEYS = ("foreignKeys", "polymorphicKeys", "uniqueKeys", "missingValues", "distinctReferences", "acyclicLinks")
 
 
 def _names(where: str, value, what: str, *, allow_empty: bool = False) -> tuple[str, ...]:
@@ -207,7 +223,41 @@ def parse_schema(name: str, path: Path, descriptor: dict) -> TableSchema:
         known(_names(where, u, f"uniqueKeys[{i}]"), f"uniqueKeys[{i}]")
         for i, u in enumerate(descriptor.get("uniqueKeys", []))
     )
-    return TableSchema(name, path, descriptor, tuple(fields), pk, tuple(fks), tuple(polys), uniques)
+    references = {f for fk in fks if len(fk.fields) == 1 for f in fk.fields} | {p.id_field for p in polys}
+
+    def reference_pair(value, what: str) -> tuple[str, str]:
+        pair = _names(where, value, what)
+        if len(pair) != 2:
+            raise ConfigError(f"{where}: {what} must name two reference fields, not {json.dumps(value)}")
+        unknown = [c for c in pair if c not in references]
+        if unknown:
+            raise ConfigError(
+                f"{where}: {what} names {unknown}, which is not a one-field foreign key or the idField of a "
+                "polymorphic key of this table"
+            )
+        return pair[0], pair[1]
+
+    distinct = tuple(
+        reference_pair(d, f"distinctReferences[{i}]") for i, d in enumerate(descriptor.get("distinctReferences", []))
+    )
+    acyclic = []
+    for i, a in enumerate(descriptor.get("acyclicLinks", [])):
+        what = f"acyclicLinks[{i}]"
+        if not isinstance(a, dict):
+            raise ConfigError(f"{where}: {what} must be an object with fields [source, target], kindField and kinds")
+        source, target = reference_pair(a.get("fields"), f"{what}.fields")
+        kind_field = a.get("kindField")
+        if kind_field is not None:
+            if not isinstance(kind_field, str):
+                raise ConfigError(f"{where}: {what}.kindField must be a field name, not {json.dumps(kind_field)}")
+            known((kind_field,), f"{what}.kindField")
+        kinds = a.get("kinds", [])
+        if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds) or (kind_field and not kinds):
+            raise ConfigError(f"{where}: {what}.kinds must be a non-empty list of the kindField's values")
+        acyclic.append(AcyclicLink(source, target, kind_field, tuple(kinds)))
+    return TableSchema(
+        name, path, descriptor, tuple(fields), pk, tuple(fks), tuple(polys), uniques, distinct, tuple(acyclic)
+    )
 
 
 def check_references(schemas: dict[str, TableSchema], named: Collection[str]) -> dict[str, str]:
