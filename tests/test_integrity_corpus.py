@@ -334,6 +334,18 @@ BROKEN = [
         None,
         None,
     ),
+    # numbers as strict as dates: a space around the number is refused, not trimmed
+    ("number-trailing-space", replace(STATS, ",1221,,count,", ",1221 ,,count,"), "type-error", STATS, 5, "value"),
+    ("number-leading-space", replace(STATS, ",1221,,count,", ", 1221,,count,"), "type-error", STATS, 5, "value"),
+    ("number-tab-after", replace(STATS, ",1221,,count,", ",1221\t,,count,"), "type-error", STATS, 5, "value"),
+    (
+        "integer-trailing-space",
+        set_cells(PARKS, 3, construction_start_year="2012 "),
+        "type-error",
+        PARKS,
+        3,
+        "construction_start_year",
+    ),
     # strict dates, sane bounds
     ("date-one-digit-month", set_cells(STATS, 2, period_start="2023-9-16"), "type-error", STATS, 2, "period_start"),
     ("date-one-digit-day", set_cells(STATS, 2, period_end="2023-09-6"), "type-error", STATS, 2, "period_end"),
@@ -688,6 +700,14 @@ def test_a_relation_member_of_loop_is_a_cycle(pkg):
     set_cells(RELATIONS, 2, relation="member_of", object_table="organisations", object_id="foreign-government")(pkg)
     set_cells(RELATIONS, 3, relation="member_of", object_table="organisations", object_id="chinese-government")(pkg)
     assert _link_findings(pkg, "reference-cycle") == [(RELATIONS, 2, "object_id"), (RELATIONS, 3, "object_id")]
+
+
+@pytest.mark.parametrize("value", ["1221 ", " 1221", "\u00a01221"])
+def test_a_spaced_number_is_a_type_error_that_says_to_delete_the_space(pkg, value):
+    replace(STATS, ",1221,,count,", f',"{value}",,count,')(pkg)
+    hits = [f for f in validate(pkg, publication=False).findings if f.file == STATS]
+    assert [(f.rule, f.line, f.field) for f in hits] == [("type-error", 5, "value")]
+    assert "delete the space" in hits[0].message
 
 
 def test_a_negative_number_is_no_formula(pkg):
