@@ -23,8 +23,8 @@ def check(ds: Dataset) -> list[Finding]:
     for table, start, end in PERIODS:
         frame = ds.frame(table)
         schema = ds.schemas.get(table)
-        if frame is None or schema is None or not {start, end} <= set(frame.columns):
-            continue
+        if frame is None or schema is None or ds.tables[table].lacks(start, end):
+            continue  # not a table of this package, or its period fields are not
         key = schema.primary_key[0]
         file = ds.file(table)
         inverted = frame.filter(pl.col(start) > pl.col(end)).sort(LINE)
@@ -42,9 +42,8 @@ def check(ds: Dataset) -> list[Finding]:
         if (
             sources is None
             or cites is None
-            or key not in frame.columns
-            or not {"source_id", "date_published"} <= set(sources.columns)
-            or not {"record_table", "record_id", "source_id"} <= set(cites.columns)
+            or ds.tables[SOURCES_TABLE].lacks("source_id", "date_published")
+            or ds.tables[CITATIONS_TABLE].lacks("record_table", "record_id", "source_id")
         ):
             continue  # a missing table or column has its own finding
         rows = frame.select(LINE, key, end, *(["basis"] if "basis" in frame.columns else [])).filter(
@@ -85,7 +84,7 @@ def normalisable(ds: Dataset) -> list[Finding]:
     Decimal(38, 6), with every intermediate product: else the build could not compute it exactly
     (it publishes such a value_normalised empty, beside this finding)."""
     stats = ds.tables.get("statistics")
-    if stats is None or stats.strings is None or not {"value", "scale", "unit"} <= set(stats.strings.columns):
+    if stats is None or stats.lacks("value", "scale", "unit"):
         return []
     rows = stats.strings.select(
         LINE,
