@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -68,6 +69,16 @@ def _seed_003_with(old: str, new: str) -> Callable[[Path], None]:
         replace(SOURCES, hashlib.sha256(before).hexdigest(), hashlib.sha256(after).hexdigest())(root)
 
     return mutate
+
+
+LINKS = "data/raw/statistic_links.csv"
+RELATIONS = "data/raw/relations.csv"
+
+
+def links(*rows: tuple[str, str, str]) -> Callable[[Path], None]:
+    """statistic_links holding `rows` (statistic_id, relation, related_statistic_id), one per line from 2."""
+    body = "".join(f"link-{i:04d},{a},{rel},{b},\n" for i, (a, rel, b) in enumerate(rows, 1))
+    return write(LINKS, ("link_id,statistic_id,relation,related_statistic_id,notes\n" + body).encode())
 
 
 def both(*mutations: Callable[[Path], None]) -> Callable[[Path], None]:
@@ -267,6 +278,71 @@ BROKEN = [
         "data/raw/regions.csv",
         2,
         "parent_region_id",
+    ),
+    # a link row from a record to itself, and loops of directional links (schemas' distinctReferences, acyclicLinks)
+    (
+        "stat-linked-to-itself",
+        links(("stat-0008", "same_quantity", "stat-0008")),
+        "self-link",
+        LINKS,
+        2,
+        "related_statistic_id",
+    ),
+    (
+        "relation-subject-is-object",
+        set_cells(RELATIONS, 2, object_table="organisations", object_id="chinese-government"),
+        "self-link",
+        RELATIONS,
+        2,
+        "object_id",
+    ),
+    (
+        "stat-subject-is-counterpart",
+        set_cells(STATS, 2, counterpart_table="parks", counterpart_id="china-malaysia-qinzhou-industrial-park"),
+        "self-link",
+        STATS,
+        2,
+        "counterpart_id",
+    ),
+    (
+        "part-of-each-other",
+        links(("stat-0008", "part_of", "stat-0011"), ("stat-0011", "part_of", "stat-0008")),
+        "reference-cycle",
+        LINKS,
+        3,
+        "related_statistic_id",
+    ),
+    (
+        "distinct-references-not-keys",
+        schema_key("statistic_links", "distinctReferences", [["notes", "link_id"]]),
+        "schema-invalid",
+        "schemas/statistic_links.json",
+        None,
+        None,
+    ),
+    (
+        "acyclic-links-kinds-missing",
+        schema_key(
+            "statistic_links",
+            "acyclicLinks",
+            [{"fields": ["statistic_id", "related_statistic_id"], "kindField": "relation"}],
+        ),
+        "schema-invalid",
+        "schemas/statistic_links.json",
+        None,
+        None,
+    ),
+    # numbers as strict as dates: a space around the number is refused, not trimmed
+    ("number-trailing-space", replace(STATS, ",1221,,count,", ",1221 ,,count,"), "type-error", STATS, 5, "value"),
+    ("number-leading-space", replace(STATS, ",1221,,count,", ", 1221,,count,"), "type-error", STATS, 5, "value"),
+    ("number-tab-after", replace(STATS, ",1221,,count,", ",1221\t,,count,"), "type-error", STATS, 5, "value"),
+    (
+        "integer-trailing-space",
+        set_cells(PARKS, 3, construction_start_year="2012 "),
+        "type-error",
+        PARKS,
+        3,
+        "construction_start_year",
     ),
     # strict dates, sane bounds
     ("date-one-digit-month", set_cells(STATS, 2, period_start="2023-9-16"), "type-error", STATS, 2, "period_start"),
@@ -556,6 +632,77 @@ def test_a_value_of_32_integer_digits_is_publishable(corpus_package):
     replace(STATS, ",70.1,billion,", ",99999999999999999999999999999999.999999,,")(corpus_package)
     rules = {rule for rule, *_ in _findings(corpus_package, STATS)}
     assert "range-violation" not in rules and "type-error" not in rules
+
+
+@pytest.mark.parametrize(
+    "value,scale", [(HUGE, "trillion"), ("9" * 32, "million"), ("99999999999999999999999999", "billion")]
+)
+def test_an_overflowing_figure_in_a_published_package_is_a_finding_not_an_internal_error(tmp_path, value, scale):
+    """Issue 10: with data/clean built, validate also compares the publication with what a build would
+    write now, and that computes value_normalised while the range check runs beside it: a figure whose
+    normalised value overflows Decimal(38, 6) must be range-violation (exit 1) with every other finding
+    kept, not an overflow error that loses the report."""
+    root = tmp_path / "corpus_package"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "valid", root)
+    runner = CliRunner()
+    built = runner.invoke(cli, ["build", "--root", str(root)])
+    assert built.exit_code == 0, built.output
+    replace(STATS, ",70.1,billion,", f",{value},{scale},")(root)
+    result = runner.invoke(cli, ["validate", "--root", str(root), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    assert "internal error" not in result.output and "Traceback" not in result.output
+    found = {(f["rule"], f["file"], f["line"], f["field"]) for f in json.loads(result.output)["findings"]}
+    assert ("range-violation", STATS, 2, "value") in found
+    assert ("number-mismatch", STATS, 2, "value") in found  # the other findings are still reported
+    assert ("publication-stale", "data/clean/statistics.csv", None, None) in found
+
+
+def _link_findings(corpus_package: Path, rule: str) -> list[tuple]:
+    return [(f.file, f.line, f.field) for f in validate(corpus_package, publication=False).findings if f.rule == rule]
+
+
+def test_a_loop_of_directional_links_names_every_row_and_only_those(corpus_package):
+    links(
+        ("stat-0008", "growth_rate_of", "stat-0011"),  # 2: a loop of three growth_rate_of rows
+        ("stat-0011", "growth_rate_of", "stat-0012"),  # 3
+        ("stat-0012", "growth_rate_of", "stat-0008"),  # 4
+        ("stat-0020", "growth_rate_of", "stat-0008"),  # 5: leads into the loop, is not on it
+    )(corpus_package)
+    assert _link_findings(corpus_package, "reference-cycle") == [(LINKS, 2, "related_statistic_id")] + [
+        (LINKS, n, "related_statistic_id") for n in (3, 4)
+    ]
+
+
+def test_links_that_go_both_ways_or_change_kind_are_no_loop(corpus_package):
+    links(
+        ("stat-0008", "same_quantity", "stat-0011"),  # same_quantity is not directional
+        ("stat-0011", "same_quantity", "stat-0008"),
+        ("stat-0012", "part_of", "stat-0020"),  # two kinds: a part of B, B a growth rate of A, is no loop
+        ("stat-0020", "growth_rate_of", "stat-0012"),
+    )(corpus_package)
+    assert _link_findings(corpus_package, "reference-cycle") == []
+    assert _link_findings(corpus_package, "self-link") == []
+
+
+def test_a_relation_member_of_loop_is_a_cycle(corpus_package):
+    set_cells(RELATIONS, 2, relation="member_of", object_table="organisations", object_id="foreign-government")(
+        corpus_package
+    )
+    set_cells(RELATIONS, 3, relation="member_of", object_table="organisations", object_id="chinese-government")(
+        corpus_package
+    )
+    assert _link_findings(corpus_package, "reference-cycle") == [
+        (RELATIONS, 2, "object_id"),
+        (RELATIONS, 3, "object_id"),
+    ]
+
+
+@pytest.mark.parametrize("value", ["1221 ", " 1221", "\u00a01221"])
+def test_a_spaced_number_is_a_type_error_that_says_to_delete_the_space(corpus_package, value):
+    replace(STATS, ",1221,,count,", f',"{value}",,count,')(corpus_package)
+    hits = [f for f in validate(corpus_package, publication=False).findings if f.file == STATS]
+    assert [(f.rule, f.line, f.field) for f in hits] == [("type-error", 5, "value")]
+    assert "delete the space" in hits[0].message
 
 
 def test_a_negative_number_is_no_formula(corpus_package):

@@ -55,3 +55,21 @@ def test_this_repository_runs_the_pinned_ruff_and_zonedata_from_the_venv():
     assert hooks["ruff-format"]["entry"].startswith(".venv/bin/ruff format")
     assert hooks["zonedata-validate"]["entry"] == ".venv/bin/zonedata validate"
     assert "ruff==" in (ROOT / "requirements-test.lock").read_text()
+
+
+def test_the_readme_example_pins_a_tag_that_has_the_hooks():
+    """The README's `rev:` for other repositories names a tag whose tree holds .pre-commit-hooks.yaml
+    (v1.0.0 predates the file: pre-commit would fail to find the hooks). Checked when tags exist here."""
+    import subprocess
+
+    revs = re.findall(r"^\s*rev: (\S+)", (ROOT / "README.md").read_text(encoding="utf-8"), re.M)
+    assert revs, "README.md has no pre-commit example with a rev"
+    tags = subprocess.run(["git", "tag"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    if not tags:
+        pytest.skip("no git tags in this clone (a shallow CI checkout): the rev cannot be checked here")
+    for rev in revs:
+        assert rev in tags, f"README pins rev {rev}, which is not a tag here ({tags})"
+        listed = subprocess.run(
+            ["git", "ls-tree", "--name-only", rev, ".pre-commit-hooks.yaml"], cwd=ROOT, capture_output=True, text=True
+        )
+        assert listed.stdout.strip() == ".pre-commit-hooks.yaml", f"tag {rev} has no .pre-commit-hooks.yaml"

@@ -184,3 +184,40 @@ def test_the_readme_r_snippet_for_debian_packages_runs(rscript):
     assert out.returncode == 0, out.stderr
     with (ROOT / "data" / "clean" / "statistics.csv").open(newline="", encoding="utf-8") as fh:
         assert out.stdout.split() == ["rows", str(sum(1 for _ in csv.reader(fh)) - 1)]
+
+
+def _latest_archive() -> Path:
+    releases = json.loads((ROOT / "releases" / "releases.json").read_text(encoding="utf-8"))
+    entries = releases["releases"] if isinstance(releases, dict) else releases
+    archive = ROOT / entries[-1]["archive"]
+    if not archive.is_file():
+        pytest.skip(f"{archive.name} is not in this clone")
+    return archive
+
+
+def test_an_unzipped_release_archive_reads_with_no_problem_and_says_the_offsets_need_the_texts(rscript, tmp_path):
+    """A release archive carries seeds/sources.csv but not the texts (they are not redistributed): the
+    reader checks types, keys and required fields with 0 problems and says the offsets cannot be checked."""
+    import zipfile
+
+    with zipfile.ZipFile(_latest_archive()) as zf:
+        zf.extractall(tmp_path)
+    assert (tmp_path / "seeds" / "sources.csv").is_file() and not list((tmp_path / "seeds").glob("*.txt"))
+    result = read(rscript, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "problem" not in result.stdout and "ERROR" not in result.stdout
+    assert "the quote offsets cannot be checked without them, types, keys and required fields were" in result.stdout
+    csvs = [r for r in json.loads((tmp_path / "datapackage.json").read_text())["resources"] if r.get("format") == "csv"]
+    assert result.stdout.rstrip().endswith(f"valid: {len(csvs)} CSV resources read with their declared types")
+    # and everything else is still checked there: a broken value in the archive is a problem
+    set_cell(tmp_path / "data" / "clean" / "statistics.csv", 3, "value", "12,3.4")
+    broken = read(rscript, tmp_path)
+    assert broken.returncode == 1
+    assert "ERROR statistics-csv: field value: 1 value(s) are not a valid number (rows 3: '12,3.4')" in broken.stdout
+    assert broken.stdout.rstrip().endswith("1 problem(s)")
+
+
+def test_one_missing_text_beside_the_others_is_a_problem(rscript, package):
+    next(iter(sorted((package / "seeds").glob("00[0-9]_*.txt")))).unlink()
+    result = read(rscript, package)
+    assert result.returncode == 1 and "does not exist" in result.stdout

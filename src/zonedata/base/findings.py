@@ -57,7 +57,8 @@ RULES: dict[str, str] = {
     "primary-key-duplicate": "A primary key appears more than once",
     "foreign-key-dangling": "A reference points at a record that does not exist",
     "twin-not-reciprocal": "A twin park does not point back",
-    "reference-cycle": "A record leads back to itself through references to its own table (its own parent, twin or series)",
+    "reference-cycle": "A record leads back to itself through references to its own table (its own parent, twin or series), or directional link rows form a loop (A part of B and B part of A)",
+    "self-link": "A row's two references that must differ name the same record (a statistic linked to itself, a relation whose subject is its object)",
     "record-uncited": "A record has no citation",
     # 4. provenance
     "quote-not-found": "A quote does not occur in its source text",

@@ -10,6 +10,7 @@ qualifier) are checked against these rows by tests/test_vocabulary.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal, localcontext
 
 import polars as pl
 
@@ -154,6 +155,36 @@ SCALES: dict[str, Scale] = {
         Scale("trillion", 10**12, ("trillion", "tn", "trn")),
     )
 }
+
+
+#: statistics.scale -> its exact factor ("" or empty: 1)
+SCALE_FACTORS: dict[str, int] = {"": 1, **{s.name: s.factor for s in SCALES.values()}}
+
+
+def normalisation_factor(scale: pl.Expr, unit: pl.Expr) -> pl.Expr:
+    """scale factor x unit numerator (Int64), the multiplier value_normalised's value is taken by
+    before the unit's denominator divides it; null for an unknown scale or unit (an enum finding)."""
+    return scale.fill_null("").replace_strict(SCALE_FACTORS, default=None, return_dtype=pl.Int64) * unit.replace_strict(
+        {u: x.numerator for u, x in UNITS.items()}, default=None, return_dtype=pl.Int64
+    )
+
+
+def normalisation_overflows(values: pl.Series, factors: pl.Series) -> pl.Series:
+    """True where value x factor (see `normalisation_factor`) does not fit the published
+    Decimal(38, 6): value_normalised could not be computed exactly (polars would raise, not round).
+    A float estimate picks the (rare) candidates; each is then decided exactly, so a value just
+    below the limit is not refused. Null values or factors never overflow."""
+    limit = 10 ** (DECIMAL.precision - DECIMAL.scale)
+    estimate = values.cast(pl.Float64).abs() * factors.cast(pl.Float64)
+    candidates = (estimate >= limit / 100).fill_null(False)
+    if not candidates.any():
+        return candidates
+    flags = candidates.to_list()
+    with localcontext() as ctx:
+        ctx.prec = 100  # exact: the default 28 digits would round 10^32 - 10^-6 up to 10^32
+        for i in candidates.arg_true().to_list():
+            flags[i] = abs(Decimal(values[i]) * factors[i]) >= limit
+    return pl.Series(values.name, flags, dtype=pl.Boolean)
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,11 @@ The periods are the schemas' (table property `periods`, see loading/schema.py)."
 
 from __future__ import annotations
 
-from decimal import Decimal, localcontext
-
 import polars as pl
 
 from zonedata.base.findings import LINE, Finding
 from zonedata.base.paths import SOURCES_TABLE
-from zonedata.base.vocabulary import DECIMAL, UNITS
+from zonedata.base.vocabulary import DECIMAL, normalisation_factor, normalisation_overflows
 from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
 from zonedata.loading.tables import exact_decimal
 
@@ -80,42 +78,32 @@ def check(ds: Dataset) -> list[Finding]:
 
 def normalisable(ds: Dataset) -> list[Finding]:
     """A statistic's value_normalised (value x scale x unit factor, see clean.py) fits the published
-    Decimal(38, 6), with every intermediate product: else the build could not compute it exactly.
-    A float estimate picks the (rare) candidates; each is then computed exactly."""
-    from zonedata.text.numbers import SCALE_FACTORS as SCALE_WORDS
-
-    SCALE_FACTORS = {"": 1, **SCALE_WORDS}
-
+    Decimal(38, 6), with every intermediate product: else the build could not compute it exactly
+    (it publishes such a value_normalised empty, beside this finding)."""
     stats = ds.tables.get("statistics")
     if stats is None or stats.lacks("value", "scale", "unit"):
         return []
-    limit = 10 ** (DECIMAL.precision - DECIMAL.scale)
-    factor = pl.col("scale").fill_null("").replace_strict(SCALE_FACTORS, default=None, return_dtype=pl.Int64) * pl.col(
-        "unit"
-    ).replace_strict({u: x.numerator for u, x in UNITS.items()}, default=None, return_dtype=pl.Int64)
     rows = stats.strings.select(
-        LINE, "value", "scale", "unit", exact_decimal(pl.col("value")).alias("v"), factor.alias("f")
+        LINE,
+        "value",
+        "scale",
+        "unit",
+        exact_decimal(pl.col("value")).alias("v"),
+        normalisation_factor(pl.col("scale"), pl.col("unit")).alias("f"),
     )
     # (an unknown scale or unit has no factor: its enum finding says so)
-    candidates = rows.filter(pl.col("v").cast(pl.Float64).abs() * pl.col("f").cast(pl.Float64) >= limit / 100).sort(
-        LINE
-    )
-    findings = []
-    for line, text, scale, unit, v, f in candidates.iter_rows():
-        with localcontext() as ctx:
-            ctx.prec = 100  # exact: the default 28 digits would round 10^32 - 10^-6 up to 10^32
-            too_large = abs(Decimal(v) * f) >= limit
-        if too_large:
-            findings.append(
-                Finding(
-                    "range-violation",
-                    f"{text} {scale or ''} {unit} is too large to publish: its normalised "
-                    f"value (value x scale x unit factor) needs {DECIMAL.precision - DECIMAL.scale} digits or "
-                    "fewer before the decimal point; check the value and scale".replace("  ", " "),
-                    file=ds.file("statistics"),
-                    line=line,
-                    field="value",
-                    value=text,
-                )
-            )
-    return findings
+    too_large = rows.filter(normalisation_overflows(rows["v"], rows["f"])).sort(LINE)
+    digits = DECIMAL.precision - DECIMAL.scale
+    return [
+        Finding(
+            "range-violation",
+            f"{text} {scale or ''} {unit} is too large to publish: its normalised "
+            f"value (value x scale x unit factor) needs {digits} digits or "
+            "fewer before the decimal point; check the value and scale".replace("  ", " "),
+            file=ds.file("statistics"),
+            line=line,
+            field="value",
+            value=text,
+        )
+        for line, text, scale, unit in too_large.select(LINE, "value", "scale", "unit").iter_rows()
+    ]

@@ -7,7 +7,7 @@ import polars as pl
 
 from zonedata.base.findings import LINE, Finding
 from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
-from zonedata.loading.schema import schema_names
+from zonedata.loading.schema import TableSchema, schema_names
 
 
 def _key_text(cols, row) -> str:
@@ -127,7 +127,104 @@ def check(ds: Dataset) -> list[Finding]:
                 )
     findings.extend(_reciprocal(ds))
     findings.extend(_cycles(ds))
+    findings.extend(_self_links(ds))
+    findings.extend(_link_cycles(ds))
     findings.extend(_uncited(ds))
+    return findings
+
+
+def _node(schema: TableSchema, field: str) -> pl.Expr | None:
+    """The record a reference field resolves to, as one "table<TAB>id" string (null when the field is
+    empty): a foreign key's table is its resource, a polymorphic key's is its tableField's cell."""
+    for fk in schema.foreign_keys:
+        if fk.fields == (field,):
+            return pl.concat_str(pl.lit(fk.table), pl.lit("\t"), pl.col(field))
+    for p in schema.polymorphic_keys:
+        if p.id_field == field:
+            return pl.concat_str(pl.col(p.table_field), pl.lit("\t"), pl.col(field))
+    return None
+
+
+def _shown(node: str) -> str:
+    table, _, rid = node.partition("\t")
+    return f"{table} {rid}"
+
+
+def _self_links(ds: Dataset) -> list[Finding]:
+    """A row whose two references of a `distinctReferences` pair resolve to the same record links that
+    record to itself (a statistic linked to itself, a relation whose subject is its object)."""
+    findings = []
+    for name, schema in ds.schemas.items():
+        frame = ds.frame(name)
+        if frame is None or frame.is_empty():
+            continue
+        for a, b in schema.distinct_references:
+            na, nb = _node(schema, a), _node(schema, b)
+            needed = {a, b} | {p.table_field for p in schema.polymorphic_keys if p.id_field in (a, b)}
+            if na is None or nb is None or not needed <= set(frame.columns):
+                continue
+            same = frame.select(LINE, na.alias("a"), nb.alias("b")).filter(pl.col("a") == pl.col("b")).sort(LINE)
+            for line, node, _ in same.iter_rows():
+                findings.append(
+                    Finding(
+                        "self-link",
+                        f"{a} and {b} both name {_shown(node)}: a row links two different records, not one "
+                        f"to itself; correct one of them or delete the row",
+                        file=ds.file(name),
+                        line=line,
+                        field=b,
+                        value=node.partition("\t")[2],
+                    )
+                )
+    return findings
+
+
+def _link_cycles(ds: Dataset) -> list[Finding]:
+    """Rows of an `acyclicLinks` table, read source -> target within one kind, form no loop (A part of
+    B and B part of A; or a longer chain back to A). Found by growing each row's reachable targets by
+    joins until nothing is added (a link table is small; at most its row count rounds)."""
+    findings = []
+    for name, schema in ds.schemas.items():
+        frame = ds.frame(name)
+        if frame is None or frame.is_empty():
+            continue
+        for link in schema.acyclic_links:
+            ns, nt = _node(schema, link.source), _node(schema, link.target)
+            needed = {link.source, link.target, *([link.kind_field] if link.kind_field else [])}
+            needed |= {p.table_field for p in schema.polymorphic_keys if p.id_field in (link.source, link.target)}
+            if ns is None or nt is None or not needed <= set(frame.columns):
+                continue
+            kind = pl.col(link.kind_field) if link.kind_field else pl.lit("")
+            rows = frame.select(LINE, kind.alias("k"), ns.alias("s"), nt.alias("t")).drop_nulls(["k", "s", "t"])
+            if link.kind_field:
+                rows = rows.filter(pl.col("k").is_in(link.kinds))
+            rows = rows.filter(pl.col("s") != pl.col("t"))  # a self-link has its own finding
+            edges = rows.select("k", "s", "t").unique()
+            reach = edges  # (k, s, t): t is reachable from s within kind k
+            for _ in range(edges.height):
+                grown = (
+                    reach.join(edges.rename({"s": "t", "t": "t2"}), on=["k", "t"])
+                    .select("k", "s", pl.col("t2").alias("t"))
+                    .vstack(reach)
+                    .unique()
+                )
+                if grown.height == reach.height:
+                    break
+                reach = grown
+            # a row s -> t is on a loop when s is reachable back from t
+            looped = rows.join(reach.rename({"s": "t", "t": "s"}), on=["k", "s", "t"], how="semi").sort(LINE)
+            for line, k, s_node, t_node in looped.iter_rows():
+                findings.append(
+                    Finding(
+                        "reference-cycle",
+                        f"{_shown(s_node)} is {k} {_shown(t_node)}, and a chain of {k} rows leads from "
+                        f"{_shown(t_node)} back to {_shown(s_node)}: {k} goes one way; delete or reverse a row",
+                        file=ds.file(name),
+                        line=line,
+                        field=link.target,
+                        value=t_node.partition("\t")[2],
+                    )
+                )
     return findings
 
 

@@ -86,6 +86,18 @@ def _date_text(text: str, published: str) -> str:
     return next((m.text for m in parse_mentions(text) if m.kind == "date" and m.date == day), "")
 
 
+#: column of seeds/sources.csv -> the `zonedata add-source` option that gives it (any other: --set COLUMN=...)
+OPTIONS = {
+    "title": "--title",
+    "publisher": "--publisher",
+    "date_published": "--date",
+    "url": "--url",
+    "wire": "--wire",
+    "language": "--language",
+    "external_fields": "--external",
+}
+
+
 def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dry_run: bool = False) -> AddSource:
     """Store `file` as the next source with the sources-row `values` (column -> text).
 
@@ -211,11 +223,17 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
     last = max(table.frame[LINE].to_list(), default=0) if table.frame.height else 0
     for f in table.findings:
         if f.line == last and f.severity == "error" and f.rule != "unique-violation":
-            option = f"--{f.field.replace('_', '-')}" if f.field else "the row"
+            how = (
+                f"give it with {OPTIONS[f.field]}, or --set {f.field}=..."
+                if f.field in OPTIONS
+                else f"give it with --set {f.field}=..."
+                if f.field
+                else "check the row"
+            )
             findings.append(
                 Finding(
                     f.rule,
-                    f"{f.message} (give it with {option}, or --set {f.field}=...)",
+                    f"{f.message} ({how})",
                     file=paths.rel(sources_csv),
                     field=f.field,
                     value=f.value,

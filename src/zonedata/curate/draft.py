@@ -1002,7 +1002,8 @@ def measure(root: Path | str) -> dict:
     A recorded statistic is found when a candidate of one of its sources has the same value, scale,
     unit and qualifier, a value_text that overlaps the recorded one, and a quote that contains the
     recorded value_text. A recorded park, project or event name (not a curator's label) is found when a
-    candidate of any source has that name. Candidates that match nothing recorded are false ones."""
+    candidate of any source has that name; the curators' labels are listed apart (`labels`), since no
+    draft can find a name the text does not contain. Candidates that match nothing recorded are false ones."""
     root = Path(root)
     ds = _load(root)
     drafts = {sid: draft(root, sid, skip_recorded=False, ds=ds) for sid in sorted(ds.texts)}
@@ -1069,13 +1070,19 @@ def measure(root: Path | str) -> dict:
             continue
         frame = ds.tables[table].strings
         # a curator's label ("China-ASEAN Industrial Cooperation Zone: Nanning area") is not in the text
-        wanted = [
-            r["name"]
-            for r in frame.to_dicts()
-            if (r.get("name_is_label") or "false").lower() != "true" and r.get("name_type") != "label"
+        rows = frame.to_dicts()
+        is_label = [
+            (r.get("name_is_label") or "false").lower() == "true" or r.get("name_type") == "label" for r in rows
         ]
+        wanted = [r["name"] for r, label in zip(rows, is_label) if not label]
         missing = [n for n in wanted if normalise(n).lower() not in names_found]
-        names[table] = {"recorded": len(wanted), "found": len(wanted) - len(missing), "missed": missing}
+        names[table] = {
+            "recorded": len(wanted),  # names verbatim in a text: what a draft can find
+            "found": len(wanted) - len(missing),
+            "missed": missing,
+            # names the curators made (name_type label), not verbatim in any text: no draft can find them
+            "labels": [r["name"] for r, label in zip(rows, is_label) if label],
+        }
     n_candidates = len(names_found)  # distinct names, over all sources and tables
     false_names = sorted({n for n in names_found if n not in all_recorded})
     # exclusions: a curated one is proposed when a drafted phrase of its source overlaps it

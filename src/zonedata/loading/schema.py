@@ -112,6 +112,19 @@ class PolymorphicKey:
 
 
 @dataclass(frozen=True)
+class AcyclicLink:
+    """Link rows of a table form no loop: read `source -> target` (two reference fields, each a
+    foreign key or the idField of a polymorphic key) for the rows whose `kind_field` is one of
+    `kinds` (all rows when there is no kind field). Each kind is a directional relation of its own:
+    A part of B and B part of A is a loop, a part of B and B growth rate of A is not (see checks.keys)."""
+
+    source: str
+    target: str
+    kind_field: str | None = None
+    kinds: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class TableSchema:
     name: str
     path: Path
@@ -122,6 +135,9 @@ class TableSchema:
     polymorphic_keys: tuple[PolymorphicKey, ...] = ()
     unique_keys: tuple[tuple[str, ...], ...] = field(default=())
     periods: tuple[Period, ...] = ()
+    #: pairs of reference fields that must not resolve to the same record (a link from a record to itself)
+    distinct_references: tuple[tuple[str, str], ...] = ()
+    acyclic_links: tuple[AcyclicLink, ...] = ()
 
     @property
     def raw_fields(self) -> tuple[Field, ...]:
@@ -148,7 +164,15 @@ def _as_list(value) -> tuple[str, ...]:
 ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _ISO_DATE = re.compile(ISO_DATE)
 #: Table Schema keys whose value must be a list (an object or a string there is a mistake, not "none")
-_LIST_KEYS = ("foreignKeys", "polymorphicKeys", "uniqueKeys", "missingValues", "periods")
+_LIST_KEYS = (
+    "foreignKeys",
+    "polymorphicKeys",
+    "uniqueKeys",
+    "missingValues",
+    "periods",
+    "distinctReferences",
+    "acyclicLinks",
+)
 
 
 def _names(where: str, value, what: str, *, allow_empty: bool = False) -> tuple[str, ...]:
@@ -249,7 +273,51 @@ def parse_schema(name: str, path: Path, descriptor: dict) -> TableSchema:
     for i, p in enumerate(periods):
         if any((p.start, p.end) == (q.start, q.end) for q in periods[:i]):
             raise SchemaError(f"{where}: periods[{i}] repeats the period {p.start} to {p.end}: give it once", p.end)
-    return TableSchema(name, path, descriptor, tuple(fields), pk, tuple(fks), tuple(polys), uniques, periods)
+    references = {f for fk in fks if len(fk.fields) == 1 for f in fk.fields} | {p.id_field for p in polys}
+
+    def reference_pair(value, what: str) -> tuple[str, str]:
+        pair = _names(where, value, what)
+        if len(pair) != 2:
+            raise ConfigError(f"{where}: {what} must name two reference fields, not {json.dumps(value)}")
+        unknown = [c for c in pair if c not in references]
+        if unknown:
+            raise ConfigError(
+                f"{where}: {what} names {unknown}, which is not a one-field foreign key or the idField of a "
+                "polymorphic key of this table"
+            )
+        return pair[0], pair[1]
+
+    distinct = tuple(
+        reference_pair(d, f"distinctReferences[{i}]") for i, d in enumerate(descriptor.get("distinctReferences", []))
+    )
+    acyclic = []
+    for i, a in enumerate(descriptor.get("acyclicLinks", [])):
+        what = f"acyclicLinks[{i}]"
+        if not isinstance(a, dict):
+            raise ConfigError(f"{where}: {what} must be an object with fields [source, target], kindField and kinds")
+        source, target = reference_pair(a.get("fields"), f"{what}.fields")
+        kind_field = a.get("kindField")
+        if kind_field is not None:
+            if not isinstance(kind_field, str):
+                raise ConfigError(f"{where}: {what}.kindField must be a field name, not {json.dumps(kind_field)}")
+            known((kind_field,), f"{what}.kindField")
+        kinds = a.get("kinds", [])
+        if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds) or (kind_field and not kinds):
+            raise ConfigError(f"{where}: {what}.kinds must be a non-empty list of the kindField's values")
+        acyclic.append(AcyclicLink(source, target, kind_field, tuple(kinds)))
+    return TableSchema(
+        name,
+        path,
+        descriptor,
+        tuple(fields),
+        pk,
+        tuple(fks),
+        tuple(polys),
+        uniques,
+        periods,
+        distinct_references=distinct,
+        acyclic_links=tuple(acyclic),
+    )
 
 
 _PERIOD_KEYS = ("start", "end", "forwardLooking")

@@ -504,16 +504,22 @@ def _typed(frame: pl.DataFrame, schema: TableSchema, present: list[str], file: s
             )
         elif f.type == "number":
             # plain decimals only: no inf, nan, exponents or thousands separators, and at most the
-            # six decimal places the published Decimal(38, 6) columns hold (never silently rounded)
-            text = col.str.strip_chars()
+            # six decimal places the published Decimal(38, 6) columns hold (never silently rounded);
+            # as strict as dates: a space before or after the number is refused, not trimmed
             exprs.append(
-                pl.when(text.str.contains(NUMBER_PATTERN))
-                .then(text.cast(pl.Float64, strict=False))
+                pl.when(col.str.contains(NUMBER_PATTERN))
+                .then(col.cast(pl.Float64, strict=False))
                 .otherwise(None)
                 .alias(name)
             )
         else:
-            exprs.append(col.str.strip_chars().cast(POLARS_TYPES[f.type], strict=False).alias(name))
+            # (an integer too: the space is refused, not trimmed; the pattern keeps the cast from trimming it)
+            exprs.append(
+                pl.when(col.str.contains(r"^\S(.*\S)?$"))
+                .then(col.cast(POLARS_TYPES[f.type], strict=False))
+                .otherwise(None)
+                .alias(name)
+            )
     typed = frame.with_columns(exprs) if exprs else frame
     hint = {
         "date": "a date as YYYY-MM-DD",
@@ -531,9 +537,13 @@ def _typed(frame: pl.DataFrame, schema: TableSchema, present: list[str], file: s
             continue
         bad = frame.select(LINE, pl.col(name)).filter(failed)
         for line, value in bad.iter_rows():
-            findings.append(
-                Finding("type-error", f"{value!r} is not {hint[f.type]}", file=file, line=line, field=name, value=value)
+            spaced = value != value.strip() and value.strip() != ""
+            message = (
+                f"{value!r} has white space before or after it: delete the space; the cell holds {hint[f.type]} alone"
+                if spaced
+                else f"{value!r} is not {hint[f.type]}"
             )
+            findings.append(Finding("type-error", message, file=file, line=line, field=name, value=value))
     return typed, findings
 
 

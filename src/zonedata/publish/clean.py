@@ -25,14 +25,11 @@ from typing import Any
 import polars as pl
 
 from zonedata.base.findings import LINE, ConfigError
-from zonedata.base.vocabulary import DECIMAL, SCALES, TYPES, UNITS
+from zonedata.base.vocabulary import DECIMAL, SCALE_FACTORS, TYPES, UNITS, normalisation_factor, normalisation_overflows
 from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
 from zonedata.loading.schema import TableSchema, list_items
 from zonedata.loading.tables import exact_decimal
 from zonedata.text.normalise import stored_passages
-
-#: scale word as written -> factor ("" when the text has none)
-SCALE_FACTORS = {"": 1, **{s.name: s.factor for s in SCALES.values()}}
 
 
 @dataclass
@@ -68,14 +65,20 @@ def _base_frame(ds: Dataset, name: str) -> pl.DataFrame:
 
 
 def derive_statistics(ds: Dataset, frame: pl.DataFrame) -> pl.DataFrame:
-    """value_normalised, unit_normalised and currency from value, scale and unit (exact decimals)."""
+    """value_normalised, unit_normalised and currency from value, scale and unit (exact decimals).
+    A value whose normalised form would not fit Decimal(38, 6) gets an empty value_normalised (the
+    consistency check reports it as range-violation), never an overflow error: validate compares
+    the publication with this while that finding is still being made."""
     unit = pl.col("unit")
-    scale = pl.col("scale").fill_null("").replace_strict(SCALE_FACTORS, default=None, return_dtype=pl.Int64)
-    numerator = unit.replace_strict({u: x.numerator for u, x in UNITS.items()}, default=None, return_dtype=pl.Int64)
+    numerator = normalisation_factor(pl.col("scale"), unit)
     denominator = unit.replace_strict({u: x.denominator for u, x in UNITS.items()}, default=None, return_dtype=pl.Int64)
     value = pl.col("value").cast(DECIMAL)
+    factors = frame.select(numerator.alias("f"))["f"]
+    overflows = normalisation_overflows(frame.select(value)["value"], factors)
+    if overflows.any():
+        value = pl.when(pl.lit(overflows)).then(None).otherwise(value)
     return frame.with_columns(
-        value_normalised=(value * scale * numerator / denominator).cast(DECIMAL),
+        value_normalised=(value * numerator / denominator).cast(DECIMAL),
         unit_normalised=unit.replace_strict(
             {u: x.normalised for u, x in UNITS.items()}, default=None, return_dtype=pl.String
         ),
