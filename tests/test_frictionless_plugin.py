@@ -4,6 +4,9 @@ cell, field type and item check is frictionless's own."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 frictionless = pytest.importorskip("frictionless", reason="frictionless is installed with the test lock")
@@ -70,3 +73,15 @@ def test_a_dataframe_with_array_cells_validates_and_a_bad_item_is_reported():
     schema = Schema.from_descriptor({"fields": [{"name": "park_id", "type": "string"}, LIST]})
     report = Resource(frame, schema=schema).validate()
     assert [(e.type, e.field_name, e.row_number) for e in report.tasks[0].errors] == [("type-error", "aliases", 4)]
+
+
+def test_without_frictionless_5_api_the_module_defines_no_plugin():
+    """frictionless imports every `frictionless_*` module at start: under another API it must not break frictionless."""
+    code = (
+        "import sys\n"
+        "sys.modules['frictionless'] = None  # frictionless absent, or without the API the plugin needs\n"
+        "import frictionless_zonedata as m\n"
+        "print(hasattr(m, 'ZonedataPlugin'), hasattr(m, 'ArrayListField'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert (out.returncode, out.stdout.split()) == (0, ["False", "False"]), out.stderr

@@ -17,7 +17,9 @@ before frictionless's own `list` reader sees it. Every other cell, field type an
 frictionless unchanged: strings are still split on the field's `delimiter`, lists and tuples are
 read as before, and each item is still read and checked with the field's `itemType`.
 
-This module is imported only by frictionless (zonedata itself never imports it, nor frictionless).
+This module is imported only by frictionless (zonedata itself never imports it, nor frictionless). Under
+a frictionless without that API (no `frictionless.fields.ListField`, say a future major version) it defines
+no plugin, so frictionless runs as it would without zonedata rather than failing at start.
 """
 
 from __future__ import annotations
@@ -25,9 +27,14 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-import attrs
-from frictionless import Plugin
-from frictionless.fields import ListField
+try:  # frictionless 5's API; under any other, define no plugin and leave frictionless as it is
+    import attrs
+    from frictionless import Plugin
+    from frictionless.fields import ListField
+except ImportError:  # pragma: no cover (the test lock pins frictionless 5)
+    _API = False
+else:
+    _API = True
 
 __all__ = ["ArrayListField", "ZonedataPlugin"]
 
@@ -41,30 +48,30 @@ def _as_list(cell: Any) -> Any:
     return cell
 
 
-@attrs.define(kw_only=True, repr=False)
-class ArrayListField(ListField):
-    """frictionless's `list` field, also reading a cell that arrives as a numpy array (a Parquet list)."""
+if _API:
 
-    type = "list"
-    builtin = True
+    @attrs.define(kw_only=True, repr=False)
+    class ArrayListField(ListField):
+        """frictionless's `list` field, also reading a cell that arrives as a numpy array (a Parquet list)."""
 
-    def create_cell_reader(self) -> Any:
-        reader = super().create_cell_reader()
+        type = "list"
+        builtin = True
 
-        def cell_reader(cell: Any) -> Any:
-            return reader(_as_list(cell))
+        def create_cell_reader(self) -> Any:
+            reader = super().create_cell_reader()
 
-        return cell_reader
+            def cell_reader(cell: Any) -> Any:
+                return reader(_as_list(cell))
 
+            return cell_reader
 
-#: the return type of `select_field_class` (named here: its parameter `type` shadows the builtin)
-FieldClass = type[ListField]
+    #: the return type of `select_field_class` (named here: its parameter `type` shadows the builtin)
+    FieldClass = type[ListField]
 
+    class ZonedataPlugin(Plugin):
+        """Registered by frictionless's plugin discovery (module `frictionless_zonedata` -> `ZonedataPlugin`)."""
 
-class ZonedataPlugin(Plugin):
-    """Registered by frictionless's plugin discovery (module `frictionless_zonedata` -> `ZonedataPlugin`)."""
-
-    def select_field_class(self, type: str | None = None) -> FieldClass | None:
-        if type == "list":
-            return ArrayListField
-        return None
+        def select_field_class(self, type: str | None = None) -> FieldClass | None:
+            if type == "list":
+                return ArrayListField
+            return None
