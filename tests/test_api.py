@@ -1,4 +1,4 @@
-"""`zonedata.load()` and `zonedata.package()`: from a built package, from a checkout, from an installed wheel."""
+"""`zonedata.load()` and `zonedata.package()`: from a published package, from a checkout, from an installed wheel."""
 
 from __future__ import annotations
 
@@ -15,43 +15,32 @@ import polars as pl
 import pytest
 
 import zonedata
+from conftest import REPO
 from zonedata import api
-from zonedata.publish.build import build
-
-FIXTURE = Path(__file__).parent / "fixtures" / "valid"
-REPO = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("api") / "pkg"
-    shutil.copytree(FIXTURE, root)
-    assert build(root).report.valid
-    return root
-
-
-def test_load_returns_typed_polars(built):
-    stats = zonedata.load("statistics", root=built)
+def test_load_returns_typed_polars(published):
+    stats = zonedata.load("statistics", root=published)
     assert isinstance(stats, pl.DataFrame)
     assert stats.schema["value_normalised"] == pl.Decimal(38, 6)
     assert stats.filter(pl.col("statistic_id") == "ST0003")["value_normalised"].item() == Decimal("800000")
 
 
-def test_load_matches_the_csv_resource(built):
-    parks = zonedata.load("parks", root=built)
-    csv = pl.read_csv(built / "data" / "clean" / "parks.csv", schema=parks.schema)
+def test_load_matches_the_csv_resource(published):
+    parks = zonedata.load("parks", root=published)
+    csv = pl.read_csv(published / "data" / "clean" / "parks.csv", schema=parks.schema)
     assert parks.equals(csv, null_equal=True)
 
 
-def test_package_is_the_descriptor(built):
-    descriptor = zonedata.package(root=built)
+def test_package_is_the_descriptor(published):
+    descriptor = zonedata.package(root=published)
     assert descriptor["name"] == "zonedata" and descriptor["version"] == "0.1.0"
-    assert api.tables(root=built) == ["sources", "citations", "parks", "statistics"]
+    assert api.tables(root=published) == ["sources", "citations", "parks", "statistics"]
 
 
-def test_unknown_table_names_the_tables(built):
+def test_unknown_table_names_the_tables(published):
     with pytest.raises(KeyError, match="sources, citations, parks, statistics"):
-        zonedata.load("zones", root=built)
+        zonedata.load("zones", root=published)
 
 
 def test_root_without_a_build(tmp_path):
@@ -62,12 +51,12 @@ def test_root_without_a_build(tmp_path):
 def test_checkout_fallback():
     """In a source checkout (editable install) the repository's own published files are used."""
     if not (REPO / "datapackage.json").is_file():
-        pytest.skip("the repository has not been built yet (run zonedata build)")
+        pytest.skip("the repository has not been published yet (run zonedata build)")
     assert zonedata.package()["name"] == "zonedata"
     assert zonedata.load("statistics").height > 0
 
 
-def test_load_from_an_installed_wheel(built, tmp_path):
+def test_load_from_an_installed_wheel(published, tmp_path):
     """Build a wheel of a checkout holding the fixture's published files, install it into a throwaway
     venv (dependencies from this one) and load a table from outside any checkout."""
     src = tmp_path / "src"
@@ -75,7 +64,7 @@ def test_load_from_an_installed_wheel(built, tmp_path):
     for name in ("src", "pyproject.toml", "hatch_build.py", "README.md"):
         (shutil.copytree if (REPO / name).is_dir() else shutil.copy)(REPO / name, src / name)
     for name in ("datapackage.json", "data", "schemas"):
-        (shutil.copytree if (built / name).is_dir() else shutil.copy)(built / name, src / name)
+        (shutil.copytree if (published / name).is_dir() else shutil.copy)(published / name, src / name)
     wheels = tmp_path / "wheels"
     subprocess.run(
         [

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import shutil
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
+from conftest import FIXTURE, copy_package
 from zonedata.base.paths import Paths
 from zonedata.base.vocabulary import DECIMAL
 from zonedata.cli import cli
@@ -25,23 +25,7 @@ from zonedata.publish.clean import derive_statistics
 from zonedata.publish.descriptor import read_version
 from zonedata.release.validate import validate
 
-FIXTURE = Path(__file__).parent / "fixtures" / "valid"
 TABLES = ["sources", "citations", "parks", "statistics"]
-
-
-@pytest.fixture
-def pkg(tmp_path) -> Path:
-    """A fresh copy of the fixture package (nothing published yet)."""
-    root = tmp_path / "pkg"
-    shutil.copytree(FIXTURE, root)
-    return root
-
-
-@pytest.fixture
-def built(pkg) -> Path:
-    result = build(pkg)
-    assert result.report.valid, [f.to_dict() for f in result.report.errors]
-    return pkg
 
 
 def rules(report) -> set[str]:
@@ -70,8 +54,7 @@ def test_build_writes_every_table_in_both_formats(built):
 def test_build_is_byte_identical(tmp_path):
     roots = []
     for name in ("a", "b"):
-        root = tmp_path / name
-        shutil.copytree(FIXTURE, root)
+        root = copy_package(FIXTURE, tmp_path / name)
         assert build(root).report.valid
         roots.append(root)
     assert published_files(roots[0]) == published_files(roots[1])
@@ -280,13 +263,13 @@ def test_frictionless_catches_a_broken_csv(built):
 # --- refusing, atomicity -----------------------------------------------------------------------
 
 
-def test_build_refuses_invalid_data_and_writes_nothing(pkg):
-    raw = pkg / "data" / "raw" / "statistics.csv"
+def test_build_refuses_invalid_data_and_writes_nothing(package):
+    raw = package / "data" / "raw" / "statistics.csv"
     raw.write_text(raw.read_text(encoding="utf-8").replace("70.1,billion", "71.1,billion"), encoding="utf-8")
-    result = build(pkg)
+    result = build(package)
     assert not result.report.valid and "number-mismatch" in rules(result.report)
     assert result.written == []
-    assert not (pkg / "datapackage.json").exists() and not list((pkg / "data").glob("clean/*"))
+    assert not (package / "datapackage.json").exists() and not list((package / "data").glob("clean/*"))
 
 
 def test_a_refused_build_keeps_the_previous_files(built):
@@ -320,22 +303,22 @@ def test_a_failing_write_keeps_the_previous_files(built, monkeypatch):
     assert not list(built.glob(".zonedata-build-*")), "the staging folder is removed"
 
 
-def test_too_many_decimals_are_refused_not_rounded(pkg):
-    raw = pkg / "data" / "raw" / "statistics.csv"
+def test_too_many_decimals_are_refused_not_rounded(package):
+    raw = package / "data" / "raw" / "statistics.csv"
     text = raw.read_text(encoding="utf-8").replace("RMB 7.5 billion,7.5,", "RMB 7.5 billion,7.5000001,")
     raw.write_text(text, encoding="utf-8")
-    result = build(pkg)
+    result = build(package)
     errors = [f for f in result.report.errors if f.rule == "type-error"]
     assert errors and errors[0].field == "value" and "decimal places" in errors[0].message
-    assert not (pkg / "datapackage.json").exists()
+    assert not (package / "datapackage.json").exists()
 
 
-def test_unknown_derived_field_is_a_configuration_error(pkg):
-    path = pkg / "schemas" / "parks.json"
+def test_unknown_derived_field_is_a_configuration_error(package):
+    path = package / "schemas" / "parks.json"
     schema = json.loads(path.read_text(encoding="utf-8"))
     schema["fields"].append({"name": "area_m2", "type": "number", "derived": True})
     path.write_text(json.dumps(schema), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["build", "--root", str(pkg)])
+    result = CliRunner().invoke(cli, ["build", "--root", str(package)])
     assert result.exit_code == 2
     assert "area_m2" in result.output and "derivation" in result.output
 
@@ -351,23 +334,23 @@ def test_stale_clean_files_are_removed(built):
 # --- the command -------------------------------------------------------------------------------
 
 
-def test_build_command_ok(pkg):
-    result = CliRunner().invoke(cli, ["build", "--root", str(pkg)])
+def test_build_command_ok(package):
+    result = CliRunner().invoke(cli, ["build", "--root", str(package)])
     assert result.exit_code == 0, result.output
     assert "wrote data/clean/statistics.parquet" in result.output and "wrote datapackage.json" in result.output
-    again = CliRunner().invoke(cli, ["build", "--root", str(pkg)])
+    again = CliRunner().invoke(cli, ["build", "--root", str(package)])
     assert again.exit_code == 0 and "up to date" in again.output
 
 
-def test_build_command_refuses_with_findings(pkg):
-    raw = pkg / "data" / "raw" / "statistics.csv"
+def test_build_command_refuses_with_findings(package):
+    raw = package / "data" / "raw" / "statistics.csv"
     raw.write_text(raw.read_text(encoding="utf-8").replace(",about,", ",exact,"), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["build", "--root", str(pkg), "--format", "json"])
+    result = CliRunner().invoke(cli, ["build", "--root", str(package), "--format", "json"])
     assert result.exit_code == 1
     report = json.loads(result.output)
     assert report["valid"] is False
     assert any(f["rule"] == "qualifier-mismatch" and f["file"] == "data/raw/statistics.csv" for f in report["findings"])
-    assert not (pkg / "datapackage.json").exists()
+    assert not (package / "datapackage.json").exists()
 
 
 def test_build_command_usage_error(tmp_path):
@@ -383,8 +366,8 @@ def test_publication_check_passes_after_a_build(built):
     assert report.valid, [f.to_dict() for f in report.findings]
 
 
-def test_nothing_published_is_one_finding(pkg):
-    findings = [f for f in validate(pkg).findings if f.rule.startswith("publication-")]
+def test_nothing_published_is_one_finding(package):
+    findings = [f for f in validate(package).findings if f.rule.startswith("publication-")]
     assert [f.rule for f in findings] == ["publication-missing"]
     assert "run zonedata build" in findings[0].message
 

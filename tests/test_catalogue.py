@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 import pytest
@@ -68,9 +67,8 @@ EXEMPT = {
 
 
 @pytest.mark.parametrize("case,mutate,rule,file,line,field", WARNING_CASES, ids=[c[0] for c in WARNING_CASES])
-def test_warning_case_is_reported(tmp_path, case, mutate, rule, file, line, field):
-    root = tmp_path / "pkg"
-    shutil.copytree(BASE, root)
+def test_warning_case_is_reported(corpus_package, case, mutate, rule, file, line, field):
+    root = corpus_package
     mutate(root)
     report = validate(root, publication=False)
     assert report.valid

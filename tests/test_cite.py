@@ -14,7 +14,6 @@ from zonedata.cli import cli
 from zonedata.release.cite import citation_metadata, dump_citation, zenodo_metadata
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGE = Path(__file__).parent / "fixtures" / "versions" / "package"
 
 CFF = """cff-version: 1.2.0
 message: If you use this dataset, please cite it using the metadata from this file.
@@ -79,9 +78,8 @@ def test_cff_is_the_file_as_is(cited):
     assert invoke("cite", "--root", cited, "--format", "cff").output == CFF
 
 
-def test_before_the_first_release_the_citation_says_unreleased(tmp_path):
-    root = tmp_path / "pkg"
-    shutil.copytree(PACKAGE, root)
+def test_before_the_first_release_the_citation_says_unreleased(release_package):
+    root = release_package
     (root / "datapackage.json").write_text(
         json.dumps(
             {
@@ -113,9 +111,8 @@ def test_unreadable_citation_is_a_usage_error(tmp_path):
     assert result.exit_code == 2 and "not valid YAML" in result.output and "Traceback" not in result.output
 
 
-def test_release_metadata_keeps_curated_keys_and_sets_version_and_date(tmp_path):
-    shutil.copytree(PACKAGE, tmp_path / "pkg")
-    paths = Paths(tmp_path / "pkg")
+def test_release_metadata_keeps_curated_keys_and_sets_version_and_date(release_package):
+    paths = Paths(release_package)
     existing = yaml.safe_load(CFF) | {"preferred-citation": {"type": "dataset", "title": "x", "authors": []}}
     cff = citation_metadata(paths, "1.3.0", "2026-05-01", existing, descriptor={"title": "ignored"})
     assert cff["version"] == "1.3.0" and cff["date-released"] == "2026-05-01"
@@ -136,10 +133,9 @@ def _cffconvert() -> Path | None:
 
 
 @pytest.mark.skipif(_cffconvert() is None, reason="cffconvert lives in .venv-cff, which .ci/run creates")
-def test_written_citation_passes_cffconvert(tmp_path):
-    shutil.copytree(PACKAGE, tmp_path / "pkg")
-    paths = Paths(tmp_path / "pkg")
-    descriptor = json.loads((PACKAGE / "metadata" / "package.json").read_text())
+def test_written_citation_passes_cffconvert(tmp_path, release_package):
+    paths = Paths(release_package)
+    descriptor = json.loads((release_package / "metadata" / "package.json").read_text())
     path = tmp_path / "CITATION.cff"
     for cff in (citation_metadata(paths, "1.0.0", "2026-01-15", descriptor=descriptor), yaml.safe_load(CFF)):
         path.write_text(dump_citation(cff), encoding="utf-8")

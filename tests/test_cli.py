@@ -6,6 +6,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
+from conftest import CORPUS_BASE
 from zonedata import __version__
 from zonedata.cli import COMMANDS, cli
 
@@ -64,24 +65,15 @@ def _run(*args, cwd=None):
     )
 
 
-def test_the_process_exits_with_the_command_code_and_its_whole_output(tmp_path):
+def test_the_process_exits_with_the_command_code_and_its_whole_output(tmp_path, one_error):
     """The console script's exit code and every line of its output, for each kind of exit."""
-    import shutil
-    from pathlib import Path
-
-    base = Path(__file__).parent / "corpus" / "base"
-    good = _run("validate", "--no-publication", "--root", str(base), "--format", "json")
-    assert good.returncode == 0, good.stderr
     import json
 
+    good = _run("validate", "--no-publication", "--root", str(CORPUS_BASE), "--format", "json")
+    assert good.returncode == 0, good.stderr
     assert json.loads(good.stdout)["valid"] is True  # the JSON is complete: it parses
 
-    bad = tmp_path / "pkg"
-    shutil.copytree(base, bad)
-    path = bad / "data" / "raw" / "parks.csv"
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    path.write_text(lines[0] + lines[1] + lines[1] + "".join(lines[2:]), encoding="utf-8")  # line 3 repeats line 2
-    out = _run("validate", "--no-publication", "--root", str(bad), "--format", "github")
+    out = _run("validate", "--no-publication", "--root", str(one_error), "--format", "github")
     assert out.returncode == 1, out.stderr
     assert "primary-key-duplicate" in out.stdout and "file=data/raw/parks.csv,line=3" in out.stdout
     assert "Traceback" not in out.stderr

@@ -4,7 +4,6 @@ case-insensitive --format, whole command summaries in the top-level help, -q for
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -20,17 +19,6 @@ def invoke(*args):
     return CliRunner().invoke(cli, [str(a) for a in args])
 
 
-@pytest.fixture
-def bad(tmp_path) -> Path:
-    """The corpus base package with line 3 of parks.csv repeating line 2 (one error)."""
-    pkg = tmp_path / "pkg"
-    shutil.copytree(BASE, pkg)
-    path = pkg / "data" / "raw" / "parks.csv"
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    path.write_text(lines[0] + lines[1] + lines[1] + "".join(lines[2:]), encoding="utf-8")
-    return pkg
-
-
 @pytest.mark.parametrize(
     "args",
     [
@@ -39,14 +27,14 @@ def bad(tmp_path) -> Path:
         ["--root", "/nowhere", "validate", "--root", "{pkg}", "--no-publication"],  # the one after the command wins
     ],
 )
-def test_root_before_or_after_the_command(bad, args):
-    result = invoke(*(a.format(pkg=bad) for a in args))
+def test_root_before_or_after_the_command(one_error, args):
+    result = invoke(*(a.format(pkg=one_error) for a in args))
     assert result.exit_code == 1, result.output
     assert "primary-key-duplicate" in result.output and "data/raw/parks.csv" in result.output
 
 
-def test_root_before_the_command_reaches_every_command(bad):
-    assert invoke("--root", bad, "coverage", "-q").output.startswith("coverage: ")
+def test_root_before_the_command_reaches_every_command(one_error):
+    assert invoke("--root", one_error, "coverage", "-q").output.startswith("coverage: ")
     assert "zonedata" in invoke("--root", FIXTURE, "cite").output
 
 
@@ -93,17 +81,16 @@ def test_top_level_help_shows_each_summary_whole():
 @pytest.mark.parametrize(
     "fmt,start", [("text", "validate: invalid: 1 error(s), "), ("github", "validate: 1 error(s), ")]
 )
-def test_quiet_prints_only_the_summary_line(bad, fmt, start):
-    whole = invoke("validate", "--root", bad, "--no-publication", "--format", fmt)
-    result = invoke("validate", "--root", bad, "--no-publication", "-q", "--format", fmt)
+def test_quiet_prints_only_the_summary_line(one_error, fmt, start):
+    whole = invoke("validate", "--root", one_error, "--no-publication", "--format", fmt)
+    result = invoke("validate", "--root", one_error, "--no-publication", "-q", "--format", fmt)
     assert result.exit_code == whole.exit_code == 1  # the verdict is the same, only the output is shorter
     assert result.output == whole.output.splitlines()[-1] + "\n"
     assert result.output.startswith(start) and "primary-key-duplicate" in whole.output
 
 
-def test_quiet_on_build_and_coverage(tmp_path):
-    pkg = tmp_path / "pkg"
-    shutil.copytree(FIXTURE, pkg)
+def test_quiet_on_build_and_coverage(package):
+    pkg = package
     built = invoke("build", "--root", pkg, "-q")
     assert built.exit_code == 0, built.output
     assert built.output.count("\n") == 1 and built.output.startswith("build: valid: 0 error(s)")

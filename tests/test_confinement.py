@@ -20,17 +20,6 @@ from zonedata.publish import build as build_module
 from zonedata.publish.build import build
 from zonedata.release.validate import validate
 
-FIXTURE = Path(__file__).parent / "fixtures" / "valid"
-
-
-@pytest.fixture
-def built(tmp_path) -> Path:
-    root = tmp_path / "pkg"
-    shutil.copytree(FIXTURE, root)
-    result = build(root)
-    assert result.report.valid, [f.to_dict() for f in result.report.errors]
-    return root
-
 
 @pytest.fixture
 def outside(tmp_path) -> Path:

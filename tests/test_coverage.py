@@ -1,25 +1,15 @@
 """zonedata coverage: every number mention in the seeds is recorded or excluded with a reason."""
 
 import json
-import shutil
 from pathlib import Path
 
 import polars as pl
-import pytest
 from click.testing import CliRunner
 
 from zonedata.checks.coverage import coverage
 from zonedata.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def pkg(tmp_path) -> Path:
-    root = tmp_path / "pkg"
-    for part in ("schemas", "seeds", "data/raw"):
-        shutil.copytree(ROOT / part, root / part)
-    return root
 
 
 def test_the_dataset_accounts_for_every_mention():
@@ -33,13 +23,13 @@ def test_the_dataset_accounts_for_every_mention():
     assert row["status"] == "excluded" and row["reason"]
 
 
-def test_a_mention_without_record_or_exclusion_is_reported(pkg):
-    excl = pkg / "seeds" / "coverage_exclusions.csv"
+def test_a_mention_without_record_or_exclusion_is_reported(repository):
+    excl = repository / "seeds" / "coverage_exclusions.csv"
     lines = excl.read_text(encoding="utf-8").splitlines()
     kept = [l for l in lines if "eleven countries" not in l]
     assert len(kept) == len(lines) - 1
     excl.write_text("\n".join(kept) + "\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["coverage", "--root", str(pkg), "--format", "github"])
+    result = CliRunner().invoke(cli, ["coverage", "--root", str(repository), "--format", "github"])
     assert result.exit_code == 1
     found = [l for l in result.output.splitlines() if "title=mention-unaccounted" in l]
     assert {l.split("::")[1] for l in found} == {
@@ -48,9 +38,9 @@ def test_a_mention_without_record_or_exclusion_is_reported(pkg):
     assert any("'eleven'" in l for l in found) and any("'one'" in l for l in found)
 
 
-def test_a_record_that_stops_citing_a_figure_leaves_it_unaccounted(pkg):
-    stats = pkg / "data" / "raw" / "statistics.csv"
-    cites = pkg / "data" / "raw" / "citations.csv"
+def test_a_record_that_stops_citing_a_figure_leaves_it_unaccounted(repository):
+    stats = repository / "data" / "raw" / "statistics.csv"
+    cites = repository / "data" / "raw" / "citations.csv"
     # drop the 1200 mu statistic and its citations
     lines = stats.read_text(encoding="utf-8").split("\n")
     (dropped,) = [l for l in lines if "about 1200 mu,1200" in l]
@@ -62,19 +52,19 @@ def test_a_record_that_stops_citing_a_figure_leaves_it_unaccounted(pkg):
         ),
         encoding="utf-8",
     )
-    cov = coverage(pkg)
+    cov = coverage(repository)
     row = cov.mentions.filter(cov.mentions["text"] == "about 1200 mu").row(0, named=True)
     assert row["status"] == "unaccounted"
     assert any(f.rule == "mention-unaccounted" and f.value == "about 1200 mu" for f in cov.report.findings)
 
 
-def test_a_stale_exclusion_is_reported(pkg):
-    excl = pkg / "seeds" / "coverage_exclusions.csv"
+def test_a_stale_exclusion_is_reported(repository):
+    excl = repository / "seeds" / "coverage_exclusions.csv"
     excl.write_text(
         excl.read_text(encoding="utf-8") + "001,connecting twelve countries,a phrase that is not there\n",
         encoding="utf-8",
     )
-    report = coverage(pkg).report
+    report = coverage(repository).report
     (stale,) = [f for f in report.findings if f.rule == "exclusion-stale"]
     assert stale.file == "seeds/coverage_exclusions.csv"
     assert stale.line == len(excl.read_text(encoding="utf-8").splitlines())
@@ -103,19 +93,19 @@ def test_json_lists_every_mention():
     assert text[first["start"] : first["end"]] == first["text"]
 
 
-def test_a_sources_table_without_its_file_column_is_no_internal_error(pkg):
+def test_a_sources_table_without_its_file_column_is_no_internal_error(repository):
     """No text can be listed: coverage reads no mentions and says its exclusions point at no listed
     source (validate reports the missing column itself)."""
     import csv
     import io
 
-    path = pkg / "seeds" / "sources.csv"
+    path = repository / "seeds" / "sources.csv"
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
     i = rows[0].index("file")
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows([r[:i] + r[i + 1 :] for r in rows])
     path.write_text(out.getvalue(), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["coverage", "--root", str(pkg)])
+    result = CliRunner().invoke(cli, ["coverage", "--root", str(repository)])
     assert result.exit_code == 1, result.output
     assert "internal error" not in result.output
     assert "exclusion-stale" in result.output and "0 mentions" in result.output

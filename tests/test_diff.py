@@ -9,13 +9,13 @@ The fixture versions (tests/fixtures/versions/):
 
 import copy
 import json
-import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from conftest import copy_package
 from zonedata.base.paths import Paths
 from zonedata.cli import cli
 from zonedata.loading.versioning import ReleaseEntry, write_manifest
@@ -116,11 +116,11 @@ def _zip_package(src: Path, dest: Path, top: str) -> None:
 
 def test_versions_from_archives_and_the_release_manifest(tmp_path):
     root = tmp_path / "pkg"
-    shutil.copytree(V110, root)
+    copy_package(V110, root)
     (root / "releases").mkdir()
     archive = root / "releases" / "zonedata-1.0.0.zip"
     _zip_package(V100, archive, "zonedata-1.0.0")
-    from zonedata.loading.seeds import sha256_file
+    from zonedata.base.hashing import sha256_file
 
     write_manifest(
         Paths(root),
@@ -153,7 +153,7 @@ def test_a_folder_without_a_descriptor_is_a_usage_error(tmp_path):
 
 def test_removed_table_is_major_and_added_table_minor(tmp_path):
     smaller = tmp_path / "smaller"
-    shutil.copytree(V100, smaller)
+    copy_package(V100, smaller)
     pkg = json.loads((smaller / "datapackage.json").read_text())
     pkg["resources"] = [r for r in pkg["resources"] if r["name"] != "citations-csv"]
     (smaller / "datapackage.json").write_text(json.dumps(pkg))
@@ -241,7 +241,7 @@ def test_reordered_fields_are_major():
 def _with_parks(tmp_path, name: str, csv_text: str, fields: list[dict]) -> Path:
     """A copy of the 1.0.0 fixture whose parks resource has these fields and rows."""
     pkg_dir = tmp_path / name
-    shutil.copytree(V100, pkg_dir)
+    copy_package(V100, pkg_dir)
     pkg = json.loads((pkg_dir / "datapackage.json").read_text())
     parks = next(r for r in pkg["resources"] if r["name"] == "parks-csv")
     parks["schema"]["fields"] = fields

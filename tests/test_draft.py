@@ -12,7 +12,6 @@ import re
 import shutil
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from zonedata.base.paths import Paths
@@ -41,36 +40,29 @@ ADD = [
 ]
 
 
-@pytest.fixture
-def pkg(tmp_path) -> Path:
-    root = tmp_path / "pkg"
-    shutil.copytree(BASE, root)
-    return root
-
-
 def run(*args):
     return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 
-def added(pkg: Path) -> str:
-    result = run("add-source", TEXT, *ADD, "--root", pkg)
+def added(corpus_package: Path) -> str:
+    result = run("add-source", TEXT, *ADD, "--root", corpus_package)
     assert result.exit_code == 0, result.output
     return re.search(r"as source ([0-9]{3})", result.output).group(1)
 
 
-def test_add_source_copies_the_bytes_under_their_hash(pkg):
+def test_add_source_copies_the_bytes_under_their_hash(corpus_package):
     import hashlib
 
     data = TEXT.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
-    dry = run("add-source", TEXT, *ADD, "--root", pkg, "--dry-run")
+    dry = run("add-source", TEXT, *ADD, "--root", corpus_package, "--dry-run")
     assert dry.exit_code == 0 and "would store" in dry.output
-    assert not list((pkg / "seeds").glob(f"*_{sha[:16]}.txt"))
-    sid = added(pkg)
+    assert not list((corpus_package / "seeds").glob(f"*_{sha[:16]}.txt"))
+    sid = added(corpus_package)
     assert sid == "004"  # the base holds 001 and 003
-    stored = pkg / "seeds" / f"004_{sha[:16]}.txt"
+    stored = corpus_package / "seeds" / f"004_{sha[:16]}.txt"
     assert stored.read_bytes() == data
-    row = list(csv.DictReader((pkg / "seeds" / "sources.csv").open(encoding="utf-8")))[-1]
+    row = list(csv.DictReader((corpus_package / "seeds" / "sources.csv").open(encoding="utf-8")))[-1]
     assert (
         row["source_id"],
         row["file"],
@@ -79,43 +71,45 @@ def test_add_source_copies_the_bytes_under_their_hash(pkg):
         row["date_published_text"],
         row["external_fields"],
     ) == ("004", stored.name, sha, "2025-03-03", "March 3, 2025", "url")
-    assert validate(pkg, publication=False).valid
+    assert validate(corpus_package, publication=False).valid
 
 
-def test_add_source_refuses_duplicates_bad_rows_and_non_text(pkg, tmp_path):
-    sid = added(pkg)
-    before = (pkg / "seeds" / "sources.csv").read_bytes()
-    again = run("add-source", TEXT, *ADD, "--root", pkg)
+def test_add_source_refuses_duplicates_bad_rows_and_non_text(corpus_package, tmp_path):
+    sid = added(corpus_package)
+    before = (corpus_package / "seeds" / "sources.csv").read_bytes()
+    again = run("add-source", TEXT, *ADD, "--root", corpus_package)
     assert again.exit_code == 1 and "source-duplicate" in again.output and f"source {sid}" in again.output
     other = tmp_path / "other.txt"
     other.write_text("A different text of 12 words.\n", encoding="utf-8")
-    bad_date = run("add-source", other, "--title", "t", "--date", "2025-13-40", "--root", pkg)
+    bad_date = run("add-source", other, "--title", "t", "--date", "2025-13-40", "--root", corpus_package)
     assert bad_date.exit_code == 1 and "date_published" in bad_date.output
-    no_title = run("add-source", other, "--root", pkg)
+    no_title = run("add-source", other, "--root", corpus_package)
     assert no_title.exit_code == 1 and "title" in no_title.output and "required" in no_title.output
     latin = tmp_path / "latin.txt"
     latin.write_bytes("caf\xe9 12 projects\n".encode("latin-1"))
-    assert run("add-source", latin, "--title", "t", "--root", pkg).exit_code == 1
-    assert run("add-source", tmp_path / "missing.txt", "--title", "t", "--root", pkg).exit_code == 2
-    assert run("add-source", other, "--title", "t", "--set", "nonsense=1", "--root", pkg).exit_code == 2
-    assert (pkg / "seeds" / "sources.csv").read_bytes() == before
-    assert len(list((pkg / "seeds").glob("*.txt"))) == 3
+    assert run("add-source", latin, "--title", "t", "--root", corpus_package).exit_code == 1
+    assert run("add-source", tmp_path / "missing.txt", "--title", "t", "--root", corpus_package).exit_code == 2
+    assert run("add-source", other, "--title", "t", "--set", "nonsense=1", "--root", corpus_package).exit_code == 2
+    assert (corpus_package / "seeds" / "sources.csv").read_bytes() == before
+    assert len(list((corpus_package / "seeds").glob("*.txt"))) == 3
 
 
-def test_quote_prints_the_stored_sentence_with_offsets(pkg):
-    sid = added(pkg)
-    text = next((pkg / "seeds").glob(f"{sid}_*.txt")).read_text(encoding="utf-8")
-    result = run("quote", sid, "more  than 800 mu", "--root", pkg)  # white space is normalised as validate does
+def test_quote_prints_the_stored_sentence_with_offsets(corpus_package):
+    sid = added(corpus_package)
+    text = next((corpus_package / "seeds").glob(f"{sid}_*.txt")).read_text(encoding="utf-8")
+    result = run(
+        "quote", sid, "more  than 800 mu", "--root", corpus_package
+    )  # white space is normalised as validate does
     assert result.exit_code == 0
     start, end, quote = re.fullmatch(r"004 ([0-9]+)-([0-9]+): (.*)\n", result.output).groups()
     assert quote == "The park covers more than 800 mu." == text[int(start) : int(end)]
-    js = json.loads(run("quote", sid, "one valley, two harbours", "--root", pkg, "--format", "json").output)
+    js = json.loads(run("quote", sid, "one valley, two harbours", "--root", corpus_package, "--format", "json").output)
     assert (
         js["sentences"][0]["quote"] == "Visitors call it “one valley, two harbours”."
     )  # curly quotes matched by straight ones
-    missing = run("quote", sid, "900 mu", "--root", pkg)
+    missing = run("quote", sid, "900 mu", "--root", corpus_package)
     assert missing.exit_code == 1 and "no sentence" in missing.output
-    assert run("quote", "999", "mu", "--root", pkg).exit_code == 2
+    assert run("quote", "999", "mu", "--root", corpus_package).exit_code == 2
 
 
 def parse_draft(text: str) -> dict[str, list[dict]]:
@@ -130,9 +124,9 @@ def parse_draft(text: str) -> dict[str, list[dict]]:
     return sections
 
 
-def fill(pkg: Path, sections: dict[str, list[dict]]) -> dict[str, list[dict]]:
+def fill(corpus_package: Path, sections: dict[str, list[dict]]) -> dict[str, list[dict]]:
     """What a curator does: an id for each FILL:x, a subject, and a value in every other FILL cell."""
-    paths = Paths(pkg)
+    paths = Paths(corpus_package)
     ids = {}
     for rows in sections.values():
         for r in rows:
@@ -159,9 +153,9 @@ def fill(pkg: Path, sections: dict[str, list[dict]]) -> dict[str, list[dict]]:
     return sections
 
 
-def test_a_filled_draft_passes_validate_and_coverage_unchanged(pkg):
-    sid = added(pkg)
-    result = run("draft", sid, "--root", pkg)
+def test_a_filled_draft_passes_validate_and_coverage_unchanged(corpus_package):
+    sid = added(corpus_package)
+    result = run("draft", sid, "--root", corpus_package)
     assert result.exit_code == 0
     sections = parse_draft(result.output)
     stats = sections["data/raw/statistics.csv"]
@@ -194,15 +188,18 @@ def test_a_filled_draft_passes_validate_and_coverage_unchanged(pkg):
     # copied in as drafted: validate says exactly what is left to fill, cell by cell, and nothing else
     def append(sections):
         for dest, rows in sections.items():
-            path = pkg / dest
+            path = corpus_package / dest
             if not path.exists():
                 path.write_text(",".join(rows[0]) + "\n", encoding="utf-8")
             with path.open("a", encoding="utf-8", newline="") as fh:
                 csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n").writerows(rows)
 
-    saved = {p: p.read_bytes() for p in [*(pkg / "data" / "raw").glob("*.csv"), pkg / "seeds" / "sources.csv"]}
+    saved = {
+        p: p.read_bytes()
+        for p in [*(corpus_package / "data" / "raw").glob("*.csv"), corpus_package / "seeds" / "sources.csv"]
+    }
     append(sections)
-    report = validate(pkg, publication=False)
+    report = validate(corpus_package, publication=False)
     unfilled = [f for f in report.errors if f.rule == "draft-unfilled"]
     n_marks = sum(v == FILL or v.startswith(FILL + ":") for rows in sections.values() for r in rows for v in r.values())
     assert len(unfilled) == n_marks and {f.rule for f in report.errors} == {"draft-unfilled"}
@@ -211,31 +208,33 @@ def test_a_filled_draft_passes_validate_and_coverage_unchanged(pkg):
 
     for p, data in saved.items():
         p.write_bytes(data)
-    (pkg / "seeds" / "coverage_exclusions.csv").unlink(missing_ok=True)
-    filled = fill(pkg, parse_draft(result.output))
+    (corpus_package / "seeds" / "coverage_exclusions.csv").unlink(missing_ok=True)
+    filled = fill(corpus_package, parse_draft(result.output))
     append(filled)
-    report = validate(pkg, publication=False)
+    report = validate(corpus_package, publication=False)
     assert report.valid, [(f.rule, f.file, f.line, f.field, f.message) for f in report.errors]
-    cov = coverage(pkg)
+    cov = coverage(corpus_package)
     assert not cov.mentions.filter(
         (cov.mentions["source_id"] == sid) & (cov.mentions["status"] == "unaccounted")
     ).height
     # and the source is finished: a second draft has nothing new
-    again = run("draft", sid, "--root", pkg)
+    again = run("draft", sid, "--root", corpus_package)
     assert again.exit_code == 0 and "nothing new" in again.output and "##" not in again.output
 
 
-def test_draft_out_never_into_the_package_folders(pkg, tmp_path):
-    sid = added(pkg)
+def test_draft_out_never_into_the_package_folders(corpus_package, tmp_path):
+    sid = added(corpus_package)
     for bad in ("data/raw/statistics.csv", "seeds/x.csv", "schemas/x.json", str(tmp_path / "outside.csv")):
-        result = run("draft", sid, "--root", pkg, "--out", pkg / bad if not bad.startswith("/") else bad)
+        result = run(
+            "draft", sid, "--root", corpus_package, "--out", corpus_package / bad if not bad.startswith("/") else bad
+        )
         assert result.exit_code == 2, (bad, result.output)
-    before = (pkg / "data" / "raw" / "statistics.csv").read_bytes()
-    ok = run("draft", sid, "--root", pkg, "--out", pkg / "draft-004.csv")
+    before = (corpus_package / "data" / "raw" / "statistics.csv").read_bytes()
+    ok = run("draft", sid, "--root", corpus_package, "--out", corpus_package / "draft-004.csv")
     assert ok.exit_code == 0 and "wrote draft-004.csv" in ok.output
-    assert parse_draft((pkg / "draft-004.csv").read_text(encoding="utf-8"))["data/raw/statistics.csv"]
-    assert (pkg / "data" / "raw" / "statistics.csv").read_bytes() == before
-    assert run("draft", "999", "--root", pkg).exit_code == 2
+    assert parse_draft((corpus_package / "draft-004.csv").read_text(encoding="utf-8"))["data/raw/statistics.csv"]
+    assert (corpus_package / "data" / "raw" / "statistics.csv").read_bytes() == before
+    assert run("draft", "999", "--root", corpus_package).exit_code == 2
 
 
 def readme_recall() -> dict[str, int]:
@@ -314,50 +313,54 @@ def test_draft_of_a_finished_source_is_empty():
     assert result.exit_code == 0 and "nothing new in source 003" in result.output
 
 
-def test_hostile_inputs_are_findings_or_usage_errors_never_writes(pkg, tmp_path):
-    before = {p: p.read_bytes() for p in (pkg / "seeds").iterdir()}
-    formula = run("add-source", TEXT, "--title", "=HYPERLINK(1)", "--root", pkg)
+def test_hostile_inputs_are_findings_or_usage_errors_never_writes(corpus_package, tmp_path):
+    before = {p: p.read_bytes() for p in (corpus_package / "seeds").iterdir()}
+    formula = run("add-source", TEXT, "--title", "=HYPERLINK(1)", "--root", corpus_package)
     assert formula.exit_code == 1 and "formula-injection" in formula.output
-    unknown = run("add-source", TEXT, "--title", "t", "--external", "url,nonsense", "--root", pkg)
+    unknown = run("add-source", TEXT, "--title", "t", "--external", "url,nonsense", "--root", corpus_package)
     assert unknown.exit_code == 1 and "'nonsense' is not a column" in unknown.output
-    bad_url = run("add-source", TEXT, "--title", "t", "--url", "not a url", "--root", pkg)
+    bad_url = run("add-source", TEXT, "--title", "t", "--url", "not a url", "--root", corpus_package)
     assert bad_url.exit_code == 1 and "[url]" in bad_url.output
-    assert run("add-source", tmp_path, "--title", "t", "--root", pkg).exit_code == 2  # a folder
+    assert run("add-source", tmp_path, "--title", "t", "--root", corpus_package).exit_code == 2  # a folder
     assert run("add-source", TEXT, "--title", "t", "--root", tmp_path / "nowhere").exit_code == 2
-    assert {p: p.read_bytes() for p in (pkg / "seeds").iterdir()} == before
+    assert {p: p.read_bytes() for p in (corpus_package / "seeds").iterdir()} == before
     # a BOM and CRLF line ends are stored as they are, and quoted without the CR
     crlf = tmp_path / "crlf.txt"
     crlf.write_bytes("\ufeffA short invented note.\r\nThe park covers 45 mu.\r\n".encode("utf-8"))
-    assert run("add-source", crlf, "--title", "CRLF note", "--date", "2025-01-01", "--root", pkg).exit_code == 0
-    stored = next((pkg / "seeds").glob("004_*.txt"))
+    assert (
+        run("add-source", crlf, "--title", "CRLF note", "--date", "2025-01-01", "--root", corpus_package).exit_code == 0
+    )
+    stored = next((corpus_package / "seeds").glob("004_*.txt"))
     assert stored.read_bytes() == crlf.read_bytes()
-    assert run("quote", "004", "45 mu", "--root", pkg).output == "004 25-47: The park covers 45 mu.\n"
+    assert run("quote", "004", "45 mu", "--root", corpus_package).output == "004 25-47: The park covers 45 mu.\n"
     assert stored.read_bytes().decode("utf-8")[25:47] == "The park covers 45 mu."
     # --out never replaces a file that is not a draft, nor goes into a hidden folder
-    (pkg / "notes.txt").write_text("mine\n", encoding="utf-8")
-    assert run("draft", "004", "--root", pkg, "--out", pkg / "notes.txt").exit_code == 2
-    assert (pkg / "notes.txt").read_text(encoding="utf-8") == "mine\n"
-    assert run("draft", "004", "--root", pkg, "--out", pkg / ".ci-draft").exit_code == 2
-    assert run("draft", "004", "--root", pkg, "--out", pkg / "d.csv").exit_code == 0
-    assert run("draft", "004", "--root", pkg, "--out", pkg / "d.csv").exit_code == 0  # an earlier draft: replaced
+    (corpus_package / "notes.txt").write_text("mine\n", encoding="utf-8")
+    assert run("draft", "004", "--root", corpus_package, "--out", corpus_package / "notes.txt").exit_code == 2
+    assert (corpus_package / "notes.txt").read_text(encoding="utf-8") == "mine\n"
+    assert run("draft", "004", "--root", corpus_package, "--out", corpus_package / ".ci-draft").exit_code == 2
+    assert run("draft", "004", "--root", corpus_package, "--out", corpus_package / "d.csv").exit_code == 0
+    assert (
+        run("draft", "004", "--root", corpus_package, "--out", corpus_package / "d.csv").exit_code == 0
+    )  # an earlier draft: replaced
 
 
-def test_nothing_is_written_through_a_link_that_leaves_the_package(pkg, tmp_path):
+def test_nothing_is_written_through_a_link_that_leaves_the_package(corpus_package, tmp_path):
     outside = tmp_path / "outside"
     outside.mkdir()
-    shutil.move(pkg / "seeds", outside / "seeds")
-    (pkg / "seeds").symlink_to(outside / "seeds")
+    shutil.move(corpus_package / "seeds", outside / "seeds")
+    (corpus_package / "seeds").symlink_to(outside / "seeds")
     before = sorted(p.name for p in (outside / "seeds").iterdir())
-    result = run("add-source", TEXT, *ADD, "--root", pkg)
+    result = run("add-source", TEXT, *ADD, "--root", corpus_package)
     assert result.exit_code == 1 and "path-outside-root" in result.output
     assert sorted(p.name for p in (outside / "seeds").iterdir()) == before
-    assert run("draft", "001", "--root", pkg).exit_code == 2
-    assert run("quote", "001", "park", "--root", pkg).exit_code == 2
+    assert run("draft", "001", "--root", corpus_package).exit_code == 2
+    assert run("quote", "001", "park", "--root", corpus_package).exit_code == 2
 
 
-def test_draft_json_is_the_library_result(pkg):
-    sid = added(pkg)
-    result = run("draft", sid, "--root", pkg, "--format", "json")
+def test_draft_json_is_the_library_result(corpus_package):
+    sid = added(corpus_package)
+    result = run("draft", sid, "--root", corpus_package, "--format", "json")
     assert result.exit_code == 0
-    assert json.loads(result.output) == json.loads(json.dumps(draft(pkg, sid).to_dict()))
-    assert json.loads(result.output)["left_to_fill"] == draft(pkg, sid).left_to_fill() > 0
+    assert json.loads(result.output) == json.loads(json.dumps(draft(corpus_package, sid).to_dict()))
+    assert json.loads(result.output)["left_to_fill"] == draft(corpus_package, sid).left_to_fill() > 0

@@ -7,7 +7,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import signal
 import struct
 import subprocess
@@ -20,7 +19,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from test_release import git, git_identity  # noqa: F401  (git_identity: autouse fixture)
+from conftest import copy_package
+from test_release import commit, git, git_identity, repo  # noqa: F401  (git_identity: autouse fixture; repo)
 from zonedata.cli import cli
 from zonedata.publish.build import build
 from zonedata.release import diff as diff_module
@@ -30,29 +30,12 @@ from zonedata.release.validate import validate
 TESTS = Path(__file__).parent
 VERSIONS = TESTS / "fixtures" / "versions"
 V100 = VERSIONS / "1.0.0"
-PACKAGE = VERSIONS / "package"
 BASE = TESTS / "corpus" / "base"
 DATE = "2026-01-15"
 
 
 def invoke(*args):
     return CliRunner().invoke(cli, [str(a) for a in args])
-
-
-def commit(root: Path, message: str = "edit") -> None:
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", message)
-
-
-@pytest.fixture
-def repo(tmp_path) -> Path:
-    """The release fixture package, built and committed: ready for its first release."""
-    root = tmp_path / "repo"
-    shutil.copytree(PACKAGE, root)
-    assert build(root).report.valid
-    git(root, "init", "-q")
-    commit(root, "initial")
-    return root
 
 
 @pytest.fixture
@@ -89,7 +72,7 @@ def rename_every_field(folder: Path, table: str = "parks") -> None:
 def test_diff_after_every_field_was_renamed(tmp_path):
     """Before: a join on an empty key (InvalidOperationError: expected join keys)."""
     new = tmp_path / "new"
-    shutil.copytree(V100, new)
+    copy_package(V100, new)
     rename_every_field(new)
     result = invoke("diff", V100, new)
     assert result.exit_code == 0, result.output
@@ -192,7 +175,7 @@ DAMAGED_DESCRIPTORS = [
 @pytest.mark.parametrize("side", ["old", "new"])
 def test_diff_of_a_damaged_descriptor_is_a_usage_error(tmp_path, case, edit, words, side):
     bad = tmp_path / "bad"
-    shutil.copytree(V100, bad)
+    copy_package(V100, bad)
     descriptor = json.loads((bad / "datapackage.json").read_text())
     edit(descriptor)
     text = json.dumps(descriptor)
@@ -520,9 +503,8 @@ def test_json_nested_100k_deep_is_a_finding(released, rel, rule):
     assert any(f.rule == rule and f.file == rel for f in report.findings), [f.to_dict() for f in report.findings]
 
 
-def test_a_deep_schema_is_schema_invalid(tmp_path):
-    root = tmp_path / "pkg"
-    shutil.copytree(BASE, root)
+def test_a_deep_schema_is_schema_invalid(corpus_package):
+    root = corpus_package
     (root / "schemas" / "parks.json").write_text('{"fields": ' + "[" * 100_000)
     found = [f for f in validate(root, publication=False).findings if f.rule == "schema-invalid"]
     assert [(f.file, "nested too deeply" in f.message) for f in found] == [("schemas/parks.json", True)]
@@ -539,10 +521,9 @@ def test_deep_package_metadata_is_a_clear_error(released):
 # --- messages: escaped values, JSON on every exit path ------------------------------------------
 
 
-def test_a_value_with_a_newline_cannot_forge_a_line(tmp_path):
+def test_a_value_with_a_newline_cannot_forge_a_line(corpus_package):
     """Before: a foreign-key value with a newline printed a fake `::error` line."""
-    root = tmp_path / "pkg"
-    shutil.copytree(BASE, root)
+    root = corpus_package
     path = root / "data" / "raw" / "parks.csv"
     lines = path.read_text(encoding="utf-8").split("\n")
     header = lines[0].split(",")
@@ -564,7 +545,7 @@ def test_a_value_with_a_newline_cannot_forge_a_line(tmp_path):
 
 def test_diff_escapes_keys(tmp_path):
     new = tmp_path / "new"
-    shutil.copytree(V100, new)
+    copy_package(V100, new)
     csv = new / "data" / "clean" / "parks.csv"
     header, rest = csv.read_text().split("\n", 1)
     csv.write_text(header + "\n" + '"P9\n::error::forged",X,industrial_park,CN,1\n' + rest)
@@ -686,7 +667,7 @@ def test_sha_of_outside_file_never_printed(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("top secret\n")
     root = tmp_path / "pkg"
-    shutil.copytree(V100, root)
+    copy_package(V100, root)
     descriptor = json.loads((root / "datapackage.json").read_text())
     descriptor["resources"][0]["path"] = os.path.relpath(secret, root)
     (root / "datapackage.json").write_text(json.dumps(descriptor))
@@ -704,7 +685,7 @@ def test_sha_of_outside_file_never_printed(tmp_path):
 def test_a_schema_whose_key_field_lost_its_name(tmp_path, side):
     """The schema names the key field "" while the CSV keeps park_id: diff matched or renamed on a missing column."""
     bad = tmp_path / "bad"
-    shutil.copytree(V100, bad)
+    copy_package(V100, bad)
     descriptor = json.loads((bad / "datapackage.json").read_text())
     parks = next(r for r in descriptor["resources"] if r["name"] == "parks-csv")
     parks["schema"]["fields"][0]["name"] = ""

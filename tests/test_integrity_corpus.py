@@ -26,7 +26,6 @@ from test_validate_corpus import (
     assert_reported,
     edit_schema,
     line_of,
-    pkg,  # noqa: F401  (pkg is the fixture)
     replace,
     write,
 )
@@ -538,47 +537,47 @@ BROKEN = [
 
 
 @pytest.mark.parametrize("case,mutate,rule,file,line,field", BROKEN, ids=[c[0] for c in BROKEN])
-def test_broken_input_is_reported(pkg, case, mutate, rule, file, line, field):
-    assert_reported(pkg, case, mutate, rule, file, line, field)
+def test_broken_input_is_reported(corpus_package, case, mutate, rule, file, line, field):
+    assert_reported(corpus_package, case, mutate, rule, file, line, field)
 
 
 @pytest.mark.parametrize("case,mutate,rule,file,line,field", BROKEN, ids=[c[0] for c in BROKEN])
-def test_cli_exits_1_naming_file_and_line(pkg, case, mutate, rule, file, line, field):
-    assert_cli_names_it(pkg, mutate, rule, file, line)
+def test_cli_exits_1_naming_file_and_line(corpus_package, case, mutate, rule, file, line, field):
+    assert_cli_names_it(corpus_package, mutate, rule, file, line)
 
 
 @pytest.mark.parametrize("case,mutate,rule,file,line,field", BROKEN, ids=[c[0] for c in BROKEN])
-def test_build_refuses_and_writes_nothing(pkg, case, mutate, rule, file, line, field):
-    assert_build_refuses(pkg, mutate)
+def test_build_refuses_and_writes_nothing(corpus_package, case, mutate, rule, file, line, field):
+    assert_build_refuses(corpus_package, mutate)
 
 
-def _findings(pkg: Path, file: str) -> list[tuple]:
-    return [(f.rule, f.line, f.field) for f in validate(pkg, publication=False).findings if f.file == file]
+def _findings(corpus_package: Path, file: str) -> list[tuple]:
+    return [(f.rule, f.line, f.field) for f in validate(corpus_package, publication=False).findings if f.file == file]
 
 
 @pytest.mark.parametrize("value", [".5", "1e3", "1E3", "0x10", "1_000", "١٢٣", "1,221", "nan", "-inf", "5."])
-def test_a_number_that_is_not_plain_gets_the_type_error_alone(pkg, value):
+def test_a_number_that_is_not_plain_gets_the_type_error_alone(corpus_package, value):
     """No spurious number-mismatch beside the type error (the quote checks read only what typed)."""
-    replace(STATS, ",1221,,count,", f',"{value}",,count,')(pkg)
-    assert _findings(pkg, STATS) == [("type-error", 5, "value")]
+    replace(STATS, ",1221,,count,", f',"{value}",,count,')(corpus_package)
+    assert _findings(corpus_package, STATS) == [("type-error", 5, "value")]
 
 
-def test_a_value_of_32_integer_digits_is_publishable(pkg):
+def test_a_value_of_32_integer_digits_is_publishable(corpus_package):
     """The largest value Decimal(38, 6) holds is no range-violation (exact arithmetic, not 28 digits)."""
-    replace(STATS, ",70.1,billion,", ",99999999999999999999999999999999.999999,,")(pkg)
-    rules = {rule for rule, *_ in _findings(pkg, STATS)}
+    replace(STATS, ",70.1,billion,", ",99999999999999999999999999999999.999999,,")(corpus_package)
+    rules = {rule for rule, *_ in _findings(corpus_package, STATS)}
     assert "range-violation" not in rules and "type-error" not in rules
 
 
-def test_a_negative_number_is_no_formula(pkg):
-    replace(STATS, ",70.1,billion,", ",-70.1,billion,")(pkg)
-    rules = {rule for rule, *_ in _findings(pkg, STATS)}
+def test_a_negative_number_is_no_formula(corpus_package):
+    replace(STATS, ",70.1,billion,", ",-70.1,billion,")(corpus_package)
+    rules = {rule for rule, *_ in _findings(corpus_package, STATS)}
     assert "formula-injection" not in rules and "number-mismatch" in rules
 
 
-def test_a_parent_loop_names_every_member(pkg):
-    set_cells(PARKS, 3, parent_park_id=SCIENCE_PARK)(pkg)
-    hits = [f for f in validate(pkg, publication=False).findings if f.rule == "reference-cycle"]
+def test_a_parent_loop_names_every_member(corpus_package):
+    set_cells(PARKS, 3, parent_park_id=SCIENCE_PARK)(corpus_package)
+    hits = [f for f in validate(corpus_package, publication=False).findings if f.rule == "reference-cycle"]
     assert [(f.line, f.field) for f in hits] == [(3, "parent_park_id"), (5, "parent_park_id")]
     assert (
         "china-malaysia-qinzhou-industrial-park -> china-malaysia-international-science-and-technology-park -> "
@@ -586,59 +585,58 @@ def test_a_parent_loop_names_every_member(pkg):
     )
 
 
-def test_reciprocal_twins_are_no_cycle_and_a_chain_into_a_loop_reports_only_the_loop(pkg):
+def test_reciprocal_twins_are_no_cycle_and_a_chain_into_a_loop_reports_only_the_loop(corpus_package):
     # the two twin pairs of the base point at each other: that is the reciprocity a twin needs, not a loop
-    events(("expo-a", "expo-b", ""), ("expo-b", "expo-c", ""), ("expo-c", "expo-b", ""))(pkg)
-    hits = [(f.file, f.line, f.field) for f in validate(pkg, publication=False).findings if f.rule == "reference-cycle"]
+    events(("expo-a", "expo-b", ""), ("expo-b", "expo-c", ""), ("expo-c", "expo-b", ""))(corpus_package)
+    hits = [
+        (f.file, f.line, f.field)
+        for f in validate(corpus_package, publication=False).findings
+        if f.rule == "reference-cycle"
+    ]
     assert hits == [(EVENTS, 4, "series_event_id"), (EVENTS, 5, "series_event_id")]
 
 
-def test_cycles_come_from_the_schema_for_any_table(pkg):
+def test_cycles_come_from_the_schema_for_any_table(corpus_package):
     """A self-referencing key that no code names (regions' parent) gets the cycle check from its schema."""
-    set_cells("data/raw/regions.csv", 2, parent_region_id="kuantan")(pkg)  # china -> kuantan -> pahang -> malaysia
-    set_cells("data/raw/regions.csv", 7, parent_region_id="china")(pkg)  # malaysia -> china: a loop of four
-    hits = [(f.file, f.line, f.field) for f in validate(pkg, publication=False).findings if f.rule == "reference-cycle"]
+    set_cells("data/raw/regions.csv", 2, parent_region_id="kuantan")(
+        corpus_package
+    )  # china -> kuantan -> pahang -> malaysia
+    set_cells("data/raw/regions.csv", 7, parent_region_id="china")(corpus_package)  # malaysia -> china: a loop of four
+    hits = [
+        (f.file, f.line, f.field)
+        for f in validate(corpus_package, publication=False).findings
+        if f.rule == "reference-cycle"
+    ]
     assert hits == [("data/raw/regions.csv", n, "parent_region_id") for n in (2, 7, 8, 9)]
 
 
-def test_a_whitespace_only_optional_cell_is_empty(pkg):
-    set_cells(PARKS, 6, city=" \u3000 ")(pkg)
-    report = validate(pkg, publication=False)
+def test_a_whitespace_only_optional_cell_is_empty(corpus_package):
+    set_cells(PARKS, 6, city=" \u3000 ")(corpus_package)
+    report = validate(corpus_package, publication=False)
     assert report.valid, [(f.rule, f.file, f.line) for f in report.errors]
 
 
-def test_table_missing_is_said_only_of_a_missing_file(pkg):
-    (pkg / PARKS).unlink()
-    (pkg / PARKS).mkdir()
-    rules = {f.rule for f in validate(pkg, publication=False).findings if f.file == PARKS}
+def test_table_missing_is_said_only_of_a_missing_file(corpus_package):
+    (corpus_package / PARKS).unlink()
+    (corpus_package / PARKS).mkdir()
+    rules = {f.rule for f in validate(corpus_package, publication=False).findings if f.file == PARKS}
     assert "table-missing" not in rules and "table-unreadable" in rules
 
 
-def test_coverage_with_broken_exclusions_reports_findings(pkg):
-    write(EXCLUSIONS, b'source_id,phrase,reason\n001,"the third,slogan\n')(pkg)
-    result = CliRunner().invoke(cli, ["coverage", "--root", str(pkg), "--format", "json"])
+def test_coverage_with_broken_exclusions_reports_findings(corpus_package):
+    write(EXCLUSIONS, b'source_id,phrase,reason\n001,"the third,slogan\n')(corpus_package)
+    result = CliRunner().invoke(cli, ["coverage", "--root", str(corpus_package), "--format", "json"])
     assert result.exit_code == 1, result.output
     report = json.loads(result.output)
     assert any(f["rule"] == "csv-malformed" and f["file"] == EXCLUSIONS for f in report["findings"])
 
 
-def test_valid_exclusions_pass(pkg):
-    write(EXCLUSIONS, b"source_id,phrase,reason\n001,the third international park,an ordinal recorded elsewhere\n")(pkg)
-    report = validate(pkg, publication=False)
+def test_valid_exclusions_pass(corpus_package):
+    write(EXCLUSIONS, b"source_id,phrase,reason\n001,the third international park,an ordinal recorded elsewhere\n")(
+        corpus_package
+    )
+    report = validate(corpus_package, publication=False)
     assert report.valid, [(f.rule, f.file, f.line) for f in report.errors]
-
-
-FIXTURE = Path(__file__).parent / "fixtures" / "valid"
-
-
-@pytest.fixture
-def full(tmp_path) -> Path:
-    """A copy of the fixture package that builds (it has metadata and a version)."""
-    import shutil
-
-    root = tmp_path / "full"
-    shutil.copytree(FIXTURE, root)
-    return root
 
 
 @pytest.mark.parametrize(
@@ -658,33 +656,33 @@ def full(tmp_path) -> Path:
         ("homepage", ["https://x"], "homepage must be a non-empty string"),
     ],
 )
-def test_package_metadata_of_the_wrong_type_is_refused(full, key, value, words):
-    path = full / "metadata" / "package.json"
+def test_package_metadata_of_the_wrong_type_is_refused(package, key, value, words):
+    path = package / "metadata" / "package.json"
     meta = json.loads(path.read_text(encoding="utf-8"))
     meta[key] = value
     path.write_text(json.dumps(meta), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["build", "--root", str(full)])
+    result = CliRunner().invoke(cli, ["build", "--root", str(package)])
     assert result.exit_code == 2, result.output
     assert "metadata/package.json" in result.output and words in result.output, result.output
     assert "internal error" not in result.output
-    assert not (full / "datapackage.json").exists()
+    assert not (package / "datapackage.json").exists()
 
 
-def test_the_fixture_metadata_passes_and_frictionless_accepts_the_descriptor(full):
+def test_the_fixture_metadata_passes_and_frictionless_accepts_the_descriptor(package):
     import frictionless
 
-    result = CliRunner().invoke(cli, ["build", "--root", str(full)])
+    result = CliRunner().invoke(cli, ["build", "--root", str(package)])
     assert result.exit_code == 0, result.output
-    report = frictionless.validate(str(full / "datapackage.json"))
+    report = frictionless.validate(str(package / "datapackage.json"))
     assert report.valid, report.flatten(["type", "note"])
 
 
-def test_the_published_quote_is_the_seed_passage_whatever_the_typing(full):
+def test_the_published_quote_is_the_seed_passage_whatever_the_typing(package):
     """A quote typed with straight quotes, a hyphen for a dash or a doubled space is published as the
     source writes it, so quote and offsets agree for every reader."""
     import polars as pl
 
-    raw = full / "data" / "raw" / "citations.csv"
+    raw = package / "data" / "raw" / "citations.csv"
     text = raw.read_text(encoding="utf-8")
     assert " Guangxi Zhuang Autonomous Region is accelerating" in text
     raw.write_text(
@@ -695,12 +693,14 @@ def test_the_published_quote_is_the_seed_passage_whatever_the_typing(full):
         ),
         encoding="utf-8",
     )
-    result = CliRunner().invoke(cli, ["build", "--root", str(full)])
+    result = CliRunner().invoke(cli, ["build", "--root", str(package)])
     assert result.exit_code == 0, result.output
-    cites = pl.read_parquet(full / "data" / "clean" / "citations.parquet")
-    files = dict(pl.read_parquet(full / "data" / "clean" / "sources.parquet").select("source_id", "file").iter_rows())
+    cites = pl.read_parquet(package / "data" / "clean" / "citations.parquet")
+    files = dict(
+        pl.read_parquet(package / "data" / "clean" / "sources.parquet").select("source_id", "file").iter_rows()
+    )
     for sid, quote, start, end in cites.select("source_id", "quote", "quote_start", "quote_end").iter_rows():
-        assert (full / "seeds" / files[sid]).read_text(encoding="utf-8")[start:end] == quote
+        assert (package / "seeds" / files[sid]).read_text(encoding="utf-8")[start:end] == quote
     assert not cites.filter(pl.col("quote").str.contains("  ", literal=True)).height
 
 
@@ -711,12 +711,12 @@ def test_the_published_quote_is_the_seed_passage_whatever_the_typing(full):
         ("unit", lambda c: c.pop("enum"), "unit needs an enum"),
     ],
 )
-def test_a_unit_or_scale_the_build_cannot_normalise_is_refused(full, field, edit, words):
+def test_a_unit_or_scale_the_build_cannot_normalise_is_refused(package, field, edit, words):
     """value_normalised looks every scale and unit up: one it does not know would be published empty."""
-    path = full / "schemas" / "statistics.json"
+    path = package / "schemas" / "statistics.json"
     schema = json.loads(path.read_text(encoding="utf-8"))
     edit(next(f for f in schema["fields"] if f["name"] == field)["constraints"])
     path.write_text(json.dumps(schema), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["build", "--root", str(full)])
+    result = CliRunner().invoke(cli, ["build", "--root", str(package)])
     assert result.exit_code == 2 and words in result.output, result.output
-    assert not (full / "datapackage.json").exists()
+    assert not (package / "datapackage.json").exists()

@@ -5,7 +5,6 @@ Example counts are bounded (ZONEDATA_PROPERTY_EXAMPLES raises them for a deeper 
 from __future__ import annotations
 
 import json
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import CORPUS_BASE, copy_package
 from test_properties_readers import BOUNDED, EXAMPLES, json_values, mutated
 from zonedata.base.findings import RULES, ConfigError, Finding
 from zonedata.base.paths import Paths
@@ -22,7 +22,7 @@ from zonedata.loading.tables import read_table
 from zonedata.release.validate import validate
 from zonedata.text.numbers import Mention, parse_mentions
 
-BASE = Path(__file__).parent / "corpus" / "base"
+BASE = CORPUS_BASE
 PARKS_SCHEMA = json.loads((BASE / "schemas" / "parks.json").read_text(encoding="utf-8"))
 PARKS_CSV = (BASE / "data" / "raw" / "parks.csv").read_bytes()
 STATS_CSV = (BASE / "data" / "raw" / "statistics.csv").read_bytes()
@@ -30,9 +30,7 @@ STATS_CSV = (BASE / "data" / "raw" / "statistics.csv").read_bytes()
 
 @pytest.fixture(scope="module")
 def scratch(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("tables") / "pkg"
-    shutil.copytree(BASE, root)
-    return root
+    return copy_package(BASE, tmp_path_factory.mktemp("tables") / "pkg")
 
 
 def _check_findings(findings: list[Finding]) -> None:
@@ -221,8 +219,7 @@ def test_the_schema_parser_accepts_or_raises_config_error(scratch, descriptor):
 @settings(BOUNDED, max_examples=max(1, EXAMPLES // 3))  # a whole validate per example
 @given(descriptor=mutated(PARKS_SCHEMA))
 def test_validate_reports_any_parks_schema_as_findings(tmp_path_factory, descriptor):
-    root = tmp_path_factory.mktemp("schema") / "pkg"
-    shutil.copytree(BASE, root)
+    root = copy_package(BASE, tmp_path_factory.mktemp("schema") / "pkg")
     (root / "schemas" / "parks.json").write_text(json.dumps(descriptor), encoding="utf-8")
     report = validate(root, publication=False)
     _check_findings(report.findings)

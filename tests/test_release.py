@@ -4,7 +4,6 @@
 import hashlib
 import io
 import json
-import shutil
 import subprocess
 import tomllib
 import zipfile
@@ -14,6 +13,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from conftest import RELEASE_PACKAGE, copy_package
 from zonedata.base.paths import Paths
 from zonedata.cli import cli
 from zonedata.loading.dataset import load_dataset
@@ -21,7 +21,6 @@ from zonedata.release import versions
 from zonedata.release.release import ReleaseRefused, archive_bytes, release
 from zonedata.release.validate import validate
 
-PACKAGE = Path(__file__).parent / "fixtures" / "versions" / "package"
 DATE = "2026-01-15"
 
 
@@ -56,7 +55,7 @@ def commit(root: Path, message: str = "edit") -> None:
 
 def make_repo(path: Path) -> Path:
     """A git repository with the fixture package, built and committed: ready for its first release."""
-    shutil.copytree(PACKAGE, path)
+    copy_package(RELEASE_PACKAGE, path)
     build(path)
     git(path, "init", "-q")
     commit(path, "initial")
@@ -207,9 +206,8 @@ def test_refuses_uncommitted_changes(repo):
     assert not (repo / "releases").exists()
 
 
-def test_refuses_outside_git_with_a_usage_error(tmp_path):
-    root = tmp_path / "plain"
-    shutil.copytree(PACKAGE, root)
+def test_refuses_outside_git_with_a_usage_error(release_package):
+    root = release_package
     result = invoke("release", "--root", root, "--version", "1.0.0")
     assert result.exit_code == 2
     assert "not in a git repository" in result.output and "Traceback" not in result.output

@@ -3,9 +3,9 @@ with `ZONEDATA_REGENERATE=1 python3 dev.py test tests/test_render.py` after a de
 
 import json
 import os
-import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from zonedata.base.findings import RULES, Finding, Report
@@ -13,12 +13,12 @@ from zonedata.cli import cli
 from zonedata.render.report import render
 
 GOLDEN = Path(__file__).parent / "golden" / "validate_report.json"
-BASE = Path(__file__).parent / "corpus" / "base"
 
 
-def _broken(tmp_path) -> Path:
-    root = tmp_path / "pkg"
-    shutil.copytree(BASE, root)
+@pytest.fixture
+def broken(corpus_package) -> Path:
+    """The corpus package with a wrong figure and a wrong qualifier."""
+    root = corpus_package
     stats = root / "data/raw/statistics.csv"
     stats.write_text(
         stats.read_text()
@@ -28,10 +28,8 @@ def _broken(tmp_path) -> Path:
     return root
 
 
-def test_json_report_matches_golden(tmp_path):
-    result = CliRunner().invoke(
-        cli, ["validate", "--no-publication", "--format", "json", "--root", str(_broken(tmp_path))]
-    )
+def test_json_report_matches_golden(broken):
+    result = CliRunner().invoke(cli, ["validate", "--no-publication", "--format", "json", "--root", str(broken)])
     assert result.exit_code == 1
     if os.environ.get("ZONEDATA_REGENERATE"):
         GOLDEN.write_text(result.output)
@@ -41,8 +39,8 @@ def test_json_report_matches_golden(tmp_path):
     assert set(doc["findings"][0]) == {"rule", "message", "file", "line", "field", "value", "severity"}
 
 
-def test_text_report_groups_by_file_and_summarises(tmp_path):
-    result = CliRunner().invoke(cli, ["validate", "--no-publication", "--root", str(_broken(tmp_path))])
+def test_text_report_groups_by_file_and_summarises(broken):
+    result = CliRunner().invoke(cli, ["validate", "--no-publication", "--root", str(broken)])
     lines = result.output.splitlines()
     assert "data/raw/statistics.csv" in lines
     assert any(l.startswith("  line 3 [qualifier] error qualifier-mismatch:") for l in lines)

@@ -4,7 +4,6 @@ without a traceback). Variations that must pass are at the end."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,15 +28,6 @@ REGIONS, ORGS, PARTS, RELS = (
     "data/raw/participants.csv",
     "data/raw/relations.csv",
 )
-
-
-@pytest.fixture
-def pkg(tmp_path) -> Path:
-    root = tmp_path / "pkg"
-    shutil.copytree(BASE, root)
-    for p in root.rglob("*"):
-        p.chmod(0o644 if p.is_file() else 0o755)
-    return root
 
 
 def replace(path: str, old: str, new: str, count: int = 1) -> Callable[[Path], None]:
@@ -660,10 +650,10 @@ def test_base_fixture_is_valid():
     assert report.valid, [f for f in report.errors]
 
 
-def assert_reported(pkg: Path, case, mutate, rule, file, line, field) -> None:
+def assert_reported(corpus_package: Path, case, mutate, rule, file, line, field) -> None:
     """The corpus contract, shared by every case list: validate reports `rule` at file, line and field."""
-    mutate(pkg)
-    report = validate(pkg, publication=False)
+    mutate(corpus_package)
+    report = validate(corpus_package, publication=False)
     hits = [f for f in report.findings if f.rule == rule]
     assert hits, f"{case}: expected {rule}, got {[(f.rule, f.file, f.line, f.field) for f in report.findings]}"
     assert any(f.file == file and f.line == line and f.field == field for f in hits), (
@@ -673,51 +663,53 @@ def assert_reported(pkg: Path, case, mutate, rule, file, line, field) -> None:
     assert all(f.message for f in hits)
 
 
-def assert_cli_names_it(pkg: Path, mutate, rule, file, line) -> None:
+def assert_cli_names_it(corpus_package: Path, mutate, rule, file, line) -> None:
     """`zonedata validate --format github` exits 1 with an annotation naming the rule, file and line."""
-    mutate(pkg)
-    result = CliRunner().invoke(cli, ["validate", "--no-publication", "--root", str(pkg), "--format", "github"])
+    mutate(corpus_package)
+    result = CliRunner().invoke(
+        cli, ["validate", "--no-publication", "--root", str(corpus_package), "--format", "github"]
+    )
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output and "internal error" not in result.output
     expected = f"::error file={file}" + (f",line={line}" if line else "")
     assert any(l.startswith(expected) and f"title={rule}" in l for l in result.output.splitlines()), result.output
 
 
-def assert_build_refuses(pkg: Path, mutate) -> None:
+def assert_build_refuses(corpus_package: Path, mutate) -> None:
     """`zonedata build` exits 1 and writes nothing."""
-    mutate(pkg)
-    result = CliRunner().invoke(cli, ["build", "--root", str(pkg)])
+    mutate(corpus_package)
+    result = CliRunner().invoke(cli, ["build", "--root", str(corpus_package)])
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output and "internal error" not in result.output
-    assert not (pkg / "datapackage.json").exists() and not (pkg / "data" / "clean").exists()
+    assert not (corpus_package / "datapackage.json").exists() and not (corpus_package / "data" / "clean").exists()
 
 
 @pytest.mark.parametrize("case,mutate,rule,file,line,field", BROKEN, ids=[c[0] for c in BROKEN])
-def test_broken_input_is_reported(pkg, case, mutate, rule, file, line, field):
-    assert_reported(pkg, case, mutate, rule, file, line, field)
+def test_broken_input_is_reported(corpus_package, case, mutate, rule, file, line, field):
+    assert_reported(corpus_package, case, mutate, rule, file, line, field)
 
 
 @pytest.mark.parametrize("case,mutate,rule,file,line,field", BROKEN, ids=[c[0] for c in BROKEN])
-def test_cli_exits_1_naming_file_and_line(pkg, case, mutate, rule, file, line, field):
-    assert_cli_names_it(pkg, mutate, rule, file, line)
+def test_cli_exits_1_naming_file_and_line(corpus_package, case, mutate, rule, file, line, field):
+    assert_cli_names_it(corpus_package, mutate, rule, file, line)
 
 
 @pytest.mark.parametrize("case,mutate,rule,file,line,field", BROKEN, ids=[c[0] for c in BROKEN])
-def test_build_refuses_and_writes_nothing(pkg, case, mutate, rule, file, line, field):
-    assert_build_refuses(pkg, mutate)
+def test_build_refuses_and_writes_nothing(corpus_package, case, mutate, rule, file, line, field):
+    assert_build_refuses(corpus_package, mutate)
 
 
-def test_quote_typo_hint_shows_closest_passage(pkg):
-    replace(CITES, "is the third international park", "is the thrid international park")(pkg)
-    (finding,) = [f for f in validate(pkg, publication=False).findings if f.rule == "quote-not-found"]
+def test_quote_typo_hint_shows_closest_passage(corpus_package):
+    replace(CITES, "is the third international park", "is the thrid international park")(corpus_package)
+    (finding,) = [f for f in validate(corpus_package, publication=False).findings if f.rule == "quote-not-found"]
     assert "the third international park jointly built" in finding.message
 
 
-def test_all_findings_are_collected_in_one_run(pkg):
-    replace(STATS, ",70.1,billion,", ",71.1,billion,")(pkg)
-    duplicate_line(PARKS, 3)(pkg)
-    append_bytes(SEED_003, b" ")(pkg)
-    rules = {f.rule for f in validate(pkg, publication=False).errors}
+def test_all_findings_are_collected_in_one_run(corpus_package):
+    replace(STATS, ",70.1,billion,", ",71.1,billion,")(corpus_package)
+    duplicate_line(PARKS, 3)(corpus_package)
+    append_bytes(SEED_003, b" ")(corpus_package)
+    rules = {f.rule for f in validate(corpus_package, publication=False).errors}
     assert {"number-mismatch", "primary-key-duplicate", "source-hash-mismatch"} <= rules
 
 
@@ -762,30 +754,32 @@ PASSING = [
 
 
 @pytest.mark.parametrize("case,mutate", PASSING, ids=[c[0] for c in PASSING])
-def test_variation_passes(pkg, case, mutate):
-    mutate(pkg)
-    report = validate(pkg, publication=False)
+def test_variation_passes(corpus_package, case, mutate):
+    mutate(corpus_package)
+    report = validate(corpus_package, publication=False)
     assert report.valid, [(f.rule, f.file, f.line, f.message) for f in report.errors]
 
 
-def test_a_blank_line_is_one_finding_not_a_record_missing_every_field(pkg):
-    with (pkg / PARKS).open("a", encoding="utf-8") as fh:
+def test_a_blank_line_is_one_finding_not_a_record_missing_every_field(corpus_package):
+    with (corpus_package / PARKS).open("a", encoding="utf-8") as fh:
         fh.write("\n\n")
-    findings = [f for f in validate(pkg, publication=False).findings if f.file == PARKS]
+    findings = [f for f in validate(corpus_package, publication=False).findings if f.file == PARKS]
     assert [(f.rule, f.line) for f in findings] == [("row-ragged", 8), ("row-ragged", 9)]
 
 
-def test_a_mistyped_required_cell_is_one_finding(pkg):
-    replace(STATS, ",70.1,billion,", ",seventy,billion,")(pkg)
-    findings = [(f.rule, f.line, f.field) for f in validate(pkg, publication=False).findings if f.file == STATS]
+def test_a_mistyped_required_cell_is_one_finding(corpus_package):
+    replace(STATS, ",70.1,billion,", ",seventy,billion,")(corpus_package)
+    findings = [
+        (f.rule, f.line, f.field) for f in validate(corpus_package, publication=False).findings if f.file == STATS
+    ]
     assert findings == [("type-error", 6, "value")]
 
 
-def test_unique_keys_are_checked(pkg):
+def test_unique_keys_are_checked(corpus_package):
     """frictionless ignores uniqueKeys; zonedata checks them like the primary key."""
     import json
 
-    path = pkg / "schemas" / "parks.json"
+    path = corpus_package / "schemas" / "parks.json"
     schema = json.loads(path.read_text(encoding="utf-8"))
     schema["uniqueKeys"] = [["name", "country_code"]]
     path.write_text(json.dumps(schema), encoding="utf-8")
@@ -795,17 +789,17 @@ def test_unique_keys_are_checked(pkg):
         lambda l: l.replace(
             "Malaysia-China Kuantan Industrial Park,proper,", "China-ASEAN Industrial Cooperation Zone,proper,", 1
         ),
-    )(pkg)
-    line_of(PARKS, 4, lambda l: l.replace(",MY,MY-06,", ",CN,CN-GX,"))(pkg)
-    hits = [f for f in validate(pkg, publication=False).findings if f.rule == "unique-violation"]
+    )(corpus_package)
+    line_of(PARKS, 4, lambda l: l.replace(",MY,MY-06,", ",CN,CN-GX,"))(corpus_package)
+    hits = [f for f in validate(corpus_package, publication=False).findings if f.rule == "unique-violation"]
     assert [(f.file, f.line, f.field) for f in hits] == [(PARKS, 4, "name,country_code")]
     assert "first on line 2" in hits[0].message
 
 
-def test_a_column_with_more_range_errors_than_reported_shows_its_first_lines(pkg):
+def test_a_column_with_more_range_errors_than_reported_shows_its_first_lines(corpus_package):
     """Above the maximum and below the minimum in one column: every finding is counted, the report shows
     the first 200 lines and says how many more there are."""
-    path = pkg / PARKS
+    path = corpus_package / PARKS
     lines = path.read_text(encoding="utf-8").split("\n")
     template = lines[2]  # china-malaysia-qinzhou-industrial-park, construction_start_year 2012
     extra = [
@@ -816,7 +810,7 @@ def test_a_column_with_more_range_errors_than_reported_shows_its_first_lines(pkg
     ]
     start = len(lines) + 1 if lines[-1] else len(lines)  # the line the first extra row lands on
     path.write_text("\n".join([l for l in lines if l] + extra) + "\n", encoding="utf-8")
-    report = validate(pkg, publication=False)
+    report = validate(corpus_package, publication=False)
     every = [f for f in report.findings if f.rule == "range-violation" and f.field == "construction_start_year"]
     assert len(every) == 420
     shown, omitted = report.shown()
@@ -830,21 +824,25 @@ def test_a_column_with_more_range_errors_than_reported_shows_its_first_lines(pkg
         "omitted"
     ]
     assert len(doc["findings"]) + sum(o["count"] for o in doc["omitted"]) == len(report.findings)
-    text = CliRunner().invoke(cli, ["validate", "--no-publication", "--root", str(pkg)]).output
+    text = CliRunner().invoke(cli, ["validate", "--no-publication", "--root", str(corpus_package)]).output
     assert (
         "  ... and 220 more range-violation finding(s) in data/raw/parks.csv [construction_start_year] (not shown)"
         in text
     )
     assert text.count("range-violation") == 201
-    github = CliRunner().invoke(cli, ["validate", "--no-publication", "--format", "github", "--root", str(pkg)]).output
+    github = (
+        CliRunner()
+        .invoke(cli, ["validate", "--no-publication", "--format", "github", "--root", str(corpus_package)])
+        .output
+    )
     assert "::notice file=data/raw/parks.csv,title=range-violation::and 220 more range-violation" in github
 
 
-def test_a_draft_marker_is_the_only_finding_on_its_cell(pkg):
+def test_a_draft_marker_is_the_only_finding_on_its_cell(corpus_package):
     """A FILL left in a drafted row says what to fill, not also that FILL breaks the enum, the pattern or a reference."""
-    replace(STATS, "stat-0008,parks,china-malaysia-qinzhou-industrial-park,", "FILL:stat-1,FILL,FILL,")(pkg)
-    replace(CITES, "statistics,stat-0008,", "statistics,FILL:stat-1,")(pkg)
-    report = validate(pkg, publication=False)
+    replace(STATS, "stat-0008,parks,china-malaysia-qinzhou-industrial-park,", "FILL:stat-1,FILL,FILL,")(corpus_package)
+    replace(CITES, "statistics,stat-0008,", "statistics,FILL:stat-1,")(corpus_package)
+    report = validate(corpus_package, publication=False)
     errors = sorted(report.errors, key=lambda f: f.sort_key())
     assert [(f.rule, f.file, f.line, f.field) for f in errors] == [
         ("draft-unfilled", CITES, 12, "record_id"),

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import polars as pl
 
-from zonedata.base import safe_json
 from zonedata.base.paths import INSTALLED_PACKAGE, is_within, safe_relative
+from zonedata.loading.datapackage import parse_descriptor
 from zonedata.publish.descriptor import resource_name
 
 PACKAGE_DATA = INSTALLED_PACKAGE
@@ -42,7 +42,11 @@ def _base(root: Path | str | None = None):
 
 def package(root: Path | str | None = None) -> dict:
     """The Data Package descriptor (datapackage.json) as a dict."""
-    return safe_json.loads((_base(root) / DESCRIPTOR).read_text(encoding="utf-8"))
+    return _descriptor(_base(root))
+
+
+def _descriptor(base) -> dict:
+    return parse_descriptor((base / DESCRIPTOR).read_bytes(), str(base))
 
 
 def tables(root: Path | str | None = None) -> list[str]:
@@ -59,7 +63,7 @@ def load(table: str, *, root: Path | str | None = None) -> pl.DataFrame:
         >>> stats.filter(stats["unit_normalised"] == "CNY").select("statistic_id", "value_normalised")
     """
     base = _base(root)
-    descriptor = safe_json.loads((base / DESCRIPTOR).read_text(encoding="utf-8"))
+    descriptor = _descriptor(base)
     wanted = resource_name(table, "parquet")
     for res in descriptor["resources"]:
         if res["name"] == wanted:

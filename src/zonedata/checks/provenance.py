@@ -316,72 +316,48 @@ def check_statistics(ds: Dataset, cites: pl.DataFrame, mentions: pl.DataFrame) -
     )
     where = ds.file(CITATIONS_TABLE)
     for r in per_pair.iter_rows(named=True):
-        cited = f"the quote on {where} line {r['cite_line']}"
-        recorded = f"{r['value_str']} {r['scale']} {r['unit']} ({r['qualifier']})".replace("  ", " ")
-        if r["vt_in_quote"] and not r["any_named"]:
-            seen = ", ".join(f"'{t}'" for t in (r["all"] or [])) or "no number"
-            findings.append(
-                Finding(
-                    "value-text-not-in-quote",
-                    f"value_text {r['value_text']!r} is not a whole figure of "
-                    f"{cited}, which has {seen}: copy the whole figure as the quote writes it (its "
-                    "numeral entire, e.g. '1,221 projects', not '1,22' or '221 projects')",
-                    file=file,
-                    line=r["stat_line"],
-                    field="value_text",
-                    value=r["value_text"],
-                )
-            )
-        elif not r["any_number"]:
-            seen = ", ".join(f"'{t}'" for t in (r["all"] or [])) or "no number"
-            rule = "number-mismatch" if r["all"] else "number-not-in-quote"
-            findings.append(
-                Finding(
-                    rule,
-                    f"value {r['value_str']} is not the number that value_text {r['value_text']!r} "
-                    f"names in {cited}, which has {seen}: record the number exactly as the quote gives it",
-                    file=file,
-                    line=r["stat_line"],
-                    field="value",
-                    value=r["value_str"],
-                )
-            )
-        elif not r["any_scale"]:
-            findings.append(
-                Finding(
-                    "unit-mismatch",
-                    f"{cited} has {r['near']!r}: the scale word must match (recorded scale {r['scale'] or 'none'})",
-                    file=file,
-                    line=r["stat_line"],
-                    field="scale",
-                    value=r["scale"],
-                )
-            )
-        elif not r["any_unit"]:
-            findings.append(
-                Finding(
-                    "unit-mismatch",
-                    f"{cited} has {r['near']!r}, which is not in unit {r['unit']!r}: "
-                    "record the unit or currency the quote gives",
-                    file=file,
-                    line=r["stat_line"],
-                    field="unit",
-                    value=r["unit"],
-                )
-            )
-        else:
-            findings.append(
-                Finding(
-                    "qualifier-mismatch",
-                    f"{cited} has {r['near']!r}, qualifier {r['near_qual']}, "
-                    f"but the record says {r['qualifier']}: {recorded}",
-                    file=file,
-                    line=r["stat_line"],
-                    field="qualifier",
-                    value=r["qualifier"],
-                )
-            )
+        rule, field, message = _mismatch(r, f"the quote on {where} line {r['cite_line']}")
+        value = r["value_str"] if field == "value" else r[field]
+        findings.append(Finding(rule, message, file=file, line=r["stat_line"], field=field, value=value))
     return findings
+
+
+def _mismatch(r: dict, cited: str) -> tuple[str, str, str]:
+    """(rule, field, message) for a statistic none of whose quote's mentions matches it, from the first
+    test it fails: the figure as written, the number, the scale word, the unit, then the qualifier."""
+    seen = ", ".join(f"'{t}'" for t in (r["all"] or [])) or "no number"
+    if r["vt_in_quote"] and not r["any_named"]:
+        return (
+            "value-text-not-in-quote",
+            "value_text",
+            f"value_text {r['value_text']!r} is not a whole figure of {cited}, which has {seen}: copy the whole "
+            "figure as the quote writes it (its numeral entire, e.g. '1,221 projects', not '1,22' or '221 projects')",
+        )
+    if not r["any_number"]:
+        return (
+            "number-mismatch" if r["all"] else "number-not-in-quote",
+            "value",
+            f"value {r['value_str']} is not the number that value_text {r['value_text']!r} names in {cited}, "
+            f"which has {seen}: record the number exactly as the quote gives it",
+        )
+    if not r["any_scale"]:
+        return (
+            "unit-mismatch",
+            "scale",
+            f"{cited} has {r['near']!r}: the scale word must match (recorded scale {r['scale'] or 'none'})",
+        )
+    if not r["any_unit"]:
+        return (
+            "unit-mismatch",
+            "unit",
+            f"{cited} has {r['near']!r}, which is not in unit {r['unit']!r}: record the unit or currency the quote gives",
+        )
+    recorded = f"{r['value_str']} {r['scale']} {r['unit']} ({r['qualifier']})".replace("  ", " ")
+    return (
+        "qualifier-mismatch",
+        "qualifier",
+        f"{cited} has {r['near']!r}, qualifier {r['near_qual']}, but the record says {r['qualifier']}: {recorded}",
+    )
 
 
 def check_record_numbers(ds: Dataset, cites: pl.DataFrame, mentions: pl.DataFrame) -> list[Finding]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from zonedata.base.findings import LINE, Finding
+from zonedata.base.hashing import sha256_bytes, sha256_file
 from zonedata.base.paths import SOURCES_TABLE
 from zonedata.loading.dataset import Dataset
-from zonedata.loading.seeds import Seeds, sha256_file
+from zonedata.loading.seeds import Seeds
 
 TEXT_SUFFIXES = {".txt"}
 
@@ -66,7 +66,7 @@ def check(ds: Dataset) -> list[Finding]:
         data = ds.seed_bytes.get(path)
         if data is None:
             data = Path(path).read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
+        digest = sha256_bytes(data)
         try:
             data.decode("utf-8")
         except UnicodeDecodeError as exc:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
 import os
 import re
@@ -20,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from zonedata.base.findings import LINE, ConfigError, Finding
+from zonedata.base.hashing import sha256_bytes, sha256_file
 from zonedata.base.paths import SOURCES_TABLE, Paths
 from zonedata.loading.dataset import confinement_findings
 from zonedata.loading.schema import load_schema
@@ -107,7 +107,7 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
     except OSError as exc:
         raise ConfigError(f"cannot read {file}: {exc.strerror}") from exc
     schema = load_schema(paths, SOURCES_TABLE)
-    sha = hashlib.sha256(data).hexdigest()
+    sha = sha256_bytes(data)
     findings: list[Finding] = []
     shown = str(file)
 
@@ -149,9 +149,7 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
                 )
             )
     for p in sorted(paths.seeds.glob("*.txt")):
-        if hashlib.sha256(p.read_bytes()).hexdigest() == sha and not any(
-            f.rule == "source-duplicate" for f in findings
-        ):
+        if sha256_file(p) == sha and not any(f.rule == "source-duplicate" for f in findings):
             findings.append(
                 Finding(
                     "source-duplicate", f"this text is already in seeds/{p.name} (same sha256)", file=shown, value=sha

@@ -1,20 +1,11 @@
-"""The seed texts: where a metadata row's file name points inside seeds/, reading the texts, hashing files."""
+"""The seed texts: where a metadata row's file name points inside seeds/, reading the texts."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
 import polars as pl
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def resolve_seed(seeds: Path, name: str, resolved_seeds: Path | None = None) -> Path | None:

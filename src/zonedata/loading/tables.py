@@ -79,8 +79,10 @@ def _decode(data: bytes, file: str, findings: list[Finding]) -> str:
 def _record_lines(text: str) -> tuple[list[int], list[int]]:
     """For each CSV record after the header: the physical line it starts on and its cell count.
 
-    Quoted sections are collapsed first, so commas and newlines inside quotes do not count.
+    Quoted sections are collapsed first, so commas and newlines inside quotes do not count; a
+    newline they swallow is marked with a NUL, so a NUL of the file's own is blanked first.
     """
+    text = text.replace("\x00", " ")
     if '"' in text:
         collapsed = _QUOTED.sub("Q", text)
         if collapsed.count("\n") != text.count("\n"):
@@ -103,76 +105,99 @@ def _record_lines(text: str) -> tuple[list[int], list[int]]:
     return frame["line"].to_list(), frame["cells"].to_list()
 
 
-def _plain_line_ends(fh) -> bool:
-    """No CR but in CR LF (which polars reads as `_decode` does) and no 0x01 byte, seen through mmap (no copy)."""
+#: bytes looked at a time by `_byte_counts` (small enough to stay in the processor's cache)
+_CHUNK = 1 << 20
+
+
+def _byte_counts(fh, offset: int) -> tuple[int, int] | None:
+    """The newlines and commas of the file `fh` from `offset` on, seen through mmap (no copy); None when
+    it has a CR (which `_decode` makes a line end), does not end with a newline, or has a quote that is
+    not where a quoted cell has one: its first at a cell's start, its last before a cell's end, others
+    doubled. Then every quote is part of a cell polars reads as quoted, and no unquoted cell has one."""
+    import numpy as np  # Pandera imports it anyway, before the checks
+
     with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-        if mm.find(b"\x01") >= 0:
-            return False
-        if mm.find(b"\r") < 0:
-            return True
-        import numpy as np  # only for a file with CR: the usual file never needs it
-
+        if len(mm) < offset or mm[-1] != 10 or mm.find(b"\r", offset) >= 0:
+            return None
         data = np.frombuffer(mm, dtype=np.uint8)
-        plain = True
-        for start in range(0, len(data), 1 << 24):  # in pieces, to keep the temporary arrays small
-            cr = np.flatnonzero(data[start : start + (1 << 24)] == 13) + start
-            if len(cr) and (cr[-1] + 1 >= len(data) or (data[cr + 1] != 10).any()):
-                plain = False
-                break
-        del data  # the mmap closes only when no array uses it
-        return plain
+        try:
+            return _scan(np, data, offset)
+        finally:
+            del data  # the mmap closes only when no array uses it
 
 
-def _fast_lines(path: Path) -> tuple[Path, str, pl.Series, pl.Series] | None:
-    """`_record_lines` for the usual file, without reading it into Python; None when it does not apply.
+def _scan(np, data, offset: int) -> tuple[int, int] | None:
+    newlines = commas = 0
+    quotes = [np.zeros(0, dtype=np.intp)]
+    for start in range(offset, len(data), _CHUNK):
+        piece = data[start : start + _CHUNK]
+        newlines += int(np.count_nonzero(piece == 10))
+        commas += int(np.count_nonzero(piece == 44))
+        quotes.append(np.flatnonzero(piece == 34) + start)
+    at = np.concatenate(quotes)
+    if len(at) % 2:
+        return None
+    if len(at):
+        # the k-th quote opens a quoted section when k is even: after a comma or a newline (a cell's start),
+        # or right after the quote before it (a doubled quote); it closes one when k is odd: before a comma
+        # or a newline (the file's last byte is one), or right before the next quote
+        opening, closing = at[0::2], at[1::2]
+        glued = opening[1:] == closing[:-1] + 1
+        before, after = data[opening - 1], data[closing + 1]
+        start_ok = (before == 44) | (before == 10)
+        start_ok[1:] |= glued
+        end_ok = (after == 44) | (after == 10)
+        end_ok[:-1] |= glued
+        if not (start_ok.all() and end_ok.all()):
+            return None
+    return newlines, commas
 
-    Applies to valid UTF-8 with LF line ends, a header that is not blank, and no quoted cell that
-    spans lines (every line has an even number of double quotes): then each line is one record,
-    and the commas outside quoted sections are the commas not between a pair of quotes.
-    Returns the file for polars to parse (polars drops a BOM, as `_decode` does), the header line,
-    and each record's line and cell count.
+
+def _counted(path: Path) -> tuple[str, pl.DataFrame] | None:
+    """The header line and polars' parse of the usual file, when whole-file counts prove that each line
+    after the header is one record with every cell (so `_record_lines` would give lines 2, 3, ... and the
+    header's cell count for each); None when they do not or do not apply: then `_record_lines` reads it.
+
+    polars (with ragged lines not truncated) fails on a row with too many cells, so when the file's
+    commas are one per cell boundary of every row plus those inside the cells, no row has too few either;
+    when its newlines are one per record and it ends with one, no record spans lines. `_byte_counts`
+    makes sure every quote is where a quoted cell has it (a quote in an unquoted cell, x"y, is a character
+    to polars but opens a quoted section for `_record_lines`). Applies to valid UTF-8 without CR and a
+    header without quotes that is not blank.
     """
     try:
         with path.open("rb") as fh:
             first = fh.readline()
-            if not _plain_line_ends(fh):
-                return None  # a CR that is not part of CR LF, or a byte the line reader needs: the slow path
-        header = first.removeprefix(BOM).removesuffix(b"\n").removesuffix(b"\r").decode("utf-8")
+            counts = _byte_counts(fh, len(first)) if first.endswith(b"\n") else None
+        header = first.removeprefix(BOM).removesuffix(b"\n").decode("utf-8")
     except (OSError, UnicodeDecodeError, ValueError):
         return None
-    if not header.strip():
-        return None  # an empty file or a blank header: the slow path says so
-    # every line of the file as one cell (no quoting; a separator that does not occur, or the line has
-    # too many cells and this fails; polars checks the UTF-8), counted by polars' streaming engine,
-    # which never holds all the lines at once. On a line with quotes, each quoted section and each
-    # comma outside one is a match of the last pattern.
-    line = pl.col("l").fill_null("")
+    if counts is None or not header.strip() or '"' in header or "\ufeff" in header:
+        return None
+    newlines, commas = counts
     try:
-        counts = (
-            pl.scan_csv(
-                path,
-                has_header=False,
-                separator="\x01",
-                quote_char=None,
-                infer_schema=False,
-                new_columns=["l"],
-                raise_if_empty=False,
-            )
-            .select(
-                quotes=line.str.count_matches('"', literal=True).cast(pl.Int64),
-                commas=line.str.count_matches(",", literal=True).cast(pl.Int64),
-                outside=pl.when(line.str.contains('"', literal=True)).then(
-                    line.str.count_matches(r'"[^"]*"|,').cast(pl.Int64)
-                ),
-            )
-            .collect(engine="streaming")
+        frame = pl.read_csv(
+            path,
+            infer_schema=False,
+            truncate_ragged_lines=False,
+            has_header=True,
+            raise_if_empty=False,
+            new_columns=None,
         )
-    except pl.exceptions.PolarsError:
+    except Exception:  # noqa: BLE001  too many cells, a stray quote, invalid UTF-8...: the exact path
         return None
-    if (counts["quotes"] % 2 == 1).any():
+    if newlines != frame.height or frame.width != header.count(",") + 1:
         return None
-    cells = counts.select(pl.coalesce(pl.col("outside") - pl.col("quotes") // 2, pl.col("commas")) + 1).to_series()
-    return path, header, pl.int_range(2, counts.height + 1, dtype=pl.Int64, eager=True), cells.slice(1)
+    inside = (
+        frame.select(pl.sum_horizontal(pl.col(c).str.count_matches(",", literal=True).sum() for c in frame.columns))
+        .cast(pl.Int64)
+        .item()
+        if frame.height
+        else 0
+    )
+    if commas != frame.height * (frame.width - 1) + inside:
+        return None
+    return header, frame
 
 
 def _read_csv(source) -> pl.DataFrame:
@@ -207,15 +232,15 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
     findings: list[Finding] = []
     empty = pl.DataFrame({LINE: pl.Series([], dtype=pl.Int64)})
     table = RawTable(schema.name, schema, Path(file), empty, findings)
-    fast = _fast_lines(path)
+    counted = _counted(path)
     parsed = None
-    if fast is not None:
-        body, header_line, lines, cells = fast
-        try:
-            parsed = _read_csv(body)
-        except Exception:  # noqa: BLE001  the slow path parses it again and words the error as it always has
-            fast = None
-    if fast is None:
+    if counted is not None:
+        header_line, parsed = counted
+        body = path
+        n_cells = header_line.count(",") + 1
+        lines = pl.int_range(2, parsed.height + 2, dtype=pl.Int64, eager=True)
+        cells = pl.repeat(n_cells, parsed.height, dtype=pl.Int64, eager=True)
+    else:
         try:
             data = path.read_bytes()
         except OSError as exc:

@@ -14,7 +14,6 @@ resource with `bytes` (it cannot count them), so Parquet resources carry `hash` 
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import re
 
@@ -22,6 +21,7 @@ import polars as pl
 
 from zonedata.base import safe_json
 from zonedata.base.findings import ConfigError
+from zonedata.base.hashing import sha256_bytes
 from zonedata.base.paths import SOURCES_TABLE, Paths
 from zonedata.loading.versioning import pyproject_metadata
 from zonedata.publish.clean import CleanTable
@@ -42,10 +42,6 @@ REQUIRED_METADATA = ("id", "title", "description", "homepage", "keywords", "lice
 def resource_name(table: str, fmt: str) -> str:
     """The resource of `table` in format `fmt`: e.g. parks-csv, parks-parquet."""
     return f"{table}-{fmt}"
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def read_version(paths: Paths) -> str:
@@ -186,7 +182,7 @@ def resource(table: CleanTable, fmt: str, path: str, data: bytes) -> dict:
         "path": path,
         "format": fmt,
         "mediatype": MEDIATYPES[fmt],
-        "hash": f"sha256:{sha256(data)}",
+        "hash": f"sha256:{sha256_bytes(data)}",
         "schema": table_schema(table, fmt),
     }
     if fmt == "csv":

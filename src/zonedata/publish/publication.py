@@ -9,15 +9,15 @@ exactly the rows of its CSV twin.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 
 import polars as pl
 
-from zonedata.base import safe_json
-from zonedata.base.findings import ERROR, Finding
+from zonedata.base.findings import ERROR, ConfigError, Finding
+from zonedata.base.hashing import sha256_bytes
 from zonedata.base.paths import safe_relative
+from zonedata.loading.datapackage import parse_descriptor
 from zonedata.loading.dataset import Dataset
 from zonedata.publish.build import CLEAN_SUFFIXES, render_outputs, stale_clean_files
 from zonedata.publish.clean import read_csv_frame
@@ -68,11 +68,10 @@ def check(ds: Dataset) -> list[Finding]:
 
 def _resources(ds: Dataset) -> list[dict]:
     try:
-        descriptor = safe_json.loads(ds.paths.datapackage.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        descriptor = parse_descriptor(ds.paths.datapackage.read_bytes())
+    except (OSError, ConfigError):
         return []  # reported as missing or stale above
-    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
-    return [r for r in resources if isinstance(r, dict)] if isinstance(resources, list) else []
+    return [r for r in descriptor.get("resources", []) if isinstance(r, dict)]
 
 
 def _path_line(ds: Dataset, rel: str) -> int | None:
@@ -134,7 +133,7 @@ def check_descriptor_files(ds: Dataset) -> list[Finding]:
                     value=str(res["bytes"]),
                 )
             )
-        digest = "sha256:" + hashlib.sha256(data).hexdigest()
+        digest = "sha256:" + sha256_bytes(data)
         if res.get("hash") != digest:
             findings.append(
                 Finding(

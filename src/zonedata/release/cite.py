@@ -15,9 +15,9 @@ import subprocess
 from importlib import resources
 from pathlib import Path
 
-from zonedata.base import safe_json
 from zonedata.base.findings import ConfigError
 from zonedata.base.paths import INSTALLED_PACKAGE, Paths
+from zonedata.loading.datapackage import parse_descriptor
 from zonedata.loading.versioning import pyproject_metadata
 
 CFF_VERSION = "1.2.0"
@@ -221,11 +221,7 @@ def read_descriptor(paths: Paths) -> dict:
     if not paths.datapackage.is_file():
         return {}
     paths.confined(paths.datapackage)
-    try:
-        data = safe_json.loads(paths.datapackage.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ConfigError(f"datapackage.json is not valid JSON: {exc}") from exc
-    return data if isinstance(data, dict) else {}
+    return parse_descriptor(paths.datapackage.read_bytes())
 
 
 def _git_remote_url(root: Path) -> str | None:

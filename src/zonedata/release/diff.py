@@ -30,8 +30,9 @@ import polars as pl
 
 from zonedata.base import safe_json
 from zonedata.base.findings import ConfigError
+from zonedata.base.hashing import sha256_file
 from zonedata.base.paths import Paths, is_within, safe_relative
-from zonedata.loading.seeds import sha256_file
+from zonedata.loading.datapackage import parse_descriptor
 from zonedata.loading.versioning import find_release, is_version, level_rank, read_manifest
 
 CURRENT = (".", "current")
@@ -215,14 +216,7 @@ def _schema_problem(schema) -> str | None:
 
 
 def _load(label: str, source) -> PackageVersion:
-    try:
-        descriptor = safe_json.loads(source.read("datapackage.json"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ConfigError(f"{label}: datapackage.json is not valid JSON: {exc}") from exc
-    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources", []), list):
-        raise ConfigError(
-            f"{label}: datapackage.json is not a Data Package descriptor (an object with a list of resources)"
-        )
+    descriptor = parse_descriptor(source.read("datapackage.json"), label)
     for i, resource in enumerate(descriptor.get("resources", []), 1):
         if not isinstance(resource, dict):
             raise ConfigError(f"{label}: datapackage.json: resource {i} is {json.dumps(resource)[:40]}, not an object")

@@ -27,7 +27,6 @@ sha256 in seeds/sources.csv lets anyone verify a copy.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import json
 import re
@@ -38,7 +37,9 @@ from pathlib import Path
 
 from zonedata.base import safe_json
 from zonedata.base.findings import ConfigError, Report
+from zonedata.base.hashing import sha256_bytes
 from zonedata.base.paths import Paths
+from zonedata.loading.datapackage import parse_descriptor
 from zonedata.loading.dataset import confinement_findings
 from zonedata.loading.versioning import (
     ReleaseEntry,
@@ -207,7 +208,7 @@ def archive_bytes(
     day = dt.date.fromisoformat(date)
     prefix = f"zonedata-{version}/" if folder else ""
     files = [(name, path.read_bytes()) for name, path in archive_members(paths, tracked)]
-    sums = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in files).encode("utf-8")
+    sums = "".join(f"{sha256_bytes(data)}  {name}\n" for name, data in files).encode("utf-8")
     entries = sorted(files + [(SUMS_NAME, sums)])
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
@@ -309,7 +310,7 @@ def _target_version(current: str, previous: ReleaseEntry | None, bump: str | Non
 
 def _set_descriptor_version(path: Path, version: str) -> None:
     """Set the descriptor's top-level version (the build rewrites the whole file right after)."""
-    descriptor = safe_json.loads(path.read_text(encoding="utf-8"))
+    descriptor = parse_descriptor(path.read_bytes())
     descriptor["version"] = version
     path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8", newline="\n")
 
@@ -459,7 +460,7 @@ def _write_release(paths: Paths, result: ReleaseResult) -> ReleaseResult:
         archive.parent.mkdir(parents=True, exist_ok=True)
         created.append(archive)
         archive.write_bytes(data)
-        result.archive, result.sha256, result.bytes = paths.rel(archive), hashlib.sha256(data).hexdigest(), len(data)
+        result.archive, result.sha256, result.bytes = paths.rel(archive), sha256_bytes(data), len(data)
         write_manifest(
             paths,
             read_manifest(paths)

@@ -11,9 +11,9 @@ import json
 
 from zonedata.base import safe_json
 from zonedata.base.findings import WARNING, ConfigError, Finding
+from zonedata.base.hashing import sha256_file
 from zonedata.base.paths import OutsideRoot
 from zonedata.loading.dataset import Dataset
-from zonedata.loading.seeds import sha256_file
 from zonedata.loading.versioning import (
     json_key_line,
     manifest_path,

@@ -60,8 +60,9 @@ def normalise_expr(expr: pl.Expr) -> pl.Expr:
     """The same normalisation as `normalise`, as a polars expression (vectorised)."""
     expr = expr.str.normalize("NFC")
     expr = expr.str.replace_many(list(SUBSTITUTIONS), list(SUBSTITUTIONS.values()))
-    # as replace_all(r"\s+", " "), replacing only runs and white space other than " " (far fewer replacements)
-    return expr.str.replace_all(r"\s{2,}|[^\S ]", " ").str.strip_chars()
+    # as _WS.sub(" ", ...), replacing only runs and white space other than " " (far fewer replacements); the
+    # class is Python's white space (polars' \s lacks U+001C..U+001F), so after it the only white space is " "
+    return expr.str.replace_all(f"{_SPACE_CLASS}{{2,}}|{_SPACE_CLASS_BUT_SPACE}", " ").str.strip_chars(" ")
 
 
 _CONTROL = [chr(c) for c in range(0x20)] + ["\x7f"]

@@ -13,9 +13,9 @@ from urllib.parse import quote
 
 import jinja2
 
-from zonedata.base import safe_json
 from zonedata.base.findings import ConfigError
 from zonedata.base.paths import Paths
+from zonedata.loading.datapackage import parse_descriptor
 from zonedata.loading.dataset import confinement_findings
 from zonedata.loading.versioning import read_manifest
 from zonedata.release import diff as d
@@ -153,13 +153,14 @@ class Site:
     def __init__(self, paths: Paths):
         self.paths = paths
         try:
-            self.descriptor = safe_json.loads(paths.datapackage.read_text(encoding="utf-8"))
+            self.descriptor = parse_descriptor(paths.datapackage.read_bytes())
         except FileNotFoundError:
             raise SiteInputError("datapackage.json", "is missing: run `zonedata build` first") from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except OSError as exc:
             raise SiteInputError("datapackage.json", f"cannot be read: {exc}") from None
-        if not isinstance(self.descriptor, dict):
-            raise SiteInputError("datapackage.json", "is not a Data Package descriptor")
+        except ConfigError as exc:  # not JSON (its cause), or not an object with a list of resources
+            problem = f"cannot be read: {exc.__cause__}" if exc.__cause__ else "is not a Data Package descriptor"
+            raise SiteInputError("datapackage.json", problem) from None
         self.tables, self.downloads = load_tables(paths, self.descriptor)
         if SOURCES not in self.tables:
             raise SiteInputError(

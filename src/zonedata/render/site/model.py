@@ -16,7 +16,6 @@ script files because browsers refuse fetch() from file://).
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import re
@@ -26,6 +25,7 @@ from pathlib import Path
 import polars as pl
 
 from zonedata.base import safe_json
+from zonedata.base.hashing import sha256_bytes
 from zonedata.base.paths import Paths
 from zonedata.text.normalise import normalise
 
@@ -75,10 +75,6 @@ def _safe_rel(rel, where: str) -> str:
     ):
         raise SiteInputError(where, f"{rel!r} is not a relative path inside the package")
     return rel
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _table_of(resource_name: str) -> str:
@@ -168,7 +164,7 @@ def _anchor(key: tuple) -> str:
     if len(key) == 1 and isinstance(key[0], str) and _SAFE_ID.match(key[0]):
         return "r-" + key[0]
     joined = "\x1f".join("" if v is None else str(v) for v in key)
-    return "r-h" + hashlib.sha256(joined.encode("utf-8")).hexdigest()[:16]
+    return "r-h" + sha256_bytes(joined.encode("utf-8"))[:16]
 
 
 def _read_frame(paths: Paths, rel: str, fmt: str, fields: list[dict]):
@@ -226,7 +222,7 @@ def load_tables(paths: Paths, descriptor: dict) -> tuple[dict[str, Table], list[
             )
         by_table.setdefault(table, {})[fmt] = res
         data = _read_bytes(paths, rel)
-        digest = _sha256(data)
+        digest = sha256_bytes(data)
         recorded = str(res.get("hash", "")).removeprefix("sha256:")
         if recorded and recorded != digest:
             raise SiteInputError(
@@ -358,10 +354,10 @@ def load_texts(paths: Paths, sources: Table) -> list[str]:
             raise SiteInputError("data/clean/sources", "names no file for its text", field="file", line=i + 2)
         rel = "seeds/" + _safe_rel(file, "data/clean/sources")
         data = _read_bytes(paths, rel)
-        if sha and _sha256(data) != sha:
+        if sha and sha256_bytes(data) != sha:
             raise SiteInputError(
                 rel,
-                f"has sha256 {_sha256(data)}, but the sources table records {sha}: the stored "
+                f"has sha256 {sha256_bytes(data)}, but the sources table records {sha}: the stored "
                 "text was changed; restore it from git",
                 field="sha256",
             )

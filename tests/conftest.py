@@ -1,0 +1,88 @@
+"""The shared test packages: each test that changes a package gets a fresh copy of one of them.
+
+- `package`: tests/fixtures/valid, the small package that builds, cites and serves the reader API
+  (metadata, pyproject.toml); `built` is it after `build`.
+- `corpus_package`: tests/corpus/base, the package every corpus case breaks one thing in; `one_error`
+  is it with one duplicated row.
+- `release_package`: tests/fixtures/versions/package, the package the release tests release.
+- `repository`: the repository's own raw package (schemas/, seeds/, data/raw/), nothing published.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from zonedata.publish.build import build
+
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+FIXTURE = TESTS / "fixtures" / "valid"
+CORPUS_BASE = TESTS / "corpus" / "base"
+RELEASE_PACKAGE = TESTS / "fixtures" / "versions" / "package"
+REPOSITORY_PARTS = ("schemas", "seeds", "data/raw")
+
+
+def copy_package(source: Path, dest: Path) -> Path:
+    """A copy of the package at `source` in `dest`, its files 0644 and folders 0755 whatever the checkout's."""
+    shutil.copytree(source, dest)
+    for p in dest.rglob("*"):
+        p.chmod(0o644 if p.is_file() else 0o755)
+    return dest
+
+
+def build_valid(root: Path) -> Path:
+    """`root` after `build`, which must find it valid."""
+    result = build(root)
+    assert result.report.valid, [f.to_dict() for f in result.report.errors]
+    return root
+
+
+@pytest.fixture
+def package(tmp_path) -> Path:
+    """A fresh copy of the fixture package (tests/fixtures/valid), nothing published yet."""
+    return copy_package(FIXTURE, tmp_path / "pkg")
+
+
+@pytest.fixture
+def built(package) -> Path:
+    """The fixture package, built (valid)."""
+    return build_valid(package)
+
+
+@pytest.fixture
+def corpus_package(tmp_path) -> Path:
+    """A fresh copy of the corpus base package (tests/corpus/base)."""
+    return copy_package(CORPUS_BASE, tmp_path / "pkg")
+
+
+@pytest.fixture
+def one_error(corpus_package) -> Path:
+    """The corpus base package with line 3 of parks.csv repeating line 2: one error, primary-key-duplicate."""
+    path = corpus_package / "data" / "raw" / "parks.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text(lines[0] + lines[1] + lines[1] + "".join(lines[2:]), encoding="utf-8")
+    return corpus_package
+
+
+@pytest.fixture
+def release_package(tmp_path) -> Path:
+    """A fresh copy of the release fixture package (tests/fixtures/versions/package), not built."""
+    return copy_package(RELEASE_PACKAGE, tmp_path / "pkg")
+
+
+@pytest.fixture
+def repository(tmp_path) -> Path:
+    """A copy of the repository's raw package: schemas/, seeds/ and data/raw/, nothing published."""
+    root = tmp_path / "pkg"
+    for part in REPOSITORY_PARTS:
+        shutil.copytree(REPO / part, root / part)
+    return root
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory) -> Path:
+    """The fixture package built once for the whole session: for tests that only read it."""
+    return build_valid(copy_package(FIXTURE, tmp_path_factory.mktemp("published") / "pkg"))

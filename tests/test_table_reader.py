@@ -1,0 +1,191 @@
+"""The CSV reader's line accounting: every record's line and cell count, whatever the file holds."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from test_properties_readers import BOUNDED
+from zonedata.base.paths import Paths
+from zonedata.loading import tables
+from zonedata.loading.schema import load_schema
+from zonedata.loading.tables import read_table
+
+BASE = Path(__file__).parent / "corpus" / "base"
+PARKS = "data/raw/parks.csv"
+PARKS_CSV = (BASE / PARKS).read_bytes()
+
+
+@pytest.fixture
+def pkg(tmp_path) -> Path:
+    root = tmp_path / "pkg"
+    shutil.copytree(BASE, root)
+    return root
+
+
+def _read(root: Path, data: bytes):
+    (root / PARKS).write_bytes(data)
+    paths = Paths(root)
+    return read_table(paths, load_schema(paths, "parks"))
+
+
+def _lines(data: bytes) -> list[bytes]:
+    return data.split(b"\n")
+
+
+def test_a_nul_in_a_cell_does_not_move_the_lines_after_it(pkg):
+    """A quoted cell that spans lines is counted with NUL markers: a NUL of the file's own is not one."""
+    lines = _lines(PARKS_CSV)
+    lines[2] = lines[2].replace(b",proper,", b",pro\x00per,", 1)  # a NUL on line 3
+    lines[3] = lines[3].replace(b",Kuantan,", b',"Kuan\ntan",', 1)  # line 4 spans two lines (4 and 5)
+    lines[5] = lines[5].replace(b",", b"", 1)  # the record on line 7 has a cell too few
+    table = _read(pkg, b"\n".join(lines))
+    assert [(f.rule, f.line) for f in table.findings if f.rule == "row-ragged"] == [("row-ragged", 7)]
+
+
+# --- the whole-file count check and its fallback to the exact path --------------------------------
+
+
+def _exact(monkeypatch, root: Path, data: bytes):
+    """The table as the exact path (`_record_lines`) reads it, the count check bypassed."""
+    with monkeypatch.context() as m:
+        m.setattr(tables, "_counted", lambda path: None)
+        return _read(root, data)
+
+
+def _same(a, b) -> None:
+    assert [f.to_dict() for f in a.findings] == [f.to_dict() for f in b.findings]
+    assert (a.strings is None) == (b.strings is None)
+    if a.strings is not None:
+        assert a.frame.equals(b.frame) and a.strings.equals(b.strings)
+
+
+def _edit(lineno: int, old: bytes, new: bytes, data: bytes = PARKS_CSV) -> bytes:
+    lines = _lines(data)
+    assert old in lines[lineno - 1], f"fixture drift: {old!r} not on line {lineno}"
+    lines[lineno - 1] = lines[lineno - 1].replace(old, new, 1)
+    return b"\n".join(lines)
+
+
+N_CELLS = PARKS_CSV.split(b"\n", 1)[0].count(b",") + 1
+TOO_MANY = _edit(3, b",proper,", b",proper,,")
+#: line 3 has a cell too many and line 5 one too few: the file has as many commas as a sound one
+COMPENSATING = _edit(5, b",", b"", data=TOO_MANY)
+#: two cells Ku"antan and x"y: polars reads two cells, the exact path one quoted section "antan,x" (one cell)
+STRAY_QUOTES = _edit(4, b",Kuantan,,", b',Ku"antan,x"y,')
+#: a quoted line break in line 2's status_text: the records after it start a line later (line 3's type error
+#: is on line 4)
+QUOTED_NEWLINE = _edit(2, b",is accelerating the", b',"is accelerating\nthe', data=_edit(3, b",,2012,,", b",,2012a,,"))
+QUOTED_NEWLINE = QUOTED_NEWLINE.replace(b"construction of,CN,", b'construction of",CN,', 1)
+RAGGED = "row-ragged"
+#: (the file, its findings as (rule, line, value), or None where only agreement with the exact path is checked)
+HOSTILE = {
+    "compensating-ragged-rows": (COMPENSATING, [(RAGGED, 3, N_CELLS + 1), (RAGGED, 5, N_CELLS - 1)]),
+    "one-cell-too-few": (_edit(5, b",", b""), [(RAGGED, 5, N_CELLS - 1)]),
+    "one-cell-too-many": (TOO_MANY, [(RAGGED, 3, N_CELLS + 1)]),
+    "stray-quotes-mid-cell": (STRAY_QUOTES, [(RAGGED, 4, N_CELLS - 1)]),
+    "one-stray-quote": (_edit(4, b",Kuantan,", b',Kuan"tan,'), None),
+    # a quote in an unquoted cell, even where polars and the exact path read the same cells
+    "a-quote-after-a-space": (_edit(4, b",Kuantan,", b',Kuan "tan",'), []),
+    "quoted-newline": (QUOTED_NEWLINE, [("type-error", 4, "2012a")]),
+    "cr-line-ends": (PARKS_CSV.replace(b"\n", b"\r"), []),
+    "cr-line-ends-ragged": (_edit(5, b",", b"").replace(b"\n", b"\r"), [(RAGGED, 5, N_CELLS - 1)]),
+    "crlf-line-ends": (_edit(5, b",", b"").replace(b"\n", b"\r\n"), [(RAGGED, 5, N_CELLS - 1)]),
+    "lone-cr-in-a-cell": (_edit(4, b",Kuantan,", b",Kuan\rtan,"), [(RAGGED, 4, 11), (RAGGED, 5, N_CELLS - 10)]),
+    "bom-twice": (b"\xef\xbb\xbf\xef\xbb\xbf" + PARKS_CSV, None),
+    "bom-inside-the-header": (PARKS_CSV.replace(b",name,", b",\xef\xbb\xbfname,", 1), None),
+    "last-line-without-newline": (PARKS_CSV.removesuffix(b"\n"), []),
+    # as many newlines as records, but one is in a cell and the last record has none
+    "quoted-newline-and-no-newline-at-the-end": (QUOTED_NEWLINE.removesuffix(b"\n"), [("type-error", 4, "2012a")]),
+    "blank-line": (PARKS_CSV.replace(b"\nchongzuo", b"\n\nchongzuo", 1), [(RAGGED, 6, 1)]),
+    "blank-lines-at-the-end": (PARKS_CSV + b"\n\n", [(RAGGED, 8, 1), (RAGGED, 9, 1)]),
+    "header-only-without-newline": (PARKS_CSV.split(b"\n", 1)[0], []),
+    "quote-in-the-header": (PARKS_CSV.replace(b",name,", b',"name",', 1), []),
+    "invalid-utf8": (_edit(4, b",Kuantan,", b",Kuan\xfftan,"), None),
+    "nul-and-a-cell-too-few": (
+        _edit(5, b",", b"", data=_edit(3, b",proper,", b",pro\x00per,")),
+        [(RAGGED, 5, N_CELLS - 1)],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE)
+def test_a_file_the_counts_cannot_vouch_for_takes_the_exact_path(pkg, monkeypatch, case):
+    data, expected = HOSTILE[case]
+    (pkg / PARKS).write_bytes(data)
+    assert tables._counted(pkg / PARKS) is None
+    table = _read(pkg, data)
+    _same(table, _exact(monkeypatch, pkg, data))
+    if expected is not None:  # a ragged row shifts the cells after it: only the row-ragged findings then
+        shown = [f for f in table.findings if f.rule == RAGGED or not any(e[0] == RAGGED for e in expected)]
+        assert [(f.rule, f.line, int(f.value) if f.rule == RAGGED else f.value) for f in shown] == expected
+
+
+SOUND = {
+    "as-is": PARKS_CSV,
+    "bom": b"\xef\xbb\xbf" + PARKS_CSV,
+    "header-only": PARKS_CSV.split(b"\n", 1)[0] + b"\n",
+    "quoted-cells-with-commas-and-quotes": _edit(4, b",Kuantan,", b',"Kuan, ""tan"",",'),
+    "quoted-empty-cell-and-a-comma-before-a-closing-quote": _edit(4, b",Kuantan,,", b',"Kuantan,","",'),
+    "nul-in-a-cell": _edit(3, b",proper,", b",pro\x00per,"),
+}
+
+
+@pytest.mark.parametrize("case", SOUND)
+def test_a_sound_file_is_read_from_the_counts_as_the_exact_path_reads_it(pkg, monkeypatch, case):
+    data = SOUND[case]
+    (pkg / PARKS).write_bytes(data)
+    assert tables._counted(pkg / PARKS) is not None
+    _same(_read(pkg, data), _exact(monkeypatch, pkg, data))
+
+
+# cells as a curator's spreadsheet or a careless hand writes them: plain, quoted (with commas, doubled
+# quotes, line breaks), quotes where a CSV has none, and rows with a cell too many or too few
+PLAIN = st.sampled_from(["", "a", "1", "2024-05-01", "true", "park-1", "FILL", " ", "=1", "é", "\u00a0", "\x00"])
+SAFE = st.lists(st.sampled_from(["a", ",", '"', " ", "1", ',"', '""', ","]), max_size=6).map("".join)
+INSIDE = st.lists(st.sampled_from(["a", ",", '"', "\n", " ", "1", ',"', '""', "\r"]), max_size=6).map("".join)
+ODD = st.sampled_from(['x"y', 'x"y,z"w', ' "ab"', 'a""b', 'x"', '"ab"c', '"a', '""', '"""', '","', '",""'])
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+SOUND_CELL = st.one_of(PLAIN, PLAIN, SAFE.map(_quoted))
+ANY_CELL = st.one_of(PLAIN, SAFE.map(_quoted), INSIDE.map(_quoted), ODD, INSIDE)
+
+
+@st.composite
+def csv_files(draw) -> bytes:
+    """Half of them sound (the count check vouches for them), the others broken in their cells, rows or end."""
+    broken = draw(st.sampled_from(["", "", "", "cells", "rows", "end", "cells rows end"]))
+    cell = st.one_of(*[SOUND_CELL] * 30, ANY_CELL) if "cells" in broken else SOUND_CELL
+    skews = st.sampled_from([0, 0, 0, 1, -1, 1 - N_CELLS]) if "rows" in broken else st.just(0)
+    rows = [
+        ",".join(draw(st.lists(cell, min_size=max(1, N_CELLS + skew), max_size=max(1, N_CELLS + skew))))
+        for skew in draw(st.lists(skews, max_size=5))
+    ]
+    end = draw(st.sampled_from(["\n", "", "\n\n"])) if "end" in broken else "\n"
+    text = PARKS_CSV.split(b"\n", 1)[0].decode() + "\n" + "\n".join(rows) + end
+    return draw(st.sampled_from([b"", b"\xef\xbb\xbf"])) + text.encode("utf-8")
+
+
+@BOUNDED
+@given(data=csv_files())
+def test_the_count_check_and_the_exact_path_read_any_file_alike(pkg_once, data):
+    mp = pytest.MonkeyPatch()
+    try:
+        _same(_read(pkg_once, data), _exact(mp, pkg_once, data))
+    finally:
+        mp.undo()
+
+
+@pytest.fixture(scope="module")
+def pkg_once(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("reader") / "pkg"
+    shutil.copytree(BASE, root)
+    return root
