@@ -10,14 +10,13 @@ archive and on the repository's datapackage.json, and on a fixture release that 
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from test_release import DATE, PACKAGE, build, commit, git, git_identity  # noqa: F401  (git_identity: autouse fixture)
+from test_release import DATE, build, commit, git, git_identity  # noqa: F401  (git_identity: autouse fixture)
 from zonedata.release.release import release
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,9 +71,9 @@ def _list_fields(resource: dict) -> list[str]:
     return [f["name"] for f in resource["schema"]["fields"] if f["type"] == "list"]
 
 
-def _fixture_with_a_list_field(path: Path) -> Path:
-    """The release fixture with a Table Schema `list` field (parks.aliases): a list in Parquet, '; ' in CSV."""
-    shutil.copytree(PACKAGE, path)
+def _with_a_list_field(path: Path) -> Path:
+    """A copy of the release fixture given a Table Schema `list` field (parks.aliases: a list in Parquet,
+    '; ' in CSV), built and committed in a new git repository."""
     schema_path = path / "schemas" / "parks.json"
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
     schema["fields"].append(
@@ -102,8 +101,8 @@ def _fixture_with_a_list_field(path: Path) -> Path:
 
 
 @needs_frictionless
-def test_frictionless_validates_every_resource_of_a_release_archive_with_list_fields(tmp_path):
-    repo = _fixture_with_a_list_field(tmp_path / "repo")
+def test_frictionless_validates_every_resource_of_a_release_archive_with_list_fields(release_package):
+    repo = _with_a_list_field(release_package)
     release(repo, version="1.0.0", date=DATE)
     descriptor = json.loads((repo / "datapackage.json").read_text(encoding="utf-8"))
     parks = {r["name"]: r for r in descriptor["resources"]}["parks-parquet"]
@@ -112,9 +111,9 @@ def test_frictionless_validates_every_resource_of_a_release_archive_with_list_fi
 
 
 @needs_frictionless
-def test_without_the_plugin_the_fixture_parquet_lists_are_type_errors(tmp_path):
+def test_without_the_plugin_the_fixture_parquet_lists_are_type_errors(release_package):
     """The fixture exercises what broke: frictionless alone rejects its Parquet list cells (and only those)."""
-    repo = _fixture_with_a_list_field(tmp_path / "repo")
+    repo = _with_a_list_field(release_package)
     code = (
         "import json, sys\n"
         "from frictionless import Package, system\n"
