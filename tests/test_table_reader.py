@@ -95,6 +95,8 @@ HOSTILE = {
     "cr-line-ends": (PARKS_CSV.replace(b"\n", b"\r"), []),
     "cr-line-ends-ragged": (_edit(5, b",", b"").replace(b"\n", b"\r"), [(RAGGED, 5, N_CELLS - 1)]),
     "crlf-line-ends": (_edit(5, b",", b"").replace(b"\n", b"\r\n"), [(RAGGED, 5, N_CELLS - 1)]),
+    "cr-before-the-header": (b"\r" + PARKS_CSV, None),
+    "cr-in-the-header": (PARKS_CSV.replace(b",name,", b",na\rme,", 1), None),
     "lone-cr-in-a-cell": (_edit(4, b",Kuantan,", b",Kuan\rtan,"), [(RAGGED, 4, 11), (RAGGED, 5, N_CELLS - 10)]),
     "bom-twice": (b"\xef\xbb\xbf\xef\xbb\xbf" + PARKS_CSV, None),
     "bom-inside-the-header": (PARKS_CSV.replace(b",name,", b",\xef\xbb\xbfname,", 1), None),

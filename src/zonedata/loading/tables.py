@@ -111,13 +111,13 @@ _CHUNK = 1 << 20
 
 def _byte_counts(fh, offset: int) -> tuple[int, int] | None:
     """The newlines and commas of the file `fh` from `offset` on, seen through mmap (no copy); None when
-    it has a CR (which `_decode` makes a line end), does not end with a newline, or has a quote that is
+    it has a CR anywhere (which `_decode` makes a line end), does not end with a newline, or has a quote that is
     not where a quoted cell has one: its first at a cell's start, its last before a cell's end, others
     doubled. Then every quote is part of a cell polars reads as quoted, and no unquoted cell has one."""
     import numpy as np  # Pandera imports it anyway, before the checks
 
     with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-        if len(mm) < offset or mm[-1] != 10 or mm.find(b"\r", offset) >= 0:
+        if len(mm) < offset or mm[-1] != 10 or mm.find(b"\r") >= 0:  # the header's line too
             return None
         data = np.frombuffer(mm, dtype=np.uint8)
         try:
