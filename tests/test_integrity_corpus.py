@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import polars as pl
 import pytest
 from click.testing import CliRunner
 
@@ -21,9 +22,7 @@ from test_validate_corpus import (
     SOURCES,
     STATS,
     _bounds,
-    assert_build_refuses,
-    assert_cli_names_it,
-    assert_reported,
+    corpus_tests,
     edit_schema,
     line_of,
     replace,
@@ -536,19 +535,9 @@ BROKEN = [
 ]
 
 
-@pytest.mark.parametrize("case,mutate,rule,file,line,field", BROKEN, ids=[c[0] for c in BROKEN])
-def test_broken_input_is_reported(corpus_package, case, mutate, rule, file, line, field):
-    assert_reported(corpus_package, case, mutate, rule, file, line, field)
-
-
-@pytest.mark.parametrize("case,mutate,rule,file,line,field", BROKEN, ids=[c[0] for c in BROKEN])
-def test_cli_exits_1_naming_file_and_line(corpus_package, case, mutate, rule, file, line, field):
-    assert_cli_names_it(corpus_package, mutate, rule, file, line)
-
-
-@pytest.mark.parametrize("case,mutate,rule,file,line,field", BROKEN, ids=[c[0] for c in BROKEN])
-def test_build_refuses_and_writes_nothing(corpus_package, case, mutate, rule, file, line, field):
-    assert_build_refuses(corpus_package, mutate)
+test_broken_input_is_reported, test_cli_exits_1_naming_file_and_line, test_build_refuses_and_writes_nothing = (
+    corpus_tests(BROKEN)
+)
 
 
 def _findings(corpus_package: Path, file: str) -> list[tuple]:
@@ -705,18 +694,151 @@ def test_the_published_quote_is_the_seed_passage_whatever_the_typing(package):
 
 
 @pytest.mark.parametrize(
-    "field,edit,words",
+    "field,edit,vocabulary,code,words",
     [
-        ("scale", lambda c: c["enum"].append("quadrillion"), "scale(s) ['quadrillion'] have no normalisation"),
-        ("unit", lambda c: c.pop("enum"), "unit needs an enum"),
+        # the field's "vocabulary" property: validate blames the schema (schema-invalid), and build refuses
+        ("scale", lambda c: c["enum"].append("quadrillion"), True, 1, "add a Scale row to SCALES in src/zonedata/"),
+        ("unit", lambda c: c.pop("enum"), True, 1, "a field with a vocabulary is a string field with an enum"),
+        # without it, the build's own guard still refuses to publish values it cannot normalise
+        (
+            "scale",
+            lambda c: c["enum"].append("quadrillion"),
+            False,
+            2,
+            "scale(s) ['quadrillion'] have no normalisation",
+        ),
+        ("unit", lambda c: c.pop("enum"), False, 2, "unit needs an enum"),
     ],
 )
-def test_a_unit_or_scale_the_build_cannot_normalise_is_refused(package, field, edit, words):
+def test_a_unit_or_scale_the_build_cannot_normalise_is_refused(package, field, edit, vocabulary, code, words):
     """value_normalised looks every scale and unit up: one it does not know would be published empty."""
     path = package / "schemas" / "statistics.json"
     schema = json.loads(path.read_text(encoding="utf-8"))
-    edit(next(f for f in schema["fields"] if f["name"] == field)["constraints"])
+    spec = next(f for f in schema["fields"] if f["name"] == field)
+    edit(spec["constraints"])
+    if not vocabulary:
+        spec.pop("vocabulary")
     path.write_text(json.dumps(schema), encoding="utf-8")
     result = CliRunner().invoke(cli, ["build", "--root", str(package)])
-    assert result.exit_code == 2 and words in result.output, result.output
+    assert result.exit_code == code and words in result.output, result.output
     assert not (package / "datapackage.json").exists()
+
+
+def drop_column(path: str, column: str) -> Callable[[Path], None]:
+    """Delete a column from a table: from its header and from every record."""
+
+    def mutate(root: Path) -> None:
+        rows = _rows(root, path)
+        i = rows[0].index(column)
+        _write_rows(root, path, [r[:i] + r[i + 1 :] for r in rows])
+
+    return mutate
+
+
+REGIONS = "data/raw/regions.csv"
+STATISTIC_LINKS = "data/raw/statistic_links.csv"
+
+#: (case id, mutation, every error validate reports, as (rule, file, line, field)): a column or table the
+#: package lacks is reported once, and nothing else is blamed on it (issue 11: the loader null-fills it)
+ABSENT = [
+    ("optional-column", drop_column(PARKS, "city"), [("header-missing-column", PARKS, 1, "city")]),
+    # not one required-missing per record
+    ("required-column", drop_column(PARKS, "name"), [("header-missing-column", PARKS, 1, "name")]),
+    ("unit-column", drop_column(STATS, "unit"), [("header-missing-column", STATS, 1, "unit")]),
+    # not one foreign-key-dangling per citation, statistic or relation naming a park, nor a primary-key-duplicate
+    ("key-column", drop_column(PARKS, "park_id"), [("header-missing-column", PARKS, 1, "park_id")]),
+    (
+        "key-column-of-a-keyed-target",
+        drop_column(REGIONS, "region_id"),
+        [("header-missing-column", REGIONS, 1, "region_id")],
+    ),
+    ("referencing-column", drop_column(PARKS, "region_id"), [("header-missing-column", PARKS, 1, "region_id")]),
+    (
+        "self-reference-column",
+        drop_column(PARKS, "twin_park_id"),
+        [("header-missing-column", PARKS, 1, "twin_park_id")],
+    ),
+    # not one quote-not-found, record-uncited or text-not-in-quote per citation
+    ("quote-column", drop_column(CITES, "quote"), [("header-missing-column", CITES, 1, "quote")]),
+    ("record-id-column", drop_column(CITES, "record_id"), [("header-missing-column", CITES, 1, "record_id")]),
+    ("quoted-column", drop_column(PARKS, "status_text"), [("header-missing-column", PARKS, 1, "status_text")]),
+    # not one number-mismatch or unit-mismatch per figure
+    ("value-column", drop_column(STATS, "value"), [("header-missing-column", STATS, 1, "value")]),
+    # not one source-unlisted per seed text, nor a source-hash-mismatch
+    ("seed-file-column", drop_column(SOURCES, "file"), [("header-missing-column", SOURCES, 1, "file")]),
+    ("hash-column", drop_column(SOURCES, "sha256"), [("header-missing-column", SOURCES, 1, "sha256")]),
+    # a whole table: its one finding, and no reference to it dangles
+    ("table", lambda root: (root / PARKS).unlink(), [("table-missing", PARKS, None, None)]),
+    ("citations-table", lambda root: (root / CITES).unlink(), [("table-missing", CITES, None, None)]),
+    ("sources-table", lambda root: (root / SOURCES).unlink(), [("table-missing", SOURCES, None, None)]),
+    ("leaf-table", lambda root: (root / STATISTIC_LINKS).unlink(), [("table-missing", STATISTIC_LINKS, None, None)]),
+]
+
+
+@pytest.mark.parametrize("case,mutate,expected", ABSENT, ids=[c[0] for c in ABSENT])
+def test_a_missing_column_or_table_is_reported_once(corpus_package, case, mutate, expected):
+    mutate(corpus_package)
+    report = validate(corpus_package, publication=False)
+    assert [(f.rule, f.file, f.line, f.field) for f in report.errors] == expected
+
+
+@pytest.mark.parametrize("case,mutate,expected", ABSENT, ids=[c[0] for c in ABSENT])
+def test_cli_exits_1_naming_the_missing_column_or_table(corpus_package, case, mutate, expected):
+    (rule, file, line, _field), *_ = expected
+    mutate(corpus_package)
+    result = CliRunner().invoke(
+        cli, ["validate", "--no-publication", "--root", str(corpus_package), "--format", "github"]
+    )
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    named = f"::error file={file}" + (f",line={line}" if line else "")
+    assert any(l.startswith(named) and f"title={rule}" in l for l in result.output.splitlines()), result.output
+
+
+def test_the_loader_fills_a_missing_column_with_nulls_of_its_type(corpus_package):
+    from zonedata.base.findings import LINE
+    from zonedata.base.paths import Paths
+    from zonedata.base.vocabulary import TYPES
+    from zonedata.loading.schema import load_schema
+    from zonedata.loading.tables import read_table
+
+    drop_column(PARKS, "construction_start_year")(corpus_package)
+    drop_column(PARKS, "city")(corpus_package)
+    paths = Paths(corpus_package)
+    schema = load_schema(paths, "parks")
+    table = read_table(paths, schema)
+    assert table.read and table.absent == {"construction_start_year", "city"}
+    assert table.lacks("city") and not table.lacks("name") and table.lacks("no_such_field")
+    for frame in (table.frame, table.strings):
+        assert frame.columns == [*schema.raw_names, LINE]  # every column, in the schema's order
+        assert frame.height == 6 and frame["city"].null_count() == 6
+    assert table.frame.schema["construction_start_year"] == TYPES["integer"].raw
+    assert table.strings.schema["construction_start_year"] == TYPES["string"].raw
+    assert table.frame["name"].null_count() == 0
+    assert [(f.rule, f.field) for f in table.findings] == [
+        ("header-missing-column", "city"),
+        ("header-missing-column", "construction_start_year"),
+    ]
+
+
+def test_a_table_that_cannot_be_read_has_every_column_and_no_rows(corpus_package):
+    from zonedata.base.findings import LINE
+    from zonedata.base.paths import Paths
+    from zonedata.loading.schema import load_schema
+    from zonedata.loading.tables import read_table
+
+    paths = Paths(corpus_package)
+    schema = load_schema(paths, "parks")
+    for mutate in (
+        (lambda: (corpus_package / PARKS).unlink()),
+        (lambda: (corpus_package / PARKS).mkdir()),
+        (lambda: write(PARKS, b"")(corpus_package)),
+    ):
+        mutate()
+        table = read_table(paths, schema)
+        assert not table.read and table.absent == set(schema.raw_names)
+        assert table.frame.columns == table.strings.columns == [*schema.raw_names, LINE]
+        assert table.frame.height == 0 and table.frame.schema["year_established"] == pl.Int64
+        assert len(table.findings) == 1
+        if (corpus_package / PARKS).is_dir():
+            (corpus_package / PARKS).rmdir()

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from test_properties_readers import BOUNDED
 from zonedata.text.normalise import (
     DASHES,
+    NUMERALS,
     QUOTES,
     SPACES,
     SUBSTITUTIONS,
@@ -83,10 +84,12 @@ def test_a_stored_text_normalises_as_a_quote_does(text):
 
 
 def test_the_substitutions_are_one_table():
-    """Quotes, dashes and spaces are disjoint, each one character for one, and white space maps to " "."""
-    assert len(SUBSTITUTIONS) == len(QUOTES) + len(DASHES) + len(SPACES)
+    """Quotes, dashes, numerals (digits and number signs of other scripts) and spaces are disjoint, each
+    one character for one, and white space maps to " " (and nothing else does)."""
+    assert len(SUBSTITUTIONS) == len(QUOTES) + len(DASHES) + len(NUMERALS) + len(SPACES)
     assert all(len(k) == 1 and len(v) == 1 for k, v in SUBSTITUTIONS.items())
     assert all(k.isspace() for k in SPACES) and set(SPACES.values()) == {" "}
+    assert not any(k.isspace() or v.isspace() for k, v in {**QUOTES, **DASHES, **NUMERALS}.items())
 
 
 def test_a_lone_surrogate_is_normalised_by_the_scalar_form():

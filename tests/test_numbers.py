@@ -337,6 +337,16 @@ def test_ranges_and_lists_are_separate_mentions():
     ]
 
 
+@pytest.mark.parametrize("spelling", ["km²", "km2"])
+@pytest.mark.parametrize("sep", [" ", "", "-"])
+def test_square_kilometres_are_not_thousands_of_square_metres(sep, spelling):
+    """Five km² are 5 square kilometres: the unit's own spelling wins over the scale abbreviation "k"
+    (a scale only after a currency) followed by "m²" (it read as 5 thousand m², a factor 1000 off)."""
+    m = one(f"an area of 5{sep}{spelling}")
+    assert (m.number, m.scale_word, m.value, m.unit) == (Decimal(5), None, Decimal(5), "km2")
+    assert one("5 m²").unit == "m2" and one("US$3k").scale_word == "thousand"
+
+
 def test_more_than_six_decimals_is_not_rounded():
     m = one("3.14159265")
     assert m.number is None and m.value is None and m.number_text == "3.14159265"

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from conftest import CORPUS_BASE, copy_package
 from test_properties_readers import BOUNDED, EXAMPLES, json_values, mutated
-from zonedata.base.findings import RULES, ConfigError, Finding
+from zonedata.base.findings import LINE, RULES, ConfigError, Finding
 from zonedata.base.paths import Paths
 from zonedata.loading.exclusions import exclusions_schema
 from zonedata.loading.schema import load_schema, pandera_schema, parse_schema
@@ -75,8 +75,12 @@ def _read(scratch: Path, schema_name: str, data: bytes, relpath: str):
     schema = exclusions_schema(paths) if schema_name == "coverage_exclusions" else load_schema(paths, schema_name)
     table = read_table(paths, schema, path)
     _check_findings(table.findings)
-    if table.strings is not None:
-        assert table.frame.height == table.strings.height
+    # every column of the schema, whatever the bytes: one the CSV lacks is all null, and reported once
+    assert table.frame.columns == table.strings.columns == [*schema.raw_names, LINE]
+    assert table.frame.height == table.strings.height
+    missing = [f.field for f in table.findings if f.rule == "header-missing-column"]
+    assert table.absent == (set(missing) if table.read else set(schema.raw_names)) and len(missing) == len(set(missing))
+    assert all(table.frame[c].null_count() == table.frame.height for c in table.absent)
     return table
 
 

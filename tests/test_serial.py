@@ -8,7 +8,6 @@ is run here and compared with the usual one, finding for finding.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -22,10 +21,9 @@ BASE = Path(__file__).parent / "corpus" / "base"
 
 
 @pytest.fixture
-def broken(tmp_path) -> Path:
+def broken(corpus_package) -> Path:
     """The corpus package with a wrong figure, a wrong qualifier, a dangling key and a misquote."""
-    root = tmp_path / "pkg"
-    shutil.copytree(BASE, root)
+    root = corpus_package
     stats = root / "data/raw/statistics.csv"
     stats.write_text(
         stats.read_text(encoding="utf-8")

@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import CORPUS_BASE, copy_package
 from test_properties_readers import BOUNDED
 from zonedata.base.paths import Paths
 from zonedata.loading import tables
 from zonedata.loading.schema import load_schema
 from zonedata.loading.tables import read_table
 
-BASE = Path(__file__).parent / "corpus" / "base"
+BASE = CORPUS_BASE
 PARKS = "data/raw/parks.csv"
 PARKS_CSV = (BASE / PARKS).read_bytes()
-
-
-@pytest.fixture
-def pkg(tmp_path) -> Path:
-    root = tmp_path / "pkg"
-    shutil.copytree(BASE, root)
-    return root
 
 
 def _read(root: Path, data: bytes):
@@ -37,13 +30,13 @@ def _lines(data: bytes) -> list[bytes]:
     return data.split(b"\n")
 
 
-def test_a_nul_in_a_cell_does_not_move_the_lines_after_it(pkg):
+def test_a_nul_in_a_cell_does_not_move_the_lines_after_it(corpus_package):
     """A quoted cell that spans lines is counted with NUL markers: a NUL of the file's own is not one."""
     lines = _lines(PARKS_CSV)
     lines[2] = lines[2].replace(b",proper,", b",pro\x00per,", 1)  # a NUL on line 3
     lines[3] = lines[3].replace(b",Kuantan,", b',"Kuan\ntan",', 1)  # line 4 spans two lines (4 and 5)
     lines[5] = lines[5].replace(b",", b"", 1)  # the record on line 7 has a cell too few
-    table = _read(pkg, b"\n".join(lines))
+    table = _read(corpus_package, b"\n".join(lines))
     assert [(f.rule, f.line) for f in table.findings if f.rule == "row-ragged"] == [("row-ragged", 7)]
 
 
@@ -116,12 +109,12 @@ HOSTILE = {
 
 
 @pytest.mark.parametrize("case", HOSTILE)
-def test_a_file_the_counts_cannot_vouch_for_takes_the_exact_path(pkg, monkeypatch, case):
+def test_a_file_the_counts_cannot_vouch_for_takes_the_exact_path(corpus_package, monkeypatch, case):
     data, expected = HOSTILE[case]
-    (pkg / PARKS).write_bytes(data)
-    assert tables._counted(pkg / PARKS) is None
-    table = _read(pkg, data)
-    _same(table, _exact(monkeypatch, pkg, data))
+    (corpus_package / PARKS).write_bytes(data)
+    assert tables._counted(corpus_package / PARKS) is None
+    table = _read(corpus_package, data)
+    _same(table, _exact(monkeypatch, corpus_package, data))
     if expected is not None:  # a ragged row shifts the cells after it: only the row-ragged findings then
         shown = [f for f in table.findings if f.rule == RAGGED or not any(e[0] == RAGGED for e in expected)]
         assert [(f.rule, f.line, int(f.value) if f.rule == RAGGED else f.value) for f in shown] == expected
@@ -138,11 +131,11 @@ SOUND = {
 
 
 @pytest.mark.parametrize("case", SOUND)
-def test_a_sound_file_is_read_from_the_counts_as_the_exact_path_reads_it(pkg, monkeypatch, case):
+def test_a_sound_file_is_read_from_the_counts_as_the_exact_path_reads_it(corpus_package, monkeypatch, case):
     data = SOUND[case]
-    (pkg / PARKS).write_bytes(data)
-    assert tables._counted(pkg / PARKS) is not None
-    _same(_read(pkg, data), _exact(monkeypatch, pkg, data))
+    (corpus_package / PARKS).write_bytes(data)
+    assert tables._counted(corpus_package / PARKS) is not None
+    _same(_read(corpus_package, data), _exact(monkeypatch, corpus_package, data))
 
 
 # cells as a curator's spreadsheet or a careless hand writes them: plain, quoted (with commas, doubled
@@ -188,6 +181,4 @@ def test_the_count_check_and_the_exact_path_read_any_file_alike(pkg_once, data):
 
 @pytest.fixture(scope="module")
 def pkg_once(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("reader") / "pkg"
-    shutil.copytree(BASE, root)
-    return root
+    return copy_package(BASE, tmp_path_factory.mktemp("reader") / "pkg")

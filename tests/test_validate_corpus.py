@@ -650,53 +650,51 @@ def test_base_fixture_is_valid():
     assert report.valid, [f for f in report.errors]
 
 
-def assert_reported(corpus_package: Path, case, mutate, rule, file, line, field) -> None:
-    """The corpus contract, shared by every case list: validate reports `rule` at file, line and field."""
-    mutate(corpus_package)
-    report = validate(corpus_package, publication=False)
-    hits = [f for f in report.findings if f.rule == rule]
-    assert hits, f"{case}: expected {rule}, got {[(f.rule, f.file, f.line, f.field) for f in report.findings]}"
-    assert any(f.file == file and f.line == line and f.field == field for f in hits), (
-        f"{case}: {rule} not at {file}:{line} [{field}]: {[(f.file, f.line, f.field, f.message) for f in hits]}"
-    )
-    assert not report.valid
-    assert all(f.message for f in hits)
+def corpus_tests(broken: list[tuple]):
+    """The corpus contract, the same for every case list: each case (name, mutation, rule, file, line,
+    field) applied to a fresh corpus package is reported by validate at that rule, file, line and field,
+    named by `zonedata validate --format github` (exit 1), and refused by `zonedata build`, which
+    writes nothing. A module binds the three tests to its list: `test_a, test_b, test_c = corpus_tests(BROKEN)`."""
+    cases = pytest.mark.parametrize("case,mutate,rule,file,line,field", broken, ids=[c[0] for c in broken])
+
+    @cases
+    def test_broken_input_is_reported(corpus_package, case, mutate, rule, file, line, field):
+        mutate(corpus_package)
+        report = validate(corpus_package, publication=False)
+        hits = [f for f in report.findings if f.rule == rule]
+        assert hits, f"{case}: expected {rule}, got {[(f.rule, f.file, f.line, f.field) for f in report.findings]}"
+        assert any(f.file == file and f.line == line and f.field == field for f in hits), (
+            f"{case}: {rule} not at {file}:{line} [{field}]: {[(f.file, f.line, f.field, f.message) for f in hits]}"
+        )
+        assert not report.valid
+        assert all(f.message for f in hits)
+
+    @cases
+    def test_cli_exits_1_naming_file_and_line(corpus_package, case, mutate, rule, file, line, field):
+        mutate(corpus_package)
+        result = CliRunner().invoke(
+            cli, ["validate", "--no-publication", "--root", str(corpus_package), "--format", "github"]
+        )
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output and "internal error" not in result.output
+        expected = f"::error file={file}" + (f",line={line}" if line else "")
+        assert any(l.startswith(expected) and f"title={rule}" in l for l in result.output.splitlines()), result.output
+
+    @cases
+    def test_build_refuses_and_writes_nothing(corpus_package, case, mutate, rule, file, line, field):
+        mutate(corpus_package)
+        result = CliRunner().invoke(cli, ["build", "--root", str(corpus_package)])
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output and "internal error" not in result.output
+        assert not (corpus_package / "datapackage.json").exists()
+        assert not (corpus_package / "data" / "clean").exists()
+
+    return test_broken_input_is_reported, test_cli_exits_1_naming_file_and_line, test_build_refuses_and_writes_nothing
 
 
-def assert_cli_names_it(corpus_package: Path, mutate, rule, file, line) -> None:
-    """`zonedata validate --format github` exits 1 with an annotation naming the rule, file and line."""
-    mutate(corpus_package)
-    result = CliRunner().invoke(
-        cli, ["validate", "--no-publication", "--root", str(corpus_package), "--format", "github"]
-    )
-    assert result.exit_code == 1, result.output
-    assert "Traceback" not in result.output and "internal error" not in result.output
-    expected = f"::error file={file}" + (f",line={line}" if line else "")
-    assert any(l.startswith(expected) and f"title={rule}" in l for l in result.output.splitlines()), result.output
-
-
-def assert_build_refuses(corpus_package: Path, mutate) -> None:
-    """`zonedata build` exits 1 and writes nothing."""
-    mutate(corpus_package)
-    result = CliRunner().invoke(cli, ["build", "--root", str(corpus_package)])
-    assert result.exit_code == 1, result.output
-    assert "Traceback" not in result.output and "internal error" not in result.output
-    assert not (corpus_package / "datapackage.json").exists() and not (corpus_package / "data" / "clean").exists()
-
-
-@pytest.mark.parametrize("case,mutate,rule,file,line,field", BROKEN, ids=[c[0] for c in BROKEN])
-def test_broken_input_is_reported(corpus_package, case, mutate, rule, file, line, field):
-    assert_reported(corpus_package, case, mutate, rule, file, line, field)
-
-
-@pytest.mark.parametrize("case,mutate,rule,file,line,field", BROKEN, ids=[c[0] for c in BROKEN])
-def test_cli_exits_1_naming_file_and_line(corpus_package, case, mutate, rule, file, line, field):
-    assert_cli_names_it(corpus_package, mutate, rule, file, line)
-
-
-@pytest.mark.parametrize("case,mutate,rule,file,line,field", BROKEN, ids=[c[0] for c in BROKEN])
-def test_build_refuses_and_writes_nothing(corpus_package, case, mutate, rule, file, line, field):
-    assert_build_refuses(corpus_package, mutate)
+test_broken_input_is_reported, test_cli_exits_1_naming_file_and_line, test_build_refuses_and_writes_nothing = (
+    corpus_tests(BROKEN)
+)
 
 
 def test_quote_typo_hint_shows_closest_passage(corpus_package):

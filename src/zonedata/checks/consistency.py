@@ -1,5 +1,7 @@
 """Check 5: periods and dates make sense: start before end, and nothing reported ends after its
-source was published (planned and expected figures may look ahead)."""
+source was published (records that look ahead, such as planned and expected figures, may).
+
+The periods are the schemas' (table property `periods`, see loading/schema.py)."""
 
 from __future__ import annotations
 
@@ -13,20 +15,16 @@ from zonedata.base.vocabulary import DECIMAL, UNITS
 from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
 from zonedata.loading.tables import exact_decimal
 
-#: (table, start field, end field) pairs that form a period
-PERIODS = [("statistics", "period_start", "period_end"), ("events", "start_date", "end_date")]
-FORWARD_LOOKING = ("planned", "expected")
-
 
 def check(ds: Dataset) -> list[Finding]:
     findings: list[Finding] = normalisable(ds)
     sources = ds.frame(SOURCES_TABLE)
     cites = ds.frame(CITATIONS_TABLE)
-    for table, start, end in PERIODS:
+    for table, schema, period in ((t, s, p) for t, s in ds.schemas.items() for p in s.periods):
+        start, end, basis = period.start, period.end, period.forward_field
         frame = ds.frame(table)
-        schema = ds.schemas.get(table)
-        if frame is None or schema is None or not {start, end} <= set(frame.columns):
-            continue
+        if frame is None or ds.tables[table].lacks(start, end):
+            continue  # not a table of this package, or its period fields are not
         key = schema.primary_key[0]
         file = ds.file(table)
         inverted = frame.filter(pl.col(start) > pl.col(end)).sort(LINE)
@@ -44,16 +42,14 @@ def check(ds: Dataset) -> list[Finding]:
         if (
             sources is None
             or cites is None
-            or key not in frame.columns
-            or not {"source_id", "date_published"} <= set(sources.columns)
-            or not {"record_table", "record_id", "source_id"} <= set(cites.columns)
+            or ds.tables[SOURCES_TABLE].lacks("source_id", "date_published")
+            or ds.tables[CITATIONS_TABLE].lacks("record_table", "record_id", "source_id")
         ):
             continue  # a missing table or column has its own finding
-        rows = frame.select(LINE, key, end, *(["basis"] if "basis" in frame.columns else [])).filter(
-            pl.col(end).is_not_null()
-        )
-        if "basis" in rows.columns:
-            rows = rows.filter(~pl.col("basis").is_in(FORWARD_LOOKING).fill_null(False))
+        ahead = [basis] if basis is not None and basis in frame.columns else []
+        rows = frame.select(LINE, key, end, *ahead).filter(pl.col(end).is_not_null())
+        for b in ahead:  # a record that looks ahead may end after its source was published
+            rows = rows.filter(~pl.col(b).is_in(period.forward_values).fill_null(False))
         late = (
             rows.select(LINE, pl.col(key).alias("record_id"), end)
             .join(
@@ -91,7 +87,7 @@ def normalisable(ds: Dataset) -> list[Finding]:
     SCALE_FACTORS = {"": 1, **SCALE_WORDS}
 
     stats = ds.tables.get("statistics")
-    if stats is None or stats.strings is None or not {"value", "scale", "unit"} <= set(stats.strings.columns):
+    if stats is None or stats.lacks("value", "scale", "unit"):
         return []
     limit = 10 ** (DECIMAL.precision - DECIMAL.scale)
     factor = pl.col("scale").fill_null("").replace_strict(SCALE_FACTORS, default=None, return_dtype=pl.Int64) * pl.col(

@@ -43,13 +43,13 @@ def _record_values(ds: Dataset) -> tuple[pl.DataFrame, pl.DataFrame]:
     nums, texts = [], []
     for name, table in ds.tables.items():
         schema = table.schema
-        if name in (CITATIONS_TABLE, SOURCES_TABLE) or table.strings is None or len(schema.primary_key) != 1:
+        if name in (CITATIONS_TABLE, SOURCES_TABLE) or len(schema.primary_key) != 1:
             continue
         key = schema.primary_key[0]
-        if key not in table.strings.columns:
-            continue
+        if table.lacks(key):
+            continue  # no record of it can be cited (a field the CSV lacks is all null: it holds nothing)
         frame = table.strings
-        num_fields = [f.name for f in schema.raw_fields if f.type in ("integer", "number") and f.name in frame.columns]
+        num_fields = [f.name for f in schema.raw_fields if f.type in ("integer", "number")]
         # a note explains a record; it does not hold a value, so it accounts for nothing
         # nor does a reference: an id such as cepa-2003 names a record, it does not state 2003
         refs = {c for fk in schema.foreign_keys for c in fk.fields} | {
@@ -58,10 +58,7 @@ def _record_values(ds: Dataset) -> tuple[pl.DataFrame, pl.DataFrame]:
         text_fields = [
             f.name
             for f in schema.raw_fields
-            if f.type in ("string", "list", "date")
-            and f.name in frame.columns
-            and f.name not in (key, *NOTE_FIELDS)
-            and f.name not in refs
+            if f.type in ("string", "list", "date") and f.name not in (key, *NOTE_FIELDS) and f.name not in refs
         ]
         base = frame.select(
             pl.lit(name).alias("record_table"), pl.col(key).alias("record_id"), *num_fields, *text_fields
@@ -104,7 +101,7 @@ def _exclusions(ds: Dataset, sources: dict[str, SourceText], findings: list[Find
         return pl.DataFrame(schema=schema)
     findings.extend(table.findings)
     rel = table.file
-    if table.strings is None or not set(EXCLUSION_COLUMNS) <= set(table.frame.columns):
+    if table.lacks(*EXCLUSION_COLUMNS):
         return pl.DataFrame(schema=schema)  # unreadable, or a column is missing: its findings say so
     frame = table.frame.rename({LINE: "line"})
     rows = []
@@ -161,9 +158,9 @@ def coverage(root: Path | str, ds: Dataset | None = None) -> Coverage:
     sids = sorted(texts)
     sources = {sid: SourceText(texts[sid]) for sid in sids}
     files = {}
-    src_frame = ds.frame(SOURCES_TABLE)
-    if src_frame is not None and {"source_id", "file"} <= set(src_frame.columns):
-        files = dict(src_frame.select("source_id", "file").drop_nulls().iter_rows())
+    src = ds.tables.get(SOURCES_TABLE)
+    if src is not None and not src.lacks("source_id", "file"):
+        files = dict(src.frame.select("source_id", "file").drop_nulls().iter_rows())
     m = mentions_frame(pl.Series([texts[s] for s in sids], dtype=pl.String))
     m = m.with_columns(
         pl.Series(sids, dtype=pl.String).gather(m["row"]).alias("source_id")

@@ -15,8 +15,9 @@ def _key_text(cols, row) -> str:
 
 
 def _duplicates(frame: pl.DataFrame, key: list[str], rule: str, what: str, fix: str, file: str) -> list[Finding]:
-    """Each record whose (non-null) key another record already has, pointing at the first one."""
-    if not key or not set(key) <= set(frame.columns):
+    """Each record whose (non-null) key another record already has, pointing at the first one
+    (a key column the CSV lacks is all null: no record has a key, so none repeats one)."""
+    if not key:
         return []
     rows = frame.select(LINE, *key)
     if len(key) > 1:  # a repeated key repeats its first fields too: compare whole keys only where those repeat
@@ -41,11 +42,12 @@ def _duplicates(frame: pl.DataFrame, key: list[str], rule: str, what: str, fix: 
 def check(ds: Dataset) -> list[Finding]:
     findings: list[Finding] = []
     named = schema_names(ds.paths)
-    tables = [(schema, ds.frame(name), ds.file(name)) for name, schema in ds.schemas.items()]
+    tables = [(ds.tables[name], ds.file(name)) for name in ds.schemas]
     if ds.exclusions is not None:  # read like a table, though not published: its keys too
-        tables.append((ds.exclusions.schema, ds.exclusions.frame, ds.exclusions.file))
-    for schema, frame, file in tables:
-        if frame is None or frame.is_empty():
+        tables.append((ds.exclusions, ds.exclusions.file))
+    for table, file in tables:
+        schema, frame = table.schema, table.frame
+        if frame.is_empty():
             continue
         # the primary key and every uniqueKeys entry (which frictionless ignores): same check, own rule
         keys = [(schema.primary_key, "primary-key-duplicate", "primary key", "give each record its own id")]
@@ -56,14 +58,13 @@ def check(ds: Dataset) -> list[Finding]:
         for cols, rule, what, fix in keys:
             findings.extend(_duplicates(frame, list(cols), rule, what, fix, file))
         for fk in schema.foreign_keys:
-            target = ds.frame(fk.table)
-            if (
-                target is None
-                or not set(fk.fields) <= set(frame.columns)
-                or not set(fk.ref_fields) <= set(target.columns)
-            ):
+            # a target whose schema is invalid, or whose CSV lacks a referenced column, cannot say which
+            # records it holds: that has its finding, and no reference to it is dangling
+            # (a referencing column the CSV lacks is all null, and a null refers to nothing)
+            target = ds.tables.get(fk.table)
+            if target is None or target.lacks(*fk.ref_fields):
                 continue
-            referenced = target.select(
+            referenced = target.frame.select(
                 [pl.col(r).alias(f) for f, r in zip(fk.fields, fk.ref_fields)]
             )  # an anti join needs no unique()
             dangling = (
@@ -86,11 +87,12 @@ def check(ds: Dataset) -> list[Finding]:
                     )
                 )
         for poly in schema.polymorphic_keys:
-            if not {poly.table_field, poly.id_field} <= set(frame.columns):
-                continue
-            # a table whose schema is invalid has that finding: its records cannot be known, so refs to it are not dangling
+            # a table whose schema is invalid, or whose CSV lacks its key column, has that finding: its records
+            # cannot be known, so refs to it are not dangling (one finding for the column, not one per reference)
             unknowable = [
-                t for t in named if t not in ds.schemas or ds.tables.get(t) is None or ds.tables[t].strings is None
+                t
+                for t in named
+                if t not in ds.tables or not ds.tables[t].read or ds.tables[t].lacks(*ds.schemas[t].primary_key)
             ]
             refs = frame.select(LINE, poly.table_field, poly.id_field).filter(
                 pl.col(poly.id_field).is_not_null()
@@ -99,14 +101,13 @@ def check(ds: Dataset) -> list[Finding]:
             )
             targets: list[pl.DataFrame] = []
             for tname in refs[poly.table_field].unique().to_list():
-                t_schema, t_frame = ds.schemas.get(tname), ds.frame(tname)
-                if t_schema is None or t_frame is None or len(t_schema.primary_key) != 1:
+                target = ds.tables.get(tname)
+                if target is None or len(target.schema.primary_key) != 1:
                     continue
-                key = t_schema.primary_key[0]
-                if key in t_frame.columns:
-                    targets.append(
-                        t_frame.select(pl.lit(tname).alias(poly.table_field), pl.col(key).alias(poly.id_field))
-                    )
+                key = target.schema.primary_key[0]
+                targets.append(
+                    target.frame.select(pl.lit(tname).alias(poly.table_field), pl.col(key).alias(poly.id_field))
+                )
             known = (
                 pl.concat(targets)
                 if targets
@@ -131,13 +132,14 @@ def check(ds: Dataset) -> list[Finding]:
 
 
 def _self_keys(ds: Dataset):
-    """(table, schema, frame, foreign key) for each key of a table to itself whose columns it has."""
+    """(table, schema, frame, foreign key) for each key of a table to itself (a column the CSV lacks is all
+    null: a null key points nowhere and is pointed at by nothing)."""
     for name, schema in ds.schemas.items():
-        frame = ds.frame(name)
-        if frame is None or frame.is_empty():
+        frame = ds.tables[name].frame
+        if frame.is_empty():
             continue
         for fk in schema.foreign_keys:
-            if fk.table == name and set(fk.fields) | set(fk.ref_fields) <= set(frame.columns):
+            if fk.table == name:
                 yield name, schema, frame, fk
 
 
@@ -235,22 +237,19 @@ def _cycles(ds: Dataset) -> list[Finding]:
 
 def _uncited(ds: Dataset) -> list[Finding]:
     """Every record of a table that citations can point at needs at least one citation."""
-    cites, schema = ds.frame(CITATIONS_TABLE), ds.schemas.get(CITATIONS_TABLE)
-    if cites is None or schema is None or not {"record_table", "record_id"} <= set(cites.columns):
+    citations = ds.tables.get(CITATIONS_TABLE)
+    # without the columns that say what is cited, no record can be known to be uncited
+    if citations is None or citations.lacks("record_table", "record_id"):
         return []
+    cites, schema = citations.frame, citations.schema
     cited_tables = schema.field("record_table").constraints.get("enum", [])
     by_table = cites.select("record_table", "record_id").partition_by("record_table", as_dict=True)
     findings = []
     for tname in cited_tables:
-        t_schema, frame = ds.schemas.get(tname), ds.frame(tname)
-        if (
-            t_schema is None
-            or frame is None
-            or len(t_schema.primary_key) != 1
-            or t_schema.primary_key[0] not in frame.columns
-        ):
+        table = ds.tables.get(tname)
+        if table is None or len(table.schema.primary_key) != 1:
             continue
-        key = t_schema.primary_key[0]
+        frame, key = table.frame, table.schema.primary_key[0]  # (a key column the CSV lacks: no id is uncited)
         cited = by_table.get((tname,), pl.DataFrame(schema={"record_id": cites.schema["record_id"]})).select(
             pl.col("record_id").alias(key)
         )

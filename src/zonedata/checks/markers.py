@@ -40,19 +40,22 @@ def marker_findings(tables: dict) -> list[Finding]:
     findings = []
     for table in tables.values():
         frame = table.strings
-        if frame is None or frame.is_empty():
+        if frame.is_empty():
             continue
-        cols = [c for c in frame.columns if c != LINE]
-        if not cols:  # a header that names no column of the schema: its own finding
+        cols = [c for c in frame.columns if c != LINE]  # (a column the CSV lacks is all null: no marker)
+        # a marker starts with FILL: a cheap first look finds the (rare) columns that may hold one
+        starts = frame.select(pl.col(c).str.starts_with(FILL).any() for c in cols).row(0)
+        maybe = [c for c, has in zip(cols, starts) if has]
+        if not maybe:
             continue
         hit = frame.select(
-            pl.any_horizontal(pl.col(c).str.contains(MARKER_PATTERN) for c in cols).fill_null(False)
+            pl.any_horizontal(pl.col(c).str.contains(MARKER_PATTERN) for c in maybe).fill_null(False)
         ).to_series()
         if not hit.any():
             continue
         long = (
             frame.filter(hit)
-            .select(LINE, *cols)
+            .select(LINE, *maybe)
             .unpivot(index=LINE, variable_name="__field__", value_name="__marker__")
             .filter(pl.col("__marker__").str.contains(MARKER_PATTERN))
             .sort(LINE)

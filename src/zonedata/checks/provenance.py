@@ -205,8 +205,8 @@ def check_statistics(ds: Dataset, cites: pl.DataFrame, mentions: pl.DataFrame) -
     is `Located.mentions()`)."""
     stats = ds.tables.get("statistics")
     need = {"statistic_id", "value_text", "value", "scale", "unit", "qualifier"}
-    if stats is None or stats.strings is None or not need <= set(stats.strings.columns):
-        return []
+    if stats is None or stats.lacks(*need):
+        return []  # (a figure without its value, unit or qualifier column would disagree with every quote)
     file = ds.file("statistics")
     s = stats.strings.select(
         pl.col(LINE).alias("stat_line"),
@@ -369,9 +369,9 @@ def check_record_numbers(ds: Dataset, cites: pl.DataFrame, mentions: pl.DataFram
         if tname in ("statistics", CITATIONS_TABLE) or table.frame.is_empty() or len(schema.primary_key) != 1:
             continue
         key = schema.primary_key[0]
-        ints = [f.name for f in schema.raw_fields if f.type == "integer" and f.name in table.frame.columns]
-        if not ints or key not in table.frame.columns:
-            continue
+        ints = [f.name for f in schema.raw_fields if f.type == "integer"]  # (one the CSV lacks: all null, dropped)
+        if not ints or table.lacks(key):
+            continue  # (without its key, no record's quotes are known: its numbers are in none)
         rows = (
             table.frame.select(LINE, pl.col(key).alias("record_id"), *ints)
             .unpivot(index=[LINE, "record_id"], variable_name="field", value_name="v")

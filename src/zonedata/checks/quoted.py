@@ -25,18 +25,14 @@ def check(ds: Dataset) -> list[Finding]:
     findings: list[Finding] = []
     for name, table in ds.tables.items():
         schema = table.schema
-        fields = [f for f in schema.raw_fields if f.descriptor.get("quoted") is True and f.name in table.frame.columns]
-        if (
-            name == CITATIONS_TABLE
-            or not fields
-            or len(schema.primary_key) != 1
-            or schema.primary_key[0] not in table.frame.columns
-        ):
+        # (a field or key column the CSV lacks is all null: no value to find, no record whose quotes are known)
+        fields = [f for f in schema.raw_fields if f.descriptor.get("quoted") is True]
+        if name == CITATIONS_TABLE or not fields or len(schema.primary_key) != 1:
             continue
         key = schema.primary_key[0]
         own = quotes.filter(pl.col("record_table") == name).select(pl.col("record_id").alias(key), "quote_norm")
         # a record none of whose quotes could be located already has its finding; its words may be in them
-        located_ids = own.select(key).unique()
+        located_ids = own.select(key)  # (a semi join needs no unique right side)
         for f in fields:
             values = table.frame.select(LINE, key, pl.col(f.name).alias("value")).filter(pl.col("value").is_not_null())
             if f.type == "list":
@@ -45,6 +41,16 @@ def check(ds: Dataset) -> list[Finding]:
             if values.is_empty():
                 continue
             values = values.with_columns(normalise_series(values["value"]).alias("needle"))
+            # the usual case first, cheaply: every value (row) is in one of its record's quotes
+            in_a_quote = (
+                values.with_row_index("__row")
+                .join(own, on=key)
+                .filter(pl.col("quote_norm").str.contains(pl.col("needle"), literal=True))
+                .get_column("__row")
+                .n_unique()
+            )
+            if in_a_quote == values.height:
+                continue
             found = (
                 values.join(own, on=key)
                 .filter(pl.col("quote_norm").str.contains(pl.col("needle"), literal=True))

@@ -15,7 +15,6 @@ TEXT_SUFFIXES = {".txt"}
 
 def check(ds: Dataset) -> list[Finding]:
     paths = ds.paths
-    frame = ds.frame(SOURCES_TABLE)
     file = ds.file(SOURCES_TABLE)
     if SOURCES_TABLE not in ds.schemas:
         if paths.schema(SOURCES_TABLE).exists():
@@ -27,13 +26,14 @@ def check(ds: Dataset) -> list[Finding]:
                 file="schemas/sources.json",
             )
         ]
-    if frame is None or "file" not in frame.columns:
-        return []  # the table findings already say what is wrong with seeds/sources.csv
+    table = ds.tables[SOURCES_TABLE]
+    if table.lacks("file"):
+        return []  # which texts are listed is unknown (not: none is): the table's findings say what is wrong
     findings = []
     listed: set[str] = set()
-    has_hash = "sha256" in frame.columns
+    has_hash = not table.lacks("sha256")
     seeds = Seeds(paths.seeds)
-    for row in frame.select(LINE, "file", *(["sha256"] if has_hash else [])).iter_rows(named=True):
+    for row in table.frame.select(LINE, "file", *(["sha256"] if has_hash else [])).iter_rows(named=True):
         name, line = row["file"], row[LINE]
         if name is None:
             continue

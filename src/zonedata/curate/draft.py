@@ -701,7 +701,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
     text = texts[source_id]
     src = ds.tables.get("sources")
     meta: dict = {}
-    if src is not None and src.strings is not None and "source_id" in src.strings.columns:
+    if src is not None and not src.lacks("source_id"):
         rows = src.strings.filter(src.strings["source_id"] == source_id).to_dicts()
         meta = rows[0] if rows else {}
     published = None
@@ -933,12 +933,7 @@ def _load(root: Path):
 def _rank_spans(ds, source_id: str) -> dict[str, list[tuple[int, int]]]:
     """value_text (lower case) -> stored quote spans in the source of the recorded rank statistics."""
     stats, located = ds.tables.get(STATISTICS), ds.located
-    if (
-        stats is None
-        or stats.strings is None
-        or located is None
-        or not {"unit", "value_text"} <= set(stats.strings.columns)
-    ):
+    if stats is None or located is None or stats.lacks("statistic_id", "unit", "value_text"):
         return {}
     ranks = dict(stats.strings.filter(stats.strings["unit"] == "rank").select("statistic_id", "value_text").iter_rows())
     out: dict[str, list[tuple[int, int]]] = {}
@@ -957,7 +952,7 @@ def _recorded_text(ds) -> str:
     cells: list[str] = []
     for name, table in ds.tables.items():
         frame = table.strings
-        if frame is None or name == CITATIONS:
+        if name == CITATIONS:
             continue
         for col in frame.columns:
             # names, sponsors, organisers, publishers: not titles, labels, notes or words quoted from a text
@@ -973,8 +968,6 @@ def _recorded_names(ds) -> set[str]:
     names: set[str] = set()
     for table in ds.tables.values():
         frame = table.strings
-        if frame is None:
-            continue
         for col in ("name", "aliases"):
             if col in frame.columns:
                 delimiter = table.schema.field(col).descriptor.get("delimiter", "; ")
@@ -1032,7 +1025,6 @@ def measure(root: Path | str) -> dict:
                 (sid, key(r), normalise(r["value_text"]).lower(), normalise(quotes.get(r["statistic_id"], "")).lower())
             )
     cites, statistics = ds.tables[CITATIONS].strings, ds.tables[STATISTICS].strings
-    assert cites is not None and statistics is not None  # both tables were read
     sources_of: dict[str, set[str]] = {}
     for rt, rid, sid in cites.select("record_table", "record_id", "source_id").iter_rows():
         sources_of.setdefault(f"{rt}/{rid}", set()).add(sid)
@@ -1073,10 +1065,9 @@ def measure(root: Path | str) -> dict:
     all_recorded = _recorded_names(ds)
     names = {}
     for table in ("parks", "projects", "events", "organisations"):
-        if table not in ds.tables or ds.tables[table].strings is None:
+        if table not in ds.tables:
             continue
         frame = ds.tables[table].strings
-        assert frame is not None  # checked just above
         # a curator's label ("China-ASEAN Industrial Cooperation Zone: Nanning area") is not in the text
         wanted = [
             r["name"]

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import polars as pl
 
-from zonedata.base.findings import ConfigError, Finding
+from zonedata.base.findings import ConfigError, Finding, SchemaError
 from zonedata.base.paths import SOURCES_TABLE, Paths
 from zonedata.loading.exclusions import read_exclusions
 from zonedata.loading.schema import TableSchema, check_references, import_pandera, load_schema, schema_names
 from zonedata.loading.seeds import load_texts
 from zonedata.loading.tables import RawTable, check_constraints, parse_table, read_table
-from zonedata.text.locate import Located, locate_quotes
+from zonedata.text.locate import QUOTE_FIELDS, Located, locate_quotes
 from zonedata.text.normalise import SourceText
 
 CITATIONS_TABLE = "citations"
@@ -63,15 +63,22 @@ class Dataset:
             future.result()  # started while the tables were read; it takes the lock itself, so wait outside it
         with self._lock:
             if "located" not in self._cache:
-                self._cache["located"] = locate_quotes(self.frame(CITATIONS_TABLE), self.source_texts)
+                self._cache["located"] = locate_quotes(_quotes(self.tables.get(CITATIONS_TABLE)), self.source_texts)
             return self._cache["located"]
 
     def frame(self, table: str) -> pl.DataFrame | None:
+        """The typed rows of `table` (every column of its schema); None when it has no valid schema."""
         t = self.tables.get(table)
         return None if t is None else t.frame
 
     def file(self, table: str) -> str:
         return self.paths.rel(self.paths.raw_csv(table))
+
+
+def _quotes(citations: RawTable | None) -> pl.DataFrame | None:
+    """The citations' rows whose quotes `locate_quotes` locates: None when the table has no valid schema or
+    lacks a field a quote is located by (that has its finding; no quote is then found or missed)."""
+    return None if citations is None or citations.lacks(*QUOTE_FIELDS) else citations.frame
 
 
 def _read_tables(ds: Dataset, read_numbers: bool) -> list[RawTable]:
@@ -104,7 +111,7 @@ def _read_tables(ds: Dataset, read_numbers: bool) -> list[RawTable]:
 
     def prefetch_located(citations, texts) -> None:
         texts.result()
-        located = locate_quotes(citations.result().frame, ds.source_texts, read_numbers=read_numbers)
+        located = locate_quotes(_quotes(citations.result()), ds.source_texts, read_numbers=read_numbers)
         with ds._lock:
             ds._cache.setdefault("located", located)
 
@@ -193,6 +200,12 @@ def load_dataset(root: Path, *, read_numbers: bool = False) -> Dataset:
     for name in schema_names(paths):
         try:
             ds.schemas[name] = load_schema(paths, name)
+        except SchemaError as exc:  # says how to fix it, and at which field
+            ds.findings.append(
+                Finding(
+                    "schema-invalid", str(exc), file=paths.rel(paths.schema(name)), field=exc.field, value=exc.value
+                )
+            )
         except ConfigError as exc:
             ds.findings.append(Finding("schema-invalid", f"{exc}; fix the JSON", file=paths.rel(paths.schema(name))))
     # a key to a table or field that does not exist would be skipped, and its values published unchecked

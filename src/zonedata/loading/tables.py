@@ -17,7 +17,7 @@ import polars as pl
 
 from zonedata.base.findings import LINE, Finding
 from zonedata.base.paths import Paths
-from zonedata.base.vocabulary import DECIMAL, DECIMAL_SCALE
+from zonedata.base.vocabulary import DECIMAL, DECIMAL_SCALE, TYPES
 from zonedata.loading.schema import ISO_DATE, POLARS_TYPES, TableSchema, pandera_schema
 
 BOM = b"\xef\xbb\xbf"
@@ -39,7 +39,13 @@ SPECIAL_START = r"^(?:[=+\-@\s\p{Cc}\p{Cf}]|$)"
 
 @dataclass
 class RawTable:
-    """A raw table as read: `frame` is typed per the schema, with the LINE column."""
+    """A raw table as read: `frame` is typed per the schema, with the LINE column.
+
+    `frame` and `strings` always hold every column of the schema, in its order, then LINE: a column
+    the CSV lacks (or every column, when the table could not be read) is all null there, named in
+    `absent`, and reported once (header-missing-column, table-missing, ...), so a check reads any
+    column without a guard. A check that would blame such a null on every row asks `absent` first.
+    """
 
     name: str
     schema: TableSchema
@@ -47,11 +53,43 @@ class RawTable:
     frame: pl.DataFrame
     findings: list[Finding] = field(default_factory=list)
     #: the same rows as read, every cell a string (exact numbers are parsed from these, never from floats)
-    strings: pl.DataFrame | None = None
+    strings: pl.DataFrame = field(default_factory=pl.DataFrame)
+    #: the schema's columns the CSV does not have: null-filled in `frame` and `strings`, each reported once
+    absent: frozenset[str] = frozenset()
+    #: the rows were read (False: a missing, unreadable or unparsable file, whose one finding says so)
+    read: bool = True
 
     @property
     def file(self) -> str:
         return self.path.as_posix()
+
+    def lacks(self, *columns: str) -> bool:
+        """Whether the table holds no values for any of `columns`: the CSV lacks it (its values are unknown,
+        not empty) or the schema does not declare it. For a check that names fields itself; a check
+        driven by the schema's own fields needs no test."""
+        return any(c in self.absent or c not in self.frame.columns for c in columns)
+
+
+def with_absent(table: RawTable, typed: pl.DataFrame, strings: pl.DataFrame, present: list[str]) -> RawTable:
+    """Set `table.frame` and `table.strings` to `typed` and `strings` (of the `present` columns and LINE)
+    with every other column of the schema added as an all-null column of its type, in schema order."""
+    schema = table.schema
+    absent = [f for f in schema.raw_fields if f.name not in present]
+    if absent:
+        order = [*schema.raw_names, LINE]
+        typed = typed.with_columns(pl.lit(None, dtype=TYPES[f.type].raw).alias(f.name) for f in absent).select(order)
+        strings = strings.with_columns(pl.lit(None, dtype=pl.String).alias(f.name) for f in absent).select(order)
+    table.frame, table.strings, table.absent = typed, strings, frozenset(f.name for f in absent)
+    table.read = True
+    return table
+
+
+def unread(table: RawTable) -> RawTable:
+    """`table` as one that could not be read: no rows, every column of its schema absent."""
+    empty = pl.DataFrame({LINE: pl.Series([], dtype=pl.Int64)})
+    with_absent(table, empty, empty, [])
+    table.read = False
+    return table
 
 
 def _decode(data: bytes, file: str, findings: list[Finding]) -> str:
@@ -213,8 +251,9 @@ def read_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> R
 
 def check_constraints(table: RawTable) -> RawTable:
     """Add the Pandera findings to a table `parse_table` read (the last step of `read_table`)."""
-    if table.strings is not None:  # parsed and typed
-        present = [c for c in table.frame.columns if c != LINE]
+    # (none: a table that could not be read, or whose header names no column of the schema: nothing to check)
+    present = [c for c in table.schema.raw_names if c not in table.absent]
+    if present:
         # a cell that failed its type is null in the typed frame: say so once, not also "required"
         mistyped = {(f.line, f.field) for f in table.findings if f.rule == "type-error"}
         table.findings.extend(
@@ -230,8 +269,7 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
     path = path or paths.raw_csv(schema.name)
     file = paths.rel(path)
     findings: list[Finding] = []
-    empty = pl.DataFrame({LINE: pl.Series([], dtype=pl.Int64)})
-    table = RawTable(schema.name, schema, Path(file), empty, findings)
+    table = unread(RawTable(schema.name, schema, Path(file), pl.DataFrame(), findings))  # until it is read
     counted = _counted(path)
     parsed = None
     if counted is not None:
@@ -401,9 +439,7 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
     typed, type_findings = _typed(frame, schema, present, file)
     findings.extend(type_findings)
     findings.extend(_formula_findings(typed, schema, special, file))
-    table.frame = typed
-    table.strings = frame
-    return table
+    return with_absent(table, typed, frame, present)
 
 
 def _malformed(what: str, body, file: str) -> Finding:

@@ -51,37 +51,20 @@ def _exact_numbers(table, schema: TableSchema) -> list[pl.Expr]:
     """Number fields parsed from the cell text as Decimal. Reading the table already refused any
     value that is not a plain decimal that Decimal(38, 6) holds (a type error), so none is rounded
     and none silently becomes null."""
-    strings = table.strings
-    return [
-        exact_decimal(pl.col(f.name)).alias(f.name)
-        for f in schema.raw_fields
-        if f.type == "number" and strings is not None and f.name in strings.columns
-    ]
+    return [exact_decimal(pl.col(f.name)).alias(f.name) for f in schema.raw_fields if f.type == "number"]
 
 
 def _base_frame(ds: Dataset, name: str) -> pl.DataFrame:
-    """The raw fields of one table, typed for publication, with the LINE column kept for joins."""
+    """The raw fields of one table, typed for publication, with the LINE column kept for joins (a column
+    the raw file lacks, in an invalid table, is all null there: it is published empty)."""
     table, schema = ds.tables[name], ds.schemas[name]
     frame = table.frame
     exprs = _exact_numbers(table, schema)
     if exprs:
-        assert table.strings is not None  # a parsed table keeps its cells as text
         numbers = table.strings.select(LINE, *exprs)
-        frame = frame.drop([c for c in numbers.columns if c != LINE and c in frame.columns]).join(
-            numbers, on=LINE, how="left"
-        )
-    lists = [list_items(f.name, f.delimiter) for f in schema.raw_fields if f.type == "list" and f.name in frame.columns]
-    if lists:
-        frame = frame.with_columns(lists)
-    # a column the raw file lacks (an invalid table) is published empty rather than crashing
-    missing = [
-        pl.lit(None, dtype=TYPES[f.type].published).alias(f.name)
-        for f in schema.raw_fields
-        if f.name not in frame.columns
-    ]
-    if LINE not in frame.columns:
-        frame = frame.with_columns(pl.lit(None, dtype=pl.Int64).alias(LINE))
-    return frame.with_columns(missing) if missing else frame
+        frame = frame.drop([c for c in numbers.columns if c != LINE]).join(numbers, on=LINE, how="left")
+    lists = [list_items(f.name, f.delimiter) for f in schema.raw_fields if f.type == "list"]
+    return frame.with_columns(lists) if lists else frame
 
 
 def derive_statistics(ds: Dataset, frame: pl.DataFrame) -> pl.DataFrame:
@@ -109,11 +92,9 @@ def derive_citations(ds: Dataset, frame: pl.DataFrame) -> pl.DataFrame:
         return frame.with_columns(quote_start=pl.lit(None, dtype=pl.Int64), quote_end=pl.lit(None, dtype=pl.Int64))
     offsets = located.frame.select(LINE, "quote_start", "quote_end")
     frame = frame.join(offsets, on=LINE, how="left")
-    if "quote" in frame.columns and "source_id" in frame.columns:
-        passage = stored_passages(ds.texts, frame["source_id"], frame["quote_start"], frame["quote_end"])
-        # (a quote that was not found has no offsets and a finding, so the build publishes nothing)
-        frame = frame.with_columns(pl.coalesce(passage, pl.col("quote")).alias("quote"))
-    return frame
+    passage = stored_passages(ds.texts, frame["source_id"], frame["quote_start"], frame["quote_end"])
+    # (a quote that was not found has no offsets and a finding, so the build publishes nothing)
+    return frame.with_columns(pl.coalesce(passage, pl.col("quote")).alias("quote"))
 
 
 #: table -> (the derived fields it can compute, how)

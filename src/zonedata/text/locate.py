@@ -18,6 +18,9 @@ from zonedata.base.vocabulary import DECIMAL
 from zonedata.text.normalise import SourceText, normalise_series
 from zonedata.text.numbers import mentions_frame
 
+#: the citations' fields a quote is located by
+QUOTE_FIELDS = ("record_table", "record_id", "source_id", "quote")
+
 
 @dataclass
 class Located:
@@ -39,14 +42,14 @@ class Located:
 def locate_quotes(
     cites: pl.DataFrame | None, sources: dict[str, SourceText], *, read_numbers: bool = False
 ) -> Located | None:
-    """Each citation of `cites` (the citations table) with its quote located in its source's text.
+    """Each citation of `cites` (the citations table, with the `QUOTE_FIELDS`; None when there is none to
+    read) with its quote located in its source's text.
 
     With `read_numbers`, the numbers in the quotes (which do not depend on where a quote is found)
     are read on a thread of their own while the quotes are searched: `Located.mentions` has them."""
-    need = {"record_table", "record_id", "source_id", "quote"}
-    if cites is None or not need <= set(cites.columns):
+    if cites is None:
         return None
-    frame = cites.select(LINE, *sorted(need))
+    frame = cites.select(LINE, *sorted(QUOTE_FIELDS))
     # each distinct (source, quote) is normalised and searched once, however many records cite it;
     # `group` numbers them, and each citation takes its distinct quote's results by that number
     groups = frame.with_row_index("row").group_by("source_id", pl.col("quote").fill_null("").alias("q")).agg("row")

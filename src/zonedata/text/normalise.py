@@ -1,9 +1,15 @@
 """Safe text normalisation for matching quotes against source texts.
 
 Only these differences are forgiven: Unicode composition (NFC), curly versus straight
-quotes, dash variants versus a hyphen, no-break and other spaces, and runs of whitespace.
-Never fuzzy matching. Every substitution but the whitespace collapse is one character for
-one character, so offsets in the normalised text map back to the stored text exactly.
+quotes, dash variants versus a hyphen, a decimal digit of any script versus its ASCII digit
+(full-width `１２３`, Arabic-Indic `١٢٣`, Devanagari `१२३`: Unicode category Nd), full-width
+forms versus their ASCII characters (`，` `．` `％` `：`, U+FF01..U+FF5E), the Arabic decimal
+and thousands separators and percent sign (`٫` `٬` `٪`), no-break and other spaces, and runs
+of whitespace. Never fuzzy matching, and nothing that changes what a text says: superscripts
+and other digit-like signs that are not decimal digits (`²`, `³`, `½`, `①`, `‰`) stay as they
+are, so `m²` is a unit, never "m2". Every substitution but the whitespace collapse is one
+character for one character, so offsets in the normalised text map back to the stored text
+exactly.
 """
 
 from __future__ import annotations
@@ -26,24 +32,51 @@ QUOTES = {
     "\u201f": '"',
     "\u2033": '"',
 }
-DASHES = {c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"}
+DASHES = {c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63"}  # and U+FF0D: FORMS
 SPACES = {
     c: " "
     for c in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\n\r\x0b\x0c"
 }
-SUBSTITUTIONS = {**QUOTES, **DASHES, **SPACES}
+# The zero of each script's decimal digits (Unicode category Nd, Unicode 18.0, read from unicodedata2
+# 18.0.0): each script's 0..9 are ten consecutive code points (a Unicode stability guarantee). Written out
+# so that every Python folds the same digits (3.11's unicodedata knows Unicode 14) and importing costs
+# nothing; tests/test_numerals.py checks it against the running Python's unicodedata.
+_ZEROS = (
+    *(0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xDE6, 0xE50, 0xED0),
+    *(0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50, 0x1BB0, 0x1C40, 0x1C50),
+    *(0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10, 0x104A0, 0x10D30, 0x10D40, 0x11066),
+    *(0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0, 0x11650, 0x116C0, 0x116D0, 0x116DA, 0x11730),
+    *(0x118E0, 0x11950, 0x11BF0, 0x11C50, 0x11D50, 0x11DA0, 0x11DE0, 0x11F50, 0x16130, 0x16A60, 0x16AC0),
+    *(0x16B50, 0x16D70, 0x1CCF0, 0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E4F0),
+    *(0x1E5F1, 0x1E950, 0x1FBF0),
+)
+# every decimal digit of another script -> its ASCII digit: the same digit written differently. Not the
+# digit-like signs outside Nd (superscripts, fractions, circled and CJK numbers), whose meaning differs.
+DIGITS = {chr(zero + d): str(d) for zero in _ZEROS for d in range(10)}
+# full-width forms of ASCII (U+FF01..U+FF5E: NFKC's fold of each is its ASCII character), and the Arabic
+# percent sign, decimal and thousands separators: the number punctuation of the scripts whose digits fold
+FORMS = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {
+    "\u066a": "%",
+    "\u066b": ".",
+    "\u066c": ",",
+}
+#: the 1:1 substitutions that make a number in any script one the grammar reads (`numbers.mentions_frame`)
+NUMERALS = {**DIGITS, **FORMS}
+SUBSTITUTIONS = {**QUOTES, **DASHES, **NUMERALS, **SPACES}
+#: the substitutions of one non-space character by another (white space is collapsed separately)
+ONE_TO_ONE = {**QUOTES, **DASHES, **NUMERALS}
 _TABLE = str.maketrans(SUBSTITUTIONS)
 _WS = re.compile(r"\s+")
 
-# Lookup tables over code points for SourceText: what \s (str.isspace) matches, and the quote and dash
+# Lookup tables over code points for SourceText: what \s (str.isspace) matches, and the one-to-one
 # substitutions. Every character either table cares about is below _LIMIT (SPACES are all white space,
 # which the collapse turns into " " anyway).
 _LIMIT = max(map(ord, SUBSTITUTIONS)) + 1
 _IS_SPACE = np.zeros(_LIMIT + 1, dtype=bool)
 _IS_SPACE[[c for c in range(0x3001) if chr(c).isspace()]] = True
-_QUOTE_DASH_MAP = np.arange(_LIMIT + 1, dtype=np.uint32)
-for _c, _r in {**QUOTES, **DASHES}.items():
-    _QUOTE_DASH_MAP[ord(_c)] = ord(_r)
+_ONE_TO_ONE_MAP = np.arange(_LIMIT + 1, dtype=np.uint32)
+for _c, _r in ONE_TO_ONE.items():
+    _ONE_TO_ONE_MAP[ord(_c)] = ord(_r)
 assert _LIMIT > 0x3000  # U+3000 is the last white-space character
 # the same white space as a Rust regex class (polars' \s is Unicode's, which lacks U+001C..U+001F)
 _SPACE_CLASS = "[" + "".join(f"\\x{{{c:x}}}" for c in np.flatnonzero(_IS_SPACE)) + "]"
@@ -108,7 +141,7 @@ class SourceText:
         space = _IS_SPACE[small]
         keep = np.ones(len(codes), dtype=bool)
         keep[1:] = ~(space[1:] & space[:-1])  # a run of white space keeps its first character
-        mapped = np.where(codes < _LIMIT, _QUOTE_DASH_MAP[small], codes)
+        mapped = np.where(codes < _LIMIT, _ONE_TO_ONE_MAP[small], codes)
         mapped[space] = 32
         self.normalised = mapped[keep].tobytes().decode("utf-32-le")
         #: stored offsets that a white-space run drops, ascending (few); None when NFC changed the text
@@ -124,7 +157,7 @@ class SourceText:
             run_class = _SPACE_CLASS + "{2,}"
             frame = pl.DataFrame({"t": [texts[sid] for sid in ids]}, schema={"t": pl.String}).select(
                 normalised=pl.col("t")
-                .str.replace_many({**QUOTES, **DASHES})
+                .str.replace_many(ONE_TO_ONE)
                 .str.replace_all(f"{run_class}|{_SPACE_CLASS_BUT_SPACE}", " "),
                 gap=pl.col("t").str.split(run_class, literal=False).list.eval(pl.element().str.len_chars()),
                 run=pl.col("t").str.extract_all(run_class).list.eval(pl.element().str.len_chars()),

@@ -8,6 +8,12 @@ expression (`PATTERN`), run fully vectorised in polars with exact Decimal arithm
 
 Pipeline (`mentions_frame`), no per-row Python; large inputs run in one slice per core:
 
+0. fold: a text with a numeral character of another script (a decimal digit of any script,
+   a full-width or Arabic number sign: ``normalise.NUMERALS``) is read with each replaced by
+   its ASCII character, one code point for one, so "１２３ billion yuan" and "٣٤ mu" are read
+   as 123 and 34 at the offsets they have; each mention's text and numeral are then given
+   back as written. Superscripts, fractions and CJK numerals are not decimal digits: "m²"
+   stays a unit;
 1. locate: ``str.split(PATTERN, inclusive=True)`` cuts each text after every mention, so
    each piece is the text between two mentions followed by the mention; the mention is
    read back off the end of its piece (``str.extract`` anchored at the end) and summed
@@ -43,6 +49,7 @@ import polars as pl
 
 from zonedata.base import vocabulary as _vocabulary
 from zonedata.base.vocabulary import DECIMAL  # the one exact decimal type of the package
+from zonedata.text.normalise import NUMERALS, stored_passages
 
 __all__ = ["QUALIFIERS", "KINDS", "DECIMAL", "Mention", "mentions_frame", "parse_mentions", "PATTERN"]
 
@@ -267,10 +274,11 @@ def _post_rows() -> dict[str, tuple]:
             rows[sep + u] = (None, 1, canon, CURRENCY_OF_UNIT.get(canon), False)
         for sw, scale in {**SCALE_WORDS, **SCALE_ABBREVIATIONS_AFTER_CURRENCY}.items():
             factor = SCALE_FACTORS[scale]
-            rows[sep + sw] = (scale, factor, None, None, False)
+            rows.setdefault(sep + sw, (scale, factor, None, None, False))
             for sep2 in ("", " ", "-"):
                 for u, canon in UNITS_AFTER.items():
-                    rows[f"{sep}{sw}{sep2}{u}"] = (scale, factor, canon, CURRENCY_OF_UNIT.get(canon), False)
+                    # a unit's own spelling wins: "km²" is square kilometres, never k (thousand) x m²
+                    rows.setdefault(f"{sep}{sw}{sep2}{u}", (scale, factor, canon, CURRENCY_OF_UNIT.get(canon), False))
     return rows
 
 
@@ -592,16 +600,65 @@ def mentions_frame(texts: pl.Series) -> pl.DataFrame:
         texts = pl.Series(texts, dtype=pl.String)
     if texts.dtype != pl.String:
         texts = texts.cast(pl.String)
+    folded, changed = _fold_numerals(texts)
     located = pl.concat(
-        [frame.with_columns(pl.col("row") + offset) for offset, frame in _in_slices(texts, _locate)],
+        [frame.with_columns(pl.col("row") + offset) for offset, frame in _in_slices(folded, _locate)],
         rechunk=False,
     )
     read = _read_all(located["text"]).drop("ok")
-    return (
-        pl.concat([located, read], how="horizontal")
-        .filter(pl.col("kind") != "ident")
-        .select([pl.col(c).cast(t) for c, t in _OUT_SCHEMA.items()])
+    found = pl.concat([located, read], how="horizontal").filter(pl.col("kind") != "ident")
+    if len(changed):
+        found = _as_written(found, texts, changed)
+    return found.select([pl.col(c).cast(t) for c, t in _OUT_SCHEMA.items()])
+
+
+_NUMERAL_KEYS = list(NUMERALS)
+_NUMERAL_VALUES = list(NUMERALS.values())
+
+
+def _fold_numerals(texts: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """`texts` with each digit of another script and each full-width or Arabic number sign replaced by
+    its ASCII character (`normalise.NUMERALS`: "١٢٣" and "１２３" read as 123), and the indices of the
+    texts that changed. One code point for one, so offsets into the folded texts are offsets into
+    `texts`. Only texts with a non-ASCII character are searched."""
+    non_ascii = (texts.str.len_bytes() != texts.str.len_chars()).fill_null(False).arg_true()
+    if not len(non_ascii):
+        return texts, non_ascii
+    candidates = texts.gather(non_ascii)
+    has = candidates.str.contains_any(_NUMERAL_KEYS).fill_null(False)
+    changed = non_ascii.filter(has)
+    if not len(changed):
+        return texts, changed
+    folded = candidates.filter(has).str.replace_many(_NUMERAL_KEYS, _NUMERAL_VALUES)
+    return texts.clone().scatter(changed, folded), changed
+
+
+def _as_written(found: pl.DataFrame, texts: pl.Series, changed: pl.Series) -> pl.DataFrame:
+    """`found` with the text and number_text of the mentions in the `changed` texts as their text writes
+    them (mentions are read off the folded texts: "１２３ billion", not "123 billion")."""
+    in_changed = pl.repeat(False, len(texts), dtype=pl.Boolean, eager=True).scatter(changed, True)
+    idx = in_changed.gather(found["row"]).arg_true()
+    if not len(idx):
+        return found
+    sub = found.gather(idx)
+    # each mention's passage of its text by byte slices (a code-point slice of a long text per mention
+    # would scan the text once per mention)
+    keys = changed.cast(pl.String)
+    as_written = stored_passages(
+        dict(zip(keys.to_list(), texts.gather(changed).to_list())), sub["row"].cast(pl.String), sub["start"], sub["end"]
     )
+    text, numeral = pl.col("text"), pl.col("number_text")
+    has = text.str.contains(numeral, literal=True).fill_null(False)
+    at = pl.when(has).then(text.str.split(numeral).list.first().str.len_chars())
+    fixed = sub.with_columns(written=as_written).select(
+        pl.col("written").alias("text"),
+        # a numeral holds no white space, so its place in the folded mention is its place as written
+        pl.when(has)
+        .then(pl.col("written").str.slice(at, numeral.str.len_chars()))
+        .otherwise(numeral)
+        .alias("number_text"),
+    )
+    return found.with_columns(found[c].scatter(idx, fixed[c]) for c in ("text", "number_text"))
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
