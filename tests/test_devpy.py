@@ -199,6 +199,7 @@ def test_distributions_carry_no_source_texts_and_no_release_archives(dists):
 def test_the_wheel_ships_the_data_its_licence_covers_and_py_typed(dists):
     _, wheel = dists
     assert "zonedata/py.typed" in wheel
+    assert "frictionless_zonedata/__init__.py" in wheel  # the frictionless plugin (Parquet list cells)
     assert "zonedata/_package/datapackage.json" in wheel
     assert any(n.startswith("zonedata/_package/data/clean/") and n.endswith(".parquet") for n in wheel)
     assert PROJECT["license"] == "MIT AND CC-BY-4.0"

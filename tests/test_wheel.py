@@ -203,3 +203,28 @@ def test_a_crash_leaves_a_traceback(installed, tmp_path):
     out = _run([bin_dir / "python", "-c", code], cwd=tmp_path)
     assert out.returncode != 0
     assert "Fatal Python error: Segmentation fault" in out.stderr and "File " in out.stderr
+
+
+def test_frictionless_finds_the_plugin_the_wheel_ships(installed, tmp_path):
+    """`frictionless validate` reads Parquet list cells as lists wherever the wheel is installed beside frictionless:
+    the plugin module frictionless_zonedata is in the wheel, and frictionless discovers it from there. frictionless
+    and pandas are not in the runtime lock, so this borrows them from the test environment, looked up last."""
+    bin_dir, _ = installed
+    borrowed = [p for p in sys.path if p.endswith("site-packages")]
+    code = (
+        "import json, sys\n"
+        f"sys.path.extend({borrowed!r})\n"
+        "import frictionless_zonedata\n"
+        "from frictionless import Package, system\n"
+        f"package = Package({str(ROOT / 'datapackage.json')!r})\n"
+        "report = package.get_resource('parks-parquet').validate()\n"
+        "print(json.dumps({'plugin': type(system.plugins['zonedata']).__module__,"
+        " 'from': frictionless_zonedata.__file__, 'valid': report.valid, 'rows': report.tasks[0].stats['rows'],"
+        " 'errors': [e.message for e in report.tasks[0].errors][:3]}))\n"
+    )
+    out = _run([bin_dir / "python", "-c", code], cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    got = json.loads(out.stdout)
+    assert got["plugin"] == "frictionless_zonedata"
+    assert str(bin_dir.parent) in got["from"], "the plugin was imported from the wheel, not the checkout"
+    assert got["errors"] == [] and got["valid"] is True and got["rows"] > 0
