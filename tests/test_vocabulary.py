@@ -7,8 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from zonedata.base.vocabulary import QUALIFIERS, SCALES, SPELLINGS, TYPES, UNITS
+from zonedata.cli import cli
+from zonedata.release.validate import validate
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
 
@@ -66,3 +69,33 @@ def test_every_schema_field_type_is_in_the_vocabulary():
             assert f.get("type", "string") in TYPES, (
                 f"{path.name}: {f['name']} has type {f.get('type')!r}: add a TableType row"
             )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "record", "list_name"),
+    [
+        ("unit", "bushel", ",70.1,billion,bushel,exact,", "UNITS"),
+        ("scale", "lakh", ",70.1,lakh,yuan,exact,", "SCALES"),
+        ("qualifier", "circa", ",70.1,billion,yuan,circa,", "QUALIFIERS"),
+    ],
+)
+def test_an_enum_value_without_a_vocabulary_row_is_blamed_on_the_schema(
+    corpus_package, field, value, record, list_name
+):
+    """Adding a unit to the enum but not to base/vocabulary.py used to show as unit-mismatch on the data."""
+    pkg = corpus_package
+    path = pkg / "schemas" / "statistics.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    next(f for f in schema["fields"] if f["name"] == field)["constraints"]["enum"].append(value)
+    path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+    stats = pkg / "data" / "raw" / "statistics.csv"  # a record that uses it
+    text = stats.read_text(encoding="utf-8")
+    assert ",70.1,billion,yuan,exact," in text, "fixture drift"
+    stats.write_text(text.replace(",70.1,billion,yuan,exact,", record, 1), encoding="utf-8")
+    report = validate(pkg, publication=False)
+    hits = [f for f in report.findings if f.rule == "schema-invalid"]
+    assert [(f.file, f.field, f.value) for f in hits] == [("schemas/statistics.json", field, value)]
+    assert f"{list_name} in src/zonedata/base/vocabulary.py" in hits[0].message
+    assert not [f for f in report.findings if f.rule in ("unit-mismatch", "qualifier-mismatch", "enum-violation")]
+    result = CliRunner().invoke(cli, ["validate", "--no-publication", "--root", str(pkg)])
+    assert result.exit_code == 1 and "base/vocabulary.py" in result.output, result.output

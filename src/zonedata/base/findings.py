@@ -189,3 +189,12 @@ def escape_text(text: str) -> str:
 
 class ConfigError(Exception):
     """A usage or configuration problem (exit 2), as opposed to invalid data (exit 1)."""
+
+
+class SchemaError(ConfigError):
+    """A schema property zonedata cannot use, at one field (`field`, when it is one field's): the
+    message says what is wrong and how to fix it (validate reports it as rule schema-invalid)."""
+
+    def __init__(self, message: str, field: str | None = None, value: str | None = None):
+        super().__init__(message)
+        self.field, self.value = field, value

@@ -1,5 +1,7 @@
 """Check 5: periods and dates make sense: start before end, and nothing reported ends after its
-source was published (planned and expected figures may look ahead)."""
+source was published (records that look ahead, such as planned and expected figures, may).
+
+The periods are the schemas' (table property `periods`, see loading/schema.py)."""
 
 from __future__ import annotations
 
@@ -11,19 +13,15 @@ from zonedata.base.vocabulary import DECIMAL, normalisation_factor, normalisatio
 from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
 from zonedata.loading.tables import exact_decimal
 
-#: (table, start field, end field) pairs that form a period
-PERIODS = [("statistics", "period_start", "period_end"), ("events", "start_date", "end_date")]
-FORWARD_LOOKING = ("planned", "expected")
-
 
 def check(ds: Dataset) -> list[Finding]:
     findings: list[Finding] = normalisable(ds)
     sources = ds.frame(SOURCES_TABLE)
     cites = ds.frame(CITATIONS_TABLE)
-    for table, start, end in PERIODS:
+    for table, schema, period in ((t, s, p) for t, s in ds.schemas.items() for p in s.periods):
+        start, end, basis = period.start, period.end, period.forward_field
         frame = ds.frame(table)
-        schema = ds.schemas.get(table)
-        if frame is None or schema is None or ds.tables[table].lacks(start, end):
+        if frame is None or ds.tables[table].lacks(start, end):
             continue  # not a table of this package, or its period fields are not
         key = schema.primary_key[0]
         file = ds.file(table)
@@ -46,11 +44,10 @@ def check(ds: Dataset) -> list[Finding]:
             or ds.tables[CITATIONS_TABLE].lacks("record_table", "record_id", "source_id")
         ):
             continue  # a missing table or column has its own finding
-        rows = frame.select(LINE, key, end, *(["basis"] if "basis" in frame.columns else [])).filter(
-            pl.col(end).is_not_null()
-        )
-        if "basis" in rows.columns:
-            rows = rows.filter(~pl.col("basis").is_in(FORWARD_LOOKING).fill_null(False))
+        ahead = [basis] if basis is not None and basis in frame.columns else []
+        rows = frame.select(LINE, key, end, *ahead).filter(pl.col(end).is_not_null())
+        for b in ahead:  # a record that looks ahead may end after its source was published
+            rows = rows.filter(~pl.col(b).is_in(period.forward_values).fill_null(False))
         late = (
             rows.select(LINE, pl.col(key).alias("record_id"), end)
             .join(

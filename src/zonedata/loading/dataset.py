@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
-from zonedata.base.findings import ConfigError, Finding
+from zonedata.base.findings import ConfigError, Finding, SchemaError
 from zonedata.base.paths import SOURCES_TABLE, Paths
 from zonedata.loading.exclusions import read_exclusions
 from zonedata.loading.schema import TableSchema, check_references, import_pandera, load_schema, schema_names
@@ -200,6 +200,12 @@ def load_dataset(root: Path, *, read_numbers: bool = False) -> Dataset:
     for name in schema_names(paths):
         try:
             ds.schemas[name] = load_schema(paths, name)
+        except SchemaError as exc:  # says how to fix it, and at which field
+            ds.findings.append(
+                Finding(
+                    "schema-invalid", str(exc), file=paths.rel(paths.schema(name)), field=exc.field, value=exc.value
+                )
+            )
         except ConfigError as exc:
             ds.findings.append(Finding("schema-invalid", f"{exc}; fix the JSON", file=paths.rel(paths.schema(name))))
     # a key to a table or field that does not exist would be skipped, and its values published unchecked

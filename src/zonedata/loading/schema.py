@@ -19,9 +19,9 @@ from typing import Any
 import polars as pl
 
 from zonedata.base import safe_json
-from zonedata.base.findings import LINE, ConfigError
+from zonedata.base.findings import LINE, ConfigError, SchemaError
 from zonedata.base.paths import Paths
-from zonedata.base.vocabulary import TYPES
+from zonedata.base.vocabulary import QUALIFIERS, SCALES, TYPES, UNITS
 
 #: Table Schema type -> the polars dtype a raw column is checked as (base/vocabulary.py)
 POLARS_TYPES = {t.name: t.raw for t in TYPES.values()}
@@ -29,6 +29,24 @@ POLARS_TYPES = {t.name: t.raw for t in TYPES.values()}
 LIST_ITEM_TYPES = ("string",)
 #: the Table Schema v2 default delimiter of a list field
 DEFAULT_LIST_DELIMITER = ","
+#: field property isoCode: the ISO list a code field's values come from (checked by checks/codes.py)
+ISO_CODES = {
+    "3166-1": "ISO 3166-1 alpha-2 country",
+    "3166-2": "ISO 3166-2 subdivision",
+    "4217": "ISO 4217 currency",
+}
+#: field property vocabulary: the rows of base/vocabulary.py a field's enum values each need
+#: (how a unit, scale or qualifier is normalised and how quotes write it), and where they are
+VOCABULARIES: dict[str, tuple[Collection[str], str]] = {
+    "unit": (UNITS, "a Unit row to UNITS (its normalised unit, exact factor, currency and how quotes write it)"),
+    "scale": (SCALES, "a Scale row to SCALES (its factor and how texts write it)"),
+    "qualifier": (QUALIFIERS, "a Qualifier row to QUALIFIERS (the words before a number that state it)"),
+}
+VOCABULARY_FILE = "src/zonedata/base/vocabulary.py"
+#: zonedata's own schema properties that datapackage.json leaves out (the published schema is the
+#: Table Schema of the data; these say how zonedata checks the raw tables)
+CHECK_ONLY_TABLE_KEYS = ("periods",)
+CHECK_ONLY_FIELD_KEYS = ("isoCode", "vocabulary")
 
 
 def list_items(column: str, delimiter: str) -> pl.Expr:
@@ -59,6 +77,11 @@ class Field:
         """The item separator of a list field's CSV text."""
         return self.descriptor.get("delimiter", DEFAULT_LIST_DELIMITER)
 
+    @property
+    def iso_code(self) -> str | None:
+        """The ISO list of the field's codes (a key of ISO_CODES), when it holds codes."""
+        return self.descriptor.get("isoCode")
+
 
 @dataclass(frozen=True)
 class ForeignKey:
@@ -68,6 +91,18 @@ class ForeignKey:
     #: the reference goes both ways (a twin park's twin names it back): a record pointing at
     #: itself is a cycle, a pair pointing at each other is not (see checks.keys)
     reciprocal: bool = False
+
+
+@dataclass(frozen=True)
+class Period:
+    """Two date fields of one record that form a period (schema property `periods`): the start is
+    not after the end, and the end is not after the publication of the record's sources unless the
+    record looks ahead (its `forward_field` holds one of `forward_values`, e.g. basis planned)."""
+
+    start: str
+    end: str
+    forward_field: str | None = None
+    forward_values: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,6 +137,7 @@ class TableSchema:
     #: pairs of reference fields that must not resolve to the same record (a link from a record to itself)
     distinct_references: tuple[tuple[str, str], ...] = ()
     acyclic_links: tuple[AcyclicLink, ...] = ()
+    periods: tuple[Period, ...] = ()
 
     @property
     def raw_fields(self) -> tuple[Field, ...]:
@@ -128,7 +164,15 @@ def _as_list(value) -> tuple[str, ...]:
 ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _ISO_DATE = re.compile(ISO_DATE)
 #: Table Schema keys whose value must be a list (an object or a string there is a mistake, not "none")
-_LIST_KEYS = ("foreignKeys", "polymorphicKeys", "uniqueKeys", "missingValues", "distinctReferences", "acyclicLinks")
+_LIST_KEYS = (
+    "foreignKeys",
+    "polymorphicKeys",
+    "uniqueKeys",
+    "missingValues",
+    "periods",
+    "distinctReferences",
+    "acyclicLinks",
+)
 
 
 def _names(where: str, value, what: str, *, allow_empty: bool = False) -> tuple[str, ...]:
@@ -178,6 +222,8 @@ def parse_schema(name: str, path: Path, descriptor: dict) -> TableSchema:
             _check_list(path, fields[-1])
         _check_constraints(path, fields[-1])
         _check_bounds(path, fields[-1])
+        _check_iso_code(path, fields[-1])
+        _check_vocabulary(path, fields[-1])
     names = {f.name for f in fields}
 
     def known(cols: tuple[str, ...], what: str) -> tuple[str, ...]:
@@ -255,9 +301,126 @@ def parse_schema(name: str, path: Path, descriptor: dict) -> TableSchema:
         if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds) or (kind_field and not kinds):
             raise ConfigError(f"{where}: {what}.kinds must be a non-empty list of the kindField's values")
         acyclic.append(AcyclicLink(source, target, kind_field, tuple(kinds)))
+    periods = tuple(_period(where, i, p, fields) for i, p in enumerate(descriptor.get("periods", [])))
+    for i, p in enumerate(periods):
+        if any((p.start, p.end) == (q.start, q.end) for q in periods[:i]):
+            raise SchemaError(f"{where}: periods[{i}] repeats the period {p.start} to {p.end}: give it once", p.end)
     return TableSchema(
-        name, path, descriptor, tuple(fields), pk, tuple(fks), tuple(polys), uniques, distinct, tuple(acyclic)
+        name,
+        path,
+        descriptor,
+        tuple(fields),
+        pk,
+        tuple(fks),
+        tuple(polys),
+        uniques,
+        periods=periods,
+        distinct_references=distinct,
+        acyclic_links=tuple(acyclic),
     )
+
+
+_PERIOD_KEYS = ("start", "end", "forwardLooking")
+
+
+def _period(where: str, i: int, p, fields: list[Field]) -> Period:
+    """periods[i]: {"start": a date field, "end": another, "forwardLooking": {"field": ..., "values": [...]}}
+    (forwardLooking optional); SchemaError otherwise."""
+    what = f"{where}: periods[{i}]"
+    example = '{"start": "period_start", "end": "period_end"}'
+    if not isinstance(p, dict):
+        raise SchemaError(f"{what} must be an object naming two date fields, e.g. {example}, not {json.dumps(p)}")
+    unknown = sorted(set(p) - set(_PERIOD_KEYS))
+    if unknown:
+        raise SchemaError(f"{what} has unknown key(s) {unknown}: a period takes {', '.join(_PERIOD_KEYS)}")
+    by_name = {f.name: f for f in fields}
+    for key in ("start", "end"):
+        name = p.get(key)
+        if name is None:
+            raise SchemaError(f"{what} has no {key}: a period names two date fields, e.g. {example}")
+        if not isinstance(name, str) or name not in by_name:
+            raise SchemaError(
+                f"{what}: {key} {json.dumps(name)} is not a field of this table: name one of its date fields",
+                value=str(name),
+            )
+        f = by_name[name]
+        if f.type != "date" or f.derived:
+            kind = "derived" if f.derived else f"of type {f.type}"
+            raise SchemaError(
+                f"{what}: {key} field {name!r} is {kind}: a period is two raw date fields (type date)", field=name
+            )
+    if p["start"] == p["end"]:
+        raise SchemaError(f"{what}: start and end are both {p['start']!r}: a period needs two fields", field=p["end"])
+    if "forwardLooking" not in p:
+        return Period(p["start"], p["end"])
+    forward = p["forwardLooking"]
+    if (
+        not isinstance(forward, dict)
+        or set(forward) != {"field", "values"}
+        or not isinstance(forward["values"], list)
+        or not all(isinstance(v, str) for v in forward["values"])
+    ):
+        raise SchemaError(
+            f"{what}: forwardLooking must be an object with a field and the values of it that mark a record as "
+            f'looking ahead, e.g. {{"field": "basis", "values": ["planned"]}}, not {json.dumps(forward)}'
+        )
+    fwd = forward["field"]
+    if not isinstance(fwd, str) or fwd not in by_name or by_name[fwd].type != "string" or by_name[fwd].derived:
+        raise SchemaError(
+            f"{what}: forwardLooking.field {json.dumps(fwd)} is not a raw string field of this table: name the "
+            "field whose values say that a record looks ahead (e.g. basis)",
+            value=str(fwd),
+        )
+    enum = by_name[fwd].constraints.get("enum")
+    stray = [v for v in forward["values"] if enum is not None and v not in enum]
+    if not forward["values"] or stray:
+        raise SchemaError(
+            f"{what}: forwardLooking.values must be values of field {fwd!r}"
+            + (f", and its enum has no {stray}" if stray else ", and none are given"),
+            field=fwd,
+        )
+    return Period(p["start"], p["end"], fwd, tuple(forward["values"]))
+
+
+def _check_iso_code(path: Path, f: Field) -> None:
+    """isoCode names one of the ISO lists checks/codes.py knows, on a string field."""
+    if "isoCode" not in f.descriptor:
+        return
+    where = f"schemas/{path.name}: field {f.name!r}"
+    code = f.descriptor["isoCode"]
+    if not isinstance(code, str) or code not in ISO_CODES:
+        lists = ", ".join(f'"{k}" ({v})' for k, v in ISO_CODES.items())
+        raise SchemaError(
+            f"{where}: isoCode {json.dumps(code)} is not an ISO list zonedata checks: use {lists}", f.name
+        )
+    if f.type != "string":
+        raise SchemaError(f"{where}: isoCode applies to string fields, and this field is {f.type}", f.name)
+
+
+def _check_vocabulary(path: Path, f: Field) -> None:
+    """A field whose values come from the vocabulary (`"vocabulary": "unit"`) has an enum, and every
+    value in it has its row in base/vocabulary.py: else validate would blame the data for a value the
+    schema allows but zonedata cannot read in a quote or normalise."""
+    if "vocabulary" not in f.descriptor:
+        return
+    where = f"schemas/{path.name}: field {f.name!r}"
+    kind = f.descriptor["vocabulary"]
+    if not isinstance(kind, str) or kind not in VOCABULARIES:
+        raise SchemaError(
+            f"{where}: vocabulary {json.dumps(kind)} is not one of {', '.join(map(repr, VOCABULARIES))}", f.name
+        )
+    rows, row = VOCABULARIES[kind]
+    enum = f.constraints.get("enum")
+    if f.type != "string" or enum is None:
+        raise SchemaError(f"{where}: a field with a vocabulary is a string field with an enum of its values", f.name)
+    for value in enum:
+        if value not in rows:
+            raise SchemaError(
+                f"{where}: the enum allows {kind} {value!r}, which has no row in the vocabulary, so no quote "
+                f"could show it: add {row.replace(' (', f' in {VOCABULARY_FILE} (', 1)}, or drop it from the enum",
+                f.name,
+                value,
+            )
 
 
 def check_references(schemas: dict[str, TableSchema], named: Collection[str]) -> dict[str, str]:

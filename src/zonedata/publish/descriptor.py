@@ -23,6 +23,7 @@ from zonedata.base import safe_json
 from zonedata.base.findings import ConfigError
 from zonedata.base.hashing import sha256_bytes
 from zonedata.base.paths import SOURCES_TABLE, Paths
+from zonedata.loading.schema import CHECK_ONLY_FIELD_KEYS, CHECK_ONLY_TABLE_KEYS
 from zonedata.loading.versioning import pyproject_metadata
 from zonedata.publish.clean import CleanTable
 
@@ -146,9 +147,15 @@ def metadata_problems(meta: dict) -> list[str]:
 
 def table_schema(table: CleanTable, fmt: str) -> dict:
     """The published Table Schema: schemas/<table>.json with keys as arrays and references
-    rewritten to the same-format resource. Custom properties (derived, unit, polymorphicKeys)
-    are kept as documentation; Frictionless ignores them."""
+    rewritten to the same-format resource. Custom properties (derived, unit, quoted, reciprocal,
+    polymorphicKeys) are kept as documentation; Frictionless ignores them. The properties that only
+    say how zonedata checks the raw tables (periods, isoCode, vocabulary) are left out."""
     schema = copy.deepcopy(table.schema.descriptor)
+    for key in CHECK_ONLY_TABLE_KEYS:
+        schema.pop(key, None)
+    for f in schema.get("fields", []):
+        for key in CHECK_ONLY_FIELD_KEYS:
+            f.pop(key, None)
     if "primaryKey" in schema and isinstance(schema["primaryKey"], str):
         schema["primaryKey"] = [schema["primaryKey"]]
     fks = []
