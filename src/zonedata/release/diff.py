@@ -115,7 +115,7 @@ class _Zip:
     def __init__(self, path: Path):
         try:
             self.zip = zipfile.ZipFile(path)
-        except (OSError, zipfile.BadZipFile, ValueError, EOFError) as exc:
+        except (OSError, zipfile.BadZipFile, ValueError, EOFError, NotImplementedError) as exc:  # (a newer zip version)
             raise ConfigError(f"{path} is not a readable zip archive: {exc}") from exc
         self.path = path
         self.read_bytes = 0
