@@ -175,11 +175,10 @@ def test_frame_matches_per_text_parse():
     assert mentions_frame(pl.Series(texts)).equals(_per_text(texts))
 
 
-def test_frame_matches_per_text_parse_in_slices_and_deduplicated(monkeypatch):
+def test_frame_matches_per_text_parse_deduplicated(monkeypatch):
     texts = _corpus()
     expected_frame = _per_text(texts)
     big = texts * 3
-    monkeypatch.setattr(numbers, "_PARALLEL_MIN_ROWS", 7)  # several slices, several threads
     monkeypatch.setattr(numbers, "_DEDUP_SAMPLE", 10)  # read distinct mention texts once
     monkeypatch.setattr(numbers, "_DEDUP_MAX_RATIO", 1.0)
     frame = mentions_frame(pl.Series(big))
@@ -539,11 +538,10 @@ def test_generated_phrases():
         assert row == expect, (row, expect)
 
 
-def test_generated_phrases_in_slices_and_deduplicated(monkeypatch):
+def test_generated_phrases_deduplicated(monkeypatch):
     texts, _ = generated_phrases(n=2000, seed=7)
     texts = texts + texts[:500]  # repeated mention texts
     plain = mentions_frame(pl.Series(texts))
-    monkeypatch.setattr(numbers, "_PARALLEL_MIN_ROWS", 300)
     monkeypatch.setattr(numbers, "_DEDUP_SAMPLE", 100)
     monkeypatch.setattr(numbers, "_DEDUP_MAX_RATIO", 1.0)
     assert mentions_frame(pl.Series(texts)).equals(plain)

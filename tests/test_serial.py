@@ -1,8 +1,8 @@
 """The paths a one-core machine takes give the same reports as the threaded ones.
 
-Loading, the checks and the number grammar use threads only where a second core exists, and the
-numbers in the quotes are read beside the quote search only when validating; each bypassed path
-is run here and compared with the usual one, finding for finding.
+Loading and the checks use threads only where a second core exists (the two pools a head-to-head
+run showed paying, bench/README.md); the serial path is run here and compared with the threaded
+one, finding for finding.
 """
 
 from __future__ import annotations
@@ -12,10 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from zonedata.checks import run_checks
-from zonedata.loading.dataset import load_dataset
-from zonedata.release.validate import PACKAGE_CHECKS, validate
-from zonedata.text import numbers
+from zonedata.release.validate import validate
 
 BASE = Path(__file__).parent / "corpus" / "base"
 
@@ -46,18 +43,3 @@ def test_one_core_gives_the_same_report(root, broken, monkeypatch):
     assert threaded["findings"] or root == BASE
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
     assert validate(root, publication=False).to_dict() == threaded
-
-
-def test_numbers_read_after_locating_give_the_same_report(broken):
-    """`read_numbers=False` (coverage, the build's own load) reads the quotes' numbers when the check asks."""
-    late = run_checks(load_dataset(broken, read_numbers=False), PACKAGE_CHECKS).to_dict()
-    assert late == validate(broken).to_dict()
-
-
-def test_the_grammar_in_one_slice_and_in_several_gives_the_same_mentions(monkeypatch):
-    texts = [f"about {i} billion yuan, more than {i + 1}% and the {i % 30 + 1}st session" for i in range(3000)]
-    monkeypatch.setattr(numbers, "_PARALLEL_MIN_ROWS", 500)
-    several = numbers.mentions_frame(texts)
-    monkeypatch.setattr(os, "cpu_count", lambda: 1)
-    assert numbers._workers(len(texts)) == 1
-    assert numbers.mentions_frame(texts).equals(several)

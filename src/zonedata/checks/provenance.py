@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import polars as pl
@@ -104,10 +103,8 @@ def check(ds: Dataset) -> list[Finding]:
     # every quote's numbers, read in one pass for both checks (the grammar's regular expressions
     # are compiled once per thread, ~30 ms, so one reader thread rather than two)
     mentions = located.mentions()
-    with ThreadPoolExecutor(1) as pool:  # then the records' numbers beside the statistics' (polars releases the GIL)
-        records = pool.submit(check_record_numbers, ds, frame, mentions)
-        findings.extend(check_statistics(ds, frame, mentions))
-        findings.extend(records.result())
+    findings.extend(check_statistics(ds, frame, mentions))
+    findings.extend(check_record_numbers(ds, frame, mentions))
     return findings
 
 

@@ -81,7 +81,7 @@ def _quotes(citations: RawTable | None) -> pl.DataFrame | None:
     return None if citations is None or citations.lacks(*QUOTE_FIELDS) else citations.frame
 
 
-def _read_tables(ds: Dataset, read_numbers: bool) -> list[RawTable]:
+def _read_tables(ds: Dataset) -> list[RawTable]:
     """Read the tables two at a time (one thread per core on the 2-core machines CI gives): polars
     releases the GIL while it parses, so one thread's polars work overlaps the other's Python.
 
@@ -111,7 +111,7 @@ def _read_tables(ds: Dataset, read_numbers: bool) -> list[RawTable]:
 
     def prefetch_located(citations, texts) -> None:
         texts.result()
-        located = locate_quotes(_quotes(citations.result()), ds.source_texts, read_numbers=read_numbers)
+        located = locate_quotes(_quotes(citations.result()), ds.source_texts)
         with ds._lock:
             ds._cache.setdefault("located", located)
 
@@ -184,11 +184,8 @@ def confinement_findings(paths: Paths) -> list[Finding]:
     return findings
 
 
-def load_dataset(root: Path, *, read_numbers: bool = False) -> Dataset:
-    """Read every schema and table. Schema problems are findings; a missing schemas/ is a ConfigError.
-
-    `read_numbers` (for the provenance check next) reads the numbers in the quotes while they are
-    located in their sources (see `text.locate.locate_quotes`)."""
+def load_dataset(root: Path) -> Dataset:
+    """Read every schema and table. Schema problems are findings; a missing schemas/ is a ConfigError."""
     paths = Paths(Path(root))
     if not paths.schemas.is_dir():
         raise ConfigError(f"{root} has no schemas/ folder: is it a zonedata package? (pass --root)")
@@ -212,7 +209,7 @@ def load_dataset(root: Path, *, read_numbers: bool = False) -> Dataset:
     for name, problem in check_references(ds.schemas, schema_names(paths)).items():
         ds.findings.append(Finding("schema-invalid", problem, file=paths.rel(paths.schema(name))))
         del ds.schemas[name]
-    for name, table in zip(ds.schemas, _read_tables(ds, read_numbers)):
+    for name, table in zip(ds.schemas, _read_tables(ds)):
         ds.tables[name] = table
         ds.findings.extend(table.findings)
     ds.exclusions = read_exclusions(paths)

@@ -307,7 +307,7 @@ def _rollback(done: list[tuple[Path, Path | None]]) -> bool:
 
 def build(root: Path | str, *, dataset: Dataset | None = None) -> BuildResult:
     """Validate the package and, only if it is valid, publish it. The report says why when it refuses."""
-    ds = dataset or load_dataset(Path(root), read_numbers=True)
+    ds = dataset or load_dataset(Path(root))
     report = run_checks(ds)
     result = BuildResult(report)
     if not report.valid:  # refuse before rendering: invalid rows have no defined clean form

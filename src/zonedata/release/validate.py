@@ -20,4 +20,4 @@ PACKAGE_CHECKS: dict[str, Check] = {**CHECKS, "publication": publication.check, 
 
 
 def validate(root: Path | str, *, publication: bool = True) -> Report:
-    return run_checks(load_dataset(Path(root), read_numbers=True), PACKAGE_CHECKS if publication else CHECKS)
+    return run_checks(load_dataset(Path(root)), PACKAGE_CHECKS if publication else CHECKS)

@@ -7,7 +7,6 @@ read the result.
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -29,24 +28,18 @@ class Located:
     #: LINE, record_table, record_id, source_id, quote, quote_key, quote_norm, quote_start, quote_end, n_found;
     #: quote_key numbers the distinct (source_id, quote) pairs, so later joins need not hash the quotes again
     frame: pl.DataFrame
-    #: `quote_mentions` of the quotes, being read since `locate_quotes(read_numbers=True)` started it
-    reading: Future | None = field(default=None, repr=False)
+    _mentions: pl.DataFrame | None = field(default=None, repr=False)
 
     def mentions(self) -> pl.DataFrame:
-        """The number mentions of every distinct quote, by quote_key (see `quote_mentions`)."""
-        if self.reading is not None:
-            return self.reading.result()
-        return quote_mentions(self.frame.select("quote_key", "quote_norm"))
+        """The number mentions of every distinct quote, by quote_key (see `quote_mentions`), read once."""
+        if self._mentions is None:
+            self._mentions = quote_mentions(self.frame.select("quote_key", "quote_norm"))
+        return self._mentions
 
 
-def locate_quotes(
-    cites: pl.DataFrame | None, sources: dict[str, SourceText], *, read_numbers: bool = False
-) -> Located | None:
+def locate_quotes(cites: pl.DataFrame | None, sources: dict[str, SourceText]) -> Located | None:
     """Each citation of `cites` (the citations table, with the `QUOTE_FIELDS`; None when there is none to
-    read) with its quote located in its source's text.
-
-    With `read_numbers`, the numbers in the quotes (which do not depend on where a quote is found)
-    are read on a thread of their own while the quotes are searched: `Located.mentions` has them."""
+    read) with its quote located in its source's text."""
     if cites is None:
         return None
     frame = cites.select(LINE, *sorted(QUOTE_FIELDS))
@@ -61,11 +54,6 @@ def locate_quotes(
         "source_id",
         quote_norm=normalise_series(groups["q"]),
     )
-    reading = None
-    if read_numbers:
-        pool = ThreadPoolExecutor(1)
-        reading = pool.submit(quote_mentions, distinct.select("quote_key", "quote_norm"))
-        pool.shutdown(wait=False)
     located = find_quotes(
         distinct.filter(pl.col("quote_norm") != "").select("source_id", "quote_norm").unique(), sources
     )
@@ -73,7 +61,7 @@ def locate_quotes(
     distinct = distinct.join(located, on=["source_id", "quote_norm"], how="left", maintain_order="left").drop(
         "source_id"
     )
-    return Located(frame.with_columns(distinct[group]), reading)
+    return Located(frame.with_columns(distinct[group]))
 
 
 def find_quotes(pairs: pl.DataFrame, sources: dict[str, SourceText]) -> pl.DataFrame:

@@ -6,7 +6,7 @@ word, currency/unit and qualifier ("about 1200 mu" cannot be recorded as exactly
 billion" or "99.68 billion yuan ($14.60 billion)", so the grammar is ours: one regular
 expression (`PATTERN`), run fully vectorised in polars with exact Decimal arithmetic.
 
-Pipeline (`mentions_frame`), no per-row Python; large inputs run in one slice per core:
+Pipeline (`mentions_frame`), no per-row Python:
 
 0. fold: a text with a numeral character of another script (a decimal digit of any script,
    a full-width or Arabic number sign: ``normalise.NUMERALS``) is read with each replaced by
@@ -38,9 +38,7 @@ complete) and ``time`` ("11:00").
 from __future__ import annotations
 
 import datetime as _dt
-import os
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from typing import Any
@@ -553,39 +551,18 @@ def _read(m: pl.Series) -> pl.DataFrame:
 
 # --------------------------------------------------------------------------- public API
 
-_PARALLEL_MIN_ROWS = 20_000  # below this, one thread
 _DEDUP_SAMPLE = 20_000
 _DEDUP_MAX_RATIO = 0.9  # read every mention when almost all are distinct
 
 
-def _workers(n: int) -> int:
-    return max(1, min(pl.thread_pool_size(), os.cpu_count() or 1, n // _PARALLEL_MIN_ROWS))
-
-
-def _in_slices(series: pl.Series, fn) -> list[tuple[int, pl.DataFrame]]:
-    """`fn` over contiguous slices of `series`, one per core (polars releases the GIL)."""
-    n = len(series)
-    workers = _workers(n)
-    if workers <= 1:
-        return [(0, fn(series))]
-    bounds = [n * k // workers for k in range(workers + 1)]
-    jobs = [(bounds[k], series.slice(bounds[k], bounds[k + 1] - bounds[k])) for k in range(workers)]
-    with ThreadPoolExecutor(workers) as pool:
-        return list(zip((b for b, _ in jobs), pool.map(lambda job: fn(job[1]), jobs)))
-
-
 def _read_all(m: pl.Series) -> pl.DataFrame:
     """_read for every mention text, reading each distinct text once when they repeat."""
-
-    def read(x: pl.Series) -> pl.DataFrame:
-        return pl.concat([frame for _, frame in _in_slices(x, _read)], rechunk=False)
-
     sample = m.head(_DEDUP_SAMPLE)
     if len(m) < 2 * _DEDUP_SAMPLE or sample.n_unique() > _DEDUP_MAX_RATIO * len(sample):
-        return read(m)
+        return _read(m)
     categorical = m.cast(pl.Categorical(pl.Categories.random()))  # a private mapping
     distinct = categorical.dtype.categories.to_series()  # type: ignore[attr-defined]  # index = physical code
-    return read(distinct).rechunk().gather(categorical.to_physical())
+    return _read(distinct).rechunk().gather(categorical.to_physical())
 
 
 def mentions_frame(texts: pl.Series) -> pl.DataFrame:
@@ -593,18 +570,14 @@ def mentions_frame(texts: pl.Series) -> pl.DataFrame:
 
     Columns: row (UInt32, index into `texts`), start, end (Int64 code-point offsets, end
     exclusive), text, qualifier, kind, number_text, number (Decimal), scale_word, value
-    (Decimal, number x scale), unit, currency, date (Date, complete dates only). Large
-    inputs are searched in one slice per core, each by the same polars pipeline.
+    (Decimal, number x scale), unit, currency, date (Date, complete dates only).
     """
     if not isinstance(texts, pl.Series):
         texts = pl.Series(texts, dtype=pl.String)
     if texts.dtype != pl.String:
         texts = texts.cast(pl.String)
     folded, changed = _fold_numerals(texts)
-    located = pl.concat(
-        [frame.with_columns(pl.col("row") + offset) for offset, frame in _in_slices(folded, _locate)],
-        rechunk=False,
-    )
+    located = _locate(folded)
     read = _read_all(located["text"]).drop("ok")
     found = pl.concat([located, read], how="horizontal").filter(pl.col("kind") != "ident")
     if len(changed):
