@@ -23,6 +23,7 @@ from test_validate_corpus import (
     SOURCES,
     STATS,
     _bounds,
+    assert_cli_names,
     corpus_tests,
     edit_schema,
     line_of,
@@ -933,13 +934,7 @@ def test_a_missing_column_or_table_is_reported_once(corpus_package, case, mutate
 def test_cli_exits_1_naming_the_missing_column_or_table(corpus_package, case, mutate, expected):
     (rule, file, line, _field), *_ = expected
     mutate(corpus_package)
-    result = CliRunner().invoke(
-        cli, ["validate", "--no-publication", "--root", str(corpus_package), "--format", "github"]
-    )
-    assert result.exit_code == 1, result.output
-    assert "Traceback" not in result.output and "internal error" not in result.output
-    named = f"::error file={file}" + (f",line={line}" if line else "")
-    assert any(l.startswith(named) and f"title={rule}" in l for l in result.output.splitlines()), result.output
+    assert_cli_names(corpus_package, rule, file, line)
 
 
 def test_the_loader_fills_a_missing_column_with_nulls_of_its_type(corpus_package):

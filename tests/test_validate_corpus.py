@@ -650,6 +650,15 @@ def test_base_fixture_is_valid():
     assert report.valid, [f for f in report.errors]
 
 
+def assert_cli_names(root: Path, rule: str, file: str, line: int | None) -> None:
+    """`zonedata validate --format github` on `root` exits 1 with an annotation of `rule` at file and line."""
+    result = CliRunner().invoke(cli, ["validate", "--no-publication", "--root", str(root), "--format", "github"])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    expected = f"::error file={file}" + (f",line={line}" if line else "")
+    assert any(l.startswith(expected) and f"title={rule}" in l for l in result.output.splitlines()), result.output
+
+
 def corpus_tests(broken: list[tuple]):
     """The corpus contract, the same for every case list: each case (name, mutation, rule, file, line,
     field) applied to a fresh corpus package is reported by validate at that rule, file, line and field,
@@ -672,13 +681,7 @@ def corpus_tests(broken: list[tuple]):
     @cases
     def test_cli_exits_1_naming_file_and_line(corpus_package, case, mutate, rule, file, line, field):
         mutate(corpus_package)
-        result = CliRunner().invoke(
-            cli, ["validate", "--no-publication", "--root", str(corpus_package), "--format", "github"]
-        )
-        assert result.exit_code == 1, result.output
-        assert "Traceback" not in result.output and "internal error" not in result.output
-        expected = f"::error file={file}" + (f",line={line}" if line else "")
-        assert any(l.startswith(expected) and f"title={rule}" in l for l in result.output.splitlines()), result.output
+        assert_cli_names(corpus_package, rule, file, line)
 
     @cases
     def test_build_refuses_and_writes_nothing(corpus_package, case, mutate, rule, file, line, field):
