@@ -44,7 +44,7 @@ def check(ds: Dataset) -> list[Finding]:
             or ds.tables[CITATIONS_TABLE].lacks("record_table", "record_id", "source_id")
         ):
             continue  # a missing table or column has its own finding
-        ahead = [basis] if basis is not None and basis in frame.columns else []
+        ahead = [basis] if basis is not None else []  # (a raw field of the schema: always a column)
         rows = frame.select(LINE, key, end, *ahead).filter(pl.col(end).is_not_null())
         for b in ahead:  # a record that looks ahead may end after its source was published
             rows = rows.filter(~pl.col(b).is_in(period.forward_values).fill_null(False))
