@@ -17,6 +17,7 @@ the draft follows the tables as they are.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import datetime as dt
 import io
@@ -30,7 +31,7 @@ from zonedata.base.findings import ConfigError
 from zonedata.checks.coverage import coverage
 from zonedata.checks.markers import FILL, id_marker
 from zonedata.curate.draft.figures import _SUPERLATIVE, _exclusion_reason, _kinds, _unit, _value
-from zonedata.curate.draft.names import name_candidates
+from zonedata.curate.draft.names import NameCandidate, name_candidates
 from zonedata.curate.draft.periods import Period, find_periods
 from zonedata.loading.dataset import Dataset, load_dataset
 from zonedata.loading.exclusions import exclusions_schema
@@ -157,12 +158,13 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
         accounted = set(done["start"].to_list())
     normalised = SourceText(text)
 
+    occurrences = _Occurrences(normalised.normalised)
+
     def unique_quote(span: Span, sentence: Span) -> Span:
         """The clause, or its sentence when the clause is not unique in the text."""
         for cand in (span, sentence):
             q = normalise(cand.text or text[cand.start : cand.end])
-            first = normalised.normalised.find(q)
-            if first >= 0 and normalised.normalised.find(q, first + 1) < 0:
+            if occurrences.count(q, 2) == 1:
                 return Span(cand.start, cand.end, text[cand.start : cand.end])
         return Span(sentence.start, sentence.end, text[sentence.start : sentence.end])
 
@@ -200,6 +202,12 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
         else []
     )
     excluded_phrases: set[str] = set()
+    # a name lies inside the sentence it was found in: the names a mention can be part of are its sentence's
+    names_in: dict[int, list[NameCandidate]] = {}
+    for cand in names:
+        covering = sentence_at(spans, cand.start, cand.end)
+        if covering is not None:
+            names_in.setdefault(covering.start, []).append(cand)
     by_sentence: dict[int, list] = {}
     for mention in mentions:
         if mention.start in accounted:
@@ -208,7 +216,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
         if sentence is None:
             continue
         sentence = Span(sentence.start, sentence.end, text[sentence.start : sentence.end])
-        why = _exclusion_reason(text, mention, sentence, names)
+        why = _exclusion_reason(text, mention, sentence, names_in.get(sentence.start, []))
         if why is not None:
             phrase, reason = why
             key = normalise(phrase)
@@ -219,9 +227,12 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
         by_sentence.setdefault(sentence.start, []).append((mention, sentence))
     rank_spans = _rank_spans(ds, source_id) if skip_recorded else {}
     n_stat = 0
+    newlines = [m.start() for m in re.finditer("\n", text)]
     carry: tuple[Period, Span] | None = None  # the last period words of the paragraph, for the sentences after them
     for sentence in spans:
-        if carry is not None and "\n" in text[carry[1].end : sentence.start]:
+        if carry is not None and bisect.bisect_left(newlines, carry[1].end) < bisect.bisect_left(
+            newlines, sentence.start
+        ):
             carry = None  # a new paragraph
         periods = find_periods(text, sentence, published)
         group = by_sentence.get(sentence.start, [])
@@ -307,12 +318,13 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
     if skip_recorded:  # a phrase the curator excluded ("Two Countries, Twin Parks": a model, not a park)
         recorded_spans += [(a, b) for sid, a, b in excluded_spans if sid == source_id]
     written = _recorded_text(ds)
+    recorded_spans = _merged(recorded_spans)
     counters: dict[str, int] = {}
     for cand in names:
         if skip_recorded and (
             normalise(cand.name).lower() in recorded
             or normalise(cand.name).lower() in written
-            or any(a < cand.end and cand.start < b for a, b in recorded_spans)
+            or _overlaps(recorded_spans, cand.start, cand.end)
         ):
             continue
         schema = ds.schemas.get(cand.table)
@@ -409,3 +421,54 @@ def _spans_of(src: SourceText, names: set[str]) -> list[tuple[int, int]]:
             out.append(src.to_stored(i, i + len(n)))
             i = hay.find(n, i + 1)
     return out
+
+
+class _Occurrences:
+    """How often a string occurs in a text, without scanning the whole text for each string: each
+    word of the text indexed by where it starts, and a string checked only where its rarest inner
+    word stands (an inner word, bounded by non-word characters inside the string, is a whole word
+    at every occurrence). Strings with no inner word are searched for plainly."""
+
+    _WORD = re.compile(r"\w+")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.at: dict[str, list[int]] = {}
+        for m in self._WORD.finditer(text):
+            self.at.setdefault(m.group(), []).append(m.start())
+
+    def count(self, q: str, limit: int) -> int:
+        """The number of (possibly overlapping) occurrences of q, counted up to `limit`."""
+        if not q:
+            return 0
+        inner = [(m.group(), m.start()) for m in self._WORD.finditer(q) if m.start() > 0 and m.end() < len(q)]
+        if not inner:
+            n, i = 0, self.text.find(q)
+            while i >= 0 and n < limit:
+                n, i = n + 1, self.text.find(q, i + 1)
+            return n
+        word, offset = min(inner, key=lambda w: len(self.at.get(w[0], ())))
+        n = 0
+        for pos in self.at.get(word, ()):
+            if pos >= offset and self.text.startswith(q, pos - offset):
+                n += 1
+                if n >= limit:
+                    break
+        return n
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans sorted and with overlapping ones merged, for `_overlaps`."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _overlaps(merged: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps one of the merged spans (a < end and start < b)."""
+    i = bisect.bisect_right(merged, (end, -1)) - 1  # the last span starting before end
+    return i >= 0 and merged[i][1] > start

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import islice
 
 from zonedata.text.normalise import normalise
 from zonedata.text.sentences import Span
@@ -216,12 +217,19 @@ def name_candidates(text: str, spans: list[Span]) -> list[NameCandidate]:
 
     for sentence in spans:
         ws = _words(text, sentence)
+        since = len(found)  # the candidates found from here on are this sentence's
         for one_pass in (_capitalised_runs, _determiner_heads, _list_items, _quoted_titles):
-            one_pass(text, sentence, ws, found, add)
+            one_pass(text, sentence, ws, found, add, since)
     return sorted(found.values(), key=lambda c: (c.start, -c.end, c.table))
 
 
-def _capitalised_runs(text: str, sentence: Span, ws: list[_Word], found: Found, add: Add) -> None:
+def _since(found: Found, since: int) -> list[NameCandidate]:
+    """The candidates added to `found` after its first `since` ones, in the order they were added
+    (a dict keeps insertion order; read from the end, so a long text is not read again per sentence)."""
+    return list(islice(reversed(found.values()), len(found) - since))[::-1]
+
+
+def _capitalised_runs(text: str, sentence: Span, ws: list[_Word], found: Found, add: Add, since: int) -> None:
     """Capitalised words joined by connectors up to a break, cut at each capitalised head word."""
     n = len(ws)
     # capitalised runs: capitalised words joined by connectors, up to a break
@@ -274,7 +282,7 @@ def _capitalised_runs(text: str, sentence: Span, ws: list[_Word], found: Found, 
         i = j + 1
 
 
-def _determiner_heads(text: str, sentence: Span, ws: list[_Word], found: Found, add: Add) -> None:
+def _determiner_heads(text: str, sentence: Span, ws: list[_Word], found: Found, add: Add, since: int) -> None:
     """A head in any case after a determiner or a possessive."""
     n = len(ws)
     # a head in any case after a determiner or a possessive ("the free trade pilot zone",
@@ -322,7 +330,7 @@ def _determiner_heads(text: str, sentence: Span, ws: list[_Word], found: Found, 
                 add(sentence, ws, s, e)
 
 
-def _list_items(text: str, sentence: Span, ws: list[_Word], found: Found, add: Add) -> None:
+def _list_items(text: str, sentence: Span, ws: list[_Word], found: Found, add: Add, since: int) -> None:
     """The other items of a list in which one whole item is a name."""
     n = len(ws)
     # the other items of a list in which one whole item is a name: "the execution of Promotion of
@@ -337,7 +345,7 @@ def _list_items(text: str, sentence: Span, ws: list[_Word], found: Found, add: A
         for a, b in items
         if any(
             c.start == ws[a + (ws[a].core.lower() in ("and", "or"))].start and c.end == ws[b].end
-            for c in found.values()
+            for c in _since(found, since)
         )
     }
     if whole:
@@ -368,7 +376,7 @@ def _list_items(text: str, sentence: Span, ws: list[_Word], found: Found, add: A
                 continue
             table = next(
                 c.table
-                for c in found.values()
+                for c in _since(found, since)
                 if any(c.start == ws[x].start or c.start == ws[x + 1].start for x, _ in whole if x + 1 < n)
             )
             got = _name(text, ws, a, b)
@@ -377,7 +385,7 @@ def _list_items(text: str, sentence: Span, ws: list[_Word], found: Found, add: A
                 found.setdefault(key, NameCandidate(table, got[2], got[0], got[1], sentence))
 
 
-def _quoted_titles(text: str, sentence: Span, ws: list[_Word], found: Found, add: Add) -> None:
+def _quoted_titles(text: str, sentence: Span, ws: list[_Word], found: Found, add: Add, since: int) -> None:
     """Quoted titles ending in a head word."""
     # quoted titles: “Joint Promotion ... Tour”
     body = text[sentence.start : sentence.end]
