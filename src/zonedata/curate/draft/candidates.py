@@ -315,16 +315,34 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
     # ---- names
     recorded = _recorded_names(ds)
     recorded_spans = _spans_of(normalised, recorded)
-    if skip_recorded:  # a phrase the curator excluded ("Two Countries, Twin Parks": a model, not a park)
-        recorded_spans += [(a, b) for sid, a, b in excluded_spans if sid == source_id]
+    # a phrase the curator excluded ("Two Countries, Twin Parks": a model, not a park) hides every name it touches
+    excluded_merged = _merged([(a, b) for sid, a, b in excluded_spans if sid == source_id]) if skip_recorded else []
     written = _recorded_text(ds)
-    recorded_spans = _merged(recorded_spans)
+    recorded_sorted = sorted(recorded_spans)
+    longest = max((b - a for a, b in recorded_sorted), default=0)
+
+    def hidden_by_recorded(start: int, end: int) -> bool:
+        """Whether a recorded name's occurrence holds the candidate, crosses its edge or ends it (a longer
+        form of a recorded name: "Nanning of Guangxi Zhuang Autonomous Region"); a candidate that holds a
+        recorded name before its own head ("Sample Nanning Digital Park" holds "Nanning") is a new name."""
+        i = bisect.bisect_left(recorded_sorted, (start - longest, -1))
+        for a, b in recorded_sorted[i : bisect.bisect_left(recorded_sorted, (end, -1))]:
+            if a < end and start < b:
+                if (
+                    not (start <= a and b < end)
+                    or re.search(r"\band\b", text[start:end])
+                    or re.search(r"\bof\b", text[start:a])
+                ):
+                    return True  # (after "of" or with an "and", a recorded name is more likely a part of two)
+        return False
+
     counters: dict[str, int] = {}
     for cand in names:
         if skip_recorded and (
             normalise(cand.name).lower() in recorded
             or normalise(cand.name).lower() in written
-            or _overlaps(recorded_spans, cand.start, cand.end)
+            or _overlaps(excluded_merged, cand.start, cand.end)
+            or hidden_by_recorded(cand.start, cand.end)
         ):
             continue
         schema = ds.schemas.get(cand.table)
