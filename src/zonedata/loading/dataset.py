@@ -16,7 +16,7 @@ from zonedata.loading.exclusions import read_exclusions
 from zonedata.loading.schema import TableSchema, check_references, load_schema, schema_names
 from zonedata.loading.schema_pandera import import_pandera
 from zonedata.loading.seeds import load_texts
-from zonedata.loading.tables import RawTable, check_constraints, parse_table, read_table
+from zonedata.loading.tables import RawTable, check_constraints, constraints_pass, parse_table, read_table
 from zonedata.text.locate import QUOTE_FIELDS, Located, locate_quotes
 from zonedata.text.normalise import SourceText
 
@@ -91,9 +91,11 @@ def _read_tables(ds: Dataset) -> list[RawTable]:
     longest chain of work: parse the citations, read and normalise the source texts, locate the
     quotes in them (which the provenance check, coverage and the build need next; it may run on
     beside the first checks, and `Dataset.located` waits for it). Then the other tables are parsed,
-    largest first, and last come each table's Pandera checks. Meanwhile this thread, which would
-    only wait, imports what the tasks need next (numpy, Pandera, the number grammar): importing
-    holds the GIL, but parsing mostly runs in polars without it.
+    largest first, and last comes, for each table, one query that says whether its constraints all
+    hold (`constraints_pass`). Only a table where one fails goes to Pandera, which says what fails,
+    and only then is Pandera imported: here, once no worker runs polars any more (importing C
+    extensions, numpy or Pandera's pydantic, on one thread while polars parses on another once
+    crashed a 1M build). A valid package never imports Pandera.
     """
     paths, schemas = ds.paths, list(ds.schemas.values())
 
@@ -116,8 +118,8 @@ def _read_tables(ds: Dataset) -> list[RawTable]:
         with ds._lock:
             ds._cache.setdefault("located", located)
 
-    def constraints(parsed) -> RawTable:
-        return check_constraints(parsed.result())  # waits for the import of Pandera below, if still going on
+    def passes(parsed) -> bool:
+        return constraints_pass(parsed.result())
 
     # Pandera runs a few small lazy queries per column; polars' default engine choice for them is
     # the streaming engine, whose start-up makes them ~40% slower (same results)
@@ -126,9 +128,6 @@ def _read_tables(ds: Dataset) -> list[RawTable]:
         if workers < 2:
             return [read_table(paths, schema) for schema in schemas]
         by_name = {schema.name: schema for schema in schemas}
-        # every import the tasks need is done before they start: importing C extensions (numpy,
-        # Pandera's pydantic) on one thread while polars parses on others once crashed a 1M build
-        import_pandera()
         pool = ThreadPoolExecutor(workers)
         try:
             parsed = {}
@@ -144,15 +143,23 @@ def _read_tables(ds: Dataset) -> list[RawTable]:
                 ds._cache["located_future"] = pool.submit(prefetch_located, parsed[CITATIONS_TABLE], texts)
             for schema in rest[1:]:
                 parsed[schema.name] = pool.submit(parse_table, paths, schema)
-            checked = {
-                schema.name: pool.submit(constraints, parsed[schema.name])
+            verdicts = {
+                schema.name: pool.submit(passes, parsed[schema.name])
                 for schema in [*rest, *(by_name[name] for name in (CITATIONS_TABLE, SOURCES_TABLE) if name in by_name)]
             }
             if SOURCES_TABLE in parsed:
                 texts.result()
-            return [checked[schema.name].result() for schema in schemas]
+            failing = [name for name, verdict in verdicts.items() if not verdict.result()]
+            if failing and "located_future" in ds._cache:
+                ds._cache["located_future"].result()  # no polars work on a worker while Pandera is imported
         finally:
             pool.shutdown(wait=False)
+        tables = {name: future.result() for name, future in parsed.items()}
+        if failing:
+            import_pandera()
+            for name in failing:
+                check_constraints(tables[name])
+        return [tables[schema.name] for schema in schemas]
 
 
 def confinement_findings(paths: Paths) -> list[Finding]:
