@@ -116,7 +116,7 @@ def check_derivations(schema: TableSchema) -> None:
         raise ConfigError(
             f"{schema.name}: the schema declares derived field(s) {unknown} that the build cannot "
             f"compute (it knows {list(known) or 'none'} for this table): add a derivation to "
-            "zonedata/clean.py or drop 'derived'"
+            "src/zonedata/publish/clean.py or drop 'derived'"
         )
     names = {f.name for f in schema.fields}
     # value_normalised looks each unit and scale up: one it does not know would be published empty
