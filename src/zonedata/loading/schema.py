@@ -78,6 +78,21 @@ class Field:
         return self.descriptor.get("delimiter", DEFAULT_LIST_DELIMITER)
 
     @property
+    def quoted(self) -> bool:
+        """Its values are words copied from the text (`"quoted": true`, or `{"when": ...}` for some rows)."""
+        return self.descriptor.get("quoted", False) not in (False, None)
+
+    @property
+    def quoted_when(self) -> tuple[str, tuple[str, ...]] | None:
+        """(field, values): only the rows whose `field` holds one of `values` copy this field's words
+        from the text (`"quoted": {"when": {"field": "name_type", "values": ["proper"]}}`: a name is
+        the text's only when it is a proper name); None when every row does (or none)."""
+        q = self.descriptor.get("quoted")
+        if not isinstance(q, dict):
+            return None
+        return q["when"]["field"], tuple(q["when"]["values"])
+
+    @property
     def iso_code(self) -> str | None:
         """The ISO list of the field's codes (a key of ISO_CODES), when it holds codes."""
         return self.descriptor.get("isoCode")
@@ -225,6 +240,8 @@ def parse_schema(name: str, path: Path, descriptor: dict) -> TableSchema:
         _check_iso_code(path, fields[-1])
         _check_vocabulary(path, fields[-1])
     names = {f.name for f in fields}
+    for f in fields:
+        _check_quoted(where, f, fields)
 
     def known(cols: tuple[str, ...], what: str) -> tuple[str, ...]:
         missing = [c for c in cols if c not in names]
@@ -395,6 +412,38 @@ def _check_iso_code(path: Path, f: Field) -> None:
         )
     if f.type != "string":
         raise SchemaError(f"{where}: isoCode applies to string fields, and this field is {f.type}", f.name)
+
+
+def _check_quoted(where: str, f: Field, fields: list[Field]) -> None:
+    """`quoted` is true, false, or {"when": {"field": a raw string field of the table, "values": [some of
+    its values]}}: anything else would leave the field's words unchecked without a word."""
+    q = f.descriptor.get("quoted", False)
+    if isinstance(q, bool):
+        return
+    what = f"{where}: field {f.name!r}: quoted"
+    example = '{"when": {"field": "name_type", "values": ["proper"]}}'
+    when = q.get("when") if isinstance(q, dict) and set(q) == {"when"} else None
+    if not isinstance(when, dict) or set(when) != {"field", "values"}:
+        raise SchemaError(f"{what} must be true, false or an object such as {example}, not {json.dumps(q)}", f.name)
+    by_name = {g.name: g for g in fields}
+    cond, values = when["field"], when["values"]
+    g = by_name.get(cond) if isinstance(cond, str) else None
+    if g is None or g.derived or g.type != "string" or g.name == f.name:
+        raise SchemaError(
+            f"{what}: when.field {json.dumps(cond)} is not another raw string field of this table", f.name
+        )
+    enum = g.constraints.get("enum")
+    if (
+        not isinstance(values, list)
+        or not values
+        or not all(isinstance(v, str) for v in values)
+        or (enum is not None and not set(values) <= set(enum))
+    ):
+        raise SchemaError(
+            f"{what}: when.values must be a non-empty list of values of {cond!r}"
+            + (f" (its enum: {enum})" if enum is not None else ""),
+            f.name,
+        )
 
 
 def _check_vocabulary(path: Path, f: Field) -> None:

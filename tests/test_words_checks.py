@@ -1,0 +1,105 @@
+"""Issue 19, "every published word that repeats the text is checked against it": names, period words,
+whole words, publication dates and datelines, links between figures, and sources stored decomposed.
+
+Each case is a variation of tests/corpus/base pinned to the rule, file, line and field it must be
+reported at (the corpus contract of test_validate_corpus.py: validate reports it, the CLI exits 1
+naming it, build refuses and writes nothing)."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from pathlib import Path
+
+from test_validate_corpus import CITES, PARKS, SEED_003, SOURCES, corpus_tests, replace
+from zonedata.release.validate import validate
+
+QINZHOU = "China-Malaysia Qinzhou Industrial Park"
+
+
+def _park_name(old: str, new: str):
+    """parks.csv with the name cell `old` (right after its park_id) replaced by `new`."""
+    return replace(PARKS, f"-park,{old},proper,", f"-park,{new},proper,")
+
+
+#: (case, mutation, rule, file, line, field)
+WORDS_BROKEN = [
+    # a proper name is the text's own words: one the text never gives for this park is refused
+    (
+        "proper-name-not-in-quote",
+        _park_name(QINZHOU, "China-Thailand Qinzhou Industrial Park"),
+        "text-not-in-quote",
+        PARKS,
+        3,
+        "name",
+    ),
+    # quoted words are whole words: "operation" is not in "Cooperation"
+    (
+        "status-word-inside-a-longer-word",
+        replace(PARKS, "under_construction,is accelerating the construction of,", "under_construction,operation,"),
+        "text-not-in-quote",
+        PARKS,
+        2,
+        "status_text",
+    ),
+]
+
+test_words_broken_is_reported, test_words_cli_exits_1, test_words_build_refuses = corpus_tests(WORDS_BROKEN)
+
+
+def test_a_label_need_not_be_in_a_quote(corpus_package):
+    """A curator's label (name_type label) is not the text's words: no finding, whatever it says."""
+    replace(PARKS, f"-park,{QINZHOU},proper,", "-park,Qinzhou park (label),label,")(corpus_package)
+    report = validate(corpus_package, publication=False)
+    assert not [f for f in report.findings if f.rule == "text-not-in-quote"], report.findings
+
+
+def test_a_whole_word_at_either_end_of_the_quote_or_beside_punctuation_is_found(corpus_package):
+    """Whole words end at the quote's ends, at spaces and at punctuation: "China-ASEAN" holds "ASEAN"."""
+    replace(PARKS, "under_construction,is accelerating the construction of,", "under_construction,ASEAN,")(
+        corpus_package
+    )
+    report = validate(corpus_package, publication=False)
+    assert not [f for f in report.findings if f.rule == "text-not-in-quote"], report.findings
+
+
+def _seed_003_decomposed(root: Path) -> None:
+    """Seed 003 stored in NFD with one accented word, quoted composed (as typed): its hash updated."""
+    seed = root / SEED_003
+    before = seed.read_bytes()
+    text = before.decode("utf-8")
+    assert "including Nanning, Beihai" in text
+    text = unicodedata.normalize("NFD", text.replace("including Nanning, Beihai", "including Nánning, Beihai", 1))
+    seed.write_bytes(text.encode("utf-8"))
+    replace(SOURCES, hashlib.sha256(before).hexdigest(), hashlib.sha256(text.encode("utf-8")).hexdigest())(root)
+    replace(CITES, "including Nanning, Beihai", "including Nánning, Beihai")(root)
+
+
+def test_a_source_stored_decomposed_is_quoted_as_typed(corpus_package):
+    """Issue 19: NFC is part of the safe normalisation, so a composed quote is found in an NFD source and
+    its stored offsets hold the decomposed passage."""
+    _seed_003_decomposed(corpus_package)
+    report = validate(corpus_package, publication=False)
+    assert report.valid, [(f.rule, f.file, f.line, f.field, f.message) for f in report.errors]
+    assert not [f for f in report.findings if f.file == CITES and f.line == 3], report.findings
+
+
+def test_a_malformed_quoted_condition_is_a_schema_finding(corpus_package):
+    """`quoted` is true, false or {"when": {"field": ..., "values": [...]}} naming a raw string field of the
+    table and some of its values: anything else is schema-invalid (never a field silently unchecked)."""
+    import json
+
+    path = corpus_package / "schemas" / "parks.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    name = next(f for f in schema["fields"] if f["name"] == "name")
+    for bad in (
+        {"when": {"field": "no_such_field", "values": ["proper"]}},
+        {"when": {"field": "name_type", "values": ["propper"]}},
+        {"when": {"field": "name_type"}},
+        "yes",
+    ):
+        name["quoted"] = bad
+        path.write_text(json.dumps(schema), encoding="utf-8")
+        report = validate(corpus_package, publication=False)
+        hits = [f for f in report.findings if f.rule == "schema-invalid" and f.file == "schemas/parks.json"]
+        assert hits and hits[0].field == "name", (bad, [(f.rule, f.file, f.message) for f in report.findings])
