@@ -11,8 +11,9 @@ import hashlib
 import unicodedata
 from pathlib import Path
 
-from test_validate_corpus import CITES, PARKS, SEED_003, SOURCES, corpus_tests, replace
+from test_validate_corpus import CITES, PARKS, SEED_003, SOURCES, STATS, corpus_tests, replace
 from zonedata.release.validate import validate
+from zonedata.text.periods import PeriodWords, Point, read_period
 
 QINZHOU = "China-Malaysia Qinzhou Industrial Park"
 
@@ -41,6 +42,33 @@ WORDS_BROKEN = [
         PARKS,
         2,
         "status_text",
+    ),
+    # the period's dates agree with its words: "the first seven months of this year" (2024) end in July
+    (
+        "period-end-not-the-words-month",
+        replace(STATS, "2024-01-01,2024-07-31,first seven", "2024-01-01,2024-06-30,first seven"),
+        "period-words-disagree",
+        STATS,
+        6,
+        "period_end",
+    ),
+    # "this year" is the year the source was published (003: 2024), not another
+    (
+        "period-this-year-is-another-year",
+        replace(STATS, "2024-01-01,2024-07-31,first seven", "2023-01-01,2023-07-31,first seven"),
+        "period-words-disagree",
+        STATS,
+        6,
+        "period_start",
+    ),
+    # "on the 20th": the day the words state
+    (
+        "period-day-not-the-words-day",
+        replace(STATS, "2024-08-20,2024-08-20,on the 20th", "2024-08-21,2024-08-21,on the 20th"),
+        "period-words-disagree",
+        STATS,
+        5,
+        "period_start",
     ),
 ]
 
@@ -103,3 +131,48 @@ def test_a_malformed_quoted_condition_is_a_schema_finding(corpus_package):
         report = validate(corpus_package, publication=False)
         hits = [f for f in report.findings if f.rule == "schema-invalid" and f.file == "schemas/parks.json"]
         assert hits and hits[0].field == "name", (bad, [(f.rule, f.file, f.message) for f in report.findings])
+
+
+READINGS = [
+    ("in 2016", PeriodWords(Point(2016), Point(2016))),
+    ("first seven months of this year", PeriodWords(Point(0, True, 1), Point(0, True, 7))),
+    ("From January to July this year", PeriodWords(Point(0, True, 1), Point(0, True, 7))),
+    ("the first 7 months of 2024", PeriodWords(Point(2024, False, 1), Point(2024, False, 7))),
+    ("since 2012", PeriodWords(Point(2012), None)),
+    ("by 2025", PeriodWords(None, Point(2025))),
+    ("last year", PeriodWords(Point(-1, True), Point(-1, True))),
+    ("from 2015 to 2016", PeriodWords(Point(2015), Point(2016))),
+    ("2015-2016", PeriodWords(Point(2015), Point(2016))),
+    ("2015\u20132016", PeriodWords(Point(2015), Point(2016))),
+    ("as of June 30, 2024", PeriodWords(None, Point(2024, False, 6, 30))),
+    ("on 28 May 2024", PeriodWords(Point(2024, False, 5, 28), Point(2024, False, 5, 28))),
+    ("in Sept. 2023", PeriodWords(Point(2023, False, 9), Point(2023, False, 9))),
+    ("on the 20th", PeriodWords(Point(day=20), Point(day=20))),
+    ("between March and May 2023", PeriodWords(Point(2023, False, 3), Point(2023, False, 5))),
+]
+#: words the reader does not read: they state nothing it could check, so they are never findings
+UNREAD = [
+    "over the past 20 years",
+    "for three consecutive years",
+    "has long been",
+    "by the end of 2025",
+    "in the first half of this year",
+    "2015-16",
+    "the 1990s",
+    "in the 20th century",
+    "in 2016's",
+    "first thirteen months of this year",
+    "in the year 2016",
+    "Q1 2024",
+    "",
+]
+
+
+def test_period_words_are_read_exactly():
+    for text, want in READINGS:
+        assert read_period(text) == want, text
+
+
+def test_period_words_outside_the_grammar_are_not_read():
+    for text in UNREAD:
+        assert read_period(text) is None, text

@@ -72,6 +72,7 @@ RULES: dict[str, str] = {
     # 5. consistency
     "period-after-publication": "A period ends after its source was published",
     "period-inverted": "A period ends before it starts",
+    "period-words-disagree": "A period's dates disagree with the year, month or day its words (period_text) state",
     # 6. publication
     "publication-missing": "A published file or the descriptor is missing",
     "publication-stale": "A published file differs from what a build would write now",

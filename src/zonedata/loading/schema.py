@@ -118,6 +118,9 @@ class Period:
     end: str
     forward_field: str | None = None
     forward_values: tuple[str, ...] = ()
+    #: a raw string field holding the words the text uses for the period ("in 2016", "the first seven
+    #: months of this year"): where they state a year, month or day, the dates agree (checks.period_words)
+    words: str | None = None
 
 
 @dataclass(frozen=True)
@@ -337,12 +340,12 @@ def parse_schema(name: str, path: Path, descriptor: dict) -> TableSchema:
     )
 
 
-_PERIOD_KEYS = ("start", "end", "forwardLooking")
+_PERIOD_KEYS = ("start", "end", "forwardLooking", "words")
 
 
 def _period(where: str, i: int, p, fields: list[Field]) -> Period:
-    """periods[i]: {"start": a date field, "end": another, "forwardLooking": {"field": ..., "values": [...]}}
-    (forwardLooking optional); SchemaError otherwise."""
+    """periods[i]: {"start": a date field, "end": another, "forwardLooking": {"field": ..., "values": [...]},
+    "words": a string field} (forwardLooking and words optional); SchemaError otherwise."""
     what = f"{where}: periods[{i}]"
     example = '{"start": "period_start", "end": "period_end"}'
     if not isinstance(p, dict):
@@ -368,8 +371,17 @@ def _period(where: str, i: int, p, fields: list[Field]) -> Period:
             )
     if p["start"] == p["end"]:
         raise SchemaError(f"{what}: start and end are both {p['start']!r}: a period needs two fields", field=p["end"])
+    words = p.get("words")
+    if words is not None and (
+        not isinstance(words, str) or words not in by_name or by_name[words].type != "string" or by_name[words].derived
+    ):
+        raise SchemaError(
+            f"{what}: words {json.dumps(words)} is not a raw string field of this table: name the field that holds "
+            "the text's words for the period (e.g. period_text)",
+            value=str(words),
+        )
     if "forwardLooking" not in p:
-        return Period(p["start"], p["end"])
+        return Period(p["start"], p["end"], words=words)
     forward = p["forwardLooking"]
     if (
         not isinstance(forward, dict)
@@ -396,7 +408,7 @@ def _period(where: str, i: int, p, fields: list[Field]) -> Period:
             + (f", and its enum has no {stray}" if stray else ", and none are given"),
             field=fwd,
         )
-    return Period(p["start"], p["end"], fwd, tuple(forward["values"]))
+    return Period(p["start"], p["end"], fwd, tuple(forward["values"]), words)
 
 
 def _check_iso_code(path: Path, f: Field) -> None:
