@@ -7,7 +7,9 @@ naming it, build refuses and writes nothing)."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import unicodedata
 from pathlib import Path
 
@@ -16,6 +18,29 @@ from zonedata.release.validate import validate
 from zonedata.text.periods import PeriodWords, Point, read_period
 
 QINZHOU = "China-Malaysia Qinzhou Industrial Park"
+LINKS = "data/raw/statistic_links.csv"
+
+
+def _link(statistic: str, relation: str, related: str, notes: str = ""):
+    """statistic_links with one row (line 2), cited by the passage that cites `statistic` (so it is not uncited)."""
+
+    def mutate(root: Path) -> None:
+        path = root / LINKS
+        header = path.read_text(encoding="utf-8").splitlines()[0]
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows(
+            [header.split(","), ["link-0001", statistic, relation, related, notes]]
+        )
+        path.write_text(buf.getvalue(), encoding="utf-8")
+        cites = root / CITES
+        rows = list(csv.reader(io.StringIO(cites.read_text(encoding="utf-8"))))
+        row = next(r for r in rows if r[:2] == ["statistics", statistic])
+        rows.append(["statistic_links", "link-0001", *row[2:]])
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows(rows)
+        cites.write_text(buf.getvalue(), encoding="utf-8")
+
+    return mutate
 
 
 def _park_name(old: str, new: str):
@@ -69,6 +94,50 @@ WORDS_BROKEN = [
         STATS,
         5,
         "period_start",
+    ),
+    # a source's date: not in the future, and what its dateline says ("NANNING, China, Sept. 16, 2023")
+    (
+        "source-published-in-the-future",
+        replace(SOURCES, ",2024-08-20,,,en,", ",2099-08-20,,,en,"),
+        "source-date-future",
+        SOURCES,
+        3,
+        "date_published",
+    ),
+    (
+        "source-date-not-its-dateline",
+        replace(SOURCES, ',2023-09-16,"Sept. 16, 2023",', ',2023-09-17,"Sept. 16, 2023",'),
+        "source-date-contradicts-dateline",
+        SOURCES,
+        2,
+        "date_published",
+    ),
+    (
+        "source-date-words-not-in-its-text",
+        replace(SOURCES, ',2023-09-16,"Sept. 16, 2023",', ',2023-09-16,"Sep 16, 2023",'),
+        "text-not-in-quote",
+        SOURCES,
+        2,
+        "date_published_text",
+    ),
+    # same_quantity: one quantity has one period and one kind (stat-0020 is a stock on the 20th, stat-0021 a
+    # flow over seven months, though one sentence gives both)
+    (
+        "same-quantity-of-another-period",
+        _link("stat-0020", "same_quantity", "stat-0021"),
+        "link-period-mismatch",
+        LINKS,
+        2,
+        "relation",
+    ),
+    # a link between figures from unrelated passages, without a word of why
+    (
+        "link-between-unrelated-passages",
+        _link("stat-0008", "part_of", "stat-0011"),
+        "link-unrelated-passages",
+        LINKS,
+        2,
+        "notes",
     ),
 ]
 
@@ -176,3 +245,59 @@ def test_period_words_are_read_exactly():
 def test_period_words_outside_the_grammar_are_not_read():
     for text in UNREAD:
         assert read_period(text) is None, text
+
+
+def test_an_external_date_is_not_checked_against_a_dateline_the_text_lacks(corpus_package):
+    """003 states no date (its date_published is external): another external date is not a dateline finding."""
+    replace(SOURCES, ",2024-08-20,,,en,", ",2024-08-21,,,en,")(corpus_package)
+    report = validate(corpus_package, publication=False)
+    assert not [f for f in report.findings if f.rule.startswith("source-date")], report.findings
+
+
+def test_the_dateline_wins_over_the_date_words(corpus_package):
+    """Date words that agree with a wrong date_published do not hide a dateline that disagrees."""
+    replace(SOURCES, ',2023-09-16,"Sept. 16, 2023",', ",2023-09-17,,")(corpus_package)
+    report = validate(corpus_package, publication=False)
+    hits = [f for f in report.findings if f.rule == "source-date-contradicts-dateline"]
+    assert [(f.file, f.line, f.field, f.value) for f in hits] == [(SOURCES, 2, "date_published", "2023-09-17")]
+    assert "dateline" in hits[0].message and "2023-09-16" in hits[0].message
+
+
+def test_links_in_one_passage_or_explained_pass(corpus_package):
+    """Figures one sentence gives together need no note; figures from unrelated passages may be linked with one."""
+    _link("stat-0011", "same_quantity", "stat-0012")(
+        corpus_package
+    )  # (not one quantity, but one period, kind, sentence)
+    report = validate(corpus_package, publication=False)
+    assert not [f for f in report.findings if f.rule.startswith("link-")], report.findings
+
+
+def test_an_explained_link_between_passages_passes(corpus_package):
+    _link("stat-0008", "part_of", "stat-0011", "the park of 001's first paragraph is the Chinese park of its fifth")(
+        corpus_package
+    )
+    report = validate(corpus_package, publication=False)
+    assert not [f for f in report.findings if f.rule.startswith("link-")], report.findings
+
+
+def test_a_malformed_linked_records_property_is_a_schema_finding(corpus_package):
+    """linkedRecords names two foreign keys to one table, a kind field whose enum has the agree kinds, and
+    fields that the linked table has: else schema-invalid at the schema, never a link left unchecked."""
+    import json
+
+    path = corpus_package / "schemas" / "statistic_links.json"
+    good = json.loads(path.read_text(encoding="utf-8"))
+    for edit in (
+        lambda d: d.__setitem__("fields", ["statistic_id", "link_id"]),
+        lambda d: d.__setitem__("agree", {"same_amount": ["period_start"]}),
+        lambda d: d.__setitem__("agree", {"same_quantity": ["no_such_field"]}),
+        lambda d: d.__setitem__("explainedBy", "nope"),
+    ):
+        schema = json.loads(json.dumps(good))
+        edit(schema["linkedRecords"][0])
+        path.write_text(json.dumps(schema), encoding="utf-8")
+        report = validate(corpus_package, publication=False)
+        assert any(f.rule == "schema-invalid" and f.file == "schemas/statistic_links.json" for f in report.findings), (
+            schema["linkedRecords"],
+            [(f.rule, f.file) for f in report.findings],
+        )

@@ -143,6 +143,21 @@ class AcyclicLink:
 
 
 @dataclass(frozen=True)
+class LinkedRecords:
+    """Link rows that join two records of one table (schema property `linkedRecords`, see checks.links):
+    for a row whose `kind_field` holds a kind of `agree`, the two records have equal values in each of
+    that kind's fields (a same_quantity link joins figures of one period and quantity kind); and the two
+    records are cited in one paragraph of one source, or the row's `explained_by` field says why not."""
+
+    source: str
+    target: str
+    table: str
+    kind_field: str | None = None
+    agree: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    explained_by: str | None = None
+
+
+@dataclass(frozen=True)
 class TableSchema:
     name: str
     path: Path
@@ -156,6 +171,7 @@ class TableSchema:
     #: pairs of reference fields that must not resolve to the same record (a link from a record to itself)
     distinct_references: tuple[tuple[str, str], ...] = ()
     acyclic_links: tuple[AcyclicLink, ...] = ()
+    linked_records: tuple[LinkedRecords, ...] = ()
 
     @property
     def raw_fields(self) -> tuple[Field, ...]:
@@ -190,6 +206,7 @@ _LIST_KEYS = (
     "periods",
     "distinctReferences",
     "acyclicLinks",
+    "linkedRecords",
 )
 
 
@@ -325,6 +342,9 @@ def parse_schema(name: str, path: Path, descriptor: dict) -> TableSchema:
         if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds) or (kind_field and not kinds):
             raise ConfigError(f"{where}: {what}.kinds must be a non-empty list of the kindField's values")
         acyclic.append(AcyclicLink(source, target, kind_field, tuple(kinds)))
+    linked = tuple(
+        _linked(where, i, d, fields, fks, reference_pair) for i, d in enumerate(descriptor.get("linkedRecords", []))
+    )
     return TableSchema(
         name,
         path,
@@ -337,7 +357,36 @@ def parse_schema(name: str, path: Path, descriptor: dict) -> TableSchema:
         periods,
         distinct_references=distinct,
         acyclic_links=tuple(acyclic),
+        linked_records=linked,
     )
+
+
+def _linked(where: str, i: int, d, fields: list[Field], fks: list[ForeignKey], reference_pair) -> LinkedRecords:
+    """linkedRecords[i]: {"fields": [two one-field foreign keys to one table], "kindField": a field,
+    "agree": {kind: [fields of the linked table]}, "explainedBy": a string field}; ConfigError otherwise.
+    (That the agree fields exist in the linked table is checked by `check_references`.)"""
+    what = f"linkedRecords[{i}]"
+    if not isinstance(d, dict) or not set(d) <= {"fields", "kindField", "agree", "explainedBy"}:
+        raise ConfigError(f"{where}: {what} must be an object with fields, kindField, agree and explainedBy")
+    source, target = reference_pair(d.get("fields"), f"{what}.fields")
+    tables = {fk.table for fk in fks if fk.fields in ((source,), (target,))}
+    if len(tables) != 1 or sum(fk.fields in ((source,), (target,)) for fk in fks) != 2:
+        raise ConfigError(f"{where}: {what}.fields must be two one-field foreign keys to the same table")
+    by_name = {f.name: f for f in fields}
+    kind_field, explained = d.get("kindField"), d.get("explainedBy")
+    for key, name in (("kindField", kind_field), ("explainedBy", explained)):
+        if name is not None and (not isinstance(name, str) or name not in by_name or by_name[name].type != "string"):
+            raise ConfigError(f"{where}: {what}.{key} {json.dumps(name)} is not a string field of this table")
+    agree = d.get("agree", {})
+    if not isinstance(agree, dict) or (agree and kind_field is None):
+        raise ConfigError(f"{where}: {what}.agree must be an object {{kind: [fields]}}, with a kindField")
+    enum = by_name[kind_field].constraints.get("enum") if kind_field else None
+    pairs = []
+    for kind, names in agree.items():
+        if enum is not None and kind not in enum:
+            raise ConfigError(f"{where}: {what}.agree names kind {kind!r}, which {kind_field}'s enum lacks")
+        pairs.append((kind, _names(where, names, f"{what}.agree[{kind!r}]")))
+    return LinkedRecords(source, target, tables.pop(), kind_field, tuple(pairs), explained)
 
 
 _PERIOD_KEYS = ("start", "end", "forwardLooking", "words")
@@ -490,6 +539,15 @@ def check_references(schemas: dict[str, TableSchema], named: Collection[str]) ->
     but not in `schemas`) has its own finding, so keys to it are not reported twice."""
     problems = {}
     for name, schema in schemas.items():
+        for i, link in enumerate(schema.linked_records):
+            target = schemas.get(link.table)
+            have = set() if target is None else {f.name for f in target.fields}
+            missing = sorted({c for _, cols in link.agree for c in cols} - have) if target is not None else []
+            if missing:
+                problems[name] = (
+                    f"schemas/{schema.path.name}: linkedRecords[{i}].agree names field(s) {missing}, which table "
+                    f"{link.table!r} does not have"
+                )
         for i, fk in enumerate(schema.foreign_keys):
             where = f"schemas/{schema.path.name}: foreignKeys[{i}]"
             if fk.table not in named:

@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import polars as pl
+
 from zonedata.text.normalise import normalise
 
 MONTHS = {
@@ -222,3 +224,53 @@ def describe(point: Point, publication_year: int | None = None) -> str:
     if year is not None:
         parts.append(str(year))
     return " ".join(parts) if parts else "nothing"
+
+
+# Dates as texts write them, read by polars: "May 28, 2024", "Sept. 16, 2023", "28 May 2024", "2024-05-28"
+_MON = (
+    r"(?<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t|tember)?"
+    r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b\.?"
+)
+_MDY = rf"{_MON} (?<d>[0-9]{{1,2}}),? (?<y>[0-9]{{4}})"
+_DMY = rf"(?<d>[0-9]{{1,2}}) {_MON},? (?<y>[0-9]{{4}})"
+_ISO = r"(?<y>[0-9]{4})-(?<m>[0-9]{2})-(?<d>[0-9]{2})"
+_MONTH_NUMBER = {m[:3]: str(i + 1) for i, m in enumerate(_MONTH_NAMES)}
+#: a text's dateline, in its first lines: a wire dateline ("NANNING, China, May 28, 2024 /Xinhua-AsiaNet/"),
+#: a page header's date and time ("2023-09-16 11:00"), or a labelled date ("Updated:2017-06-27")
+DATELINES = (
+    rf"(?m)^[A-Z][A-Z.' -]+,(?: [A-Z][A-Za-z.' -]+,)? {_MDY}\b",
+    rf"(?m)^{_ISO} [0-9]{{2}}:[0-9]{{2}}\b",
+    rf"(?i)\b(?:updated|published|posted|release date|date)\s*:\s*(?:{_ISO})\b",
+    rf"(?i)\b(?:updated|published|posted|release date|date)\s*:\s*(?-i:{_MDY})",
+)
+#: how far into a text its dateline may stand (the title, the publisher and the dateline come first)
+DATELINE_HEAD = 1000
+
+
+def read_date(expr: pl.Expr, patterns: tuple[str, ...]) -> pl.Expr:
+    """The first date any of `patterns` (regexes with groups y, d and mon or m) finds in each value, as a
+    pl.Date; null where none reads, or where what reads is no date (a 31st of February)."""
+    out = []
+    for pattern in patterns:
+        groups = expr.str.extract_groups(pattern)
+        names = re.findall(r"\(\?<([a-z]+)>", pattern)
+        month = (
+            groups.struct.field("mon")
+            .str.slice(0, 3)
+            .replace_strict(_MONTH_NUMBER, default=None, return_dtype=pl.String)
+            if "mon" in names
+            else groups.struct.field("m")
+        )
+        iso = pl.concat_str(
+            groups.struct.field("y"),
+            pl.lit("-"),
+            month.str.zfill(2),
+            pl.lit("-"),
+            groups.struct.field("d").str.zfill(2),
+        )
+        out.append(iso.str.to_date("%Y-%m-%d", strict=False))
+    return pl.coalesce(out)
+
+
+#: a whole date written as the sources' date_published_text is
+DATE_WORDS = (rf"^(?:Updated\s*:\s*)?{_ISO}$", rf"^{_MDY}$", rf"^{_DMY}$")
