@@ -16,7 +16,7 @@ from test_integrity_corpus import BROKEN as INTEGRITY_BROKEN
 from test_validate_corpus import BASE, BROKEN, CITES, PARKS
 from test_words_checks import WORDS_BROKEN
 from zonedata.base.findings import RULES
-from zonedata.release.validate import validate
+from zonedata.validate import validate
 
 TESTS = Path(__file__).parent
 
