@@ -14,8 +14,8 @@ import unicodedata
 from pathlib import Path
 
 from test_validate_corpus import CITES, PARKS, SEED_003, SOURCES, STATS, corpus_tests, replace
-from zonedata.release.validate import validate
 from zonedata.text.periods import PeriodWords, Point, read_period
+from zonedata.validate import validate
 
 QINZHOU = "China-Malaysia Qinzhou Industrial Park"
 LINKS = "data/raw/statistic_links.csv"
