@@ -124,6 +124,7 @@ def test_first_release_writes_every_file(repo):
             "archive": "releases/zonedata-1.0.0.zip",
             "sha256": hashlib.sha256(archive.read_bytes()).hexdigest(),
             "bytes": archive.stat().st_size,
+            "commit": git(repo, "rev-parse", "HEAD").strip(),  # the commit it was cut from (issue 23: no tag needed)
         }
     ]
     assert validate(repo).valid, validate(repo).to_dict()
