@@ -22,7 +22,7 @@ from zonedata.checks.markers import FILL
 from zonedata.cli import cli
 from zonedata.curate.draft import draft
 from zonedata.loading.schema import load_schema
-from zonedata.release.validate import validate
+from zonedata.validate import validate
 
 HERE = Path(__file__).parent
 REPO = HERE.parent
