@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from conftest import REPO, build_valid, copy_package
 from zonedata.checks.markers import FILL
 from zonedata.cli import cli
-from zonedata.release.validate import validate
+from zonedata.validate import validate
 
 HERE = Path(__file__).parent
 TEXT = HERE / "fixtures" / "draft" / "nanning.txt"
