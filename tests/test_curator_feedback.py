@@ -9,7 +9,6 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from conftest import build_valid
-
 from zonedata.cli import cli
 from zonedata.release.validate import validate
 
@@ -43,7 +42,11 @@ def test_add_source_no_build_leaves_one_stale_finding_for_the_package(release_pa
         ("publication-stale", "datapackage.json", None, None)
     ]
     assert errors[0]["message"].startswith("the published files are out of date: run zonedata build")
-    assert errors[0]["value"].split("; ") == ["data/clean/sources.csv", "data/clean/sources.parquet", "datapackage.json"]
+    assert errors[0]["value"].split("; ") == [
+        "data/clean/sources.csv",
+        "data/clean/sources.parquet",
+        "datapackage.json",
+    ]
 
 
 def test_add_source_on_an_invalid_package_says_why_it_did_not_build(release_package, tmp_path):

@@ -77,11 +77,6 @@ def stale_finding(descriptor: str, differ: list[str], retired: list[str]) -> Fin
     )
 
 
-    findings.extend(check_descriptor_files(ds))
-    findings.extend(check_twins(ds))
-    return findings
-
-
 def _resources(ds: Dataset) -> list[dict]:
     try:
         descriptor = parse_descriptor(ds.paths.datapackage.read_bytes())
