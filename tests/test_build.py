@@ -23,7 +23,7 @@ from zonedata.publish import build as build_module
 from zonedata.publish.build import PARQUET_OPTIONS, build, render_outputs
 from zonedata.publish.clean import derive_statistics
 from zonedata.publish.descriptor import read_version
-from zonedata.release.validate import validate
+from zonedata.validate import validate
 
 TABLES = ["sources", "citations", "parks", "statistics"]
 

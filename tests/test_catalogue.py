@@ -14,7 +14,7 @@ import pytest
 from test_integrity_corpus import BROKEN as INTEGRITY_BROKEN
 from test_validate_corpus import BASE, BROKEN, CITES, PARKS
 from zonedata.base.findings import RULES
-from zonedata.release.validate import validate
+from zonedata.validate import validate
 
 TESTS = Path(__file__).parent
 

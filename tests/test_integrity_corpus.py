@@ -31,7 +31,7 @@ from test_validate_corpus import (
     write,
 )
 from zonedata.cli import cli
-from zonedata.release.validate import validate
+from zonedata.validate import validate
 
 EVENTS = "data/raw/events.csv"
 EXCLUSIONS = "seeds/coverage_exclusions.csv"

@@ -17,10 +17,11 @@ from test_properties_readers import BOUNDED, EXAMPLES, json_values, mutated
 from zonedata.base.findings import LINE, RULES, ConfigError, Finding
 from zonedata.base.paths import Paths
 from zonedata.loading.exclusions import exclusions_schema
-from zonedata.loading.schema import load_schema, pandera_schema, parse_schema
+from zonedata.loading.schema import load_schema, parse_schema
+from zonedata.loading.schema_pandera import pandera_schema
 from zonedata.loading.tables import read_table
-from zonedata.release.validate import validate
 from zonedata.text.numbers import Mention, parse_mentions
+from zonedata.validate import validate
 
 BASE = CORPUS_BASE
 PARKS_SCHEMA = json.loads((BASE / "schemas" / "parks.json").read_text(encoding="utf-8"))

@@ -19,7 +19,7 @@ from zonedata.cli import cli
 from zonedata.loading.dataset import load_dataset
 from zonedata.release import versions
 from zonedata.release.release import ReleaseRefused, archive_bytes, release
-from zonedata.release.validate import validate
+from zonedata.validate import validate
 
 DATE = "2026-01-15"
 

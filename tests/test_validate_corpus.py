@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from zonedata.cli import cli
-from zonedata.release.validate import validate
+from zonedata.validate import validate
 
 BASE = Path(__file__).parent / "corpus" / "base"
 SEED_001 = "seeds/001_27ad36de142194f5.txt"

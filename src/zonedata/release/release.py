@@ -57,7 +57,7 @@ from zonedata.loading.versioning import (
 from zonedata.publish.build import build
 from zonedata.release.cite import citation_metadata, dump_citation, dump_zenodo, read_valid_citation, zenodo_metadata
 from zonedata.release.diff import Change, PackageDiff, PackageVersion, diff_packages, load_version
-from zonedata.release.validate import validate
+from zonedata.validate import validate
 
 #: files at the package root every archive carries (a release without them is refused)
 ARCHIVE_ROOT_FILES = ("README.md", "LICENSE", "CITATION.cff", "CHANGELOG.md", "datapackage.json")
