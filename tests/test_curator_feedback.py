@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from conftest import build_valid
 from zonedata.cli import cli
-from zonedata.release.validate import validate
+from zonedata.validate import validate
 
 NOTE = "Nanning, May 3 -- The Sample Digital Park said its output reached 1.2 billion yuan in 2025.\n"
 
