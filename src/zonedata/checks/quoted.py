@@ -21,7 +21,16 @@ from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
 from zonedata.loading.schema import Field
 from zonedata.text.normalise import normalise_series
 
-_WORD = r"^\w"  # (Rust's \w: Unicode letters, marks and digits, and the underscore)
+# a character of a word that must end at a space or a sign: Rust's \w (Unicode letters, marks, digits and the
+# underscore) but for the scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer,
+# Myanmar), where any character may begin or end a word
+_WORD = r"^[\w--[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]]"
+
+
+#: the ASCII characters that are not word characters, as bytes: around a needle, they end a word
+_ASCII_NOT_WORD = pl.Series(
+    [bytes([c]) for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")], dtype=pl.Binary
+)
 
 
 def check(ds: Dataset) -> list[Finding]:
@@ -107,12 +116,10 @@ def _as_whole_words(candidates: pl.DataFrame) -> pl.DataFrame:
     # end) on each side; only the other rows are looked at occurrence by occurrence
     hay = pl.col("quote_norm").cast(pl.Binary)
     at = pl.col("quote_norm").str.find(needle, literal=True)  # (a byte offset)
-    before = hay.bin.slice(at - 1, 1).cast(pl.String, strict=False)
-    after = hay.bin.slice(at + needle.str.len_bytes(), 1).cast(pl.String, strict=False)
-    clear = ~before.str.contains(r"^[^\x00-\x7f]|^\w").fill_null(True) | (at == 0)
-    clear_after = ~after.str.contains(r"^[^\x00-\x7f]|^\w").fill_null(True) | (
-        at + needle.str.len_bytes() == pl.col("quote_norm").str.len_bytes()
-    )
+    before = hay.bin.slice(at - 1, 1).is_in(_ASCII_NOT_WORD.implode())
+    after = hay.bin.slice(at + needle.str.len_bytes(), 1).is_in(_ASCII_NOT_WORD.implode())
+    clear = before.fill_null(False) | (at == 0)
+    clear_after = after.fill_null(False) | (at + needle.str.len_bytes() == pl.col("quote_norm").str.len_bytes())
     sure = candidates.filter(clear & clear_after).select("__row").unique()
     candidates = candidates.join(sure, on="__row", how="anti")
     if candidates.is_empty():
