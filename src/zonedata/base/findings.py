@@ -85,7 +85,12 @@ RULES: dict[str, str] = {
     "version-mismatch": "The version differs between datapackage.json, pyproject.toml, CITATION.cff and .zenodo.json",
     "citation-key-missing": "CITATION.cff lacks a required key",
     "citation-invalid": "CITATION.cff or .zenodo.json cannot be read",
-    "release-archive-mismatch": "A release archive is missing or differs from the sha256 in releases/releases.json",
+    "release-archive-mismatch": (
+        "A release archive is missing, differs from the sha256 or size in releases/releases.json, or does not "
+        "hold its version"
+    ),
+    "release-date-invalid": "A release date in releases/releases.json is not a date, in the future, or out of order",
+    "changelog-mismatch": "CHANGELOG.md's release entries are not the releases of releases/releases.json",
     # coverage
     "mention-unaccounted": "A number mention in a seed is neither recorded nor excluded",
     "exclusion-stale": "A coverage exclusion's phrase does not occur in its source",
