@@ -218,3 +218,54 @@ def test_a_passage_over_two_paragraphs_pasted_into_citations_validates(corpus_pa
     last = len(cites.read_text(encoding="utf-8").splitlines())
     findings = validate(corpus_package, publication=False).findings
     assert [f.rule for f in findings if f.file == CITES_CSV and f.line == last] == []
+
+
+# --- an event announced in advance keeps its dates ------------------------------------------------------
+
+
+def _announce(root: Path, timing: str) -> int:
+    """An event of source 003 (published 2024-08-20) dated after its publication, with its citation;
+    the line it is on in events.csv."""
+    import csv
+    import io
+
+    events = Path(root) / "data" / "raw" / "events.csv"
+    header = events.read_text(encoding="utf-8").splitlines()[0].split(",")
+    row = dict.fromkeys(header, "")
+    row.update(
+        event_id="roundtable-2030",
+        name="2030 Roundtable",
+        name_type="label",
+        kind="conference",
+        is_series="false",
+        start_date="2030-05-01",
+        end_date="2030-05-02",
+        date_precision="day",
+        date_basis="stated",
+        timing=timing,
+    )
+    out = io.StringIO()
+    csv.DictWriter(out, header, lineterminator="\n").writerow(row)
+    events.write_text(events.read_text(encoding="utf-8") + out.getvalue(), encoding="utf-8")
+    cites = Path(root) / "data" / "raw" / "citations.csv"
+    cites.write_text(
+        cites.read_text(encoding="utf-8")
+        + "events,roundtable-2030,003,Guangxi officials held a site promotion meeting,\n",
+        encoding="utf-8",
+    )
+    return len(events.read_text(encoding="utf-8").splitlines())
+
+
+def test_an_announced_event_may_be_dated_after_its_source(repository):
+    _announce(repository, "announced")
+    findings = validate(repository, publication=False).findings
+    assert [f.rule for f in findings if f.record == "roundtable-2030"] == []
+
+
+def test_an_event_that_happened_cannot_end_after_its_source(repository):
+    line = _announce(repository, "happened")
+    late = [f for f in validate(repository, publication=False).findings if f.rule == "period-after-publication"]
+    assert [(f.file, f.line, f.field, f.value, f.record) for f in late] == [
+        ("data/raw/events.csv", line, "end_date", "2030-05-02", "roundtable-2030")
+    ]
+    assert "after source 003 was published" in late[0].message
