@@ -41,13 +41,13 @@ def main() -> None:
 
     import polars as pl
 
-    from zonedata.base.paths import SOURCES_TABLE, Paths
-    from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
-    from zonedata.loading.schema import load_schema, schema_names
+    from zonedata.base.paths import Paths
+    from zonedata.loading.dataset import Dataset
+    from zonedata.loading.schema import load_roles, load_schema, schema_names
     from zonedata.loading.tables import check_constraints, parse_table
 
-    paths = Paths(root)
-    ds = Dataset(paths)
+    paths, roles = load_roles(Paths(root))
+    ds = Dataset(paths, roles=roles)
     for name in schema_names(paths):
         ds.schemas[name] = load_schema(paths, name)
     with pl.Config(engine_affinity="in-memory"):
@@ -59,14 +59,14 @@ def main() -> None:
     from zonedata.text.normalise import SourceText
 
     ds._cache["texts"] = timed(
-        "source texts: read", lambda: load_texts(paths.seeds, ds.frame(SOURCES_TABLE), ds.seed_bytes)
+        "source texts: read", lambda: load_texts(paths.seeds, ds.role_frame("sources"), ds.seed_bytes)
     )
     ds._cache["source_texts"] = timed("source texts: normalise", lambda: SourceText.many(ds.texts))
     from zonedata.checks import provenance
     from zonedata.text.locate import locate_quotes
 
     ds._cache["located"] = timed(
-        "provenance: locate quotes", lambda: locate_quotes(ds.frame(CITATIONS_TABLE), ds.source_texts)
+        "provenance: locate quotes", lambda: locate_quotes(ds.role_frame("citations"), ds.source_texts)
     )
     frame = ds.located.frame
     for name in ("sources", "keys", "codes", "consistency"):
@@ -76,9 +76,9 @@ def main() -> None:
     timed("provenance: statistics against quotes", lambda: provenance.check_statistics(ds, frame, mentions))
     timed("provenance: other records' numbers", lambda: provenance.check_record_numbers(ds, frame, mentions))
     total = time.perf_counter() - t0
-    records = sum(t.frame.height for n, t in ds.tables.items() if n != SOURCES_TABLE)
+    records = sum(t.frame.height for n, t in ds.tables.items() if n != roles.table("sources"))
     print(
-        f"{root}: {records:,} records, {len(ds.texts):,} source texts, {ds.frame(CITATIONS_TABLE).height:,} citations"
+        f"{root}: {records:,} records, {len(ds.texts):,} source texts, {ds.role_frame('citations').height:,} citations"
     )
     for name, seconds in rows:
         print(f"  {seconds * 1000:8.1f} ms  {name}")

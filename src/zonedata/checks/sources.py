@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
+
 from zonedata.base.findings import LINE, Finding
 from zonedata.base.hashing import sha256_bytes, sha256_file
-from zonedata.base.paths import SOURCES_TABLE
 from zonedata.loading.dataset import Dataset
 from zonedata.loading.seeds import Seeds
 
@@ -14,26 +15,20 @@ TEXT_SUFFIXES = {".txt"}
 
 
 def check(ds: Dataset) -> list[Finding]:
-    paths = ds.paths
-    file = ds.file(SOURCES_TABLE)
-    if SOURCES_TABLE not in ds.schemas:
-        if paths.schema(SOURCES_TABLE).exists():
-            return []  # the schema-invalid finding says what to fix
-        return [
-            Finding(
-                "source-metadata-missing",
-                "schemas/sources.json is missing: the seeds metadata needs a schema",
-                file="schemas/sources.json",
-            )
-        ]
-    table = ds.tables[SOURCES_TABLE]
-    if table.lacks("file"):
+    paths, role = ds.paths, ds.roles.sources
+    if role is None or role.table not in ds.tables:
+        return []  # the schema-invalid finding says which schema to fix, or which role to declare
+    file = ds.file(role.table)
+    table = ds.tables[role.table]
+    file_field, hash_field = role["file"], role["sha256"]
+    if table.lacks(file_field):
         return []  # which texts are listed is unknown (not: none is): the table's findings say what is wrong
     findings = []
     listed: set[str] = set()
-    has_hash = not table.lacks("sha256")
+    has_hash = not table.lacks(hash_field)
     seeds = Seeds(paths.seeds)
-    for row in table.frame.select(LINE, "file", *(["sha256"] if has_hash else [])).iter_rows(named=True):
+    columns = [LINE, pl.col(file_field).alias("file"), *([pl.col(hash_field).alias("sha256")] if has_hash else [])]
+    for row in table.frame.select(columns).iter_rows(named=True):
         name, line = row["file"], row[LINE]
         if name is None:
             continue
@@ -45,7 +40,7 @@ def check(ds: Dataset) -> list[Finding]:
                     f"{name!r} leaves seeds/: give a file name inside seeds/",
                     file=file,
                     line=line,
-                    field="file",
+                    field=file_field,
                     value=name,
                 )
             )
@@ -58,7 +53,7 @@ def check(ds: Dataset) -> list[Finding]:
                     f"seeds/{name} does not exist: restore the file or remove its row",
                     file=file,
                     line=line,
-                    field="file",
+                    field=file_field,
                     value=name,
                 )
             )
@@ -89,7 +84,7 @@ def check(ds: Dataset) -> list[Finding]:
                     "edited; restore the original (git checkout) or, for a new capture, add it as a new source",
                     file=file,
                     line=line,
-                    field="sha256",
+                    field=hash_field,
                     value=row["sha256"],
                 )
             )

@@ -30,7 +30,7 @@ from typing import Any
 import polars as pl
 
 from zonedata.base.findings import ConfigError
-from zonedata.base.paths import SOURCES_TABLE, Paths
+from zonedata.base.paths import Paths
 from zonedata.checks.coverage import coverage
 from zonedata.checks.markers import FILL, id_marker
 from zonedata.checks.provenance import (
@@ -39,7 +39,7 @@ from zonedata.checks.provenance import (
 from zonedata.curate.addsource import atomic_write
 from zonedata.loading.dataset import Dataset, confinement_findings, load_dataset
 from zonedata.loading.exclusions import exclusions_schema
-from zonedata.loading.schema import load_schema
+from zonedata.loading.schema import load_roles, load_schema
 from zonedata.loading.seeds import load_texts
 from zonedata.loading.tables import parse_table
 from zonedata.text.normalise import SourceText, normalise
@@ -918,8 +918,11 @@ def _texts(root: Path) -> dict[str, str]:
     escapes = confinement_findings(paths)
     if escapes:
         raise ConfigError("; ".join(f.message for f in escapes[:3]))
-    table = parse_table(paths, load_schema(paths, SOURCES_TABLE))
-    return load_texts(paths.seeds, table.strings, {})
+    paths, roles = load_roles(paths)
+    if roles.sources is None:
+        raise ConfigError('no schema declares "role": "sources": run `zonedata validate` for what to fix')
+    table = parse_table(paths, load_schema(paths, roles.sources.table))
+    return load_texts(paths.seeds, roles.sources.canonical(table.strings), {})
 
 
 def _load(root: Path):

@@ -11,16 +11,22 @@ from pathlib import Path
 import polars as pl
 
 from zonedata.base.findings import ConfigError, Finding, SchemaError
-from zonedata.base.paths import SOURCES_TABLE, Paths
+from zonedata.base.paths import Paths
 from zonedata.loading.exclusions import read_exclusions
-from zonedata.loading.schema import TableSchema, check_references, load_schema, schema_names
+from zonedata.loading.schema import (
+    Roles,
+    TableSchema,
+    check_references,
+    find_roles,
+    load_schema,
+    publication_order,
+    schema_names,
+)
 from zonedata.loading.schema_pandera import import_pandera
 from zonedata.loading.seeds import load_texts
 from zonedata.loading.tables import RawTable, check_constraints, parse_table, read_table
 from zonedata.text.locate import QUOTE_FIELDS, Located, locate_quotes
 from zonedata.text.normalise import SourceText
-
-CITATIONS_TABLE = "citations"
 
 
 @dataclass
@@ -33,6 +39,8 @@ class Dataset:
     refused: bool = False
     #: seeds/coverage_exclusions.csv as read (see loading.exclusions); None when there is none
     exclusions: RawTable | None = None
+    #: the tables that play the sources, citations and figures roles (schema property `role`)
+    roles: Roles = field(default_factory=Roles)
 
     #: seed file contents read for `texts` (by resolved path), so the hash check reads each file once
     seed_bytes: dict[str, bytes] = field(default_factory=dict, repr=False)
@@ -45,7 +53,7 @@ class Dataset:
         """source_id -> stored source text (listed, inside seeds/, present)."""
         with self._lock:
             if "texts" not in self._cache:
-                self._cache["texts"] = load_texts(self.paths.seeds, self.frame(SOURCES_TABLE), self.seed_bytes)
+                self._cache["texts"] = load_texts(self.paths.seeds, _sources(self), self.seed_bytes)
             return self._cache["texts"]
 
     @property
@@ -64,7 +72,7 @@ class Dataset:
             future.result()  # started while the tables were read; it takes the lock itself, so wait outside it
         with self._lock:
             if "located" not in self._cache:
-                self._cache["located"] = locate_quotes(_quotes(self.tables.get(CITATIONS_TABLE)), self.source_texts)
+                self._cache["located"] = locate_quotes(_quotes(self), self.source_texts)
             return self._cache["located"]
 
     def frame(self, table: str) -> pl.DataFrame | None:
@@ -75,11 +83,44 @@ class Dataset:
     def file(self, table: str) -> str:
         return self.paths.rel(self.paths.raw_csv(table))
 
+    def role_table(self, role: str) -> RawTable | None:
+        """The table that plays `role` ("sources", "citations", "figures"), as read; None when no valid
+        schema declares the role (its schema-invalid finding says so) or that table's schema is invalid."""
+        r = getattr(self.roles, role)
+        return None if r is None else self.tables.get(r.table)
 
-def _quotes(citations: RawTable | None) -> pl.DataFrame | None:
-    """The citations' rows whose quotes `locate_quotes` locates: None when the table has no valid schema or
-    lacks a field a quote is located by (that has its finding; no quote is then found or missed)."""
-    return None if citations is None or citations.lacks(*QUOTE_FIELDS) else citations.frame
+    def role_frame(self, role: str, *, strings: bool = False) -> pl.DataFrame | None:
+        """The typed rows (or, with `strings`, the rows as written) of the table that plays `role`, with
+        the role's fields under their default names (`ROLE_FIELDS`); None as for `role_table`."""
+        table = self.role_table(role)
+        if table is None:
+            return None
+        return getattr(self.roles, role).canonical(table.strings if strings else table.frame)
+
+    def role_lacks(self, role: str, *fields: str) -> bool:
+        """Whether the table that plays `role` is missing, or holds no values for one of the role's `fields`
+        (default names; see RawTable.lacks)."""
+        table, r = self.role_table(role), getattr(self.roles, role)
+        return table is None or table.lacks(*(r[f] for f in fields))
+
+
+def _sources(ds: Dataset, table: RawTable | None = None) -> pl.DataFrame | None:
+    """The sources' rows (of `table`, when given, else as loaded), their fields under the role's default
+    names; None without a valid sources table."""
+    role = ds.roles.sources
+    table = table or (None if role is None else ds.tables.get(role.table))
+    return None if role is None or table is None else role.canonical(table.frame)
+
+
+def _quotes(ds: Dataset, table: RawTable | None = None) -> pl.DataFrame | None:
+    """The citations' rows (of `table`, when given, else as loaded) whose quotes `locate_quotes` locates,
+    their fields under the role's default names: None when the table has no valid schema or lacks a field
+    a quote is located by (that has its finding; no quote is then found or missed)."""
+    role = ds.roles.citations
+    table = table or (None if role is None else ds.tables.get(role.table))
+    if role is None or table is None or table.lacks(*(role[f] for f in QUOTE_FIELDS)):
+        return None
+    return role.canonical(table.frame)
 
 
 def _read_tables(ds: Dataset) -> list[RawTable]:
@@ -103,16 +144,16 @@ def _read_tables(ds: Dataset) -> list[RawTable]:
         except OSError:
             return 0
 
-    def prefetch_texts(sources) -> None:
-        texts = load_texts(paths.seeds, sources.result().frame, ds.seed_bytes)
+    def prefetch_texts(parsed_sources) -> None:
+        texts = load_texts(paths.seeds, _sources(ds, parsed_sources.result()), ds.seed_bytes)
         normalised = SourceText.many(texts)
         with ds._lock:
             ds._cache.setdefault("texts", texts)
             ds._cache.setdefault("source_texts", normalised)
 
-    def prefetch_located(citations, texts) -> None:
+    def prefetch_located(parsed_citations, texts) -> None:
         texts.result()
-        located = locate_quotes(_quotes(citations.result()), ds.source_texts)
+        located = locate_quotes(_quotes(ds, parsed_citations.result()), ds.source_texts)
         with ds._lock:
             ds._cache.setdefault("located", located)
 
@@ -130,25 +171,26 @@ def _read_tables(ds: Dataset) -> list[RawTable]:
         # Pandera's pydantic) on one thread while polars parses on others once crashed a 1M build
         import_pandera()
         pool = ThreadPoolExecutor(workers)
+        sources, citations = ds.roles.table("sources"), ds.roles.table("citations")
         try:
             parsed = {}
-            for name in (CITATIONS_TABLE, SOURCES_TABLE):
+            for name in (citations, sources):
                 if name in by_name:
                     parsed[name] = pool.submit(parse_table, paths, by_name[name])
-            if SOURCES_TABLE in parsed:  # the texts need the sources' rows, not their Pandera findings
-                texts = pool.submit(prefetch_texts, parsed[SOURCES_TABLE])
+            if sources in parsed:  # the texts need the sources' rows, not their Pandera findings
+                texts = pool.submit(prefetch_texts, parsed[sources])
             rest = sorted((schema for schema in schemas if schema.name not in parsed), key=size, reverse=True)
             if rest:  # the largest other table is parsed while the citations still are
                 parsed[rest[0].name] = pool.submit(parse_table, paths, rest[0])
-            if SOURCES_TABLE in parsed and CITATIONS_TABLE in parsed:
-                ds._cache["located_future"] = pool.submit(prefetch_located, parsed[CITATIONS_TABLE], texts)
+            if sources in parsed and citations in parsed:
+                ds._cache["located_future"] = pool.submit(prefetch_located, parsed[citations], texts)
             for schema in rest[1:]:
                 parsed[schema.name] = pool.submit(parse_table, paths, schema)
             checked = {
                 schema.name: pool.submit(constraints, parsed[schema.name])
-                for schema in [*rest, *(by_name[name] for name in (CITATIONS_TABLE, SOURCES_TABLE) if name in by_name)]
+                for schema in [*rest, *(by_name[name] for name in (citations, sources) if name in by_name)]
             }
-            if SOURCES_TABLE in parsed:
+            if sources in parsed:
                 texts.result()
             return [checked[schema.name].result() for schema in schemas]
         finally:
@@ -195,7 +237,8 @@ def load_dataset(root: Path) -> Dataset:
     if escapes:  # read nothing through a link that leaves the package: these findings are the whole report
         ds.findings, ds.refused = escapes, True
         return ds
-    for name in schema_names(paths):
+    named = schema_names(paths)
+    for name in named:
         try:
             ds.schemas[name] = load_schema(paths, name)
         except SchemaError as exc:  # says how to fix it, and at which field
@@ -207,19 +250,24 @@ def load_dataset(root: Path) -> Dataset:
         except ConfigError as exc:
             ds.findings.append(Finding("schema-invalid", f"{exc}; fix the JSON", file=paths.rel(paths.schema(name))))
     # a key to a table or field that does not exist would be skipped, and its values published unchecked
-    for name, problem in check_references(ds.schemas, schema_names(paths)).items():
+    # the tables the engine treats specially; a missing role is a finding, never a check that passes unseen
+    ds.roles, problems = find_roles(ds.schemas, named)
+    ds.findings.extend(Finding("schema-invalid", why, file=file) for file, why in problems)
+    for name, problem in check_references(ds.schemas, named).items():
         ds.findings.append(Finding("schema-invalid", problem, file=paths.rel(paths.schema(name))))
         del ds.schemas[name]
+    ds.paths = paths = paths.with_sources(ds.roles.table("sources"))
+    ds.schemas = {name: ds.schemas[name] for name in publication_order(ds.schemas, ds.roles)}
     for name, table in zip(ds.schemas, _read_tables(ds)):
         ds.tables[name] = table
         ds.findings.extend(table.findings)
     ds.exclusions = read_exclusions(paths)
     if ds.exclusions is not None:
         ds.findings.extend(ds.exclusions.findings)
-    known = set(schema_names(paths))  # a table whose schema is invalid has that finding, not "no schema"
+    known = set(named)  # a table whose schema is invalid has that finding, not "no schema"
     if paths.raw.is_dir():
         for csv_path in sorted(paths.raw.glob("*.csv")):
-            if csv_path.stem not in known and csv_path.stem != SOURCES_TABLE:
+            if csv_path.stem not in known and csv_path.stem != ds.roles.table("sources"):
                 ds.findings.append(
                     Finding(
                         "schema-missing",
