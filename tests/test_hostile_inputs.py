@@ -23,7 +23,7 @@ from conftest import copy_package
 from test_release import commit, git, git_identity, repo  # noqa: F401  (git_identity: autouse fixture; repo)
 from zonedata.cli import cli
 from zonedata.publish.build import build
-from zonedata.release import diff as diff_module
+from zonedata.release.diff import load as diff_module
 from zonedata.release.release import release
 from zonedata.validate import validate
 
