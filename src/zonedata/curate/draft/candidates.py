@@ -621,9 +621,7 @@ class _Links:
 def _links_table(ds) -> _Links | None:
     for name, schema in sorted(ds.schemas.items()):
         refs = [
-            fk.fields[0]
-            for fk in schema.foreign_keys
-            if fk.table == ds.roles.table("figures") and len(fk.fields) == 1
+            fk.fields[0] for fk in schema.foreign_keys if fk.table == ds.roles.table("figures") and len(fk.fields) == 1
         ]
         if len(refs) == 2 and len(schema.primary_key) == 1 and "growth_rate_of" in _enum(schema, "relation"):
             pk = schema.primary_key[0]
