@@ -47,26 +47,34 @@ def main() -> None:
     from zonedata.loading.tables import check_constraints, parse_table
 
     paths, roles = load_roles(Paths(root))
-    ds = Dataset(paths, roles=roles)
-    for name in schema_names(paths):
-        ds.schemas[name] = load_schema(paths, name)
+    schemas = {name: load_schema(paths, name) for name in schema_names(paths)}
+    tables = {}
     with pl.Config(engine_affinity="in-memory"):
-        for name, s in ds.schemas.items():
+        for name, s in schemas.items():
             table = timed(f"read {name}: CSV, shape, types", lambda s=s: parse_table(paths, s))
             timed(f"read {name}: Pandera checks", lambda t=table: check_constraints(t))
-            ds.tables[name] = table
+            tables[name] = table
     from zonedata.loading.seeds import load_texts
     from zonedata.text.normalise import SourceText
 
-    ds._cache["texts"] = timed(
-        "source texts: read", lambda: load_texts(paths.seeds, ds.role_frame("sources"), ds.seed_bytes)
-    )
-    ds._cache["source_texts"] = timed("source texts: normalise", lambda: SourceText.many(ds.texts))
+    seed_bytes: dict[str, bytes] = {}
+    sources = roles.sources.canonical(tables[roles.sources.table].frame)
+    texts = timed("source texts: read", lambda: load_texts(paths.seeds, sources, seed_bytes))
+    source_texts = timed("source texts: normalise", lambda: SourceText.many(texts))
     from zonedata.checks import provenance
     from zonedata.text.locate import locate_quotes
 
-    ds._cache["located"] = timed(
-        "provenance: locate quotes", lambda: locate_quotes(ds.role_frame("citations"), ds.source_texts)
+    cites = roles.citations.canonical(tables[roles.citations.table].frame)
+    located = timed("provenance: locate quotes", lambda: locate_quotes(cites, source_texts))
+    ds = Dataset(
+        paths,
+        schemas,
+        tables,
+        roles=roles,
+        seed_bytes=seed_bytes,
+        texts=texts,
+        source_texts=source_texts,
+        located=located,
     )
     frame = ds.located.frame
     for name in ("sources", "keys", "codes", "consistency"):
