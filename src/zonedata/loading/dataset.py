@@ -34,6 +34,9 @@ class Dataset:
     #: seeds/coverage_exclusions.csv as read (see loading.exclusions); None when there is none
     exclusions: RawTable | None = None
 
+    #: metadata/package.json and pyproject.toml (path relative to the root -> bytes), read once right after the
+    #: confinement check: the build publishes these bytes, never a file (or an outside link) swapped in since
+    inputs: dict[str, bytes] = field(default_factory=dict, repr=False)
     #: seed file contents read for `texts` (by resolved path), so the hash check reads each file once
     seed_bytes: dict[str, bytes] = field(default_factory=dict, repr=False)
 
@@ -185,6 +188,23 @@ def confinement_findings(paths: Paths) -> list[Finding]:
     return findings
 
 
+def _read_inputs(paths: Paths) -> dict[str, bytes]:
+    """The package's own metadata files, each read once, not through a link (O_NOFOLLOW): a file that cannot be
+    read here is left out, and its reader reports it as before."""
+    out = {}
+    for path in (paths.package_metadata, paths.pyproject):
+        try:
+            fd = os.open(paths.confined(path), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except (OSError, ConfigError):
+            continue
+        with os.fdopen(fd, "rb") as fh:
+            try:
+                out[paths.rel(path)] = fh.read()
+            except OSError:
+                continue
+    return out
+
+
 def load_dataset(root: Path) -> Dataset:
     """Read every schema and table. Schema problems are findings; a missing schemas/ is a ConfigError."""
     paths = Paths(Path(root))
@@ -195,6 +215,7 @@ def load_dataset(root: Path) -> Dataset:
     if escapes:  # read nothing through a link that leaves the package: these findings are the whole report
         ds.findings, ds.refused = escapes, True
         return ds
+    ds.inputs = _read_inputs(paths)
     for name in schema_names(paths):
         try:
             ds.schemas[name] = load_schema(paths, name)

@@ -113,12 +113,15 @@ def write_pyproject_version(path: Path, version: str) -> None:
     path.write_text("".join(lines), encoding="utf-8", newline="")
 
 
-def pyproject_metadata(path: Path) -> dict:
-    """The [project] table of pyproject.toml ({} when the file is missing)."""
-    if not path.is_file():
-        return {}
+def pyproject_metadata(path: Path, data: bytes | None = None) -> dict:
+    """The [project] table of pyproject.toml ({} when the file is missing); from `data` when the caller has
+    read the file already (the build reads each file once)."""
+    if data is None:
+        if not path.is_file():
+            return {}
+        data = path.read_bytes()
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8")).get("project", {})
+        return tomllib.loads(data.decode("utf-8")).get("project", {})
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path.name} is not valid TOML: {exc}") from exc
 

@@ -579,7 +579,14 @@ def release(
     )
     if dry_run:
         return result
-    return _write_release(paths, result)
+    try:
+        return _write_release(paths, result)
+    except OSError as exc:  # a read-only package, a full disk: every file written so far was put back
+        raise ConfigError(
+            f"cannot write the release: {exc.strerror or exc}"
+            + (f" ({exc.filename})" if exc.filename else "")
+            + "; nothing was kept: make the package writable, then release again"
+        ) from exc
 
 
 def _reasons(changes: list[Change]) -> list[str]:
