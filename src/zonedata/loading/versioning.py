@@ -2,8 +2,10 @@
 in pyproject.toml, and the release manifest releases/releases.json.
 
 The manifest is how a plain clone finds previous releases (no git tags needed): one entry per
-release, oldest first, `{"version", "date", "archive", "sha256", "bytes"}`, where `archive` is
-the zip's path relative to the package root. The archives themselves are committed beside it.
+release, oldest first, `{"version", "date", "archive", "sha256", "bytes", "commit"}`, where `archive`
+is the zip's path relative to the package root and `commit` the git commit the release was cut from
+(the release's own commit, which adds only the files the release wrote, is its child; tags are local
+and optional, so nothing depends on one). The archives themselves are committed beside it.
 """
 
 from __future__ import annotations
