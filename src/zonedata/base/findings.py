@@ -72,6 +72,11 @@ RULES: dict[str, str] = {
     # 5. consistency
     "period-after-publication": "A period ends after its source was published",
     "period-inverted": "A period ends before it starts",
+    "source-date-future": "A source's publication date is later than today",
+    "source-date-contradicts-dateline": "A source's publication date disagrees with the date its text's dateline states",
+    "link-period-mismatch": "A same_quantity link joins figures of different periods or quantity kinds",
+    "link-unrelated-passages": "A link joins figures that no paragraph of a source cites together, and its notes do not say why",
+    "period-words-disagree": "A period's dates disagree with the year, month or day its words (period_text) state",
     # 6. publication
     "publication-missing": "A published file or the descriptor is missing",
     "publication-stale": "A published file differs from what a build would write now",

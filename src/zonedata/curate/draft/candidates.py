@@ -24,15 +24,17 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 from zonedata.base.findings import ConfigError
 from zonedata.checks.coverage import coverage
-from zonedata.checks.markers import FILL, id_marker
+from zonedata.checks.markers import FILL, GUESS, guess, id_marker
 from zonedata.curate.draft.figures import _SUPERLATIVE, _exclusion_reason, _kinds, _unit, _value
 from zonedata.curate.draft.names import NameCandidate, name_candidates
-from zonedata.curate.draft.periods import Period, find_periods
+from zonedata.curate.draft.periods import NOT_CARRIED, Period, find_periods
+from zonedata.curate.draft.settle import attribution, basis, is_yoy_growth, session_number
 from zonedata.loading.dataset import Dataset, load_dataset
 from zonedata.loading.exclusions import exclusions_schema
 from zonedata.text.normalise import SourceText, normalise
@@ -105,7 +107,7 @@ class Draft:
 
 
 def _is_marker(value: str) -> bool:
-    return value == FILL or value.startswith(FILL + ":")
+    return value == FILL or value.startswith((FILL + ":", GUESS))
 
 
 def _row(schema, values: dict[str, str]) -> dict[str, str]:
@@ -195,12 +197,66 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
             _row(cites_schema, {"record_table": table, "record_id": rid, "source_id": source_id, "quote": quote.text})
         )
 
-    # ---- statistics and exclusions
-    basis_enum = (
-        stats_schema.field("period_basis").constraints.get("enum", [])
-        if stats_schema and "period_basis" in stats_schema.raw_names
-        else []
+    links = _links_table(ds)
+    if links is not None:
+        out.columns[ds.file(links.table)] = links.schema.raw_names
+        out.rows[ds.file(links.table)] = []
+        if dest_cites in out.rows:  # (the citations after the records they cite)
+            out.rows[dest_cites] = out.rows.pop(dest_cites)
+
+    # ---- the names first: their draft ids are the subjects and links of the figures
+    recorded = _recorded_names(ds)
+    recorded_spans = _spans_of(normalised, recorded)
+    # a phrase the curator excluded ("Two Countries, Twin Parks": a model, not a park) hides every name it touches
+    excluded_merged = _merged([(a, b) for sid, a, b in excluded_spans if sid == source_id]) if skip_recorded else []
+    written = _recorded_text(ds)
+    recorded_sorted = sorted(recorded_spans)
+    longest = max((b - a for a, b in recorded_sorted), default=0)
+
+    def hidden_by_recorded(start: int, end: int) -> bool:
+        """Whether a recorded name's occurrence holds the candidate, crosses its edge or ends it (a longer
+        form of a recorded name: "Nanning of Guangxi Zhuang Autonomous Region"); a candidate that holds a
+        recorded name before its own head ("Sample Nanning Digital Park" holds "Nanning") is a new name."""
+        i = bisect.bisect_left(recorded_sorted, (start - longest, -1))
+        for a, b in recorded_sorted[i : bisect.bisect_left(recorded_sorted, (end, -1))]:
+            if a < end and start < b:
+                if (
+                    not (start <= a and b < end)
+                    or re.search(r"\band\b", text[start:end])
+                    or re.search(r"\bof\b", text[start:a])
+                ):
+                    return True  # (after "of" or with an "and", a recorded name is more likely a part of two)
+        return False
+
+    kept: list[tuple[NameCandidate, str]] = []  # (candidate, its draft id)
+    counters: dict[str, int] = {}
+    for cand in names:
+        if skip_recorded and (
+            normalise(cand.name).lower() in recorded
+            or normalise(cand.name).lower() in written
+            or _overlaps(excluded_merged, cand.start, cand.end)
+            or hidden_by_recorded(cand.start, cand.end)
+        ):
+            continue
+        if ds.schemas.get(cand.table) is not None:
+            counters[cand.table] = counters.get(cand.table, 0) + 1
+        kept.append((cand, id_marker(TAGS.get(cand.table, cand.table), counters.get(cand.table, 0))))
+    # every record the text names, drafted or recorded, where it stands: (start, end, table, id)
+    named = sorted(
+        [
+            (a, b, c.table, rid)
+            for c, rid in kept
+            if ds.schemas.get(c.table) is not None
+            for a, b in _spans_of(normalised, {normalise(c.name).lower()})
+        ]
+        + _recorded_occurrences(ds, normalised)
     )
+    subject_enum = _enum(stats_schema, "subject_table")
+    # an ordinal that opens an event's name ("the 3rd China-ASEAN Digital Forum") is its session number
+    sessions = {a for a, b, t, _ in named if t in _event_tables(ds) and session_number(text[a:b])}
+
+    # ---- statistics and exclusions
+    basis_enum = _enum(stats_schema, "period_basis")
     excluded_phrases: set[str] = set()
     # a name lies inside the sentence it was found in: the names a mention can be part of are its sentence's
     names_in: dict[int, list[NameCandidate]] = {}
@@ -212,11 +268,18 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
     for mention in mentions:
         if mention.start in accounted:
             continue
+        if mention.kind == "ordinal" and mention.start in sessions:
+            continue  # the event's session_number, drafted with the event
         sentence = sentence_at(spans, mention.start, mention.end)
         if sentence is None:
             continue
         sentence = Span(sentence.start, sentence.end, text[sentence.start : sentence.end])
         why = _exclusion_reason(text, mention, sentence, names_in.get(sentence.start, []))
+        if why is None and _headline(text, mention.start):
+            why = (
+                text[mention.start : mention.end],
+                "candidate: in the headline, which restates a figure of the text; keep it if the text does not",
+            )
         if why is not None:
             phrase, reason = why
             key = normalise(phrase)
@@ -227,6 +290,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
         by_sentence.setdefault(sentence.start, []).append((mention, sentence))
     rank_spans = _rank_spans(ds, source_id) if skip_recorded else {}
     n_stat = 0
+    n_link = 0
     newlines = [m.start() for m in re.finditer("\n", text)]
     carry: tuple[Period, Span] | None = None  # the last period words of the paragraph, for the sentences after them
     for sentence in spans:
@@ -241,20 +305,27 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
         usable = periods
         if not figures:  # the period words are the only numbers: draft them as figures themselves
             figures, usable = inside, []
+        said = attribution(text, sentence)
+        drafted: list[tuple[str, str, int]] = []  # (draft id, unit, start) of this sentence's figures
         for mention in figures:
             unit, extra = _unit(mention, text[mention.end : sentence.end])
             value_text = text[mention.start : mention.end + extra]
             clause = next((c for c in clauses(text, sentence) if c.start <= mention.start < c.end), sentence)
             period, quote_span = None, clause
             if usable:
+                # the period words of the figure's own clause, else the nearest in the sentence
+                own = [p for p in usable if clause.start <= p.span.start and p.span.end <= clause.end]
                 period = min(
-                    usable, key=lambda p: min(abs(p.span.start - mention.end), abs(mention.start - p.span.end))
+                    own or usable,
+                    key=lambda p: min(abs(p.span.start - mention.end), abs(mention.start - p.span.end)),
                 )
                 if not (clause.start <= period.span.start and period.span.end <= clause.end):
                     quote_span = sentence
             elif carry is not None:
                 period = carry[0]
                 quote_span = Span(carry[1].start, sentence.end, "")
+            if said is not None and not (quote_span.start <= said.start and said.end <= quote_span.end):
+                quote_span = sentence  # the quote holds the words that say who states the figure
             quote = unique_quote(quote_span, sentence)
             n_stat += 1
             rid = id_marker(TAGS[STATISTICS], n_stat)
@@ -267,17 +338,51 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
                 "qualifier": mention.qualifier,
             }
             values.update(_kinds(stats_schema, unit, period))
+            read = basis(text, clause, unit)
+            if read is not None and read.value in _enum(stats_schema, "basis"):
+                values["basis"] = read.value if read.settled else guess(read.value)
             if period is not None:
                 values["period_text"] = period.span.text
                 if period.end is not None:
                     values["period_start"] = period.start.isoformat() if period.start else ""
                     values["period_end"] = period.end.isoformat()
+                    if period.ahead and (read is None or not read.settled or read.value not in ("planned", "expected")):
+                        values["period_end"] = guess(period.end.isoformat())  # a target, if it is one
                     pbasis = "stated" if period.stated else basis_of_date
                     if pbasis in basis_enum:
                         values["period_basis"] = pbasis
+            growth = unit == "%" and is_yoy_growth(text, mention.start, mention.end)
+            if growth and "growth_rate_yoy" in _enum(stats_schema, "indicator"):
+                values["indicator"] = "growth_rate_yoy"
+            if said is not None and stats_schema is not None and "attribution_text" in stats_schema.raw_names:
+                values["attribution_text"] = said.text
+                who = _record_named(
+                    named, said.start, said.end, _fk_target(stats_schema, "stated_by_organisation_id"), ds
+                )
+                if who is not None and "stated_by_organisation_id" in stats_schema.raw_names:
+                    values["stated_by_organisation_id"] = who[1]
+            subject = _subject(named, sentence, mention.start, subject_enum, text)
+            if subject is not None and stats_schema is not None:
+                (table, sid_), settled = subject
+                values["subject_table"] = table if settled else guess(table)
+                values["subject_id"] = sid_ if settled else guess(sid_)
             if stats_schema is not None:
                 out.rows[ds.file(STATISTICS)].append(_row(stats_schema, values))
                 cite(STATISTICS, rid, quote)
+            if growth and links is not None:
+                base = next((d for d in reversed(drafted) if d[1] != "%"), None)
+                if base is not None:
+                    n_link += 1
+                    lid = id_marker(links.tag, n_link)
+                    out.rows[ds.file(links.table)].append(
+                        _row(
+                            links.schema,
+                            {links.pk: lid, links.left: rid, "relation": "growth_rate_of", links.right: base[0]},
+                        )
+                    )
+                    if links.table in cite_tables:
+                        cite(links.table, lid, unique_quote(sentence, sentence))
+            drafted.append((rid, unit, mention.start))
         for m in _SUPERLATIVE.finditer(text, sentence.start, sentence.end):
             a, b = m.start(1), m.end(1)
             if (
@@ -305,46 +410,17 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
                     )
                 )
                 cite(STATISTICS, rid, unique_quote(clause, sentence))
-        if periods and not group:
+        carried = [p for p in periods if p.kind not in NOT_CARRIED]
+        if carried and not group:
             # period words that open a paragraph ("From January to July this year, ...") hold for the
             # sentences after them that have none of their own
-            carry = (periods[-1], sentence)
+            carry = (carried[-1], sentence)
         elif group:
             carry = carry if not periods else None
 
     # ---- names
-    recorded = _recorded_names(ds)
-    recorded_spans = _spans_of(normalised, recorded)
-    # a phrase the curator excluded ("Two Countries, Twin Parks": a model, not a park) hides every name it touches
-    excluded_merged = _merged([(a, b) for sid, a, b in excluded_spans if sid == source_id]) if skip_recorded else []
-    written = _recorded_text(ds)
-    recorded_sorted = sorted(recorded_spans)
-    longest = max((b - a for a, b in recorded_sorted), default=0)
-
-    def hidden_by_recorded(start: int, end: int) -> bool:
-        """Whether a recorded name's occurrence holds the candidate, crosses its edge or ends it (a longer
-        form of a recorded name: "Nanning of Guangxi Zhuang Autonomous Region"); a candidate that holds a
-        recorded name before its own head ("Sample Nanning Digital Park" holds "Nanning") is a new name."""
-        i = bisect.bisect_left(recorded_sorted, (start - longest, -1))
-        for a, b in recorded_sorted[i : bisect.bisect_left(recorded_sorted, (end, -1))]:
-            if a < end and start < b:
-                if (
-                    not (start <= a and b < end)
-                    or re.search(r"\band\b", text[start:end])
-                    or re.search(r"\bof\b", text[start:a])
-                ):
-                    return True  # (after "of" or with an "and", a recorded name is more likely a part of two)
-        return False
-
-    counters: dict[str, int] = {}
-    for cand in names:
-        if skip_recorded and (
-            normalise(cand.name).lower() in recorded
-            or normalise(cand.name).lower() in written
-            or _overlaps(excluded_merged, cand.start, cand.end)
-            or hidden_by_recorded(cand.start, cand.end)
-        ):
-            continue
+    series = {normalise(c.name).lower(): rid for c, rid in kept if c.table in _event_tables(ds)}
+    for cand, rid in kept:
         schema = ds.schemas.get(cand.table)
         sentence = Span(cand.sentence.start, cand.sentence.end, text[cand.sentence.start : cand.sentence.end])
         if schema is None:
@@ -352,14 +428,29 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
             out.columns.setdefault(note, ["name", "quote"])
             out.rows.setdefault(note, []).append({"name": cand.name, "quote": sentence.text})
             continue
-        counters[cand.table] = counters.get(cand.table, 0) + 1
-        rid = id_marker(TAGS.get(cand.table, cand.table), counters[cand.table])
         pk = schema.primary_key[0] if len(schema.primary_key) == 1 else None
         values = {"name": cand.name}
         if pk:
             values[pk] = rid
         if "name_is_label" in schema.raw_names:
             values["name_is_label"] = "false"
+        head = cand.name.split()[-1].lower()
+        if head in _enum(schema, "kind"):
+            values["kind"] = head  # "... Forum" is a forum
+        if "session_number" in schema.raw_names:
+            number = session_number(cand.name)
+            rest = cand.name.split(" ", 1)[1] if number else ""
+            if number:
+                values["session_number"] = str(number)
+                values["is_series"] = "false"
+                parent = series.get(normalise(rest).lower()) or _recorded_id(ds, cand.table, rest)
+                if parent and "series_event_id" in schema.raw_names:
+                    values["series_event_id"] = parent
+            elif "is_series" in schema.raw_names and any(
+                session_number(c.name) and normalise(c.name.split(" ", 1)[1]).lower() == normalise(cand.name).lower()
+                for c, _ in kept
+            ):
+                values["is_series"] = "true"  # the text names a numbered session of it
         out.rows[ds.file(cand.table)].append(_row(schema, values))
         if cand.table in cite_tables and pk:
             cite(cand.table, rid, unique_quote(sentence, sentence))
@@ -490,3 +581,130 @@ def _overlaps(merged: list[tuple[int, int]], start: int, end: int) -> bool:
     """Whether [start, end) overlaps one of the merged spans (a < end and start < b)."""
     i = bisect.bisect_right(merged, (end, -1)) - 1  # the last span starting before end
     return i >= 0 and merged[i][1] > start
+
+
+# --------------------------------------------------------------------------- what the schemas say of the tables
+
+
+def _enum(schema, name: str) -> list[str]:
+    """The enum of a field of `schema`, or [] when the schema or the field has none."""
+    if schema is None or name not in schema.raw_names:
+        return []
+    return list(schema.field(name).constraints.get("enum", []))
+
+
+def _fk_target(schema, name: str) -> str | None:
+    """The table a field of `schema` refers to (its foreign key), or None."""
+    if schema is None:
+        return None
+    return next((fk.table for fk in schema.foreign_keys if fk.fields == (name,)), None)
+
+
+def _event_tables(ds) -> set[str]:
+    """The tables whose records have sessions of a series (a `session_number` field)."""
+    return {name for name, schema in ds.schemas.items() if "session_number" in schema.raw_names}
+
+
+@dataclass(frozen=True)
+class _Links:
+    """The table that links one statistic to another (two foreign keys to the statistics' key)."""
+
+    table: str
+    schema: Any
+    pk: str
+    left: str
+    right: str
+    tag: str
+
+
+def _links_table(ds) -> _Links | None:
+    for name, schema in sorted(ds.schemas.items()):
+        refs = [fk.fields[0] for fk in schema.foreign_keys if fk.table == STATISTICS and len(fk.fields) == 1]
+        if len(refs) == 2 and len(schema.primary_key) == 1 and "growth_rate_of" in _enum(schema, "relation"):
+            pk = schema.primary_key[0]
+            prefix = re.match(r"([a-z]+-)", schema.field(pk).constraints.get("pattern", ""))
+            return _Links(name, schema, pk, refs[0], refs[1], prefix.group(1) if prefix else f"{name}-")
+    return None
+
+
+def _recorded_occurrences(ds, src: SourceText) -> list[tuple[int, int, str, str]]:
+    """Where the text names a recorded record (by its name or an alias): (start, end, table, id)."""
+    by_name: dict[str, tuple[str, str]] = {}
+    for table, raw in sorted(ds.tables.items()):
+        schema = raw.schema
+        if len(schema.primary_key) != 1 or "name" not in raw.strings.columns:
+            continue
+        pk = schema.primary_key[0]
+        cols = [c for c in (pk, "name", "aliases") if c in raw.strings.columns]
+        delimiter = schema.field("aliases").delimiter.strip() if "aliases" in cols else ";"
+        for row in raw.strings.select(cols).iter_rows(named=True):
+            names = [row["name"] or ""] + [p.strip() for p in (row.get("aliases") or "").split(delimiter)]
+            for n in names:
+                key = normalise(n).lower()
+                if key and row[pk]:
+                    by_name.setdefault(key, (table, row[pk]))
+    out = []
+    for key, (table, rid) in by_name.items():
+        for a, b in _spans_of(src, {key}):
+            out.append((a, b, table, rid))
+    return out
+
+
+def _recorded_id(ds, table: str, name: str) -> str | None:
+    """The id of the recorded record of `table` with this name or alias, if there is one."""
+    raw = ds.tables.get(table)
+    if raw is None or len(raw.schema.primary_key) != 1 or "name" not in raw.strings.columns:
+        return None
+    pk, key = raw.schema.primary_key[0], normalise(name).lower()
+    cols = [c for c in (pk, "name", "aliases") if c in raw.strings.columns]
+    for row in raw.strings.select(cols).iter_rows(named=True):
+        names = [row["name"] or ""] + [p.strip() for p in (row.get("aliases") or "").split(";")]
+        if key in {normalise(n).lower() for n in names if n}:
+            return row[pk]
+    return None
+
+
+def _record_named(named, start: int, end: int, table: str | None, ds) -> tuple[str, str] | None:
+    """The record of `table` named within [start, end) (the longest such name), if any."""
+    inside = [(b - a, t, rid) for a, b, t, rid in named if start <= a and b <= end and t == table]
+    if not inside:
+        return None
+    _, t, rid = max(inside)
+    return t, rid
+
+
+#: "the park", "the zone", "the forum": a record of the kind its head word names, named before
+_ANAPHOR = re.compile(r"\b(?:[Tt]he|[Ii]ts|[Tt]his) (park|zone|area|project|expo|forum|summit|conference|fair)\b")
+
+
+def _subject(named, sentence: Span, at: int, tables: list[str], text: str) -> tuple[tuple[str, str], bool] | None:
+    """The record a figure at `at` is about: ((table, id), settled). Settled when the sentence names one record
+    that a figure can be about; a guess when it names several (the nearest before the figure) or when it says
+    "the park" after naming one (the last park named before)."""
+    lo = bisect.bisect_left(named, (sentence.start, -1, "", ""))
+    hi = bisect.bisect_left(named, (sentence.end, -1, "", ""))
+    here = [(a, b, t, rid) for a, b, t, rid in named[lo:hi] if b <= sentence.end]
+    # a shorter name inside a longer one ("Nanning" in "Sample Nanning Digital Park") is the longer's
+    here = [n for n in here if not any(o != n and o[0] <= n[0] and n[1] <= o[1] for o in here)]
+    here = [n for n in here if n[2] in tables]
+    distinct = {(t, rid) for _, _, t, rid in here}
+    if len(distinct) == 1:
+        return next(iter(distinct)), True
+    if distinct:
+        before = [n for n in here if n[0] < at] or here
+        return (before[-1][2], before[-1][3]), False
+    m = _ANAPHOR.search(text, sentence.start, sentence.end)
+    if m is None:
+        return None
+    word = m.group(1)
+    earlier = [n for n in named[:lo] if n[2] in tables and text[n[0] : n[1]].lower().split()[-1] == word]
+    if not earlier:
+        return None
+    return (earlier[-1][2], earlier[-1][3]), False
+
+
+def _headline(text: str, at: int) -> bool:
+    """Whether `at` is on the first line of the text, a headline without a full stop."""
+    first_end = text.find("\n")
+    line = text[: len(text) if first_end < 0 else first_end]
+    return at < len(line) and not line.rstrip().endswith((".", "!", "?"))

@@ -55,8 +55,8 @@ def _kinds(schema, unit: str, period: Period | None) -> dict[str, str]:
     kind = QUANTITY_KIND_OF_UNIT.get(unit)
     if kind and allowed("quantity_kind", kind):
         out["quantity_kind"] = kind
-    if period is not None and period.end is not None:
-        ptype = "as_at" if period.start == period.end else "period" if period.start else None
+    if period is not None:
+        ptype = period.period_type
         if ptype and allowed("period_type", ptype):
             out["period_type"] = ptype
     return out

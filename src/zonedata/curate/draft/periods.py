@@ -33,8 +33,11 @@ PERIODS = [
     (r"\b(?:in |during |for )?last year\b", "last_year"),
     (r"\bover the (?:past|last) (?:[0-9]+|\w+) (?:years|months)\b", "text"),
     (r"\b(?:so far |up to now |to date )?this year\b", "text"),
-    (r"\bsince ([12][0-9]{3})\b", "text"),
+    (r"\bsince ([12][0-9]{3})\b", "since"),
+    (r"\bby (?:the end of )?([12][0-9]{3})\b", "by"),
 ]
+#: kinds of period words that hold for their own sentence only, never for the sentences after them
+NOT_CARRIED = frozenset({"since", "by"})
 _PERIODS = [(re.compile(p, re.IGNORECASE), k) for p, k in PERIODS]
 
 
@@ -44,6 +47,21 @@ class Period:
     start: dt.date | None
     end: dt.date | None
     stated: bool  # the year is in the words themselves (else the publication date resolved it)
+    kind: str = "text"  # which words: first_months, year, since, by, ... (PERIODS)
+
+    @property
+    def ahead(self) -> bool:
+        """A target date ("by 2027"): the figure looks ahead, its period may end after publication."""
+        return self.kind == "by"
+
+    @property
+    def period_type(self) -> str | None:
+        """The period_type the words settle, or None."""
+        if self.end is None:
+            return None
+        if self.kind == "by":
+            return "on_or_before"
+        return "as_at" if self.start == self.end else "period" if self.start else None
 
 
 def _year(ref: str, published: dt.date | None) -> tuple[int | None, bool]:
@@ -86,6 +104,17 @@ def _resolve(kind: str, m: re.Match, published: dt.date | None) -> tuple[dt.date
                 start, end = dt.date(a, 1, 1), dt.date(b, 12, 31)
         elif kind == "day" and published is not None:
             start = end = published.replace(day=int(m.group(1)))
+        elif kind == "since":
+            # "since 2021": from the start of the year stated to the text's own date
+            stated = False
+            if published is not None and int(m.group(1)) <= published.year:
+                start, end = dt.date(int(m.group(1)), 1, 1), published
+        elif kind == "by":
+            # "by 2027": no later than the end of that year; a target may lie after publication
+            year = int(m.group(1))
+            stated = True
+            end = dt.date(year, 12, 31)
+            return None, end, stated
         elif kind == "last_year" and published is not None:
             start, end = dt.date(published.year - 1, 1, 1), dt.date(published.year - 1, 12, 31)
     except ValueError:  # "on the 31st" of a 30-day month: the words stay, no dates
@@ -107,5 +136,5 @@ def find_periods(text: str, sentence: Span, published: dt.date | None) -> list[P
                 continue
             lead = len(m.group()) - len(m.group().lstrip())
             start, end, stated = _resolve(kind, m, published)
-            found.append(Period(Span(a + lead, b, m.group().strip()), start, end, stated))
+            found.append(Period(Span(a + lead, b, m.group().strip()), start, end, stated, kind))
     return sorted(found, key=lambda p: p.span.start)
