@@ -267,8 +267,9 @@ def _many_members(path: Path, members: int = 5, mib: int = 1) -> None:
     ]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("datapackage.json", json.dumps(descriptor))
-        for i in range(members):
-            zf.writestr(f"data/clean/t{i}.csv", b"0" * (mib << 20))
+        header = ",".join(f["name"] for f in template["schema"]["fields"]).encode() + b"\n"
+        for i in range(members):  # each a CSV with its schema's columns (a table lacking one is refused first)
+            zf.writestr(f"data/clean/t{i}.csv", header + b"0" * ((mib << 20) - len(header)))
 
 
 ZIPS = [
