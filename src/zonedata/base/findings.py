@@ -89,6 +89,7 @@ RULES: dict[str, str] = {
         "hold its version"
     ),
     "release-date-invalid": "A release date in releases/releases.json is not a date, in the future, or out of order",
+    "release-interrupted": "A release was killed half way (releases/.release-journal.json): rerun it",
     "changelog-mismatch": "CHANGELOG.md's release entries are not the releases of releases/releases.json",
     # coverage
     "mention-unaccounted": "A number mention in a seed is neither recorded nor excluded",

@@ -300,14 +300,20 @@ def _cycles(ds: Dataset) -> list[Finding]:
     findings = []
     for name, _schema, frame, fk in _self_keys(ds):
         cols, refs = list(fk.fields), list(fk.ref_fields)
-        rows = frame.select(LINE, *cols, *refs).with_row_index("i")
+        # the referencing and the referenced fields under names of their own: a key may name one field as both
+        # (a reference within the table without `resource`, even to its own key)
+        src = [f"__from_{k}" for k in range(len(cols))]
+        key = [f"__key_{k}" for k in range(len(refs))]
+        rows = frame.select(
+            LINE,
+            *[pl.col(c).alias(a) for c, a in zip(cols, src)],
+            *[pl.col(r).alias(a) for r, a in zip(refs, key)],
+        ).with_row_index("i")
         # each record's row index, by its key (the first record of a duplicated key: that has its own finding)
-        index = rows.filter(pl.all_horizontal(pl.col(refs).is_not_null())).unique(
-            refs, keep="first", maintain_order=True
-        )
+        index = rows.filter(pl.all_horizontal(pl.col(key).is_not_null())).unique(key, keep="first", maintain_order=True)
         step = rows.join(
-            index.select(*[pl.col(r).alias(c) for c, r in zip(cols, refs)], pl.col("i").alias("to")),
-            on=cols,
+            index.select(*[pl.col(r).alias(a) for r, a in zip(key, src)], pl.col("i").alias("to")),
+            on=src,
             how="left",
             maintain_order="left",
         ).sort("i")
@@ -322,7 +328,7 @@ def _cycles(ds: Dataset) -> list[Finding]:
             on_cycle = np.unique(reach[reach >= 0])
         if not len(on_cycle):
             continue
-        lines, keys = rows[LINE].to_list(), rows.select(refs).rows()
+        lines, keys = rows[LINE].to_list(), rows.select(key).rows()
         where = ",".join(cols)
         for i in sorted(on_cycle, key=lambda i: lines[i]):
             path, j = [i], to[i]

@@ -218,7 +218,14 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
     if not existing:
         prefix = _csv_line(columns, {c: c for c in columns}).encode("utf-8")
     new_csv = prefix + _csv_line(columns, row).encode("utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=".zonedata-", suffix=".csv", dir=paths.seeds)
+    # in the system's temporary folder, never in seeds/: --dry-run writes nothing in the package (and a
+    # read-only package can still be checked)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix="zonedata-sources-", suffix=".csv")
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot write a temporary copy of sources.csv to check the row: {exc.strerror or exc}"
+        ) from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(new_csv)
@@ -250,11 +257,18 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
     paths.confined(sources_csv)
     if seed.exists():
         raise ConfigError(f"{paths.rel(seed)} exists already but is not listed: list it or remove it first")
-    atomic_write(seed, data)
+    try:
+        atomic_write(seed, data)
+    except OSError as exc:
+        raise ConfigError(f"cannot write {paths.rel(seed)}: {exc.strerror or exc}; nothing was written") from exc
     try:
         atomic_write(sources_csv, new_csv)
-    except BaseException:
+    except BaseException as exc:
         seed.unlink()
+        if isinstance(exc, OSError):
+            raise ConfigError(
+                f"cannot write {paths.rel(sources_csv)}: {exc.strerror or exc}; nothing was written"
+            ) from exc
         raise
     result.written = True
     return result

@@ -43,6 +43,9 @@ class Dataset:
     exclusions: RawTable | None = None
     #: the tables that play the sources, citations and figures roles (schema property `role`)
     roles: Roles = field(default_factory=Roles)
+    #: metadata/package.json and pyproject.toml (path relative to the root -> bytes), read once right after the
+    #: confinement check: the build publishes these bytes, never a file (or an outside link) swapped in since
+    inputs: dict[str, bytes] = field(default_factory=dict, repr=False)
     #: seed file contents read for `texts` (by resolved path), so the hash check reads each file once
     seed_bytes: dict[str, bytes] = field(default_factory=dict, repr=False)
     #: source_id -> stored source text (listed, inside seeds/, present)
@@ -211,6 +214,23 @@ def confinement_findings(paths: Paths) -> list[Finding]:
     return findings
 
 
+def _read_inputs(paths: Paths) -> dict[str, bytes]:
+    """The package's own metadata files, each read once, not through a link (O_NOFOLLOW): a file that cannot be
+    read here is left out, and its reader reports it as before."""
+    out = {}
+    for path in (paths.package_metadata, paths.pyproject):
+        try:
+            fd = os.open(paths.confined(path), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except (OSError, ConfigError):
+            continue
+        with os.fdopen(fd, "rb") as fh:
+            try:
+                out[paths.rel(path)] = fh.read()
+            except OSError:
+                continue
+    return out
+
+
 def load_dataset(root: Path) -> Dataset:
     """Read every schema and table, the source texts, and locate the quotes: the Dataset is returned fully
     loaded and frozen. Schema problems are findings; a missing schemas/ is a ConfigError."""
@@ -220,6 +240,7 @@ def load_dataset(root: Path) -> Dataset:
     escapes = confinement_findings(paths)
     if escapes:  # read nothing through a link that leaves the package: these findings are the whole report
         return Dataset(paths, findings=tuple(escapes), refused=True)
+    inputs = _read_inputs(paths)
     findings: list[Finding] = []
     schemas: dict[str, TableSchema] = {}
     named = schema_names(paths)
@@ -268,6 +289,7 @@ def load_dataset(root: Path) -> Dataset:
         tuple(findings),
         exclusions=exclusions,
         roles=roles,
+        inputs=inputs,
         seed_bytes=read.seed_bytes,
         texts=read.texts,
         source_texts=read.source_texts,

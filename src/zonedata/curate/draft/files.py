@@ -109,5 +109,8 @@ def write_draft(root: Path | str, out: Path | str, body: str) -> str:
         raise ConfigError(f"--out {out}: the file exists and is not a draft; a draft replaces only an earlier draft")
     if not target.parent.is_dir():
         raise ConfigError(f"--out {out}: folder {target.parent} does not exist")
-    atomic_write(target, body.encode("utf-8"))
+    try:
+        atomic_write(target, body.encode("utf-8"))
+    except OSError as exc:  # a read-only package, a full disk: nothing was written
+        raise ConfigError(f"--out {out}: cannot write the draft: {exc.strerror or exc}; nothing was written") from exc
     return rel.as_posix()

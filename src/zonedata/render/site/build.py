@@ -82,8 +82,14 @@ class _Writer:
 
     def __init__(self, out: Path):
         self.out = out
-        out.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = Path(tempfile.mkdtemp(prefix=".zonedata-site-", dir=out.parent))
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            self.tmp = Path(tempfile.mkdtemp(prefix=".zonedata-site-", dir=out.parent))
+        except OSError as exc:  # a read-only package or folder: a configuration error, not a crash
+            raise ConfigError(
+                f"cannot write the site beside {out}: {exc.strerror or exc}; nothing was written (give --out a "
+                "folder you can write to)"
+            ) from exc
         self.files = 0
         self.pages = 0
 
@@ -517,6 +523,9 @@ def build_site(root: Path, out: Path | None = None) -> SiteResult:
     try:
         _write_all(site, writer)
         writer.commit()
+    except OSError as exc:  # the output folder cannot be replaced (read-only, a full disk): the old site stays
+        writer.abort()
+        raise ConfigError(f"cannot write the site to {out}: {exc.strerror or exc}; the old site was kept") from exc
     except BaseException:
         writer.abort()
         raise

@@ -175,9 +175,9 @@ def _read_frame(paths: Paths, rel: str, fmt: str, fields: list[dict]):
         raise SiteInputError(rel, "leads out of the package root (a symlink): the site shows only files inside it")
     try:
         if fmt == "parquet":
-            frame = pl.read_parquet(path)
+            frame = pl.read_parquet(path, glob=False)  # a path with [ ] * ? is a name, not a pattern
         else:
-            frame = pl.read_csv(path, infer_schema=False, raise_if_empty=False)
+            frame = pl.read_csv(path, infer_schema=False, raise_if_empty=False, glob=False)
     except FileNotFoundError:
         raise SiteInputError(rel, "is missing: run `zonedata build`") from None
     except Exception as exc:  # noqa: BLE001 (polars' and pyarrow's read errors share no base class)
