@@ -32,6 +32,7 @@ HEADS: dict[str, str] = {
             "sharing",
             "festival",
             "week",
+            "ceremony",
             "report",
             "arrangement",
             "agreement",
@@ -76,7 +77,12 @@ HEADS: dict[str, str] = {
     ),
 }
 #: heads that name a thing in lower case too ("the ... offshore wind power demonstration project")
-LOWER_HEADS = frozenset({"park", "zone", "area", "project", "projects", "base", "region", "guideline", "agreement"})
+LOWER_HEADS = frozenset(
+    {"park", "zone", "area", "project", "projects", "base", "region", "guideline", "agreement", "ceremony"}
+)
+#: lower-case heads that make a name with one word before them ("the opening ceremony" is an event; "the
+#: signed projects" is not a name)
+SHORT_LOWER_HEADS = frozenset({"ceremony"})
 CONNECTORS = frozenset({"and", "of", "for", "on", "the", "&", "–", "-", "—", "de"})
 DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "these"})
 _OPEN, _CLOSE = "“\"‘'(", "”\"’')"
@@ -309,7 +315,8 @@ def _determiner_heads(text: str, sentence: Span, ws: list[_Word], found: Found, 
                 for k in range(s, e)
             )
             lower_only = not any(any(c.isupper() for c in ws[k].core) for k in range(s, e + 1))
-            if lower_only and (e - s + 1 < 4 or any(ws[k].core.lower() in CONNECTORS for k in range(s, e + 1))):
+            shortest = 2 if h in SHORT_LOWER_HEADS else 4
+            if lower_only and (e - s + 1 < shortest or any(ws[k].core.lower() in CONNECTORS for k in range(s, e + 1))):
                 continue  # "signed projects", "construction of projects": words, not a name
             if not _capitalised(ws[e]) and any(
                 re.search(r"[0-9]", ws[k].core) or (ws[k].core.islower() and ws[k].core.endswith("ed"))
