@@ -254,3 +254,17 @@ def test_period_and_basis_words_are_read_exactly_or_not_at_all():
     assert basis(text, Span(0, len(text), text), "count") is None
     text = "The park plans to invest 3 billion yuan."
     assert basis(text, Span(0, len(text), text), "yuan").value == "planned"
+
+
+def test_apply_never_writes_through_a_link_that_leaves_the_package(corpus_package, tmp_path):
+    sid = added(corpus_package)
+    outside = tmp_path / "outside.csv"
+    parks = corpus_package / "data" / "raw" / "parks.csv"
+    outside.write_bytes(parks.read_bytes())
+    parks.unlink()
+    parks.symlink_to(outside)
+    before = snapshot(corpus_package)
+    result = run("draft", sid, "--apply", "--root", corpus_package)
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    assert outside.read_bytes() == before["parks.csv"] and snapshot(corpus_package) == before
+    assert run("draft", "999", "--apply", "--root", corpus_package).exit_code == 2  # no such source
