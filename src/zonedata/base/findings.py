@@ -106,6 +106,8 @@ class Finding:
     field: str | None = None
     value: str | None = None
     severity: str = ERROR
+    #: the primary key of the record the finding is about (filled for rows of a table after the checks)
+    record: str | None = None
 
     def __post_init__(self):
         if self.rule not in RULES:

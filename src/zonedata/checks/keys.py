@@ -8,6 +8,10 @@ import polars as pl
 from zonedata.base.findings import LINE, Finding
 from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
 from zonedata.loading.schema import TableSchema, schema_names
+from zonedata.text.closest import did_you_mean
+
+#: dangling references per table and field that get a 'did you mean' hint (the rest are only counted)
+SUGGEST_MAX = 10
 
 
 def _key_text(cols, row) -> str:
@@ -73,13 +77,16 @@ def check(ds: Dataset) -> list[Finding]:
                 .join(referenced, on=list(fk.fields), how="anti")
                 .sort(LINE)
             )
-            for row in dangling.select(LINE, *fk.fields).iter_rows():
+            for i, row in enumerate(dangling.select(LINE, *fk.fields).iter_rows()):
                 line, values = row[0], row[1:]
+                hint = ""
+                if i < SUGGEST_MAX and len(values) == 1:
+                    hint = did_you_mean(str(values[0]), referenced[fk.fields[0]])
                 findings.append(
                     Finding(
                         "foreign-key-dangling",
-                        f"{_key_text(fk.fields, values)} does not exist in {fk.table}: fix the id or add the record "
-                        f"to {ds.file(fk.table)}",
+                        f"{_key_text(fk.fields, values)} does not exist in {fk.table}{hint}: fix the id or add the "
+                        f"record to {ds.file(fk.table)}",
                         file=file,
                         line=line,
                         field=",".join(fk.fields),
@@ -114,11 +121,18 @@ def check(ds: Dataset) -> list[Finding]:
                 else pl.DataFrame(schema={poly.table_field: pl.String, poly.id_field: pl.String})
             )
             dangling = refs.join(known, on=[poly.table_field, poly.id_field], how="anti").sort(LINE)
-            for line, tname, rid in dangling.select(LINE, poly.table_field, poly.id_field).iter_rows():
+            ids_of: dict[str, pl.Series] = {}  # the ids of each table a hint is computed against
+            for i, (line, tname, rid) in enumerate(dangling.select(LINE, poly.table_field, poly.id_field).iter_rows()):
+                hint = ""
+                if i < SUGGEST_MAX:
+                    if tname not in ids_of:
+                        ids_of[tname] = known.filter(pl.col(poly.table_field) == tname)[poly.id_field]
+                    hint = did_you_mean(rid, ids_of[tname])
                 findings.append(
                     Finding(
                         "foreign-key-dangling",
-                        f"{tname} has no record {rid!r}: fix {poly.id_field} or {poly.table_field}, or add the record",
+                        f"{tname} has no record {rid!r}{hint}: fix {poly.id_field} or {poly.table_field}, or add the "
+                        "record",
                         file=file,
                         line=line,
                         field=poly.id_field,

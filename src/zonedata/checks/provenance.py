@@ -14,7 +14,7 @@ from zonedata.base.findings import LINE, WARNING, Finding
 from zonedata.base.vocabulary import DECIMAL, UNITS
 from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
 from zonedata.loading.tables import exact_decimal
-from zonedata.text.closest import closest_passage
+from zonedata.text.closest import closest_passage, word_differences
 from zonedata.text.normalise import normalise_series
 
 SUPERLATIVES = ("largest", "biggest", "most", "top", "closest", "highest", "greatest")
@@ -38,6 +38,9 @@ def check(ds: Dataset) -> list[Finding]:
             near = closest_passage(src, qnorm)
             if near:
                 hint = f'; the closest passage is: "{near}"'
+                differ = word_differences(qnorm, near)
+                if differ:
+                    hint += f"; the words that differ: {'; '.join(differ)}"
         findings.append(
             Finding(
                 "quote-not-found",
