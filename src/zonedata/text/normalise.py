@@ -230,7 +230,9 @@ class SourceText:
 
     def to_stored(self, start: int, end: int) -> tuple[int, int]:
         """Stored-text code-point offsets [start, end) of a normalised span."""
-        return int(self.index[start]), int(self.end_index[end - 1])
+        # (not self.end_index, which builds a new array of the whole text on the fast path)
+        last = int(self.index[end - 1]) + 1 if self._end_index is None else int(self._end_index[end - 1])
+        return int(self.index[start]), last
 
 
 @functools.cache

@@ -253,7 +253,16 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
     )
     subject_enum = _enum(stats_schema, "subject_table")
     # an ordinal that opens an event's name ("the 3rd China-ASEAN Digital Forum") is its session number
-    sessions = {a for a, b, t, _ in named if t in _event_tables(ds) and session_number(text[a:b])}
+    event_tables = _event_tables(ds)
+    sessions = {a for a, b, t, _ in named if t in event_tables and session_number(text[a:b])}
+    stats_names = set(stats_schema.raw_names) if stats_schema is not None else set()
+    basis_values, indicators = set(_enum(stats_schema, "basis")), set(_enum(stats_schema, "indicator"))
+    speaker_table = _fk_target(stats_schema, "stated_by_organisation_id")
+    # the records of the subject tables by the last word of their name ("the park" -> the parks named)
+    by_head: dict[str, list[tuple[int, str, str]]] = {}
+    for a, b, t, rid in named:
+        if t in subject_enum and b > a:
+            by_head.setdefault(text[a:b].lower().split()[-1], []).append((a, t, rid))
 
     # ---- statistics and exclusions
     basis_enum = _enum(stats_schema, "period_basis")
@@ -339,7 +348,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
             }
             values.update(_kinds(stats_schema, unit, period))
             read = basis(text, clause, unit)
-            if read is not None and read.value in _enum(stats_schema, "basis"):
+            if read is not None and read.value in basis_values:
                 values["basis"] = read.value if read.settled else guess(read.value)
             if period is not None:
                 values["period_text"] = period.span.text
@@ -352,16 +361,14 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
                     if pbasis in basis_enum:
                         values["period_basis"] = pbasis
             growth = unit == "%" and is_yoy_growth(text, mention.start, mention.end)
-            if growth and "growth_rate_yoy" in _enum(stats_schema, "indicator"):
+            if growth and "growth_rate_yoy" in indicators:
                 values["indicator"] = "growth_rate_yoy"
-            if said is not None and stats_schema is not None and "attribution_text" in stats_schema.raw_names:
+            if said is not None and "attribution_text" in stats_names:
                 values["attribution_text"] = said.text
-                who = _record_named(
-                    named, said.start, said.end, _fk_target(stats_schema, "stated_by_organisation_id"), ds
-                )
-                if who is not None and "stated_by_organisation_id" in stats_schema.raw_names:
+                who = _record_named(named, said.start, said.end, speaker_table)
+                if who is not None and "stated_by_organisation_id" in stats_names:
                     values["stated_by_organisation_id"] = who[1]
-            subject = _subject(named, sentence, mention.start, subject_enum, text)
+            subject = _subject(named, by_head, sentence, mention.start, subject_enum, text)
             if subject is not None and stats_schema is not None:
                 (table, sid_), settled = subject
                 values["subject_table"] = table if settled else guess(table)
@@ -419,7 +426,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
             carry = carry if not periods else None
 
     # ---- names
-    series = {normalise(c.name).lower(): rid for c, rid in kept if c.table in _event_tables(ds)}
+    series = {normalise(c.name).lower(): rid for c, rid in kept if c.table in event_tables}
     for cand, rid in kept:
         schema = ds.schemas.get(cand.table)
         sentence = Span(cand.sentence.start, cand.sentence.end, text[cand.sentence.start : cand.sentence.end])
@@ -667,9 +674,10 @@ def _recorded_id(ds, table: str, name: str) -> str | None:
     return None
 
 
-def _record_named(named, start: int, end: int, table: str | None, ds) -> tuple[str, str] | None:
+def _record_named(named, start: int, end: int, table: str | None) -> tuple[str, str] | None:
     """The record of `table` named within [start, end) (the longest such name), if any."""
-    inside = [(b - a, t, rid) for a, b, t, rid in named if start <= a and b <= end and t == table]
+    lo, hi = bisect.bisect_left(named, (start, -1, "", "")), bisect.bisect_left(named, (end, -1, "", ""))
+    inside = [(b - a, t, rid) for a, b, t, rid in named[lo:hi] if b <= end and t == table]
     if not inside:
         return None
     _, t, rid = max(inside)
@@ -680,7 +688,9 @@ def _record_named(named, start: int, end: int, table: str | None, ds) -> tuple[s
 _ANAPHOR = re.compile(r"\b(?:[Tt]he|[Ii]ts|[Tt]his) (park|zone|area|project|expo|forum|summit|conference|fair)\b")
 
 
-def _subject(named, sentence: Span, at: int, tables: list[str], text: str) -> tuple[tuple[str, str], bool] | None:
+def _subject(
+    named, by_head: dict[str, list[tuple[int, str, str]]], sentence: Span, at: int, tables: list[str], text: str
+) -> tuple[tuple[str, str], bool] | None:
     """The record a figure at `at` is about: ((table, id), settled). Settled when the sentence names one record
     that a figure can be about; a guess when it names several (the nearest before the figure) or when it says
     "the park" after naming one (the last park named before)."""
@@ -699,11 +709,11 @@ def _subject(named, sentence: Span, at: int, tables: list[str], text: str) -> tu
     m = _ANAPHOR.search(text, sentence.start, sentence.end)
     if m is None:
         return None
-    word = m.group(1)
-    earlier = [n for n in named[:lo] if n[2] in tables and text[n[0] : n[1]].lower().split()[-1] == word]
-    if not earlier:
+    earlier = by_head.get(m.group(1), [])
+    i = bisect.bisect_left(earlier, (sentence.start, "", ""))
+    if i == 0:
         return None
-    return (earlier[-1][2], earlier[-1][3]), False
+    return (earlier[i - 1][1], earlier[i - 1][2]), False
 
 
 def _headline(text: str, at: int) -> bool:
