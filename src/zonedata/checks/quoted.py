@@ -17,7 +17,7 @@ from __future__ import annotations
 import polars as pl
 
 from zonedata.base.findings import LINE, Finding
-from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
+from zonedata.loading.dataset import Dataset
 from zonedata.loading.schema import Field
 from zonedata.text.normalise import normalise_series
 
@@ -44,7 +44,7 @@ def check(ds: Dataset) -> list[Finding]:
         schema = table.schema
         # (a field or key column the CSV lacks is all null: no value to find, no record whose quotes are known)
         fields = [f for f in schema.raw_fields if f.quoted]
-        if name == CITATIONS_TABLE or not fields or len(schema.primary_key) != 1:
+        if name in ds.roles.special or not fields or len(schema.primary_key) != 1:
             continue
         key = schema.primary_key[0]
         for f in fields:

@@ -40,12 +40,11 @@ from zonedata.loading.exclusions import exclusions_schema
 from zonedata.text.normalise import SourceText, normalise
 from zonedata.text.sentences import Span, clauses, sentence_at, sentences
 
-STATISTICS, CITATIONS = "statistics", "citations"
 #: the draft's tables, in the order they are written; a table without a schema is drafted as names only
 NAME_TABLES = ("parks", "projects", "events", "regions", "organisations")
-#: the tag of each table's draft ids: FILL:stat-1, FILL:park-1, ...
+#: the tag of the figures' draft ids (FILL:stat-1), and of each name table's: FILL:park-1, ...
+FIGURES_TAG = "stat-"
 TAGS = {
-    "statistics": "stat-",
     "parks": "park-",
     "projects": "project-",
     "events": "event-",
@@ -132,11 +131,12 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
             "add it with `zonedata add-source`"
         )
     text = texts[source_id]
-    src = ds.tables.get("sources")
+    src = ds.role_frame("sources", strings=True)
     meta: dict = {}
-    if src is not None and not src.lacks("source_id"):
-        rows = src.strings.filter(src.strings["source_id"] == source_id).to_dicts()
+    if src is not None and not ds.role_lacks("sources", "source_id"):
+        rows = src.filter(src["source_id"] == source_id).to_dicts()
         meta = rows[0] if rows else {}
+    figures_t, citations_t = ds.roles.table("figures") or "", ds.roles.table("citations") or ""
     published = None
     try:
         published = dt.date.fromisoformat(meta.get("date_published") or "")
@@ -170,17 +170,17 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
                 return Span(cand.start, cand.end, text[cand.start : cand.end])
         return Span(sentence.start, sentence.end, text[sentence.start : sentence.end])
 
-    stats_schema = ds.schemas.get(STATISTICS)
-    cites_schema = ds.schemas.get(CITATIONS)
+    stats_schema = ds.schemas.get(figures_t)
+    cites_schema = ds.schemas.get(citations_t)
     cite_tables = (
         set(cites_schema.field("record_table").constraints.get("enum", []))
         if cites_schema and "record_table" in cites_schema.raw_names
         else set()
     )
-    dest_cites = ds.file(CITATIONS)
+    dest_cites = ds.file(citations_t)
     dest_excl = ds.paths.rel(ds.paths.coverage_exclusions)
     for dest, schema in (
-        (ds.file(STATISTICS), stats_schema),
+        (ds.file(figures_t), stats_schema),
         *((ds.file(t), ds.schemas.get(t)) for t in NAME_TABLES),
         (dest_cites, cites_schema),
     ):
@@ -337,7 +337,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
                 quote_span = sentence  # the quote holds the words that say who states the figure
             quote = unique_quote(quote_span, sentence)
             n_stat += 1
-            rid = id_marker(TAGS[STATISTICS], n_stat)
+            rid = id_marker(FIGURES_TAG, n_stat)
             values = {
                 "statistic_id": rid,
                 "value_text": value_text,
@@ -374,8 +374,8 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
                 values["subject_table"] = table if settled else guess(table)
                 values["subject_id"] = sid_ if settled else guess(sid_)
             if stats_schema is not None:
-                out.rows[ds.file(STATISTICS)].append(_row(stats_schema, values))
-                cite(STATISTICS, rid, quote)
+                out.rows[ds.file(figures_t)].append(_row(stats_schema, values))
+                cite(figures_t, rid, quote)
             if growth and links is not None:
                 base = next((d for d in reversed(drafted) if d[1] != "%"), None)
                 if base is not None:
@@ -400,9 +400,9 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
                 continue  # "one of the largest" is no rank; a rank already recorded is skipped
             clause = next((c for c in clauses(text, sentence) if c.start <= a < c.end), sentence)
             n_stat += 1
-            rid = id_marker(TAGS[STATISTICS], n_stat)
+            rid = id_marker(FIGURES_TAG, n_stat)
             if stats_schema is not None:
-                out.rows[ds.file(STATISTICS)].append(
+                out.rows[ds.file(figures_t)].append(
                     _row(
                         stats_schema,
                         {
@@ -416,7 +416,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
                         },
                     )
                 )
-                cite(STATISTICS, rid, unique_quote(clause, sentence))
+                cite(figures_t, rid, unique_quote(clause, sentence))
         carried = [p for p in periods if p.kind not in NOT_CARRIED]
         if carried and not group:
             # period words that open a paragraph ("From January to July this year, ...") hold for the
@@ -478,13 +478,14 @@ def _load(root: Path):
 
 def _rank_spans(ds, source_id: str) -> dict[str, list[tuple[int, int]]]:
     """value_text (lower case) -> stored quote spans in the source of the recorded rank statistics."""
-    stats, located = ds.tables.get(STATISTICS), ds.located
+    figures_t = ds.roles.table("figures") or ""
+    stats, located = ds.tables.get(figures_t), ds.located
     if stats is None or located is None or stats.lacks("statistic_id", "unit", "value_text"):
         return {}
     ranks = dict(stats.strings.filter(stats.strings["unit"] == "rank").select("statistic_id", "value_text").iter_rows())
     out: dict[str, list[tuple[int, int]]] = {}
     frame = located.frame.filter(
-        (located.frame["record_table"] == STATISTICS) & (located.frame["source_id"] == source_id)
+        (located.frame["record_table"] == figures_t) & (located.frame["source_id"] == source_id)
     )
     for rid, a, b in frame.select("record_id", "quote_start", "quote_end").iter_rows():
         if rid in ranks and a is not None:
@@ -498,7 +499,7 @@ def _recorded_text(ds) -> str:
     cells: list[str] = []
     for name, table in ds.tables.items():
         frame = table.strings
-        if name == CITATIONS:
+        if name == ds.roles.table("citations"):
             continue
         for col in frame.columns:
             # names, sponsors, organisers, publishers: not titles, labels, notes or words quoted from a text
@@ -626,7 +627,9 @@ class _Links:
 
 def _links_table(ds) -> _Links | None:
     for name, schema in sorted(ds.schemas.items()):
-        refs = [fk.fields[0] for fk in schema.foreign_keys if fk.table == STATISTICS and len(fk.fields) == 1]
+        refs = [
+            fk.fields[0] for fk in schema.foreign_keys if fk.table == ds.roles.table("figures") and len(fk.fields) == 1
+        ]
         if len(refs) == 2 and len(schema.primary_key) == 1 and "growth_rate_of" in _enum(schema, "relation"):
             pk = schema.primary_key[0]
             prefix = re.match(r"([a-z]+-)", schema.field(pk).constraints.get("pattern", ""))

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zonedata.base.findings import ConfigError
-from zonedata.base.paths import SOURCES_TABLE, Paths
+from zonedata.base.paths import Paths
 from zonedata.curate.addsource import atomic_write
 from zonedata.loading.dataset import confinement_findings
-from zonedata.loading.schema import load_schema
+from zonedata.loading.schema import load_roles, load_schema
 from zonedata.loading.seeds import load_texts
 from zonedata.loading.tables import parse_table
 from zonedata.text.closest import closest_passage, word_differences
@@ -25,8 +25,11 @@ def _texts(root: Path) -> dict[str, str]:
     escapes = confinement_findings(paths)
     if escapes:
         raise ConfigError("; ".join(f.message for f in escapes[:3]))
-    table = parse_table(paths, load_schema(paths, SOURCES_TABLE))
-    return load_texts(paths.seeds, table.strings, {})
+    paths, roles = load_roles(paths)
+    if roles.sources is None:
+        raise ConfigError('no schema declares "role": "sources": run `zonedata validate` for what to fix')
+    table = parse_table(paths, load_schema(paths, roles.sources.table))
+    return load_texts(paths.seeds, roles.sources.canonical(table.strings), {})
 
 
 def _text(root: Path | str, source_id: str, words: str) -> str:
@@ -106,5 +109,8 @@ def write_draft(root: Path | str, out: Path | str, body: str) -> str:
         raise ConfigError(f"--out {out}: the file exists and is not a draft; a draft replaces only an earlier draft")
     if not target.parent.is_dir():
         raise ConfigError(f"--out {out}: folder {target.parent} does not exist")
-    atomic_write(target, body.encode("utf-8"))
+    try:
+        atomic_write(target, body.encode("utf-8"))
+    except OSError as exc:  # a read-only package, a full disk: nothing was written
+        raise ConfigError(f"--out {out}: cannot write the draft: {exc.strerror or exc}; nothing was written") from exc
     return rel.as_posix()
