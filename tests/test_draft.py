@@ -21,6 +21,7 @@ from zonedata.checks.markers import FILL
 from zonedata.cli import cli
 from zonedata.curate.draft import draft, measure
 from zonedata.loading.schema import load_schema
+from zonedata.loading.vocabulary import load_vocabulary
 from zonedata.release.validate import validate
 
 HERE = Path(__file__).parent
@@ -140,7 +141,9 @@ def fill(corpus_package: Path, sections: dict[str, list[dict]]) -> dict[str, lis
     )
     for dest, rows in sections.items():
         table = Path(dest).stem
-        schema = load_schema(paths, table) if (paths.schemas / f"{table}.json").exists() else None
+        schema = (
+            load_schema(paths, table, load_vocabulary(paths)[0]) if (paths.schemas / f"{table}.json").exists() else None
+        )
         for r in rows:
             for k, v in list(r.items()):
                 if v in ids:

@@ -14,7 +14,7 @@ import numpy as np
 import polars as pl
 
 from zonedata.base.findings import LINE, WARNING, Finding
-from zonedata.base.vocabulary import DECIMAL, UNITS
+from zonedata.base.vocabulary import DECIMAL, Vocabulary
 from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
 from zonedata.loading.tables import exact_decimal
 from zonedata.text.normalise import normalise_series
@@ -102,7 +102,7 @@ def check(ds: Dataset) -> list[Finding]:
         )
     # every quote's numbers, read in one pass for both checks (the grammar's regular expressions
     # are compiled once per thread, ~30 ms, so one reader thread rather than two)
-    mentions = located.mentions()
+    mentions = located.mentions(ds.grammar)
     findings.extend(check_statistics(ds, frame, mentions))
     findings.extend(check_record_numbers(ds, frame, mentions))
     return findings
@@ -180,17 +180,16 @@ def _names_figure(rows: pl.DataFrame) -> pl.Series:
     return frame.select(((n > 0) & (pl.col("f1") | pl.col("f2")) & ~joins).fill_null(False)).to_series()
 
 
-def _unit_ok() -> pl.Expr:
+def _unit_ok(vocabulary: Vocabulary) -> pl.Expr:
     unit, kind = pl.col("unit"), pl.col("kind")
     ok = pl.lit(False)
-    # how a statistic's unit shows in the grammar's reading of the quote (base/vocabulary.py): one of
-    # its tokens, as written ("70.1 billion yuan" is yuan, not RMB), with its currency; or a bare number
-    for u in UNITS.values():
-        if u.reads:
-            written = pl.col("m_unit").is_in(list(u.reads))
-            if u.currency:
-                written = written & (pl.col("m_currency") == u.currency)
-            ok = ok | ((unit == u.name) & written)
+    # how a statistic's unit shows in the grammar's reading of the quote (metadata/vocabulary/units.csv):
+    # the unit itself, as written ("70.1 billion yuan" is yuan, not RMB); or a bare number
+    for u in vocabulary.units:
+        if not u.recorded:
+            continue
+        if u.before or u.after:
+            ok = ok | ((unit == u.name) & (pl.col("m_unit") == u.name))
         if u.kinds:
             bare = kind.is_in(list(u.kinds)) & pl.col("m_unit").is_null() & pl.col("m_currency").is_null()
             ok = ok | ((unit == u.name) & bare)
@@ -269,7 +268,7 @@ def check_statistics(ds: Dataset, cites: pl.DataFrame, mentions: pl.DataFrame) -
         # only the mention that value_text names counts: "1,221 projects" cannot stand for 70.1 in the same quote
         same_number=((pl.col("m_number") == pl.col("number")) & pl.col("named")).fill_null(False),
         same_scale=pl.col("m_scale") == pl.col("scale"),
-        unit_ok=_unit_ok().fill_null(False),
+        unit_ok=_unit_ok(ds.vocabulary).fill_null(False),
         same_qual=(pl.col("m_qualifier") == pl.col("qualifier")).fill_null(False),
     )
     # a superlative alone ("largest trading partner") is rank 1 when the quote says it, as a word

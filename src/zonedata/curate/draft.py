@@ -22,6 +22,7 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -31,6 +32,7 @@ import polars as pl
 
 from zonedata.base.findings import ConfigError
 from zonedata.base.paths import SOURCES_TABLE, Paths
+from zonedata.base.vocabulary import NamePattern
 from zonedata.checks.coverage import coverage
 from zonedata.checks.markers import FILL, id_marker
 from zonedata.checks.provenance import (
@@ -173,72 +175,28 @@ def find_periods(text: str, sentence: Span, published: dt.date | None) -> list[P
 
 # --------------------------------------------------------------------------- names
 
-#: the last word of a name -> the table its candidate goes to
-HEADS: dict[str, str] = {
-    **dict.fromkeys(["park", "parks", "zone", "area", "port", "city", "corridor", "belt", "hub", "base"], "parks"),
-    **dict.fromkeys(["project", "projects"], "projects"),
-    **dict.fromkeys(
-        [
-            "expo",
-            "summit",
-            "forum",
-            "conference",
-            "tour",
-            "meeting",
-            "fair",
-            "exhibition",
-            "roundtable",
-            "symposium",
-            "seminar",
-            "dialogue",
-            "sharing",
-            "festival",
-            "week",
-            "report",
-            "arrangement",
-            "agreement",
-            "guideline",
-            "initiative",
-            "plan",
-        ],
-        "events",
-    ),
-    **dict.fromkeys(
-        [
-            "group",
-            "centre",
-            "center",
-            "agency",
-            "office",
-            "government",
-            "bureau",
-            "department",
-            "committee",
-            "commission",
-            "council",
-            "association",
-            "chamber",
-            "bank",
-            "authority",
-            "ministry",
-            "university",
-            "institute",
-            "company",
-            "corporation",
-            "federation",
-            "organizations",
-            "organisations",
-            "limited",
-            "ltd",
-            "ltd.",
-            "inc",
-            "inc.",
-        ],
-        "organisations",
-    ),
-}
-#: heads that name a thing in lower case too ("the ... offshore wind power demonstration project")
-LOWER_HEADS = frozenset({"park", "zone", "area", "project", "projects", "base", "region", "guideline", "agreement"})
+
+@dataclass(frozen=True)
+class Heads:
+    """The dataset's name patterns (metadata/vocabulary/names.csv) as the name passes use them: the last
+    word of a name -> the table its candidate goes to; heads that name a thing in lower case too ("the ...
+    offshore wind power demonstration project"); first words that send a name to their table ("Guideline
+    on ...")."""
+
+    table: dict[str, str]
+    lower: frozenset[str]
+    leads: dict[str, str]
+
+    @classmethod
+    def of(cls, patterns: Iterable[NamePattern]) -> Heads:
+        patterns = list(patterns)
+        return cls(
+            {p.head: p.table for p in patterns},
+            frozenset(p.head for p in patterns if p.lower_case),
+            {p.head: p.table for p in patterns if p.leads},
+        )
+
+
 CONNECTORS = frozenset({"and", "of", "for", "on", "the", "&", "–", "-", "—", "de"})
 DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "these"})
 _OPEN, _CLOSE = "“\"‘'(", "”\"’')"
@@ -305,23 +263,23 @@ def _capitalised(w: _Word) -> bool:
     return bool(c) and (c[0].isupper() or c[0].isdigit())
 
 
-def _head(w: _Word) -> str | None:
+def _head(w: _Word, heads: Heads) -> str | None:
     core = w.core.strip("()").lower().rstrip(".")
-    return core if core in HEADS or core == "region" else None
+    return core if core in heads.table else None
 
 
-def _table_of(words: list[_Word]) -> str:
+def _table_of(words: list[_Word], heads: Heads) -> str:
     """The table a name goes to, by its head: the last head word before an "of" ("Experience Sharing of
     Industrial Parks" is an event, "Freeport Area of Bataan" a park), else its last head word."""
     first = words[0].core.lower()
-    if first in ("guideline", "agreement", "plan", "initiative", "report"):
-        return "events"
+    if first in heads.leads:
+        return heads.leads[first]
     of = next((i for i, w in enumerate(words) if w.core.lower() in ("of", "for") and i), len(words))
     for part in (words[:of], words):
         for w in reversed(part):
-            h = _head(w)
+            h = _head(w, heads)
             if h is not None:
-                return HEADS.get(h, "regions")
+                return heads.table[h]
     return "parks"
 
 
@@ -351,10 +309,12 @@ def _name(text: str, words: list[_Word], s: int, e: int) -> tuple[int, int, str]
     return (a, b, name) if len(name.split()) >= 2 else None
 
 
-def name_candidates(text: str, spans: list[Span]) -> list[NameCandidate]:
+def name_candidates(text: str, spans: list[Span], patterns: Iterable[NamePattern]) -> list[NameCandidate]:
     """Names ending in a head word ("... Industrial Park", "... Cooperation Zone", "... project",
     "... Expo", "... Group"): capitalised runs, the words after a determiner up to a lower-case head,
-    and quoted titles holding a head. Each (table, name) once, at its first occurrence."""
+    and quoted titles holding a head (the head words are the dataset's name `patterns`). Each (table,
+    name) once, at its first occurrence."""
+    heads = Heads.of(patterns)
     found: dict[tuple[str, str], NameCandidate] = {}
 
     def add(sentence: Span, ws: list[_Word], s: int, e: int) -> None:
@@ -364,7 +324,7 @@ def name_candidates(text: str, spans: list[Span]) -> list[NameCandidate]:
         if got is None:
             return
         a, b, name = got
-        table = _table_of(ws[s : e + 1])
+        table = _table_of(ws[s : e + 1], heads)
         key = (table, normalise(name).lower())
         if key not in found:
             found[key] = NameCandidate(table, name, a, b, sentence)
@@ -397,7 +357,7 @@ def name_candidates(text: str, spans: list[Span]) -> list[NameCandidate]:
                 k + 1 for k in run if k + 1 <= j and k in starts and re.fullmatch(r"[0-9]+(st|nd|rd|th)?", ws[k].core)
             ]
             for e in run:
-                if _head(ws[e]) is None or not _capitalised(ws[e]):
+                if _head(ws[e], heads) is None or not _capitalised(ws[e]):
                     continue
                 for s in sorted(set(starts)):
                     if s > e or any(ws[k].core.lower() in ("the", "a", "an") for k in range(s, e + 1)):
@@ -412,7 +372,7 @@ def name_candidates(text: str, spans: list[Span]) -> list[NameCandidate]:
                     e + 2 + the <= j
                     and ws[e + 1].core.lower() in ("of", "for")
                     and _capitalised(ws[e + 2 + the])
-                    and (not the or HEADS.get(_head(ws[e]) or "") == "organisations")
+                    and (not the or heads.table.get(_head(ws[e], heads) or "") == "organisations")
                 ):
                     k = e + 2 + the
                     while k + 1 <= j and (
@@ -427,8 +387,8 @@ def name_candidates(text: str, spans: list[Span]) -> list[NameCandidate]:
         # a head in any case after a determiner or a possessive ("the free trade pilot zone",
         # "Guangzhou's Nansha free trade area"): the nearest two such openings in the clause
         for e in range(n):
-            h = _head(ws[e])
-            if h is None or (h not in LOWER_HEADS and not _capitalised(ws[e])):
+            h = _head(ws[e], heads)
+            if h is None or (h not in heads.lower and not _capitalised(ws[e])):
                 continue
             opened = []
             for k in range(e - 1, max(-1, e - MAX_NAME_WORDS - 1), -1):
@@ -522,11 +482,11 @@ def name_candidates(text: str, spans: list[Span]) -> list[NameCandidate]:
         for m in re.finditer(r"[“\"]([^”\"]{3,300})[”\"]", body):
             inner = m.group(1).strip()
             last = re.sub(r"[^\w]+$", "", inner.split()[-1]).lower() if inner.split() else ""
-            if last in HEADS and inner[:1].isupper():
+            if last in heads.table and inner[:1].isupper():
                 a = sentence.start + m.start(1)
-                key = (HEADS[last], normalise(inner).lower())
+                key = (heads.table[last], normalise(inner).lower())
                 if key not in found and len(inner.split()) >= 2:
-                    found[key] = NameCandidate(HEADS[last], inner, a, a + len(inner), sentence)
+                    found[key] = NameCandidate(heads.table[last], inner, a, a + len(inner), sentence)
     return sorted(found.values(), key=lambda c: (c.start, -c.end, c.table))
 
 
@@ -687,8 +647,6 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
 
     With `skip_recorded` (the default), mentions that coverage finds recorded or excluded and names
     that a record already holds are left out. Raises ConfigError for an unknown source."""
-    from zonedata.text.numbers import parse_mentions
-
     root = Path(root)
     ds = ds if ds is not None else _load(root)
     texts = ds.texts
@@ -716,8 +674,8 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
         out.notes.append("the source has no date_published: relative periods ('this year') are left unresolved")
 
     spans = sentences(text)
-    names = name_candidates(text, spans)
-    mentions = parse_mentions(text)
+    names = name_candidates(text, spans, ds.vocabulary.names)
+    mentions = ds.grammar.parse_mentions(text)
     accounted: set[int] = set()
     excluded_spans: list[tuple[str, int, int]] = []
     if skip_recorded:

@@ -12,12 +12,15 @@ import polars as pl
 
 from zonedata.base.findings import ConfigError, Finding, SchemaError
 from zonedata.base.paths import SOURCES_TABLE, Paths
+from zonedata.base.vocabulary import Vocabulary
 from zonedata.loading.exclusions import read_exclusions
 from zonedata.loading.schema import TableSchema, check_references, import_pandera, load_schema, schema_names
 from zonedata.loading.seeds import load_texts
 from zonedata.loading.tables import RawTable, check_constraints, parse_table, read_table
+from zonedata.loading.vocabulary import load_vocabulary
 from zonedata.text.locate import QUOTE_FIELDS, Located, locate_quotes
 from zonedata.text.normalise import SourceText
+from zonedata.text.numbers import Grammar
 
 CITATIONS_TABLE = "citations"
 
@@ -32,6 +35,10 @@ class Dataset:
     refused: bool = False
     #: seeds/coverage_exclusions.csv as read (see loading.exclusions); None when there is none
     exclusions: RawTable | None = None
+    #: the dataset's words (metadata/vocabulary/*.csv, see loading.vocabulary) and the number grammar built
+    #: from them, which reads every quote's figures
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
+    grammar: Grammar = field(default_factory=lambda: Grammar(Vocabulary()), repr=False)
 
     #: seed file contents read for `texts` (by resolved path), so the hash check reads each file once
     seed_bytes: dict[str, bytes] = field(default_factory=dict, repr=False)
@@ -194,9 +201,12 @@ def load_dataset(root: Path) -> Dataset:
     if escapes:  # read nothing through a link that leaves the package: these findings are the whole report
         ds.findings, ds.refused = escapes, True
         return ds
+    ds.vocabulary, found = load_vocabulary(paths)
+    ds.findings.extend(found)
+    ds.grammar = Grammar(ds.vocabulary)
     for name in schema_names(paths):
         try:
-            ds.schemas[name] = load_schema(paths, name)
+            ds.schemas[name] = load_schema(paths, name, ds.vocabulary)
         except SchemaError as exc:  # says how to fix it, and at which field
             ds.findings.append(
                 Finding(
