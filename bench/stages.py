@@ -32,8 +32,8 @@ def main() -> None:
     schema = timed(
         "import zonedata modules",
         lambda: (
-            importlib.import_module("zonedata.release.validate"),
-            importlib.import_module("zonedata.loading.schema"),
+            importlib.import_module("zonedata.validate"),
+            importlib.import_module("zonedata.loading.schema_pandera"),
         )[1],
     )
     timed("import pandera (polars only)", schema.import_pandera)
@@ -45,11 +45,15 @@ def main() -> None:
     from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
     from zonedata.loading.schema import load_schema, schema_names
     from zonedata.loading.tables import check_constraints, parse_table
+    from zonedata.loading.vocabulary import load_vocabulary
+    from zonedata.text.numbers import Grammar
 
     paths = Paths(root)
     ds = Dataset(paths)
+    ds.vocabulary = timed("read the vocabulary", lambda: load_vocabulary(paths)[0])
+    ds.grammar = timed("build the number grammar", lambda: Grammar(ds.vocabulary))
     for name in schema_names(paths):
-        ds.schemas[name] = load_schema(paths, name)
+        ds.schemas[name] = load_schema(paths, name, ds.vocabulary)
     with pl.Config(engine_affinity="in-memory"):
         for name, s in ds.schemas.items():
             table = timed(f"read {name}: CSV, shape, types", lambda s=s: parse_table(paths, s))
@@ -72,7 +76,7 @@ def main() -> None:
     for name in ("sources", "keys", "codes", "consistency"):
         check = importlib.import_module(f"zonedata.checks.{name}").check
         timed(f"check {name}", lambda c=check: c(ds))
-    mentions = timed("provenance: read the numbers in every quote", ds.located.mentions)
+    mentions = timed("provenance: read the numbers in every quote", lambda: ds.located.mentions(ds.grammar))
     timed("provenance: statistics against quotes", lambda: provenance.check_statistics(ds, frame, mentions))
     timed("provenance: other records' numbers", lambda: provenance.check_record_numbers(ds, frame, mentions))
     total = time.perf_counter() - t0

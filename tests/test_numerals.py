@@ -26,8 +26,8 @@ from zonedata.checks.coverage import coverage
 from zonedata.cli import cli
 from zonedata.loading.dataset import load_dataset
 from zonedata.publish.clean import clean_table
-from zonedata.release.validate import validate
 from zonedata.text.normalise import DIGITS, FORMS, NUMERALS, SUBSTITUTIONS, SourceText, normalise, normalise_series
+from zonedata.validate import validate
 
 #: the repository's grammar (metadata/vocabulary/)
 GRAMMAR = grammar_of(_REPO)

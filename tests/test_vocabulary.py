@@ -18,7 +18,7 @@ from zonedata.base.vocabulary import TYPES
 from zonedata.cli import cli
 from zonedata.loading.dataset import load_dataset
 from zonedata.loading.vocabulary import load_vocabulary
-from zonedata.release.validate import validate
+from zonedata.validate import validate
 
 SCHEMAS = REPO / "schemas"
 UNITS = "metadata/vocabulary/units.csv"
@@ -190,7 +190,7 @@ def _apply(root: Path, file: str, line: str) -> None:
 def test_contributing_walkthroughs_are_true_on_a_scratch_copy(repository):
     """Walkthrough 1 of CONTRIBUTING.md, followed literally: a unit, a currency, a qualifier word and a name
     pattern, each one CSV line and no Python."""
-    from zonedata.curate.draft import name_candidates
+    from zonedata.curate.draft.names import name_candidates
     from zonedata.text.numbers import Grammar
     from zonedata.text.sentences import sentences
 

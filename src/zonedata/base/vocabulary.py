@@ -110,12 +110,14 @@ class NamePattern:
     """A head word that ends a name ("... Industrial Park", "... Expo", "... project") and the table the
     draft proposes its candidate for; `lower_case`: the head names a thing written in lower case too
     ("the ... demonstration project"); `leads`: a name that starts with it goes to that table too
-    ("Guideline on ...")."""
+    ("Guideline on ..."); `short`: in lower case, one word before it makes a name ("the opening
+    ceremony")."""
 
     head: str
     table: str
     lower_case: bool = False
     leads: bool = False
+    short: bool = False
 
 
 @dataclass(frozen=True)

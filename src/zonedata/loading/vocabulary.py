@@ -136,6 +136,13 @@ SCHEMAS: dict[str, dict] = {
                 enum=["true", "false"],
             ),
             _field(
+                "short",
+                "Short",
+                "true: in lower case, one word before it makes a name ('the opening ceremony').",
+                "false",
+                enum=["true", "false"],
+            ),
+            _field(
                 "leads",
                 "Leads",
                 "true: a name that starts with it goes to the table too.",
@@ -296,7 +303,13 @@ def load_vocabulary(paths: Paths) -> tuple[Vocabulary, list[Finding]]:
 
     file, rows = r.rows("names")
     names = [
-        NamePattern(row["head"].lower(), row["table"], row["lower_case"] == "true", row["leads"] == "true")
+        NamePattern(
+            row["head"].lower(),
+            row["table"],
+            row["lower_case"] == "true",
+            row["leads"] == "true",
+            row["short"] == "true",
+        )
         for row in rows
     ]
     vocabulary = Vocabulary(tuple(units), tuple(scales), tuple(qualifiers), tuple(indicators), tuple(names))
