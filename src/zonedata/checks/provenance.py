@@ -7,6 +7,8 @@ numbers are read by the grammar in `numbers.py`; comparisons are joins, not loop
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import polars as pl
 
@@ -153,6 +155,11 @@ def _unit_ok(vocabulary: Vocabulary) -> pl.Expr:
             ok = ok | ((unit == u.name) & (pl.col("m_unit") == u.name))
         if u.kinds:
             bare = kind.is_in(list(u.kinds)) & pl.col("m_unit").is_null() & pl.col("m_currency").is_null()
+            if u.words:  # the figure's own words say the unit: "three consecutive years", not "seven areas"
+                words = "|".join(re.escape(w) for w in u.words)
+                bare = bare & pl.col("vt_norm").str.to_lowercase().str.contains(
+                    rf"(?:^|[^\p{{L}}])(?:{words})(?:$|[^\p{{L}}])"
+                )
             ok = ok | ((unit == u.name) & bare)
     return ok
 
@@ -258,8 +265,9 @@ def check_statistics(ds: Dataset, cites: pl.DataFrame, mentions: pl.DataFrame) -
             .filter(pl.col("same_number") & pl.col("same_scale") & pl.col("unit_ok"))
             .first()
             .alias("near_qual"),
+            pl.col("m_text").filter(pl.col("named") & (pl.col("kind") == "unread")).first().alias("unread"),
             pl.col("m_text")
-            .filter(pl.col("kind").is_in(["cardinal", "percent", "ordinal", "year"]))
+            .filter(pl.col("kind").is_in(["cardinal", "percent", "ordinal", "year", "unread"]))
             .unique(maintain_order=True)
             .alias("all"),
         )
@@ -289,6 +297,16 @@ def _mismatch(r: dict, cited: str) -> tuple[str, str, str]:
             "value_text",
             f"value_text {r['value_text']!r} is not a whole figure of {cited}, which has {seen}: copy the whole "
             "figure as the quote writes it (its numeral entire, e.g. '1,221 projects', not '1,22' or '221 projects')",
+        )
+    if not r["any_number"] and r["unread"] is not None:
+        return (
+            "number-mismatch",
+            "value",
+            f"value_text {r['value_text']!r} names {r['unread']!r} in {cited}, which zonedata does not read as one "
+            "exact figure: a currency the vocabulary does not name (S$, NT$, €...), a sign, a range, a fraction, "
+            "multiple or fall in words, a negation, or a number form it cannot read exactly (5,2; 1 200; 1/3; "
+            "5e9; lakh). Record no value from it, or, for a currency or word the dataset uses, add its row to "
+            "metadata/vocabulary/",
         )
     if not r["any_number"]:
         return (

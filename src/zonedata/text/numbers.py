@@ -32,7 +32,11 @@ Kinds: ``cardinal`` ("1,221 projects", "seven areas", "RMB 7.5 billion"), ``ordi
 ("21st", "second"), ``percent`` ("61.54%", "6 percent"), ``year`` (a bare four-digit
 1900-2100 with no unit, currency or scale word: "in 2012"), ``date`` ("May 28, 2024",
 "23 September 2024", "2023-09-16"; number and value null, the ``date`` column set when
-complete) and ``time`` ("11:00").
+complete), ``time`` ("11:00") and ``unread``: a figure the grammar finds but cannot read as one exact
+value (a currency sign the vocabulary does not name, "S$5 billion", "€5 million"; a qualifier before and
+another after; or words around it that change what it says: a minus sign, a negation, a fall, a fraction
+or multiple in words, a range, a decimal comma, space-grouped thousands, "1/3", "5e9", "5,000+", lakh or
+万; see `_refused`): its number and value are null, so no record can claim it.
 """
 
 from __future__ import annotations
@@ -50,7 +54,7 @@ from zonedata.text.normalise import NUMERALS, stored_passages
 
 __all__ = ["KINDS", "DECIMAL", "Grammar", "Mention"]
 
-KINDS = ("cardinal", "ordinal", "percent", "year", "date", "time")
+KINDS = ("cardinal", "ordinal", "percent", "year", "date", "time", "unread")
 
 # --------------------------------------------------------------------------- the engine's words
 # English number words, ordinals and months are the engine's; units, currencies, scales and
@@ -249,6 +253,8 @@ class Grammar:
         v = vocabulary
         #: qualifier word before a number -> qualifier; the qualifier of a figure stated without one
         self.qualifier_words: dict[str, str] = {w: q.name for q in v.qualifiers for w in q.before}
+        #: qualifier words after the figure ("5 billion yuan or more") -> qualifier
+        self.qualifier_after: dict[str, str] = {w: q.name for q in v.qualifiers for w in q.after}
         self.plain_qualifier = next((q.name for q in v.qualifiers if not q.before and not q.after), None)
         self.year_qualifiers = [q.name for q in v.qualifiers if q.years]
         self.qualifiers = tuple(q.name for q in v.qualifiers)
@@ -330,19 +336,24 @@ class Grammar:
         words = rf"{B}(?:{_alt(UNITS_1 + TEENS + ['a'])}{S}{_word('hundred')}|{_alt(TENS)}(?:-{_alt(UNITS_1)})?|{_alt(UNITS_1 + TEENS + ['a dozen'])}){B}"
         numeral = f"(?:{digits}|{words})"
         qual = _spelled(self.qualifier_words) if self.qualifier_words else NEVER
-        cur = _starting(self.before)
+        # a currency the vocabulary names, or one it does not (letters with a dollar sign, "S$", "NT$", or
+        # any currency sign, "€", "£"): found, so its figure is never read as another currency or as a
+        # bare number, then left unread (no table knows it)
+        cur = rf"(?:{_starting(self.before)}|{B}[A-Za-z]{{1,4}}\$|\p{{Sc}})"
         scale = _alt(self.scale_words) + B if self.scale_words else NEVER
         scale_after_currency = (
             _alt(list(self.scale_words) + list(self.scale_after_currency)) + B if self.scale_words else NEVER
         )
         scale_full = _alt(self.scale_factors) + B if self.scale_factors else NEVER
         unit = _spelled(self.after)
+        after = _spelled(self.qualifier_after)
         quant = (
             rf"(?:{B}{qual}{S})?"
             rf"(?:{cur}{S0}{numeral}(?:{J0}{scale_after_currency})?"  # RMB 7.5 billion, $3m
             rf"|{numeral}(?:{J0}{scale})?"  # 70.1 billion, 62bn
             rf"|(?:{cur}{S0})?{B}[aA]{S}{scale_full})"  # a million
             rf"(?:{J0}{unit})?"  # yuan, mu, kWh, %
+            rf"(?:{S}{after})?"  # or more
         )
         return "|".join([fraction, date, time, ordinal, quant, ident])
 
@@ -397,6 +408,14 @@ class Grammar:
         located = _locate(self, folded)
         read = _read_all(self, located["text"]).drop("ok")
         found = pl.concat([located, read], how="horizontal").filter(pl.col("kind") != "ident")
+        refused = _refused(found)
+        found = found.with_columns(
+            pl.when(refused).then(pl.lit("unread")).otherwise(pl.col("kind")).alias("kind"),
+            *(
+                pl.when(refused).then(None).otherwise(pl.col(c)).alias(c)
+                for c in ("number", "scale_word", "value", "unit", "currency")
+            ),
+        )
         if len(changed):
             found = _as_written(found, texts, changed)
         return found.select([pl.col(c).cast(t) for c, t in _OUT_SCHEMA.items()])
@@ -451,9 +470,57 @@ def _locate(g: Grammar, texts: pl.Series) -> pl.DataFrame:
     row = pieces["row"]
     end = piece.str.len_chars().cast(pl.Int64).cum_sum() - before.gather(row)
     text = piece.str.extract(g.at_end, 0)  # null for a text's unmatched tail
-    start = end - text.str.len_chars().cast(pl.Int64)
-    found = pl.DataFrame({"row": row, "start": start, "end": end, "text": text})
+    n_text = text.str.len_chars().cast(pl.Int64)
+    start = end - n_text
+    # the words around each mention, for the refusals (`_refused`): the end of the text before it in its
+    # piece, and the start of the next piece of the same text
+    # (the previous piece ends with the previous mention: "5 to 6 billion" has "5 to " before "6 billion")
+    prefix = piece.str.head(piece.str.len_chars().cast(pl.Int64) - n_text.fill_null(0))
+    prev = pl.select(pl.when(row.shift(1) == row).then(piece.shift(1).str.tail(_CONTEXT)).otherwise(pl.lit("")))
+    lead = (prev.to_series() + prefix).str.tail(_CONTEXT)
+    same = row.shift(-1) == row
+    trail = pl.select(pl.when(same).then(piece.shift(-1).str.head(_CONTEXT)).otherwise(pl.lit(""))).to_series()
+    found = pl.DataFrame({"row": row, "start": start, "end": end, "text": text, "lead": lead, "trail": trail})
     return found.filter(pl.col("text").is_not_null())
+
+
+#: characters of context around a mention that the refusals look at
+_CONTEXT = 40
+#: the words right before a figure that change what it says in ways no exact value records (the engine's
+#: English, like its number words): a minus sign, a negation, a fraction or multiple in words, a fall
+#: ("down 5.2%", "a decrease of 5.2%": the value as written would read as a rise), "between",
+#: the first number and the joining word of a range or a choice ("5 to", "5-", "5 or"), a decimal comma
+#: ("5,2"), a thousands group after a space ("1 200"), a fraction ("1/3")
+_REFUSED_LEAD = (
+    r"(?i)(?:−\s*|(?:^|[\s(\[/])-|(?:^|[^\p{L}])(?:minus|negative|not|no|never|nor|without|half|halves|quarter|quarters|"
+    r"thirds?|twice|double|triple|treble|between|down|fell|falls?|fallen|dropped|drops?|declined|declines?|"
+    r"decreased|decreases?|reduction|reduced|shrank|lower)\s+(?:(?:a|an|of|of\s+a|of\s+an|by|to)\s+)?|[0-9],|[0-9]/)$"
+)
+_RANGE_LEAD = r"(?i)(?:[0-9]\s*(?:-|–|—|to|or)|\bbetween\s+\S+\s+and)\s*$"
+#: the words right after it: the rest of a range or choice, a decimal comma, a fraction, a plus sign, a
+#: multiple ("1.5 times", "3-fold"), "and a half", scientific notation, the scale words of other number
+#: systems that the vocabulary does not name (lakh, crore, 万, 亿)
+_REFUSED_TRAIL = (
+    r"(?i)^(?:,[0-9]|/[0-9]|\+|\s*(?:times|fold)\b|-fold\b|\s+and\s+(?:a\s+)?half\b|[eE][+-]?[0-9]|\s*[×x]\s*10|"
+    r"\s*(?:lakhs?|crores?|万|亿|千|百万)|\s+(?:of\s+a|of\s+an)\b)"
+)
+_RANGE_TRAIL = r"(?i)^\s*(?:-|–|—|to|or)\s*[0-9]"
+
+
+def _refused(found: pl.DataFrame) -> pl.Expr:
+    """Mentions whose words around them say something no exact value records (see `_REFUSED_LEAD`): read
+    as kind unread, with no number, so a record can never claim them. A year or date is not refused for
+    a range ("2020-2024") or a neighbouring number."""
+    lead, trail, numeral = pl.col("lead").fill_null(""), pl.col("trail").fill_null(""), pl.col("number_text")
+    spaced_thousands = (lead.str.contains(r"(?:^|[^0-9.,])[0-9]{1,3} $") & numeral.str.contains(r"^[0-9]{3}$")) | (
+        trail.str.contains(r"^ [0-9]{3}(?:[^0-9,.]|$)") & numeral.str.contains(r"^[0-9]{1,3}$")
+    )
+    timeless = ~pl.col("kind").is_in(["year", "date", "time"])
+    return pl.col("kind").is_in(["cardinal", "ordinal", "percent", "year"]) & (
+        lead.str.contains(_REFUSED_LEAD)
+        | trail.str.contains(_REFUSED_TRAIL)
+        | (timeless & (lead.str.contains(_RANGE_LEAD) | trail.str.contains(_RANGE_TRAIL) | spaced_thousands))
+    )
 
 
 # --------------------------------------------------------------------------- read
@@ -490,6 +557,19 @@ def _split_marked(orig: pl.Series) -> pl.DataFrame:
     return pl.DataFrame({"orig": orig, "pre": parts["field_0"], "num": parts["field_1"], "post": parts["field_2"]})
 
 
+def _qualifier_after(g: Grammar, post: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """The text after a numeral without a qualifier written after the figure, and that qualifier (null
+    where there is none)."""
+    none = pl.Series("after", [None] * len(post), dtype=pl.String)
+    if not g.qualifier_after or post.is_empty():
+        return post, none
+    words = "|".join(re.escape(w) for w in sorted(g.qualifier_after, key=lambda w: (-len(w), w)))
+    parts = post.str.extract_groups(rf"^(?P<rest>.*?) ?(?P<aq>{words})$").struct.unnest()
+    has = parts["aq"].is_not_null()
+    rest = pl.select(pl.when(has).then(parts["rest"]).otherwise(post)).to_series()
+    return rest, parts["aq"].replace_strict(g.qualifier_after, default=None, return_dtype=pl.String).alias("after")
+
+
 def _finish(g: Grammar, pieces: pl.DataFrame) -> pl.DataFrame:
     """Qualifier, kind, numeral, scale, value, unit and currency from pre / num / post.
 
@@ -500,7 +580,8 @@ def _finish(g: Grammar, pieces: pl.DataFrame) -> pl.DataFrame:
     word_i = WORD_TABLE.lookup(pieces["word"] if whole else pieces["num"])
     is_whole_word = word_i.is_not_null() & whole
     pre_i = g.pre_table.lookup(pieces["pre"])
-    post_i = g.post_table.lookup(pieces["post"])
+    post, after = _qualifier_after(g, pieces["post"])
+    post_i = g.post_table.lookup(post)
     if whole:  # a whole-mention number word has nothing before or after it ("" is row 0)
         pre_i, post_i = (
             pl.select(pl.when(is_whole_word).then(pl.lit(0, pl.UInt32)).otherwise(i)).to_series()
@@ -514,6 +595,16 @@ def _finish(g: Grammar, pieces: pl.DataFrame) -> pl.DataFrame:
         **{c: g.post_table.get(c, post_i) for c in g.post_table.columns},
         **{c: WORD_TABLE.get(c, word_i) for c in WORD_TABLE.columns},
     )
+    # a qualifier after the figure ("5 billion yuan or more") is its qualifier; one before it and another
+    # after it ("over 5 billion or more") say two things, and the figure is left unread
+    plain = pl.lit(g.plain_qualifier, dtype=pl.String)
+    df = df.with_columns(after=after).with_columns(
+        qualifier=pl.when(pl.col("after").is_null())
+        .then(pl.col("qualifier"))
+        .when(pl.col("qualifier") == plain)
+        .then(pl.col("after"))
+    )
+    df = df.with_columns(known=pl.col("known") & pl.col("qualifier").is_not_null())
     six = pl.col("digits").cast(DECIMAL)
     number = pl.when(six.cast(_DEC12) == pl.col("digits")).then(six).otherwise(pl.col("word_value").cast(DECIMAL))
     df = df.with_columns(number=number, unit=pl.coalesce("pre_unit", "post_unit"))
@@ -585,7 +676,7 @@ def _read_groups(g: Grammar, m: pl.Series) -> pl.DataFrame:
         .then(pl.lit("time"))
         .when(pl.col("ident").is_not_null() | pl.col("frac").is_not_null())
         .then(pl.lit("ident"))
-        .otherwise(pl.lit("cardinal"))  # not expected: the grammar matched but no table knew it
+        .otherwise(pl.lit("unread"))  # the grammar found a figure no table reads exactly (S$5 billion): refused
     )
     return groups.with_columns(m=m).select(
         pl.lit(True).alias("ok"),
