@@ -18,7 +18,7 @@ from zonedata.loading.schema import TableSchema, check_references, load_schema, 
 from zonedata.loading.schema_pandera import import_pandera
 from zonedata.loading.seeds import load_texts
 from zonedata.loading.tables import RawTable, check_constraints, parse_table, read_table
-from zonedata.loading.vocabulary import load_vocabulary
+from zonedata.loading.vocabulary import read_vocabulary, vocabulary_constraints
 from zonedata.text.locate import QUOTE_FIELDS, Located, locate_quotes
 from zonedata.text.normalise import SourceText
 from zonedata.text.numbers import Grammar
@@ -202,7 +202,7 @@ def load_dataset(root: Path) -> Dataset:
     if escapes:  # read nothing through a link that leaves the package: these findings are the whole report
         ds.findings, ds.refused = escapes, True
         return ds
-    ds.vocabulary, found = load_vocabulary(paths)
+    ds.vocabulary, found, vocabulary_tables = read_vocabulary(paths, constraints=False)
     ds.findings.extend(found)
     ds.grammar = Grammar(ds.vocabulary)
     for name in schema_names(paths):
@@ -223,6 +223,7 @@ def load_dataset(root: Path) -> Dataset:
     for name, table in zip(ds.schemas, _read_tables(ds)):
         ds.tables[name] = table
         ds.findings.extend(table.findings)
+    ds.findings.extend(vocabulary_constraints(vocabulary_tables))  # (Pandera is imported by now)
     ds.exclusions = read_exclusions(paths)
     if ds.exclusions is not None:
         ds.findings.extend(ds.exclusions.findings)

@@ -17,7 +17,7 @@ from zonedata.base.findings import LINE, Finding
 from zonedata.base.paths import Paths
 from zonedata.base.vocabulary import Indicator, NamePattern, Qualifier, Scale, Unit, Vocabulary
 from zonedata.loading.schema import parse_schema
-from zonedata.loading.tables import RawTable, read_table
+from zonedata.loading.tables import RawTable, check_constraints, parse_table
 
 #: the separator of the items of a list cell ("$|us$")
 ITEM_SEPARATOR = "|"
@@ -163,9 +163,12 @@ def _items(cell: str | None) -> tuple[str, ...]:
 class _Reader:
     """Reads the files in order and collects their findings."""
 
-    def __init__(self, paths: Paths):
+    def __init__(self, paths: Paths, constraints: bool):
         self.paths = paths
+        self.constraints = constraints
         self.findings: list[Finding] = []
+        #: the files as read, for `vocabulary_constraints` when their Pandera checks are left for later
+        self.tables: list[RawTable] = []
 
     def rows(self, name: str) -> tuple[str, list[dict]]:
         """(file, rows) of metadata/vocabulary/<name>.csv: rows with a finding of the reader are left out."""
@@ -174,12 +177,21 @@ class _Reader:
         if not (path.exists() or path.is_symlink()):
             return file, []
         schema = parse_schema(f"vocabulary/{name}", Path(f"{name}.csv.schema.json"), SCHEMAS[name])
-        table: RawTable = read_table(self.paths, schema, path)
+        table: RawTable = parse_table(self.paths, schema, path)
+        if self.constraints:
+            check_constraints(table)
+        else:
+            self.tables.append(table)
         self.findings.extend(table.findings)
         bad = {f.line for f in table.findings}
         if None in bad or not table.read:
             return file, []
-        rows = [r for r in table.strings.iter_rows(named=True) if r[LINE] not in bad]
+        required = [f.name for f in schema.fields if f.required]  # (a row without one has its finding)
+        rows = [
+            r
+            for r in table.strings.iter_rows(named=True)
+            if r[LINE] not in bad and all(r[c] is not None for c in required)
+        ]
         key = schema.primary_key[0]
         first: dict[str, int] = {}
         for row in rows:
@@ -229,7 +241,25 @@ class _Reader:
 
 def load_vocabulary(paths: Paths) -> tuple[Vocabulary, list[Finding]]:
     """The dataset's `Vocabulary` and the findings of its files (metadata/vocabulary/*.csv)."""
-    r = _Reader(paths)
+    vocabulary, findings, _tables = read_vocabulary(paths, constraints=True)
+    return vocabulary, findings
+
+
+def vocabulary_constraints(tables: list[RawTable]) -> list[Finding]:
+    """The Pandera findings (required, enum, pattern, minimum) of the files `read_vocabulary` left unchecked."""
+    findings: list[Finding] = []
+    for table in tables:
+        before = len(table.findings)
+        check_constraints(table)
+        findings.extend(table.findings[before:])
+    return findings
+
+
+def read_vocabulary(paths: Paths, *, constraints: bool) -> tuple[Vocabulary, list[Finding], list[RawTable]]:
+    """`load_vocabulary`, with the files' Pandera checks left for later (`vocabulary_constraints` on the
+    returned tables) unless `constraints`: `load_dataset` builds the grammar first and checks the files once
+    Pandera is imported, beside the tables (importing it takes seconds)."""
+    r = _Reader(paths, constraints)
     taken: dict[str, str] = {}  # a spelling -> what it already reads as (a unit, scale or qualifier)
 
     file, rows = r.rows("scales")
@@ -313,4 +343,4 @@ def load_vocabulary(paths: Paths) -> tuple[Vocabulary, list[Finding]]:
         for row in rows
     ]
     vocabulary = Vocabulary(tuple(units), tuple(scales), tuple(qualifiers), tuple(indicators), tuple(names))
-    return vocabulary, r.findings
+    return vocabulary, r.findings, r.tables
