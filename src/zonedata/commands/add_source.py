@@ -1,7 +1,9 @@
 import json
+from pathlib import Path
 
 import click
 
+from zonedata.base.findings import ConfigError, escape_text
 from zonedata.cli import EXIT_INVALID, EXIT_OK, format_option, handle_errors, root_option
 
 
@@ -51,7 +53,6 @@ def add_source_command(
             --date 2024-08-20 --url https://example.org/a.html --external url,date_published
         zonedata add-source captured.txt --title "..." --date 2024-08-20 --dry-run
     """
-    from zonedata.base.findings import ConfigError, escape_text
     from zonedata.curate.addsource import add_source
 
     values = {
@@ -105,8 +106,6 @@ def add_source_command(
 def republish(root) -> dict:
     """Rebuild the publication after a new source, if there is one and the package is valid: what was
     done, for the report (written files, or why nothing was written)."""
-    from pathlib import Path
-
     from zonedata.base.paths import Paths
     from zonedata.publish.build import build
 
