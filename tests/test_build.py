@@ -139,7 +139,9 @@ def test_mu_rounding_is_half_even_to_six_places():
     """The division by 3 agrees with Decimal arithmetic rounded half to even, for many values."""
     values = [f"{i}.{(i * 7919) % 1000000:06d}" for i in range(0, 3000, 7)]
     frame = pl.DataFrame({"value": values, "scale": ["thousand"] * len(values), "unit": ["mu"] * len(values)})
-    out = derive_figures(VOCABULARY_ONLY, frame.with_columns(pl.col("value").cast(DECIMAL)))["value_normalised"].to_list()
+    out = derive_figures(VOCABULARY_ONLY, frame.with_columns(pl.col("value").cast(DECIMAL)))[
+        "value_normalised"
+    ].to_list()
     with localcontext() as ctx:
         ctx.prec = 60
         expected = [

@@ -20,7 +20,10 @@ FIXTURE = Path(__file__).parent / "fixtures" / "valid"
 
 def schemas_of(root: Path):
     paths, roles = load_roles(Paths(root))
-    return paths, {name: load_schema(paths, name, load_vocabulary(paths)[0]) for name in publication_order(schema_names(paths), roles)}
+    return paths, {
+        name: load_schema(paths, name, load_vocabulary(paths)[0])
+        for name in publication_order(schema_names(paths), roles)
+    }
 
 
 def test_repository_dictionary_is_in_step_with_the_schemas():
