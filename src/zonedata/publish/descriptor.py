@@ -22,7 +22,7 @@ import polars as pl
 from zonedata.base import safe_json
 from zonedata.base.findings import ConfigError
 from zonedata.base.hashing import sha256_bytes
-from zonedata.base.paths import SOURCES_TABLE, Paths
+from zonedata.base.paths import Paths
 from zonedata.loading.schema import CHECK_ONLY_FIELD_KEYS, CHECK_ONLY_TABLE_KEYS
 from zonedata.loading.versioning import pyproject_metadata
 from zonedata.publish.clean import CleanTable
@@ -205,13 +205,21 @@ def resource(table: CleanTable, fmt: str, path: str, data: bytes) -> dict:
     return res
 
 
+def _sources(tables: dict[str, CleanTable]) -> CleanTable | None:
+    """The clean table with the sources role, if any."""
+    return next((t for t in tables.values() if t.schema.role is not None and t.schema.role.role == "sources"), None)
+
+
 def package_sources(paths: Paths, tables: dict[str, CleanTable]) -> list[dict]:
     """The descriptor's sources: each seed text with its title, path and public URL where known."""
-    table = tables.get(SOURCES_TABLE)
-    if table is None or not {"title", "file"} <= set(table.frame.columns):
+    table = _sources(tables)
+    if table is None or table.schema.role is None:
         return []
-    url = pl.col("url") if "url" in table.frame.columns else pl.lit(None, dtype=pl.String)
-    rows = table.frame.select("title", "file", url.alias("url")).drop_nulls("file").iter_rows(named=True)
+    frame = table.schema.role.canonical(table.frame)
+    if not {"title", "file"} <= set(frame.columns):
+        return []
+    url = pl.col("url") if "url" in frame.columns else pl.lit(None, dtype=pl.String)
+    rows = frame.select("title", "file", url.alias("url")).drop_nulls("file").iter_rows(named=True)
     out = []
     for row in rows:
         source = {"title": row["title"], "path": paths.rel(paths.seeds / row["file"])}
@@ -223,7 +231,7 @@ def package_sources(paths: Paths, tables: dict[str, CleanTable]) -> list[dict]:
 
 def created(tables: dict[str, CleanTable]) -> str | None:
     """The latest date in the sources table (publication or access), as an RFC 3339 date-time."""
-    table = tables.get(SOURCES_TABLE)
+    table = _sources(tables)
     if table is None:
         return None
     dates = [c for c, t in table.frame.schema.items() if t == pl.Date]

@@ -29,7 +29,6 @@ from zonedata.base.hashing import sha256_bytes
 from zonedata.base.paths import Paths
 from zonedata.text.normalise import normalise
 
-SOURCES, CITATIONS = "sources", "citations"
 #: records shown on one record page (100,000 records make 2,000 pages, not 100,000 files)
 GROUP_SIZE = 50
 #: rows in one data shard of a table page
@@ -126,6 +125,8 @@ class Table:
     labels: list[str] = field(default_factory=list)
     #: citations have no pages of their own: each links to the record it supports, where it is shown
     shown_at: list[tuple[Table, int]] | None = None
+    #: the role the table plays (its schema's `role`: sources, citations, figures), if any
+    role: str | None = None
     _lookups: dict = field(default_factory=dict)
 
     @property
@@ -154,7 +155,7 @@ class Table:
         if self.shown_at is not None:
             target, j = self.shown_at[i]
             return target.href(j)
-        if self.name == SOURCES:
+        if self.role == "sources":
             return f"sources/{self.anchors[i][2:]}.html"
         return f"records/{self.name}/{self.page(i):04d}.html#{self.anchors[i]}"
 
@@ -372,8 +373,8 @@ def citation_passages(tables: dict[str, Table], texts: list[str]):
     """(citations by record, passages by source): every citation located and checked at its offsets."""
     by_record: dict[tuple[str, int], list[int]] = {}
     passages: list[dict[tuple[int, int], Passage]] = [{} for _ in texts]
-    cit = tables.get(CITATIONS)
-    sources = tables[SOURCES]
+    cit = next((t for t in tables.values() if t.role == "citations"), None)
+    sources = next(t for t in tables.values() if t.role == "sources")
     if cit is None:
         return by_record, passages
     need = ("record_table", "record_id", "source_id", "quote", "quote_start", "quote_end")
