@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
+from markupsafe import Markup, escape
 
 from zonedata.base.findings import ConfigError
 from zonedata.base.paths import Paths
@@ -88,10 +89,13 @@ class _Writer:
         self.tmp = Path(tempfile.mkdtemp(prefix=".zonedata-site-", dir=out.parent))
         self.files = 0
         self.pages = 0
+        self.folders: set[Path] = set()
 
     def write(self, rel: str, data: str | bytes) -> None:
         path = self.tmp / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in self.folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(path.parent)
         path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
         self.files += 1
         self.pages += rel.endswith(".html")
@@ -320,6 +324,7 @@ class Site:
                 "href": f"tables/{cit.name}.html?{where}",
             }
         return {
+            "table": t.name,
             "anchor": t.anchors[i],
             "label": t.labels[i],
             "key": " · ".join(str(v) for v in t.key(i)),
@@ -338,10 +343,12 @@ class Site:
         cit = self.tables.get(CITATIONS)
         if cit is None or t.name in (CITATIONS, SOURCES):
             return []
-        index = self.sources.lookup(self.sources.pk)
+        if not hasattr(self, "_source_rows"):
+            index = self.sources.lookup(self.sources.pk)
+            self._source_rows = [index.get((v,)) for v in cit.columns["source_id"]]
         seen: dict[int, None] = {}
         for c in self.citations_of.get((t.name, i), []):
-            s = index.get((cit.columns["source_id"][c],))
+            s = self._source_rows[c]
             if s is not None:
                 seen.setdefault(s, None)
         return [(self.sources, s) for s in seen]
@@ -546,10 +553,14 @@ def _write_all(site: Site, w: _Writer) -> None:
     cite_text, cite_bibtex = site.citation_texts()
     common["site"]["cite"] = cite_text
 
+    templates: dict[str, jinja2.Template] = {}
+
     def page(rel: str, template: str, **context) -> None:
         depth = rel.count("/")
         context.setdefault("address", rel)
-        w.write(rel, env.get_template(template).render(base="../" * depth, **common, **context))
+        if template not in templates:
+            templates[template] = env.get_template(template)
+        w.write(rel, templates[template].render(base="../" * depth, **common, **context))
 
     downloads = [
         {"rel": x.rel, "table": x.table, "fmt": x.fmt, "bytes": x.bytes, "sha256": x.sha256} for x in site.downloads
@@ -613,6 +624,8 @@ def _write_all(site: Site, w: _Writer) -> None:
             source_pages=[site.link(t, i) for i in range(t.rows)] if t.name == SOURCES else [],
             address=f"tables/{t.name}.html",
         )
+        descriptions = {d["name"]: d["description"] for d in dictionary}
+        w.write(f"data/{t.name}/fields.js", f"zdFields({_js(t.name)},{_js(descriptions)});\n")
         for k, rel in enumerate(meta["shards"]):
             lo, hi = k * SHARD_SIZE, min((k + 1) * SHARD_SIZE, t.rows)
             w.write(rel, f"zdShard({_js(t.name)},{k},{_js(site.shard_rows(t, lo, hi))});\n")
@@ -633,23 +646,36 @@ def _write_all(site: Site, w: _Writer) -> None:
                     address=record["address"],
                 )
             continue
-        record_page = env.get_template("record.html")
         base = "../../"
+        frame = env.get_template("record.html").render(
+            base=base, **common, title="\x00T\x00", main=Markup("\x00M\x00"), address="\x00A\x00"
+        )
+        top, rest = frame.split("\x00T\x00")
+        middle, rest = rest.split("\x00M\x00")
+        tail = rest.split("\x00A\x00")
+        main = env.get_template("record_main.html")
+        heads = [
+            Markup('<dt><a href="{}tables/{}.html#field-{}" data-field="{}">{}</a></dt>').format(
+                base, t.name, d["name"], d["name"], d["title"]
+            )
+            for d in dictionary
+        ]
+        folder = f"records/{t.name}/"
         for i in range(t.rows):
             record = site.record(t, i)
+            body = main.render(
+                base=base,
+                table=t,
+                r=record,
+                heads=heads,
+                position=i + 1,
+                prev=t.href(i - 1)[len(folder) :] if i > 0 else None,
+                next=t.href(i + 1)[len(folder) :] if i + 1 < t.rows else None,
+            )
+            address = str(escape(record["address"]))
             w.write(
                 t.href(i),
-                record_page.render(
-                    base=base,
-                    **common,
-                    table=t,
-                    dictionary=dictionary,
-                    r=record,
-                    position=i + 1,
-                    prev=t.href(i - 1)[len(f"records/{t.name}/") :] if i > 0 else None,
-                    next=t.href(i + 1)[len(f"records/{t.name}/") :] if i + 1 < t.rows else None,
-                    address=record["address"],
-                ),
+                top + str(escape(record["label"])) + middle + body + address.join(tail),
             )
 
     for name, svg in (("timeline", pictures.timeline(site)), ("graph", pictures.graph(site))):

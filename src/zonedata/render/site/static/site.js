@@ -617,31 +617,44 @@
   }
 
   /* ---- record pages: a field's description (from the page's data dictionary) under its value ---- */
-  function toggleDescription(a, show) {
-    var entry = document.getElementById(a.getAttribute("href").slice(1));
+  var fieldTexts = {};
+  window.zdFields = function (table, texts) { fieldTexts[table] = texts; };
+  function toggleDescription(a, show, texts) {
     var dd = a.parentNode.nextElementSibling;
-    if (!entry || !dd) { return; }
+    if (!dd) { return; }
     var open = dd.nextElementSibling;
     var isOpen = open !== null && open.classList.contains("fdesc");
     if (show === undefined) { show = !isOpen; }
     if (show && !isOpen) {
-      dd.parentNode.insertBefore(el("dd", "fdesc", entry.querySelector("dd").textContent), dd.nextSibling);
+      dd.parentNode.insertBefore(el("dd", "fdesc", texts[a.getAttribute("data-field")] || ""), dd.nextSibling);
     } else if (!show && isOpen) {
       open.remove();
     }
     a.setAttribute("aria-expanded", show ? "true" : "false");
   }
+  /* field descriptions come from the table's data dictionary, one small script shared by its record pages */
+  function withDescriptions(dl, then) {
+    var src = dl.getAttribute("data-fields");
+    var table = src.split("/")[1];
+    if (fieldTexts[table]) { then(fieldTexts[table]); return; }
+    loadScript(src).then(function () { then(fieldTexts[table] || {}); });
+  }
   function initFieldDescriptions() {
-    var links = document.querySelectorAll("dl.fields > dt > a[href^='#field-']");
+    var links = document.querySelectorAll("dl.fields > dt > a[data-field]");
     links.forEach(function (a) {
       a.setAttribute("aria-expanded", "false");
-      a.addEventListener("click", function (ev) { ev.preventDefault(); toggleDescription(a); });
+      a.addEventListener("click", function (ev) {
+        ev.preventDefault();
+        withDescriptions(a.closest("dl"), function (texts) { toggleDescription(a, undefined, texts); });
+      });
     });
     document.querySelectorAll("button.show-descriptions").forEach(function (b) {
       b.hidden = links.length === 0;
       b.addEventListener("click", function () {
         var show = b.getAttribute("aria-pressed") !== "true";
-        links.forEach(function (a) { toggleDescription(a, show); });
+        withDescriptions(links[0].closest("dl"), function (texts) {
+          links.forEach(function (a) { toggleDescription(a, show, texts); });
+        });
         b.setAttribute("aria-pressed", show ? "true" : "false");
         b.textContent = show ? "Hide field descriptions" : "Show field descriptions";
       });
