@@ -4,9 +4,11 @@
 usage: python3 dev.py COMMAND [ARGS]
 
     python3 dev.py setup         # set up .venv for development: zonedata and the test tools
-    python3 dev.py run           # set up .venv with what `pip install zonedata` needs, then
+    python3 dev.py run           # set up .venv with what `pip install zonedata` needs (unless it
+                                 # already holds the test set-up, a superset), then
                                  # `zonedata validate` and `zonedata build`
-    python3 dev.py test [ARGS]   # set up as `setup`, then pytest ARGS (paths relative to where you are)
+    python3 dev.py test [ARGS]   # set up as `setup`, then pytest ARGS (paths relative to where you are),
+                                 # one worker per core (pytest-xdist; `-n 0` runs in one process)
     python3 dev.py lock          # regenerate every lock file from pyproject.toml and the *.in files
 
 Locks (exact versions and sha256 hashes, valid on Linux, macOS and Windows):
@@ -16,6 +18,9 @@ Locks (exact versions and sha256 hashes, valid on Linux, macOS and Windows):
 
 The environment is synchronised with the lock, not just installed over: packages that left it
 are removed, and nothing is reinstalled while the lock, pyproject.toml and Python are unchanged.
+The test set-up holds every pin of the runtime lock (it is compiled against it), so `run` uses a
+.venv that `setup` or `test` made as it is: running the job never removes the test tools (nor the
+pandas and DuckDB the README's examples use), and `test` after `run` only adds packages.
 uv is installed from the package index into .tools/ (pinned, with hashes) when it can be;
 otherwise pip installs the same hash-pinned lock (ZONEDATA_INSTALLER=pip forces this).
 """
@@ -49,6 +54,9 @@ UV_LOCK = ROOT / "requirements-uv.lock"
 CFF_LOCK = ROOT / "requirements-cff.lock"
 #: which lock each kind of environment is synchronised with
 ENVIRONMENTS = {"runtime": RUNTIME_LOCK, "test": TEST_LOCK}
+#: the kinds of environment that also serve a command needing another kind: the test lock is compiled
+#: with the runtime lock as a constraint, so a test environment holds exactly the runtime pins too
+SERVES = {"runtime": ("runtime", "test"), "test": ("test",)}
 #: what the build backend needs for the editable install (pinned with hashes in the test lock)
 BUILD_PACKAGES = ("hatchling", "editables", "packaging", "pathspec", "pluggy", "trove-classifiers")
 COMPILE = [
@@ -201,6 +209,13 @@ def fingerprint(kind: str) -> dict[str, str]:
     }
 
 
+def up_to_date(stamp: dict, kind: str) -> bool:
+    """Whether the environment `stamp` describes serves `kind` as it is: made for `kind`, or for a kind that
+    holds it (SERVES), from the lock, pyproject.toml and Python there are now."""
+    made = stamp.get("environment")
+    return made in SERVES[kind] and {k: v for k, v in stamp.items() if k != "installer"} == fingerprint(made)
+
+
 def remove_venv() -> None:
     try:
         if VENV.is_symlink() or VENV.is_file():
@@ -228,7 +243,7 @@ def setup(kind: str) -> None:
         say(f".venv is broken ({problem}): removing it and setting it up afresh")
         remove_venv()
     previous = _read_stamp()
-    if previous and {k: v for k, v in previous.items() if k != "installer"} == fingerprint(kind):
+    if previous and up_to_date(previous, kind):
         return  # nothing changed since the last set-up: install nothing
     started = time.monotonic()
     uv_exe = ensure_uv()
@@ -264,10 +279,12 @@ def setup(kind: str) -> None:
 
 def sync_with_uv(exe: Path, lock: Path) -> bool:
     """`uv pip sync` installs exactly the lock (removing anything else), then zonedata itself, editable,
-    built with the build backend pinned by hash in the test lock."""
+    built with the build backend pinned by hash in the test lock. Like pip, it compiles what it installs to
+    bytecode (uv does not by default): without it every process compiles pandas, polars' Python and the rest
+    again (seconds where PYTHONDONTWRITEBYTECODE is set, and on every first import otherwise)."""
     python = ("--python", PYTHON)
     return not (
-        uv(exe, "pip", "sync", "--quiet", *python, "--require-hashes", lock)
+        uv(exe, "pip", "sync", "--quiet", *python, "--require-hashes", "--compile-bytecode", lock)
         or uv(
             exe, "pip", "install", "--quiet", *python, "--no-deps", "--build-constraints", TEST_LOCK, "--editable", "."
         )
@@ -368,7 +385,9 @@ def main(argv: list[str]) -> int:
     if command == "run":
         return run(BIN / f"zonedata{EXE}", "validate") or run(BIN / f"zonedata{EXE}", "build")
     if command == "test":
-        return run(PYTHON, "-m", "pytest", *test_args(args, Path.cwd()))
+        # a file's tests stay on one worker (--dist loadfile): the slow module fixtures (a wheel installed
+        # in a venv, a site in a browser) are then made once, not once per worker
+        return run(PYTHON, "-m", "pytest", "-n", "auto", "--dist", "loadfile", *test_args(args, Path.cwd()))
     return 0
 
 

@@ -547,7 +547,7 @@ STAT_SENTENCES = [
     "shares",
 ]
 YEAR_SENTENCES = ["park_years", "project_year", "session"]
-#: the kind of quantity a unit implies (as curate/draft.py has it); money, energy, areas and counts default to a stock
+#: the kind of quantity a unit implies (as curate/draft/figures.py has it); money, energy, areas and counts default to a stock
 QUANTITY_KIND = {"rank": "rank", "ordinal": "rank", "year": "year", "years": "duration", "%": "rate", "kWh": "flow"}
 
 

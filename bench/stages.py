@@ -32,8 +32,8 @@ def main() -> None:
     schema = timed(
         "import zonedata modules",
         lambda: (
-            importlib.import_module("zonedata.release.validate"),
-            importlib.import_module("zonedata.loading.schema"),
+            importlib.import_module("zonedata.validate"),
+            importlib.import_module("zonedata.loading.schema_pandera"),
         )[1],
     )
     timed("import pandera (polars only)", schema.import_pandera)

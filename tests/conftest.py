@@ -14,8 +14,17 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from zonedata.publish.build import build
+
+# Property tests draw the same examples on every run ("repeatable"), so a run fails only when the code
+# changes, never by the luck of the draw; the inputs they once found that broke the code are pinned as
+# explicit @example(s). `--hypothesis-profile=explore` (README: a longer randomised run) draws fresh
+# random examples, 1,000 per property, to look for new ones.
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False, max_examples=1000, database=None)
+settings.load_profile("repeatable")
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent

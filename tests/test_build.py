@@ -23,7 +23,7 @@ from zonedata.publish import build as build_module
 from zonedata.publish.build import PARQUET_OPTIONS, build, render_outputs
 from zonedata.publish.clean import derive_statistics
 from zonedata.publish.descriptor import read_version
-from zonedata.release.validate import validate
+from zonedata.validate import validate
 
 TABLES = ["sources", "citations", "parks", "statistics"]
 
@@ -378,15 +378,18 @@ def test_publication_check_sees_stale_data(built):
         raw.read_text(encoding="utf-8").replace("Zone,cooperation_zone", "Zone (CAICZ),cooperation_zone"),
         encoding="utf-8",
     )
-    stale = {f.file for f in validate(built).findings if f.rule == "publication-stale"}
-    assert stale == {"data/clean/parks.csv", "data/clean/parks.parquet", "datapackage.json"}
+    stale = [f for f in validate(built).findings if f.rule == "publication-stale"]
+    # one finding for the package (issue 21), naming every file a build would rewrite
+    assert [(f.file, f.line, f.field) for f in stale] == [("datapackage.json", None, None)]
+    assert stale[0].value == "data/clean/parks.csv; data/clean/parks.parquet; datapackage.json"
+    assert stale[0].message.startswith("the published files are out of date: run zonedata build")
 
 
 def test_publication_check_sees_a_changed_version(built):
     path = built / "pyproject.toml"
     path.write_text(path.read_text(encoding="utf-8").replace('"0.1.0"', '"0.2.0"'), encoding="utf-8")
-    stale = {f.file for f in validate(built).findings if f.rule == "publication-stale"}
-    assert stale == {"datapackage.json"}
+    stale = [f.value for f in validate(built).findings if f.rule == "publication-stale"]
+    assert stale == ["datapackage.json"]
 
 
 def test_publication_check_sees_edited_and_missing_files(built):
@@ -395,7 +398,7 @@ def test_publication_check_sees_edited_and_missing_files(built):
     (built / "data" / "clean" / "parks.parquet").unlink()
     findings = validate(built).findings
     by_rule = {(f.rule, f.file) for f in findings}
-    assert ("publication-stale", "data/clean/statistics.csv") in by_rule
+    assert ("publication-stale", "datapackage.json") in by_rule
     assert ("publication-hash-mismatch", "data/clean/statistics.csv") in by_rule
     assert ("publication-missing", "data/clean/parks.parquet") in by_rule
     assert all("run zonedata build" in f.message for f in findings if f.rule.startswith("publication-"))

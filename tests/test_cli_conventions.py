@@ -40,12 +40,12 @@ def test_root_before_the_command_reaches_every_command(one_error):
 
 @pytest.mark.parametrize("where", ["before", "after"])
 def test_debug_before_or_after_the_command_shows_the_traceback(monkeypatch, where):
-    import zonedata.release.validate
+    import zonedata.validate
 
     def broken(*args, **kwargs):
         raise RuntimeError("a bug in zonedata")
 
-    monkeypatch.setattr(zonedata.release.validate, "validate", broken)
+    monkeypatch.setattr(zonedata.validate, "validate", broken)
     plain = invoke("validate", "--root", BASE)
     assert plain.exit_code == 2 and "Traceback" not in plain.output
     assert "internal error: RuntimeError: a bug in zonedata (run with --debug" in plain.output

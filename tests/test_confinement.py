@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from zonedata.cli import cli
 from zonedata.publish import build as build_module
 from zonedata.publish.build import build
-from zonedata.release.validate import validate
+from zonedata.validate import validate
 
 
 @pytest.fixture

@@ -110,6 +110,18 @@ def test_the_stamp_changes_with_the_lock_the_command_needs(dev):
     assert runtime != test and runtime["pyproject_sha256"] == test["pyproject_sha256"]
 
 
+def test_run_uses_a_test_environment_as_it_is_and_test_only_adds_to_a_runtime_one(dev):
+    """`run` after `test` installs nothing (the test set-up holds every runtime pin: see the lock tests below),
+    so the two no longer resynchronise one .venv back and forth; `test` after `run` adds the test tools."""
+    made_for_test = {**dev.fingerprint("test"), "installer": "uv"}
+    made_for_run = {**dev.fingerprint("runtime"), "installer": "uv"}
+    assert dev.up_to_date(made_for_test, "runtime") and dev.up_to_date(made_for_test, "test")
+    assert dev.up_to_date(made_for_run, "runtime") and not dev.up_to_date(made_for_run, "test")
+    for key in ("lock_sha256", "pyproject_sha256", "python"):  # a change to what it was made from: set up again
+        assert not dev.up_to_date({**made_for_test, key: "changed"}, "runtime")
+    assert not dev.up_to_date({**made_for_test, "environment": "other"}, "runtime")
+
+
 # -- the locks --------------------------------------------------------------------------------------
 
 

@@ -291,7 +291,7 @@ def test_summaries_cut_long_keys_but_keep_short_ones():
     """A citation's key holds its whole quote: the release summary shows its start, not a paragraph."""
     import polars as pl
 
-    from zonedata.release.diff import KEY_CHARS_SHOWN, _keys_text
+    from zonedata.release.diff.changes import KEY_CHARS_SHOWN, _keys_text
 
     quote = "On 23 September 2024, the ASEAN-China Centre (ACC) co-hosted the 2024 Roundtable Conference"
     frame = pl.DataFrame({"record_id": ["rcep", "stat-0001"], "quote": [quote, "short"]})

@@ -23,9 +23,9 @@ from conftest import copy_package
 from test_release import commit, git, git_identity, repo  # noqa: F401  (git_identity: autouse fixture; repo)
 from zonedata.cli import cli
 from zonedata.publish.build import build
-from zonedata.release import diff as diff_module
+from zonedata.release.diff import load as diff_module
 from zonedata.release.release import release
-from zonedata.release.validate import validate
+from zonedata.validate import validate
 
 TESTS = Path(__file__).parent
 VERSIONS = TESTS / "fixtures" / "versions"
@@ -586,7 +586,7 @@ def test_format_json_prints_a_json_report_on_a_usage_error():
 
 
 def test_an_internal_error_still_prints_json(tmp_path, monkeypatch):
-    from zonedata.release import validate as validate_module
+    from zonedata import validate as validate_module
 
     def boom(*args, **kwargs):
         raise RuntimeError("a bug")
@@ -624,7 +624,7 @@ def test_sigint_exits_130_not_1(tmp_path):
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     code = (
         "import time, zonedata.cli as c\n"
-        "import zonedata.release.validate as v\n"
+        "import zonedata.validate as v\n"
         "def slow(*a, **k):\n"
         "    print('started', flush=True)\n"
         "    time.sleep(30)\n"
@@ -646,7 +646,7 @@ def test_sigint_exits_130_not_1(tmp_path):
 def test_sigint_with_format_json_prints_a_report():
     code = (
         "import time, zonedata.cli as c\n"
-        "import zonedata.release.validate as v\n"
+        "import zonedata.validate as v\n"
         "def slow(*a, **k):\n"
         "    import sys; print('started', file=sys.stderr, flush=True)\n"
         "    time.sleep(30)\n"

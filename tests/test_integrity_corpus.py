@@ -27,11 +27,12 @@ from test_validate_corpus import (
     corpus_tests,
     edit_schema,
     line_of,
+    one_per_rule,
     replace,
     write,
 )
 from zonedata.cli import cli
-from zonedata.release.validate import validate
+from zonedata.validate import validate
 
 EVENTS = "data/raw/events.csv"
 EXCLUSIONS = "seeds/coverage_exclusions.csv"
@@ -655,7 +656,9 @@ def test_an_overflowing_figure_in_a_published_package_is_a_finding_not_an_intern
     found = {(f["rule"], f["file"], f["line"], f["field"]) for f in json.loads(result.output)["findings"]}
     assert ("range-violation", STATS, 2, "value") in found
     assert ("number-mismatch", STATS, 2, "value") in found  # the other findings are still reported
-    assert ("publication-stale", "data/clean/statistics.csv", None, None) in found
+    stale = [f for f in json.loads(result.output)["findings"] if f["rule"] == "publication-stale"]
+    assert [(f["file"], f["line"], f["field"]) for f in stale] == [("datapackage.json", None, None)]
+    assert "data/clean/statistics.csv" in stale[0]["value"]
 
 
 def _link_findings(corpus_package: Path, rule: str) -> list[tuple]:
@@ -937,7 +940,12 @@ def test_a_missing_column_or_table_is_reported_once(corpus_package, case, mutate
     assert [(f.rule, f.file, f.line, f.field) for f in report.errors] == expected
 
 
-@pytest.mark.parametrize("case,mutate,expected", ABSENT, ids=[c[0] for c in ABSENT])
+#: the CLI renders every finding alike: one case per rule
+_FIRST_OF_RULE = {name for name, *_ in one_per_rule([(name, m, expected[0][0]) for name, m, expected in ABSENT])}
+ABSENT_PER_RULE = [c for c in ABSENT if c[0] in _FIRST_OF_RULE]
+
+
+@pytest.mark.parametrize("case,mutate,expected", ABSENT_PER_RULE, ids=[c[0] for c in ABSENT_PER_RULE])
 def test_cli_exits_1_naming_the_missing_column_or_table(corpus_package, case, mutate, expected):
     (rule, file, line, _field), *_ = expected
     mutate(corpus_package)

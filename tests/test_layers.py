@@ -22,7 +22,9 @@ LAYERS = {
     "checks": 3,  # the checks of the raw data (the registry in checks/__init__.py) and coverage
     "publish": 4,  # normalise, formats, descriptor, dictionary, build, the check of the published output
     "curate": 4,  # add-source, draft and quote: a new source and its candidate rows (beside publish, never into it)
-    "release": 5,  # diff, citation, release archive, the check of release metadata, validate(root)
+    "release": 5,  # diff, citation, release archive, the check of release metadata
+    "validate": 5,  # validate(root): every check of a package (the raw data's, the published output's and the
+    # release metadata's); beside release, which validates before it cuts a version
     "render": 6,  # text, JSON and GitHub renderings of results
     "api": 6,  # the analysts' reader of a published package
     "cli": 7,  # the command line: cli.py and one module per command

@@ -46,6 +46,39 @@ def test_offsets_are_in_the_stored_text_across_multibyte_characters_and_dropped_
     assert ("s1", "absent") not in found
 
 
+def test_a_source_stored_decomposed_is_quoted_as_typed():
+    """Issue 19: a source stored in NFD, quoted composed (as typed): found, and its stored offsets hold
+    the whole decomposed passage, combining marks included."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFD", "Le parc de Hà Nội  est ouvert. Café Hà Nội.")
+    found = _find({"s1": text}, [("s1", "Hà Nội est ouvert"), ("s1", "Hà Nội"), ("s1", "Café")])
+    n, start, end = found[("s1", "Hà Nội est ouvert")]
+    assert (n, text[start:end]) == (1, unicodedata.normalize("NFD", "Hà Nội  est ouvert"))
+    n, start, end = found[("s1", "Hà Nội")]
+    assert (n, text[start:end]) == (2, unicodedata.normalize("NFD", "Hà Nội"))
+    assert found[("s1", "Café")][0] == 1
+
+
+def test_agrees_with_a_plain_python_search_on_decomposed_texts():
+    rng = random.Random(20261207)
+    alphabet = ["a", "e\u0301", "\u1100\u1161", "\u11a8", " ", "\u0323", "o\u0302\u0323", "\u00a0", "-"]
+    texts = {f"s{i}": "".join(rng.choice(alphabet) for _ in range(rng.randint(5, 40))) for i in range(30)}
+    pairs = []
+    for sid, text in texts.items():
+        for _ in range(10):
+            i = rng.randrange(len(text))
+            quote = text[i : i + rng.randint(1, 8)]
+            if normalise(quote):
+                pairs.append((sid, quote))
+    pairs = sorted(set(pairs), key=lambda p: (p[0], normalise(p[1])))
+    found = _find(texts, pairs)
+    expected = {(s, normalise(q)): ref for s, q in pairs if (ref := _reference(texts[s], q)) is not None}
+    assert found == expected
+    for (sid, q), (_n, start, end) in found.items():  # the stored passage is the quote, once normalised
+        assert q in normalise(texts[sid][start:end])
+
+
 def test_a_quote_is_searched_only_in_its_own_source():
     found = _find({"s1": "alpha beta", "s2": "gamma delta"}, [("s1", "gamma"), ("s2", "gamma")])
     assert ("s1", "gamma") not in found and found[("s2", "gamma")] == (1, 0, 5)

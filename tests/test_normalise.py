@@ -83,6 +83,27 @@ def test_a_stored_text_normalises_as_a_quote_does(text):
     assert many.index.tolist() == source.index.tolist()
 
 
+@BOUNDED
+@given(TEXTS)
+@example(unicodedata.normalize("NFD", "Hà Nội  \u201ccafé\u201d"))
+@example("\u1100\u1161\u11a8 \u0b47\u0bbe e\u0327\u0301 \u212b")
+def test_a_text_stored_in_any_form_normalises_as_a_quote_does(text):
+    """A text stored decomposed (NFD) or otherwise not NFC normalises as `normalise` does (NFC is part
+    of the safe normalisation), and every normalised character maps back to the stored characters it
+    came from: their normalised form holds it. The per-text and the many-texts forms agree."""
+    source = SourceText(text)
+    assert source.normalised.strip(" ") == normalise(text)
+    assert len(source.index) == len(source.end_index) == len(source.normalised)
+    assert (source.index < source.end_index).all()
+    for i, ch in enumerate(source.normalised):
+        stored = text[source.index[i] : source.end_index[i]]
+        assert ch in (" " if stored.isspace() else normalise(stored) or " ")
+    many = SourceText.many({"a": text})["a"]
+    assert many.normalised == source.normalised
+    assert many.index.tolist() == source.index.tolist()
+    assert many.end_index.tolist() == source.end_index.tolist()
+
+
 def test_the_substitutions_are_one_table():
     """Quotes, dashes, numerals (digits and number signs of other scripts) and spaces are disjoint, each
     one character for one, and white space maps to " " (and nothing else does)."""

@@ -24,9 +24,9 @@ from zonedata.checks.coverage import coverage
 from zonedata.cli import cli
 from zonedata.loading.dataset import load_dataset
 from zonedata.publish.clean import clean_table
-from zonedata.release.validate import validate
 from zonedata.text.normalise import DIGITS, FORMS, NUMERALS, SUBSTITUTIONS, SourceText, normalise, normalise_series
 from zonedata.text.numbers import mentions_frame, parse_mentions
+from zonedata.validate import validate
 
 HERE = Path(__file__).parent
 REPO = HERE.parent

@@ -57,19 +57,31 @@ def test_this_repository_runs_the_pinned_ruff_and_zonedata_from_the_venv():
     assert "ruff==" in (ROOT / "requirements-test.lock").read_text()
 
 
-def test_the_readme_example_pins_a_tag_that_has_the_hooks():
-    """The README's `rev:` for other repositories names a tag whose tree holds .pre-commit-hooks.yaml
-    (v1.0.0 predates the file: pre-commit would fail to find the hooks). Checked when tags exist here."""
+def test_the_readme_example_pins_a_release_commit_that_has_the_hooks():
+    """The README's `rev:` for other repositories is the commit of a release (tags are local to where a release
+    is cut, so a clone may hold none), whose tree holds .pre-commit-hooks.yaml with the hooks the example names
+    (v1.0.0 predates the file: pre-commit would fail to find the hooks)."""
     import subprocess
 
-    revs = re.findall(r"^\s*rev: (\S+)", (ROOT / "README.md").read_text(encoding="utf-8"), re.M)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    revs = re.findall(r"^\s*rev: (\S+)", readme, re.M)
     assert revs, "README.md has no pre-commit example with a rev"
-    tags = subprocess.run(["git", "tag"], cwd=ROOT, capture_output=True, text=True).stdout.split()
-    if not tags:
-        pytest.skip("no git tags in this clone (a shallow CI checkout): the rev cannot be checked here")
+    if (
+        subprocess.run(
+            ["git", "rev-parse", "--is-shallow-repository"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        == "true"
+    ):
+        pytest.skip("a shallow clone (a CI checkout) may not hold the release commit")
     for rev in revs:
-        assert rev in tags, f"README pins rev {rev}, which is not a tag here ({tags})"
-        listed = subprocess.run(
-            ["git", "ls-tree", "--name-only", rev, ".pre-commit-hooks.yaml"], cwd=ROOT, capture_output=True, text=True
+        assert re.fullmatch(r"[0-9a-f]{40}", rev), f"README pins rev {rev}: pin a release's full commit sha"
+        subject = subprocess.run(
+            ["git", "log", "-1", "--format=%s", rev], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        assert re.fullmatch(r"Release \d+\.\d+\.\d+", subject), f"rev {rev} is not a release commit: {subject!r}"
+        hooks = subprocess.run(
+            ["git", "show", f"{rev}:.pre-commit-hooks.yaml"], cwd=ROOT, capture_output=True, text=True
         )
-        assert listed.stdout.strip() == ".pre-commit-hooks.yaml", f"tag {rev} has no .pre-commit-hooks.yaml"
+        assert hooks.returncode == 0, f"commit {rev} has no .pre-commit-hooks.yaml"
+        named = set(re.findall(r"^\s*- id: ([\w-]+)", readme, re.M))
+        assert named <= {hook["id"] for hook in yaml.safe_load(hooks.stdout)}

@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import CORPUS_BASE, copy_package
@@ -17,10 +17,11 @@ from test_properties_readers import BOUNDED, EXAMPLES, json_values, mutated
 from zonedata.base.findings import LINE, RULES, ConfigError, Finding
 from zonedata.base.paths import Paths
 from zonedata.loading.exclusions import exclusions_schema
-from zonedata.loading.schema import load_schema, pandera_schema, parse_schema
+from zonedata.loading.schema import load_schema, parse_schema
+from zonedata.loading.schema_pandera import pandera_schema
 from zonedata.loading.tables import read_table
-from zonedata.release.validate import validate
 from zonedata.text.numbers import Mention, parse_mentions
+from zonedata.validate import validate
 
 BASE = CORPUS_BASE
 PARKS_SCHEMA = json.loads((BASE / "schemas" / "parks.json").read_text(encoding="utf-8"))
@@ -102,6 +103,9 @@ def test_the_csv_reader_turns_any_bytes_into_findings(scratch, data):
 
 @BOUNDED
 @given(data=st.one_of(damaged_csv(PARKS_CSV), damaged_csv(STATS_CSV)))
+# found by this property: a CR before or inside the header line reached csv.reader and ended in an internal error
+@example(data=b"\r" + PARKS_CSV)
+@example(data=PARKS_CSV.replace(b",name,", b",na\rme,", 1))
 def test_the_csv_reader_turns_a_damaged_table_into_findings(scratch, data):
     name = "parks" if data[:7] == PARKS_CSV[:7] else "statistics"
     _read(scratch, name, data, f"data/raw/{name}.csv")

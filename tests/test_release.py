@@ -19,7 +19,7 @@ from zonedata.cli import cli
 from zonedata.loading.dataset import load_dataset
 from zonedata.release import versions
 from zonedata.release.release import ReleaseRefused, archive_bytes, release
-from zonedata.release.validate import validate
+from zonedata.validate import validate
 
 DATE = "2026-01-15"
 
@@ -124,6 +124,7 @@ def test_first_release_writes_every_file(repo):
             "archive": "releases/zonedata-1.0.0.zip",
             "sha256": hashlib.sha256(archive.read_bytes()).hexdigest(),
             "bytes": archive.stat().st_size,
+            "commit": git(repo, "rev-parse", "HEAD").strip(),  # the commit it was cut from (issue 23: no tag needed)
         }
     ]
     assert validate(repo).valid, validate(repo).to_dict()
@@ -376,3 +377,111 @@ def test_versions_check_reports_a_rewritten_archive(released):
     archive = released / "releases/zonedata-1.0.0.zip"
     archive.write_bytes(archive.read_bytes() + b"x")
     assert version_findings(released) == [("release-archive-mismatch", "releases/zonedata-1.0.0.zip", None, "error")]
+
+
+# --- issue 19: releases.json and CHANGELOG.md cannot be hand-edited without a finding -----------------
+
+
+def manifest_of(root: Path) -> list[dict]:
+    return json.loads((root / "releases/releases.json").read_text())
+
+
+def set_manifest(root: Path, entries: list[dict]) -> None:
+    (root / "releases/releases.json").write_text(json.dumps(entries, indent=2) + "\n")
+
+
+def pinned(root: Path):
+    return [(f.rule, f.file, f.line, f.field, f.value) for f in versions.check(load_dataset(root))]
+
+
+def test_a_hand_edited_archive_size_is_reported(released):
+    entries = manifest_of(released)
+    entries[0]["bytes"] += 1
+    set_manifest(released, entries)
+    assert pinned(released) == [
+        ("release-archive-mismatch", "releases/releases.json", 3, "bytes", str(entries[0]["bytes"]))
+    ]
+
+
+def test_an_archive_that_holds_another_version_is_reported(released):
+    """The archive and its sha256 replaced together (by hand) by one whose descriptor states another version."""
+    archive = released / "releases/zonedata-1.0.0.zip"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(archive) as old, zipfile.ZipFile(buf, "w") as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == "datapackage.json":
+                data = data.replace(b'"version": "1.0.0"', b'"version": "0.9.0"')
+            new.writestr(info, data)
+    archive.write_bytes(buf.getvalue())
+    entries = manifest_of(released)
+    entries[0].update(sha256=hashlib.sha256(buf.getvalue()).hexdigest(), bytes=len(buf.getvalue()))
+    set_manifest(released, entries)
+    findings = pinned(released)
+    assert findings == [("release-archive-mismatch", "releases/zonedata-1.0.0.zip", None, "version", None)]
+    assert "says version 0.9.0, not 1.0.0" in versions.check(load_dataset(released))[0].message
+
+
+@pytest.mark.parametrize(
+    ("date", "words"),
+    [("2999-01-01", "after today"), ("2026-13-40", "not a date"), ("15 January 2026", "not a date")],
+)
+def test_a_release_date_in_the_future_or_not_a_date_is_reported(released, date, words):
+    entries = manifest_of(released)
+    entries[0]["date"] = date
+    set_manifest(released, entries)
+    findings = versions.check(load_dataset(released))
+    dated = [f for f in findings if f.rule == "release-date-invalid"]
+    assert [(f.file, f.line, f.field, f.value) for f in dated] == [("releases/releases.json", 3, "date", date)]
+    assert words in dated[0].message
+
+
+def test_release_dates_that_go_backwards_are_reported(released):
+    edit_parks(released, "P1,Qinzhou Industrial Park,1000\nP2,Kuantan Industrial Park,1200\nP3,Third Park,5\n")
+    release(released, bump="minor", date="2026-02-01")
+    commit(released, "Release 1.1.0")
+    entries = manifest_of(released)
+    entries[1]["date"] = "2025-12-31"
+    set_manifest(released, entries)
+    findings = [f for f in versions.check(load_dataset(released)) if f.rule == "release-date-invalid"]
+    assert [(f.file, f.field, f.value) for f in findings] == [("releases/releases.json", "date", "2025-12-31")]
+    assert findings[0].line == 11 and "before the release before it" in findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda t: t.replace("## [1.0.0] - 2026-01-15", "## [1.0.0] - 2026-01-16"), ("date", "2026-01-16")),
+        (lambda t: t.replace("## [1.0.0] - 2026-01-15", "## [1.0.1] - 2026-01-15"), ("version", "1.0.1")),
+        (lambda t: t + "\n## [1.0.0] - 2026-01-15\n", ("version", "1.0.0")),
+    ],
+)
+def test_changelog_entries_are_the_releases(released, edit, expected):
+    changelog = released / "CHANGELOG.md"
+    changelog.write_text(edit(changelog.read_text()))
+    findings = [f for f in versions.check(load_dataset(released)) if f.rule == "changelog-mismatch"]
+    assert (findings[0].file, findings[0].field, findings[0].value) == ("CHANGELOG.md", *expected)
+    assert findings[0].line is not None or expected == ("version", "1.0.0")
+
+
+def test_a_changelog_without_a_release_entry_is_reported(released):
+    changelog = released / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text().replace("## [1.0.0] - 2026-01-15", "## Old notes"))
+    assert pinned(released) == [("changelog-mismatch", "CHANGELOG.md", None, "version", "1.0.0")]
+
+
+def test_an_archive_missing_what_its_descriptor_lists_is_never_published(released):
+    """data/clean/ ignored by git (a common habit for build output): the archive would hold none of the tables
+    its datapackage.json lists. The release refuses and keeps nothing."""
+    (released / ".gitignore").write_text("data/clean/\n")
+    git(released, "rm", "-r", "-q", "--cached", "data/clean")
+    commit(released, "ignore data/clean")
+    edit_parks(released, "P1,Qinzhou Industrial Park,1000\nP2,Kuantan Industrial Park,1200\nP3,Third Park,5\n")
+    before = {p: p.read_bytes() for p in released.rglob("*") if p.is_file() and ".git" not in p.parts}
+    with pytest.raises(ReleaseRefused) as refused:
+        release(released, bump="minor", date=DATE)
+    assert "does not hold what its own datapackage.json lists" in str(refused.value)
+    assert "data/clean/parks.csv: listed in datapackage.json but not in the archive" in refused.value.reasons
+    assert not (released / "releases/zonedata-1.1.0.zip").exists()
+    after = {p: p.read_bytes() for p in released.rglob("*") if p.is_file() and ".git" not in p.parts}
+    assert after == before

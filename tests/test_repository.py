@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
-from zonedata.release.validate import validate
+from zonedata.validate import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 

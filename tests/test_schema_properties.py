@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from zonedata.loading.schema import CHECK_ONLY_FIELD_KEYS, CHECK_ONLY_TABLE_KEYS
-from zonedata.release.validate import validate
+from zonedata.validate import validate
 
 TESTS = Path(__file__).parent
 EVENTS, STATS, PARKS = "data/raw/events.csv", "data/raw/statistics.csv", "data/raw/parks.csv"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from zonedata.release.validate import validate
+from zonedata.validate import validate
 
 BASE = Path(__file__).parent / "corpus" / "base"
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from zonedata.base.vocabulary import QUALIFIERS, SCALES, SPELLINGS, TYPES, UNITS
 from zonedata.cli import cli
-from zonedata.release.validate import validate
+from zonedata.validate import validate
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
 

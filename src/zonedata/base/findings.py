@@ -72,6 +72,11 @@ RULES: dict[str, str] = {
     # 5. consistency
     "period-after-publication": "A period ends after its source was published",
     "period-inverted": "A period ends before it starts",
+    "source-date-future": "A source's publication date is later than today",
+    "source-date-contradicts-dateline": "A source's publication date disagrees with the date its text's dateline states",
+    "link-period-mismatch": "A same_quantity link joins figures of different periods or quantity kinds",
+    "link-unrelated-passages": "A link joins figures that no paragraph of a source cites together, and its notes do not say why",
+    "period-words-disagree": "A period's dates disagree with the year, month or day its words (period_text) state",
     # 6. publication
     "publication-missing": "A published file or the descriptor is missing",
     "publication-stale": "A published file differs from what a build would write now",
@@ -80,7 +85,12 @@ RULES: dict[str, str] = {
     "version-mismatch": "The version differs between datapackage.json, pyproject.toml, CITATION.cff and .zenodo.json",
     "citation-key-missing": "CITATION.cff lacks a required key",
     "citation-invalid": "CITATION.cff or .zenodo.json cannot be read",
-    "release-archive-mismatch": "A release archive is missing or differs from the sha256 in releases/releases.json",
+    "release-archive-mismatch": (
+        "A release archive is missing, differs from the sha256 or size in releases/releases.json, or does not "
+        "hold its version"
+    ),
+    "release-date-invalid": "A release date in releases/releases.json is not a date, in the future, or out of order",
+    "changelog-mismatch": "CHANGELOG.md's release entries are not the releases of releases/releases.json",
     # coverage
     "mention-unaccounted": "A number mention in a seed is neither recorded nor excluded",
     "exclusion-stale": "A coverage exclusion's phrase does not occur in its source",

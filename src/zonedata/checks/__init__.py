@@ -12,7 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from zonedata.base.findings import Finding, Report
-from zonedata.checks import codes, consistency, keys, provenance, quoted, sources
+from zonedata.checks import codes, consistency, keys, links, period_words, provenance, quoted, sources
 from zonedata.checks.markers import apply_markers
 from zonedata.loading.dataset import Dataset
 
@@ -26,6 +26,8 @@ CHECKS: dict[str, Check] = {
     "provenance": provenance.check,
     "quoted": quoted.check,
     "consistency": consistency.check,
+    "period_words": period_words.check,
+    "links": links.check,
 }
 
 

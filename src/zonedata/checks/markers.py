@@ -1,7 +1,8 @@
 """Draft markers: the cells `zonedata draft` leaves for the curator, and how validate reports them.
 
-A cell that holds `FILL` (a field to fill in) or `FILL:<tag>` (a record id to give: the same tag
-marks the record and its citations) is a draft marker. Validate reports each one as
+A cell that holds `FILL` (a field to fill in), `FILL:<tag>` (a record id to give: the same tag
+marks the record and its citations) or `FILL?<value>` (a guess: the words suggest the value but
+do not settle it; write the value to confirm it, or another) is a draft marker. Validate reports each one as
 `draft-unfilled` with what the field wants, and drops every other finding on that cell (a
 marker is not also a pattern, enum or reference error), so its report is exactly what is left.
 """
@@ -13,12 +14,18 @@ import polars as pl
 from zonedata.base.findings import LINE, Finding
 
 FILL = "FILL"
-MARKER_PATTERN = rf"^{FILL}(?::.*)?$"
+MARKER_PATTERN = rf"^{FILL}(?:[:?].*)?$"
+GUESS = FILL + "?"
 
 
 def id_marker(tag: str, n: int) -> str:
     """The marker of a drafted record's id: FILL:s1 (statistics), FILL:p1 (parks), ..."""
     return f"{FILL}:{tag}{n}"
+
+
+def guess(value: str) -> str:
+    """The marker of a value the words suggest but do not settle: FILL?planned."""
+    return GUESS + value
 
 
 def _wants(field) -> str:
@@ -65,6 +72,11 @@ def marker_findings(tables: dict) -> list[Finding]:
             f = table.schema.field(fld)
             if value == FILL:
                 msg = f"{fld} is left for the curator (draft marker {FILL}): fill in {_wants(f)}"
+            elif value.startswith(GUESS):
+                msg = (
+                    f"{fld} holds a guess ({value}): the words suggest {value[len(GUESS) :]!r} but do not settle it; "
+                    f"write {value[len(GUESS) :]!r} to confirm it, or fill in {_wants(f)}"
+                )
             else:
                 msg = (
                     f"{fld} holds the draft id {value}: give the record its id ({_wants(f)}) and write the same id "

@@ -1,11 +1,15 @@
-"""Words that a record takes from its text are in one of its quotes.
+"""Words that a record takes from its text are in one of its quotes, as whole words.
 
 A field whose schema says `"quoted": true` (a custom Table Schema property, like `derived` and
-`unit`) holds words copied from the source: a park's `status_text`, a figure's `attribution_text`,
-a relation's `relation_text`, a person's name as written, the items of `industries` or `aliases`.
-Each such value (each item, for a `list` field) must occur in at least one of the record's located
-quotes after the same safe normalisation as the quotes themselves (curly quotes, dashes, spaces),
-so what the curator typed is what the text says.
+`unit`) holds words copied from the source: a park's `status_text`, a figure's `attribution_text`
+or `period_text`, a relation's `relation_text`, a person's name as written, the items of
+`industries` or `aliases`. `"quoted": {"when": {"field": "name_type", "values": ["proper"]}}` says
+the same of the rows whose `name_type` is one of the values only: a park's name is the text's own
+when it is a proper name, not when it is the curator's label. Each such value (each item, for a
+`list` field) must occur in at least one of the record's located quotes after the same safe
+normalisation as the quotes themselves (curly quotes, dashes, spaces, NFC), and as whole words: a
+value that begins (ends) with a letter or digit may not be preceded (followed) by one, so the
+status word "operation" is not found inside "Cooperation".
 """
 
 from __future__ import annotations
@@ -14,7 +18,10 @@ import polars as pl
 
 from zonedata.base.findings import LINE, Finding
 from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
+from zonedata.loading.schema import Field
 from zonedata.text.normalise import normalise_series
+
+_WORD = r"^\w"  # (Rust's \w: Unicode letters, marks and digits, and the underscore)
 
 
 def check(ds: Dataset) -> list[Finding]:
@@ -26,7 +33,7 @@ def check(ds: Dataset) -> list[Finding]:
     for name, table in ds.tables.items():
         schema = table.schema
         # (a field or key column the CSV lacks is all null: no value to find, no record whose quotes are known)
-        fields = [f for f in schema.raw_fields if f.descriptor.get("quoted") is True]
+        fields = [f for f in schema.raw_fields if f.quoted]
         if name == CITATIONS_TABLE or not fields or len(schema.primary_key) != 1:
             continue
         key = schema.primary_key[0]
@@ -34,41 +41,88 @@ def check(ds: Dataset) -> list[Finding]:
         # a record none of whose quotes could be located already has its finding; its words may be in them
         located_ids = own.select(key)  # (a semi join needs no unique right side)
         for f in fields:
-            values = table.frame.select(LINE, key, pl.col(f.name).alias("value")).filter(pl.col("value").is_not_null())
-            if f.type == "list":
-                values = values.with_columns(pl.col("value").str.split(f.delimiter)).explode("value")
-            values = values.filter(pl.col("value").str.strip_chars() != "").join(located_ids, on=key, how="semi")
+            values = _values(table.frame, key, f).join(located_ids, on=key, how="semi")
             if values.is_empty():
                 continue
-            values = values.with_columns(normalise_series(values["value"]).alias("needle"))
-            # the usual case first, cheaply: every value (row) is in one of its record's quotes
-            in_a_quote = (
-                values.with_row_index("__row")
-                .join(own, on=key)
-                .filter(pl.col("quote_norm").str.contains(pl.col("needle"), literal=True))
-                .get_column("__row")
-                .n_unique()
+            values = values.with_columns(normalise_series(values["value"]).alias("needle")).with_row_index("__row")
+            candidates = values.join(own, on=key).filter(
+                pl.col("quote_norm").str.contains(pl.col("needle"), literal=True)
             )
-            if in_a_quote == values.height:
+            found = _as_whole_words(candidates)
+            if found.height == values.height:  # the usual case: every value is in one of its record's quotes
                 continue
-            found = (
-                values.join(own, on=key)
-                .filter(pl.col("quote_norm").str.contains(pl.col("needle"), literal=True))
-                .select(LINE, "value")
-                .unique()
-            )
-            missing = values.join(found, on=[LINE, "value"], how="anti").sort(LINE)
-            for line, rid, value in missing.select(LINE, key, "value").iter_rows():
-                what = "an item of " + f.name if f.type == "list" else f.name
-                findings.append(
-                    Finding(
-                        "text-not-in-quote",
-                        f"{what} {value!r} of {rid!r} occurs in none of its quotes: copy the "
-                        "words exactly from a quote, or cite the sentence that holds them",
-                        file=ds.file(name),
-                        line=line,
-                        field=f.name,
-                        value=value,
-                    )
-                )
+            missing = values.join(found, on="__row", how="anti").sort(LINE, "__row")
+            inside = set(candidates.get_column("__row").to_list())
+            for row, line, rid, value, cond in missing.select("__row", LINE, key, "value", "cond").iter_rows():
+                findings.append(_finding(ds.file(name), f, line, rid, value, cond, row in inside))
     return findings
+
+
+def _values(frame: pl.DataFrame, key: str, f: Field) -> pl.DataFrame:
+    """LINE, key, value, cond: the field's non-empty values (items, for a list field) that the text must hold."""
+    when = f.quoted_when
+    values = frame.select(
+        LINE,
+        key,
+        pl.col(f.name).alias("value"),
+        (pl.col(when[0]) if when else pl.lit(None, dtype=pl.String)).alias("cond"),
+    ).filter(pl.col("value").is_not_null())
+    if when:
+        values = values.filter(pl.col("cond").is_in(when[1]).fill_null(False))
+    if f.type == "list":
+        values = values.with_columns(pl.col("value").str.split(f.delimiter)).explode("value")
+    return values.filter(pl.col("value").str.strip_chars() != "")
+
+
+def _as_whole_words(candidates: pl.DataFrame) -> pl.DataFrame:
+    """The distinct __row of `candidates` (rows whose needle occurs in quote_norm) with an occurrence that
+    is whole words. Each quote is split at its needle: occurrence k lies between pieces k and k+1, and
+    the characters around it are the last of piece k and the first of piece k + 1 (or, where such a
+    piece is empty between two occurrences, the neighbouring occurrence's own last or first character)."""
+    needle = pl.col("needle")
+    starts_word, ends_word = needle.str.contains(_WORD), needle.str.slice(-1).str.contains(_WORD)
+    occurrences = (
+        candidates.select(
+            "__row",
+            "needle",
+            pieces=pl.col("quote_norm").str.split(needle),
+        )
+        .with_columns(
+            before=pl.col("pieces").list.slice(0, pl.col("pieces").list.len() - 1),
+            after=pl.col("pieces").list.slice(1),
+            k=pl.int_ranges(pl.col("pieces").list.len() - 1),
+            n=pl.col("pieces").list.len() - 1,
+        )
+        .drop("pieces")
+        .explode("before", "after", "k")
+    )
+    prev = (
+        pl.when((pl.col("before") == "") & (pl.col("k") > 0))
+        .then(needle.str.slice(-1))
+        .otherwise(pl.col("before").str.slice(-1))
+    )
+    nxt = (
+        pl.when((pl.col("after") == "") & (pl.col("k") < pl.col("n") - 1))
+        .then(needle.str.slice(0, 1))
+        .otherwise(pl.col("after").str.slice(0, 1))
+    )
+    whole = (~starts_word | ~prev.str.contains(_WORD)) & (~ends_word | ~nxt.str.contains(_WORD))
+    return occurrences.filter(whole).select("__row").unique()
+
+
+def _finding(file: str, f: Field, line: int, rid: str, value: str, cond: str | None, inside: bool) -> Finding:
+    what = "an item of " + f.name if f.type == "list" else f.name
+    when = f" (its {f.quoted_when[0]} is {cond!r}, so the name is the text's own words)" if f.quoted_when else ""
+    if inside:
+        message = (
+            f"{what} {value!r} of {rid!r}{when} occurs in its quotes only inside longer words: copy whole words "
+            "from a quote, or cite the sentence that holds them"
+        )
+    else:
+        message = (
+            f"{what} {value!r} of {rid!r}{when} occurs in none of its quotes: copy the words exactly from a quote, "
+            "or cite the sentence that holds them"
+        )
+    if f.quoted_when and not inside:
+        message += f"; a name the text does not give is a label: set {f.quoted_when[0]} to say so"
+    return Finding("text-not-in-quote", message, file=file, line=line, field=f.name, value=value)

@@ -1,14 +1,20 @@
-"""Check 1: every listed seed file exists inside seeds/, is unchanged (sha256), and every text is listed."""
+"""Check 1: every listed seed file exists inside seeds/, is unchanged (sha256), and every text is listed;
+a source's publication date is not in the future and agrees with the date its text states."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+
+import polars as pl
 
 from zonedata.base.findings import LINE, Finding
 from zonedata.base.hashing import sha256_bytes, sha256_file
 from zonedata.base.paths import SOURCES_TABLE
 from zonedata.loading.dataset import Dataset
 from zonedata.loading.seeds import Seeds
+from zonedata.text.normalise import normalise_expr
+from zonedata.text.periods import DATE_WORDS, DATELINE_HEAD, DATELINES, read_date
 
 TEXT_SUFFIXES = {".txt"}
 
@@ -29,7 +35,7 @@ def check(ds: Dataset) -> list[Finding]:
     table = ds.tables[SOURCES_TABLE]
     if table.lacks("file"):
         return []  # which texts are listed is unknown (not: none is): the table's findings say what is wrong
-    findings = []
+    findings = publication_dates(ds)
     listed: set[str] = set()
     has_hash = not table.lacks("sha256")
     seeds = Seeds(paths.seeds)
@@ -107,4 +113,83 @@ def check(ds: Dataset) -> list[Finding]:
                         file=paths.rel(text_path),
                     )
                 )
+    return findings
+
+
+def publication_dates(ds: Dataset, today: dt.date | None = None) -> list[Finding]:
+    """A source's date_published is not after `today` (UTC), and agrees with the date its text states:
+    the date its dateline gives (a wire dateline, a page header's date and time, an "Updated:" line, in
+    the text's first lines: text.periods.DATELINES), else the date its date_published_text reads as. A
+    dateline wins over external metadata (external_fields) wherever the text states one; a date the
+    reader cannot read states nothing here. date_published_text, when given, is words of the text."""
+    table = ds.tables[SOURCES_TABLE]
+    if table.lacks("source_id", "date_published"):
+        return []
+    today = today or dt.datetime.now(dt.UTC).date()
+    file = ds.file(SOURCES_TABLE)
+    words = pl.col("date_published_text") if not table.lacks("date_published_text") else pl.lit(None, pl.String)
+    frame = table.frame.select(LINE, "source_id", "date_published", words.alias("words"))
+    findings = [
+        Finding(
+            "source-date-future",
+            f"date_published {day} of source {sid} is after today ({today}): a text cannot have been "
+            "published later than it was stored; correct the date",
+            file=file,
+            line=line,
+            field="date_published",
+            value=str(day),
+        )
+        for line, sid, day in frame.filter(pl.col("date_published") > today)
+        .select(LINE, "source_id", "date_published")
+        .iter_rows()
+    ]
+    texts = ds.source_texts
+    heads = pl.DataFrame(
+        {
+            "source_id": list(texts),
+            "head": [t.text[:DATELINE_HEAD] for t in texts.values()],
+            "normalised": [t.normalised for t in texts.values()],
+        },
+        schema={"source_id": pl.String, "head": pl.String, "normalised": pl.String},
+    )
+    stated = (
+        frame.join(heads, on="source_id", how="left")
+        .with_columns(
+            # (lines kept: a dateline stands at the start of its line; no-break and thin spaces read as spaces)
+            dateline=read_date(pl.col("head").str.replace_all("[\u00a0\u2009\u202f\t]", " "), DATELINES),
+            words_date=read_date(normalise_expr(pl.col("words")), DATE_WORDS),
+            words_in_text=pl.col("normalised").str.contains(normalise_expr(pl.col("words")), literal=True),
+        )
+        .with_columns(said=pl.coalesce("dateline", "words_date"))
+    )
+    for line, sid, day, said, by_dateline in (
+        stated.filter(pl.col("date_published").is_not_null() & (pl.col("said") != pl.col("date_published")))
+        .select(LINE, "source_id", "date_published", "said", pl.col("dateline").is_not_null())
+        .iter_rows()
+    ):
+        where = "its text's dateline" if by_dateline else "its date_published_text"
+        findings.append(
+            Finding(
+                "source-date-contradicts-dateline",
+                f"date_published {day} of source {sid} disagrees with {where}, which states {said}: the "
+                "text's own date wins, over external metadata too; correct date_published",
+                file=file,
+                line=line,
+                field="date_published",
+                value=str(day),
+            )
+        )
+    missing = stated.filter(~pl.col("words_in_text").fill_null(True))
+    for line, sid, text in missing.select(LINE, "source_id", "words").iter_rows():
+        findings.append(
+            Finding(
+                "text-not-in-quote",
+                f"date_published_text {text!r} of source {sid} does not occur in its text: copy the words that "
+                "state its date from the text, or leave it empty",
+                file=file,
+                line=line,
+                field="date_published_text",
+                value=text,
+            )
+        )
     return findings

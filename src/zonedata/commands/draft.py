@@ -13,10 +13,17 @@ from zonedata.cli import EXIT_OK, format_option, handle_errors, root_option
     default=None,
     help="Write the draft to this file inside the package (never under data/ or seeds/); default: print it.",
 )
+@click.option(
+    "--apply",
+    "apply_",
+    is_flag=True,
+    help="Write the candidate rows into data/raw, with ids; the cells the words leave open stay marked.",
+)
+@click.option("--dry-run", is_flag=True, help="With --apply: show the rows it would write, and write nothing.")
 @root_option
 @format_option(choices=("text", "json"), help="Output: text (CSV sections to paste) for people, json for tools.")
 @handle_errors
-def draft_command(source_id, out, root, fmt):
+def draft_command(source_id, out, apply_, dry_run, root, fmt):
     """Draft candidate rows for a stored source text, for the curator to complete.
 
     One candidate statistics row per number mention (value as written, value, scale, unit,
@@ -27,12 +34,49 @@ def draft_command(source_id, out, root, fmt):
     written to data/raw.
 
     \b
+    With --apply the rows go into data/raw: each record gets an id by its table's
+    pattern (the next free stat-NNNN, a slug of its name), its citations and links
+    the same id; a name already recorded links to that record instead. Nothing
+    already there changes, and a second --apply adds nothing. What the words leave
+    open stays FILL (or FILL?guess): `zonedata validate` lists each cell.
+
+    \b
     Example:
         zonedata draft 005
         zonedata draft 005 --out draft-005.csv
         zonedata draft 005 --format json
+        zonedata draft 005 --apply --dry-run
+        zonedata draft 005 --apply
     """
     from zonedata.curate.draft import draft, write_draft
+
+    if dry_run and not apply_:
+        raise click.UsageError("--dry-run goes with --apply (zonedata draft SOURCE --apply --dry-run)")
+    if apply_:
+        if out is not None:
+            raise click.UsageError("--out writes a draft file; --apply writes into data/raw: give one of them")
+        from zonedata.curate.draft.apply import apply_draft
+
+        done = apply_draft(root, source_id, dry_run=dry_run)
+        if fmt == "json":
+            click.echo(json.dumps(done.to_dict(), indent=2, ensure_ascii=False))
+            raise SystemExit(EXIT_OK)
+        if dry_run and done.written:
+            click.echo(done.to_text(), nl=False)
+        verb = "would write" if dry_run else "wrote"
+        summary = ", ".join(f"{len(rows)} to {dest}" for dest, rows in done.rows.items() if rows)
+        click.echo(
+            f"{verb} {done.written} row(s)"
+            + (f": {summary}" if summary else f" (nothing new in source {source_id})")
+            + f"; {done.left_to_decide()} cell(s) left to decide (`zonedata validate` lists each)"
+        )
+        for name, rid in sorted(done.linked.items()):
+            click.echo(f"linked: {name!r} is the recorded {rid}")
+        if done.exclusions:
+            click.echo(
+                f"not written: {done.exclusions} candidate coverage exclusion(s) (`zonedata draft {source_id}` shows them)"
+            )
+        raise SystemExit(EXIT_OK)
 
     d = draft(root, source_id)
     body = json.dumps(d.to_dict(), indent=2, ensure_ascii=False) + "\n" if fmt == "json" else d.to_text()

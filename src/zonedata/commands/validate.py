@@ -25,8 +25,8 @@ def validate_command(root, fmt, quiet, no_publication):
         zonedata validate -q                # only the summary line
     """
     check_quiet(quiet, fmt)
-    from zonedata.release.validate import validate
     from zonedata.render.report import render
+    from zonedata.validate import validate
 
     report = validate(root, publication=not no_publication)
     click.echo(render(report, fmt, quiet=quiet), nl=False)

@@ -180,6 +180,8 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
     if unknown:
         raise ConfigError(f"{', '.join(unknown)}: not column(s) of {paths.rel(schema.path)} ({', '.join(columns)})")
     values = dict(values)
+    if "language" in columns:  # the texts are English unless the curator says otherwise
+        values.setdefault("language", "en")
     external = values.get("external_fields")
     if isinstance(external, (list, tuple)):  # a list field: joined with the schema's delimiter
         delimiter = (

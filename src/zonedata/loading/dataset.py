@@ -13,7 +13,8 @@ import polars as pl
 from zonedata.base.findings import ConfigError, Finding, SchemaError
 from zonedata.base.paths import SOURCES_TABLE, Paths
 from zonedata.loading.exclusions import read_exclusions
-from zonedata.loading.schema import TableSchema, check_references, import_pandera, load_schema, schema_names
+from zonedata.loading.schema import TableSchema, check_references, load_schema, schema_names
+from zonedata.loading.schema_pandera import import_pandera
 from zonedata.loading.seeds import load_texts
 from zonedata.loading.tables import RawTable, check_constraints, parse_table, read_table
 from zonedata.text.locate import QUOTE_FIELDS, Located, locate_quotes

@@ -1,8 +1,10 @@
 """The Table Schemas in schemas/ are the single source of truth.
 
-From each schema this module derives: the raw CSV's columns (fields not marked `derived`),
-the polars dtypes, the Pandera schema that checks a raw table, and the references between
-tables. Frictionless descriptors are written from the same files by the build.
+From each schema this module derives the specification (pandera's `api/`): the raw CSV's
+columns (fields not marked `derived`), the polars dtypes, the keys and references between
+tables and zonedata's own properties, parsed once into frozen values. Running it over a table
+is loading/schema_pandera.py's work (pandera's `backends/`). Frictionless descriptors are
+written from the same files by the build.
 """
 
 from __future__ import annotations
@@ -78,6 +80,21 @@ class Field:
         return self.descriptor.get("delimiter", DEFAULT_LIST_DELIMITER)
 
     @property
+    def quoted(self) -> bool:
+        """Its values are words copied from the text (`"quoted": true`, or `{"when": ...}` for some rows)."""
+        return self.descriptor.get("quoted", False) not in (False, None)
+
+    @property
+    def quoted_when(self) -> tuple[str, tuple[str, ...]] | None:
+        """(field, values): only the rows whose `field` holds one of `values` copy this field's words
+        from the text (`"quoted": {"when": {"field": "name_type", "values": ["proper"]}}`: a name is
+        the text's only when it is a proper name); None when every row does (or none)."""
+        q = self.descriptor.get("quoted")
+        if not isinstance(q, dict):
+            return None
+        return q["when"]["field"], tuple(q["when"]["values"])
+
+    @property
     def iso_code(self) -> str | None:
         """The ISO list of the field's codes (a key of ISO_CODES), when it holds codes."""
         return self.descriptor.get("isoCode")
@@ -103,6 +120,9 @@ class Period:
     end: str
     forward_field: str | None = None
     forward_values: tuple[str, ...] = ()
+    #: a raw string field holding the words the text uses for the period ("in 2016", "the first seven
+    #: months of this year"): where they state a year, month or day, the dates agree (checks.period_words)
+    words: str | None = None
 
 
 @dataclass(frozen=True)
@@ -125,6 +145,21 @@ class AcyclicLink:
 
 
 @dataclass(frozen=True)
+class LinkedRecords:
+    """Link rows that join two records of one table (schema property `linkedRecords`, see checks.links):
+    for a row whose `kind_field` holds a kind of `agree`, the two records have equal values in each of
+    that kind's fields (a same_quantity link joins figures of one period and quantity kind); and the two
+    records are cited in one paragraph of one source, or the row's `explained_by` field says why not."""
+
+    source: str
+    target: str
+    table: str
+    kind_field: str | None = None
+    agree: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    explained_by: str | None = None
+
+
+@dataclass(frozen=True)
 class TableSchema:
     name: str
     path: Path
@@ -138,6 +173,7 @@ class TableSchema:
     #: pairs of reference fields that must not resolve to the same record (a link from a record to itself)
     distinct_references: tuple[tuple[str, str], ...] = ()
     acyclic_links: tuple[AcyclicLink, ...] = ()
+    linked_records: tuple[LinkedRecords, ...] = ()
 
     @property
     def raw_fields(self) -> tuple[Field, ...]:
@@ -172,6 +208,7 @@ _LIST_KEYS = (
     "periods",
     "distinctReferences",
     "acyclicLinks",
+    "linkedRecords",
 )
 
 
@@ -225,6 +262,8 @@ def parse_schema(name: str, path: Path, descriptor: dict) -> TableSchema:
         _check_iso_code(path, fields[-1])
         _check_vocabulary(path, fields[-1])
     names = {f.name for f in fields}
+    for f in fields:
+        _check_quoted(where, f, fields)
 
     def known(cols: tuple[str, ...], what: str) -> tuple[str, ...]:
         missing = [c for c in cols if c not in names]
@@ -305,6 +344,9 @@ def parse_schema(name: str, path: Path, descriptor: dict) -> TableSchema:
         if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds) or (kind_field and not kinds):
             raise ConfigError(f"{where}: {what}.kinds must be a non-empty list of the kindField's values")
         acyclic.append(AcyclicLink(source, target, kind_field, tuple(kinds)))
+    linked = tuple(
+        _linked(where, i, d, fields, fks, reference_pair) for i, d in enumerate(descriptor.get("linkedRecords", []))
+    )
     return TableSchema(
         name,
         path,
@@ -317,15 +359,44 @@ def parse_schema(name: str, path: Path, descriptor: dict) -> TableSchema:
         periods,
         distinct_references=distinct,
         acyclic_links=tuple(acyclic),
+        linked_records=linked,
     )
 
 
-_PERIOD_KEYS = ("start", "end", "forwardLooking")
+def _linked(where: str, i: int, d, fields: list[Field], fks: list[ForeignKey], reference_pair) -> LinkedRecords:
+    """linkedRecords[i]: {"fields": [two one-field foreign keys to one table], "kindField": a field,
+    "agree": {kind: [fields of the linked table]}, "explainedBy": a string field}; ConfigError otherwise.
+    (That the agree fields exist in the linked table is checked by `check_references`.)"""
+    what = f"linkedRecords[{i}]"
+    if not isinstance(d, dict) or not set(d) <= {"fields", "kindField", "agree", "explainedBy"}:
+        raise ConfigError(f"{where}: {what} must be an object with fields, kindField, agree and explainedBy")
+    source, target = reference_pair(d.get("fields"), f"{what}.fields")
+    tables = {fk.table for fk in fks if fk.fields in ((source,), (target,))}
+    if len(tables) != 1 or sum(fk.fields in ((source,), (target,)) for fk in fks) != 2:
+        raise ConfigError(f"{where}: {what}.fields must be two one-field foreign keys to the same table")
+    by_name = {f.name: f for f in fields}
+    kind_field, explained = d.get("kindField"), d.get("explainedBy")
+    for key, name in (("kindField", kind_field), ("explainedBy", explained)):
+        if name is not None and (not isinstance(name, str) or name not in by_name or by_name[name].type != "string"):
+            raise ConfigError(f"{where}: {what}.{key} {json.dumps(name)} is not a string field of this table")
+    agree = d.get("agree", {})
+    if not isinstance(agree, dict) or (agree and kind_field is None):
+        raise ConfigError(f"{where}: {what}.agree must be an object {{kind: [fields]}}, with a kindField")
+    enum = by_name[kind_field].constraints.get("enum") if kind_field else None
+    pairs = []
+    for kind, names in agree.items():
+        if enum is not None and kind not in enum:
+            raise ConfigError(f"{where}: {what}.agree names kind {kind!r}, which {kind_field}'s enum lacks")
+        pairs.append((kind, _names(where, names, f"{what}.agree[{kind!r}]")))
+    return LinkedRecords(source, target, tables.pop(), kind_field, tuple(pairs), explained)
+
+
+_PERIOD_KEYS = ("start", "end", "forwardLooking", "words")
 
 
 def _period(where: str, i: int, p, fields: list[Field]) -> Period:
-    """periods[i]: {"start": a date field, "end": another, "forwardLooking": {"field": ..., "values": [...]}}
-    (forwardLooking optional); SchemaError otherwise."""
+    """periods[i]: {"start": a date field, "end": another, "forwardLooking": {"field": ..., "values": [...]},
+    "words": a string field} (forwardLooking and words optional); SchemaError otherwise."""
     what = f"{where}: periods[{i}]"
     example = '{"start": "period_start", "end": "period_end"}'
     if not isinstance(p, dict):
@@ -351,8 +422,17 @@ def _period(where: str, i: int, p, fields: list[Field]) -> Period:
             )
     if p["start"] == p["end"]:
         raise SchemaError(f"{what}: start and end are both {p['start']!r}: a period needs two fields", field=p["end"])
+    words = p.get("words")
+    if words is not None and (
+        not isinstance(words, str) or words not in by_name or by_name[words].type != "string" or by_name[words].derived
+    ):
+        raise SchemaError(
+            f"{what}: words {json.dumps(words)} is not a raw string field of this table: name the field that holds "
+            "the text's words for the period (e.g. period_text)",
+            value=str(words),
+        )
     if "forwardLooking" not in p:
-        return Period(p["start"], p["end"])
+        return Period(p["start"], p["end"], words=words)
     forward = p["forwardLooking"]
     if (
         not isinstance(forward, dict)
@@ -379,7 +459,7 @@ def _period(where: str, i: int, p, fields: list[Field]) -> Period:
             + (f", and its enum has no {stray}" if stray else ", and none are given"),
             field=fwd,
         )
-    return Period(p["start"], p["end"], fwd, tuple(forward["values"]))
+    return Period(p["start"], p["end"], fwd, tuple(forward["values"]), words)
 
 
 def _check_iso_code(path: Path, f: Field) -> None:
@@ -395,6 +475,38 @@ def _check_iso_code(path: Path, f: Field) -> None:
         )
     if f.type != "string":
         raise SchemaError(f"{where}: isoCode applies to string fields, and this field is {f.type}", f.name)
+
+
+def _check_quoted(where: str, f: Field, fields: list[Field]) -> None:
+    """`quoted` is true, false, or {"when": {"field": a raw string field of the table, "values": [some of
+    its values]}}: anything else would leave the field's words unchecked without a word."""
+    q = f.descriptor.get("quoted", False)
+    if isinstance(q, bool):
+        return
+    what = f"{where}: field {f.name!r}: quoted"
+    example = '{"when": {"field": "name_type", "values": ["proper"]}}'
+    when = q.get("when") if isinstance(q, dict) and set(q) == {"when"} else None
+    if not isinstance(when, dict) or set(when) != {"field", "values"}:
+        raise SchemaError(f"{what} must be true, false or an object such as {example}, not {json.dumps(q)}", f.name)
+    by_name = {g.name: g for g in fields}
+    cond, values = when["field"], when["values"]
+    g = by_name.get(cond) if isinstance(cond, str) else None
+    if g is None or g.derived or g.type != "string" or g.name == f.name:
+        raise SchemaError(
+            f"{what}: when.field {json.dumps(cond)} is not another raw string field of this table", f.name
+        )
+    enum = g.constraints.get("enum")
+    if (
+        not isinstance(values, list)
+        or not values
+        or not all(isinstance(v, str) for v in values)
+        or (enum is not None and not set(values) <= set(enum))
+    ):
+        raise SchemaError(
+            f"{what}: when.values must be a non-empty list of values of {cond!r}"
+            + (f" (its enum: {enum})" if enum is not None else ""),
+            f.name,
+        )
 
 
 def _check_vocabulary(path: Path, f: Field) -> None:
@@ -429,6 +541,15 @@ def check_references(schemas: dict[str, TableSchema], named: Collection[str]) ->
     but not in `schemas`) has its own finding, so keys to it are not reported twice."""
     problems = {}
     for name, schema in schemas.items():
+        for i, link in enumerate(schema.linked_records):
+            target = schemas.get(link.table)
+            have = set() if target is None else {f.name for f in target.fields}
+            missing = sorted({c for _, cols in link.agree for c in cols} - have) if target is not None else []
+            if missing:
+                problems[name] = (
+                    f"schemas/{schema.path.name}: linkedRecords[{i}].agree names field(s) {missing}, which table "
+                    f"{link.table!r} does not have"
+                )
         for i, fk in enumerate(schema.foreign_keys):
             where = f"schemas/{schema.path.name}: foreignKeys[{i}]"
             if fk.table not in named:
@@ -590,94 +711,3 @@ def schema_names(paths: Paths) -> list[str]:
     """Tables in publication order: sources first, then the rest alphabetically."""
     names = sorted(p.stem for p in paths.schemas.glob("*.json"))
     return sorted(names, key=lambda n: (n != "sources", n))
-
-
-def to_date(value) -> date | None:
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
-def import_pandera():
-    """`pandera.polars`, imported when a table is first checked (`zonedata --help` does not need it).
-
-    The runtime environment (`pip install zonedata`) has no pandas, so Pandera registers only its
-    polars backend; the test environment adds pandas (frictionless reads Parquet with it).
-    """
-    import pandera.polars
-
-    return pandera.polars
-
-
-def _list_checks(pa, f: Field) -> list:
-    """The checks of a list field's CSV text: every item non-empty, without surrounding spaces,
-    without a stray half of the delimiter ('a;b' where the delimiter is '; ') and not repeated; and
-    minLength/maxLength as numbers of items (Table Schema v2)."""
-    delimiter = f.delimiter
-    stray = delimiter.strip() if delimiter.strip() != delimiter else None
-
-    def items_ok(data):
-        items = pl.col(data.key).str.split(delimiter)
-        good = (pl.element() != "") & (pl.element() == pl.element().str.strip_chars())
-        if stray:
-            good = good & ~pl.element().str.contains(stray, literal=True)
-        ok = items.list.eval(good).list.all() & (items.list.n_unique() == items.list.len())
-        return data.lazyframe.select(ok.fill_null(True))
-
-    checks = [pa.Check(items_ok, name="list_items")]
-    lo, hi = f.constraints.get("minLength"), f.constraints.get("maxLength")
-    if lo is not None or hi is not None:
-
-        def count_ok(data):
-            n = pl.col(data.key).str.split(delimiter).list.len()
-            ok = pl.lit(True)
-            if lo is not None:
-                ok = ok & (n >= lo)
-            if hi is not None:
-                ok = ok & (n <= hi)
-            return data.lazyframe.select(ok.fill_null(True))
-
-        checks.append(pa.Check(count_ok, name="list_length"))
-    return checks
-
-
-def pandera_schema(schema: TableSchema, present: Collection[str] | None = None):
-    """The Pandera (polars backend) schema checking a typed raw table: of the fields in `present`
-    when given (a missing column is one header finding, not one per row). Imported lazily (see
-    `import_pandera`)."""
-    pa = import_pandera()
-
-    columns = {}
-    for f in schema.raw_fields:
-        if present is not None and f.name not in present:
-            continue
-        c = f.constraints
-        checks = []
-        if "enum" in c:
-            checks.append(pa.Check.isin([to_date(v) for v in c["enum"]] if f.type == "date" else list(c["enum"])))
-        if "pattern" in c:
-            # str_matches anchors only the start, so anchor the end too
-            checks.append(pa.Check.str_matches(rf"^(?:{c['pattern']})$"))
-        lo, hi = c.get("minimum"), c.get("maximum")
-        if f.type == "date":
-            lo, hi = to_date(lo), to_date(hi)
-        if lo is not None and hi is not None:
-            checks.append(pa.Check.in_range(lo, hi))  # one query for both bounds
-        elif lo is not None:
-            checks.append(pa.Check.ge(lo))
-        elif hi is not None:
-            checks.append(pa.Check.le(hi))
-        if f.type == "list":
-            checks += _list_checks(pa, f)
-        else:
-            if "minLength" in c:
-                checks.append(pa.Check.str_length(min_value=c["minLength"]))
-            if "maxLength" in c:
-                checks.append(pa.Check.str_length(max_value=c["maxLength"]))
-        columns[f.name] = pa.Column(
-            POLARS_TYPES[f.type],
-            nullable=not f.required,
-            # a single-field primary key is checked by the keys check (rule primary-key-duplicate)
-            unique=bool(c.get("unique")) and schema.primary_key != (f.name,),
-            checks=checks,
-            coerce=False,
-        )
-    return pa.DataFrameSchema(columns, strict=False, name=schema.name)

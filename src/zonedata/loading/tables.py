@@ -18,7 +18,8 @@ import polars as pl
 from zonedata.base.findings import LINE, Finding
 from zonedata.base.paths import Paths
 from zonedata.base.vocabulary import DECIMAL, DECIMAL_SCALE, TYPES
-from zonedata.loading.schema import ISO_DATE, POLARS_TYPES, TableSchema, pandera_schema
+from zonedata.loading.schema import ISO_DATE, POLARS_TYPES, TableSchema
+from zonedata.loading.schema_pandera import pandera_schema
 
 BOM = b"\xef\xbb\xbf"
 _QUOTED = re.compile(r'"(?:[^"]|"")*"')

@@ -43,27 +43,38 @@ def check(ds: Dataset) -> list[Finding]:
         return []
     outputs = render_outputs(ds)
     findings: list[Finding] = []
+    differ: list[str] = []
     for rel, expected in outputs.files.items():
         path = paths.root / rel
         if not path.is_file():
             findings.append(Finding("publication-missing", f"{rel} is missing: {FIX}", file=rel))
         elif path.read_bytes() != expected:
-            findings.append(
-                Finding(
-                    "publication-stale",
-                    f"{rel} differs from what a build would write now "
-                    f"(raw data, schemas, metadata or version changed since): {FIX}",
-                    file=rel,
-                )
-            )
-    for path in stale_clean_files(paths, outputs):
-        rel = paths.rel(path)
-        findings.append(
-            Finding("publication-stale", f"{rel} belongs to no table in schemas/: {FIX}, which removes it", file=rel)
-        )
+            differ.append(rel)
+    retired = [paths.rel(p) for p in stale_clean_files(paths, outputs)]
+    if differ or retired:
+        findings.append(stale_finding(paths.rel(paths.datapackage), differ, retired))
     findings.extend(check_descriptor_files(ds))
     findings.extend(check_twins(ds))
     return findings
+
+
+def stale_finding(descriptor: str, differ: list[str], retired: list[str]) -> Finding:
+    """One finding for the package, however many files a build would rewrite: a stale publication is one
+    state with one fix, and a curator's report should not repeat it per file (the files are in `value`)."""
+    parts = []
+    if differ:
+        parts.append(
+            f"{len(differ)} file(s) differ from what a build would write now (raw data, sources, schemas, "
+            f"metadata or version changed since): {', '.join(differ)}"
+        )
+    if retired:
+        parts.append(f"{', '.join(retired)} belong(s) to no table in schemas/ and the build removes them")
+    return Finding(
+        "publication-stale",
+        f"the published files are out of date: {FIX} ({'; '.join(parts)})",
+        file=descriptor,
+        value="; ".join(differ + retired),
+    )
 
 
 def _resources(ds: Dataset) -> list[dict]:

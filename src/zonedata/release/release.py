@@ -6,7 +6,16 @@ the previous release (the Frictionless "Data Package Version" rules, see `diff.p
 writes the version into pyproject.toml, datapackage.json (by running the build), CITATION.cff and
 .zenodo.json; adds a CHANGELOG.md entry with a per-table summary of records added, removed and
 changed; writes the archive releases/zonedata-X.Y.Z.zip and records its sha256 in
-releases/releases.json. It commits nothing: the curator reviews, commits and tags.
+releases/releases.json (with the commit it was cut from). It commits nothing: the curator reviews
+and commits (a tag is optional: nothing depends on one).
+
+A release survives being killed at any moment. Before its first write it records a journal,
+releases/.release-journal.json, with the version and the commit it is cut from; it removes the
+journal after its last write. A rerun that finds a journal puts every file the release writes back
+as that commit holds it (and deletes the files it created), then cuts the release again from the
+same committed inputs, so it ends with the same bytes as a release that was never interrupted. It
+refuses, and changes nothing, if the commit moved or a file the release never writes was changed
+since (`zonedata release --dry-run` says what it would put back).
 
 Where releases live: releases/releases.json lists every release and the archives are committed
 beside it, so `zonedata diff 1.0.0 .` works in a plain clone without tags.
@@ -29,7 +38,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 import re
+import shutil
+import signal
 import subprocess
 import zipfile
 from dataclasses import dataclass, field
@@ -54,10 +66,11 @@ from zonedata.loading.versioning import (
     write_manifest,
     write_pyproject_version,
 )
-from zonedata.publish.build import build
+from zonedata.publish.build import TEMP_PREFIX, build
 from zonedata.release.cite import citation_metadata, dump_citation, dump_zenodo, read_valid_citation, zenodo_metadata
 from zonedata.release.diff import Change, PackageDiff, PackageVersion, diff_packages, load_version
-from zonedata.release.validate import validate
+from zonedata.release.versions import archive_problems
+from zonedata.validate import validate
 
 #: files at the package root every archive carries (a release without them is refused)
 ARCHIVE_ROOT_FILES = ("README.md", "LICENSE", "CITATION.cff", "CHANGELOG.md", "datapackage.json")
@@ -86,6 +99,10 @@ SECTION_OF = {
     "field-removed": "Removed",
 }
 REASONS_SHOWN = 10
+#: the journal of a release in progress (in releases/), removed by its last step
+JOURNAL_NAME = ".release-journal.json"
+#: test hook: the release kills itself (SIGKILL) right after write step N (see tests/test_release_recovery.py)
+STOP_AFTER_ENV = "ZONEDATA_RELEASE_STOP_AFTER"
 
 
 class ReleaseRefused(Exception):
@@ -143,6 +160,31 @@ def uncommitted(root: Path) -> list[str]:
     if status.returncode != 0:
         raise ConfigError(f"git status failed: {status.stderr.strip()}")
     return [line for line in status.stdout.splitlines() if line.strip()]
+
+
+def head_commit(root: Path) -> str | None:
+    """The commit the working tree is at, or None in a repository without commits."""
+    head = _git(root, "rev-parse", "-q", "--verify", "HEAD^{commit}")
+    return head.stdout.strip() if head.returncode == 0 else None
+
+
+def changed_paths(root: Path) -> list[tuple[str, bool]]:
+    """(path relative to `root`, tracked) for every file git sees changed, deleted or untracked under root."""
+    prefix = _git(root, "rev-parse", "--show-prefix").stdout.strip()
+    status = _git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ".")
+    if status.returncode != 0:
+        raise ConfigError(f"git status failed: {status.stderr.strip()}")
+    out: list[tuple[str, bool]] = []
+    items = iter(status.stdout.split("\0"))
+    for item in items:
+        if not item:
+            continue
+        code, name = item[:2], item[3:]
+        if code[0] in "RC":
+            next(items, None)  # a staged rename or copy names its origin next
+        if name.startswith(prefix):
+            out.append((name[len(prefix) :], code != "??"))
+    return out
 
 
 def tag_exists(root: Path, tag: str) -> bool:
@@ -341,6 +383,106 @@ def _restore(snapshot: dict[Path, bytes | None], created: list[Path]) -> None:
             path.write_bytes(data)
 
 
+# --- the journal: finishing a release that was killed half way ----------------------------------
+
+
+def _journal(paths: Paths) -> Path:
+    return paths.releases / JOURNAL_NAME
+
+
+def _release_writes(paths: Paths, rel: str, tracked: bool) -> bool:
+    """Whether a release may write the file `rel` (relative to the root): what a rerun may put back."""
+    fixed = {
+        paths.rel(p)
+        for p in (
+            paths.pyproject,
+            paths.datapackage,
+            paths.citation_cff,
+            paths.zenodo_json,
+            paths.changelog,
+            manifest_path(paths),
+            paths.data_dictionary,
+        )
+    }
+    releases, clean = paths.rel(paths.releases) + "/", paths.rel(paths.clean) + "/"
+    return (
+        rel in fixed
+        or rel.startswith(clean)
+        or rel.split("/", 1)[0].startswith(TEMP_PREFIX)
+        or rel.startswith(releases + JOURNAL_NAME)
+        or (not tracked and re.fullmatch(re.escape(releases) + r"[^/]+\.zip", rel) is not None)
+    )
+
+
+def _write_journal(paths: Paths, result: ReleaseResult, commit: str | None) -> None:
+    journal = _journal(paths)
+    journal.parent.mkdir(parents=True, exist_ok=True)
+    tmp = journal.with_name(JOURNAL_NAME + ".tmp")
+    data = {"version": result.version, "date": result.date, "commit": commit}
+    with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(json.dumps(data, indent=2) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, journal)
+
+
+def interrupted(paths: Paths) -> tuple[dict, list[tuple[str, bool]]] | None:
+    """(the journal of a release that was killed, the files to put back), or None when no release was interrupted.
+
+    Raises ReleaseRefused when the release cannot be finished safely: the commit moved since, or files the
+    release never writes were changed too."""
+    journal = _journal(paths)
+    if not journal.exists() and not journal.with_name(JOURNAL_NAME + ".tmp").exists():
+        return None
+    try:
+        data = safe_json.loads(journal.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("not an object")
+    except (OSError, UnicodeDecodeError, ValueError):
+        data = {}  # killed while writing the journal itself: nothing else was written yet
+    version = data.get("version", "?")
+    commit, head = data.get("commit"), head_commit(paths.root)
+    if data and commit != head:
+        raise ReleaseRefused(
+            f"release {version} was interrupted when the package was at commit {str(commit)[:12]}, but it is now "
+            f"at {str(head)[:12]}: a commit made since may hold half a release. Check it out again "
+            f"(git checkout {commit} -- .) or reset to it, then rerun zonedata release; or delete "
+            f"{paths.rel(journal)} once the files are as you want them"
+        )
+    changed = changed_paths(paths.root)
+    foreign = [rel for rel, tracked in changed if not _release_writes(paths, rel, tracked)]
+    if foreign:
+        raise ReleaseRefused(
+            f"release {version} was interrupted, and files it never writes changed since: commit or stash them, "
+            f"then rerun zonedata release to finish it (do not commit the files the release wrote)",
+            reasons=foreign,
+        )
+    return data, changed
+
+
+def _put_back(paths: Paths, changed: list[tuple[str, bool]]) -> None:
+    """Every file an interrupted release wrote, as the commit holds it; the files it created, deleted."""
+    tracked = [rel for rel, is_tracked in changed if is_tracked]
+    for start in range(0, len(tracked), 200):
+        done = _git(paths.root, "checkout", "-q", "HEAD", "--", *tracked[start : start + 200])
+        if done.returncode != 0:
+            raise ConfigError(f"git checkout failed while finishing an interrupted release: {done.stderr.strip()}")
+    for rel, is_tracked in changed:
+        if not is_tracked:
+            (paths.root / rel).unlink(missing_ok=True)
+    for folder in paths.root.glob(TEMP_PREFIX + "*"):
+        if folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder, ignore_errors=True)
+    _journal(paths).with_name(JOURNAL_NAME + ".tmp").unlink(missing_ok=True)
+    _journal(paths).unlink(missing_ok=True)
+
+
+def _step(n: int) -> None:
+    """The test hook: die like a killed process right after write step n."""
+    if os.environ.get(STOP_AFTER_ENV) == str(n):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 def release(
     root: Path | str,
     *,
@@ -372,6 +514,17 @@ def release(
             f"{ZIP_FIRST_DAY.isoformat()}, the first date a zip archive can record"
         )
     date = day.isoformat()
+    # a release killed half way is put back first: everything below reads the committed files
+    uncommitted(paths.root)  # in a git repository
+    recovering = interrupted(paths)
+    if recovering is not None:
+        if dry_run:
+            raise ReleaseRefused(
+                f"release {recovering[0].get('version', '?')} was interrupted: a rerun without --dry-run puts "
+                "these files back as the commit holds them, then cuts the release again",
+                reasons=[rel for rel, _ in recovering[1]],
+            )
+        _put_back(paths, recovering[1])
     if not paths.pyproject.is_file():
         raise ConfigError("pyproject.toml is missing: it holds the package version")
     current, _ = read_pyproject_version(paths.pyproject)
@@ -440,32 +593,51 @@ def _write_release(paths: Paths, result: ReleaseResult) -> ReleaseResult:
     snapshot = _snapshot(paths)
     archive = paths.releases / archive_name(result.version)
     created: list[Path] = []
+    commit = head_commit(paths.root)
+    _write_journal(paths, result, commit)
+    _step(1)
     try:
         # every place the version is written agrees before the build runs, so nothing it checks disagrees
         write_pyproject_version(paths.pyproject, result.version)
+        _step(2)
         if paths.datapackage.is_file():
             _set_descriptor_version(paths.datapackage, result.version)
+        _step(3)
         cff = citation_metadata(paths, result.version, result.date, read_valid_citation(paths))
         paths.citation_cff.write_text(dump_citation(cff), encoding="utf-8", newline="\n")
+        _step(4)
         existing_zenodo = (
             safe_json.loads(paths.zenodo_json.read_text(encoding="utf-8")) if paths.zenodo_json.is_file() else {}
         )
         paths.zenodo_json.write_text(dump_zenodo(zenodo_metadata(cff, existing_zenodo)), encoding="utf-8", newline="\n")
+        _step(5)
         built = build(paths.root)
         if not built.report.valid:
             raise ReleaseRefused("the build refused to publish:", report=built.report)
+        _step(6)
         paths.changelog.write_text(update_changelog(paths.changelog, result), encoding="utf-8", newline="\n")
+        _step(7)
 
         data = archive_bytes(paths, result.version, result.date, git_files(paths.root))
+        problems = archive_problems(data, result.version)
+        if problems:
+            raise ReleaseRefused(
+                f"the archive of {result.version} does not hold what its own datapackage.json lists (a file "
+                "ignored by git is never packed: the release commit would not hold it either); nothing was kept:",
+                reasons=problems,
+            )
         archive.parent.mkdir(parents=True, exist_ok=True)
         created.append(archive)
         archive.write_bytes(data)
+        _step(8)
         result.archive, result.sha256, result.bytes = paths.rel(archive), sha256_bytes(data), len(data)
+        extra = {"commit": commit} if commit else {}
         write_manifest(
             paths,
             read_manifest(paths)
-            + [ReleaseEntry(result.version, result.date, result.archive, result.sha256, result.bytes)],
+            + [ReleaseEntry(result.version, result.date, result.archive, result.sha256, result.bytes, extra)],
         )
+        _step(9)
 
         report = validate(paths.root)
         if not report.valid:
@@ -474,7 +646,9 @@ def _write_release(paths: Paths, result: ReleaseResult) -> ReleaseResult:
             )
     except BaseException:
         _restore(snapshot, created)
+        _journal(paths).unlink(missing_ok=True)
         raise
+    _journal(paths).unlink()
     changed = [
         rel for rel in (paths.rel(p) for p, data in snapshot.items() if not p.is_file() or p.read_bytes() != data)
     ]

@@ -7,7 +7,12 @@ releases it must be one of them. Before the first release (no CITATION.cff) this
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import io
 import json
+import re
+import zipfile
 
 from zonedata.base import safe_json
 from zonedata.base.findings import WARNING, ConfigError, Finding
@@ -23,6 +28,8 @@ from zonedata.loading.versioning import (
 )
 from zonedata.release.cite import RECOMMENDED_KEYS, REQUIRED_KEYS, citation_problems, read_yaml
 
+#: the most bytes of one archive member the checks read (a datapackage.json is a few hundred KB)
+MAX_DESCRIPTOR_BYTES = 64 * 1024 * 1024
 RELEASE_HINT = "versions are written by `zonedata release`: restore the file from git, or cut a release"
 
 
@@ -31,6 +38,211 @@ def _json_version(path) -> tuple[str | None, int | None]:
     data = safe_json.loads(text)
     version = data.get("version") if isinstance(data, dict) else None
     return (None if version is None else str(version)), json_key_line(text, "version")
+
+
+def _member_prefix(names: list[str]) -> str | None:
+    """Where a release archive keeps its files: "" (at its top) or "zonedata-X.Y.Z/" (archives up to 1.0.0)."""
+    if "datapackage.json" in names:
+        return ""
+    tops = sorted(n[: -len("datapackage.json")] for n in names if n.endswith("/datapackage.json") and n.count("/") == 1)
+    return tops[0] if len(tops) == 1 else None
+
+
+def archive_problems(data: bytes, version: str) -> list[str]:
+    """What keeps a release archive from being the package it says it is: its datapackage.json is missing,
+    states another version, or lists a file the archive lacks or holds with other bytes. [] when whole."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        names = zf.namelist()
+        prefix = _member_prefix(names)
+        if prefix is None:
+            return ["it holds no datapackage.json"]
+        info = zf.getinfo(prefix + "datapackage.json")
+        if info.file_size > MAX_DESCRIPTOR_BYTES:
+            return [f"its datapackage.json would expand to {info.file_size} bytes"]
+        descriptor = safe_json.loads(zf.read(info).decode("utf-8"))
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError, NotImplementedError, RuntimeError) as exc:
+        return [f"it is not a readable release archive: {exc}"]
+    if not isinstance(descriptor, dict):
+        return ["its datapackage.json is not an object"]
+    problems = []
+    if str(descriptor.get("version")) != version:
+        problems.append(f"its datapackage.json says version {descriptor.get('version')}, not {version}")
+    members = set(names)
+    for resource in descriptor.get("resources") or []:
+        path = resource.get("path") if isinstance(resource, dict) else None
+        if not isinstance(path, str):
+            continue
+        if prefix + path not in members:
+            problems.append(f"{path}: listed in datapackage.json but not in the archive")
+            continue
+        member = zf.getinfo(prefix + path)
+        stated = resource.get("bytes")
+        if isinstance(stated, int) and member.file_size != stated:
+            problems.append(f"{path}: {member.file_size} bytes in the archive, datapackage.json says {stated}")
+            continue
+        digest = str(resource.get("hash", ""))
+        if digest.startswith("sha256:") and member.file_size <= MAX_DESCRIPTOR_BYTES * 16:
+            actual = hashlib.sha256(zf.read(member)).hexdigest()
+            if actual != digest[len("sha256:") :]:
+                problems.append(f"{path}: sha256 {actual} in the archive, datapackage.json says {digest}")
+    return problems
+
+
+def _entry_line(text: str, version: str) -> int | None:
+    m = re.search(rf'"version"\s*:\s*"{re.escape(version)}"', text)
+    return None if m is None else text.count("\n", 0, m.start()) + 1
+
+
+#: a release heading of CHANGELOG.md: `## [X.Y.Z] - YYYY-MM-DD`
+_CHANGELOG_HEADING = re.compile(r"^## \[(?!unreleased\])([^\]]*)\]\s*(?:-\s*(\S+))?[ \t]*$", re.M | re.I)
+
+
+def manifest_findings(paths, releases, today: dt.date | None = None) -> list[Finding]:
+    """Each release's archive is whole and holds its version; dates are dates, in order, not in the future;
+    CHANGELOG.md's entries are exactly the releases, with their dates."""
+    today = today or dt.date.today()
+    manifest = paths.rel(manifest_path(paths))
+    text = manifest_path(paths).read_text(encoding="utf-8") if releases else ""
+    findings: list[Finding] = []
+    last: dt.date | None = None
+    for entry in releases:
+        line = _entry_line(text, entry.version)
+        try:
+            day = dt.date.fromisoformat(entry.date) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", entry.date) else None
+        except ValueError:
+            day = None
+        if day is None:
+            findings.append(
+                Finding(
+                    "release-date-invalid",
+                    f"release {entry.version}: date {entry.date!r} is not a date YYYY-MM-DD: restore it from git",
+                    file=manifest,
+                    line=line,
+                    field="date",
+                    value=entry.date,
+                )
+            )
+        elif day > today:
+            findings.append(
+                Finding(
+                    "release-date-invalid",
+                    f"release {entry.version} is dated {entry.date}, after today ({today.isoformat()}): a "
+                    "release is dated the day it was cut; restore the date from git",
+                    file=manifest,
+                    line=line,
+                    field="date",
+                    value=entry.date,
+                )
+            )
+        elif last is not None and day < last:
+            findings.append(
+                Finding(
+                    "release-date-invalid",
+                    f"release {entry.version} is dated {entry.date}, before the release before it "
+                    f"({last.isoformat()}): releases are dated in the order they were cut; restore the date from git",
+                    file=manifest,
+                    line=line,
+                    field="date",
+                    value=entry.date,
+                )
+            )
+        if day is not None and day <= today:
+            last = day if last is None else max(last, day)
+        archive = paths.root / entry.archive
+        data = archive.read_bytes() if archive.is_file() else None
+        if data is None or hashlib.sha256(data).hexdigest() != entry.sha256:
+            continue  # a missing or rewritten archive is the sha256 check's finding
+        size = len(data)
+        if size != entry.bytes:
+            findings.append(
+                Finding(
+                    "release-archive-mismatch",
+                    f"the archive of release {entry.version} has {size} bytes, but {manifest} records "
+                    f"{entry.bytes}: a released archive is never rewritten; restore both from git",
+                    file=manifest,
+                    line=line,
+                    field="bytes",
+                    value=str(entry.bytes),
+                )
+            )
+        problems = archive_problems(data, entry.version)
+        for problem in problems:
+            findings.append(
+                Finding(
+                    "release-archive-mismatch",
+                    f"the archive of release {entry.version}: {problem}: restore it from git",
+                    file=entry.archive,
+                    field="version" if "version" in problem else None,
+                )
+            )
+    findings += _changelog_findings(paths, releases)
+    return findings
+
+
+def _changelog_findings(paths, releases) -> list[Finding]:
+    if not releases:
+        return []
+    file = paths.rel(paths.changelog)
+    if not paths.changelog.is_file():
+        return [Finding("changelog-mismatch", f"{file} is missing: restore it from git", file=file)]
+    text = paths.changelog.read_text(encoding="utf-8", errors="replace")
+    findings: list[Finding] = []
+    recorded = {e.version: e for e in releases}
+    seen: set[str] = set()
+    for m in _CHANGELOG_HEADING.finditer(text):
+        line = text.count("\n", 0, m.start()) + 1
+        version, date = m[1].strip(), (m[2] or "").strip()
+        entry = recorded.get(version)
+        if entry is None:
+            findings.append(
+                Finding(
+                    "changelog-mismatch",
+                    f"the entry [{version}] is not a release recorded in {paths.rel(manifest_path(paths))}: "
+                    "entries are written by `zonedata release`; notes for the next release go under [Unreleased]",
+                    file=file,
+                    line=line,
+                    field="version",
+                    value=version,
+                )
+            )
+        elif version in seen:
+            findings.append(
+                Finding(
+                    "changelog-mismatch",
+                    f"release {version} has two entries: keep the one `zonedata release` wrote",
+                    file=file,
+                    line=line,
+                    field="version",
+                    value=version,
+                )
+            )
+        elif date != entry.date:
+            findings.append(
+                Finding(
+                    "changelog-mismatch",
+                    f"the entry of release {version} is dated {date or '(no date)'}, but the release was cut "
+                    f"on {entry.date}: restore the heading `## [{version}] - {entry.date}`",
+                    file=file,
+                    line=line,
+                    field="date",
+                    value=date,
+                )
+            )
+        seen.add(version)
+    for version in recorded:
+        if version not in seen:
+            findings.append(
+                Finding(
+                    "changelog-mismatch",
+                    f"release {version} has no entry: restore `## [{version}] - {recorded[version].date}` and "
+                    "its text from git",
+                    file=file,
+                    field="version",
+                    value=version,
+                )
+            )
+    return findings
 
 
 def check(ds: Dataset) -> list[Finding]:
@@ -184,4 +396,5 @@ def check(ds: Dataset) -> list[Finding]:
                     value=digest,
                 )
             )
+    findings += manifest_findings(paths, releases)
     return findings

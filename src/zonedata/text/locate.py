@@ -170,11 +170,18 @@ def find_quotes(pairs: pl.DataFrame, sources: dict[str, SourceText]) -> pl.DataF
 
         def stored(char: np.ndarray) -> np.ndarray:
             return char - char_base + np.searchsorted(after_kept, char, side="right") - drop_base[k]
-    else:  # a text that NFC changed maps character by character
+
+        def stored_end(char: np.ndarray) -> np.ndarray:
+            return stored(char) + 1
+    else:  # a text that NFC changed maps character by character (a composed character to its whole cluster)
         index = np.concatenate([sources[sid].index for sid in sids])
+        end_index = np.concatenate([sources[sid].end_index for sid in sids])
 
         def stored(char: np.ndarray) -> np.ndarray:
             return index[char]
+
+        def stored_end(char: np.ndarray) -> np.ndarray:
+            return end_index[char]
 
     return pl.DataFrame(
         {
@@ -182,7 +189,7 @@ def find_quotes(pairs: pl.DataFrame, sources: dict[str, SourceText]) -> pl.DataF
             "quote_norm": found["quote_norm"],
             "n_found": pl.Series(count, dtype=pl.UInt32),
             "quote_start": pl.Series(stored(first_char), dtype=pl.Int64),
-            "quote_end": pl.Series(stored(last_char) + 1, dtype=pl.Int64),
+            "quote_end": pl.Series(stored_end(last_char), dtype=pl.Int64),
         }
     )
 

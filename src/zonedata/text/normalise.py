@@ -147,6 +147,7 @@ class SourceText:
         #: stored offsets that a white-space run drops, ascending (few); None when NFC changed the text
         self.dropped: np.ndarray | None = np.flatnonzero(~keep)
         self._index: np.ndarray | None = None
+        self._end_index: np.ndarray | None = None  # None: index + 1 (one stored character for each)
 
     @classmethod
     def many(cls, texts: dict[str, str]) -> dict[str, SourceText]:
@@ -188,6 +189,7 @@ class SourceText:
             for sid, normalised, drops in zip(ids, frame["normalised"].to_list(), per_text):
                 obj = cls.__new__(cls)
                 obj.text, obj.normalised, obj.dropped, obj._index = texts[sid], normalised, drops, None
+                obj._end_index = None
                 out[sid] = obj
         return {sid: out[sid] if sid in out else cls(text) for sid, text in texts.items()}
 
@@ -201,23 +203,50 @@ class SourceText:
         return self._index
 
     def _init_slow(self, text: str) -> None:
-        out, index = [], []
+        """A text that NFC changes (stored decomposed, say): composed cluster by cluster, where a cluster
+        is a starter and the characters NFC may join to it (`_nfc_clusters`), so the normalised text is
+        NFC of the whole text; every character a cluster gives maps back to the whole stored cluster."""
+        out, starts, ends = [], [], []
         prev_space = False
-        for i, ch in enumerate(text):
-            for c in unicodedata.normalize("NFC", ch).translate(_TABLE):
+        for a, b in _nfc_clusters(text):
+            for c in unicodedata.normalize("NFC", text[a:b]).translate(_TABLE):
                 space = c.isspace()
                 if space and prev_space:
                     continue
                 out.append(" " if space else c)
-                index.append(i)
+                starts.append(a)
+                ends.append(b)
                 prev_space = space
         self.normalised = "".join(out)
         self.dropped = None
-        self._index = np.array(index, dtype=np.int64)
+        self._index = np.array(starts, dtype=np.int64)
+        self._end_index = np.array(ends, dtype=np.int64)
+
+    @property
+    def end_index(self) -> np.ndarray:
+        """The stored offset just after the stored character(s) each normalised character came from."""
+        return self.index + 1 if self._end_index is None else self._end_index
 
     def to_stored(self, start: int, end: int) -> tuple[int, int]:
         """Stored-text code-point offsets [start, end) of a normalised span."""
-        return int(self.index[start]), int(self.index[end - 1]) + 1
+        return int(self.index[start]), int(self.end_index[end - 1])
+
+
+def _nfc_clusters(text: str) -> list[tuple[int, int]]:
+    """`text` cut into [start, end) pieces whose NFC forms, joined, are NFC of the whole text: a piece
+    starts at a starter (combining class 0) that NFC joins to nothing before it. A starter can compose
+    only with the character just before it (any other between would block it), so what follows it never
+    reaches back past it: a combining mark stays with its letter, a Hangul jamo with its syllable."""
+    cuts, start = [0], 0
+    nfc = unicodedata.normalize
+    for i in range(1, len(text)):
+        ch = text[i]
+        if unicodedata.combining(ch) == 0 and nfc("NFC", text[start : i + 1]) == nfc("NFC", text[start:i]) + nfc(
+            "NFC", ch
+        ):
+            cuts.append(i)
+            start = i
+    return list(zip(cuts, [*cuts[1:], len(text)])) if text else []
 
 
 def _ranks(counts: np.ndarray) -> np.ndarray:

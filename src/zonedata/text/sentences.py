@@ -10,6 +10,7 @@ what zonedata does with a sentence, which is to quote it, so none is worth its d
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -118,11 +119,12 @@ def clauses(text: str, sentence: Span) -> list[Span]:
 
 def sentence_at(spans: list[Span], start: int, end: int) -> Span | None:
     """The smallest run of consecutive spans covering [start, end), as one span (None if outside all)."""
-    first = next((s for s in spans if s.end > start), None)
-    last = next((s for s in reversed(spans) if s.start < end), None)
-    if first is None or last is None or first.start > last.start:
+    # spans are in order and do not overlap: both ends are found by bisection
+    i = bisect.bisect_right(spans, start, key=lambda s: s.end)  # the first span ending after start
+    j = bisect.bisect_left(spans, end, key=lambda s: s.start) - 1  # the last span starting before end
+    if i >= len(spans) or j < 0 or spans[i].start > spans[j].start:
         return None
-    return Span(first.start, last.end, "")
+    return Span(spans[i].start, spans[j].end, "")
 
 
 def find_sentences(text: str, words: str) -> list[Span]:

@@ -1,7 +1,9 @@
 """`validate(root)`: run every check over a package and return one report. Writes nothing.
 
-It checks the whole package, the raw data (`checks`) and what is published (`publish.publication`)
-and released (`release.versions`), so it sits in the release layer, above all three.
+It runs every check of the whole package: the raw data's (`checks`), then the published output's
+(`publish.publication`) and the release metadata's (`release.versions`). It is a stage of its own,
+not part of releasing; since it runs those two checks it imports their layers, so it shares
+release's layer in tests/test_layers.py (release, in turn, validates before it cuts a version).
 """
 
 from __future__ import annotations

@@ -1,310 +1,26 @@
-"""Record-level diff between two versions of the published package, and the version bump it needs.
-
-A version is a package folder (datapackage.json + the CSVs it lists), a release archive (.zip),
-a released version number (looked up in releases/releases.json) or "." / "current" for the
-working tree. Tables are the CSV resources; records are matched by each resource's primaryKey
-with polars joins, and every value is compared as the published CSV text.
-
-Every difference that bears on the version number is a `Change` with a level, following the
-Frictionless "Data Package Version" recipe:
-
-- major: a resource removed; a field renamed, removed, added, re-ordered, retyped or re-formatted;
-  a constraint tightened (required or unique added, enum narrowed, pattern added or changed,
-  minimum raised, maximum lowered, a foreign or unique key added); the primary key changed;
-  records removed (their identifiers disappear for everyone who references them);
-- minor: a resource or records added; a constraint loosened;
-- patch: values corrected in existing records; descriptive metadata changed.
+"""Finding of changes between two loaded versions: records matched by each resource's primaryKey with
+polars joins (every value compared as the published CSV text), schemas field by field, resources and
+package metadata. Each difference that bears on the version number is a `Change`, graded in grading.py.
 """
 
 from __future__ import annotations
 
-import io
 import json
-import lzma
-import zipfile
-import zlib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import polars as pl
 
-from zonedata.base import safe_json
 from zonedata.base.findings import ConfigError
-from zonedata.base.hashing import sha256_file
-from zonedata.base.paths import Paths, is_within, safe_relative
-from zonedata.loading.datapackage import parse_descriptor
-from zonedata.loading.versioning import find_release, is_version, level_rank, read_manifest
+from zonedata.release.diff.grading import Change, change, constraint_kind, required_level
+from zonedata.release.diff.load import PackageVersion, TableVersion, is_csv_resource, table_name
 
-CURRENT = (".", "current")
 NEW_SUFFIX = "__new"
 #: field properties that change how a value is read: changing one is a major change
 PARSING_KEYS = ("format", "trueValues", "falseValues", "decimalChar", "groupChar", "bareNumber", "missingValues")
-LOWER_BOUNDS = ("minimum", "exclusiveMinimum", "minLength")
-UPPER_BOUNDS = ("maximum", "exclusiveMaximum", "maxLength")
 #: resource properties that say where or how big a file is, not what it means (a move needs no new version)
 RESOURCE_LOCATION_KEYS = ("path", "hash", "bytes", "sha256", "schema", "name")
 PACKAGE_IGNORED_KEYS = ("version", "resources", "created")
 KEYS_SHOWN = 5  # keys named in a change's message before "and N more"
-
-
-# --- loading a version ------------------------------------------------------------------------
-
-
-@dataclass
-class TableVersion:
-    """One table of a version: its CSV resource, Table Schema, and records (every cell a string)."""
-
-    name: str
-    resource: dict
-    schema: dict
-    frame: pl.DataFrame
-
-    @property
-    def primary_key(self) -> list[str]:
-        pk = self.schema.get("primaryKey") or []
-        return [pk] if isinstance(pk, str) else list(pk)
-
-
-@dataclass
-class PackageVersion:
-    label: str  # how the user named it: a path, a version number, "."
-    descriptor: dict
-    tables: dict[str, TableVersion] = field(default_factory=dict)
-
-    @property
-    def version(self) -> str | None:
-        return self.descriptor.get("version")
-
-    @property
-    def resources(self) -> dict[str, dict]:
-        return {r.get("name"): r for r in self.descriptor.get("resources", [])}
-
-
-def table_name(resource: dict) -> str:
-    """`parks-csv` -> `parks`: the table a CSV resource publishes."""
-    name = resource.get("name") or Path(str(resource.get("path", ""))).stem
-    return name[: -len("-csv")] if name.endswith("-csv") else name
-
-
-def is_csv_resource(resource: dict) -> bool:
-    path = resource.get("path")
-    return resource.get("format") == "csv" or (isinstance(path, str) and path.lower().endswith(".csv"))
-
-
-#: the most bytes one member of a zip given to diff may expand to, and all the members read from it together
-#: (the real package is well under a megabyte; a million records are a few hundred)
-MAX_MEMBER_BYTES = 512 * 1024 * 1024
-MAX_ZIP_BYTES = 1024 * 1024 * 1024
-
-
-class _Folder:
-    def __init__(self, root: Path):
-        self.root = root
-
-    def read(self, rel: str) -> bytes:
-        path = self.root / rel
-        if not is_within(path, self.root):
-            raise ConfigError(f"{path} leads out of {self.root} (a symlink): diff reads only inside the package")
-        try:
-            return path.read_bytes()
-        except OSError as exc:
-            raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from exc
-
-
-class _Zip:
-    def __init__(self, path: Path):
-        try:
-            self.zip = zipfile.ZipFile(path)
-        except (OSError, zipfile.BadZipFile, ValueError, EOFError, NotImplementedError) as exc:  # (a newer zip version)
-            raise ConfigError(f"{path} is not a readable zip archive: {exc}") from exc
-        self.path = path
-        self.read_bytes = 0
-        names = self.zip.namelist()
-        if "datapackage.json" in names:
-            self.prefix = ""
-        else:
-            tops = sorted(
-                n[: -len("datapackage.json")] for n in names if n.endswith("/datapackage.json") and n.count("/") == 1
-            )
-            if len(tops) != 1:
-                raise ConfigError(f"{path} holds no datapackage.json (at its top or in one top folder)")
-            self.prefix = tops[0]
-
-    def read(self, rel: str) -> bytes:
-        name = self.prefix + rel
-        try:
-            info = self.zip.getinfo(name)
-        except KeyError as exc:
-            raise ConfigError(f"{self.path} has no {name}") from exc
-        if info.flag_bits & 0x1:
-            raise ConfigError(f"{self.path}: {name} is encrypted: a release archive is never encrypted")
-        self.read_bytes += info.file_size
-        if info.file_size > MAX_MEMBER_BYTES:
-            raise ConfigError(
-                f"{self.path}: {name} would expand to {info.file_size} bytes, beyond the "
-                f"{MAX_MEMBER_BYTES // 2**20} MiB that diff reads of one file: it is not a zonedata "
-                "release (a zip bomb?)"
-            )
-        if self.read_bytes > MAX_ZIP_BYTES:
-            raise ConfigError(
-                f"{self.path}: with {name} the files read from the archive would expand to "
-                f"{self.read_bytes} bytes, beyond the {MAX_ZIP_BYTES // 2**20} MiB that diff reads of one "
-                "archive: it is not a zonedata release (a zip bomb?)"
-            )
-        try:
-            return self.zip.read(info)
-        except (
-            zipfile.BadZipFile,
-            zlib.error,
-            lzma.LZMAError,
-            NotImplementedError,
-            RuntimeError,
-            EOFError,
-            OSError,
-            ValueError,
-        ) as exc:  # each codec's own error (bzip2's is an OSError)
-            raise ConfigError(f"{self.path}: {name} cannot be read, the archive is damaged: {exc}") from exc
-
-
-def _safe_rel(rel, where: str) -> str:
-    if not safe_relative(rel):
-        raise ConfigError(f"{where}: {rel!r} is not a relative path inside the package")
-    return rel
-
-
-def _is_names(value) -> bool:
-    """A field name or a list of them (how Table Schema writes primaryKey and key fields)."""
-    return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
-
-
-def _schema_problem(schema) -> str | None:
-    """What makes a Table Schema unusable for comparing versions, or None."""
-    if not isinstance(schema, dict):
-        return "its schema is not an object"
-    fields = schema.get("fields", [])
-    if not isinstance(fields, list):
-        return "its schema's fields are not a list"
-    names = []
-    for i, f in enumerate(fields, 1):
-        if not isinstance(f, dict) or not isinstance(f.get("name"), str):
-            return f"field {i} of its schema is not an object with a name"
-        if not isinstance(f.get("type", ""), str):
-            return f"field {f['name']!r}: type is not text"
-        if not isinstance(f.get("constraints", {}), dict):
-            return f"field {f['name']!r}: constraints is not an object"
-        if not isinstance(f.get("constraints", {}).get("enum", []), list):
-            return f"field {f['name']!r}: enum is not a list"
-        names.append(f["name"])
-    if len(set(names)) != len(names):
-        return "its schema names a field twice"
-    if "primaryKey" in schema and not _is_names(schema["primaryKey"]):
-        return "its primaryKey is not a field name or a list of them"
-    for key in ("foreignKeys", "uniqueKeys"):
-        keys = schema.get(key, [])
-        if not isinstance(keys, list):
-            return f"its {key} is not a list"
-        for k in keys:
-            if key == "uniqueKeys" and not _is_names(k):
-                return f"an entry of its {key} is not a field name or a list of them"
-            if key == "foreignKeys" and not (
-                isinstance(k, dict) and _is_names(k.get("fields")) and isinstance(k.get("reference"), dict)
-            ):
-                return f"an entry of its {key} is not an object with fields and a reference"
-    if not isinstance(schema.get("missingValues", []), list):
-        return "its missingValues is not a list"
-    return None
-
-
-def _load(label: str, source) -> PackageVersion:
-    descriptor = parse_descriptor(source.read("datapackage.json"), label)
-    for i, resource in enumerate(descriptor.get("resources", []), 1):
-        if not isinstance(resource, dict):
-            raise ConfigError(f"{label}: datapackage.json: resource {i} is {json.dumps(resource)[:40]}, not an object")
-        for key in ("name", "path", "format"):
-            if key in resource and not isinstance(resource[key], str):
-                raise ConfigError(f"{label}: datapackage.json: resource {i}'s {key} is not text")
-    pkg = PackageVersion(label, descriptor)
-    for resource in descriptor.get("resources", []):
-        if not is_csv_resource(resource):
-            continue
-        name = table_name(resource)
-        schema = resource.get("schema", {})
-        if isinstance(schema, str):
-            try:
-                schema = safe_json.loads(source.read(_safe_rel(schema, label)))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise ConfigError(f"{label}: schema {resource['schema']} of {name} is not valid JSON: {exc}") from exc
-        problem = _schema_problem(schema)
-        if problem:
-            raise ConfigError(
-                f"{label}: datapackage.json: resource {resource.get('name', name)!r}: {problem}, so it "
-                "is not a valid Table Schema"
-            )
-        data = source.read(_safe_rel(resource.get("path"), label))
-        try:
-            frame = pl.read_csv(io.BytesIO(data), infer_schema=False, raise_if_empty=False)
-        except Exception as exc:  # polars' parse errors share no base class
-            raise ConfigError(f"{label}: cannot read {resource.get('path')}: {str(exc).splitlines()[0]}") from exc
-        pkg.tables[name] = TableVersion(name, resource, schema, frame)
-    return pkg
-
-
-def load_version(spec: str | Path, root: Path | None = None) -> PackageVersion:
-    """A version from a folder, a .zip, a released version number or "."/"current" (the working tree at `root`)."""
-    spec_text = str(spec)
-    if root is not None and spec_text in CURRENT:
-        return _load(spec_text, _Folder(Path(root)))
-    path = Path(spec_text)
-    if path.is_dir():
-        if not (path / "datapackage.json").is_file():
-            raise ConfigError(f"{path} has no datapackage.json: run `zonedata build` there, or name a release")
-        return _load(spec_text, _Folder(path))
-    if path.is_file():
-        return _load(spec_text, _Zip(path))
-    if root is not None and is_version(spec_text):
-        paths = Paths(Path(root))
-        entry = find_release(paths, spec_text)
-        if entry is None:
-            known = ", ".join(e.version for e in read_manifest(paths)) or "none yet"
-            raise ConfigError(f"{spec_text} is not a release recorded in releases/releases.json (releases: {known})")
-        archive = paths.root / entry.archive
-        if not archive.is_file():
-            raise ConfigError(f"{entry.archive} (release {entry.version}) is missing: restore it from git")
-        digest = sha256_file(archive)
-        if digest != entry.sha256:
-            raise ConfigError(
-                f"{entry.archive} has sha256 {digest}, but releases/releases.json records {entry.sha256}: "
-                "a released archive is never rewritten; restore it from git"
-            )
-        return _load(spec_text, _Zip(archive))
-    raise ConfigError(f"{spec_text!r} is neither a package folder, a .zip archive, a released version nor '.'")
-
-
-# --- comparing --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Change:
-    """One difference that bears on the version number."""
-
-    kind: str  # stable kebab-case code, e.g. "field-renamed", "records-added"
-    level: str  # "major", "minor" or "patch"
-    table: str | None
-    field: str | None
-    message: str
-
-    def to_dict(self) -> dict:
-        return {
-            "kind": self.kind,
-            "level": self.level,
-            "table": self.table,
-            "field": self.field,
-            "message": self.message,
-        }
-
-    def describe(self) -> str:
-        where = self.table + (f".{self.field}" if self.field else "") if self.table else "package"
-        return f"{where}: {self.message}"
 
 
 @dataclass
@@ -370,7 +86,7 @@ class PackageDiff:
     @property
     def required_level(self) -> str:
         """The smallest bump these changes allow: "major", "minor", "patch" or "none"."""
-        return max((c.level for c in self.changes), key=level_rank, default="none")
+        return required_level(self.changes)
 
     def reasons(self, level: str) -> list[Change]:
         return [c for c in self.changes if c.level == level]
@@ -429,42 +145,16 @@ def _as_list(value) -> list:
     return [value] if isinstance(value, str) else list(value)
 
 
-def _tighter(key: str, old, new) -> bool | None:
-    """True if changing constraint `key` from old to new (None: absent) restricts values, False if it relaxes them,
-    None if it allows exactly the same values."""
-    if key in ("required", "unique"):
-        return bool(new) and not bool(old) if bool(new) != bool(old) else None
-    if key == "enum":
-        if old is None or new is None:
-            return old is None
-        o, n = set(map(json.dumps, old)), set(map(json.dumps, new))
-        return None if o == n else not o <= n
-    if key in LOWER_BOUNDS + UPPER_BOUNDS:
-        if old is None or new is None:
-            return old is None
-        try:
-            return new > old if key in LOWER_BOUNDS else new < old
-        except TypeError:
-            return True
-    if key == "pattern":
-        return new is not None  # whether one pattern admits more than another is undecidable here: treat as tighter
-    return True  # an unknown constraint that changed: assume it restricts
-
-
 def _constraint_changes(table: str, name: str, old: dict, new: dict) -> list[Change]:
     changes = []
     for key in sorted(set(old) | set(new)):
         o, n = old.get(key), new.get(key)
         if o == n:
             continue
-        tighter = _tighter(key, o, n)
+        kind = constraint_kind(key, o, n)
         what = f"constraint {key}: {json.dumps(o)} -> {json.dumps(n)}"
-        if tighter is None:
-            changes.append(Change("metadata-changed", "patch", table, name, f"{what} (same values allowed)"))
-        elif tighter:
-            changes.append(Change("constraint-tightened", "major", table, name, f"{what} (tightened)"))
-        else:
-            changes.append(Change("constraint-loosened", "minor", table, name, f"{what} (loosened)"))
+        note = {"metadata-changed": "same values allowed", "constraint-tightened": "tightened"}.get(kind, "loosened")
+        changes.append(change(kind, table, name, f"{what} ({note})"))
     return changes
 
 
@@ -513,16 +203,15 @@ def compare_schemas(table: str, old: dict, new: dict, renames: dict[str, str] | 
     ofields, nfields = _fields(old), _fields(new)
     changes: list[Change] = []
     for o, n in renames.items():
-        changes.append(Change("field-renamed", "major", table, n, f"field {o!r} renamed to {n!r}"))
+        changes.append(change("field-renamed", table, n, f"field {o!r} renamed to {n!r}"))
     for name in ofields:
         if name not in nfields and name not in renames:
-            changes.append(Change("field-removed", "major", table, name, f"field {name!r} removed"))
+            changes.append(change("field-removed", table, name, f"field {name!r} removed"))
     for name in nfields:
         if name not in ofields and name not in renames.values():
             changes.append(
-                Change(
+                change(
                     "field-added",
-                    "major",
                     table,
                     name,
                     f"field {name!r} added (a new column breaks readers that rely on column positions)",
@@ -533,9 +222,8 @@ def compare_schemas(table: str, old: dict, new: dict, renames: dict[str, str] | 
     new_order = [n for n in nfields if n in set(old_order)]
     if old_order != new_order:
         changes.append(
-            Change(
+            change(
                 "fields-reordered",
-                "major",
                 table,
                 None,
                 f"fields re-ordered: {', '.join(old_order)} -> {', '.join(new_order)}",
@@ -545,16 +233,13 @@ def compare_schemas(table: str, old: dict, new: dict, renames: dict[str, str] | 
         fo, fn = ofields[o], nfields[n]
         if fo.get("type", "string") != fn.get("type", "string"):
             changes.append(
-                Change(
-                    "field-retyped", "major", table, n, f"type {fo.get('type', 'string')} -> {fn.get('type', 'string')}"
-                )
+                change("field-retyped", table, n, f"type {fo.get('type', 'string')} -> {fn.get('type', 'string')}")
             )
         for key in PARSING_KEYS:
             if fo.get(key) != fn.get(key):
                 changes.append(
-                    Change(
+                    change(
                         "field-format-changed",
-                        "major",
                         table,
                         n,
                         f"{key}: {json.dumps(fo.get(key))} -> {json.dumps(fn.get(key))}",
@@ -567,16 +252,15 @@ def compare_schemas(table: str, old: dict, new: dict, renames: dict[str, str] | 
             if k not in ("name", "type", "constraints", *PARSING_KEYS) and fo.get(k) != fn.get(k)
         )
         if described:
-            changes.append(Change("metadata-changed", "patch", table, n, f"{', '.join(described)} changed"))
+            changes.append(change("metadata-changed", table, n, f"{', '.join(described)} changed"))
 
     def renamed(names) -> list[str]:
         return [renames.get(x, x) for x in _as_list(names)]
 
     if renamed(old.get("primaryKey")) != _as_list(new.get("primaryKey")):
         changes.append(
-            Change(
+            change(
                 "primary-key-changed",
-                "major",
                 table,
                 None,
                 f"primary key {_as_list(old.get('primaryKey'))} -> {_as_list(new.get('primaryKey'))}",
@@ -596,14 +280,13 @@ def compare_schemas(table: str, old: dict, new: dict, renames: dict[str, str] | 
 
         o, n = canon(old.get(key), renamed), canon(new.get(key), _as_list)
         for k in sorted(n - o):
-            changes.append(Change(f"{kind}-added", "major", table, None, f"{key} added: {k}"))
+            changes.append(change(f"{kind}-added", table, None, f"{key} added: {k}"))
         for k in sorted(o - n):
-            changes.append(Change(f"{kind}-removed", "minor", table, None, f"{key} removed: {k}"))
+            changes.append(change(f"{kind}-removed", table, None, f"{key} removed: {k}"))
     if old.get("missingValues") != new.get("missingValues"):
         changes.append(
-            Change(
+            change(
                 "field-format-changed",
-                "major",
                 table,
                 None,
                 f"missingValues: {json.dumps(old.get('missingValues'))} -> {json.dumps(new.get('missingValues'))}",
@@ -615,7 +298,7 @@ def compare_schemas(table: str, old: dict, new: dict, renames: dict[str, str] | 
         if k not in ("fields", "primaryKey", "foreignKeys", "uniqueKeys", "missingValues") and old.get(k) != new.get(k)
     )
     if described:
-        changes.append(Change("metadata-changed", "patch", table, None, f"schema {', '.join(described)} changed"))
+        changes.append(change("metadata-changed", table, None, f"schema {', '.join(described)} changed"))
     return changes
 
 
@@ -728,14 +411,13 @@ def _list_delimiters(schema: dict) -> dict:
 def _record_changes(t: TableDiff) -> list[Change]:
     changes = []
     if t.status == "added":
-        return [Change("resource-added", "minor", t.table, None, f"new table with {t.added.height} record(s)")]
+        return [change("resource-added", t.table, None, f"new table with {t.added.height} record(s)")]
     if t.status == "removed":
-        return [Change("resource-removed", "major", t.table, None, f"table removed ({t.removed.height} record(s))")]
+        return [change("resource-removed", t.table, None, f"table removed ({t.removed.height} record(s))")]
     if t.added.height:
         changes.append(
-            Change(
+            change(
                 "records-added",
-                "minor",
                 t.table,
                 None,
                 f"{t.added.height} record(s) added ({_keys_text(t.added, t.key)})",
@@ -743,9 +425,8 @@ def _record_changes(t: TableDiff) -> list[Change]:
         )
     if t.removed.height:
         changes.append(
-            Change(
+            change(
                 "records-removed",
-                "major",
                 t.table,
                 None,
                 f"{t.removed.height} record(s) removed ({_keys_text(t.removed, t.key)}): their identifiers "
@@ -755,9 +436,8 @@ def _record_changes(t: TableDiff) -> list[Change]:
     if t.changed.height:
         fields = ", ".join(t.changed["field"].unique(maintain_order=True).to_list())
         changes.append(
-            Change(
+            change(
                 "records-changed",
-                "patch",
                 t.table,
                 None,
                 f"{t.n_changed} record(s) corrected ({_keys_text(t.changed, t.key)}; fields: {fields})",
@@ -771,10 +451,10 @@ def _describe_resource_changes(old: PackageVersion, new: PackageVersion, tables:
     oldr, newr = old.resources, new.resources
     for name in sorted(set(oldr) - set(newr)):
         if table_name(oldr[name]) not in tables or not is_csv_resource(oldr[name]):
-            changes.append(Change("resource-removed", "major", None, None, f"resource {name!r} removed"))
+            changes.append(change("resource-removed", None, None, f"resource {name!r} removed"))
     for name in sorted(set(newr) - set(oldr)):
         if table_name(newr[name]) not in tables or not is_csv_resource(newr[name]):
-            changes.append(Change("resource-added", "minor", None, None, f"resource {name!r} added"))
+            changes.append(change("resource-added", None, None, f"resource {name!r} added"))
     for name in sorted(set(oldr) & set(newr)):
         described = sorted(
             k
@@ -782,15 +462,12 @@ def _describe_resource_changes(old: PackageVersion, new: PackageVersion, tables:
             if k not in RESOURCE_LOCATION_KEYS and oldr[name].get(k) != newr[name].get(k)
         )
         if described:
-            changes.append(
-                Change("metadata-changed", "patch", None, None, f"resource {name!r}: {', '.join(described)} changed")
-            )
+            changes.append(change("metadata-changed", None, None, f"resource {name!r}: {', '.join(described)} changed"))
     for key in ("name", "id"):
         if old.descriptor.get(key) != new.descriptor.get(key):
             changes.append(
-                Change(
+                change(
                     "package-renamed",
-                    "major",
                     None,
                     None,
                     f"package {key} {old.descriptor.get(key)!r} -> {new.descriptor.get(key)!r}",
@@ -802,7 +479,7 @@ def _describe_resource_changes(old: PackageVersion, new: PackageVersion, tables:
         if k not in (*PACKAGE_IGNORED_KEYS, "name", "id") and old.descriptor.get(k) != new.descriptor.get(k)
     )
     if described:
-        changes.append(Change("metadata-changed", "patch", None, None, f"package {', '.join(described)} changed"))
+        changes.append(change("metadata-changed", None, None, f"package {', '.join(described)} changed"))
     return changes
 
 
@@ -823,19 +500,3 @@ def diff_packages(old: PackageVersion, new: PackageVersion) -> PackageDiff:
     schema_changes.extend(_describe_resource_changes(old, new, set(tables)))
     record_changes = [c for t in tables.values() for c in _record_changes(t)]
     return PackageDiff(old, new, tables, schema_changes, record_changes)
-
-
-def diff(old_spec: str | Path, new_spec: str | Path, root: Path | None = None) -> PackageDiff:
-    return diff_packages(load_version(old_spec, root), load_version(new_spec, root))
-
-
-__all__ = [
-    "Change",
-    "PackageDiff",
-    "PackageVersion",
-    "TableDiff",
-    "diff",
-    "diff_packages",
-    "load_version",
-    "compare_schemas",
-]

@@ -1,0 +1,109 @@
+"""What the words around a figure settle, and what they only suggest.
+
+Each reader takes the stored text and a span (the figure's clause or sentence) and gives a value with
+`settled` True when the words decide it ("expects" -> expected) and False when they only suggest it
+("will" -> planned): a suggestion is written as a guess marker (`markers.guess`), which validate lists
+until the curator confirms or changes it. Nothing is read from outside the words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from zonedata.text.sentences import Span
+
+
+@dataclass(frozen=True)
+class Reading:
+    value: str
+    settled: bool
+    start: int = -1  # where the words that say it stand in the text (for a quoted field: -1 when not quoted)
+    end: int = -1
+
+
+# --------------------------------------------------------------------------- basis
+
+#: (words, basis, settled, money only): the first that matches the figure's clause decides its basis
+BASIS_WORDS = [
+    (r"\bexpect(?:s|ed|ing)?\b|\bforecast(?:s|ed)?\b|\bprojected\b", "expected", True, False),
+    (r"\bplan(?:s|ned|ning)?\b|\btarget(?:s|ed)?\b|\baims? to\b", "planned", True, False),
+    (r"\bsigned contracts?\b|\bcontract(?:ed|ual)\b|\bcontract (?:value|investment)\b", "contracted", True, True),
+    (r"\bsigned contracts?\b|\bcontract(?:ed|ual)\b", "contracted", False, False),
+    (r"\bwill\b|\bis to\b|\bare to\b", "planned", False, False),
+]
+_BASIS = [(re.compile(p, re.IGNORECASE), b, s, money) for p, b, s, money in BASIS_WORDS]
+MONEY_UNITS = frozenset({"yuan", "RMB", "$", "US$"})
+
+
+def basis(text: str, clause: Span, unit: str) -> Reading | None:
+    """The basis the clause's words give a figure of `unit`; None when they say nothing of it.
+    "signed contracts" settles the basis of an amount of money only: a count of signed projects is a guess."""
+    body = text[clause.start : clause.end]
+    for pattern, value, settled, money in _BASIS:
+        if money and unit not in MONEY_UNITS:
+            continue
+        m = pattern.search(body)
+        if m:
+            return Reading(value, settled)
+    return None
+
+
+# --------------------------------------------------------------------------- attribution
+
+#: who states the figures of a sentence, as written: "according to X", "statistics from X show", "X said"
+ATTRIBUTION = [
+    r"\b[Aa]ccording to (?:the )?(?P<who>[^,;.]+)",
+    r"\b[Ss]tatistics (?:from|of|released by) (?:the )?(?P<who>[^,;.]+?) (?:show|showed|shows)\b",
+    r"(?P<who>\b[A-Z][a-z]+(?: [A-Z][a-z]+){0,3})(?:, [^,;.]{3,120},)? (?:said|says|told)\b",
+    r"\b(?:said|says) (?P<who>[A-Z][a-z]+(?: [A-Z][a-z]+){0,3})\b",
+]
+_ATTRIBUTION = [re.compile(p) for p in ATTRIBUTION]
+#: words that open a sentence and are no speaker ("The zone will ..., Wang Lin said" starts with "The")
+_NOT_A_SPEAKER = frozenset({"The", "It", "This", "These", "They", "He", "She", "We", "In", "By", "On", "At"})
+
+
+@dataclass(frozen=True)
+class Attribution:
+    text: str  # the words as written ("according to the Nanning Municipal Bureau of Commerce")
+    who: str  # the name in them
+    start: int
+    end: int
+
+
+def attribution(text: str, sentence: Span) -> Attribution | None:
+    """Who the sentence says states its figures, if it says so."""
+    body = text[sentence.start : sentence.end]
+    for pattern in _ATTRIBUTION:
+        m = pattern.search(body)
+        if m and m.group("who").split()[0] not in _NOT_A_SPEAKER:
+            a, b = sentence.start + m.start(), sentence.start + m.end()
+            return Attribution(text[a:b], m.group("who").strip(), a, b)
+    return None
+
+
+# --------------------------------------------------------------------------- growth and sessions
+
+#: a growth rate: "an increase of 25% year-on-year", "up 12% year on year", "grew by 6% year-on-year"
+_GROWTH_BEFORE = re.compile(
+    r"(?:\bincrease of|\bgrowth of|\brise of|\bup|\bgrew(?: by)?|\brose(?: by)?|\bincreased(?: by)?)\s+$", re.IGNORECASE
+)
+_GROWTH_AFTER = re.compile(r"^\s*(?:year[- ]on[- ]year|yoy|y-o-y)\b", re.IGNORECASE)
+
+
+def is_yoy_growth(text: str, start: int, end: int) -> bool:
+    """Whether the % figure at [start, end) is a year-on-year growth rate by the words around it."""
+    return bool(_GROWTH_BEFORE.search(text[max(0, start - 30) : start]) and _GROWTH_AFTER.match(text[end : end + 20]))
+
+
+_ORDINAL = re.compile(r"([0-9]{1,3})(?:st|nd|rd|th)")
+
+
+def session_number(name: str) -> int | None:
+    """The session number of an event named with an ordinal of its series ("3rd China-ASEAN Digital Forum")."""
+    m = _ORDINAL.match(name)
+    if not m or m.end() >= len(name) or name[m.end()] != " ":
+        return None
+    n = int(m.group(1))
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(n % 10 if n % 100 not in (11, 12, 13) else 0, "th")
+    return n if name[len(m.group(1)) : m.end()] == suffix else None
