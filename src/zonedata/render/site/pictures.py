@@ -1,6 +1,6 @@
 """The site's pictures, drawn as static SVG at build time (no script, no library, byte-identical output).
 
-- The timeline: one lane per source text, each dated record it reports (a table with a `periods` schema
+- The timeline: one lane per source text (its title above it), each dated record it reports (a table with a `periods` schema
   property: its start and end fields) as a bar from start to end, and the source's publication date as a
   diamond. At most `MAX_LANES` lanes (the sources with the most dated records) and `MAX_MARKS` bars per
   lane are drawn; the page says what was left out.
@@ -90,7 +90,7 @@ def timeline(site: Site) -> dict:
     lo, hi = min(dates), max(dates)
     lo_year, hi_year = dt.date.fromordinal(lo).year, dt.date.fromordinal(hi).year + 1
     x0, x1 = dt.date(lo_year, 1, 1).toordinal(), dt.date(hi_year, 1, 1).toordinal()
-    plot_l, plot_r, row_h, width = 250, 1085, 9, 1100
+    plot_l, plot_r, row_h, width = 12, 1085, 9, 1100
     dated_tables = {it[2].name for s in chosen for it in lanes[s]}
     colours = _colours([t for t in site.tables.values() if t.name in dated_tables])
 
@@ -116,21 +116,21 @@ def timeline(site: Site) -> dict:
                     rows_end.append(xb)
             rows_end[k] = max(rows_end[k], xb)
             placed.append((xa, xb, k, t, i, a, b))
-        lane_h = max(1, len(rows_end)) * row_h + 10
+        lane_h = max(1, len(rows_end)) * row_h + 26
         title = src.labels[s]
         parts.append(
             f'<g class="lane"><line x1="0" x2="{width}" y1="{y + lane_h}" y2="{y + lane_h}" class="lane-line"/>'
         )
         parts.append(
             f'<a href="../{escape(src.href(s))}" aria-label="source {escape(title)}">'
-            f'<text x="4" y="{y + 14}" class="lane-label">{escape(_cut(title, 38))}</text>'
+            f'<text x="4" y="{y + 13}" class="lane-label">{escape(_cut(title, 120))}</text>'
             f"<title>{escape(title)}</title></a>"
         )
         d = _date(published[s])
         if d is not None:
             cx = x(d)
             parts.append(
-                f'<path d="M{cx:.1f} {y + 1} l5 5 l-5 5 l-5 -5 z" class="published">'
+                f'<path d="M{cx:.1f} {y + 16} l5 5 l-5 5 l-5 -5 z" class="published">'
                 f"<title>{escape(title)}: published {escape(published[s])}</title></path>"
             )
         for xa, xb, k, t, i, a, b in placed:
@@ -139,7 +139,7 @@ def timeline(site: Site) -> dict:
             label = f"{t.title}: {t.labels[i]} ({when})"
             parts.append(
                 f'<a href="../{escape(t.href(i))}" aria-label="{escape(label)}">'
-                f'<rect x="{xa:.1f}" y="{y + 14 + k * row_h}" width="{xb - xa:.1f}" height="{row_h - 2}" '
+                f'<rect x="{xa:.1f}" y="{y + 18 + k * row_h}" width="{xb - xa:.1f}" height="{row_h - 2}" '
                 f'rx="2" fill="{colours[t.name]}"><title>{escape(label)}</title></rect></a>'
             )
         parts.append("</g>")
@@ -150,6 +150,8 @@ def timeline(site: Site) -> dict:
     step = max(1, len(years) // 12)
     for yr in years[::step]:
         gx = x(dt.date(yr, 1, 1).toordinal())
+        if gx > width - 30:
+            continue
         axis.append(
             f'<line x1="{gx:.1f}" x2="{gx:.1f}" y1="30" y2="{height}" class="grid"/>'
             f'<text x="{gx + 3:.1f}" y="24" class="year">{yr}</text>'

@@ -691,6 +691,8 @@
   document.querySelectorAll(".cite-address").forEach(function (s) {
     try { s.textContent = new URL(base + s.getAttribute("data-rel"), window.location.href).href; } catch (e) { /* keep the relative one */ }
   });
+  /* a timeline opens on its latest years when it is wider than the screen */
+  document.querySelectorAll(".picture-frame[data-start=end]").forEach(function (f) { f.scrollLeft = f.scrollWidth; });
   initFieldDescriptions();
   initCopy();
 })();
