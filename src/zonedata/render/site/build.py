@@ -18,20 +18,20 @@ from zonedata.base.findings import ConfigError
 from zonedata.base.paths import Paths
 from zonedata.loading.datapackage import parse_descriptor
 from zonedata.loading.dataset import confinement_findings
+from zonedata.loading.schema import load_roles
 from zonedata.loading.versioning import read_manifest
 from zonedata.release import diff as d
 from zonedata.render.cite import cite
 from zonedata.render.site import pictures, tableview
 from zonedata.render.site.model import (
     CHANGES_SHOWN,
-    CITATIONS,
     CITATIONS_SHOWN,
     MARKER,
     RELATED_SHOWN,
     SEARCH_FIELDS,
     SEARCH_SHARD_SIZE,
     SHARD_SIZE,
-    SOURCES,
+    STRUCTURAL,
     SiteInputError,
     Table,
     _as_list,
@@ -85,8 +85,14 @@ class _Writer:
 
     def __init__(self, out: Path):
         self.out = out
-        out.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = Path(tempfile.mkdtemp(prefix=".zonedata-site-", dir=out.parent))
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            self.tmp = Path(tempfile.mkdtemp(prefix=".zonedata-site-", dir=out.parent))
+        except OSError as exc:  # a read-only package or folder: a configuration error, not a crash
+            raise ConfigError(
+                f"cannot write the site beside {out}: {exc.strerror or exc}; nothing was written (give --out a "
+                "folder you can write to)"
+            ) from exc
         self.files = 0
         self.pages = 0
         self.folders: set[Path] = set()
@@ -167,11 +173,27 @@ class Site:
             problem = f"cannot be read: {exc.__cause__}" if exc.__cause__ else "is not a Data Package descriptor"
             raise SiteInputError("datapackage.json", problem) from None
         self.tables, self.downloads = load_tables(paths, self.descriptor)
-        if SOURCES not in self.tables:
+        for t in self.tables.values():  # a published schema may say its role; the package's schemas/ do
+            role = t.schema.get("role")
+            t.role = role if isinstance(role, str) else None
+        if any(paths.schemas.glob("*.json")):
+            try:
+                _, roles = load_roles(paths)
+            except ConfigError as exc:
+                raise SiteInputError("schemas", f"say no usable roles: {exc}") from None
+            for t in self.tables.values():
+                t.role = roles.of(t.name)
+        sources = next((t for t in self.tables.values() if t.role == "sources"), None)
+        if sources is None:
             raise SiteInputError(
-                "datapackage.json", f"has no {SOURCES} table: the site shows each record's source", field="resources"
+                "datapackage.json",
+                'has no table with the sources role (a schema with "role": "sources"): the site shows each '
+                "record's source",
+                field="resources",
             )
-        self.sources = self.tables[SOURCES]
+        self.sources = sources
+        #: the table whose rows are the citations (role "citations"), if the package has one
+        self.citations: Table | None = next((t for t in self.tables.values() if t.role == "citations"), None)
         self.texts = load_texts(paths, self.sources)
         self.citations_of, self.passages = citation_passages(self.tables, self.texts)
         self.titles = {t.name: {f["name"]: f.get("title") or f["name"] for f in t.fields} for t in self.tables.values()}
@@ -192,7 +214,7 @@ class Site:
         passages instead, so their references are left out."""
         incoming: dict[tuple[str, int], dict[tuple[str, str], list[int]]] = {}
         for t in self.tables.values():
-            if t.name == CITATIONS:
+            if t.role == "citations":
                 continue
             for ref, per_row in zip(t.refs, self.resolved[t.name]):
                 for i, targets in enumerate(per_row):
@@ -219,7 +241,7 @@ class Site:
         """Per field: (kind, items, external), kind "e" empty, "v" one value, "m" a list; an item is
         (text, href, target label, published text when the shown number differs from it)."""
         external: set[str] = set()
-        if t.name == SOURCES and "external_fields" in t.columns:
+        if t.role == "sources" and "external_fields" in t.columns:
             value = t.columns["external_fields"][i]
             external = set(value if isinstance(value, list) else re.split(r"[;,\s]+", value or ""))
         targets = self._targets(t, i)
@@ -269,7 +291,8 @@ class Site:
         return outgoing, incoming
 
     def citation_view(self, c: int) -> dict:
-        cit = self.tables[CITATIONS]
+        cit = self.citations
+        assert cit is not None  # a citation index comes from the citations table
         cols = cit.columns
         s = self.sources.lookup(self.sources.pk)[(cols["source_id"][c],)]
         start, end = int(cols["quote_start"][c]), int(cols["quote_end"][c])
@@ -309,7 +332,7 @@ class Site:
         outgoing, incoming = self.related(t, i)
         mine = self.citations_of.get((t.name, i), [])
         cites = [self.citation_view(c) for c in mine[:CITATIONS_SHOWN]]
-        cit = self.tables.get(CITATIONS)
+        cit = self.citations
         more_cites = None
         if len(mine) > CITATIONS_SHOWN and cit is not None:
             poly = next((r for r in cit.refs if r.table_field is not None), None)
@@ -340,8 +363,8 @@ class Site:
     # table pages: meta, facets and data shards
     def sources_of(self, t: Table, i: int) -> list[tuple[Table, int]]:
         """The sources whose text a record is transcribed from (through its citations), in citation order."""
-        cit = self.tables.get(CITATIONS)
-        if cit is None or t.name in (CITATIONS, SOURCES):
+        cit = self.citations
+        if cit is None or t.role in STRUCTURAL:
             return []
         if not hasattr(self, "_source_rows"):
             index = self.sources.lookup(self.sources.pk)
@@ -526,6 +549,9 @@ def build_site(root: Path, out: Path | None = None) -> SiteResult:
     try:
         _write_all(site, writer)
         writer.commit()
+    except OSError as exc:  # the output folder cannot be replaced (read-only, a full disk): the old site stays
+        writer.abort()
+        raise ConfigError(f"cannot write the site to {out}: {exc.strerror or exc}; the old site was kept") from exc
     except BaseException:
         writer.abort()
         raise
@@ -621,7 +647,7 @@ def _write_all(site: Site, w: _Writer) -> None:
             pk=t.pk,
             refs=[{"field": r.id_field, "target": r.target, "table_field": r.table_field} for r in t.refs],
             files=[{"rel": x.rel, "fmt": x.fmt, "bytes": x.bytes} for x in downloads_of],
-            source_pages=[site.link(t, i) for i in range(t.rows)] if t.name == SOURCES else [],
+            source_pages=[site.link(t, i) for i in range(t.rows)] if t.role == "sources" else [],
             address=f"tables/{t.name}.html",
         )
         descriptions = {d["name"]: d["description"] for d in dictionary}
@@ -629,9 +655,9 @@ def _write_all(site: Site, w: _Writer) -> None:
         for k, rel in enumerate(meta["shards"]):
             lo, hi = k * SHARD_SIZE, min((k + 1) * SHARD_SIZE, t.rows)
             w.write(rel, f"zdShard({_js(t.name)},{k},{_js(site.shard_rows(t, lo, hi))});\n")
-        if t.name == CITATIONS:  # shown on the pages of the records they support
+        if t.role == "citations":  # shown on the pages of the records they support
             continue
-        if t.name == SOURCES:
+        if t.role == "sources":
             for i in range(t.rows):
                 record = site.record(t, i)
                 page(

@@ -19,7 +19,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from zonedata.render.site.model import CITATIONS, LABEL_FIELDS, SOURCES, Table
+from zonedata.render.site.model import LABEL_FIELDS, STRUCTURAL, Table
 
 #: the Site being built (zonedata.render.site.build.Site; not imported here, which would be a cycle)
 Site = Any
@@ -58,7 +58,7 @@ def _dated(site: Site) -> dict[int, list[tuple[int, int, Table, int]]]:
     """source row -> [(start, end, table, row)] of the records it supports that have a period."""
     lanes: dict[int, list[tuple[int, int, Table, int]]] = {}
     for t in site.tables.values():
-        if t.name in (SOURCES, CITATIONS):
+        if t.role in STRUCTURAL:
             continue
         periods = [p for p in t.schema.get("periods") or [] if isinstance(p, dict)]
         p = next((p for p in periods if p.get("start") in t.columns and p.get("end") in t.columns), None)
@@ -197,14 +197,12 @@ def _link_pair(t: Table) -> list[int] | None:
 
 def _edges(site: Site) -> tuple[list[tuple[tuple[str, int], tuple[str, int], str]], list[Table]]:
     node_tables = [
-        t
-        for t in site.tables.values()
-        if t.name not in (SOURCES, CITATIONS) and any(f in t.columns for f in LABEL_FIELDS)
+        t for t in site.tables.values() if t.role not in STRUCTURAL and any(f in t.columns for f in LABEL_FIELDS)
     ]
     names = {t.name for t in node_tables}
     edges: dict[tuple, str] = {}
     for t in site.tables.values():
-        if t.name in (SOURCES, CITATIONS):
+        if t.role in STRUCTURAL:
             continue
         resolved = site.resolved[t.name]
         pair = _link_pair(t)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from zonedata.render.site.model import CITATIONS, LABEL_FIELDS, SOURCES, Table
+from zonedata.render.site.model import LABEL_FIELDS, STRUCTURAL, Table
 
 #: the Site being built (zonedata.render.site.build.Site; not imported here, which would be a cycle)
 Site = Any
@@ -26,7 +26,7 @@ SOURCES_COLUMN = "~sources"
 
 
 def is_cited(site: Site, t: Table) -> bool:
-    return CITATIONS in site.tables and t.name not in (CITATIONS, SOURCES)
+    return site.citations is not None and t.role not in STRUCTURAL
 
 
 def _virtual_columns(site: Site, t: Table) -> tuple[list[dict], set[str]]:
