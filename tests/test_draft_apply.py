@@ -251,9 +251,9 @@ def test_period_and_basis_words_are_read_exactly_or_not_at_all():
     assert periods("Since 2021 units were sold.") == []  # "2021 units": an amount
     assert periods("It has grown since 2030.") == [("since 2030", None, None, None)]  # after the text: words only
     text = "The park has 12 development plans."
-    assert basis(text, Span(0, len(text), text), "count") is None
+    assert basis(text, Span(0, len(text), text), "count", frozenset({"yuan"})) is None
     text = "The park plans to invest 3 billion yuan."
-    assert basis(text, Span(0, len(text), text), "yuan").value == "planned"
+    assert basis(text, Span(0, len(text), text), "yuan", frozenset({"yuan"})).value == "planned"
 
 
 def test_apply_never_writes_through_a_link_that_leaves_the_package(corpus_package, tmp_path):

@@ -58,7 +58,8 @@ class Unit:
     then, if `words` are given, value_text must hold one of them: "three consecutive years"). A unit
     with a `normalised` unit can be recorded (statistics.unit's enum): the build publishes value x
     numerator / denominator in it, and `currency` (ISO 4217). One without is only read, so that a figure
-    in it is never taken for a bare number."""
+    in it is never taken for a bare number. `quantity_kind`: the kind of quantity a figure in it always is
+    (a rank is a rank), which the draft proposes; None when the curator decides (money, counts, areas)."""
 
     name: str
     normalised: str | None = None
@@ -69,6 +70,9 @@ class Unit:
     after: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     words: tuple[str, ...] = ()
+    quantity_kind: str | None = None
+    #: words that alone state 1 in this unit, after "the" ("the largest trading partner": rank 1)
+    superlatives: tuple[str, ...] = ()
 
     @property
     def recorded(self) -> bool:
@@ -111,13 +115,15 @@ class NamePattern:
     draft proposes its candidate for; `lower_case`: the head names a thing written in lower case too
     ("the ... demonstration project"); `leads`: a name that starts with it goes to that table too
     ("Guideline on ..."); `short`: in lower case, one word before it makes a name ("the opening
-    ceremony")."""
+    ceremony"); `of_the`: the name goes on after it through "of the" or "for the" and capitalised words
+    ("Office of the Guangxi Zhuang Autonomous Region")."""
 
     head: str
     table: str
     lower_case: bool = False
     leads: bool = False
     short: bool = False
+    of_the: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,6 +139,11 @@ class Vocabulary:
     @property
     def unit(self) -> dict[str, Unit]:
         return {u.name: u for u in self.units}
+
+    @property
+    def superlatives(self) -> dict[str, str]:
+        """A word that alone states 1 ("largest") -> the unit it states it in (units.csv's superlatives)."""
+        return {w: u.name for u in self.units for w in u.superlatives}
 
     @property
     def recorded_units(self) -> dict[str, Unit]:

@@ -19,7 +19,6 @@ from zonedata.loading.tables import exact_decimal
 from zonedata.text.closest import closest_passage, word_differences
 from zonedata.text.normalise import normalise_series
 
-SUPERLATIVES = ("largest", "biggest", "most", "top", "closest", "highest", "greatest")
 HINTS_MAX = 50  # closest-passage hints are computed for at most this many missing quotes
 
 
@@ -253,10 +252,11 @@ def check_statistics(ds: Dataset, cites: pl.DataFrame, mentions: pl.DataFrame) -
         same_qual=(pl.col("m_qualifier") == pl.col("qualifier")).fill_null(False),
     )
     # a superlative alone ("largest trading partner") is rank 1 when the quote says it, as a word
+    # (a word of units.csv's superlatives, in its unit)
+    stated_one = [f"{unit}\x00{word}" for word, unit in ds.vocabulary.superlatives.items()]
     maybe = (
-        (pl.col("unit") == "rank")
+        (pl.col("unit") + pl.lit("\x00") + pl.col("vt_norm").str.to_lowercase()).is_in(stated_one)
         & (pl.col("number") == pl.lit(1).cast(DECIMAL))
-        & pl.col("vt_norm").str.to_lowercase().is_in(SUPERLATIVES)
         & pl.col("vt_in_quote")
         & (pl.col("qualifier") == "exact")
     )

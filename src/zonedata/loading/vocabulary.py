@@ -24,6 +24,9 @@ ITEM_SEPARATOR = "|"
 #: the mention kinds a unit read from a bare number can name (see text.numbers.KINDS)
 BARE_KINDS = ("cardinal", "ordinal", "year")
 
+#: columns added to a file after its first version, which a file may still lack (its cells are then empty)
+ADDED_COLUMNS: dict[str, tuple[str, ...]] = {"units": ("quantity_kind", "superlatives"), "names": ("of_the",)}
+
 _SPELLINGS = "Ways texts write it, lower case, separated by |"
 
 
@@ -71,6 +74,19 @@ SCHEMAS: dict[str, dict] = {
                 pattern="(cardinal|ordinal|year)([|](cardinal|ordinal|year))*",
             ),
             _field("words", "Words", "For a bare-number unit: value_text must hold one of these words.", "years"),
+            _field(
+                "quantity_kind",
+                "Quantity kind",
+                "The kind of quantity a figure in this unit always is, which the draft proposes (a rank is a rank);"
+                " empty: the curator decides.",
+                "rank",
+            ),
+            _field(
+                "superlatives",
+                "Superlatives",
+                f"{_SPELLINGS}: words that alone state 1 in this unit ('the largest trading partner').",
+                "largest|most",
+            ),
             _field("description", "Description", "What the unit is.", "Chinese yuan"),
         ],
         "primaryKey": ["unit"],
@@ -127,7 +143,7 @@ SCHEMAS: dict[str, dict] = {
         "description": "Head words that end a name, and the table the draft proposes its candidate for.",
         "fields": [
             _field("head", "Head word", "The last word of a name, lower case.", "park", required=True),
-            _field("table", "Table", "The table a name with this head goes to.", "parks", required=True),
+            _field("table", "Table", "The table a name with this head goes to.", "places", required=True),
             _field(
                 "lower_case",
                 "Lower case",
@@ -146,6 +162,13 @@ SCHEMAS: dict[str, dict] = {
                 "leads",
                 "Leads",
                 "true: a name that starts with it goes to the table too.",
+                "false",
+                enum=["true", "false"],
+            ),
+            _field(
+                "of_the",
+                "Of the",
+                "true: the name goes on through 'of the' and capitalised words ('Office of the Guangxi ...').",
                 "false",
                 enum=["true", "false"],
             ),
@@ -178,6 +201,8 @@ class _Reader:
             return file, []
         schema = parse_schema(f"vocabulary/{name}", Path(f"{name}.csv.schema.json"), SCHEMAS[name])
         table: RawTable = parse_table(self.paths, schema, path)
+        added = ADDED_COLUMNS.get(name, ())
+        table.findings[:] = [f for f in table.findings if not (f.rule == "header-missing-column" and f.field in added)]
         if self.constraints:
             check_constraints(table)
         else:
@@ -325,6 +350,8 @@ def read_vocabulary(paths: Paths, *, constraints: bool) -> tuple[Vocabulary, lis
                 after,
                 kinds,
                 tuple(w for w in _items(row["words"]) if w),
+                row.get("quantity_kind"),
+                tuple(w for w in _items(row.get("superlatives")) if w),
             )
         )
 
@@ -339,6 +366,7 @@ def read_vocabulary(paths: Paths, *, constraints: bool) -> tuple[Vocabulary, lis
             row["lower_case"] == "true",
             row["leads"] == "true",
             row["short"] == "true",
+            row.get("of_the") == "true",
         )
         for row in rows
     ]

@@ -31,7 +31,7 @@ import polars as pl
 from zonedata.base.findings import ConfigError
 from zonedata.checks.coverage import coverage
 from zonedata.checks.markers import FILL, GUESS, guess, id_marker
-from zonedata.curate.draft.figures import _SUPERLATIVE, _exclusion_reason, _kinds, _unit, _value
+from zonedata.curate.draft.figures import _exclusion_reason, _kinds, _superlative, _unit, _value
 from zonedata.curate.draft.names import NameCandidate, name_candidates
 from zonedata.curate.draft.periods import NOT_CARRIED, Period, find_periods
 from zonedata.curate.draft.settle import attribution, basis, is_yoy_growth, session_number
@@ -40,17 +40,23 @@ from zonedata.loading.exclusions import exclusions_schema
 from zonedata.text.normalise import SourceText, normalise
 from zonedata.text.sentences import Span, clauses, sentence_at, sentences
 
-#: the draft's tables, in the order they are written; a table without a schema is drafted as names only
-NAME_TABLES = ("parks", "projects", "events", "regions", "organisations")
-#: the tag of the figures' draft ids (FILL:stat-1), and of each name table's: FILL:park-1, ...
+#: the tag of the figures' draft ids (FILL:stat-1); a name table's is its key's (`_tag`): FILL:park-1, ...
 FIGURES_TAG = "stat-"
-TAGS = {
-    "parks": "park-",
-    "projects": "project-",
-    "events": "event-",
-    "regions": "region-",
-    "organisations": "organisation-",
-}
+
+
+def _name_tables(ds: Dataset) -> tuple[str, ...]:
+    """The tables the name patterns (metadata/vocabulary/names.csv) propose names for, in the order of
+    their first pattern: the order the draft writes them; one without a schema is drafted as names only."""
+    return tuple(dict.fromkeys(p.table for p in ds.vocabulary.names))
+
+
+def _tag(ds: Dataset, table: str) -> str:
+    """The tag of a name table's draft ids, from its one-field primary key: park_id -> "park-"."""
+    schema = ds.schemas.get(table)
+    key = schema.primary_key if schema is not None else ()
+    if len(key) == 1 and key[0].endswith("_id"):
+        return key[0].removesuffix("_id") + "-"
+    return table
 
 
 # --------------------------------------------------------------------------- the draft
@@ -110,7 +116,10 @@ def _is_marker(value: str) -> bool:
 
 
 def _row(schema, values: dict[str, str]) -> dict[str, str]:
-    """A raw row of `schema` in its column order: the drafted values, FILL in every other required field."""
+    """A raw row of `schema` in its column order: the drafted values (a field of the table's role under its
+    default name, e.g. value_text, under the table's own), FILL in every other required field."""
+    if schema.role is not None:
+        values = {schema.role.fields.get(k, k): v for k, v in values.items()}
     return {f.name: values.get(f.name, FILL if f.required else "") for f in schema.raw_fields}
 
 
@@ -170,16 +179,19 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
 
     stats_schema = ds.schemas.get(figures_t)
     cites_schema = ds.schemas.get(citations_t)
+    record_table = ds.roles.citations["record_table"] if ds.roles.citations is not None else ""
     cite_tables = (
-        set(cites_schema.field("record_table").constraints.get("enum", []))
-        if cites_schema and "record_table" in cites_schema.raw_names
+        set(cites_schema.field(record_table).constraints.get("enum", []))
+        if cites_schema and record_table in cites_schema.raw_names
         else set()
     )
+    #: the figures' key field (statistic_id)
+    figures_key = stats_schema.primary_key[0] if stats_schema is not None and stats_schema.primary_key else ""
     dest_cites = ds.file(citations_t)
     dest_excl = ds.paths.rel(ds.paths.coverage_exclusions)
     for dest, schema in (
         (ds.file(figures_t), stats_schema),
-        *((ds.file(t), ds.schemas.get(t)) for t in NAME_TABLES),
+        *((ds.file(t), ds.schemas.get(t)) for t in _name_tables(ds)),
         (dest_cites, cites_schema),
     ):
         if schema is not None:
@@ -238,7 +250,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
             continue
         if ds.schemas.get(cand.table) is not None:
             counters[cand.table] = counters.get(cand.table, 0) + 1
-        kept.append((cand, id_marker(TAGS.get(cand.table, cand.table), counters.get(cand.table, 0))))
+        kept.append((cand, id_marker(_tag(ds, cand.table), counters.get(cand.table, 0))))
     # every record the text names, drafted or recorded, where it stands: (start, end, table, id)
     named = sorted(
         [
@@ -255,6 +267,8 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
     sessions = {a for a, b, t, _ in named if t in event_tables and session_number(text[a:b])}
     stats_names = set(stats_schema.raw_names) if stats_schema is not None else set()
     basis_values, indicators = set(_enum(stats_schema, "basis")), set(_enum(stats_schema, "indicator"))
+    money_units = frozenset(u.name for u in ds.vocabulary.units if u.currency)
+    superlative = _superlative(ds.vocabulary)
     speaker_table = _fk_target(stats_schema, "stated_by_organisation_id")
     # the records of the subject tables by the last word of their name ("the park" -> the parks named)
     by_head: dict[str, list[tuple[int, str, str]]] = {}
@@ -315,7 +329,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
         said = attribution(text, sentence)
         drafted: list[tuple[str, str, int]] = []  # (draft id, unit, start) of this sentence's figures
         for mention in figures:
-            unit, extra = _unit(mention, text[mention.end : sentence.end])
+            unit, extra = _unit(mention, text[mention.end : sentence.end], ds.vocabulary)
             value_text = text[mention.start : mention.end + extra]
             clause = next((c for c in clauses(text, sentence) if c.start <= mention.start < c.end), sentence)
             period, quote_span = None, clause
@@ -337,15 +351,15 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
             n_stat += 1
             rid = id_marker(FIGURES_TAG, n_stat)
             values = {
-                "statistic_id": rid,
+                figures_key: rid,
                 "value_text": value_text,
                 "value": _value(mention),
                 "scale": mention.scale_word or "",
                 "unit": unit,
                 "qualifier": mention.qualifier,
             }
-            values.update(_kinds(stats_schema, unit, period))
-            read = basis(text, clause, unit)
+            values.update(_kinds(stats_schema, unit, period, ds.vocabulary))
+            read = basis(text, clause, unit, money_units)
             if read is not None and read.value in basis_values:
                 values["basis"] = read.value if read.settled else guess(read.value)
             if period is not None:
@@ -388,7 +402,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
                     if links.table in cite_tables:
                         cite(links.table, lid, unique_quote(sentence, sentence))
             drafted.append((rid, unit, mention.start))
-        for m in _SUPERLATIVE.finditer(text, sentence.start, sentence.end):
+        for m in superlative.finditer(text, sentence.start, sentence.end):
             a, b = m.start(1), m.end(1)
             if (
                 re.search(r"\bone of (?:the|its|their)\s*$", text[max(sentence.start, m.start() - 12) : m.start() + 4])
@@ -404,13 +418,13 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
                     _row(
                         stats_schema,
                         {
-                            "statistic_id": rid,
+                            figures_key: rid,
                             "value_text": text[a:b],
                             "value": "1",
                             "scale": "",
-                            "unit": "rank",
+                            "unit": ds.vocabulary.superlatives[m.group(1)],
                             "qualifier": "exact",
-                            **_kinds(stats_schema, "rank", None),
+                            **_kinds(stats_schema, ds.vocabulary.superlatives[m.group(1)], None, ds.vocabulary),
                         },
                     )
                 )
@@ -476,11 +490,19 @@ def _load(root: Path):
 
 def _rank_spans(ds, source_id: str) -> dict[str, list[tuple[int, int]]]:
     """value_text (lower case) -> stored quote spans in the source of the recorded rank statistics."""
-    figures_t = ds.roles.table("figures") or ""
-    stats, located = ds.tables.get(figures_t), ds.located
-    if stats is None or located is None or stats.lacks("statistic_id", "unit", "value_text"):
+    role = ds.roles.figures
+    if role is None:
         return {}
-    ranks = dict(stats.strings.filter(stats.strings["unit"] == "rank").select("statistic_id", "value_text").iter_rows())
+    stats, located = ds.tables.get(role.table), ds.located
+    if stats is None or located is None or not stats.schema.primary_key:
+        return {}
+    key = stats.schema.primary_key[0]
+    if stats.lacks(key, role["unit"], role["value_text"]):
+        return {}
+    rows = role.canonical(stats.strings)
+    ranked = set(ds.vocabulary.superlatives.values())
+    ranks = dict(rows.filter(rows["unit"].is_in(ranked)).select(key, "value_text").iter_rows())
+    figures_t = role.table
     out: dict[str, list[tuple[int, int]]] = {}
     frame = located.frame.filter(
         (located.frame["record_table"] == figures_t) & (located.frame["source_id"] == source_id)

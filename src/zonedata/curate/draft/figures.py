@@ -5,32 +5,35 @@ from __future__ import annotations
 
 import re
 
-from zonedata.checks.provenance import (
-    SUPERLATIVES,  # the superlatives validate reads as rank 1
-)
+from zonedata.base.vocabulary import Vocabulary
 from zonedata.curate.draft.names import NameCandidate
 from zonedata.curate.draft.periods import Period
 from zonedata.text.sentences import Span
 
-#: a superlative after a determiner ("the largest", "China's largest"), or "closest to"
-_SUPERLATIVE = re.compile(
-    r"(?:\b(?:the|[Ii]ts|[Tt]heir)\s|['’]s\s|\b(?=closest to\b))(" + "|".join(SUPERLATIVES) + r")\b"
-)
+
+def _superlatives(vocabulary: Vocabulary) -> str:
+    """The words validate reads as 1 (units.csv's superlatives: "largest"), as a regex alternation."""
+    return "|".join(re.escape(w) for w in sorted(vocabulary.superlatives, key=len, reverse=True)) or r"(?!)"
 
 
-def _unit(mention, after: str) -> tuple[str, int]:
+def _superlative(vocabulary: Vocabulary) -> re.Pattern[str]:
+    """A superlative after a determiner ("the largest", "China's largest"), or "closest to"."""
+    return re.compile(
+        r"(?:\b(?:the|[Ii]ts|[Tt]heir)\s|['’]s\s|\b(?=closest to\b))(" + _superlatives(vocabulary) + r")\b"
+    )
+
+
+def _unit(mention, after: str, vocabulary: Vocabulary) -> tuple[str, int]:
     """The schema unit of a mention and how many characters after it belong to value_text."""
     if mention.kind == "percent":
         unit = "%"
     elif mention.kind == "year":
         unit = "year"
     elif mention.kind == "ordinal":
-        m = re.match(rf"[ \-]+({'|'.join(SUPERLATIVES)})\b", after)
+        m = re.match(rf"[ \-]+({_superlatives(vocabulary)})\b", after)
         if m:
-            return "rank", m.end()
+            return vocabulary.superlatives[m.group(1)], m.end()
         unit = "ordinal"
-    elif mention.unit in ("$", "US$"):
-        unit = "$"
     elif mention.unit is not None:
         unit = mention.unit
     elif re.match(r" (?:consecutive )?years?\b", after):
@@ -40,19 +43,17 @@ def _unit(mention, after: str) -> tuple[str, int]:
     return unit, 0
 
 
-#: the kind of quantity that a unit alone decides (a rank is a rank); money, counts and areas need the curator
-QUANTITY_KIND_OF_UNIT = {"rank": "rank", "ordinal": "rank", "year": "year", "years": "duration", "%": "rate"}
-
-
-def _kinds(schema, unit: str, period: Period | None) -> dict[str, str]:
-    """quantity_kind and period_type where the unit or the resolved period decides them, if the schema has them."""
+def _kinds(schema, unit: str, period: Period | None, vocabulary: Vocabulary) -> dict[str, str]:
+    """quantity_kind and period_type where the unit (its quantity_kind in units.csv: a rank is a rank; money,
+    counts and areas need the curator) or the resolved period decides them, if the schema has them."""
     out = {}
     names = schema.raw_names if schema is not None else []
 
     def allowed(name: str, value: str) -> bool:
         return name in names and value in schema.field(name).constraints.get("enum", [value])
 
-    kind = QUANTITY_KIND_OF_UNIT.get(unit)
+    known = vocabulary.unit.get(unit)
+    kind = known.quantity_kind if known is not None else None
     if kind and allowed("quantity_kind", kind):
         out["quantity_kind"] = kind
     if period is not None:

@@ -16,14 +16,18 @@ from zonedata.text.sentences import Span
 @dataclass(frozen=True)
 class Heads:
     """The dataset's name patterns (metadata/vocabulary/names.csv) as the name passes use them: the last
-    word of a name -> the table its candidate goes to; heads that name a thing in lower case too ("the ...
-    offshore wind power demonstration project"); lower-case heads that make a name with one word before
-    them ("the opening ceremony"); first words that send a name to their table ("Guideline on ...")."""
+        word of a name -> the table its candidate goes to; heads that name a thing in lower case too ("the ...
+        offshore wind power demonstration project"); lower-case heads that make a name with one word before
+        them ("the opening ceremony"); first words that send a name to their table ("Guideline on ..."); heads
+    a name goes on after through "of the" ("Office of the ..."); and the table of a name whose head is not
+    found, the first pattern's."""
 
     table: dict[str, str]
     lower: frozenset[str]
     short: frozenset[str]
     leads: dict[str, str]
+    of_the: frozenset[str] = frozenset()
+    default: str = ""
 
     @classmethod
     def of(cls, patterns: Iterable[NamePattern]) -> Heads:
@@ -33,6 +37,8 @@ class Heads:
             frozenset(p.head for p in patterns if p.lower_case),
             frozenset(p.head for p in patterns if p.short),
             {p.head: p.table for p in patterns if p.leads},
+            frozenset(p.head for p in patterns if p.of_the),
+            patterns[0].table if patterns else "",
         )
 
 
@@ -119,7 +125,7 @@ def _table_of(words: list[_Word], heads: Heads) -> str:
             h = _head(w, heads)
             if h is not None:
                 return heads.table[h]
-    return "parks"
+    return heads.default
 
 
 @dataclass(frozen=True)
@@ -231,7 +237,7 @@ def _capitalised_runs(
                 e + 2 + the <= j
                 and ws[e + 1].core.lower() in ("of", "for")
                 and _capitalised(ws[e + 2 + the])
-                and (not the or heads.table.get(_head(ws[e], heads) or "") == "organisations")
+                and (not the or _head(ws[e], heads) in heads.of_the)
             ):
                 k = e + 2 + the
                 while k + 1 <= j and (

@@ -34,15 +34,15 @@ BASIS_WORDS = [
     (r"\bwill\b|\bis to\b|\bare to\b", "planned", False, False),
 ]
 _BASIS = [(re.compile(p, re.IGNORECASE), b, s, money) for p, b, s, money in BASIS_WORDS]
-MONEY_UNITS = frozenset({"yuan", "RMB", "$", "US$"})
 
 
-def basis(text: str, clause: Span, unit: str) -> Reading | None:
+def basis(text: str, clause: Span, unit: str, money_units: frozenset[str]) -> Reading | None:
     """The basis the clause's words give a figure of `unit`; None when they say nothing of it.
-    "signed contracts" settles the basis of an amount of money only: a count of signed projects is a guess."""
+    "signed contracts" settles the basis of an amount of money only (a unit in `money_units`, those with a
+    currency in units.csv): a count of signed projects is a guess."""
     body = text[clause.start : clause.end]
     for pattern, value, settled, money in _BASIS:
-        if money and unit not in MONEY_UNITS:
+        if money and unit not in money_units:
             continue
         m = pattern.search(body)
         if m:
