@@ -254,3 +254,39 @@ def test_the_package_name_comes_from_its_metadata(package):
     meta_path.write_text(json.dumps(meta), encoding="utf-8")
     with pytest.raises(ConfigError, match="name"):
         read_metadata(Paths(package))
+
+
+def _rename_field(root: Path, schema_name: str, csv_path: Path, old: str, new: str, role_default: str) -> None:
+    """Rename one field of a table (schema and header) and map the role's field to it with roleFields."""
+    schema_path = root / "schemas" / f"{schema_name}.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    next(f for f in schema["fields"] if f["name"] == old)["name"] = new
+    schema["roleFields"] = {**schema.get("roleFields", {}), role_default: new}
+    schema_path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+    head, sep, rest = csv_path.read_text(encoding="utf-8").partition("\n")
+    csv_path.write_text(_cells(old).sub(new, head) + sep + rest, encoding="utf-8")
+
+
+def test_add_source_and_draft_write_the_roles_own_field_names(tmp_path):
+    """add-source and draft read and write the role's fields under the table's names (roleFields), not the
+    defaults: a renamed sha256 gets the new text's hash, the drafted figure its amount, its citation its passage."""
+    from zonedata.curate.addsource import add_source
+    from zonedata.curate.draft import draft
+
+    root = copy_package(CORPUS_BASE, tmp_path / "pkg")
+    rename_tables(root)
+    _rename_field(root, "sources", root / "seeds" / "sources.csv", "sha256", "digest", "sha256")
+    _rename_field(root, "sources", root / "seeds" / "sources.csv", "date_published", "issued", "date_published")
+    assert validate(root, publication=False).valid
+    text = tmp_path / "new.txt"
+    text.write_text("The Sample Harbour Park plans to invest 3.5 billion yuan this year.\n", encoding="utf-8")
+    added = add_source(root, text, {"title": "A new text", "date_published": "2024-05-01", "url": "https://e.x/a"})
+    assert added.ok and added.written, [f.to_dict() for f in added.findings]
+    assert added.row["digest"] == added.sha256 and added.row["issued"] == "2024-05-01"
+    assert "sha256" not in added.row and "date_published" not in added.row
+    assert validate(root, publication=False).valid
+    out = draft(root, added.source_id)
+    (figure,) = [r for r in out.rows["data/raw/figures.csv"] if r["value_text"] == "3.5 billion yuan"]
+    assert figure["amount"] == "3.5" and "value" not in figure
+    assert not [n for n in out.notes if "date_published" in n]  # the date was read from `issued`
+    assert any(r["passage"] and r["record_table"] == "figures" for r in out.rows["data/raw/evidence.csv"])

@@ -125,6 +125,8 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
     if roles.sources is None:
         raise ConfigError('no schema declares "role": "sources": run `zonedata validate` for what to fix')
     schema = load_schema(paths, roles.sources.table)
+    #: the role's fields by their default names (source_id, file, sha256, ...) -> this table's names
+    col = roles.sources.fields
     sha = sha256_bytes(data)
     findings: list[Finding] = []
     shown = str(file)
@@ -156,12 +158,12 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
     existing = sources_csv.read_bytes() if sources_csv.exists() else b""
     rows = list(csv.DictReader(io.StringIO(existing.decode("utf-8-sig", errors="replace"))))
     for r in rows:
-        if (r.get("sha256") or "").lower() == sha:
+        if (r.get(col["sha256"]) or "").lower() == sha:
             findings.append(
                 Finding(
                     "source-duplicate",
-                    f"this text is already stored as source {r.get('source_id')} "
-                    f"(seeds/{r.get('file')}, same sha256): a text is stored once",
+                    f"this text is already stored as source {r.get(col['source_id'])} "
+                    f"(seeds/{r.get(col['file'])}, same sha256): a text is stored once",
                     file=shown,
                     value=sha,
                 )
@@ -173,7 +175,7 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
                     "source-duplicate", f"this text is already in seeds/{p.name} (same sha256)", file=shown, value=sha
                 )
             )
-    numbers = [int(r["source_id"]) for r in rows if re.fullmatch(r"[0-9]{3}", r.get("source_id") or "")]
+    numbers = [int(r[col["source_id"]]) for r in rows if re.fullmatch(r"[0-9]{3}", r.get(col["source_id"]) or "")]
     numbers += [int(p.name[:3]) for p in paths.seeds.glob("[0-9][0-9][0-9]_*.txt")]
     n = max(numbers, default=-1) + 1
     if n > 999:
@@ -182,38 +184,42 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
     name = f"{sid}_{sha[:16]}.txt"
 
     columns = schema.raw_names
+    # (the options give the role's fields by their default names: --date is date_published, wherever it is)
+    values = {col.get(k, k): v for k, v in values.items()}
     unknown = [k for k in values if k not in columns]
     if unknown:
         raise ConfigError(f"{', '.join(unknown)}: not column(s) of {paths.rel(schema.path)} ({', '.join(columns)})")
     values = dict(values)
-    if "language" in columns:  # the texts are English unless the curator says otherwise
-        values.setdefault("language", "en")
-    external = values.get("external_fields")
+    if col["language"] in columns:  # the texts are English unless the curator says otherwise
+        values.setdefault(col["language"], "en")
+    external_fields = col["external_fields"]
+    external = values.get(external_fields)
     if isinstance(external, (list, tuple)):  # a list field: joined with the schema's delimiter
         delimiter = (
-            schema.field("external_fields").descriptor.get("delimiter", "; ")
-            if "external_fields" in schema.raw_names
+            schema.field(external_fields).descriptor.get("delimiter", "; ")
+            if external_fields in schema.raw_names
             else "; "
         )
-        values["external_fields"] = delimiter.join(external)
-    listed = [p for p in re.split(r"[;,]\s*", values.get("external_fields") or "") if p]
+        values[external_fields] = delimiter.join(external)
+    listed = [p for p in re.split(r"[;,]\s*", values.get(external_fields) or "") if p]
     for column in listed:
         if column not in columns:
             findings.append(
                 Finding(
                     "enum-violation",
-                    f"--external {column!r} is not a column of seeds/sources.csv; "
-                    f"list columns such as url, date_published, publisher",
+                    f"--external {column!r} is not a column of {paths.rel(sources_csv)}; "
+                    f"list columns such as {col['url']}, {col['date_published']}, {col['publisher']}",
                     file=paths.rel(sources_csv),
-                    field="external_fields",
+                    field=external_fields,
                     value=column,
                 )
             )
     row = {c: "" for c in columns}
     row.update({k: v for k, v in values.items() if v is not None})
-    row.update({"source_id": sid, "file": name, "sha256": sha})
-    if "date_published_text" in row and not row["date_published_text"] and row.get("date_published") and text:
-        row["date_published_text"] = _date_text(text, row["date_published"])
+    row.update({col["source_id"]: sid, col["file"]: name, col["sha256"]: sha})
+    words, published = col["date_published_text"], col["date_published"]
+    if words in row and not row[words] and row.get(published) and text:
+        row[words] = _date_text(text, row[published])
     result = AddSource(sid, paths.rel(paths.seeds / name), sha, row, findings)
 
     # the new row, checked by the same reader as validate: a copy of sources.csv with the row appended
