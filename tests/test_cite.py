@@ -141,3 +141,11 @@ def test_written_citation_passes_cffconvert(tmp_path, release_package):
         path.write_text(dump_citation(cff), encoding="utf-8")
         out = subprocess.run([str(_cffconvert()), "--validate", "-i", str(path)], capture_output=True, text=True)
         assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_the_bibtex_key_is_the_packages_name(cited):
+    """The key names the package (metadata/package.json's name), not the engine."""
+    (cited / "metadata").mkdir()
+    (cited / "metadata" / "package.json").write_text('{"name": "lakeside-figures"}', encoding="utf-8")
+    result = invoke("cite", "--root", cited, "--format", "bibtex")
+    assert result.exit_code == 0 and result.output.startswith("@misc{lakeside-figures-1.2.0,\n"), result.output

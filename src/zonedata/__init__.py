@@ -1,4 +1,4 @@
-"""zonedata: China-ASEAN industrial parks, projects and statistics, every value traced to a quote.
+"""zonedata: an engine for hand-curated data packages whose every value is traced to a quote.
 
 The analyst API (`load`, `package`) and `__version__` are looked up lazily so `import zonedata` stays cheap.
 """

@@ -1,4 +1,4 @@
-"""For analysts: `zonedata.load("statistics")` and `zonedata.package()`.
+"""For analysts: `zonedata.load(table)` and `zonedata.package()`, on the package installed or at `root`.
 
 The published files are looked up, in order: the `root` you pass; the package data installed
 with the wheel (zonedata/_package/: datapackage.json, data/clean/, schemas/); the repository
@@ -59,8 +59,10 @@ def load(table: str, *, root: Path | str | None = None) -> pl.DataFrame:
 
     Example:
         >>> import zonedata
-        >>> stats = zonedata.load("statistics")
-        >>> stats.filter(stats["unit_normalised"] == "CNY").select("statistic_id", "value_normalised")
+        >>> from zonedata.api import tables
+        >>> tables()  # the names of the published tables
+        >>> frame = zonedata.load(tables()[0])
+        >>> frame.schema  # its columns and their types, as the package's schema declares them
     """
     base = _base(root)
     descriptor = _descriptor(base)

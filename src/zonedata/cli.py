@@ -247,7 +247,7 @@ def _show_version(ctx, param, value):
 )
 @global_options
 def cli():
-    """zonedata: check, publish and cite the China-ASEAN industrial parks dataset.
+    """zonedata: check, publish and cite a hand-curated data package whose every value is traced to a quote.
 
     --root and --debug may be given before the command or after it.
 

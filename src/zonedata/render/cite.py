@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from zonedata.base import safe_json
+from zonedata.base.paths import Paths
 from zonedata.release.cite import citation_paths, current_citation, dump_citation, read_valid_citation
 
 
@@ -51,8 +53,10 @@ def _bib(value) -> str:
     return _BIBTEX_SPECIAL.sub(r"\\\1", str(value))
 
 
-def render_bibtex(cff: dict, released: bool = True) -> str:
-    """A BibTeX @misc entry (the type every BibTeX style knows); entities are braced so they are not split."""
+def render_bibtex(cff: dict, released: bool = True, name: str | None = None) -> str:
+    """A BibTeX @misc entry (the type every BibTeX style knows); entities are braced so they are not split.
+    Its key is the package's `name` (metadata/package.json) and version: lakeside-figures-1.2.0; without a
+    name, the words of the title before a colon, as a slug."""
     authors = []
     for a in cff.get("authors", []):
         if "family-names" in a:
@@ -76,7 +80,10 @@ def render_bibtex(cff: dict, released: bool = True) -> str:
     if cff.get("license"):
         note += f"; licence {cff['license']}"
     fields.append(("note", _bib(note)))
-    key = "zonedata-" + (version or "unreleased")
+    if not name:
+        slug = re.sub(r"[^a-z0-9]+", "-", str(cff.get("title", "")).split(":", 1)[0].lower()).strip("-")
+        name = slug or "dataset"
+    key = f"{name}-{version or 'unreleased'}"
     body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields if v)
     return f"@misc{{{key},\n{body}\n}}\n"
 
@@ -96,4 +103,18 @@ def cite(root: Path, fmt: str = "text") -> str:
         read_valid_citation(paths)
         return paths.citation_cff.read_text(encoding="utf-8")
     cff, released = current_citation(paths)
+    if fmt == "bibtex":
+        return render_bibtex(cff, released, _package_name(paths))
     return RENDERERS[fmt](cff, released)
+
+
+def _package_name(paths: Paths) -> str | None:
+    """The package's name: metadata/package.json's, else the published datapackage.json's; None without either."""
+    for path in (paths.package_metadata, paths.datapackage):
+        try:
+            name = safe_json.loads(path.read_bytes().decode("utf-8")).get("name")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if isinstance(name, str) and re.fullmatch(r"[a-z0-9][a-z0-9._-]*", name):
+            return name
+    return None
