@@ -57,6 +57,19 @@ TAGS = {
 # --------------------------------------------------------------------------- the draft
 
 
+@dataclass(frozen=True)
+class Mark:
+    """Where a candidate stands in the text: words [start, end) of the stored text, what they are
+    (figure, period, basis, attribution, link, name, exclusion) and the drafted row they give
+    (`rows[dest][index]`), for the review page."""
+
+    start: int
+    end: int
+    kind: str
+    dest: str
+    index: int
+
+
 @dataclass
 class Draft:
     """Candidate rows by destination file (relative to the root), each a list of dicts in schema order."""
@@ -66,6 +79,7 @@ class Draft:
     columns: dict[str, list[str]] = field(default_factory=dict)  # destination -> header
     rows: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    marks: list[Mark] = field(default_factory=list)  # every candidate where it stands
 
     @property
     def empty(self) -> bool:
@@ -286,6 +300,9 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
             if key and key not in excluded_phrases:
                 excluded_phrases.add(key)
                 out.rows[dest_excl].append({"source_id": source_id, "phrase": phrase, "reason": reason})
+            if key in excluded_phrases:
+                index = next(i for i, r in enumerate(out.rows[dest_excl]) if normalise(r["phrase"]) == key)
+                out.marks.append(Mark(mention.start, mention.end, "exclusion", dest_excl, index))
             continue
         by_sentence.setdefault(sentence.start, []).append((mention, sentence))
     rank_spans = _rank_spans(ds, source_id) if skip_recorded else {}
@@ -367,13 +384,31 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
                 values["subject_table"] = table if settled else guess(table)
                 values["subject_id"] = sid_ if settled else guess(sid_)
             if stats_schema is not None:
+                index = len(out.rows[ds.file(STATISTICS)])
                 out.rows[ds.file(STATISTICS)].append(_row(stats_schema, values))
                 cite(STATISTICS, rid, quote)
+                dest = ds.file(STATISTICS)
+                out.marks.append(Mark(mention.start, mention.end + extra, "figure", dest, index))
+                if period is not None:
+                    out.marks.append(Mark(period.span.start, period.span.end, "period", dest, index))
+                if read is not None and "basis" in values and read.start >= 0:
+                    out.marks.append(Mark(read.start, read.end, "basis", dest, index))
+                if "attribution_text" in values and said is not None:
+                    out.marks.append(Mark(said.start, said.end, "attribution", dest, index))
             if growth and links is not None:
                 base = next((d for d in reversed(drafted) if d[1] != "%"), None)
                 if base is not None:
                     n_link += 1
                     lid = id_marker(links.tag, n_link)
+                    out.marks.append(
+                        Mark(
+                            mention.start,
+                            mention.end + extra,
+                            "link",
+                            ds.file(links.table),
+                            len(out.rows[ds.file(links.table)]),
+                        )
+                    )
                     out.rows[ds.file(links.table)].append(
                         _row(
                             links.schema,
@@ -395,6 +430,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
             n_stat += 1
             rid = id_marker(TAGS[STATISTICS], n_stat)
             if stats_schema is not None:
+                out.marks.append(Mark(a, b, "figure", ds.file(STATISTICS), len(out.rows[ds.file(STATISTICS)])))
                 out.rows[ds.file(STATISTICS)].append(
                     _row(
                         stats_schema,
@@ -451,6 +487,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
                 for c, _ in kept
             ):
                 values["is_series"] = "true"  # the text names a numbered session of it
+        out.marks.append(Mark(cand.start, cand.end, "name", ds.file(cand.table), len(out.rows[ds.file(cand.table)])))
         out.rows[ds.file(cand.table)].append(_row(schema, values))
         if cand.table in cite_tables and pk:
             cite(cand.table, rid, unique_quote(sentence, sentence))

@@ -45,7 +45,7 @@ def basis(text: str, clause: Span, unit: str) -> Reading | None:
             continue
         m = pattern.search(body)
         if m:
-            return Reading(value, settled)
+            return Reading(value, settled, clause.start + m.start(), clause.start + m.end())
     return None
 
 
