@@ -41,32 +41,40 @@ def main() -> None:
 
     import polars as pl
 
-    from zonedata.base.paths import SOURCES_TABLE, Paths
-    from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
-    from zonedata.loading.schema import load_schema, schema_names
+    from zonedata.base.paths import Paths
+    from zonedata.loading.dataset import Dataset
+    from zonedata.loading.schema import load_roles, load_schema, schema_names
     from zonedata.loading.tables import check_constraints, parse_table
 
-    paths = Paths(root)
-    ds = Dataset(paths)
-    for name in schema_names(paths):
-        ds.schemas[name] = load_schema(paths, name)
+    paths, roles = load_roles(Paths(root))
+    schemas = {name: load_schema(paths, name) for name in schema_names(paths)}
+    tables = {}
     with pl.Config(engine_affinity="in-memory"):
-        for name, s in ds.schemas.items():
+        for name, s in schemas.items():
             table = timed(f"read {name}: CSV, shape, types", lambda s=s: parse_table(paths, s))
             timed(f"read {name}: Pandera checks", lambda t=table: check_constraints(t))
-            ds.tables[name] = table
+            tables[name] = table
     from zonedata.loading.seeds import load_texts
     from zonedata.text.normalise import SourceText
 
-    ds._cache["texts"] = timed(
-        "source texts: read", lambda: load_texts(paths.seeds, ds.frame(SOURCES_TABLE), ds.seed_bytes)
-    )
-    ds._cache["source_texts"] = timed("source texts: normalise", lambda: SourceText.many(ds.texts))
+    seed_bytes: dict[str, bytes] = {}
+    sources = roles.sources.canonical(tables[roles.sources.table].frame)
+    texts = timed("source texts: read", lambda: load_texts(paths.seeds, sources, seed_bytes))
+    source_texts = timed("source texts: normalise", lambda: SourceText.many(texts))
     from zonedata.checks import provenance
     from zonedata.text.locate import locate_quotes
 
-    ds._cache["located"] = timed(
-        "provenance: locate quotes", lambda: locate_quotes(ds.frame(CITATIONS_TABLE), ds.source_texts)
+    cites = roles.citations.canonical(tables[roles.citations.table].frame)
+    located = timed("provenance: locate quotes", lambda: locate_quotes(cites, source_texts))
+    ds = Dataset(
+        paths,
+        schemas,
+        tables,
+        roles=roles,
+        seed_bytes=seed_bytes,
+        texts=texts,
+        source_texts=source_texts,
+        located=located,
     )
     frame = ds.located.frame
     for name in ("sources", "keys", "codes", "consistency"):
@@ -76,9 +84,9 @@ def main() -> None:
     timed("provenance: statistics against quotes", lambda: provenance.check_statistics(ds, frame, mentions))
     timed("provenance: other records' numbers", lambda: provenance.check_record_numbers(ds, frame, mentions))
     total = time.perf_counter() - t0
-    records = sum(t.frame.height for n, t in ds.tables.items() if n != SOURCES_TABLE)
+    records = sum(t.frame.height for n, t in ds.tables.items() if n != roles.table("sources"))
     print(
-        f"{root}: {records:,} records, {len(ds.texts):,} source texts, {ds.frame(CITATIONS_TABLE).height:,} citations"
+        f"{root}: {records:,} records, {len(ds.texts):,} source texts, {ds.role_frame('citations').height:,} citations"
     )
     for name, seconds in rows:
         print(f"  {seconds * 1000:8.1f} ms  {name}")

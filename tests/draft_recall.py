@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from zonedata.curate.draft import draft
-from zonedata.curate.draft.candidates import CITATIONS, STATISTICS, _load, _recorded_names
+from zonedata.curate.draft.candidates import _load, _recorded_names
 from zonedata.text.normalise import normalise
 
 
@@ -34,6 +34,7 @@ def measure(root: Path | str) -> dict:
     def key(r: dict) -> tuple:
         return (num(r.get("value")), r.get("scale") or "", r.get("unit") or "", r.get("qualifier") or "")
 
+    STATISTICS, CITATIONS = ds.roles.table("figures") or "", ds.roles.table("citations") or ""  # noqa: N806
     stats_file, cites_file = ds.file(STATISTICS), ds.file(CITATIONS)
     candidates = []  # (source_id, key, value_text, quote)
     for sid, d in drafts.items():

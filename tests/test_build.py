@@ -21,7 +21,7 @@ from zonedata.cli import cli
 from zonedata.loading.dataset import load_dataset
 from zonedata.publish import build as build_module
 from zonedata.publish.build import PARQUET_OPTIONS, build, render_outputs
-from zonedata.publish.clean import derive_statistics
+from zonedata.publish.clean import derive_figures
 from zonedata.publish.descriptor import read_version
 from zonedata.validate import validate
 
@@ -124,7 +124,7 @@ def test_normalisation_table(value, scale, unit, expected, unit_normalised, curr
     frame = pl.DataFrame({"value": [value], "scale": [scale or None], "unit": [unit]}).with_columns(
         pl.col("value").cast(DECIMAL)
     )
-    row = derive_statistics(None, frame).row(0, named=True)
+    row = derive_figures(None, frame).row(0, named=True)
     assert row["value_normalised"] == Decimal(expected)
     assert (row["unit_normalised"], row["currency"]) == (unit_normalised, currency)
 
@@ -133,7 +133,7 @@ def test_mu_rounding_is_half_even_to_six_places():
     """The division by 3 agrees with Decimal arithmetic rounded half to even, for many values."""
     values = [f"{i}.{(i * 7919) % 1000000:06d}" for i in range(0, 3000, 7)]
     frame = pl.DataFrame({"value": values, "scale": ["thousand"] * len(values), "unit": ["mu"] * len(values)})
-    out = derive_statistics(None, frame.with_columns(pl.col("value").cast(DECIMAL)))["value_normalised"].to_list()
+    out = derive_figures(None, frame.with_columns(pl.col("value").cast(DECIMAL)))["value_normalised"].to_list()
     with localcontext() as ctx:
         ctx.prec = 60
         expected = [

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from zonedata.base.paths import Paths
-from zonedata.loading.schema import load_schema, schema_names
+from zonedata.loading.schema import load_roles, load_schema, publication_order, schema_names
 from zonedata.publish.dictionary import render_dictionary
 
 REPO = Path(__file__).resolve().parents[1]
@@ -18,8 +18,8 @@ FIXTURE = Path(__file__).parent / "fixtures" / "valid"
 
 
 def schemas_of(root: Path):
-    paths = Paths(root)
-    return paths, {name: load_schema(paths, name) for name in schema_names(paths)}
+    paths, roles = load_roles(Paths(root))
+    return paths, {name: load_schema(paths, name) for name in publication_order(schema_names(paths), roles)}
 
 
 def test_repository_dictionary_is_in_step_with_the_schemas():

@@ -9,6 +9,7 @@ The fixture versions (tests/fixtures/versions/):
 
 import copy
 import json
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -300,3 +301,15 @@ def test_summaries_cut_long_keys_but_keep_short_ones():
     assert first.startswith("rcep, On 23 September 2024") and first.endswith("…")
     assert len(first) == len("rcep, ") + KEY_CHARS_SHOWN
     assert second == "stat-0001, short"
+
+
+def test_a_csv_without_a_column_its_schema_lists_is_refused(tmp_path):
+    """Issue 19: the column was read as absent on both sides and diff said "no differences"."""
+    broken = tmp_path / "broken"
+    shutil.copytree(V100, broken)
+    parks = broken / "data/clean/parks.csv"
+    lines = parks.read_text(encoding="utf-8").splitlines()
+    parks.write_text("\n".join(",".join(line.split(",")[:-1]) for line in lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["diff", str(V100), str(broken)])
+    assert result.exit_code == 2, result.output
+    assert "data/clean/parks.csv lacks the column(s)" in result.output and "no differences" not in result.output

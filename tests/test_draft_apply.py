@@ -223,3 +223,48 @@ def test_apply_appends_in_the_files_own_line_ends(corpus_package):
     data = path.read_bytes()
     assert b"\n" not in data.replace(b"\r\n", b"") and f"\r\n{PARK},".encode() in data
     assert len(list(csv.DictReader(io.StringIO(data.decode("utf-8"))))) == len(rows(corpus_package, "parks"))
+
+
+def test_period_and_basis_words_are_read_exactly_or_not_at_all():
+    """A year after "by" or "since" is a period only where it ends or opens a clause; a noun is no basis."""
+    import datetime as dt
+
+    from zonedata.curate.draft.periods import find_periods
+    from zonedata.curate.draft.settle import basis
+    from zonedata.text.sentences import Span
+
+    published = dt.date(2025, 5, 20)
+
+    def periods(text: str) -> list[tuple]:
+        return [
+            (p.span.text, p.start, p.end, p.period_type)
+            for p in find_periods(text, Span(0, len(text), text), published)
+        ]
+
+    assert periods("It will reach 50 billion yuan by 2027.") == [
+        ("by 2027", None, dt.date(2027, 12, 31), "on_or_before")
+    ]
+    assert periods("Output grew by 2000 tonnes.") == []  # an amount, not a date
+    assert periods("Since 2021 the park has attracted 120 firms.") == [
+        ("Since 2021", dt.date(2021, 1, 1), published, "period")
+    ]
+    assert periods("Since 2021 units were sold.") == []  # "2021 units": an amount
+    assert periods("It has grown since 2030.") == [("since 2030", None, None, None)]  # after the text: words only
+    text = "The park has 12 development plans."
+    assert basis(text, Span(0, len(text), text), "count") is None
+    text = "The park plans to invest 3 billion yuan."
+    assert basis(text, Span(0, len(text), text), "yuan").value == "planned"
+
+
+def test_apply_never_writes_through_a_link_that_leaves_the_package(corpus_package, tmp_path):
+    sid = added(corpus_package)
+    outside = tmp_path / "outside.csv"
+    parks = corpus_package / "data" / "raw" / "parks.csv"
+    outside.write_bytes(parks.read_bytes())
+    parks.unlink()
+    parks.symlink_to(outside)
+    before = snapshot(corpus_package)
+    result = run("draft", sid, "--apply", "--root", corpus_package)
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    assert outside.read_bytes() == before["parks.csv"] and snapshot(corpus_package) == before
+    assert run("draft", "999", "--apply", "--root", corpus_package).exit_code == 2  # no such source

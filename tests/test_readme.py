@@ -6,7 +6,7 @@ from pathlib import Path
 import polars as pl
 
 from zonedata.base.paths import Paths
-from zonedata.loading.schema import schema_names
+from zonedata.loading.schema import load_roles, schema_names
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -18,7 +18,7 @@ def readme_counts() -> dict[str, int]:
 
 
 def test_readme_counts_match_the_data():
-    paths = Paths(ROOT)
+    paths, _ = load_roles(Paths(ROOT))
     actual = {t: pl.read_csv(paths.raw_csv(t), infer_schema=False).height for t in schema_names(paths)}
     assert readme_counts() == actual
 

@@ -77,7 +77,10 @@ def released(repo) -> Path:
 
 
 def edit_parks(root: Path, rows: str) -> None:
+    """parks.csv holding `rows`, each park cited by the sentence of the fixture's text that names it."""
     (root / "data/raw/parks.csv").write_text("park_id,name,area_ha\n" + rows, encoding="utf-8")
+    cites = "".join(f"parks,{r.split(',')[0]},001,The {r.split(',')[1]} covers\n" for r in rows.splitlines())
+    (root / "data/raw/citations.csv").write_text("record_table,record_id,source_id,quote\n" + cites, encoding="utf-8")
     build(root)
     commit(root)
 
@@ -147,14 +150,20 @@ def test_archive_contents_and_checksums(repo):
             "LICENSE",
             "README.md",
             "SHA256SUMS",
+            "data/clean/citations.csv",
+            "data/clean/citations.parquet",
             "data/clean/parks.csv",
             "data/clean/parks.parquet",
             "data/clean/sources.csv",
             "data/clean/sources.parquet",
+            "data/clean/statistics.csv",
+            "data/clean/statistics.parquet",
             "datapackage.json",
             "docs/data-dictionary.md",
+            "schemas/citations.json",
             "schemas/parks.json",
             "schemas/sources.json",
+            "schemas/statistics.json",
             "seeds/sources.csv",
         ]
         assert not any(n.endswith(".txt") for n in names)  # third-party texts stay out of the deposit
@@ -246,13 +255,19 @@ def test_added_record_needs_minor(released):
     with pytest.raises(ReleaseRefused) as refused:
         release(released, bump="patch", date="2026-02-01")
     assert "1.0.1 is a patch release, but the changes since 1.0.0 need a minor release" in str(refused.value)
-    assert refused.value.reasons == ["parks: 1 record(s) added (P3)"]
+    assert refused.value.reasons == [
+        "citations: 1 record(s) added (parks, P3, 001, The Batang Park covers)",
+        "parks: 1 record(s) added (P3)",
+    ]
     result = release(released, bump="minor", date="2026-02-01")
     assert (result.version, result.bump, result.required) == ("1.1.0", "minor", "minor")
     changelog = (released / "CHANGELOG.md").read_text()
     entry = changelog.split("## [1.1.0] - 2026-02-01\n", 1)[1].split("## [1.0.0]")[0]
     assert "| parks | 3 | 1 | 0 | 0 |" in entry and "| sources | 1 | 0 | 0 | 0 |" in entry
-    assert "### Added\n\n- parks: 1 record(s) added (P3)\n" in entry
+    assert (
+        "### Added\n\n- citations: 1 record(s) added (parks, P3, 001, The Batang Park covers)\n- parks: 1 record(s) added (P3)\n"
+        in entry
+    )
     assert changelog.index("## [1.1.0]") < changelog.index("## [1.0.0]")
     assert [e["version"] for e in json.loads((released / "releases/releases.json").read_text())] == ["1.0.0", "1.1.0"]
 

@@ -17,6 +17,7 @@ import pytest
 
 from conftest import RELEASE_PACKAGE, build_valid, copy_package
 from zonedata.release.release import JOURNAL_NAME, STOP_AFTER_ENV, release
+from zonedata.validate import validate
 
 DATE = "2026-01-15"
 STEPS = range(1, 10)  # the write steps of _write_release (journal, pyproject, ..., manifest)
@@ -121,6 +122,9 @@ def test_a_release_killed_after_each_step_is_finished_by_a_rerun(ready, expected
     killed = run_release(root, stop_after=step)
     assert killed.returncode == -9, killed.stdout + killed.stderr  # it really died at that step
     assert (root / "releases" / JOURNAL_NAME).is_file()
+    if step == 6:  # validate tells the curator to rerun, not to commit what is there
+        findings = [(f.rule, f.file) for f in validate(root).findings if f.rule == "release-interrupted"]
+        assert findings == [("release-interrupted", "releases/" + JOURNAL_NAME)]
     assert_finished(root, expected[0])
 
 

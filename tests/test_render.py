@@ -36,15 +36,16 @@ def test_json_report_matches_golden(broken):
     assert json.loads(result.output) == json.loads(GOLDEN.read_text())
     doc = json.loads(result.output)
     assert set(doc) == {"valid", "stats", "findings", "omitted"}
-    assert set(doc["findings"][0]) == {"rule", "message", "file", "line", "field", "value", "severity"}
+    assert set(doc["findings"][0]) == {"rule", "message", "file", "line", "field", "value", "severity", "record"}
 
 
 def test_text_report_groups_by_file_and_summarises(broken):
     result = CliRunner().invoke(cli, ["validate", "--no-publication", "--root", str(broken)])
     lines = result.output.splitlines()
     assert "data/raw/statistics.csv" in lines
-    assert any(l.startswith("  line 3 [qualifier] error qualifier-mismatch:") for l in lines)
-    assert any(l.startswith("  line 6 [value] error number-mismatch:") for l in lines)
+    # each finding on a row names the row's record (issue 21)
+    assert any(l.startswith("  line 3 [qualifier] (stat-0011) error qualifier-mismatch:") for l in lines)
+    assert any(l.startswith("  line 6 [value] (stat-0021) error number-mismatch:") for l in lines)
     assert lines[-1].startswith("validate: invalid: 2 error(s), 2 warning(s)")
 
 

@@ -408,6 +408,7 @@ def package_v2(tmp_path) -> Path:
                     _field("external_fields", "list", itemType="string", delimiter=";"),
                 ],
                 "primaryKey": ["source_id"],
+                "role": "sources",
             },
             pl.DataFrame(
                 {
@@ -435,6 +436,7 @@ def package_v2(tmp_path) -> Path:
                     {"fields": ["source_id"], "reference": {"resource": "sources-parquet", "fields": ["source_id"]}}
                 ],
                 "polymorphicKeys": [{"tableField": "record_table", "idField": "record_id"}],
+                "role": "citations",
             },
             cit,
         ),

@@ -301,3 +301,35 @@ def test_a_malformed_linked_records_property_is_a_schema_finding(corpus_package)
             schema["linkedRecords"],
             [(f.rule, f.file) for f in report.findings],
         )
+
+
+def test_whole_words_in_every_script():
+    """A word ends at a space or a sign; in scripts written without spaces (Chinese, Thai) at any character."""
+    import polars as pl
+
+    from zonedata.checks.quoted import _as_whole_words
+
+    cases = [
+        ("operation", "China-ASEAN Cooperation Zone", False),
+        ("operation", "in operation.", True),
+        ("ASEAN", "China-ASEAN Cooperation", True),
+        ("park", "the parks and the park", True),  # the second occurrence is whole
+        ("park", "the parks", False),
+        ("café", "un cafés", False),
+        ("café", "le café, ouvert", True),
+        ("钦州", "中马钦州产业园", True),
+        ("(ACC)", "Centre(ACC)", True),
+        ("2016", "20160", False),
+        ("aa", "aaa aa", True),
+        ("aa", "aaaa", False),
+    ]
+    frame = pl.DataFrame(
+        {
+            "__row": list(range(len(cases))),
+            "needle": [c[0] for c in cases],
+            "quote_norm": [c[1] for c in cases],
+        },
+        schema={"__row": pl.UInt32, "needle": pl.String, "quote_norm": pl.String},
+    )
+    whole = set(_as_whole_words(frame)["__row"].to_list())
+    assert {i for i, c in enumerate(cases) if c[2]} == whole, [cases[i] for i in whole]

@@ -270,6 +270,13 @@ def main():
     # numpy (which pandera imports) starts OpenBLAS with a worker thread per core that spins waiting
     # for matrix work zonedata never gives it, taking CPU from polars (see bench/README.md)
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    # a terminal whose encoding cannot show a character of the report (PYTHONIOENCODING=latin-1, a legacy code
+    # page) gets it as an escape (\u201c), never an internal error half way through the report
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError, OSError, io.UnsupportedOperation):  # not a text file, or closed
+            pass
     # a crash in a native library (polars, numpy) leaves a Python traceback of every thread on stderr
     if sys.stderr is not None:
         try:

@@ -25,7 +25,6 @@ RULES: dict[str, str] = {
     "path-outside-root": "A path zonedata would read or write leaves the package root (a symlink, an absolute or ../ path)",
     "file-not-regular": "A path zonedata would read is a FIFO, socket or device, not a regular file",
     # 1. sources
-    "source-metadata-missing": "The seeds metadata file is missing or unreadable",
     "source-path-outside-seeds": "A source file path leaves seeds/",
     "source-file-missing": "A listed source file does not exist",
     "source-hash-mismatch": "A source file's sha256 differs from the recorded one",
@@ -90,6 +89,7 @@ RULES: dict[str, str] = {
         "hold its version"
     ),
     "release-date-invalid": "A release date in releases/releases.json is not a date, in the future, or out of order",
+    "release-interrupted": "A release was killed half way (releases/.release-journal.json): rerun it",
     "changelog-mismatch": "CHANGELOG.md's release entries are not the releases of releases/releases.json",
     # coverage
     "mention-unaccounted": "A number mention in a seed is neither recorded nor excluded",
@@ -106,6 +106,8 @@ class Finding:
     field: str | None = None
     value: str | None = None
     severity: str = ERROR
+    #: the primary key of the record the finding is about (filled for rows of a table after the checks)
+    record: str | None = None
 
     def __post_init__(self):
         if self.rule not in RULES:

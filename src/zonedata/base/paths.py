@@ -10,23 +10,28 @@ from pathlib import Path
 
 from zonedata.base.findings import ConfigError
 
-#: Tables published from data/raw/ plus the sources table kept beside the seed texts.
-SOURCES_TABLE = "sources"
-
 
 @dataclass(frozen=True)
 class Paths:
     """The layout of a zonedata package rooted at `root`."""
 
     root: Path
+    #: the table with the sources role (its schema's `role`), whose CSV sits beside the seed texts; unknown
+    #: until the schemas are read (see loading.schema.find_roles), and then set with `with_sources`
+    sources_table: str | None = None
+
+    def with_sources(self, table: str | None) -> Paths:
+        """This layout, knowing which table holds the sources."""
+        return Paths(self.root, table)
 
     @property
     def seeds(self) -> Path:
         return self.root / "seeds"
 
     @property
-    def sources_csv(self) -> Path:
-        return self.seeds / "sources.csv"
+    def sources_csv(self) -> Path | None:
+        """The sources table's CSV, beside the seed texts (None until the sources table is known)."""
+        return None if self.sources_table is None else self.seeds / f"{self.sources_table}.csv"
 
     @property
     def coverage_exclusions(self) -> Path:
@@ -45,8 +50,8 @@ class Paths:
 
     def raw_csv(self, table: str) -> Path:
         """Where a table's hand-curated CSV lives (sources sit beside the seed texts)."""
-        if table == SOURCES_TABLE:
-            return self.sources_csv
+        if table == self.sources_table:
+            return self.seeds / f"{table}.csv"
         return self.raw / f"{table}.csv"
 
     @property

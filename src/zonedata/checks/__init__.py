@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from zonedata.base.findings import Finding, Report
 from zonedata.checks import codes, consistency, keys, links, period_words, provenance, quoted, sources
 from zonedata.checks.markers import apply_markers
+from zonedata.checks.records import with_records
 from zonedata.loading.dataset import Dataset
 
 Check = Callable[[Dataset], list[Finding]]
@@ -47,5 +48,6 @@ def run_checks(ds: Dataset, checks: dict[str, Check] = CHECKS) -> Report:
     # cells that `zonedata draft` left for the curator: one finding each says what to fill, in place of the
     # pattern, enum or reference errors the marker itself would cause
     report.findings = apply_markers(report.findings, ds.tables)
+    report.findings = with_records(report.findings, ds.tables)  # the id of the record each finding is about
     report.stats.update({name: t.frame.height for name, t in ds.tables.items()})
     return report

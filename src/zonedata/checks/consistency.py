@@ -8,16 +8,15 @@ from __future__ import annotations
 import polars as pl
 
 from zonedata.base.findings import LINE, Finding
-from zonedata.base.paths import SOURCES_TABLE
 from zonedata.base.vocabulary import DECIMAL, normalisation_factor, normalisation_overflows
-from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
+from zonedata.loading.dataset import Dataset
 from zonedata.loading.tables import exact_decimal
 
 
 def check(ds: Dataset) -> list[Finding]:
     findings: list[Finding] = normalisable(ds)
-    sources = ds.frame(SOURCES_TABLE)
-    cites = ds.frame(CITATIONS_TABLE)
+    sources = ds.role_frame("sources")
+    cites = ds.role_frame("citations")
     for table, schema, period in ((t, s, p) for t, s in ds.schemas.items() for p in s.periods):
         start, end, basis = period.start, period.end, period.forward_field
         frame = ds.frame(table)
@@ -40,8 +39,8 @@ def check(ds: Dataset) -> list[Finding]:
         if (
             sources is None
             or cites is None
-            or ds.tables[SOURCES_TABLE].lacks("source_id", "date_published")
-            or ds.tables[CITATIONS_TABLE].lacks("record_table", "record_id", "source_id")
+            or ds.role_lacks("sources", "source_id", "date_published")
+            or ds.role_lacks("citations", "record_table", "record_id", "source_id")
         ):
             continue  # a missing table or column has its own finding
         ahead = [basis] if basis is not None else []  # (a raw field of the schema: always a column)
@@ -77,13 +76,13 @@ def check(ds: Dataset) -> list[Finding]:
 
 
 def normalisable(ds: Dataset) -> list[Finding]:
-    """A statistic's value_normalised (value x scale x unit factor, see clean.py) fits the published
+    """A figure's value_normalised (value x scale x unit factor, see clean.py) fits the published
     Decimal(38, 6), with every intermediate product: else the build could not compute it exactly
     (it publishes such a value_normalised empty, beside this finding)."""
-    stats = ds.tables.get("statistics")
-    if stats is None or stats.lacks("value", "scale", "unit"):
+    figures, stats = ds.roles.figures, ds.role_frame("figures", strings=True)
+    if figures is None or stats is None or ds.role_lacks("figures", "value", "scale", "unit"):
         return []
-    rows = stats.strings.select(
+    rows = stats.select(
         LINE,
         "value",
         "scale",
@@ -100,9 +99,9 @@ def normalisable(ds: Dataset) -> list[Finding]:
             f"{text} {scale or ''} {unit} is too large to publish: its normalised "
             f"value (value x scale x unit factor) needs {digits} digits or "
             "fewer before the decimal point; check the value and scale".replace("  ", " "),
-            file=ds.file("statistics"),
+            file=ds.file(figures.table),
             line=line,
-            field="value",
+            field=figures["value"],
             value=text,
         )
         for line, text, scale, unit in too_large.select(LINE, "value", "scale", "unit").iter_rows()

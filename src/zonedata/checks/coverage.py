@@ -10,9 +10,8 @@ import numpy as np
 import polars as pl
 
 from zonedata.base.findings import LINE, Finding, Report
-from zonedata.base.paths import SOURCES_TABLE
 from zonedata.base.vocabulary import DECIMAL
-from zonedata.loading.dataset import CITATIONS_TABLE, Dataset, load_dataset
+from zonedata.loading.dataset import Dataset, load_dataset
 from zonedata.loading.tables import exact_decimal
 from zonedata.text.normalise import SourceText, normalise, normalise_series
 from zonedata.text.numbers import mentions_frame
@@ -43,7 +42,7 @@ def _record_values(ds: Dataset) -> tuple[pl.DataFrame, pl.DataFrame]:
     nums, texts = [], []
     for name, table in ds.tables.items():
         schema = table.schema
-        if name in (CITATIONS_TABLE, SOURCES_TABLE) or len(schema.primary_key) != 1:
+        if name in ds.roles.special or len(schema.primary_key) != 1:
             continue
         key = schema.primary_key[0]
         if table.lacks(key):
@@ -158,9 +157,9 @@ def coverage(root: Path | str, ds: Dataset | None = None) -> Coverage:
     sids = sorted(texts)
     sources = {sid: SourceText(texts[sid]) for sid in sids}
     files = {}
-    src = ds.tables.get(SOURCES_TABLE)
-    if src is not None and not src.lacks("source_id", "file"):
-        files = dict(src.frame.select("source_id", "file").drop_nulls().iter_rows())
+    src = ds.role_frame("sources")
+    if src is not None and not ds.role_lacks("sources", "source_id", "file"):
+        files = dict(src.select("source_id", "file").drop_nulls().iter_rows())
     m = mentions_frame(pl.Series([texts[s] for s in sids], dtype=pl.String))
     m = m.with_columns(
         pl.Series(sids, dtype=pl.String).gather(m["row"]).alias("source_id")

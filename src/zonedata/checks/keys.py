@@ -6,8 +6,12 @@ import numpy as np
 import polars as pl
 
 from zonedata.base.findings import LINE, Finding
-from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
+from zonedata.loading.dataset import Dataset
 from zonedata.loading.schema import TableSchema, schema_names
+from zonedata.text.closest import did_you_mean
+
+#: dangling references per table and field that get a 'did you mean' hint (the rest are only counted)
+SUGGEST_MAX = 10
 
 
 def _key_text(cols, row) -> str:
@@ -73,13 +77,16 @@ def check(ds: Dataset) -> list[Finding]:
                 .join(referenced, on=list(fk.fields), how="anti")
                 .sort(LINE)
             )
-            for row in dangling.select(LINE, *fk.fields).iter_rows():
+            for i, row in enumerate(dangling.select(LINE, *fk.fields).iter_rows()):
                 line, values = row[0], row[1:]
+                hint = ""
+                if i < SUGGEST_MAX and len(values) == 1:
+                    hint = did_you_mean(str(values[0]), referenced[fk.fields[0]])
                 findings.append(
                     Finding(
                         "foreign-key-dangling",
-                        f"{_key_text(fk.fields, values)} does not exist in {fk.table}: fix the id or add the record "
-                        f"to {ds.file(fk.table)}",
+                        f"{_key_text(fk.fields, values)} does not exist in {fk.table}{hint}: fix the id or add the "
+                        f"record to {ds.file(fk.table)}",
                         file=file,
                         line=line,
                         field=",".join(fk.fields),
@@ -114,11 +121,18 @@ def check(ds: Dataset) -> list[Finding]:
                 else pl.DataFrame(schema={poly.table_field: pl.String, poly.id_field: pl.String})
             )
             dangling = refs.join(known, on=[poly.table_field, poly.id_field], how="anti").sort(LINE)
-            for line, tname, rid in dangling.select(LINE, poly.table_field, poly.id_field).iter_rows():
+            ids_of: dict[str, pl.Series] = {}  # the ids of each table a hint is computed against
+            for i, (line, tname, rid) in enumerate(dangling.select(LINE, poly.table_field, poly.id_field).iter_rows()):
+                hint = ""
+                if i < SUGGEST_MAX:
+                    if tname not in ids_of:
+                        ids_of[tname] = known.filter(pl.col(poly.table_field) == tname)[poly.id_field]
+                    hint = did_you_mean(rid, ids_of[tname])
                 findings.append(
                     Finding(
                         "foreign-key-dangling",
-                        f"{tname} has no record {rid!r}: fix {poly.id_field} or {poly.table_field}, or add the record",
+                        f"{tname} has no record {rid!r}{hint}: fix {poly.id_field} or {poly.table_field}, or add the "
+                        "record",
                         file=file,
                         line=line,
                         field=poly.id_field,
@@ -286,14 +300,20 @@ def _cycles(ds: Dataset) -> list[Finding]:
     findings = []
     for name, _schema, frame, fk in _self_keys(ds):
         cols, refs = list(fk.fields), list(fk.ref_fields)
-        rows = frame.select(LINE, *cols, *refs).with_row_index("i")
+        # the referencing and the referenced fields under names of their own: a key may name one field as both
+        # (a reference within the table without `resource`, even to its own key)
+        src = [f"__from_{k}" for k in range(len(cols))]
+        key = [f"__key_{k}" for k in range(len(refs))]
+        rows = frame.select(
+            LINE,
+            *[pl.col(c).alias(a) for c, a in zip(cols, src)],
+            *[pl.col(r).alias(a) for r, a in zip(refs, key)],
+        ).with_row_index("i")
         # each record's row index, by its key (the first record of a duplicated key: that has its own finding)
-        index = rows.filter(pl.all_horizontal(pl.col(refs).is_not_null())).unique(
-            refs, keep="first", maintain_order=True
-        )
+        index = rows.filter(pl.all_horizontal(pl.col(key).is_not_null())).unique(key, keep="first", maintain_order=True)
         step = rows.join(
-            index.select(*[pl.col(r).alias(c) for c, r in zip(cols, refs)], pl.col("i").alias("to")),
-            on=cols,
+            index.select(*[pl.col(r).alias(a) for r, a in zip(key, src)], pl.col("i").alias("to")),
+            on=src,
             how="left",
             maintain_order="left",
         ).sort("i")
@@ -308,7 +328,7 @@ def _cycles(ds: Dataset) -> list[Finding]:
             on_cycle = np.unique(reach[reach >= 0])
         if not len(on_cycle):
             continue
-        lines, keys = rows[LINE].to_list(), rows.select(refs).rows()
+        lines, keys = rows[LINE].to_list(), rows.select(key).rows()
         where = ",".join(cols)
         for i in sorted(on_cycle, key=lambda i: lines[i]):
             path, j = [i], to[i]
@@ -333,34 +353,34 @@ def _cycles(ds: Dataset) -> list[Finding]:
 
 
 def _uncited(ds: Dataset) -> list[Finding]:
-    """Every record of a table that citations can point at needs at least one citation."""
-    citations = ds.tables.get(CITATIONS_TABLE)
+    """Every record of every table but the sources and the citations needs at least one citation, whether
+    or not the citations schema's record_table enum names its table (a citation of a table the enum lacks
+    has its enum finding; the record is still uncited)."""
+    role, cites = ds.roles.citations, ds.role_frame("citations")
     # without the columns that say what is cited, no record can be known to be uncited
-    if citations is None or citations.lacks("record_table", "record_id"):
+    if role is None or cites is None or ds.role_lacks("citations", "record_table", "record_id"):
         return []
-    cites, schema = citations.frame, citations.schema
-    cited_tables = schema.field("record_table").constraints.get("enum", [])
     by_table = cites.select("record_table", "record_id").partition_by("record_table", as_dict=True)
     findings = []
-    for tname in cited_tables:
-        table = ds.tables.get(tname)
-        if table is None or len(table.schema.primary_key) != 1:
-            continue
+    for tname, table in ds.tables.items():
+        if tname in ds.roles.special or len(table.schema.primary_key) != 1:
+            continue  # (a record with a key of several fields cannot be named by one record_id)
         frame, key = table.frame, table.schema.primary_key[0]  # (a key column the CSV lacks: no id is uncited)
         cited = by_table.get((tname,), pl.DataFrame(schema={"record_id": cites.schema["record_id"]})).select(
-            pl.col("record_id").alias(key)
+            pl.col("record_id").cast(frame.schema[key], strict=False).alias(key)
         )
         missing = frame.select(LINE, key).filter(pl.col(key).is_not_null()).join(cited, on=key, how="anti").sort(LINE)
         for line, rid in missing.select(LINE, key).iter_rows():
             findings.append(
                 Finding(
                     "record-uncited",
-                    f"{tname} record {rid!r} has no citation: add a row to "
-                    f"{ds.file(CITATIONS_TABLE)} with its source_id and a verbatim quote",
+                    f"{tname} record {rid!r} has no citation: add a row to {ds.file(role.table)} with its "
+                    f"{role['record_table']} {tname!r}, {role['record_id']} {rid!r}, {role['source_id']} and a "
+                    f"verbatim {role['quote']}",
                     file=ds.file(tname),
                     line=line,
                     field=key,
-                    value=rid,
+                    value=str(rid),
                 )
             )
     return findings

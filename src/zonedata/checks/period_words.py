@@ -12,8 +12,7 @@ from __future__ import annotations
 import polars as pl
 
 from zonedata.base.findings import LINE, Finding
-from zonedata.base.paths import SOURCES_TABLE
-from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
+from zonedata.loading.dataset import Dataset
 from zonedata.text.periods import Point, describe, read_period
 
 _PARTS = ("year", "rel", "month", "day")
@@ -49,19 +48,19 @@ def _stated(words: pl.Series) -> pl.DataFrame:
 
 def _publication_years(ds: Dataset, table: str) -> pl.DataFrame:
     """record_id, pub_year: the year each of a record's cited sources was published (records without one: absent)."""
-    cites, sources = ds.tables.get(CITATIONS_TABLE), ds.tables.get(SOURCES_TABLE)
+    cites, sources = ds.role_frame("citations"), ds.role_frame("sources")
     empty = pl.DataFrame(schema={"record_id": pl.String, "pub_year": pl.Int32})
     if (
         cites is None
         or sources is None
-        or cites.lacks("record_table", "record_id", "source_id")
-        or sources.lacks("source_id", "date_published")
+        or ds.role_lacks("citations", "record_table", "record_id", "source_id")
+        or ds.role_lacks("sources", "source_id", "date_published")
     ):
         return empty
     return (
-        cites.frame.filter(pl.col("record_table") == table)
+        cites.filter(pl.col("record_table") == table)
         .select("record_id", "source_id")
-        .join(sources.frame.select("source_id", pl.col("date_published").dt.year().alias("pub_year")), on="source_id")
+        .join(sources.select("source_id", pl.col("date_published").dt.year().alias("pub_year")), on="source_id")
         .drop_nulls()
         .select("record_id", "pub_year")
         .unique()

@@ -12,9 +12,9 @@ import polars as pl
 
 from zonedata.base.findings import LINE, WARNING, Finding
 from zonedata.base.vocabulary import DECIMAL, UNITS
-from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
+from zonedata.loading.dataset import Dataset
 from zonedata.loading.tables import exact_decimal
-from zonedata.text.closest import closest_passage
+from zonedata.text.closest import closest_passage, word_differences
 from zonedata.text.normalise import normalise_series
 
 SUPERLATIVES = ("largest", "biggest", "most", "top", "closest", "highest", "greatest")
@@ -22,10 +22,10 @@ HINTS_MAX = 50  # closest-passage hints are computed for at most this many missi
 
 
 def check(ds: Dataset) -> list[Finding]:
-    texts, located = ds.texts, ds.located
-    if located is None:
+    texts, located, role = ds.texts, ds.located, ds.roles.citations
+    if located is None or role is None:
         return []
-    file = ds.file(CITATIONS_TABLE)
+    file, quote_field = ds.file(role.table), role["quote"]
     findings: list[Finding] = []
     frame = located.frame
     missing = frame.filter(pl.col("quote_start").is_null() & pl.col("source_id").is_in(list(texts))).sort(LINE)
@@ -38,6 +38,9 @@ def check(ds: Dataset) -> list[Finding]:
             near = closest_passage(src, qnorm)
             if near:
                 hint = f'; the closest passage is: "{near}"'
+                differ = word_differences(qnorm, near)
+                if differ:
+                    hint += f"; the words that differ: {'; '.join(differ)}"
         findings.append(
             Finding(
                 "quote-not-found",
@@ -45,7 +48,7 @@ def check(ds: Dataset) -> list[Finding]:
                 f"dashes and spaces only){hint}. Copy the text exactly",
                 file=file,
                 line=line,
-                field="quote",
+                field=quote_field,
                 value=quote,
             )
         )
@@ -57,7 +60,7 @@ def check(ds: Dataset) -> list[Finding]:
                 "Quote a longer passage to make it unique",
                 file=file,
                 line=line,
-                field="quote",
+                field=quote_field,
                 severity=WARNING,
             )
         )
@@ -159,26 +162,36 @@ def _unit_ok() -> pl.Expr:
 
 
 def check_statistics(ds: Dataset, cites: pl.DataFrame, mentions: pl.DataFrame) -> list[Finding]:
-    """Every statistic's value, scale, unit and qualifier agree with each of its quotes (`mentions`
-    is `Located.mentions()`)."""
-    stats = ds.tables.get("statistics")
-    need = {"statistic_id", "value_text", "value", "scale", "unit", "qualifier"}
-    if stats is None or stats.lacks(*need):
+    """Every figure's value, scale, unit and qualifier agree with each of its quotes (`mentions`
+    is `Located.mentions()`). The figures are the table with the figures role."""
+    figures, stats, cited = ds.roles.figures, ds.role_table("figures"), ds.roles.citations
+    if figures is None or stats is None or cited is None:
+        return []  # (the schema-invalid finding says which role to declare)
+    key = stats.schema.primary_key
+    if (
+        len(key) != 1
+        or ds.role_lacks("figures", "value_text", "value", "scale", "unit", "qualifier")
+        or stats.lacks(*key)
+    ):
         return []  # (a figure without its value, unit or qualifier column would disagree with every quote)
-    file = ds.file("statistics")
-    s = stats.strings.select(
-        pl.col(LINE).alias("stat_line"),
-        pl.col("statistic_id").alias("record_id"),
-        "value_text",
-        "unit",
-        "qualifier",
-        pl.col("scale").fill_null(""),
-        pl.col("value").alias("value_str"),
-        exact_decimal(pl.col("value")).alias("number"),  # a value that is not a plain number has its type error
-    ).filter(pl.col("number").is_not_null() & pl.col("value_text").is_not_null())
+    file = ds.file(figures.table)
+    s = (
+        figures.canonical(stats.strings)
+        .select(
+            pl.col(LINE).alias("stat_line"),
+            pl.col(key[0]).alias("record_id"),
+            "value_text",
+            "unit",
+            "qualifier",
+            pl.col("scale").fill_null(""),
+            pl.col("value").alias("value_str"),
+            exact_decimal(pl.col("value")).alias("number"),  # a value that is not a plain number has its type error
+        )
+        .filter(pl.col("number").is_not_null() & pl.col("value_text").is_not_null())
+    )
     pairs = (
         cites.select(LINE, "record_table", "record_id", "quote_key", "quote_norm", "quote_start")
-        .filter((pl.col("record_table") == "statistics") & pl.col("quote_start").is_not_null())
+        .filter((pl.col("record_table") == figures.table) & pl.col("quote_start").is_not_null())
         .select(pl.col(LINE).alias("cite_line"), "record_id", "quote_key", "quote_norm")
         .join(s, on="record_id", how="inner")
     )
@@ -207,11 +220,11 @@ def check_statistics(ds: Dataset, cites: pl.DataFrame, mentions: pl.DataFrame) -
         findings.append(
             Finding(
                 "value-text-not-in-quote",
-                f"value_text {vt!r} does not occur in the quote on "
-                f"{ds.file(CITATIONS_TABLE)} line {cl}: copy the value exactly as the quote writes it",
+                f"{figures['value_text']} {vt!r} does not occur in the quote on "
+                f"{ds.file(cited.table)} line {cl}: copy the value exactly as the quote writes it",
                 file=file,
                 line=line,
-                field="value_text",
+                field=figures["value_text"],
                 value=vt,
             )
         )
@@ -272,11 +285,11 @@ def check_statistics(ds: Dataset, cites: pl.DataFrame, mentions: pl.DataFrame) -
         .join(per_key, on="k", how="inner")
         .sort("stat_line", "cite_line")
     )
-    where = ds.file(CITATIONS_TABLE)
+    where = ds.file(cited.table)
     for r in per_pair.iter_rows(named=True):
         rule, field, message = _mismatch(r, f"the quote on {where} line {r['cite_line']}")
         value = r["value_str"] if field == "value" else r[field]
-        findings.append(Finding(rule, message, file=file, line=r["stat_line"], field=field, value=value))
+        findings.append(Finding(rule, message, file=file, line=r["stat_line"], field=figures[field], value=value))
     return findings
 
 
@@ -324,7 +337,12 @@ def check_record_numbers(ds: Dataset, cites: pl.DataFrame, mentions: pl.DataFram
     facts = {}
     for tname, table in ds.tables.items():
         schema = table.schema
-        if tname in ("statistics", CITATIONS_TABLE) or table.frame.is_empty() or len(schema.primary_key) != 1:
+        if (
+            tname in ds.roles.special
+            or tname == ds.roles.table("figures")
+            or table.frame.is_empty()
+            or len(schema.primary_key) != 1
+        ):
             continue
         key = schema.primary_key[0]
         ints = [f.name for f in schema.raw_fields if f.type == "integer"]  # (one the CSV lacks: all null, dropped)

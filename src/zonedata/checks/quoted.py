@@ -17,11 +17,20 @@ from __future__ import annotations
 import polars as pl
 
 from zonedata.base.findings import LINE, Finding
-from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
+from zonedata.loading.dataset import Dataset
 from zonedata.loading.schema import Field
 from zonedata.text.normalise import normalise_series
 
-_WORD = r"^\w"  # (Rust's \w: Unicode letters, marks and digits, and the underscore)
+# a character of a word that must end at a space or a sign: Rust's \w (Unicode letters, marks, digits and the
+# underscore) but for the scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer,
+# Myanmar), where any character may begin or end a word
+_WORD = r"^[\w--[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]]"
+
+
+#: the ASCII characters that are not word characters, as bytes: around a needle, they end a word
+_ASCII_NOT_WORD = pl.Series(
+    [bytes([c]) for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")], dtype=pl.Binary
+)
 
 
 def check(ds: Dataset) -> list[Finding]:
@@ -29,44 +38,67 @@ def check(ds: Dataset) -> list[Finding]:
     if located is None:
         return []
     quotes = located.frame.filter(pl.col("quote_start").is_not_null()).select("record_table", "record_id", "quote_norm")
-    findings: list[Finding] = []
+    # every table's quoted values in one frame, searched in one pass: record_table, record_id, field, LINE, value, cond
+    parts, fields_of = [], {}
     for name, table in ds.tables.items():
         schema = table.schema
         # (a field or key column the CSV lacks is all null: no value to find, no record whose quotes are known)
         fields = [f for f in schema.raw_fields if f.quoted]
-        if name == CITATIONS_TABLE or not fields or len(schema.primary_key) != 1:
+        if name in ds.roles.special or not fields or len(schema.primary_key) != 1:
             continue
         key = schema.primary_key[0]
-        own = quotes.filter(pl.col("record_table") == name).select(pl.col("record_id").alias(key), "quote_norm")
-        # a record none of whose quotes could be located already has its finding; its words may be in them
-        located_ids = own.select(key)  # (a semi join needs no unique right side)
         for f in fields:
-            values = _values(table.frame, key, f).join(located_ids, on=key, how="semi")
-            if values.is_empty():
-                continue
-            values = values.with_columns(normalise_series(values["value"]).alias("needle")).with_row_index("__row")
-            candidates = values.join(own, on=key).filter(
-                pl.col("quote_norm").str.contains(pl.col("needle"), literal=True)
+            fields_of[name, f.name] = f
+            parts.append(
+                _values(table.frame, key, f).select(
+                    pl.lit(name).alias("record_table"),
+                    pl.col(key).cast(pl.String).alias("record_id"),
+                    pl.lit(f.name).alias("field"),
+                    LINE,
+                    "value",
+                    "cond",
+                )
             )
-            found = _as_whole_words(candidates)
-            if found.height == values.height:  # the usual case: every value is in one of its record's quotes
-                continue
-            missing = values.join(found, on="__row", how="anti").sort(LINE, "__row")
-            inside = set(candidates.get_column("__row").to_list())
-            for row, line, rid, value, cond in missing.select("__row", LINE, key, "value", "cond").iter_rows():
-                findings.append(_finding(ds.file(name), f, line, rid, value, cond, row in inside))
-    return findings
+    if not parts:
+        return []
+    # a record none of whose quotes could be located already has its finding; its words may be in them
+    values = (
+        pl.concat(parts)
+        .join(quotes.lazy().select("record_table", "record_id"), on=["record_table", "record_id"], how="semi")
+        .collect()
+    )
+    if values.is_empty():
+        return []
+    values = values.with_columns(normalise_series(values["value"]).alias("needle")).with_row_index("__row")
+    candidates = values.join(quotes, on=["record_table", "record_id"]).filter(
+        pl.col("quote_norm").str.contains(pl.col("needle"), literal=True)
+    )
+    found = _as_whole_words(candidates)
+    if found.height == values.height:  # the usual case: every value is in one of its record's quotes
+        return []
+    missing = values.join(found, on="__row", how="anti").sort("record_table", "field", LINE, "__row")
+    inside = set(candidates.get_column("__row").to_list())
+    return [
+        _finding(ds.file(name), fields_of[name, field], line, rid, value, cond, row in inside)
+        for row, name, field, line, rid, value, cond in missing.select(
+            "__row", "record_table", "field", LINE, "record_id", "value", "cond"
+        ).iter_rows()
+    ]
 
 
-def _values(frame: pl.DataFrame, key: str, f: Field) -> pl.DataFrame:
+def _values(frame: pl.DataFrame, key: str, f: Field) -> pl.LazyFrame:
     """LINE, key, value, cond: the field's non-empty values (items, for a list field) that the text must hold."""
     when = f.quoted_when
-    values = frame.select(
-        LINE,
-        key,
-        pl.col(f.name).alias("value"),
-        (pl.col(when[0]) if when else pl.lit(None, dtype=pl.String)).alias("cond"),
-    ).filter(pl.col("value").is_not_null())
+    values = (
+        frame.lazy()
+        .select(
+            LINE,
+            key,
+            pl.col(f.name).alias("value"),
+            (pl.col(when[0]) if when else pl.lit(None, dtype=pl.String)).alias("cond"),
+        )
+        .filter(pl.col("value").is_not_null())
+    )
     if when:
         values = values.filter(pl.col("cond").is_in(when[1]).fill_null(False))
     if f.type == "list":
@@ -80,6 +112,18 @@ def _as_whole_words(candidates: pl.DataFrame) -> pl.DataFrame:
     the characters around it are the last of piece k and the first of piece k + 1 (or, where such a
     piece is empty between two occurrences, the neighbouring occurrence's own last or first character)."""
     needle = pl.col("needle")
+    # first, cheaply: the first occurrence has an ASCII character that is no letter or digit (or the quote's
+    # end) on each side; only the other rows are looked at occurrence by occurrence
+    hay = pl.col("quote_norm").cast(pl.Binary)
+    at = pl.col("quote_norm").str.find(needle, literal=True)  # (a byte offset)
+    before = hay.bin.slice(at - 1, 1).is_in(_ASCII_NOT_WORD.implode())
+    after = hay.bin.slice(at + needle.str.len_bytes(), 1).is_in(_ASCII_NOT_WORD.implode())
+    clear = before.fill_null(False) | (at == 0)
+    clear_after = after.fill_null(False) | (at + needle.str.len_bytes() == pl.col("quote_norm").str.len_bytes())
+    sure = candidates.filter(clear & clear_after).select("__row").unique()
+    candidates = candidates.join(sure, on="__row", how="anti")
+    if candidates.is_empty():
+        return sure
     starts_word, ends_word = needle.str.contains(_WORD), needle.str.slice(-1).str.contains(_WORD)
     occurrences = (
         candidates.select(
@@ -107,7 +151,7 @@ def _as_whole_words(candidates: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.col("after").str.slice(0, 1))
     )
     whole = (~starts_word | ~prev.str.contains(_WORD)) & (~ends_word | ~nxt.str.contains(_WORD))
-    return occurrences.filter(whole).select("__row").unique()
+    return pl.concat([sure, occurrences.filter(whole).select("__row")]).unique()
 
 
 def _finding(file: str, f: Field, line: int, rid: str, value: str, cond: str | None, inside: bool) -> Finding:

@@ -10,7 +10,6 @@ import polars as pl
 
 from zonedata.base.findings import LINE, Finding
 from zonedata.base.hashing import sha256_bytes, sha256_file
-from zonedata.base.paths import SOURCES_TABLE
 from zonedata.loading.dataset import Dataset
 from zonedata.loading.seeds import Seeds
 from zonedata.text.normalise import normalise_expr
@@ -20,26 +19,20 @@ TEXT_SUFFIXES = {".txt"}
 
 
 def check(ds: Dataset) -> list[Finding]:
-    paths = ds.paths
-    file = ds.file(SOURCES_TABLE)
-    if SOURCES_TABLE not in ds.schemas:
-        if paths.schema(SOURCES_TABLE).exists():
-            return []  # the schema-invalid finding says what to fix
-        return [
-            Finding(
-                "source-metadata-missing",
-                "schemas/sources.json is missing: the seeds metadata needs a schema",
-                file="schemas/sources.json",
-            )
-        ]
-    table = ds.tables[SOURCES_TABLE]
-    if table.lacks("file"):
+    paths, role = ds.paths, ds.roles.sources
+    if role is None or role.table not in ds.tables:
+        return []  # the schema-invalid finding says which schema to fix, or which role to declare
+    file = ds.file(role.table)
+    table = ds.tables[role.table]
+    file_field, hash_field = role["file"], role["sha256"]
+    if table.lacks(file_field):
         return []  # which texts are listed is unknown (not: none is): the table's findings say what is wrong
     findings = publication_dates(ds)
     listed: set[str] = set()
-    has_hash = not table.lacks("sha256")
+    has_hash = not table.lacks(hash_field)
     seeds = Seeds(paths.seeds)
-    for row in table.frame.select(LINE, "file", *(["sha256"] if has_hash else [])).iter_rows(named=True):
+    columns = [LINE, pl.col(file_field).alias("file"), *([pl.col(hash_field).alias("sha256")] if has_hash else [])]
+    for row in table.frame.select(columns).iter_rows(named=True):
         name, line = row["file"], row[LINE]
         if name is None:
             continue
@@ -51,7 +44,7 @@ def check(ds: Dataset) -> list[Finding]:
                     f"{name!r} leaves seeds/: give a file name inside seeds/",
                     file=file,
                     line=line,
-                    field="file",
+                    field=file_field,
                     value=name,
                 )
             )
@@ -64,7 +57,7 @@ def check(ds: Dataset) -> list[Finding]:
                     f"seeds/{name} does not exist: restore the file or remove its row",
                     file=file,
                     line=line,
-                    field="file",
+                    field=file_field,
                     value=name,
                 )
             )
@@ -95,7 +88,7 @@ def check(ds: Dataset) -> list[Finding]:
                     "edited; restore the original (git checkout) or, for a new capture, add it as a new source",
                     file=file,
                     line=line,
-                    field="sha256",
+                    field=hash_field,
                     value=row["sha256"],
                 )
             )
@@ -122,13 +115,14 @@ def publication_dates(ds: Dataset, today: dt.date | None = None) -> list[Finding
     the text's first lines: text.periods.DATELINES), else the date its date_published_text reads as. A
     dateline wins over external metadata (external_fields) wherever the text states one; a date the
     reader cannot read states nothing here. date_published_text, when given, is words of the text."""
-    table = ds.tables[SOURCES_TABLE]
-    if table.lacks("source_id", "date_published"):
+    role, sources = ds.roles.sources, ds.role_frame("sources")
+    if role is None or sources is None or ds.role_lacks("sources", "source_id", "date_published"):
         return []
     today = today or dt.datetime.now(dt.UTC).date()
-    file = ds.file(SOURCES_TABLE)
-    words = pl.col("date_published_text") if not table.lacks("date_published_text") else pl.lit(None, pl.String)
-    frame = table.frame.select(LINE, "source_id", "date_published", words.alias("words"))
+    file = ds.file(role.table)
+    has_words = not ds.role_lacks("sources", "date_published_text")
+    words = pl.col("date_published_text") if has_words else pl.lit(None, pl.String)
+    frame = sources.select(LINE, "source_id", "date_published", words.alias("words"))
     findings = [
         Finding(
             "source-date-future",
@@ -136,7 +130,7 @@ def publication_dates(ds: Dataset, today: dt.date | None = None) -> list[Finding
             "published later than it was stored; correct the date",
             file=file,
             line=line,
-            field="date_published",
+            field=role["date_published"],
             value=str(day),
         )
         for line, sid, day in frame.filter(pl.col("date_published") > today)
@@ -175,7 +169,7 @@ def publication_dates(ds: Dataset, today: dt.date | None = None) -> list[Finding
                 "text's own date wins, over external metadata too; correct date_published",
                 file=file,
                 line=line,
-                field="date_published",
+                field=role["date_published"],
                 value=str(day),
             )
         )
@@ -188,7 +182,7 @@ def publication_dates(ds: Dataset, today: dt.date | None = None) -> list[Finding
                 "state its date from the text, or leave it empty",
                 file=file,
                 line=line,
-                field="date_published_text",
+                field=role["date_published_text"],
                 value=text,
             )
         )

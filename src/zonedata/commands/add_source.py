@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import click
 
@@ -105,8 +106,6 @@ def add_source_command(
 def republish(root) -> dict:
     """Rebuild the publication after a new source, if there is one and the package is valid: what was
     done, for the report (written files, or why nothing was written)."""
-    from pathlib import Path
-
     from zonedata.base.paths import Paths
     from zonedata.publish.build import build
 

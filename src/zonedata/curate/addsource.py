@@ -20,9 +20,9 @@ from pathlib import Path
 
 from zonedata.base.findings import LINE, ConfigError, Finding
 from zonedata.base.hashing import sha256_bytes, sha256_file
-from zonedata.base.paths import SOURCES_TABLE, Paths
+from zonedata.base.paths import Paths
 from zonedata.loading.dataset import confinement_findings
-from zonedata.loading.schema import load_schema
+from zonedata.loading.schema import load_roles, load_schema
 from zonedata.loading.tables import read_table
 
 MAX_BYTES = 20 * 1024 * 1024  # a news text is a few kilobytes; anything near this is not one
@@ -118,7 +118,10 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
         data = src.read_bytes()
     except OSError as exc:
         raise ConfigError(f"cannot read {file}: {exc.strerror}") from exc
-    schema = load_schema(paths, SOURCES_TABLE)
+    paths, roles = load_roles(paths)
+    if roles.sources is None:
+        raise ConfigError('no schema declares "role": "sources": run `zonedata validate` for what to fix')
+    schema = load_schema(paths, roles.sources.table)
     sha = sha256_bytes(data)
     findings: list[Finding] = []
     shown = str(file)
@@ -142,7 +145,7 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
     elif not data:
         findings.append(Finding("encoding-error", "the file is empty", file=shown))
 
-    sources_csv = paths.sources_csv
+    sources_csv = paths.raw_csv(schema.name)
     if not sources_csv.exists() and any(paths.seeds.glob("*.txt")):
         raise ConfigError(
             f"{paths.rel(sources_csv)} is missing but seeds/ holds texts: restore it before adding a source"
@@ -215,7 +218,14 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
     if not existing:
         prefix = _csv_line(columns, {c: c for c in columns}).encode("utf-8")
     new_csv = prefix + _csv_line(columns, row).encode("utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=".zonedata-", suffix=".csv", dir=paths.seeds)
+    # in the system's temporary folder, never in seeds/: --dry-run writes nothing in the package (and a
+    # read-only package can still be checked)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix="zonedata-sources-", suffix=".csv")
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot write a temporary copy of sources.csv to check the row: {exc.strerror or exc}"
+        ) from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(new_csv)
@@ -247,11 +257,18 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
     paths.confined(sources_csv)
     if seed.exists():
         raise ConfigError(f"{paths.rel(seed)} exists already but is not listed: list it or remove it first")
-    atomic_write(seed, data)
+    try:
+        atomic_write(seed, data)
+    except OSError as exc:
+        raise ConfigError(f"cannot write {paths.rel(seed)}: {exc.strerror or exc}; nothing was written") from exc
     try:
         atomic_write(sources_csv, new_csv)
-    except BaseException:
+    except BaseException as exc:
         seed.unlink()
+        if isinstance(exc, OSError):
+            raise ConfigError(
+                f"cannot write {paths.rel(sources_csv)}: {exc.strerror or exc}; nothing was written"
+            ) from exc
         raise
     result.written = True
     return result

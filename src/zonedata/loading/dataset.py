@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,61 +10,51 @@ from pathlib import Path
 import polars as pl
 
 from zonedata.base.findings import ConfigError, Finding, SchemaError
-from zonedata.base.paths import SOURCES_TABLE, Paths
+from zonedata.base.paths import Paths
 from zonedata.loading.exclusions import read_exclusions
-from zonedata.loading.schema import TableSchema, check_references, load_schema, schema_names
+from zonedata.loading.schema import (
+    Roles,
+    TableSchema,
+    check_references,
+    find_roles,
+    load_schema,
+    publication_order,
+    schema_names,
+)
 from zonedata.loading.schema_pandera import import_pandera
 from zonedata.loading.seeds import load_texts
 from zonedata.loading.tables import RawTable, check_constraints, parse_table, read_table
 from zonedata.text.locate import QUOTE_FIELDS, Located, locate_quotes
 from zonedata.text.normalise import SourceText
 
-CITATIONS_TABLE = "citations"
 
-
-@dataclass
+@dataclass(frozen=True)
 class Dataset:
+    """A package as read, fully loaded by `load_dataset`: its schemas, roles, raw tables, source texts and
+    located quotes, with the findings of reading them. Nothing is computed on access."""
+
     paths: Paths
     schemas: dict[str, TableSchema] = field(default_factory=dict)
     tables: dict[str, RawTable] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
+    findings: tuple[Finding, ...] = ()
     #: a path of the package leaves the root: nothing was read, and `findings` say which (rule path-outside-root)
     refused: bool = False
     #: seeds/coverage_exclusions.csv as read (see loading.exclusions); None when there is none
     exclusions: RawTable | None = None
-
+    #: the tables that play the sources, citations and figures roles (schema property `role`)
+    roles: Roles = field(default_factory=Roles)
+    #: metadata/package.json and pyproject.toml (path relative to the root -> bytes), read once right after the
+    #: confinement check: the build publishes these bytes, never a file (or an outside link) swapped in since
+    inputs: dict[str, bytes] = field(default_factory=dict, repr=False)
     #: seed file contents read for `texts` (by resolved path), so the hash check reads each file once
     seed_bytes: dict[str, bytes] = field(default_factory=dict, repr=False)
-
-    _cache: dict = field(default_factory=dict, repr=False)
-    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)  # checks run in threads
-
-    @property
-    def texts(self) -> dict[str, str]:
-        """source_id -> stored source text (listed, inside seeds/, present)."""
-        with self._lock:
-            if "texts" not in self._cache:
-                self._cache["texts"] = load_texts(self.paths.seeds, self.frame(SOURCES_TABLE), self.seed_bytes)
-            return self._cache["texts"]
-
-    @property
-    def source_texts(self) -> dict[str, SourceText]:
-        """source_id -> `SourceText` (normalised text and offsets) of each of `texts`."""
-        with self._lock:
-            if "source_texts" not in self._cache:
-                self._cache["source_texts"] = SourceText.many(self.texts)
-            return self._cache["source_texts"]
-
-    @property
-    def located(self) -> Located | None:
-        """Citations with normalised quotes and computed stored-text offsets (see text.locate)."""
-        future = self._cache.get("located_future")
-        if future is not None:
-            future.result()  # started while the tables were read; it takes the lock itself, so wait outside it
-        with self._lock:
-            if "located" not in self._cache:
-                self._cache["located"] = locate_quotes(_quotes(self.tables.get(CITATIONS_TABLE)), self.source_texts)
-            return self._cache["located"]
+    #: source_id -> stored source text (listed, inside seeds/, present)
+    texts: dict[str, str] = field(default_factory=dict, repr=False)
+    #: source_id -> `SourceText` (normalised text and offsets) of each of `texts`
+    source_texts: dict[str, SourceText] = field(default_factory=dict, repr=False)
+    #: the citations with normalised quotes and computed stored-text offsets (see text.locate); None when the
+    #: citations cannot be read (that has its finding)
+    located: Located | None = field(default=None, repr=False)
 
     def frame(self, table: str) -> pl.DataFrame | None:
         """The typed rows of `table` (every column of its schema); None when it has no valid schema."""
@@ -75,27 +64,67 @@ class Dataset:
     def file(self, table: str) -> str:
         return self.paths.rel(self.paths.raw_csv(table))
 
+    def role_table(self, role: str) -> RawTable | None:
+        """The table that plays `role` ("sources", "citations", "figures"), as read; None when no valid
+        schema declares the role (its schema-invalid finding says so) or that table's schema is invalid."""
+        r = getattr(self.roles, role)
+        return None if r is None else self.tables.get(r.table)
 
-def _quotes(citations: RawTable | None) -> pl.DataFrame | None:
-    """The citations' rows whose quotes `locate_quotes` locates: None when the table has no valid schema or
-    lacks a field a quote is located by (that has its finding; no quote is then found or missed)."""
-    return None if citations is None or citations.lacks(*QUOTE_FIELDS) else citations.frame
+    def role_frame(self, role: str, *, strings: bool = False) -> pl.DataFrame | None:
+        """The typed rows (or, with `strings`, the rows as written) of the table that plays `role`, with
+        the role's fields under their default names (`ROLE_FIELDS`); None as for `role_table`."""
+        table = self.role_table(role)
+        if table is None:
+            return None
+        return getattr(self.roles, role).canonical(table.strings if strings else table.frame)
+
+    def role_lacks(self, role: str, *fields: str) -> bool:
+        """Whether the table that plays `role` is missing, or holds no values for one of the role's `fields`
+        (default names; see RawTable.lacks)."""
+        table, r = self.role_table(role), getattr(self.roles, role)
+        return table is None or table.lacks(*(r[f] for f in fields))
 
 
-def _read_tables(ds: Dataset) -> list[RawTable]:
-    """Read the tables two at a time (one thread per core on the 2-core machines CI gives): polars
-    releases the GIL while it parses, so one thread's polars work overlaps the other's Python.
+def _sources(roles: Roles, table: RawTable | None) -> pl.DataFrame | None:
+    """The sources' rows, their fields under the role's default names; None without a valid sources table."""
+    return None if roles.sources is None or table is None else roles.sources.canonical(table.frame)
+
+
+def _quotes(roles: Roles, table: RawTable | None) -> pl.DataFrame | None:
+    """The citations' rows whose quotes `locate_quotes` locates, their fields under the role's default
+    names: None when the table has no valid schema or lacks a field a quote is located by (that has its
+    finding; no quote is then found or missed)."""
+    role = roles.citations
+    if role is None or table is None or table.lacks(*(role[f] for f in QUOTE_FIELDS)):
+        return None
+    return role.canonical(table.frame)
+
+
+@dataclass(frozen=True)
+class _Read:
+    """What `_read_tables` reads: the tables (in the order of the schemas), the texts and the located quotes."""
+
+    tables: list[RawTable]
+    seed_bytes: dict[str, bytes]
+    texts: dict[str, str]
+    source_texts: dict[str, SourceText]
+    located: Located | None
+
+
+def _read_tables(paths: Paths, schemas: list[TableSchema], roles: Roles) -> _Read:
+    """Read the tables, the source texts and locate the quotes, two tasks at a time (one thread per core
+    on the 2-core machines CI gives): polars releases the GIL while it parses, so one thread's polars
+    work overlaps the other's Python.
 
     Tasks are submitted in priority order, and a worker always takes the earliest task waiting; a
     task waits only on tasks submitted before it, so the two workers never deadlock. First comes the
     longest chain of work: parse the citations, read and normalise the source texts, locate the
-    quotes in them (which the provenance check, coverage and the build need next; it may run on
-    beside the first checks, and `Dataset.located` waits for it). Then the other tables are parsed,
-    largest first, and last come each table's Pandera checks. Meanwhile this thread, which would
-    only wait, imports what the tasks need next (numpy, Pandera, the number grammar): importing
-    holds the GIL, but parsing mostly runs in polars without it.
+    quotes in them. Then the other tables are parsed, largest first, and last come each table's
+    Pandera checks. Everything is read when this returns: the Dataset is built from the results.
     """
-    paths, schemas = ds.paths, list(ds.schemas.values())
+    seed_bytes: dict[str, bytes] = {}
+    by_name = {schema.name: schema for schema in schemas}
+    sources, citations = roles.table("sources"), roles.table("citations")
 
     def size(schema: TableSchema) -> int:
         try:
@@ -103,56 +132,56 @@ def _read_tables(ds: Dataset) -> list[RawTable]:
         except OSError:
             return 0
 
-    def prefetch_texts(sources) -> None:
-        texts = load_texts(paths.seeds, sources.result().frame, ds.seed_bytes)
-        normalised = SourceText.many(texts)
-        with ds._lock:
-            ds._cache.setdefault("texts", texts)
-            ds._cache.setdefault("source_texts", normalised)
-
-    def prefetch_located(citations, texts) -> None:
-        texts.result()
-        located = locate_quotes(_quotes(citations.result()), ds.source_texts)
-        with ds._lock:
-            ds._cache.setdefault("located", located)
-
-    def constraints(parsed) -> RawTable:
-        return check_constraints(parsed.result())  # waits for the import of Pandera below, if still going on
+    def texts_of(parsed_sources: RawTable | None) -> tuple[dict[str, str], dict[str, SourceText]]:
+        texts = load_texts(paths.seeds, _sources(roles, parsed_sources), seed_bytes)
+        return texts, SourceText.many(texts)
 
     # Pandera runs a few small lazy queries per column; polars' default engine choice for them is
     # the streaming engine, whose start-up makes them ~40% slower (same results)
     with pl.Config(engine_affinity="in-memory"):
         workers = min(2, os.cpu_count() or 1, len(schemas))
         if workers < 2:
-            return [read_table(paths, schema) for schema in schemas]
-        by_name = {schema.name: schema for schema in schemas}
+            tables = [read_table(paths, schema) for schema in schemas]
+            read = dict(zip((s.name for s in schemas), tables))
+            texts, normalised = texts_of(read.get(sources) if sources else None)
+            located = locate_quotes(_quotes(roles, read.get(citations) if citations else None), normalised)
+            return _Read(tables, seed_bytes, texts, normalised, located)
         # every import the tasks need is done before they start: importing C extensions (numpy,
         # Pandera's pydantic) on one thread while polars parses on others once crashed a 1M build
         import_pandera()
-        pool = ThreadPoolExecutor(workers)
-        try:
+        with ThreadPoolExecutor(workers) as pool:
             parsed = {}
-            for name in (CITATIONS_TABLE, SOURCES_TABLE):
-                if name in by_name:
+            for name in (citations, sources):
+                if name is not None and name in by_name:
                     parsed[name] = pool.submit(parse_table, paths, by_name[name])
-            if SOURCES_TABLE in parsed:  # the texts need the sources' rows, not their Pandera findings
-                texts = pool.submit(prefetch_texts, parsed[SOURCES_TABLE])
+            source_future = parsed.get(sources) if sources else None
+            cite_future = parsed.get(citations) if citations else None
+
+            def read_texts() -> tuple[dict[str, str], dict[str, SourceText]]:
+                # the texts need the sources' rows, not their Pandera findings
+                return texts_of(source_future.result() if source_future else None)
+
+            def locate() -> Located | None:
+                return locate_quotes(
+                    _quotes(roles, cite_future.result() if cite_future else None), texts_future.result()[1]
+                )
+
+            def constraints(name: str) -> RawTable:
+                return check_constraints(parsed[name].result())
+
+            texts_future = pool.submit(read_texts)
             rest = sorted((schema for schema in schemas if schema.name not in parsed), key=size, reverse=True)
             if rest:  # the largest other table is parsed while the citations still are
                 parsed[rest[0].name] = pool.submit(parse_table, paths, rest[0])
-            if SOURCES_TABLE in parsed and CITATIONS_TABLE in parsed:
-                ds._cache["located_future"] = pool.submit(prefetch_located, parsed[CITATIONS_TABLE], texts)
+            located = pool.submit(locate)
             for schema in rest[1:]:
                 parsed[schema.name] = pool.submit(parse_table, paths, schema)
             checked = {
-                schema.name: pool.submit(constraints, parsed[schema.name])
-                for schema in [*rest, *(by_name[name] for name in (CITATIONS_TABLE, SOURCES_TABLE) if name in by_name)]
+                name: pool.submit(constraints, name)
+                for name in [*(s.name for s in rest), *(n for n in (citations, sources) if n in parsed)]
             }
-            if SOURCES_TABLE in parsed:
-                texts.result()
-            return [checked[schema.name].result() for schema in schemas]
-        finally:
-            pool.shutdown(wait=False)
+            tables = [checked[schema.name].result() for schema in schemas]
+            return _Read(tables, seed_bytes, *texts_future.result(), located.result())
 
 
 def confinement_findings(paths: Paths) -> list[Finding]:
@@ -185,42 +214,67 @@ def confinement_findings(paths: Paths) -> list[Finding]:
     return findings
 
 
+def _read_inputs(paths: Paths) -> dict[str, bytes]:
+    """The package's own metadata files, each read once, not through a link (O_NOFOLLOW): a file that cannot be
+    read here is left out, and its reader reports it as before."""
+    out = {}
+    for path in (paths.package_metadata, paths.pyproject):
+        try:
+            fd = os.open(paths.confined(path), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except (OSError, ConfigError):
+            continue
+        with os.fdopen(fd, "rb") as fh:
+            try:
+                out[paths.rel(path)] = fh.read()
+            except OSError:
+                continue
+    return out
+
+
 def load_dataset(root: Path) -> Dataset:
-    """Read every schema and table. Schema problems are findings; a missing schemas/ is a ConfigError."""
+    """Read every schema and table, the source texts, and locate the quotes: the Dataset is returned fully
+    loaded and frozen. Schema problems are findings; a missing schemas/ is a ConfigError."""
     paths = Paths(Path(root))
     if not paths.schemas.is_dir():
         raise ConfigError(f"{root} has no schemas/ folder: is it a zonedata package? (pass --root)")
-    ds = Dataset(paths)
     escapes = confinement_findings(paths)
     if escapes:  # read nothing through a link that leaves the package: these findings are the whole report
-        ds.findings, ds.refused = escapes, True
-        return ds
-    for name in schema_names(paths):
+        return Dataset(paths, findings=tuple(escapes), refused=True)
+    inputs = _read_inputs(paths)
+    findings: list[Finding] = []
+    schemas: dict[str, TableSchema] = {}
+    named = schema_names(paths)
+    for name in named:
         try:
-            ds.schemas[name] = load_schema(paths, name)
+            schemas[name] = load_schema(paths, name)
         except SchemaError as exc:  # says how to fix it, and at which field
-            ds.findings.append(
+            findings.append(
                 Finding(
                     "schema-invalid", str(exc), file=paths.rel(paths.schema(name)), field=exc.field, value=exc.value
                 )
             )
         except ConfigError as exc:
-            ds.findings.append(Finding("schema-invalid", f"{exc}; fix the JSON", file=paths.rel(paths.schema(name))))
+            findings.append(Finding("schema-invalid", f"{exc}; fix the JSON", file=paths.rel(paths.schema(name))))
+    # the tables the engine treats specially; a missing role is a finding, never a check that passes unseen
+    roles, problems = find_roles(schemas, named)
+    findings.extend(Finding("schema-invalid", why, file=file) for file, why in problems)
     # a key to a table or field that does not exist would be skipped, and its values published unchecked
-    for name, problem in check_references(ds.schemas, schema_names(paths)).items():
-        ds.findings.append(Finding("schema-invalid", problem, file=paths.rel(paths.schema(name))))
-        del ds.schemas[name]
-    for name, table in zip(ds.schemas, _read_tables(ds)):
-        ds.tables[name] = table
-        ds.findings.extend(table.findings)
-    ds.exclusions = read_exclusions(paths)
-    if ds.exclusions is not None:
-        ds.findings.extend(ds.exclusions.findings)
-    known = set(schema_names(paths))  # a table whose schema is invalid has that finding, not "no schema"
-    if paths.raw.is_dir():
+    for name, problem in check_references(schemas, named).items():
+        findings.append(Finding("schema-invalid", problem, file=paths.rel(paths.schema(name))))
+        del schemas[name]
+    paths = paths.with_sources(roles.table("sources"))
+    schemas = {name: schemas[name] for name in publication_order(schemas, roles)}
+    read = _read_tables(paths, list(schemas.values()), roles)
+    tables = dict(zip(schemas, read.tables))
+    for table in read.tables:
+        findings.extend(table.findings)
+    exclusions = read_exclusions(paths)
+    if exclusions is not None:
+        findings.extend(exclusions.findings)
+    if paths.raw.is_dir():  # (a table whose schema is invalid has that finding, not "no schema")
         for csv_path in sorted(paths.raw.glob("*.csv")):
-            if csv_path.stem not in known and csv_path.stem != SOURCES_TABLE:
-                ds.findings.append(
+            if csv_path.stem not in named and csv_path.stem != roles.table("sources"):
+                findings.append(
                     Finding(
                         "schema-missing",
                         f"no schema for this table: add schemas/{csv_path.stem}.json "
@@ -228,4 +282,16 @@ def load_dataset(root: Path) -> Dataset:
                         file=paths.rel(csv_path),
                     )
                 )
-    return ds
+    return Dataset(
+        paths,
+        schemas,
+        tables,
+        tuple(findings),
+        exclusions=exclusions,
+        roles=roles,
+        inputs=inputs,
+        seed_bytes=read.seed_bytes,
+        texts=read.texts,
+        source_texts=read.source_texts,
+        located=read.located,
+    )

@@ -47,13 +47,18 @@ SCHEMA = {
         },
     ],
     "primaryKey": ["source_id", "phrase"],
-    "foreignKeys": [{"fields": ["source_id"], "reference": {"resource": "sources", "fields": ["source_id"]}}],
     "missingValues": [""],
 }
 
 
 def exclusions_schema(paths: Paths) -> TableSchema:
-    return parse_schema(EXCLUSIONS_TABLE, Path("coverage_exclusions.schema.json"), SCHEMA)
+    """The exclusions' schema; its source_id refers to the sources table, once `paths` knows which it is."""
+    refs = (
+        [{"fields": ["source_id"], "reference": {"resource": paths.sources_table, "fields": ["source_id"]}}]
+        if paths.sources_table
+        else []
+    )
+    return parse_schema(EXCLUSIONS_TABLE, Path("coverage_exclusions.schema.json"), {**SCHEMA, "foreignKeys": refs})
 
 
 def read_exclusions(paths: Paths) -> RawTable | None:

@@ -47,7 +47,7 @@ VOCABULARIES: dict[str, tuple[Collection[str], str]] = {
 VOCABULARY_FILE = "src/zonedata/base/vocabulary.py"
 #: zonedata's own schema properties that datapackage.json leaves out (the published schema is the
 #: Table Schema of the data; these say how zonedata checks the raw tables)
-CHECK_ONLY_TABLE_KEYS = ("periods",)
+CHECK_ONLY_TABLE_KEYS = ("periods", "role", "roleFields")
 CHECK_ONLY_FIELD_KEYS = ("isoCode", "vocabulary")
 
 
@@ -174,6 +174,8 @@ class TableSchema:
     distinct_references: tuple[tuple[str, str], ...] = ()
     acyclic_links: tuple[AcyclicLink, ...] = ()
     linked_records: tuple[LinkedRecords, ...] = ()
+    #: the role the table plays (schema properties `role` and `roleFields`), if any
+    role: Role | None = None
 
     @property
     def raw_fields(self) -> tuple[Field, ...]:
@@ -188,6 +190,144 @@ class TableSchema:
             if f.name == name:
                 return f
         raise KeyError(name)
+
+
+#: role -> the fields the engine reads in the table with that role, by their default names (a schema
+#: maps its own names to these with `roleFields`); the first group must exist, the second may be absent
+ROLE_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # the source texts: one row per stored text in seeds/, its hash and metadata
+    "sources": (
+        ("source_id", "file", "sha256"),
+        (
+            "date_published",
+            "title",
+            "publisher",
+            "wire",
+            "url",
+            "date_published_text",
+            "date_accessed",
+            "language",
+            "external_fields",
+        ),
+    ),
+    # the quotes: each supports one record of another table (a polymorphic key) from one source
+    "citations": (("record_table", "record_id", "source_id", "quote", "quote_start", "quote_end"), ("note",)),
+    # the figures whose numbers are checked against their quotes
+    "figures": (
+        ("value_text", "value", "scale", "unit", "qualifier"),
+        (
+            "currency",
+            "value_normalised",
+            "unit_normalised",
+            "period_start",
+            "period_end",
+            "period_text",
+            "period_basis",
+        ),
+    ),
+}
+ROLE_HINTS = {
+    "sources": "the table of the source texts (one row per file in seeds/, with its sha256)",
+    "citations": "the table of quotes (one row per record per verbatim quote from a source)",
+    "figures": "the table whose numbers are checked against their quotes (value_text, value, scale, unit, qualifier)",
+}
+
+
+@dataclass(frozen=True)
+class Role:
+    """The table that plays a role, and its fields by their default names (`ROLE_FIELDS`)."""
+
+    role: str
+    table: str
+    #: default field name -> this table's field name (every field of the role, mapped or not)
+    fields: dict[str, str]
+
+    def __getitem__(self, default: str) -> str:
+        """This table's name for the role's field `default` (e.g. figures["value"])."""
+        return self.fields[default]
+
+    def canonical(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """`frame` (this table's rows) with the role's fields under their default names."""
+        rename = {mine: default for default, mine in self.fields.items() if mine != default and mine in frame.columns}
+        return frame.rename(rename) if rename else frame
+
+    def own(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """`canonical` undone: the role's fields of `frame` under this table's names."""
+        rename = {
+            default: mine for default, mine in self.fields.items() if mine != default and default in frame.columns
+        }
+        return frame.rename(rename) if rename else frame
+
+
+@dataclass(frozen=True)
+class Roles:
+    """The tables the engine treats specially, found by the `role` property of their schemas.
+
+    A role that no valid schema declares is None (its schema-invalid finding says so)."""
+
+    sources: Role | None = None
+    citations: Role | None = None
+    figures: Role | None = None
+
+    @property
+    def special(self) -> frozenset[str]:
+        """The tables that hold the evidence rather than records: the sources' and the citations'."""
+        return frozenset(r.table for r in (self.sources, self.citations) if r is not None)
+
+    def of(self, table: str) -> str | None:
+        """The role of `table`, if it has one."""
+        for r in (self.sources, self.citations, self.figures):
+            if r is not None and r.table == table:
+                return r.role
+        return None
+
+    def table(self, role: str) -> str | None:
+        r = getattr(self, role)
+        return None if r is None else r.table
+
+
+def _role(where: str, name: str, descriptor: dict, names: set[str]) -> Role | None:
+    """The schema's `role` and `roleFields`, checked; None when it declares no role."""
+    role = descriptor.get("role")
+    mapping = descriptor.get("roleFields", {})
+    if role is None:
+        if mapping:
+            raise SchemaError(f'{where}: roleFields without a role: add "role" (one of {", ".join(ROLE_FIELDS)})')
+        return None
+    if not isinstance(role, str) or role not in ROLE_FIELDS:
+        raise SchemaError(
+            f"{where}: role {json.dumps(role)} is not a role zonedata knows: use one of {', '.join(ROLE_FIELDS)}",
+            value=str(role),
+        )
+    required, optional = ROLE_FIELDS[role]
+    if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
+        raise SchemaError(
+            f"{where}: roleFields must be an object of default field name -> this table's field name, e.g. "
+            f'{{"{required[0]}": "my_{required[0]}"}}, not {json.dumps(mapping)}'
+        )
+    unknown = sorted(set(mapping) - set(required) - set(optional))
+    if unknown:
+        raise SchemaError(
+            f"{where}: roleFields maps {unknown}, which are not fields of role {role!r} (its fields: "
+            f"{', '.join(required + optional)})",
+            value=unknown[0],
+        )
+    fields = {d: mapping.get(d, d) for d in required + optional}
+    for default in required + tuple(mapping):
+        if fields[default] not in names:
+            mapped = default in mapping
+            raise SchemaError(
+                f"{where}: role {role!r} needs the field {default!r}"
+                + (
+                    f", which roleFields maps to {fields[default]!r}, a field this table does not have"
+                    if mapped
+                    else ""
+                )
+                + f": add a field {fields[default]!r} to this schema, or name this table's field for it in "
+                f'"roleFields": {{"{default}": "<field name>"}}',
+                field=fields[default],
+            )
+    return Role(role, name, fields)
 
 
 def _as_list(value) -> tuple[str, ...]:
@@ -360,6 +500,7 @@ def parse_schema(name: str, path: Path, descriptor: dict) -> TableSchema:
         distinct_references=distinct,
         acyclic_links=tuple(acyclic),
         linked_records=linked,
+        role=_role(where, name, descriptor, names),
     )
 
 
@@ -708,6 +849,59 @@ def load_schema(paths: Paths, table: str) -> TableSchema:
 
 
 def schema_names(paths: Paths) -> list[str]:
-    """Tables in publication order: sources first, then the rest alphabetically."""
-    names = sorted(p.stem for p in paths.schemas.glob("*.json"))
-    return sorted(names, key=lambda n: (n != "sources", n))
+    """The tables with a schema, alphabetically (`publication_order` puts the sources first)."""
+    return sorted(p.stem for p in paths.schemas.glob("*.json"))
+
+
+def publication_order(names: Collection[str], roles: Roles) -> list[str]:
+    """Tables in publication order: the sources first, then the rest alphabetically."""
+    return sorted(names, key=lambda n: (n != roles.table("sources"), n))
+
+
+def find_roles(schemas: dict[str, TableSchema], named: Collection[str]) -> tuple[Roles, list[tuple[str, str]]]:
+    """The roles the valid `schemas` declare, and (file, why) for each problem: a role that two tables
+    declare (each schema file is told), or a required role no table declares (told at schemas/, since no
+    table is known to be meant). A missing role is not reported while a schema of the tables `named` is
+    itself invalid: that one may be the table meant, and it has its own finding."""
+    problems: list[tuple[str, str]] = []
+    found: dict[str, Role] = {}
+    complete = set(named) <= set(schemas)
+    for role in ROLE_FIELDS:
+        holders = [s for s in schemas.values() if s.role is not None and s.role.role == role]
+        if len(holders) > 1:
+            for s in holders:
+                others = ", ".join(f"schemas/{o.path.name}" for o in holders if o is not s)
+                problems.append(
+                    (
+                        f"schemas/{s.path.name}",
+                        f'schemas/{s.path.name} declares "role": "{role}", and so does {others}: one table plays '
+                        "each role; remove the property from all but one",
+                    )
+                )
+        elif holders and holders[0].role is not None:
+            found[role] = holders[0].role
+        elif complete:
+            problems.append(
+                (
+                    "schemas",
+                    f'no schema declares "role": "{role}", so nothing would be checked as {ROLE_HINTS[role]}: add '
+                    f'"role": "{role}" to that table\'s schema in schemas/ (the tables: {", ".join(sorted(named))})',
+                )
+            )
+    return Roles(**found), problems
+
+
+def load_roles(paths: Paths) -> tuple[Paths, Roles]:
+    """The roles of the package at `paths`, and its layout knowing where the sources are (for a command
+    that needs them without loading the data); ConfigError when a schema or a role is unusable."""
+    named = schema_names(paths)
+    schemas = {}
+    for name in named:
+        try:
+            schemas[name] = load_schema(paths, name)
+        except ConfigError as exc:
+            raise ConfigError(f"{exc}: run `zonedata validate` for every problem") from None
+    roles, problems = find_roles(schemas, named)
+    if problems:
+        raise ConfigError(" ".join(why for _, why in problems))
+    return paths.with_sources(roles.table("sources")), roles

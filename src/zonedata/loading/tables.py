@@ -222,6 +222,7 @@ def _counted(path: Path) -> tuple[str, pl.DataFrame] | None:
             has_header=True,
             raise_if_empty=False,
             new_columns=None,
+            glob=False,  # a folder named pkg[1] is a name, not a pattern matching a sibling pkg1
         )
     except Exception:  # noqa: BLE001  too many cells, a stray quote, invalid UTF-8...: the exact path
         return None

@@ -2,8 +2,10 @@
 in pyproject.toml, and the release manifest releases/releases.json.
 
 The manifest is how a plain clone finds previous releases (no git tags needed): one entry per
-release, oldest first, `{"version", "date", "archive", "sha256", "bytes"}`, where `archive` is
-the zip's path relative to the package root. The archives themselves are committed beside it.
+release, oldest first, `{"version", "date", "archive", "sha256", "bytes", "commit"}`, where `archive`
+is the zip's path relative to the package root and `commit` the git commit the release was cut from
+(the release's own commit, which adds only the files the release wrote, is its child; tags are local
+and optional, so nothing depends on one). The archives themselves are committed beside it.
 """
 
 from __future__ import annotations
@@ -113,12 +115,15 @@ def write_pyproject_version(path: Path, version: str) -> None:
     path.write_text("".join(lines), encoding="utf-8", newline="")
 
 
-def pyproject_metadata(path: Path) -> dict:
-    """The [project] table of pyproject.toml ({} when the file is missing)."""
-    if not path.is_file():
-        return {}
+def pyproject_metadata(path: Path, data: bytes | None = None) -> dict:
+    """The [project] table of pyproject.toml ({} when the file is missing); from `data` when the caller has
+    read the file already (the build reads each file once)."""
+    if data is None:
+        if not path.is_file():
+            return {}
+        data = path.read_bytes()
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8")).get("project", {})
+        return tomllib.loads(data.decode("utf-8")).get("project", {})
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path.name} is not valid TOML: {exc}") from exc
 

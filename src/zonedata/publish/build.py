@@ -108,7 +108,7 @@ def render_outputs(ds: Dataset) -> Outputs:
             files[rel] = data
             table_files[(name, fmt)] = (rel, data)
     files[paths.rel(paths.data_dictionary)] = render_dictionary(paths, ds.schemas).encode("utf-8")
-    files[paths.rel(paths.datapackage)] = dumps(build_descriptor(paths, tables, table_files))
+    files[paths.rel(paths.datapackage)] = dumps(build_descriptor(paths, tables, table_files, ds.inputs))
     return Outputs(files, tables)
 
 

@@ -8,7 +8,7 @@ follow the schema, derived fields included.
 Derived fields are computed here and only here; a schema that declares a derived field this
 module does not know is a configuration error, so the two cannot drift apart silently.
 
-Normalisation of statistics (exact decimal arithmetic, no binary floats):
+Normalisation of figures (the table with the figures role; exact decimal arithmetic, no binary floats):
     value_normalised = value x scale x unit factor
 scale is 1, 10^3, 10^6, 10^9 or 10^12; the unit factor is 1 except for mu, which is exactly
 2000/3 m2. The result keeps 6 decimal places; the only inexact step, the division by 3 for
@@ -26,7 +26,7 @@ import polars as pl
 
 from zonedata.base.findings import LINE, ConfigError
 from zonedata.base.vocabulary import DECIMAL, SCALE_FACTORS, TYPES, UNITS, normalisation_factor, normalisation_overflows
-from zonedata.loading.dataset import CITATIONS_TABLE, Dataset
+from zonedata.loading.dataset import Dataset
 from zonedata.loading.schema import TableSchema, list_items
 from zonedata.loading.tables import exact_decimal
 from zonedata.text.normalise import stored_passages
@@ -64,7 +64,7 @@ def _base_frame(ds: Dataset, name: str) -> pl.DataFrame:
     return frame.with_columns(lists) if lists else frame
 
 
-def derive_statistics(ds: Dataset, frame: pl.DataFrame) -> pl.DataFrame:
+def derive_figures(ds: Dataset, frame: pl.DataFrame) -> pl.DataFrame:
     """value_normalised, unit_normalised and currency from value, scale and unit (exact decimals).
     A value whose normalised form would not fit Decimal(38, 6) gets an empty value_normalised (the
     consistency check reports it as range-violation), never an overflow error: validate compares
@@ -100,40 +100,46 @@ def derive_citations(ds: Dataset, frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(pl.coalesce(passage, pl.col("quote")).alias("quote"))
 
 
-#: table -> (the derived fields it can compute, how)
+#: role -> (the derived fields it can compute, by their default names, how)
 DERIVATIONS = {
-    "statistics": (("value_normalised", "unit_normalised", "currency"), derive_statistics),
-    CITATIONS_TABLE: (("quote_start", "quote_end"), derive_citations),
+    "figures": (("value_normalised", "unit_normalised", "currency"), derive_figures),
+    "citations": (("quote_start", "quote_end"), derive_citations),
 }
 
 
 def check_derivations(schema: TableSchema) -> None:
-    """Every derived field a schema declares has a derivation here, and statistics' units all have factors."""
+    """Every derived field a schema declares has a derivation here, and the figures' units all have factors."""
+    role = schema.role
     derived = [f.name for f in schema.fields if f.derived]
-    known = DERIVATIONS.get(schema.name, ((), None))[0]
+    defaults = DERIVATIONS[role.role][0] if role is not None and role.role in DERIVATIONS else ()
+    known = [role[d] for d in defaults] if role is not None else []
     unknown = [n for n in derived if n not in known]
     if unknown:
         raise ConfigError(
             f"{schema.name}: the schema declares derived field(s) {unknown} that the build cannot "
-            f"compute (it knows {list(known) or 'none'} for this table): add a derivation to "
-            "zonedata/clean.py or drop 'derived'"
+            f"compute (it knows {known or 'none'} for this table): give the table the role whose fields "
+            "they are, add a derivation to zonedata/publish/clean.py, or drop 'derived'"
         )
+    if role is None or role.role != "figures":
+        return
     names = {f.name for f in schema.fields}
     # value_normalised looks each unit and scale up: one it does not know would be published empty
     for fld, table, where in (
         ("unit", UNITS, "UNITS in zonedata/base/vocabulary.py"),
         ("scale", SCALE_FACTORS, "SCALES in zonedata/base/vocabulary.py"),
     ):
-        if schema.name != "statistics" or fld not in names or "value_normalised" not in derived:
+        mine = role[fld]
+        if mine not in names or role["value_normalised"] not in derived:
             continue
-        values = schema.field(fld).constraints.get("enum")
+        values = schema.field(mine).constraints.get("enum")
         if values is None:
             raise ConfigError(
-                f"statistics: {fld} needs an enum of the values the build can normalise ({', '.join(k for k in table if k)})"
+                f"{schema.name}: {mine} needs an enum of the values the build can normalise "
+                f"({', '.join(k for k in table if k)})"
             )
         unknown = [u for u in values if u not in table]
         if unknown:
-            raise ConfigError(f"statistics: {fld}(s) {unknown} have no normalisation: add them to {where}")
+            raise ConfigError(f"{schema.name}: {mine}(s) {unknown} have no normalisation: add them to {where}")
 
 
 def clean_table(ds: Dataset, name: str) -> CleanTable:
@@ -141,8 +147,9 @@ def clean_table(ds: Dataset, name: str) -> CleanTable:
     schema = ds.schemas[name]
     check_derivations(schema)
     frame = _base_frame(ds, name)
-    if any(f.derived for f in schema.fields):
-        frame = DERIVATIONS[name][1](ds, frame)
+    if any(f.derived for f in schema.fields) and schema.role is not None:
+        role = schema.role
+        frame = role.own(DERIVATIONS[role.role][1](ds, role.canonical(frame)))
     dtypes = published_schema(schema)
     frame = frame.select([pl.col(c).cast(t) for c, t in dtypes.items()])
     order = list(schema.primary_key) or list(dtypes)

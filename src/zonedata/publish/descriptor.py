@@ -22,7 +22,7 @@ import polars as pl
 from zonedata.base import safe_json
 from zonedata.base.findings import ConfigError
 from zonedata.base.hashing import sha256_bytes
-from zonedata.base.paths import SOURCES_TABLE, Paths
+from zonedata.base.paths import Paths
 from zonedata.loading.schema import CHECK_ONLY_FIELD_KEYS, CHECK_ONLY_TABLE_KEYS
 from zonedata.loading.versioning import pyproject_metadata
 from zonedata.publish.clean import CleanTable
@@ -45,19 +45,21 @@ def resource_name(table: str, fmt: str) -> str:
     return f"{table}-{fmt}"
 
 
-def read_version(paths: Paths) -> str:
-    """The package version: pyproject.toml's [project] version, the one source of it."""
-    version = pyproject_metadata(paths.pyproject).get("version")
+def read_version(paths: Paths, data: bytes | None = None) -> str:
+    """The package version: pyproject.toml's [project] version, the one source of it (from `data`, the file's
+    bytes, when the caller read it already)."""
+    version = pyproject_metadata(paths.pyproject, data).get("version")
     if not isinstance(version, str) or not version:
         raise ConfigError(f'{paths.rel(paths.pyproject)} has no [project] version: add version = "X.Y.Z"')
     return version
 
 
-def read_metadata(paths: Paths) -> dict:
-    """Package-level metadata that is not derived from the data (metadata/package.json)."""
+def read_metadata(paths: Paths, data: bytes | None = None) -> dict:
+    """Package-level metadata that is not derived from the data (metadata/package.json; from `data`, the file's
+    bytes, when the caller read it already)."""
     path = paths.package_metadata
     try:
-        meta = safe_json.loads(path.read_text(encoding="utf-8"))
+        meta = safe_json.loads((path.read_bytes() if data is None else data).decode("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ConfigError(f"{paths.rel(path)}: cannot read the package metadata: {exc}") from exc
     if not isinstance(meta, dict):
@@ -203,13 +205,21 @@ def resource(table: CleanTable, fmt: str, path: str, data: bytes) -> dict:
     return res
 
 
+def _sources(tables: dict[str, CleanTable]) -> CleanTable | None:
+    """The clean table with the sources role, if any."""
+    return next((t for t in tables.values() if t.schema.role is not None and t.schema.role.role == "sources"), None)
+
+
 def package_sources(paths: Paths, tables: dict[str, CleanTable]) -> list[dict]:
     """The descriptor's sources: each seed text with its title, path and public URL where known."""
-    table = tables.get(SOURCES_TABLE)
-    if table is None or not {"title", "file"} <= set(table.frame.columns):
+    table = _sources(tables)
+    if table is None or table.schema.role is None:
         return []
-    url = pl.col("url") if "url" in table.frame.columns else pl.lit(None, dtype=pl.String)
-    rows = table.frame.select("title", "file", url.alias("url")).drop_nulls("file").iter_rows(named=True)
+    frame = table.schema.role.canonical(table.frame)
+    if not {"title", "file"} <= set(frame.columns):
+        return []
+    url = pl.col("url") if "url" in frame.columns else pl.lit(None, dtype=pl.String)
+    rows = frame.select("title", "file", url.alias("url")).drop_nulls("file").iter_rows(named=True)
     out = []
     for row in rows:
         source = {"title": row["title"], "path": paths.rel(paths.seeds / row["file"])}
@@ -221,7 +231,7 @@ def package_sources(paths: Paths, tables: dict[str, CleanTable]) -> list[dict]:
 
 def created(tables: dict[str, CleanTable]) -> str | None:
     """The latest date in the sources table (publication or access), as an RFC 3339 date-time."""
-    table = tables.get(SOURCES_TABLE)
+    table = _sources(tables)
     if table is None:
         return None
     dates = [c for c, t in table.frame.schema.items() if t == pl.Date]
@@ -232,15 +242,21 @@ def created(tables: dict[str, CleanTable]) -> str | None:
 
 
 def build_descriptor(
-    paths: Paths, tables: dict[str, CleanTable], files: dict[tuple[str, str], tuple[str, bytes]]
+    paths: Paths,
+    tables: dict[str, CleanTable],
+    files: dict[tuple[str, str], tuple[str, bytes]],
+    inputs: dict[str, bytes] | None = None,
 ) -> dict:
-    """The descriptor for the given clean tables and their file bytes ((table, fmt) -> (path, bytes))."""
-    meta = read_metadata(paths)
+    """The descriptor for the given clean tables and their file bytes ((table, fmt) -> (path, bytes)). `inputs`
+    (path relative to the root -> bytes, as `Dataset.inputs`) holds metadata/package.json and pyproject.toml as
+    the checks read them: the build publishes what it checked, never a file swapped in since."""
+    inputs = inputs or {}
+    meta = read_metadata(paths, inputs.get(paths.rel(paths.package_metadata)))
     descriptor = {
         "$schema": PACKAGE_PROFILE,
         "name": PACKAGE_NAME,
         **meta,
-        "version": read_version(paths),
+        "version": read_version(paths, inputs.get(paths.rel(paths.pyproject))),
         "sources": package_sources(paths, tables),
         "resources": [resource(tables[name], fmt, *files[(name, fmt)]) for name in tables for fmt in FORMATS],
     }

@@ -69,7 +69,7 @@ from zonedata.loading.versioning import (
 from zonedata.publish.build import TEMP_PREFIX, build
 from zonedata.release.cite import citation_metadata, dump_citation, dump_zenodo, read_valid_citation, zenodo_metadata
 from zonedata.release.diff import Change, PackageDiff, PackageVersion, diff_packages, load_version
-from zonedata.release.versions import archive_problems
+from zonedata.release.versions import JOURNAL_NAME, archive_problems
 from zonedata.validate import validate
 
 #: files at the package root every archive carries (a release without them is refused)
@@ -99,8 +99,6 @@ SECTION_OF = {
     "field-removed": "Removed",
 }
 REASONS_SHOWN = 10
-#: the journal of a release in progress (in releases/), removed by its last step
-JOURNAL_NAME = ".release-journal.json"
 #: test hook: the release kills itself (SIGKILL) right after write step N (see tests/test_release_recovery.py)
 STOP_AFTER_ENV = "ZONEDATA_RELEASE_STOP_AFTER"
 
@@ -579,7 +577,14 @@ def release(
     )
     if dry_run:
         return result
-    return _write_release(paths, result)
+    try:
+        return _write_release(paths, result)
+    except OSError as exc:  # a read-only package, a full disk: every file written so far was put back
+        raise ConfigError(
+            f"cannot write the release: {exc.strerror or exc}"
+            + (f" ({exc.filename})" if exc.filename else "")
+            + "; nothing was kept: make the package writable, then release again"
+        ) from exc
 
 
 def _reasons(changes: list[Change]) -> list[str]:

@@ -245,7 +245,29 @@ def _changelog_findings(paths, releases) -> list[Finding]:
     return findings
 
 
+#: the journal `zonedata release` keeps while it writes (see release.release); here so validate can name it
+JOURNAL_NAME = ".release-journal.json"
+
+
 def check(ds: Dataset) -> list[Finding]:
+    paths = ds.paths
+    journal = paths.releases / JOURNAL_NAME
+    interrupted = (
+        [
+            Finding(
+                "release-interrupted",
+                "a release was interrupted (killed) half way: run the same `zonedata release` again, without "
+                "committing anything first; it puts back what it wrote and finishes the release",
+                file=paths.rel(journal),
+            )
+        ]
+        if journal.exists()
+        else []
+    )
+    return interrupted + _check(ds)
+
+
+def _check(ds: Dataset) -> list[Finding]:
     paths = ds.paths
     if not paths.citation_cff.is_file():
         return []

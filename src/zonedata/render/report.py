@@ -33,7 +33,8 @@ def render_text(report: Report, title: str = "validate") -> str:
         for f in group:
             where = f"  line {f.line}" if f.line else "  -"
             field = f" [{f.field}]" if f.field else ""
-            lines.append(f"{where}{field} {f.severity} {f.rule}: {f.message}")
+            record = f" ({f.record})" if f.record else ""
+            lines.append(f"{where}{field}{record} {f.severity} {f.rule}: {f.message}")
         lines.extend(f"  ... {o.describe()}" for o in omitted if (o.file or "(package)") == file)
         lines.append("")
     lines.append(summary_line(report, "text", title))
@@ -43,7 +44,8 @@ def render_text(report: Report, title: str = "validate") -> str:
 def render_json(report: Report, title: str = "validate") -> str:
     """The stable JSON shape: {"valid", "stats": {"errors", "warnings", ...}, "findings": [...], "omitted": [...]}.
 
-    Each finding is {"rule", "message", "file", "line", "field", "value", "severity"}; each omitted
+    Each finding is {"rule", "message", "file", "line", "field", "value", "severity", "record"} (record: the
+    primary key of the row the finding is about, or null); each omitted
     entry {"rule", "file", "field", "count"} counts the findings beyond the cap (`findings.MAX_SHOWN`).
     """
     return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
@@ -68,6 +70,7 @@ def render_github(report: Report, title: str = "validate") -> str:
             props.append(f"line={f.line}")
         props.append(f"title={_escape_prop(f.rule)}")
         field = f"[{f.field}] " if f.field else ""
+        field += f"({f.record}) " if f.record else ""
         out.append(f"::{f.severity} {','.join(props)}::{_escape_data(field + f.message)}")
     for o in omitted:
         props = ([f"file={_escape_prop(o.file)}"] if o.file else []) + [f"title={_escape_prop(o.rule)}"]

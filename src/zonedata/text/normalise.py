@@ -14,6 +14,7 @@ exactly.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -229,23 +230,45 @@ class SourceText:
 
     def to_stored(self, start: int, end: int) -> tuple[int, int]:
         """Stored-text code-point offsets [start, end) of a normalised span."""
-        return int(self.index[start]), int(self.end_index[end - 1])
+        # (not self.end_index, which builds a new array of the whole text on the fast path)
+        last = int(self.index[end - 1]) + 1 if self._end_index is None else int(self._end_index[end - 1])
+        return int(self.index[start]), last
+
+
+@functools.cache
+def _composes_backwards() -> frozenset[str]:
+    """The starters (combining class 0) that NFC may join to the character before them (Unicode's
+    NFC_Quick_Check=Maybe): the second character of a canonical pair decomposition (Tamil, Kannada,
+    Malayalam, Sinhala, Myanmar vowel signs, ...) and the Hangul medial vowels and final consonants
+    (composed by rule, not by table). Read from the running Python's unicodedata, whose NFC the source
+    texts are composed with, once, and only when a text needs it (every such character lies below U+30000)."""
+    out = {chr(c) for c in range(0x1161, 0x1176)} | {chr(c) for c in range(0x11A8, 0x11C3)}
+    for c in range(0x80, 0x30000):
+        parts = unicodedata.decomposition(chr(c)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            second = chr(int(parts[1], 16))
+            if unicodedata.combining(second) == 0:
+                out.add(second)
+    return frozenset(out)
+
+
+def _stable_before(first: str, joins: frozenset[str]) -> bool:
+    return unicodedata.combining(first) == 0 and first not in joins
 
 
 def _nfc_clusters(text: str) -> list[tuple[int, int]]:
     """`text` cut into [start, end) pieces whose NFC forms, joined, are NFC of the whole text: a piece
-    starts at a starter (combining class 0) that NFC joins to nothing before it. A starter can compose
-    only with the character just before it (any other between would block it), so what follows it never
-    reaches back past it: a combining mark stays with its letter, a Hangul jamo with its syllable."""
-    cuts, start = [0], 0
-    nfc = unicodedata.normalize
-    for i in range(1, len(text)):
-        ch = text[i]
-        if unicodedata.combining(ch) == 0 and nfc("NFC", text[start : i + 1]) == nfc("NFC", text[start:i]) + nfc(
-            "NFC", ch
-        ):
-            cuts.append(i)
-            start = i
+    starts at each stable boundary, a character whose decomposition begins with a starter (combining
+    class 0) that joins to nothing before it, so a combining mark stays with its letter and a Hangul
+    jamo with its syllable, while a character NFC replaces (U+212B ANGSTROM SIGN) is a piece of its own."""
+    joins = _composes_backwards()
+    cuts = [
+        i
+        for i, ch in enumerate(text)
+        if i == 0
+        or ch < "\x80"  # (ASCII: the usual case, cheaply)
+        or _stable_before(unicodedata.normalize("NFD", ch)[0], joins)
+    ]
     return list(zip(cuts, [*cuts[1:], len(text)])) if text else []
 
 

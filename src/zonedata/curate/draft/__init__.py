@@ -5,6 +5,6 @@ mention as a statistic), candidates (the draft itself), files (quote and where a
 """
 
 from zonedata.curate.draft.candidates import Draft, draft
-from zonedata.curate.draft.files import quote, write_draft
+from zonedata.curate.draft.files import Closest, closest, pasteable, quote, write_draft
 
-__all__ = ["Draft", "draft", "quote", "write_draft"]
+__all__ = ["Closest", "Draft", "closest", "draft", "pasteable", "quote", "write_draft"]

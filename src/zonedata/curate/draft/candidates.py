@@ -40,12 +40,11 @@ from zonedata.loading.exclusions import exclusions_schema
 from zonedata.text.normalise import SourceText, normalise
 from zonedata.text.sentences import Span, clauses, sentence_at, sentences
 
-STATISTICS, CITATIONS = "statistics", "citations"
 #: the draft's tables, in the order they are written; a table without a schema is drafted as names only
 NAME_TABLES = ("parks", "projects", "events", "regions", "organisations")
-#: the tag of each table's draft ids: FILL:stat-1, FILL:park-1, ...
+#: the tag of the figures' draft ids (FILL:stat-1), and of each name table's: FILL:park-1, ...
+FIGURES_TAG = "stat-"
 TAGS = {
-    "statistics": "stat-",
     "parks": "park-",
     "projects": "project-",
     "events": "event-",
@@ -146,11 +145,12 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
             "add it with `zonedata add-source`"
         )
     text = texts[source_id]
-    src = ds.tables.get("sources")
+    src = ds.role_frame("sources", strings=True)
     meta: dict = {}
-    if src is not None and not src.lacks("source_id"):
-        rows = src.strings.filter(src.strings["source_id"] == source_id).to_dicts()
+    if src is not None and not ds.role_lacks("sources", "source_id"):
+        rows = src.filter(src["source_id"] == source_id).to_dicts()
         meta = rows[0] if rows else {}
+    figures_t, citations_t = ds.roles.table("figures") or "", ds.roles.table("citations") or ""
     published = None
     try:
         published = dt.date.fromisoformat(meta.get("date_published") or "")
@@ -184,17 +184,17 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
                 return Span(cand.start, cand.end, text[cand.start : cand.end])
         return Span(sentence.start, sentence.end, text[sentence.start : sentence.end])
 
-    stats_schema = ds.schemas.get(STATISTICS)
-    cites_schema = ds.schemas.get(CITATIONS)
+    stats_schema = ds.schemas.get(figures_t)
+    cites_schema = ds.schemas.get(citations_t)
     cite_tables = (
         set(cites_schema.field("record_table").constraints.get("enum", []))
         if cites_schema and "record_table" in cites_schema.raw_names
         else set()
     )
-    dest_cites = ds.file(CITATIONS)
+    dest_cites = ds.file(citations_t)
     dest_excl = ds.paths.rel(ds.paths.coverage_exclusions)
     for dest, schema in (
-        (ds.file(STATISTICS), stats_schema),
+        (ds.file(figures_t), stats_schema),
         *((ds.file(t), ds.schemas.get(t)) for t in NAME_TABLES),
         (dest_cites, cites_schema),
     ):
@@ -267,7 +267,16 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
     )
     subject_enum = _enum(stats_schema, "subject_table")
     # an ordinal that opens an event's name ("the 3rd China-ASEAN Digital Forum") is its session number
-    sessions = {a for a, b, t, _ in named if t in _event_tables(ds) and session_number(text[a:b])}
+    event_tables = _event_tables(ds)
+    sessions = {a for a, b, t, _ in named if t in event_tables and session_number(text[a:b])}
+    stats_names = set(stats_schema.raw_names) if stats_schema is not None else set()
+    basis_values, indicators = set(_enum(stats_schema, "basis")), set(_enum(stats_schema, "indicator"))
+    speaker_table = _fk_target(stats_schema, "stated_by_organisation_id")
+    # the records of the subject tables by the last word of their name ("the park" -> the parks named)
+    by_head: dict[str, list[tuple[int, str, str]]] = {}
+    for a, b, t, rid in named:
+        if t in subject_enum and b > a:
+            by_head.setdefault(text[a:b].lower().split()[-1], []).append((a, t, rid))
 
     # ---- statistics and exclusions
     basis_enum = _enum(stats_schema, "period_basis")
@@ -345,7 +354,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
                 quote_span = sentence  # the quote holds the words that say who states the figure
             quote = unique_quote(quote_span, sentence)
             n_stat += 1
-            rid = id_marker(TAGS[STATISTICS], n_stat)
+            rid = id_marker(FIGURES_TAG, n_stat)
             values = {
                 "statistic_id": rid,
                 "value_text": value_text,
@@ -356,7 +365,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
             }
             values.update(_kinds(stats_schema, unit, period))
             read = basis(text, clause, unit)
-            if read is not None and read.value in _enum(stats_schema, "basis"):
+            if read is not None and read.value in basis_values:
                 values["basis"] = read.value if read.settled else guess(read.value)
             if period is not None:
                 values["period_text"] = period.span.text
@@ -369,25 +378,23 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
                     if pbasis in basis_enum:
                         values["period_basis"] = pbasis
             growth = unit == "%" and is_yoy_growth(text, mention.start, mention.end)
-            if growth and "growth_rate_yoy" in _enum(stats_schema, "indicator"):
+            if growth and "growth_rate_yoy" in indicators:
                 values["indicator"] = "growth_rate_yoy"
-            if said is not None and stats_schema is not None and "attribution_text" in stats_schema.raw_names:
+            if said is not None and "attribution_text" in stats_names:
                 values["attribution_text"] = said.text
-                who = _record_named(
-                    named, said.start, said.end, _fk_target(stats_schema, "stated_by_organisation_id"), ds
-                )
-                if who is not None and "stated_by_organisation_id" in stats_schema.raw_names:
+                who = _record_named(named, said.start, said.end, speaker_table)
+                if who is not None and "stated_by_organisation_id" in stats_names:
                     values["stated_by_organisation_id"] = who[1]
-            subject = _subject(named, sentence, mention.start, subject_enum, text)
+            subject = _subject(named, by_head, sentence, mention.start, subject_enum, text)
             if subject is not None and stats_schema is not None:
                 (table, sid_), settled = subject
                 values["subject_table"] = table if settled else guess(table)
                 values["subject_id"] = sid_ if settled else guess(sid_)
             if stats_schema is not None:
-                index = len(out.rows[ds.file(STATISTICS)])
-                out.rows[ds.file(STATISTICS)].append(_row(stats_schema, values))
-                cite(STATISTICS, rid, quote)
-                dest = ds.file(STATISTICS)
+                index = len(out.rows[ds.file(figures_t)])
+                out.rows[ds.file(figures_t)].append(_row(stats_schema, values))
+                cite(figures_t, rid, quote)
+                dest = ds.file(figures_t)
                 out.marks.append(Mark(mention.start, mention.end + extra, "figure", dest, index))
                 if period is not None:
                     out.marks.append(Mark(period.span.start, period.span.end, "period", dest, index))
@@ -428,10 +435,10 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
                 continue  # "one of the largest" is no rank; a rank already recorded is skipped
             clause = next((c for c in clauses(text, sentence) if c.start <= a < c.end), sentence)
             n_stat += 1
-            rid = id_marker(TAGS[STATISTICS], n_stat)
+            rid = id_marker(FIGURES_TAG, n_stat)
             if stats_schema is not None:
-                out.marks.append(Mark(a, b, "figure", ds.file(STATISTICS), len(out.rows[ds.file(STATISTICS)])))
-                out.rows[ds.file(STATISTICS)].append(
+                out.marks.append(Mark(a, b, "figure", ds.file(figures_t), len(out.rows[ds.file(figures_t)])))
+                out.rows[ds.file(figures_t)].append(
                     _row(
                         stats_schema,
                         {
@@ -445,7 +452,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
                         },
                     )
                 )
-                cite(STATISTICS, rid, unique_quote(clause, sentence))
+                cite(figures_t, rid, unique_quote(clause, sentence))
         carried = [p for p in periods if p.kind not in NOT_CARRIED]
         if carried and not group:
             # period words that open a paragraph ("From January to July this year, ...") hold for the
@@ -455,7 +462,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
             carry = carry if not periods else None
 
     # ---- names
-    series = {normalise(c.name).lower(): rid for c, rid in kept if c.table in _event_tables(ds)}
+    series = {normalise(c.name).lower(): rid for c, rid in kept if c.table in event_tables}
     for cand, rid in kept:
         schema = ds.schemas.get(cand.table)
         sentence = Span(cand.sentence.start, cand.sentence.end, text[cand.sentence.start : cand.sentence.end])
@@ -508,13 +515,14 @@ def _load(root: Path):
 
 def _rank_spans(ds, source_id: str) -> dict[str, list[tuple[int, int]]]:
     """value_text (lower case) -> stored quote spans in the source of the recorded rank statistics."""
-    stats, located = ds.tables.get(STATISTICS), ds.located
+    figures_t = ds.roles.table("figures") or ""
+    stats, located = ds.tables.get(figures_t), ds.located
     if stats is None or located is None or stats.lacks("statistic_id", "unit", "value_text"):
         return {}
     ranks = dict(stats.strings.filter(stats.strings["unit"] == "rank").select("statistic_id", "value_text").iter_rows())
     out: dict[str, list[tuple[int, int]]] = {}
     frame = located.frame.filter(
-        (located.frame["record_table"] == STATISTICS) & (located.frame["source_id"] == source_id)
+        (located.frame["record_table"] == figures_t) & (located.frame["source_id"] == source_id)
     )
     for rid, a, b in frame.select("record_id", "quote_start", "quote_end").iter_rows():
         if rid in ranks and a is not None:
@@ -528,7 +536,7 @@ def _recorded_text(ds) -> str:
     cells: list[str] = []
     for name, table in ds.tables.items():
         frame = table.strings
-        if name == CITATIONS:
+        if name == ds.roles.table("citations"):
             continue
         for col in frame.columns:
             # names, sponsors, organisers, publishers: not titles, labels, notes or words quoted from a text
@@ -656,7 +664,9 @@ class _Links:
 
 def _links_table(ds) -> _Links | None:
     for name, schema in sorted(ds.schemas.items()):
-        refs = [fk.fields[0] for fk in schema.foreign_keys if fk.table == STATISTICS and len(fk.fields) == 1]
+        refs = [
+            fk.fields[0] for fk in schema.foreign_keys if fk.table == ds.roles.table("figures") and len(fk.fields) == 1
+        ]
         if len(refs) == 2 and len(schema.primary_key) == 1 and "growth_rate_of" in _enum(schema, "relation"):
             pk = schema.primary_key[0]
             prefix = re.match(r"([a-z]+-)", schema.field(pk).constraints.get("pattern", ""))
@@ -701,9 +711,10 @@ def _recorded_id(ds, table: str, name: str) -> str | None:
     return None
 
 
-def _record_named(named, start: int, end: int, table: str | None, ds) -> tuple[str, str] | None:
+def _record_named(named, start: int, end: int, table: str | None) -> tuple[str, str] | None:
     """The record of `table` named within [start, end) (the longest such name), if any."""
-    inside = [(b - a, t, rid) for a, b, t, rid in named if start <= a and b <= end and t == table]
+    lo, hi = bisect.bisect_left(named, (start, -1, "", "")), bisect.bisect_left(named, (end, -1, "", ""))
+    inside = [(b - a, t, rid) for a, b, t, rid in named[lo:hi] if b <= end and t == table]
     if not inside:
         return None
     _, t, rid = max(inside)
@@ -714,7 +725,9 @@ def _record_named(named, start: int, end: int, table: str | None, ds) -> tuple[s
 _ANAPHOR = re.compile(r"\b(?:[Tt]he|[Ii]ts|[Tt]his) (park|zone|area|project|expo|forum|summit|conference|fair)\b")
 
 
-def _subject(named, sentence: Span, at: int, tables: list[str], text: str) -> tuple[tuple[str, str], bool] | None:
+def _subject(
+    named, by_head: dict[str, list[tuple[int, str, str]]], sentence: Span, at: int, tables: list[str], text: str
+) -> tuple[tuple[str, str], bool] | None:
     """The record a figure at `at` is about: ((table, id), settled). Settled when the sentence names one record
     that a figure can be about; a guess when it names several (the nearest before the figure) or when it says
     "the park" after naming one (the last park named before)."""
@@ -733,11 +746,11 @@ def _subject(named, sentence: Span, at: int, tables: list[str], text: str) -> tu
     m = _ANAPHOR.search(text, sentence.start, sentence.end)
     if m is None:
         return None
-    word = m.group(1)
-    earlier = [n for n in named[:lo] if n[2] in tables and text[n[0] : n[1]].lower().split()[-1] == word]
-    if not earlier:
+    earlier = by_head.get(m.group(1), [])
+    i = bisect.bisect_left(earlier, (sentence.start, "", ""))
+    if i == 0:
         return None
-    return (earlier[-1][2], earlier[-1][3]), False
+    return (earlier[i - 1][1], earlier[i - 1][2]), False
 
 
 def _headline(text: str, at: int) -> bool:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from zonedata.base.findings import ConfigError
-from zonedata.base.paths import SOURCES_TABLE, Paths
+from zonedata.base.paths import Paths
 from zonedata.curate.addsource import atomic_write
 from zonedata.loading.dataset import confinement_findings
-from zonedata.loading.schema import load_schema
+from zonedata.loading.schema import load_roles, load_schema
 from zonedata.loading.seeds import load_texts
 from zonedata.loading.tables import parse_table
-from zonedata.text.normalise import normalise
+from zonedata.text.closest import closest_passage, word_differences
+from zonedata.text.normalise import SourceText, normalise
 from zonedata.text.sentences import Span, find_sentences
 
 
@@ -23,12 +25,14 @@ def _texts(root: Path) -> dict[str, str]:
     escapes = confinement_findings(paths)
     if escapes:
         raise ConfigError("; ".join(f.message for f in escapes[:3]))
-    table = parse_table(paths, load_schema(paths, SOURCES_TABLE))
-    return load_texts(paths.seeds, table.strings, {})
+    paths, roles = load_roles(paths)
+    if roles.sources is None:
+        raise ConfigError('no schema declares "role": "sources": run `zonedata validate` for what to fix')
+    table = parse_table(paths, load_schema(paths, roles.sources.table))
+    return load_texts(paths.seeds, roles.sources.canonical(table.strings), {})
 
 
-def quote(root: Path | str, source_id: str, words: str) -> list[Span]:
-    """The sentences of a stored source holding `words` (see `sentences.find_sentences`)."""
+def _text(root: Path | str, source_id: str, words: str) -> str:
     if not normalise(words):
         raise ConfigError("give the words to look for")
     texts = _texts(Path(root))
@@ -36,7 +40,40 @@ def quote(root: Path | str, source_id: str, words: str) -> list[Span]:
         raise ConfigError(
             f"no stored text for source {source_id!r} (the sources with a text: {', '.join(sorted(texts)) or 'none'})"
         )
-    return find_sentences(texts[source_id], words)
+    return texts[source_id]
+
+
+def quote(root: Path | str, source_id: str, words: str) -> list[Span]:
+    """The sentences of a stored source holding `words` (see `sentences.find_sentences`)."""
+    return find_sentences(_text(root, source_id, words), words)
+
+
+@dataclass(frozen=True)
+class Closest:
+    """The passage of a source most like words it does not hold (the same passage validate's
+    quote-not-found shows), where it is stored, and the words that differ."""
+
+    passage: Span
+    differences: list[str]
+
+
+def closest(root: Path | str, source_id: str, words: str) -> Closest | None:
+    """The stored passage most like `words`, for when `quote` finds no sentence holding them."""
+    text = _text(root, source_id, words)
+    src, needle = SourceText(text), normalise(words)
+    near = closest_passage(src.normalised, needle)
+    at = src.normalised.find(near) if near else -1
+    if at < 0:
+        return None
+    a, b = src.to_stored(at, at + len(near))
+    return Closest(Span(a, b, text[a:b]), word_differences(needle, near))
+
+
+def pasteable(stored: str) -> str:
+    """A stored passage as a citation's quote: its white-space runs (a paragraph break inside the passage,
+    a no-break space) as one space, which validate's normalisation reads as the stored text, so the
+    line pasted into citations.csv validates; every other character as stored."""
+    return " ".join(stored.split())
 
 
 #: folders of the package that a draft file may not go into (what curators and builds own)
@@ -76,5 +113,8 @@ def write_draft(root: Path | str, out: Path | str, body: str, option: str = "--o
         raise ConfigError(f"{option} {out}: the file exists and is not a draft; a draft replaces only an earlier draft")
     if not target.parent.is_dir():
         raise ConfigError(f"{option} {out}: folder {target.parent} does not exist")
-    atomic_write(target, body.encode("utf-8"))
+    try:
+        atomic_write(target, body.encode("utf-8"))
+    except OSError as exc:  # a read-only package, a full disk: nothing was written
+        raise ConfigError(f"{option} {out}: cannot write the draft: {exc.strerror or exc}; nothing was written") from exc
     return rel.as_posix()

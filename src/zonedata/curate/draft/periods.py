@@ -33,8 +33,14 @@ PERIODS = [
     (r"\b(?:in |during |for )?last year\b", "last_year"),
     (r"\bover the (?:past|last) (?:[0-9]+|\w+) (?:years|months)\b", "text"),
     (r"\b(?:so far |up to now |to date )?this year\b", "text"),
-    (r"\bsince ([12][0-9]{3})\b", "since"),
-    (r"\bby (?:the end of )?([12][0-9]{3})\b", "by"),
+    # "since 2021" ends a clause or opens one ("Since 2021 the park ..."): "since 2021 units" is no date
+    (
+        r"\bsince ((?:19|20|21)[0-9]{2})\b(?=\s*(?:[,.;:!?)]|$|(?:the|it|its|they|their|we|he|she|this|these|there|"
+        r"a|an|and|when|as|has|have|had)\b|(?-i:[A-Z])))",
+        "since",
+    ),
+    # "by 2027" ends a clause or goes on with a conjunction: "grew by 2000 tonnes" is no date
+    (r"\bby (?:the end of )?((?:19|20|21)[0-9]{2})\b(?=\s*(?:[,.;:!?)]|$|and\b|or\b|when\b|at the latest\b))", "by"),
 ]
 #: kinds of period words that hold for their own sentence only, never for the sentences after them
 NOT_CARRIED = frozenset({"since", "by"})

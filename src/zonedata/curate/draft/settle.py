@@ -27,7 +27,8 @@ class Reading:
 #: (words, basis, settled, money only): the first that matches the figure's clause decides its basis
 BASIS_WORDS = [
     (r"\bexpect(?:s|ed|ing)?\b|\bforecast(?:s|ed)?\b|\bprojected\b", "expected", True, False),
-    (r"\bplan(?:s|ned|ning)?\b|\btarget(?:s|ed)?\b|\baims? to\b", "planned", True, False),
+    # "plans to", "planned", "target": not "development plans" (a noun)
+    (r"\bplans to\b|\bplanned\b|\bplanning to\b|\btarget(?:s|ed)?\b|\baims? to\b", "planned", True, False),
     (r"\bsigned contracts?\b|\bcontract(?:ed|ual)\b|\bcontract (?:value|investment)\b", "contracted", True, True),
     (r"\bsigned contracts?\b|\bcontract(?:ed|ual)\b", "contracted", False, False),
     (r"\bwill\b|\bis to\b|\bare to\b", "planned", False, False),

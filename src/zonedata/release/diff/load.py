@@ -220,6 +220,13 @@ def _load(label: str, source) -> PackageVersion:
             frame = pl.read_csv(io.BytesIO(data), infer_schema=False, raise_if_empty=False)
         except Exception as exc:  # polars' parse errors share no base class
             raise ConfigError(f"{label}: cannot read {resource.get('path')}: {str(exc).splitlines()[0]}") from exc
+        # a column the schema lists but the CSV lacks would compare as "no differences": the package is broken
+        missing = [f["name"] for f in schema.get("fields", []) if f["name"] not in frame.columns]
+        if missing:
+            raise ConfigError(
+                f"{label}: {resource.get('path')} lacks the column(s) {', '.join(missing)} that its schema lists, "
+                "so it is not a valid package: rebuild it (zonedata build), or name another version"
+            )
         pkg.tables[name] = TableVersion(name, resource, schema, frame)
     return pkg
 

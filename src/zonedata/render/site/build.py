@@ -17,19 +17,18 @@ from zonedata.base.findings import ConfigError
 from zonedata.base.paths import Paths
 from zonedata.loading.datapackage import parse_descriptor
 from zonedata.loading.dataset import confinement_findings
+from zonedata.loading.schema import load_roles
 from zonedata.loading.versioning import read_manifest
 from zonedata.release import diff as d
 from zonedata.render.cite import cite
 from zonedata.render.site.model import (
     CHANGES_SHOWN,
-    CITATIONS,
     GROUP_SIZE,
     MARKER,
     RELATED_SHOWN,
     SEARCH_FIELDS,
     SEARCH_SHARD_SIZE,
     SHARD_SIZE,
-    SOURCES,
     SiteInputError,
     Table,
     _as_list,
@@ -83,8 +82,14 @@ class _Writer:
 
     def __init__(self, out: Path):
         self.out = out
-        out.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = Path(tempfile.mkdtemp(prefix=".zonedata-site-", dir=out.parent))
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            self.tmp = Path(tempfile.mkdtemp(prefix=".zonedata-site-", dir=out.parent))
+        except OSError as exc:  # a read-only package or folder: a configuration error, not a crash
+            raise ConfigError(
+                f"cannot write the site beside {out}: {exc.strerror or exc}; nothing was written (give --out a "
+                "folder you can write to)"
+            ) from exc
         self.files = 0
         self.pages = 0
 
@@ -162,11 +167,25 @@ class Site:
             problem = f"cannot be read: {exc.__cause__}" if exc.__cause__ else "is not a Data Package descriptor"
             raise SiteInputError("datapackage.json", problem) from None
         self.tables, self.downloads = load_tables(paths, self.descriptor)
-        if SOURCES not in self.tables:
+        for t in self.tables.values():  # a published schema may say its role; the package's schemas/ do
+            role = t.schema.get("role")
+            t.role = role if isinstance(role, str) else None
+        if any(paths.schemas.glob("*.json")):
+            try:
+                _, roles = load_roles(paths)
+            except ConfigError as exc:
+                raise SiteInputError("schemas", f"say no usable roles: {exc}") from None
+            for t in self.tables.values():
+                t.role = roles.of(t.name)
+        sources = next((t for t in self.tables.values() if t.role == "sources"), None)
+        if sources is None:
             raise SiteInputError(
-                "datapackage.json", f"has no {SOURCES} table: the site shows each record's source", field="resources"
+                "datapackage.json",
+                'has no table with the sources role (a schema with "role": "sources"): the site shows each '
+                "record's source",
+                field="resources",
             )
-        self.sources = self.tables[SOURCES]
+        self.sources = sources
         self.texts = load_texts(paths, self.sources)
         self.citations_of, self.passages = citation_passages(self.tables, self.texts)
         self.titles = {t.name: {f["name"]: f.get("title") or f["name"] for f in t.fields} for t in self.tables.values()}
@@ -187,7 +206,7 @@ class Site:
         passages instead, so their references are left out."""
         incoming: dict[tuple[str, int], dict[tuple[str, str], list[int]]] = {}
         for t in self.tables.values():
-            if t.name == CITATIONS:
+            if t.role == "citations":
                 continue
             for ref, per_row in zip(t.refs, self.resolved[t.name]):
                 for i, targets in enumerate(per_row):
@@ -214,7 +233,7 @@ class Site:
         """Per field: (kind, items, external), kind "e" empty, "v" one value, "m" a list; an item is
         (text, href, target label, published text when the shown number differs from it)."""
         external: set[str] = set()
-        if t.name == SOURCES and "external_fields" in t.columns:
+        if t.role == "sources" and "external_fields" in t.columns:
             value = t.columns["external_fields"][i]
             external = set(value if isinstance(value, list) else re.split(r"[;,\s]+", value or ""))
         targets = self._targets(t, i)
@@ -264,7 +283,7 @@ class Site:
         return outgoing, incoming
 
     def citation_view(self, c: int) -> dict:
-        cit = self.tables[CITATIONS]
+        cit = next(t for t in self.tables.values() if t.role == "citations")
         cols = cit.columns
         s = self.sources.lookup(self.sources.pk)[(cols["source_id"][c],)]
         start, end = int(cols["quote_start"][c]), int(cols["quote_end"][c])
@@ -504,6 +523,9 @@ def build_site(root: Path, out: Path | None = None) -> SiteResult:
     try:
         _write_all(site, writer)
         writer.commit()
+    except OSError as exc:  # the output folder cannot be replaced (read-only, a full disk): the old site stays
+        writer.abort()
+        raise ConfigError(f"cannot write the site to {out}: {exc.strerror or exc}; the old site was kept") from exc
     except BaseException:
         writer.abort()
         raise
@@ -592,7 +614,7 @@ def _write_all(site: Site, w: _Writer) -> None:
             pk=t.pk,
             refs=[{"field": r.id_field, "target": r.target, "table_field": r.table_field} for r in t.refs],
             groups=[]
-            if t.name in (SOURCES, CITATIONS)
+            if t.role in ("sources", "citations")
             else [
                 {
                     "n": k,
@@ -602,14 +624,14 @@ def _write_all(site: Site, w: _Writer) -> None:
                 }
                 for k in range(1, groups + 1)
             ],
-            source_pages=[site.link(t, i) for i in range(t.rows)] if t.name == SOURCES else [],
+            source_pages=[site.link(t, i) for i in range(t.rows)] if t.role == "sources" else [],
         )
         for k, rel in enumerate(meta["shards"]):
             lo, hi = k * SHARD_SIZE, min((k + 1) * SHARD_SIZE, t.rows)
             w.write(rel, f"zdShard({_js(t.name)},{k},{_js(site.shard_rows(t, lo, hi))});\n")
-        if t.name == CITATIONS:  # shown on the pages of the records they support
+        if t.role == "citations":  # shown on the pages of the records they support
             continue
-        if t.name == SOURCES:
+        if t.role == "sources":
             for i in range(t.rows):
                 paragraphs = source_paragraphs(site.texts[i], site.passages[i])
                 passages = sorted(site.passages[i].values(), key=lambda p: (p.start, p.end))

@@ -29,7 +29,6 @@ from zonedata.base.hashing import sha256_bytes
 from zonedata.base.paths import Paths
 from zonedata.text.normalise import normalise
 
-SOURCES, CITATIONS = "sources", "citations"
 #: records shown on one record page (100,000 records make 2,000 pages, not 100,000 files)
 GROUP_SIZE = 50
 #: rows in one data shard of a table page
@@ -126,6 +125,8 @@ class Table:
     labels: list[str] = field(default_factory=list)
     #: citations have no pages of their own: each links to the record it supports, where it is shown
     shown_at: list[tuple[Table, int]] | None = None
+    #: the role the table plays (its schema's `role`: sources, citations, figures), if any
+    role: str | None = None
     _lookups: dict = field(default_factory=dict)
 
     @property
@@ -154,7 +155,7 @@ class Table:
         if self.shown_at is not None:
             target, j = self.shown_at[i]
             return target.href(j)
-        if self.name == SOURCES:
+        if self.role == "sources":
             return f"sources/{self.anchors[i][2:]}.html"
         return f"records/{self.name}/{self.page(i):04d}.html#{self.anchors[i]}"
 
@@ -174,9 +175,9 @@ def _read_frame(paths: Paths, rel: str, fmt: str, fields: list[dict]):
         raise SiteInputError(rel, "leads out of the package root (a symlink): the site shows only files inside it")
     try:
         if fmt == "parquet":
-            frame = pl.read_parquet(path)
+            frame = pl.read_parquet(path, glob=False)  # a path with [ ] * ? is a name, not a pattern
         else:
-            frame = pl.read_csv(path, infer_schema=False, raise_if_empty=False)
+            frame = pl.read_csv(path, infer_schema=False, raise_if_empty=False, glob=False)
     except FileNotFoundError:
         raise SiteInputError(rel, "is missing: run `zonedata build`") from None
     except Exception as exc:  # noqa: BLE001 (polars' and pyarrow's read errors share no base class)
@@ -372,8 +373,8 @@ def citation_passages(tables: dict[str, Table], texts: list[str]):
     """(citations by record, passages by source): every citation located and checked at its offsets."""
     by_record: dict[tuple[str, int], list[int]] = {}
     passages: list[dict[tuple[int, int], Passage]] = [{} for _ in texts]
-    cit = tables.get(CITATIONS)
-    sources = tables[SOURCES]
+    cit = next((t for t in tables.values() if t.role == "citations"), None)
+    sources = next(t for t in tables.values() if t.role == "sources")
     if cit is None:
         return by_record, passages
     need = ("record_table", "record_id", "source_id", "quote", "quote_start", "quote_end")
