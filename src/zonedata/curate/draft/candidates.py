@@ -319,6 +319,27 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
     n_link = 0
     newlines = [m.start() for m in re.finditer("\n", text)]
     carry: tuple[Period, Span] | None = None  # the last period words of the paragraph, for the sentences after them
+
+    def period_values(period: Period | None, read) -> dict[str, str]:
+        """The period fields a figure's period words give: the words, the dates they fix, their basis."""
+        values: dict[str, str] = {}
+        if period is not None:
+            values["period_text"] = period.span.text
+            if period.end is not None:
+                values["period_start"] = period.start.isoformat() if period.start else ""
+                values["period_end"] = period.end.isoformat()
+                if period.ahead and (read is None or not read.settled or read.value not in ("planned", "expected")):
+                    values["period_end"] = guess(period.end.isoformat())  # a target, if it is one
+                if period.kind == "weekday":  # the week of "on Monday" is the text's own, as a guess
+                    values["period_start"], values["period_end"] = (
+                        guess(values["period_start"]),
+                        guess(values["period_end"]),
+                    )
+                pbasis = "stated" if period.stated else basis_of_date
+                if pbasis in basis_enum:
+                    values["period_basis"] = pbasis
+        return values
+
     for sentence in spans:
         if carry is not None and bisect.bisect_left(newlines, carry[1].end) < bisect.bisect_left(
             newlines, sentence.start
@@ -330,7 +351,8 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
         figures = [m for m, _ in group if m not in inside]
         usable = periods
         if not figures:  # the period words are the only numbers: draft them as figures themselves
-            figures, usable = inside, []
+            # (a year is no period of itself; a duration, "for three consecutive years", is up to the text's date)
+            figures, usable = inside, [p for p in periods if p.kind == "consecutive"]
         said = attribution(text, sentence)
         drafted: list[tuple[str, str, int]] = []  # (draft id, unit, start) of this sentence's figures
         for mention in figures:
@@ -367,16 +389,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
             read = basis(text, clause, unit)
             if read is not None and read.value in basis_values:
                 values["basis"] = read.value if read.settled else guess(read.value)
-            if period is not None:
-                values["period_text"] = period.span.text
-                if period.end is not None:
-                    values["period_start"] = period.start.isoformat() if period.start else ""
-                    values["period_end"] = period.end.isoformat()
-                    if period.ahead and (read is None or not read.settled or read.value not in ("planned", "expected")):
-                        values["period_end"] = guess(period.end.isoformat())  # a target, if it is one
-                    pbasis = "stated" if period.stated else basis_of_date
-                    if pbasis in basis_enum:
-                        values["period_basis"] = pbasis
+            values.update(period_values(period, read))
             growth = unit == "%" and is_yoy_growth(text, mention.start, mention.end)
             if growth and "growth_rate_yoy" in indicators:
                 values["indicator"] = "growth_rate_yoy"
@@ -429,35 +442,49 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
             a, b = m.start(1), m.end(1)
             if (
                 re.search(r"\bone of (?:the|its|their)\s*$", text[max(sentence.start, m.start() - 12) : m.start() + 4])
-                or re.match(r"\s+(?:[a-z]+(?:ent|ive|able|ible|ful|al|ous|ic|ant|ed)\b|and\b|of\b)", text[b : b + 30])
+                or re.match(
+                    r"\s+(?:(?![a-z]*ment\b)[a-z]+(?:ent|ive|able|ible|ful|al|ous|ic|ant|ed)\b|and\b|of\b)",
+                    text[b : b + 30],
+                )
                 or any(qa <= a and b <= qb for qa, qb in rank_spans.get(m.group(1).lower(), ()))
             ):
                 continue  # "one of the largest" is no rank; a rank already recorded is skipped
             clause = next((c for c in clauses(text, sentence) if c.start <= a < c.end), sentence)
             n_stat += 1
             rid = id_marker(FIGURES_TAG, n_stat)
+            # a rank holds for the period words of its own clause ("for three consecutive years")
+            own = [p for p in periods if clause.start <= p.span.start and p.span.end <= clause.end]
+            rank_period = min(own, key=lambda p: abs(p.span.start - a)) if own else None
+            rank_read = basis(text, clause, "rank")
             if stats_schema is not None:
-                out.marks.append(Mark(a, b, "figure", ds.file(figures_t), len(out.rows[ds.file(figures_t)])))
-                out.rows[ds.file(figures_t)].append(
-                    _row(
-                        stats_schema,
-                        {
-                            "statistic_id": rid,
-                            "value_text": text[a:b],
-                            "value": "1",
-                            "scale": "",
-                            "unit": "rank",
-                            "qualifier": "exact",
-                            **_kinds(stats_schema, "rank", None),
-                        },
+                index = len(out.rows[ds.file(figures_t)])
+                out.marks.append(Mark(a, b, "figure", ds.file(figures_t), index))
+                if rank_period is not None:
+                    out.marks.append(
+                        Mark(rank_period.span.start, rank_period.span.end, "period", ds.file(figures_t), index)
                     )
-                )
+                rank_values = {
+                    "statistic_id": rid,
+                    "value_text": text[a:b],
+                    "value": "1",
+                    "scale": "",
+                    "unit": "rank",
+                    "qualifier": "exact",
+                    **_kinds(stats_schema, "rank", rank_period),
+                    **period_values(rank_period, rank_read),
+                }
+                if rank_read is not None and rank_read.value in basis_values:
+                    rank_values["basis"] = rank_read.value if rank_read.settled else guess(rank_read.value)
+                out.rows[ds.file(figures_t)].append(_row(stats_schema, rank_values))
                 cite(figures_t, rid, unique_quote(clause, sentence))
         carried = [p for p in periods if p.kind not in NOT_CARRIED]
+        opens = bool(carried) and carried[0].span.start - sentence.start <= 1
         if carried and not group:
             # period words that open a paragraph ("From January to July this year, ...") hold for the
             # sentences after them that have none of their own
             carry = (carried[-1], sentence)
+        elif opens and (sentence.start == 0 or text[sentence.start - 1] == "\n"):
+            carry = (carried[0], sentence)  # "In 2024, the zones ... 1.26 trillion yuan. Investment reached ..."
         elif group:
             carry = carry if not periods else None
 

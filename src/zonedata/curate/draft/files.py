@@ -116,5 +116,7 @@ def write_draft(root: Path | str, out: Path | str, body: str, option: str = "--o
     try:
         atomic_write(target, body.encode("utf-8"))
     except OSError as exc:  # a read-only package, a full disk: nothing was written
-        raise ConfigError(f"{option} {out}: cannot write the draft: {exc.strerror or exc}; nothing was written") from exc
+        raise ConfigError(
+            f"{option} {out}: cannot write the draft: {exc.strerror or exc}; nothing was written"
+        ) from exc
     return rel.as_posix()

@@ -13,7 +13,9 @@ from zonedata.text.sentences import Span
 
 #: the last word of a name -> the table its candidate goes to
 HEADS: dict[str, str] = {
-    **dict.fromkeys(["park", "parks", "zone", "area", "port", "city", "corridor", "belt", "hub", "base"], "parks"),
+    **dict.fromkeys(
+        ["park", "parks", "zone", "area", "port", "city", "corridor", "belt", "hub", "base", "estate"], "parks"
+    ),
     **dict.fromkeys(["project", "projects"], "projects"),
     **dict.fromkeys(
         [
