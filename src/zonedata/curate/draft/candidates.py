@@ -355,6 +355,8 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
             figures, usable = inside, [p for p in periods if p.kind == "consecutive"]
         said = attribution(text, sentence)
         drafted: list[tuple[str, str, int]] = []  # (draft id, unit, start) of this sentence's figures
+        rates = sum(1 for m in figures if is_yoy_growth(text, m.start, m.end))  # the growth rates it gives
+        growth_seen = 0
         for mention in figures:
             unit, extra = _unit(mention, text[mention.end : sentence.end])
             value_text = text[mention.start : mention.end + extra]
@@ -417,6 +419,11 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
                     out.marks.append(Mark(said.start, said.end, "attribution", dest, index))
             if growth and links is not None:
                 base = next((d for d in reversed(drafted) if d[1] != "%"), None)
+                if rates > 1 and re.search(r"\brespectively\b", sentence.text or ""):
+                    # "A and B respectively, an increase of 10% and 6% year-on-year": the rates in order
+                    amounts = [d for d in drafted if d[1] != "%"][-rates:]
+                    base = amounts[growth_seen] if len(amounts) == rates else None
+                growth_seen += 1
                 if base is not None:
                     n_link += 1
                     lid = id_marker(links.tag, n_link)

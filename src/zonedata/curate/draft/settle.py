@@ -100,17 +100,24 @@ def attribution(text: str, sentence: Span) -> Attribution | None:
 # --------------------------------------------------------------------------- growth and sessions
 
 #: a growth rate: "an increase of 25% year-on-year", "up 12% year on year", "grew by 6% year-on-year"
+#: (a list of rates, "an increase of 10% and 6% year-on-year", is read rate by rate)
+_PCT_LIST = r"(?:[0-9]+(?:\.[0-9]+)?%\s*(?:,\s*(?:and\s+)?|and\s+))"
 _GROWTH_BEFORE = re.compile(
-    r"(?:\bincrease of|\bgrowth of|\brise of|\bup|\bgrew(?: by)?|\brose(?: by)?|\bincreased(?: by)?)\s+$", re.IGNORECASE
+    r"(?:\bincrease of|\bgrowth of|\brise of|\bup|\bgrew(?: by)?|\brose(?: by)?|\bincreased(?: by)?)\s+"
+    + _PCT_LIST
+    + r"*$",
+    re.IGNORECASE,
 )
 _GROWTH_AFTER = re.compile(
-    r"^\s*(?:year[- ]on[- ]year|yoy|y-o-y|(?:over|from|on) (?:the )?(?:previous|last|preceding) year)\b", re.IGNORECASE
+    r"^(?:\s*(?:,\s*(?:and\s+)?|and\s+)[0-9]+(?:\.[0-9]+)?%)*"
+    r"\s*(?:respectively,?\s*)?(?:year[- ]on[- ]year|yoy|y-o-y|(?:over|from|on) (?:the )?(?:previous|last|preceding) year)\b",
+    re.IGNORECASE,
 )
 
 
 def is_yoy_growth(text: str, start: int, end: int) -> bool:
     """Whether the % figure at [start, end) is a year-on-year growth rate by the words around it."""
-    return bool(_GROWTH_BEFORE.search(text[max(0, start - 30) : start]) and _GROWTH_AFTER.match(text[end : end + 32]))
+    return bool(_GROWTH_BEFORE.search(text[max(0, start - 60) : start]) and _GROWTH_AFTER.match(text[end : end + 60]))
 
 
 _ORDINAL = re.compile(r"([0-9]{1,3})(?:st|nd|rd|th)")

@@ -1,0 +1,83 @@
+"""The draft measured on texts it has not seen: three invented texts in three styles (a statistics
+bulletin, a company announcement, a conference report, tests/fixtures/draft/texts/), each curated by
+hand before the draft was run on it. Each text is stored in a copy of the repository's package with
+`add-source` and drafted as a curator would draft it; the README states the figures measured here."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from draft_recall import measure_draft
+from zonedata.curate.addsource import add_source
+from zonedata.curate.draft import draft
+
+TEXTS = Path(__file__).parent / "fixtures" / "draft" / "texts"
+NAMES = ("bulletin", "announcement", "conference")
+
+
+def drafted(root: Path, name: str):
+    expected = json.loads((TEXTS / f"{name}.expected.json").read_text(encoding="utf-8"))
+    values = {"title": f"Test text: {expected['style']}", "publisher": "Invented for zonedata's tests"}
+    values |= {"date_published": expected["date"], "url": f"https://example.org/{name}", "external_fields": "url"}
+    result = add_source(root, TEXTS / f"{name}.txt", values)
+    assert not result.findings, [f.message for f in result.findings]
+    return draft(root, result.source_id), expected
+
+
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory) -> dict[str, dict]:
+    import shutil
+
+    from conftest import REPO, REPOSITORY_PARTS
+
+    root = tmp_path_factory.mktemp("texts") / "pkg"
+    for part in (*REPOSITORY_PARTS, "metadata"):
+        shutil.copytree(REPO / part, root / part)
+    shutil.copy(REPO / "datapackage.json", root / "datapackage.json")
+    out = {}
+    for name in NAMES:
+        d, expected = drafted(root, name)
+        out[name] = measure_draft(d, expected)
+    return out
+
+
+def totals(measured: dict[str, dict]) -> dict[str, int]:
+    keys = ("figures", "figures_found", "basis_right", "period_words_right", "period_dates_right", "names")
+    keys += ("names_found", "names_in_right_table", "links", "links_found", "attributions", "attributions_right")
+    out = {k: sum(m[k] for m in measured.values()) for k in keys}
+    out["false_figures"] = sum(len(m["false_figures"]) for m in measured.values())
+    out["false_names"] = sum(len(m["false_names"]) for m in measured.values())
+    return out
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_text_loses_at_most_one_figure_and_one_name(measured, name):
+    m = measured[name]
+    assert m["figures_found"] >= m["figures"] - 1, m
+    assert m["names_found"] >= m["names"] - 1, m
+
+
+def test_the_readme_states_the_measurement_on_the_invented_texts(measured):
+    """The README's paragraph on the invented texts gives these numbers (rewrite it from the printed
+    measurement when the draft changes)."""
+    t = totals(measured)
+    assert t["figures_found"] / t["figures"] >= 0.9, (t, measured)
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    m = re.search(r"<!-- draft-texts: .*? -->\n(.*?)\n\n", readme, re.S)
+    assert m, "README.md lacks the paragraph after <!-- draft-texts: ... -->"
+    stated = " ".join(m.group(1).split())
+    for name in NAMES:
+        r = measured[name]
+        said = f"{name}: {r['figures_found']} of {r['figures']} figures, {len(r['false_figures'])} false"
+        assert said in stated, (said, stated)
+    line = (
+        f"{t['basis_right']} bases, {t['period_words_right']} period words and {t['period_dates_right']} period dates "
+        f"right of the {t['figures_found']} figures found; {t['names_found']} of {t['names']} names "
+        f"({t['names_in_right_table']} in the right table); {t['links_found']} of {t['links']} growth links; "
+        f"{t['attributions_right']} of {t['attributions']} attributions; {t['false_names']} false names"
+    )
+    assert line in stated, (line, stated, measured)
