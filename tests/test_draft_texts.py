@@ -36,7 +36,7 @@ def measured(tmp_path_factory) -> dict[str, dict]:
 
     root = tmp_path_factory.mktemp("texts") / "pkg"
     for part in (*REPOSITORY_PARTS, "metadata"):
-        shutil.copytree(REPO / part, root / part)
+        shutil.copytree(REPO / part, root / part, dirs_exist_ok=True)
     shutil.copy(REPO / "datapackage.json", root / "datapackage.json")
     out = {}
     for name in NAMES:
@@ -81,3 +81,22 @@ def test_the_readme_states_the_measurement_on_the_invented_texts(measured):
         f"{t['attributions_right']} of {t['attributions']} attributions; {t['false_names']} false names"
     )
     assert line in stated, (line, stated, measured)
+
+
+def test_a_recorded_alias_is_a_whole_word_only(repository, tmp_path):
+    """The ASEAN-China Centre's alias "ACC" is not in "according to": the walkthrough's text had its
+    figures credited to the Centre (stated_by_organisation_id) by that substring."""
+    text = tmp_path / "according.txt"
+    text.write_text(
+        "The Sample Hill Industrial Park attracted 38 new projects in 2024, according to the park's "
+        "management committee. According to the ACC, the park had 12 partners in 2024.\n",
+        encoding="utf-8",
+    )
+    values = {"title": "Test text", "publisher": "Invented", "date_published": "2025-01-10"}
+    result = add_source(repository, text, values | {"url": "https://example.org/a", "external_fields": "url"})
+    assert not result.findings, [f.message for f in result.findings]
+    d = draft(repository, result.source_id)
+    rows = {r["value"]: r for dest, rs in d.rows.items() if dest.endswith("/statistics.csv") for r in rs}
+    assert rows["38"]["stated_by_organisation_id"] == ""
+    assert rows["38"]["attribution_text"] == "according to the park's management committee"
+    assert rows["12"]["stated_by_organisation_id"] == "asean-china-centre"  # "According to the ACC": the alias

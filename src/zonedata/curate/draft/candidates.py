@@ -604,7 +604,11 @@ def _spans_of(src: SourceText, names: set[str]) -> list[tuple[int, int]]:
     for n in names:
         i = hay.find(n)
         while i >= 0:
-            out.append(src.to_stored(i, i + len(n)))
+            # a whole word only: the alias "ACC" is not in "according"
+            if not (i > 0 and hay[i - 1].isalnum() and n[:1].isalnum()) and not (
+                i + len(n) < len(hay) and hay[i + len(n)].isalnum() and n[-1:].isalnum()
+            ):
+                out.append(src.to_stored(i, i + len(n)))
             i = hay.find(n, i + 1)
     return out
 
