@@ -100,3 +100,49 @@ def test_a_recorded_alias_is_a_whole_word_only(repository, tmp_path):
     assert rows["38"]["stated_by_organisation_id"] == ""
     assert rows["38"]["attribution_text"] == "according to the park's management committee"
     assert rows["12"]["stated_by_organisation_id"] == "asean-china-centre"  # "According to the ACC": the alias
+
+
+def test_the_period_and_growth_words_the_texts_showed_are_read_exactly_or_as_words_only():
+    import datetime as dt
+
+    from zonedata.curate.draft.periods import find_periods
+    from zonedata.curate.draft.settle import is_yoy_growth
+    from zonedata.text.sentences import Span
+
+    published = dt.date(2025, 10, 28)  # a Tuesday
+
+    def periods(text: str):
+        return [
+            (p.span.text, p.start and p.start.isoformat(), p.end and p.end.isoformat(), p.period_type)
+            for p in find_periods(text, Span(0, len(text), text), published)
+        ]
+
+    assert periods("At the end of 2024, the zones hosted 14,860 firms.") == [
+        ("At the end of 2024", None, "2024-12-31", "as_at")
+    ]
+    # after the text's date: the words, no dates
+    assert periods("At the end of 2030, the zones will host 20,000 firms.") == [
+        ("At the end of 2030", None, None, None)
+    ]
+    assert periods("Trade rose in the first three quarters of this year.") == [
+        ("in the first three quarters of this year", "2025-01-01", "2025-09-30", "period")
+    ]
+    assert periods("Trade rose in the first five quarters of this year.")[0][1:] == (None, None, None)  # no such period
+    assert periods("It opened on Monday.") == [("on Monday", "2025-10-27", "2025-10-27", "as_at")]
+    assert periods("It had 12 partners over the past 20 years.") == [
+        ("over the past 20 years", None, "2025-10-28", "to_date")
+    ]
+    assert periods("It has been the largest for three consecutive years.") == [
+        ("for three consecutive years", None, "2025-10-28", "on_or_before")
+    ]
+    text = "Investment reached 318.5 billion yuan, up 5.2% over the previous year, and 6% over 2020."
+    at = text.index("5.2%")
+    assert is_yoy_growth(text, at, at + 4)
+    at = text.index("6%")
+    assert not is_yoy_growth(text, at, at + 2)  # "6% over 2020" is no year-on-year rate
+    text = (
+        "They reached 1.21 trillion yuan and 145.5 billion yuan respectively, an increase of 10% and 6% year-on-year."
+    )
+    assert all(is_yoy_growth(text, text.index(p), text.index(p) + len(p)) for p in ("10%", "6%"))
+    text = "It rose by 10% and then fell 6% year-on-year."
+    assert not is_yoy_growth(text, text.index("6%"), text.index("6%") + 2)  # "fell": no growth word before it

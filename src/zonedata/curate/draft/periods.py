@@ -110,8 +110,8 @@ def _resolve(kind: str, m: re.Match, published: dt.date | None) -> tuple[dt.date
             if year and 1 <= n <= 4:
                 start, end = dt.date(year, 1, 1), _last_day(year, 3 * n)
         elif kind == "end_of":
-            # "at the end of 2024": a state as at the year's last day
-            return None, dt.date(int(m.group(1)), 12, 31), True
+            # "at the end of 2024": a state as at the year's last day (after the text's date: words only)
+            end, stated = dt.date(int(m.group(1)), 12, 31), True
         elif kind == "first_part":
             year, stated = _year(m.group(2).lower(), published)
             if year:
