@@ -19,7 +19,7 @@ def _superlatives(vocabulary: Vocabulary) -> str:
 def _superlative(vocabulary: Vocabulary) -> re.Pattern[str]:
     """A superlative after a determiner ("the largest", "China's largest"), or "closest to"."""
     return re.compile(
-        r"(?:\b(?:the|[Ii]ts|[Tt]heir)\s|['’]s\s|\b(?=closest to\b))(" + _superlatives(vocabulary) + r")\b"
+        r"(?:\b(?:the|[Ii]ts|[Tt]heir|[Oo]ur)\s|['’]s\s|\b(?=closest to\b))(" + _superlatives(vocabulary) + r")\b"
     )
 
 
