@@ -272,6 +272,7 @@ def test_add_source_and_draft_write_the_roles_own_field_names(tmp_path):
     defaults: a renamed sha256 gets the new text's hash, the drafted figure its amount, its citation its passage."""
     from zonedata.curate.addsource import add_source
     from zonedata.curate.draft import draft
+    from zonedata.curate.draft.apply import apply_draft
 
     root = copy_package(CORPUS_BASE, tmp_path / "pkg")
     rename_tables(root)
@@ -290,3 +291,8 @@ def test_add_source_and_draft_write_the_roles_own_field_names(tmp_path):
     assert figure["amount"] == "3.5" and "value" not in figure
     assert not [n for n in out.notes if "date_published" in n]  # the date was read from `issued`
     assert any(r["passage"] and r["record_table"] == "figures" for r in out.rows["data/raw/evidence.csv"])
+    applied = apply_draft(root, added.source_id)
+    assert applied.rows["data/raw/figures.csv"] and applied.rows["data/raw/evidence.csv"]
+    left = validate(root, publication=False).findings
+    assert not [(f.rule, f.file) for f in left if f.rule.startswith("header-")]  # the columns are the tables'
+    assert any(f.file == "data/raw/figures.csv" and f.rule == "draft-unfilled" for f in left)

@@ -189,8 +189,9 @@ def apply_draft(root: Path | str, source_id: str, *, dry_run: bool = False) -> A
         if kept:
             result.columns[dest], result.rows[dest] = d.columns[dest], kept
     # the citations of records not written: their records are there already (or stand for a longer name)
+    cites_dest = ds.file(ds.roles.citations.table) if ds.roles.citations is not None else None
     for dest, rows in result.rows.items():
-        if "record_id" in d.columns[dest]:
+        if dest == cites_dest:
             unique: dict[tuple, dict[str, str]] = {}
             for r in rows:
                 unique.setdefault(tuple(r.values()), r)
