@@ -226,3 +226,44 @@ def test_contributing_walkthroughs_are_true_on_a_scratch_copy(repository):
     text = "Ships call at the Qinzhou Container Terminal every day."
     names = name_candidates(text, sentences(text), ds.vocabulary.names)
     assert ("parks", "Qinzhou Container Terminal") in [(c.table, c.name) for c in names]
+
+
+def _edit_units(root: Path, edit) -> None:
+    path = root / "metadata" / "vocabulary" / "units.csv"
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    rows, columns = edit(rows)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def test_the_superlatives_that_state_one_are_units_csvs(repository):
+    """'the largest trading partner' is rank 1 because units.csv's rank row lists 'largest', not because
+    the engine knows the word: without it, the recorded figure no longer matches its quote."""
+    line = next(
+        n
+        for n, row in enumerate(csv.DictReader((repository / "data/raw/statistics.csv").open(encoding="utf-8")), 2)
+        if row["value_text"] == "largest"
+    )
+    assert validate(repository, publication=False).valid
+
+    def drop_largest(rows):
+        for row in rows:
+            row["superlatives"] = "|".join(w for w in row["superlatives"].split("|") if w != "largest")
+        return rows, list(rows[0])
+
+    _edit_units(repository, drop_largest)
+    hits = {(f.rule, f.file, f.line) for f in validate(repository, publication=False).findings}
+    assert ("value-text-not-in-quote", "data/raw/statistics.csv", line) in hits
+
+
+def test_a_vocabulary_without_the_later_columns_is_read(repository):
+    """units.csv's quantity_kind and superlatives and names.csv's of_the came after the files' first
+    version: a package whose files lack them still loads, with those cells empty."""
+    _edit_units(repository, lambda rows: (rows, [c for c in rows[0] if c not in ("quantity_kind", "superlatives")]))
+    vocabulary, findings = load_vocabulary(Paths(repository))
+    assert findings == []
+    assert vocabulary.superlatives == {} and all(u.quantity_kind is None for u in vocabulary.units)
+    assert len(vocabulary.units) > 20
