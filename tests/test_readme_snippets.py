@@ -40,3 +40,35 @@ def test_python_snippet_runs(index, monkeypatch, capsys):
     monkeypatch.chdir(REPO)
     exec(compile(snippets("python")[index], f"README.md snippet {index + 1}", "exec"), {"__name__": "__readme__"})
     assert capsys.readouterr().out.strip(), "the snippet prints something"
+
+
+def _shell_commands() -> list[str]:
+    """Every command line of README.md's `sh` blocks, without its comment."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^ *```sh\n(.*?)^ *```", text, flags=re.M | re.S)
+    return [line.split(" #", 1)[0].strip() for block in blocks for line in block.splitlines() if line.strip()]
+
+
+def test_the_readme_commands_name_what_the_repository_has():
+    """A command pasted from the README runs here: it names released versions and archives that exist, no
+    `X.Y.Z` placeholder, and installs zonedata from this repository (it is not on the package index)."""
+    import json
+
+    released = {r["version"] for r in json.loads((REPO / "releases" / "releases.json").read_text(encoding="utf-8"))}
+    sources = {line.split(",", 1)[0] for line in (REPO / "seeds" / "sources.csv").read_text().splitlines()[1:]}
+    commands = _shell_commands()
+    assert commands
+    for command in commands:
+        assert "X.Y.Z" not in command, command
+        assert not re.search(r"pip install (-U )?zonedata\b", command), (
+            f"zonedata is not on the package index: {command}"
+        )
+        for archive in re.findall(r"releases/zonedata-[\w.]+\.zip", command):
+            assert (REPO / archive).is_file(), command
+        diff = re.search(r"zonedata diff (\S+) ?(\S+)?", command)
+        if diff:
+            for version in diff.groups():
+                assert version is None or not re.fullmatch(r"\d+\.\d+\.\d+", version) or version in released, command
+        quote = re.search(r"zonedata quote (\d+)", command)
+        if quote:
+            assert quote.group(1) in sources, command

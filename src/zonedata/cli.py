@@ -20,6 +20,7 @@ from pathlib import Path
 
 import click
 
+from zonedata.base.findings import ConfigError
 from zonedata.render.report import FORMATS as REPORT_FORMATS
 
 #: command name -> "module:attribute" of a click command, imported only when run or asked for help
@@ -192,8 +193,6 @@ def handle_errors(func):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        from zonedata.base.findings import ConfigError
-
         ctx = click.get_current_context()
         try:
             return func(*args, **kwargs)

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import click
 
+from zonedata.base.findings import ConfigError, escape_text
 from zonedata.cli import EXIT_INVALID, EXIT_OK, format_option, handle_errors, root_option
 
 
@@ -52,7 +53,6 @@ def add_source_command(
             --date 2024-08-20 --url https://example.org/a.html --external url,date_published
         zonedata add-source captured.txt --title "..." --date 2024-08-20 --dry-run
     """
-    from zonedata.base.findings import ConfigError, escape_text
     from zonedata.curate.addsource import add_source
 
     values = {

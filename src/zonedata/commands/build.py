@@ -1,6 +1,8 @@
 import click
 
+from zonedata.base.findings import escape_text
 from zonedata.cli import EXIT_INVALID, EXIT_OK, check_quiet, format_option, handle_errors, quiet_option, root_option
+from zonedata.render.report import render
 
 
 @click.command("build")
@@ -22,11 +24,9 @@ def build_command(root, fmt, quiet):
         zonedata build --format json
         zonedata build -q   # only the summary line
     """
-    from zonedata.base.findings import escape_text
 
     check_quiet(quiet, fmt)
     from zonedata.publish.build import build
-    from zonedata.render.report import render
 
     result = build(root)
     if fmt == "text" and not quiet:

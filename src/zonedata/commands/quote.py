@@ -2,6 +2,7 @@ import json
 
 import click
 
+from zonedata.base.findings import escape_text
 from zonedata.cli import EXIT_INVALID, EXIT_OK, format_option, handle_errors, root_option
 
 
@@ -25,7 +26,6 @@ def quote_command(source_id, words, root, fmt):
         zonedata quote 003 "70.1 billion yuan"
         zonedata quote 001 "about 1200 mu" --format json
     """
-    from zonedata.base.findings import escape_text
     from zonedata.curate.draft import closest, pasteable, quote
 
     found = quote(root, source_id, words)

@@ -1,6 +1,7 @@
 import click
 
 from zonedata.cli import EXIT_INVALID, EXIT_OK, check_quiet, format_option, handle_errors, quiet_option, root_option
+from zonedata.render.report import render
 
 
 @click.command("validate")
@@ -25,7 +26,6 @@ def validate_command(root, fmt, quiet, no_publication):
         zonedata validate -q                # only the summary line
     """
     check_quiet(quiet, fmt)
-    from zonedata.render.report import render
     from zonedata.validate import validate
 
     report = validate(root, publication=not no_publication)

@@ -23,7 +23,7 @@ from zonedata.loading.schema import (
 )
 from zonedata.loading.schema_pandera import import_pandera
 from zonedata.loading.seeds import load_texts
-from zonedata.loading.tables import RawTable, check_constraints, parse_table, read_table
+from zonedata.loading.tables import RawTable, check_constraints, constraints_pass, parse_table, read_table
 from zonedata.text.locate import QUOTE_FIELDS, Located, locate_quotes
 from zonedata.text.normalise import SourceText
 
@@ -119,8 +119,12 @@ def _read_tables(paths: Paths, schemas: list[TableSchema], roles: Roles) -> _Rea
     Tasks are submitted in priority order, and a worker always takes the earliest task waiting; a
     task waits only on tasks submitted before it, so the two workers never deadlock. First comes the
     longest chain of work: parse the citations, read and normalise the source texts, locate the
-    quotes in them. Then the other tables are parsed, largest first, and last come each table's
-    Pandera checks. Everything is read when this returns: the Dataset is built from the results.
+    quotes in them. Then the other tables are parsed, largest first, and last comes, for each table,
+    one query that says whether its constraints all hold (`constraints_pass`). Only a table where one
+    fails goes to Pandera, which says what fails, and only then is Pandera imported: once every worker
+    is done (importing C extensions, numpy or Pandera's pydantic, on one thread while polars parses on
+    another once crashed a 1M build). A valid package never imports Pandera. Everything is read when
+    this returns: the Dataset is built from the results.
     """
     seed_bytes: dict[str, bytes] = {}
     by_name = {schema.name: schema for schema in schemas}
@@ -146,9 +150,6 @@ def _read_tables(paths: Paths, schemas: list[TableSchema], roles: Roles) -> _Rea
             texts, normalised = texts_of(read.get(sources) if sources else None)
             located = locate_quotes(_quotes(roles, read.get(citations) if citations else None), normalised)
             return _Read(tables, seed_bytes, texts, normalised, located)
-        # every import the tasks need is done before they start: importing C extensions (numpy,
-        # Pandera's pydantic) on one thread while polars parses on others once crashed a 1M build
-        import_pandera()
         with ThreadPoolExecutor(workers) as pool:
             parsed = {}
             for name in (citations, sources):
@@ -166,8 +167,8 @@ def _read_tables(paths: Paths, schemas: list[TableSchema], roles: Roles) -> _Rea
                     _quotes(roles, cite_future.result() if cite_future else None), texts_future.result()[1]
                 )
 
-            def constraints(name: str) -> RawTable:
-                return check_constraints(parsed[name].result())
+            def passes(name: str) -> bool:
+                return constraints_pass(parsed[name].result())
 
             texts_future = pool.submit(read_texts)
             rest = sorted((schema for schema in schemas if schema.name not in parsed), key=size, reverse=True)
@@ -176,12 +177,20 @@ def _read_tables(paths: Paths, schemas: list[TableSchema], roles: Roles) -> _Rea
             located = pool.submit(locate)
             for schema in rest[1:]:
                 parsed[schema.name] = pool.submit(parse_table, paths, schema)
-            checked = {
-                name: pool.submit(constraints, name)
+            verdicts = {
+                name: pool.submit(passes, name)
                 for name in [*(s.name for s in rest), *(n for n in (citations, sources) if n in parsed)]
             }
-            tables = [checked[schema.name].result() for schema in schemas]
-            return _Read(tables, seed_bytes, *texts_future.result(), located.result())
+            tables = {name: future.result() for name, future in parsed.items()}
+            failing = [name for name, verdict in verdicts.items() if not verdict.result()]
+            texts, normalised = texts_future.result()
+            found = located.result()
+        # every worker is done: Pandera says what fails in the tables where the one query found something
+        if failing:
+            import_pandera()
+            for name in failing:
+                check_constraints(tables[name])
+        return _Read([tables[schema.name] for schema in schemas], seed_bytes, texts, normalised, found)
 
 
 def confinement_findings(paths: Paths) -> list[Finding]:

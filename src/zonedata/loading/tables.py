@@ -13,13 +13,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from zonedata.base.findings import LINE, Finding
 from zonedata.base.paths import Paths
 from zonedata.base.vocabulary import DECIMAL, DECIMAL_SCALE, TYPES
 from zonedata.loading.schema import ISO_DATE, POLARS_TYPES, TableSchema
-from zonedata.loading.schema_pandera import pandera_schema
+from zonedata.loading.schema_pandera import constraints_hold, pandera_schema
 
 BOM = b"\xef\xbb\xbf"
 _QUOTED = re.compile(r'"(?:[^"]|"")*"')
@@ -153,8 +154,6 @@ def _byte_counts(fh, offset: int) -> tuple[int, int] | None:
     it has a CR anywhere (which `_decode` makes a line end), does not end with a newline, or has a quote that is
     not where a quoted cell has one: its first at a cell's start, its last before a cell's end, others
     doubled. Then every quote is part of a cell polars reads as quoted, and no unquoted cell has one."""
-    import numpy as np  # Pandera imports it anyway, before the checks
-
     with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
         if len(mm) < offset or mm[-1] != 10 or mm.find(b"\r") >= 0:  # the header's line too
             return None
@@ -249,6 +248,12 @@ def _read_csv(source) -> pl.DataFrame:
 def read_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> RawTable:
     """Read, shape-check, type and constraint-check one raw CSV table."""
     return check_constraints(parse_table(paths, schema, path))
+
+
+def constraints_pass(table: RawTable) -> bool:
+    """Whether `check_constraints` would find nothing in `table`: one polars query, no Pandera."""
+    present = [c for c in table.schema.raw_names if c not in table.absent]
+    return not present or constraints_hold(table.frame, table.schema, present)
 
 
 def check_constraints(table: RawTable) -> RawTable:
@@ -593,7 +598,10 @@ _CHECK_RULES = [
 
 
 def _constraint_findings(frame: pl.DataFrame, schema: TableSchema, present: list[str], file: str) -> list[Finding]:
-    """Run the Pandera schema (all errors at once) and map each failure case to its CSV line."""
+    """Run the Pandera schema (all errors at once) and map each failure case to its CSV line; a table whose
+    constraints all hold (one query, `constraints_hold`) has none, and Pandera is not run or imported."""
+    if constraints_hold(frame, schema, present):
+        return []
     checker = pandera_schema(schema, present)  # imports pandera first
     import pandera.errors
 

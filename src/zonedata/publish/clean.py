@@ -118,7 +118,7 @@ def check_derivations(schema: TableSchema) -> None:
         raise ConfigError(
             f"{schema.name}: the schema declares derived field(s) {unknown} that the build cannot "
             f"compute (it knows {known or 'none'} for this table): give the table the role whose fields "
-            "they are, add a derivation to zonedata/publish/clean.py, or drop 'derived'"
+            "they are, add a derivation to src/zonedata/publish/clean.py, or drop 'derived'"
         )
     if role is None or role.role != "figures":
         return

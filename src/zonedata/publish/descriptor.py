@@ -8,7 +8,7 @@ table per format with the schema from schemas/ inlined.
 
 Known limit of frictionless-py 5.21: it raises a false byte-count error for any Parquet
 resource with `bytes` (it cannot count them), so Parquet resources carry `hash` only and
-`zonedata validate` checks their size and sha256 itself (checks/publication.py).
+`zonedata validate` checks their size and sha256 itself (publish/publication.py).
 """
 
 from __future__ import annotations
