@@ -143,6 +143,7 @@ def package_files(spec: NewPackage) -> dict[str, bytes]:
         "entity_key": _key_of(names["entity"]),
         "title": spec.title.strip(),
         "licence": spec.licence,
+        "licence_where": f" ({LICENCES[spec.licence][1]})" if spec.licence in LICENCES else "",
     }
     template = resources.files("zonedata.curate").joinpath(TEMPLATE)
     out: dict[str, bytes] = {}
@@ -171,6 +172,7 @@ def package_files(spec: NewPackage) -> dict[str, bytes]:
         f'[project]\nname = "{spec.name}"\nversion = "{FIRST_VERSION}"\n'
     ).encode()
     out["README.md"] = _fill(template.joinpath("README.md").read_text(encoding="utf-8"), values).encode("utf-8")
+    out["LICENSE"] = _fill(template.joinpath("LICENSE").read_text(encoding="utf-8"), values).encode("utf-8")
     out[".gitignore"] = b"# written by zonedata site\nsite/\n"
     return out
 

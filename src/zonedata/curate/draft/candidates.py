@@ -193,9 +193,9 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
     def cite(table: str, rid: str, quote: Span) -> None:
         if cites_schema is None:
             return
-        out.rows[dest_cites].append(
-            _row(cites_schema, {"record_table": table, "record_id": rid, "source_id": source_id, "quote": quote.text})
-        )
+        row = {"record_table": table, "record_id": rid, "source_id": source_id, "quote": quote.text}
+        role = ds.roles.citations  # the role's fields by this table's names (`roleFields`)
+        out.rows[dest_cites].append(_row(cites_schema, {role[k] if role else k: v for k, v in row.items()}))
 
     links = _links_table(ds)
     if links is not None:
