@@ -268,3 +268,18 @@ def test_apply_never_writes_through_a_link_that_leaves_the_package(corpus_packag
     assert result.exit_code == 2 and "Traceback" not in result.output, result.output
     assert outside.read_bytes() == before["parks.csv"] and snapshot(corpus_package) == before
     assert run("draft", "999", "--apply", "--root", corpus_package).exit_code == 2  # no such source
+
+
+def test_the_subject_is_read_from_the_figures_own_clause(corpus_package):
+    """ "The Riverton Trade Expo drew nearly 300 exhibitors; the park is the second largest": the 300 are
+    the Expo's (settled), the rank is a guess at the park named before, never the Expo's."""
+    lakeside = HERE / "fixtures" / "draft" / "lakeside.txt"
+    out = run("add-source", lakeside, "--title", "Lakeside", "--date", "2025-03-03", "--root", corpus_package)
+    sid = re.search(r"as source ([0-9]{3})", out.output).group(1)
+    assert run("draft", sid, "--apply", "--root", corpus_package).exit_code == 0
+    got = {r["value_text"]: (r["subject_table"], r["subject_id"]) for r in rows(corpus_package, "statistics")}
+    park = "lakeside-valley-industrial-park"
+    assert got["nearly 300"] == ("events", "riverton-trade-expo")
+    assert got["second largest"] == (FILL + "?parks", FILL + "?" + park)
+    assert got["42"] == ("parks", park)
+    assert got["RMB 1.2 billion"] == ("projects", "lakeside-solar-glass-demonstration-project")
