@@ -35,6 +35,7 @@ def test_init_writes_a_package_that_validates_and_builds(tmp_path):
     assert (dest / "data" / "raw" / "figures.csv").read_text(encoding="utf-8").count("\n") == 1
     meta = json.loads((dest / "metadata" / "package.json").read_text(encoding="utf-8"))
     assert meta["title"] == "European science parks" and meta["licenses"][0]["name"] == "CC-BY-4.0"
+    assert meta["name"] == "eu-parks"  # the data package's name, and its release archives' <name>-X.Y.Z.zip
     assert 'name = "eu-parks"' in (dest / "pyproject.toml").read_text(encoding="utf-8")
     assert "EUR,EUR,,,EUR,eur,eur" in (dest / "metadata" / "vocabulary" / "units.csv").read_text(encoding="utf-8")
     readme = (dest / "README.md").read_text(encoding="utf-8")

@@ -174,6 +174,7 @@ def test_release_then_diff_on_the_second_dataset(second, git_identity):
     _git(second, "add", "-A")
     _git(second, "commit", "-q", "-m", "Release 1.0.0")
     assert json.loads((second / "datapackage.json").read_text(encoding="utf-8"))["version"] == "1.0.0"
+    assert (second / "releases" / "aubeval-parks-1.0.0.zip").is_file()  # the archive has the package's name
     # a corrected value: the row-level diff names the measure and its field
     set_cells(MEASURES, 6, value_text="27 patents", value="27", notes="Filed by the companies of the park.")(second)
     build_valid(second)

@@ -117,6 +117,7 @@ def package_metadata(spec: NewPackage) -> dict:
     title, path = LICENCES.get(spec.licence, (spec.licence, None))
     licence = {"name": spec.licence, "title": title, **({"path": path} if path else {})}
     return {
+        "name": spec.name,
         "id": f"urn:uuid:{uuid.uuid4()}",
         "title": spec.title.strip(),
         "description": spec.description
