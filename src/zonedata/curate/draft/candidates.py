@@ -119,8 +119,6 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
 
     With `skip_recorded` (the default), mentions that coverage finds recorded or excluded and names
     that a record already holds are left out. Raises ConfigError for an unknown source."""
-    from zonedata.text.numbers import parse_mentions
-
     root = Path(root)
     ds = ds if ds is not None else _load(root)
     texts = ds.texts
@@ -149,8 +147,8 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
         out.notes.append("the source has no date_published: relative periods ('this year') are left unresolved")
 
     spans = sentences(text)
-    names = name_candidates(text, spans)
-    mentions = parse_mentions(text)
+    names = name_candidates(text, spans, ds.vocabulary.names)
+    mentions = ds.grammar.parse_mentions(text)
     accounted: set[int] = set()
     excluded_spans: list[tuple[str, int, int]] = []
     if skip_recorded:
