@@ -122,3 +122,12 @@ def test_the_templates_are_package_data():
 
     template = os.path.join(os.path.dirname(zonedata.curate.__file__), "template")
     assert os.path.isfile(os.path.join(template, "schemas", "figures.json"))
+
+
+def test_a_currency_added_to_the_vocabulary_later_needs_no_schema_edit(tmp_path):
+    dest = tmp_path / "pkg"
+    assert invoke("init", dest, "--title", "T").exit_code == 0  # no --currency: no currency row yet
+    with (dest / "metadata" / "vocabulary" / "units.csv").open("a", encoding="utf-8") as fh:
+        fh.write("GBP,GBP,,,GBP,£|gbp,gbp|pounds,,,pound sterling\n")
+    assert invoke("build", "--root", dest).exit_code == 0
+    assert validate(dest).valid

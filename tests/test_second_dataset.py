@@ -81,6 +81,16 @@ def test_build_publishes_it_and_validate_then_passes(second):
     assert {r["name"] for r in descriptor["resources"]} >= {"measures-csv", "evidence-parquet", "documents-csv"}
     measures = {r["measure_id"]: r for r in _rows(second, "data/clean/measures.csv")}
     assert Decimal(measures["m-0003"]["value_normalised"]) == 1400 and measures["m-0003"]["unit_normalised"] == "count"
+    # the package's own vocabulary: hectares and euros, before the number and after it, in exact normalised values
+    area, cost, plan = measures["m-0006"], measures["m-0007"], measures["m-0008"]
+    assert (Decimal(area["value_normalised"]), area["unit_normalised"]) == (1_200_000, "m2")
+    assert (Decimal(cost["value_normalised"]), cost["unit_normalised"], cost["currency"]) == (45_000_000, "EUR", "EUR")
+    assert (Decimal(plan["value_normalised"]), plan["currency"], plan["period_end"]) == (
+        12_000_000,
+        "EUR",
+        "2027-12-31",
+    )
+    assert measures["m-0009"]["qualifier"] == "about"  # "environ 300 chercheurs": a French qualifier word
     evidence = _rows(second, "data/clean/evidence.csv")
     text = (second / SEED).read_text(encoding="utf-8")
     for row in evidence:  # the published passage is the text's own, at its offsets
@@ -187,7 +197,8 @@ def test_release_then_diff_on_the_second_dataset(second, git_identity):
 
 #: (case, mutation, rule, file, line, field): one case per family of rules, at this package's lines
 #: (sites.csv: 2 the park, 3 North Campus, 4 South Campus; measures.csv: 2 60%, 3 more than 80,
-#: 4 1,400, 5 35 teams, 6 27 patents; evidence.csv: 2-5 the sites, 6-10 the measures)
+#: 4 1,400, 5 35 teams, 6 27 patents, 7 about 120 hectares, 8 €45 million, 9 12 million euros,
+#: 10 environ 300 chercheurs; evidence.csv: 2-5 the sites, 6-14 the measures)
 BROKEN = [
     # the source texts
     ("changed-seed", append_bytes(SEED, b" "), "source-hash-mismatch", DOCS, 2, "sha256"),
@@ -217,6 +228,13 @@ BROKEN = [
     ("qualifier-disagrees", set_cells(MEASURES, 3, qualifier="exact"), "qualifier-mismatch", MEASURES, 3, "qualifier"),
     ("unit-disagrees", set_cells(MEASURES, 2, unit="count"), "unit-mismatch", MEASURES, 2, "unit"),
     ("value-text", set_cells(MEASURES, 5, value_text="36 teams"), "value-text-not-in-quote", MEASURES, 5, "value_text"),
+    ("euros-as-count", set_cells(MEASURES, 8, unit="count"), "unit-mismatch", MEASURES, 8, "unit"),
+    ("hectares-as-percent", set_cells(MEASURES, 7, unit="%"), "unit-mismatch", MEASURES, 7, "unit"),
+    ("scale-disagrees", set_cells(MEASURES, 9, scale="thousand"), "unit-mismatch", MEASURES, 9, "scale"),
+    ("environ-as-exact", set_cells(MEASURES, 10, qualifier="exact"), "qualifier-mismatch", MEASURES, 10, "qualifier"),
+    ("euros-disagree", set_cells(MEASURES, 8, value="54"), "number-mismatch", MEASURES, 8, "value"),
+    # the vocabulary itself
+    ("spelling-twice", replace("metadata/vocabulary/units.csv", "km|kilometres", "ha|kilometres"), "vocabulary-invalid", "metadata/vocabulary/units.csv", 8, "after"),
     # consistency
     ("period-inverted", set_cells(MEASURES, 6, period_start="2024-12-31", period_end="2024-01-01"), "period-inverted", MEASURES, 6, "period_end"),
     ("period-after", set_cells(MEASURES, 6, period_start="2025-01-01", period_end="2025-12-31", period_text=""), "period-after-publication", MEASURES, 6, "period_end"),

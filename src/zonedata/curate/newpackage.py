@@ -135,6 +135,15 @@ def _csv_header(schema: dict) -> str:
     return ",".join(f["name"] for f in schema["fields"] if not f.get("derived")) + "\n"
 
 
+def _without_currencies(schema: dict) -> None:
+    """The figures' currency field when the vocabulary names no currency yet: an ISO 4217 pattern instead of
+    the vocabulary's (empty) list, so the package is valid; a currency row added to units.csv later passes it."""
+    for f in schema["fields"]:
+        if f.get("vocabulary") == "currency":
+            del f["vocabulary"]
+            f["constraints"] = {**f.get("constraints", {}), "pattern": "[A-Z]{3}"}
+
+
 def package_files(spec: NewPackage) -> dict[str, bytes]:
     """Every file of the new package: relative POSIX path -> bytes."""
     names = spec.table_names()
@@ -151,6 +160,8 @@ def package_files(spec: NewPackage) -> dict[str, bytes]:
     schemas = {}
     for stem, table in names.items():
         schema = json.loads(_fill(template.joinpath("schemas", f"{stem}.json").read_text(encoding="utf-8"), values))
+        if stem == "figures" and not spec.currencies:
+            _without_currencies(schema)
         schemas[stem] = schema
         out[f"schemas/{table}.json"] = (json.dumps(schema, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
         where = "seeds" if stem == "sources" else "data/raw"
