@@ -130,7 +130,7 @@ def test_site_has_a_page_per_table_record_and_document(second, tmp_path):
 NEW_TEXT = (
     "Lindmark Innovation Quarter grows\n\n"
     "LINDMARK, 2 June 2025 -- This is an invented text, written for the tests of zonedata; nothing in it is real.\n\n"
-    "The Lindmark Innovation Quarter now hosts 52 start-ups.\n"
+    "The new Harbour Campus of the Lindmark Innovation Quarter hosts 52 start-ups.\n"
 )
 
 
@@ -154,7 +154,11 @@ def test_add_source_then_draft_on_the_second_dataset(second, tmp_path):
     draft = (second / "draft-001.csv").read_text(encoding="utf-8")
     assert "## data/raw/measures.csv" in draft and "## data/raw/evidence.csv" in draft
     assert "record_table,record_id,document_id,passage" in draft
-    assert "measures,FILL:stat-1,001,The Lindmark Innovation Quarter now hosts 52 start-ups.," in draft
+    sentence = "The new Harbour Campus of the Lindmark Innovation Quarter hosts 52 start-ups."
+    assert f"measures,FILL:stat-1,001,{sentence}," in draft
+    # the package's name patterns (metadata/vocabulary/names.csv: campus -> sites) propose the new site
+    assert "## data/raw/sites.csv" in draft and "site_id,name,kind,parent_site_id,country_code,notes" in draft
+    assert "FILL:site-1," in draft and "Harbour Campus" in draft and f"sites,FILL:site-1,001,{sentence}," in draft
 
 
 def _git(root: Path, *args: str) -> str:
