@@ -90,6 +90,7 @@ def test_init_into_an_empty_folder(tmp_path):
         (["--table", "things=x"], "name one of sources, citations, figures, entity"),
         (["--table", "entity"], "ROLE=NAME"),
         (["--currency", "euro"], "ISO 4217"),
+        (["--table", "sources=coverage_exclusions"], "the engine's own"),
         (["--name", "My Data"], "a package name is lower case"),
         (["--homepage", "example.org"], "http or https"),
     ],
@@ -131,3 +132,11 @@ def test_a_currency_added_to_the_vocabulary_later_needs_no_schema_edit(tmp_path)
         fh.write("GBP,GBP,,,GBP,£|gbp,gbp|pounds,,,pound sterling\n")
     assert invoke("build", "--root", dest).exit_code == 0
     assert validate(dest).valid
+
+
+def test_a_title_that_looks_like_a_placeholder_is_written_as_given(tmp_path):
+    dest = tmp_path / "pkg"
+    title = 'Parks {{licence}} & "quotes" {{nothing}}'
+    assert invoke("init", dest, "--title", title).exit_code == 0
+    assert json.loads((dest / "metadata" / "package.json").read_text(encoding="utf-8"))["title"] == title
+    assert (dest / "README.md").read_text(encoding="utf-8").startswith(f"# {title}\n")

@@ -20,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 
 from zonedata.base.findings import ConfigError
+from zonedata.loading.exclusions import EXCLUSIONS_TABLE
 from zonedata.publish.build import build
 
 #: the templates, shipped in the wheel beside this module
@@ -99,17 +100,20 @@ def check_options(spec: NewPackage) -> None:
             raise ConfigError(
                 f"--table {role}={table!r}: a table name is lower case letters, digits and '_', starting with a letter"
             )
+    reserved = {EXCLUSIONS_TABLE}  # seeds/coverage_exclusions.csv is the engine's own file beside the sources
+    for role, table in names.items():
+        if table in reserved:
+            raise ConfigError(
+                f"--table {role}={table}: that name is the engine's own (seeds/{table}.csv): choose another"
+            )
     if len(set(names.values())) != len(names):
         raise ConfigError(f"--table: each table needs a name of its own, not {', '.join(names.values())}")
 
 
 def _fill(text: str, values: dict[str, str]) -> str:
-    for key, value in values.items():
-        text = text.replace("{{" + key + "}}", value)
-    left = re.search(r"\{\{[A-Za-z_]+\}\}", text)
-    if left:
-        raise AssertionError(f"template placeholder {left[0]} has no value")  # a template bug, not the user's
-    return text
+    """The template `text` with each {{key}} replaced, in one pass: a value (a title) is never read as a
+    placeholder itself. A placeholder without a value is a bug of the templates (KeyError)."""
+    return re.sub(r"\{\{([A-Za-z_]+)\}\}", lambda m: values[m[1]], text)
 
 
 def package_metadata(spec: NewPackage) -> dict:
