@@ -56,8 +56,8 @@ def init_command(dest, title, name, licence, homepage, author, description, curr
 
     \b
     Example:
-        zonedata init parks-eu --title "European science parks" --currency EUR
-        cd parks-eu && zonedata validate
+        zonedata init campuses --title "European research campuses" --currency EUR
+        cd campuses && zonedata validate
         zonedata init survey --title "Survey" --table entity=sites --table figures=measures
     """
     from zonedata.base.findings import ConfigError
