@@ -33,6 +33,7 @@ def test_init_writes_a_package_that_validates_and_builds(tmp_path):
     # empty raw tables: the header of the schema's raw fields, nothing else
     assert (dest / "seeds" / "sources.csv").read_text(encoding="utf-8").startswith("source_id,file,sha256,")
     assert (dest / "data" / "raw" / "figures.csv").read_text(encoding="utf-8").count("\n") == 1
+    assert (dest / "seeds" / "coverage_exclusions.csv").read_text(encoding="utf-8") == "source_id,phrase,reason\n"
     meta = json.loads((dest / "metadata" / "package.json").read_text(encoding="utf-8"))
     assert meta["title"] == "European science parks" and meta["licenses"][0]["name"] == "CC-BY-4.0"
     assert meta["name"] == "eu-parks"  # the data package's name, and its release archives' <name>-X.Y.Z.zip

@@ -20,7 +20,8 @@ from importlib import resources
 from pathlib import Path
 
 from zonedata.base.findings import ConfigError
-from zonedata.loading.exclusions import EXCLUSIONS_TABLE
+from zonedata.base.paths import Paths
+from zonedata.loading.exclusions import EXCLUSIONS_TABLE, exclusions_schema
 from zonedata.publish.build import build
 
 #: the templates, shipped in the wheel beside this module
@@ -188,6 +189,9 @@ def package_files(spec: NewPackage) -> dict[str, bytes]:
         f'[project]\nname = "{spec.name}"\nversion = "{FIRST_VERSION}"\n'
     ).encode()
     out["README.md"] = _fill(template.joinpath("README.md").read_text(encoding="utf-8"), values).encode("utf-8")
+    # the mentions of the texts that are not data, with a reason (see `zonedata coverage`): none yet
+    exclusions = exclusions_schema(Paths(Path("."), names["sources"]))
+    out[f"seeds/{EXCLUSIONS_TABLE}.csv"] = (",".join(exclusions.raw_names) + "\n").encode("utf-8")
     out["LICENSE"] = _fill(template.joinpath("LICENSE").read_text(encoding="utf-8"), values).encode("utf-8")
     out[".gitignore"] = b"# written by zonedata site\nsite/\n"
     return out
