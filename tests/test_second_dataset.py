@@ -225,6 +225,7 @@ BROKEN = [
     ("dangling-parent", set_cells(SITES, 3, parent_site_id="aubeval"), "foreign-key-dangling", SITES, 3, "parent_site_id"),
     ("own-parent", set_cells(SITES, 2, parent_site_id="aubeval-science-park"), "reference-cycle", SITES, 2, "parent_site_id"),
     ("dangling-document", set_cells(EVIDENCE, 6, document_id="007"), "foreign-key-dangling", EVIDENCE, 6, "document_id"),
+    ("exclusion-unknown-document", append_bytes(EXCLUSIONS, b'999,40 km,a distance\n'), "foreign-key-dangling", EXCLUSIONS, 8, "source_id"),
     ("uncited", line_of(EVIDENCE, 5, lambda l: ""), "record-uncited", SITES, 5, "site_id"),
     # provenance: the passage and the figure against it
     ("passage-typo", replace(EVIDENCE, "filed 27 patents", "filed 72 patents"), "quote-not-found", EVIDENCE, 10, "passage"),
