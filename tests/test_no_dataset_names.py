@@ -27,6 +27,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("checks/__init__.py", "sources"): "the check named sources (`--only sources`), not a table",
     ("publish/descriptor.py", "sources"): "Frictionless' descriptor key `sources` (the package's sources)",
     ("publish/build.py", "statistics"): "pyarrow's Parquet writer option `statistics` (column statistics)",
+    ("curate/newpackage.py", "sources"): "`zonedata init`: a new package's template stems and default names",
+    ("curate/newpackage.py", "citations"): "`zonedata init`: a new package's template stems and default names",
     ("render/site/model.py", "sources"): "STRUCTURAL: the roles whose tables hold no records of their own",
     ("render/site/model.py", "citations"): "STRUCTURAL: the roles whose tables hold no records of their own",
     ("render/site/build.py", "citations"): "a record page's template variable (the citations shown on it)",

@@ -39,6 +39,8 @@ class AddSource:
     row: dict[str, str]
     findings: list[Finding] = field(default_factory=list)
     written: bool = False
+    #: the sources table's CSV the row goes to (seeds/<the table with the sources role>.csv), relative to the root
+    listing: str = ""
 
     @property
     def ok(self) -> bool:
@@ -52,6 +54,7 @@ class AddSource:
             "file": self.file,
             "sha256": self.sha256,
             "row": self.row,
+            "listing": self.listing,
             "findings": [f.to_dict() for f in self.findings],
         }
 
@@ -220,7 +223,7 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
     words, published = col["date_published_text"], col["date_published"]
     if words in row and not row[words] and row.get(published) and text:
         row[words] = _date_text(text, row[published])
-    result = AddSource(sid, paths.rel(paths.seeds / name), sha, row, findings)
+    result = AddSource(sid, paths.rel(paths.seeds / name), sha, row, findings, listing=paths.rel(sources_csv))
 
     # the new row, checked by the same reader as validate: a copy of sources.csv with the row appended
     prefix = existing if not existing or existing.endswith(b"\n") else existing + b"\n"

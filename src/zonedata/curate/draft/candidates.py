@@ -217,9 +217,8 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
     def cite(table: str, rid: str, quote: Span) -> None:
         if cites_schema is None:
             return
-        out.rows[dest_cites].append(
-            _row(cites_schema, {"record_table": table, "record_id": rid, "source_id": source_id, "quote": quote.text})
-        )
+        row = {"record_table": table, "record_id": rid, "source_id": source_id, "quote": quote.text}
+        out.rows[dest_cites].append(_row(cites_schema, row))  # (under the table's names: `_row`)
 
     links = _links_table(ds)
     if links is not None:
