@@ -267,3 +267,18 @@ def test_a_vocabulary_without_the_later_columns_is_read(repository):
     assert findings == []
     assert vocabulary.superlatives == {} and all(u.quantity_kind is None for u in vocabulary.units)
     assert len(vocabulary.units) > 20
+
+
+def test_a_superlative_of_two_units_is_vocabulary_invalid(repository):
+    """'largest' can state 1 in one unit only: given to a second row, it is a finding at that row."""
+
+    def twice(rows):
+        for row in rows:
+            if row["unit"] == "ordinal":
+                row["superlatives"] = "largest"
+        return rows, list(rows[0])
+
+    _edit_units(repository, twice)
+    _, findings = load_vocabulary(Paths(repository))
+    hits = [(f.rule, f.file, f.field, f.value) for f in findings]
+    assert ("vocabulary-invalid", "metadata/vocabulary/units.csv", "superlatives", "largest") in hits, hits

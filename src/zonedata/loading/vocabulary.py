@@ -323,6 +323,7 @@ def read_vocabulary(paths: Paths, *, constraints: bool) -> tuple[Vocabulary, lis
     file, rows = r.rows("units")
     units = []
     before_taken: dict[str, str] = {k: v for k, v in taken.items() if v.startswith("qualifier")}
+    superlatives_taken: dict[str, str] = {}
     for row in rows:
         who = f"unit {row['unit']} ({file})"
         before = r.spellings(file, row, "before", before_taken, who)
@@ -351,7 +352,8 @@ def read_vocabulary(paths: Paths, *, constraints: bool) -> tuple[Vocabulary, lis
                 kinds,
                 tuple(w for w in _items(row["words"]) if w),
                 row.get("quantity_kind"),
-                tuple(w for w in _items(row.get("superlatives")) if w),
+                # (a word that states 1 states it in one unit only)
+                r.spellings(file, row, "superlatives", superlatives_taken, who) if row.get("superlatives") else (),
             )
         )
 
