@@ -56,6 +56,19 @@ TAGS = {
 # --------------------------------------------------------------------------- the draft
 
 
+@dataclass(frozen=True)
+class Mark:
+    """Where a candidate stands in the text: words [start, end) of the stored text, what they are
+    (figure, period, basis, attribution, link, name, exclusion) and the drafted row they give
+    (`rows[dest][index]`), for the review page."""
+
+    start: int
+    end: int
+    kind: str
+    dest: str
+    index: int
+
+
 @dataclass
 class Draft:
     """Candidate rows by destination file (relative to the root), each a list of dicts in schema order."""
@@ -65,6 +78,7 @@ class Draft:
     columns: dict[str, list[str]] = field(default_factory=dict)  # destination -> header
     rows: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    marks: list[Mark] = field(default_factory=list)  # every candidate where it stands
 
     @property
     def empty(self) -> bool:
@@ -293,6 +307,9 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
             if key and key not in excluded_phrases:
                 excluded_phrases.add(key)
                 out.rows[dest_excl].append({"source_id": source_id, "phrase": phrase, "reason": reason})
+            if key in excluded_phrases:
+                index = next(i for i, r in enumerate(out.rows[dest_excl]) if normalise(r["phrase"]) == key)
+                out.marks.append(Mark(mention.start, mention.end, "exclusion", dest_excl, index))
             continue
         by_sentence.setdefault(sentence.start, []).append((mention, sentence))
     rank_spans = _rank_spans(ds, source_id) if skip_recorded else {}
@@ -300,6 +317,27 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
     n_link = 0
     newlines = [m.start() for m in re.finditer("\n", text)]
     carry: tuple[Period, Span] | None = None  # the last period words of the paragraph, for the sentences after them
+
+    def period_values(period: Period | None, read) -> dict[str, str]:
+        """The period fields a figure's period words give: the words, the dates they fix, their basis."""
+        values: dict[str, str] = {}
+        if period is not None:
+            values["period_text"] = period.span.text
+            if period.end is not None:
+                values["period_start"] = period.start.isoformat() if period.start else ""
+                values["period_end"] = period.end.isoformat()
+                if period.ahead and (read is None or not read.settled or read.value not in ("planned", "expected")):
+                    values["period_end"] = guess(period.end.isoformat())  # a target, if it is one
+                if period.kind == "weekday":  # the week of "on Monday" is the text's own, as a guess
+                    values["period_start"], values["period_end"] = (
+                        guess(values["period_start"]),
+                        guess(values["period_end"]),
+                    )
+                pbasis = "stated" if period.stated else basis_of_date
+                if pbasis in basis_enum:
+                    values["period_basis"] = pbasis
+        return values
+
     for sentence in spans:
         if carry is not None and bisect.bisect_left(newlines, carry[1].end) < bisect.bisect_left(
             newlines, sentence.start
@@ -311,9 +349,12 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
         figures = [m for m, _ in group if m not in inside]
         usable = periods
         if not figures:  # the period words are the only numbers: draft them as figures themselves
-            figures, usable = inside, []
+            # (a year is no period of itself; a duration, "for three consecutive years", is up to the text's date)
+            figures, usable = inside, [p for p in periods if p.kind == "consecutive"]
         said = attribution(text, sentence)
         drafted: list[tuple[str, str, int]] = []  # (draft id, unit, start) of this sentence's figures
+        rates = sum(1 for m in figures if is_yoy_growth(text, m.start, m.end))  # the growth rates it gives
+        growth_seen = 0
         for mention in figures:
             unit, extra = _unit(mention, text[mention.end : sentence.end])
             value_text = text[mention.start : mention.end + extra]
@@ -348,16 +389,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
             read = basis(text, clause, unit)
             if read is not None and read.value in basis_values:
                 values["basis"] = read.value if read.settled else guess(read.value)
-            if period is not None:
-                values["period_text"] = period.span.text
-                if period.end is not None:
-                    values["period_start"] = period.start.isoformat() if period.start else ""
-                    values["period_end"] = period.end.isoformat()
-                    if period.ahead and (read is None or not read.settled or read.value not in ("planned", "expected")):
-                        values["period_end"] = guess(period.end.isoformat())  # a target, if it is one
-                    pbasis = "stated" if period.stated else basis_of_date
-                    if pbasis in basis_enum:
-                        values["period_basis"] = pbasis
+            values.update(period_values(period, read))
             growth = unit == "%" and is_yoy_growth(text, mention.start, mention.end)
             if growth and "growth_rate_yoy" in indicators:
                 values["indicator"] = "growth_rate_yoy"
@@ -372,13 +404,36 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
                 values["subject_table"] = table if settled else guess(table)
                 values["subject_id"] = sid_ if settled else guess(sid_)
             if stats_schema is not None:
+                index = len(out.rows[ds.file(figures_t)])
                 out.rows[ds.file(figures_t)].append(_row(stats_schema, values))
                 cite(figures_t, rid, quote)
+                dest = ds.file(figures_t)
+                out.marks.append(Mark(mention.start, mention.end + extra, "figure", dest, index))
+                if period is not None:
+                    out.marks.append(Mark(period.span.start, period.span.end, "period", dest, index))
+                if read is not None and "basis" in values and read.start >= 0:
+                    out.marks.append(Mark(read.start, read.end, "basis", dest, index))
+                if "attribution_text" in values and said is not None:
+                    out.marks.append(Mark(said.start, said.end, "attribution", dest, index))
             if growth and links is not None:
                 base = next((d for d in reversed(drafted) if d[1] != "%"), None)
+                if rates > 1 and re.search(r"\brespectively\b", sentence.text or ""):
+                    # "A and B respectively, an increase of 10% and 6% year-on-year": the rates in order
+                    amounts = [d for d in drafted if d[1] != "%"][-rates:]
+                    base = amounts[growth_seen] if len(amounts) == rates else None
+                growth_seen += 1
                 if base is not None:
                     n_link += 1
                     lid = id_marker(links.tag, n_link)
+                    out.marks.append(
+                        Mark(
+                            mention.start,
+                            mention.end + extra,
+                            "link",
+                            ds.file(links.table),
+                            len(out.rows[ds.file(links.table)]),
+                        )
+                    )
                     out.rows[ds.file(links.table)].append(
                         _row(
                             links.schema,
@@ -392,34 +447,49 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
             a, b = m.start(1), m.end(1)
             if (
                 re.search(r"\bone of (?:the|its|their)\s*$", text[max(sentence.start, m.start() - 12) : m.start() + 4])
-                or re.match(r"\s+(?:[a-z]+(?:ent|ive|able|ible|ful|al|ous|ic|ant|ed)\b|and\b|of\b)", text[b : b + 30])
+                or re.match(
+                    r"\s+(?:(?![a-z]*ment\b)[a-z]+(?:ent|ive|able|ible|ful|al|ous|ic|ant|ed)\b|and\b|of\b)",
+                    text[b : b + 30],
+                )
                 or any(qa <= a and b <= qb for qa, qb in rank_spans.get(m.group(1).lower(), ()))
             ):
                 continue  # "one of the largest" is no rank; a rank already recorded is skipped
             clause = next((c for c in clauses(text, sentence) if c.start <= a < c.end), sentence)
             n_stat += 1
             rid = id_marker(FIGURES_TAG, n_stat)
+            # a rank holds for the period words of its own clause ("for three consecutive years")
+            own = [p for p in periods if clause.start <= p.span.start and p.span.end <= clause.end]
+            rank_period = min(own, key=lambda p: abs(p.span.start - a)) if own else None
+            rank_read = basis(text, clause, "rank")
             if stats_schema is not None:
-                out.rows[ds.file(figures_t)].append(
-                    _row(
-                        stats_schema,
-                        {
-                            "statistic_id": rid,
-                            "value_text": text[a:b],
-                            "value": "1",
-                            "scale": "",
-                            "unit": "rank",
-                            "qualifier": "exact",
-                            **_kinds(stats_schema, "rank", None),
-                        },
+                index = len(out.rows[ds.file(figures_t)])
+                out.marks.append(Mark(a, b, "figure", ds.file(figures_t), index))
+                if rank_period is not None:
+                    out.marks.append(
+                        Mark(rank_period.span.start, rank_period.span.end, "period", ds.file(figures_t), index)
                     )
-                )
+                rank_values = {
+                    "statistic_id": rid,
+                    "value_text": text[a:b],
+                    "value": "1",
+                    "scale": "",
+                    "unit": "rank",
+                    "qualifier": "exact",
+                    **_kinds(stats_schema, "rank", rank_period),
+                    **period_values(rank_period, rank_read),
+                }
+                if rank_read is not None and rank_read.value in basis_values:
+                    rank_values["basis"] = rank_read.value if rank_read.settled else guess(rank_read.value)
+                out.rows[ds.file(figures_t)].append(_row(stats_schema, rank_values))
                 cite(figures_t, rid, unique_quote(clause, sentence))
         carried = [p for p in periods if p.kind not in NOT_CARRIED]
+        opens = bool(carried) and carried[0].span.start - sentence.start <= 1
         if carried and not group:
             # period words that open a paragraph ("From January to July this year, ...") hold for the
             # sentences after them that have none of their own
             carry = (carried[-1], sentence)
+        elif opens and (sentence.start == 0 or text[sentence.start - 1] == "\n"):
+            carry = (carried[0], sentence)  # "In 2024, the zones ... 1.26 trillion yuan. Investment reached ..."
         elif group:
             carry = carry if not periods else None
 
@@ -456,6 +526,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
                 for c, _ in kept
             ):
                 values["is_series"] = "true"  # the text names a numbered session of it
+        out.marks.append(Mark(cand.start, cand.end, "name", ds.file(cand.table), len(out.rows[ds.file(cand.table)])))
         out.rows[ds.file(cand.table)].append(_row(schema, values))
         if cand.table in cite_tables and pk:
             cite(cand.table, rid, unique_quote(sentence, sentence))
@@ -533,7 +604,11 @@ def _spans_of(src: SourceText, names: set[str]) -> list[tuple[int, int]]:
     for n in names:
         i = hay.find(n)
         while i >= 0:
-            out.append(src.to_stored(i, i + len(n)))
+            # a whole word only: the alias "ACC" is not in "according"
+            if not (i > 0 and hay[i - 1].isalnum() and n[:1].isalnum()) and not (
+                i + len(n) < len(hay) and hay[i + len(n)].isalnum() and n[-1:].isalnum()
+            ):
+                out.append(src.to_stored(i, i + len(n)))
             i = hay.find(n, i + 1)
     return out
 
