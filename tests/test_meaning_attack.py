@@ -79,6 +79,9 @@ CASES = [
     # an ordinal word that is a fraction; a span of two years
     ("a-fifth", "The zone has a fifth of the firms.", "The zone has a fifth of the firms.", "fifth", "5", "", "ordinal", "exact", ("number-mismatch", "value")),
     ("year-span", "Output rose in 2023-24 at the park.", "Output rose in 2023-24 at the park.", "2023", "2023", "", "year", "exact", ("number-mismatch", "value")),
+    # a period's words: a year joined to more digits is not that year ("2016" of "2016-17")
+    ("period-of-a-span", "Output was 33 billion yuan in 2016-17 at the base.", "Output was 33 billion yuan in 2016-17 at the base.", "33 billion yuan", "33", "billion", "yuan", "exact", ("text-not-in-quote", "period_text"),
+     {"quantity_kind": "flow", "period_type": "period", "period_start": "2016-01-01", "period_end": "2016-12-31", "period_text": "2016", "period_basis": "stated"}),
 ]  # fmt: skip
 
 
@@ -109,13 +112,14 @@ def _attack(root: Path, cases) -> dict[str, int]:
         path.open("a", encoding="utf-8", newline="") as fh,
         (root / "data/raw/citations.csv").open("a", encoding="utf-8", newline="") as cites,
     ):
-        for i, (case, _sentence, quote, vt, value, scale, unit, qualifier, *_rest) in enumerate(cases):
+        for i, (case, _sentence, quote, vt, value, scale, unit, qualifier, *rest) in enumerate(cases):
             sid = f"stat-{9100 + i}"
             row = {
                 **template,
                 **{"statistic_id": sid, "value_text": vt, "value": value, "scale": scale, "unit": unit},
                 **{"qualifier": qualifier, "quantity_kind": "stock", "period_type": "none", "notes": ""},
                 **{"period_start": "", "period_end": "", "period_text": "", "period_basis": ""},
+                **next((r for r in rest if isinstance(r, dict)), {}),
             }
             csv.writer(fh, lineterminator="\n").writerow([row[h] for h in header])
             csv.writer(cites, lineterminator="\n").writerow(["statistics", sid, "019", quote, ""])
@@ -135,7 +139,7 @@ def attacked(tmp_path_factory):
 def test_a_misread_figure_is_refused(attacked, case):
     lines, report = attacked
     hits = [(f.rule, f.field) for f in report.errors if f.file == STATS and f.line == lines[case[0]]]
-    assert hits[:1] == [case[-1]], hits
+    assert hits[:1] == [case[8]], hits
 
 
 def test_the_attack_adds_no_other_error(attacked):
@@ -157,6 +161,8 @@ def test_a_figure_read_in_context_is_still_accepted(tmp_path):
         ("plus-sign", "Growth was +7% in the year.", "Growth was +7% in the year.", "7%", "7", "", "%", "exact"),
         ("quoted-word", "What is 'two sessions' about?", "What is 'two sessions' about?", "two", "2", "", "count", "exact"),
         ("year", "Output rose in 2023 at the park.", "Output rose in 2023 at the park.", "2023", "2023", "", "year", "exact"),
+        ("period", "Investment reached 31 billion yuan in 2016 there.", "Investment reached 31 billion yuan in 2016 there.", "31 billion yuan", "31", "billion", "yuan", "exact",
+         {"quantity_kind": "flow", "period_type": "period", "period_start": "2016-01-01", "period_end": "2016-12-31", "period_text": "in 2016", "period_basis": "stated"}),
     ]  # fmt: skip
     _attack(root, good)
     report = validate(root, publication=False)
