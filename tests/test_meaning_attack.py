@@ -221,7 +221,8 @@ def test_forms_refused(text):
 @pytest.mark.parametrize(
     "text",
     ["1\u00a0200 mu", "1\u2009200 mu", "1, 200 mu", "1\u200b200 mu", "5\u2019500 yuan", "5\u00b7500 yuan", "5_500 yuan",
-     "5.000.000", "1,2345", "5.\u200b5 billion", "5 billion 600 million yuan", "2023-24", "2023/24"],
+     "5.000.000", "1,2345", "5.\u200b5 billion", "5 billion 600 million yuan", "2023-24", "2023/24",
+     "5%-6%", "5 % or 6 %", "1 in 5 firms", "3 out of 10 firms"],
 )  # fmt: skip
 def test_each_part_of_a_split_number_is_refused(text):
     """A number written in two pieces (a space, an invisible character or another group sign between them, or

@@ -508,7 +508,11 @@ _REFUSED_LEAD = (
 _JOINED_LEAD = r"(?i)(?:(?:[0-9]|[0-9]?\.|[0-9]['’·․_])\p{Cf}*|(?:^|[^\p{L}])(?:hundred|thousand|million|billion|trillion|bn|mn)\s+)$"
 #: right after it: the same signs and digits, and a scale word ("5 hundred million", "5 thousand million")
 _JOINED_TRAIL = r"(?i)^(?:\p{Cf}*[0-9]|[.'’·․_]\p{Cf}*[0-9]|\s*\p{L}+\p{Cf}|[.\s]*-?\s*(?:hundred|thousand|million|billion|trillion)s?\b)"
-_RANGE_LEAD = r"(?i)(?:[0-9]\s*(?:-|–|—|to|or)|\bbetween\s+\S+\s+and)\s*$"
+_RANGE_LEAD = (
+    r"(?i)(?:[0-9]\s*(?:-|–|—|to|or)|[0-9]\s*%\s*(?:-|–|—|or)|\bbetween\s+\S+\s+and"
+    # a ratio in words ("1 in 5 firms", "3 out of 10")
+    r"|(?:^|[^0-9.,])[0-9]{1,2}\s+(?:in|out\s+of)\s+)\s*$"
+)
 #: the words right after it: the rest of a range or choice, a decimal comma, a fraction, a plus sign, a
 #: multiple ("1.5 times", "3-fold"), "and a half", scientific notation, the scale words of other number
 #: systems that the vocabulary does not name (lakh, crore, 万, 亿)
@@ -527,7 +531,7 @@ _REFUSED_TRAIL = (
 )
 #: an ordinal word after "a", "an" or "one" is a fraction ("a fifth of the firms"), not a position
 _FRACTION_LEAD = r"(?i)(?:^|[^\p{L}])(?:an?|one)\s+$"
-_RANGE_TRAIL = r"(?i)^\s*(?:-|–|—|to|or)\s*[0-9]"
+_RANGE_TRAIL = r"(?i)^(?:\s*(?:-|–|—|to|or)\s*[0-9]|\s+(?:in|out\s+of)\s+[0-9]{1,2}(?:[^0-9.,]|$))"
 
 
 def _refused(found: pl.DataFrame) -> pl.Expr:
