@@ -319,3 +319,26 @@ def test_a_quote_cut_anywhere_reads_what_its_source_says(sentence, start, length
         m = whole[(r["m_start"] + start, r["m_end"] + start)]  # read only when the whole figure is in the quote
         assert (r["kind"], r["m_qualifier"], r["m_unit"], r["m_currency"]) == (m.kind, m.qualifier, m.unit, m.currency)
         assert r["m_number"] == m.number
+
+
+# --------------------------------------------------------------------------- a source's date and its dateline
+
+
+@pytest.mark.parametrize("dateline", ["Updated: 28 May 2024", "BEIJING, 28 May 2024 (Xinhua) --", "Date: 2024/05/28"])
+def test_a_dateline_with_the_day_first_or_slashes_is_read(tmp_path, dateline):
+    """A text whose dateline writes the day before the month, or the ISO date with slashes, listed with
+    another date_published: the contradiction is found (these datelines were not read, so any date passed)."""
+    root = _package(tmp_path)
+    data = f"{dateline}\nThe park signed 12 projects.\n".encode()
+    sha = hashlib.sha256(data).hexdigest()
+    name = f"019_{sha[:16]}.txt"
+    (root / "seeds" / name).write_bytes(data)
+    sources = root / "seeds" / "sources.csv"
+    line = len(sources.read_text(encoding="utf-8").splitlines()) + 1
+    with sources.open("a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerow(
+            ["019", name, sha, "A dated text", "", "", "", "2024-06-30", "", "", "en", "", ""]
+        )
+    report = validate(root, publication=False)
+    hits = [(f.rule, f.file, f.line, f.field, f.value) for f in report.errors if f.file == "seeds/sources.csv"]
+    assert hits == [("source-date-contradicts-dateline", "seeds/sources.csv", line, "date_published", "2024-06-30")]
