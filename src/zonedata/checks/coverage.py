@@ -187,22 +187,35 @@ def coverage(root: Path | str, ds: Dataset | None = None) -> Coverage:
     numbers, words = _record_values(ds)
     recorded = pl.DataFrame(schema={"mention": pl.UInt32, "record": pl.String})
     if located is not None:
-        spans = located.frame.filter(pl.col("quote_start").is_not_null()).select(
-            "source_id", "record_table", "record_id", "quote_start", "quote_end"
-        )
-        inside = (
-            m.select(
-                "mention",
-                "source_id",
-                "start",
-                "end",
-                pl.col("number").cast(DECIMAL),
-                pl.col("text").str.to_lowercase().alias("mt"),
+        # each mention with every record whose quote spans it. Offsets are laid end to end over the
+        # sources (source k starts at k * 2**32), so a span holds a mention exactly when it holds its
+        # global offsets: one inequality join (polars' IEJoin) over the distinct spans gives only the
+        # pairs that match, instead of every mention against every quote of its source
+        k_of = {sid: k for k, sid in enumerate(sids)}
+        shift = pl.lit(1 << 32, dtype=pl.Int64)
+        k = pl.col("source_id").replace_strict(k_of, default=None, return_dtype=pl.Int64)
+        spans = (
+            located.frame.filter(pl.col("quote_start").is_not_null())
+            .select(
+                "record_table",
+                "record_id",
+                (k * shift + pl.col("quote_start")).alias("gqs"),
+                (k * shift + pl.col("quote_end")).alias("gqe"),
             )
-            .join(spans, on="source_id")
-            .filter((pl.col("quote_start") <= pl.col("start")) & (pl.col("end") <= pl.col("quote_end")))
+            .drop_nulls("gqs")  # a source that is not a listed seed has no text to hold a mention
         )
-        mt = inside.with_columns(normalise_series(inside["mt"]).alias("mt"))
+        k = pl.col("row").cast(pl.Int64)
+        ms = m.select(
+            "mention",
+            (k * shift + pl.col("start")).alias("gs"),
+            (k * shift + pl.col("end")).alias("ge"),
+            pl.col("number").cast(DECIMAL),
+            normalise_series(m["text"].str.to_lowercase()).alias("mt"),
+        )
+        held = ms.join_where(
+            spans.select("gqs", "gqe").unique(), pl.col("gqs") <= pl.col("gs"), pl.col("ge") <= pl.col("gqe")
+        )
+        mt = held.join(spans, on=["gqs", "gqe"])
         by_number = mt.join(
             numbers, left_on=["record_table", "record_id", "number"], right_on=["record_table", "record_id", "n"]
         )
