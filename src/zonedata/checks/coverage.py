@@ -38,7 +38,7 @@ class Coverage:
 
 
 def _record_values(ds: Dataset) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(numbers, texts) a record holds: record_table, record_id, n (Decimal) / t (lowercased text)."""
+    """(numbers, texts) a record holds: record_table, record_id, n (Decimal) / t (its text fields, see below)."""
     nums, texts = [], []
     for name, table in ds.tables.items():
         schema = table.schema
@@ -70,11 +70,16 @@ def _record_values(ds: Dataset) -> tuple[pl.DataFrame, pl.DataFrame]:
                 .drop_nulls()
             )
         if text_fields:
+            # one row per record: its text fields, each lowercased and normalised like the quotes (curly
+            # quotes, dashes, spaces), joined by a newline. Normalised text has no newline (white space
+            # becomes one space), so a mention found in the joined text is found in one of the fields
+            normal = base.select(
+                "record_table", "record_id", *(normalise_series(base[f].str.to_lowercase()) for f in text_fields)
+            )
             texts.append(
-                base.select("record_table", "record_id", *text_fields)
-                .unpivot(index=["record_table", "record_id"], value_name="v")
-                .drop_nulls("v")
-                .select("record_table", "record_id", pl.col("v").str.to_lowercase().alias("t"))
+                normal.filter(pl.any_horizontal(pl.col(text_fields).is_not_null())).select(
+                    "record_table", "record_id", t=pl.concat_str(text_fields, separator="\n", ignore_nulls=True)
+                )
             )
     numbers = (
         pl.concat(nums)
@@ -86,8 +91,6 @@ def _record_values(ds: Dataset) -> tuple[pl.DataFrame, pl.DataFrame]:
         if texts
         else pl.DataFrame(schema={"record_table": pl.String, "record_id": pl.String, "t": pl.String})
     )
-    # text fields are matched after the same normalisation as quotes (curly quotes, dashes, spaces)
-    words = words.with_columns(normalise_series(words["t"]).alias("t"))
     return numbers, words
 
 
