@@ -1169,6 +1169,8 @@ def write_package(
         (root / "schemas" / f"{name}.json").write_text(
             json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
+    # the repository's vocabulary (units, scales, qualifiers, indicators), which the schemas' enums name
+    shutil.copytree(REPO / "metadata" / "vocabulary", root / "metadata" / "vocabulary")
     for name, data in texts_on_disk.items():
         (root / "seeds" / name).write_bytes(data)
     sources.write_csv(root / "seeds" / "sources.csv")
@@ -1190,9 +1192,9 @@ def load_schemas() -> dict[str, dict]:
 
 
 def stamp(records: int, seed: int = SEED) -> str:
-    """Changes when the generator, the repository's schemas, the seed or the size change."""
+    """Changes when the generator, the repository's schemas or vocabulary, the seed or the size change."""
     h = hashlib.sha256(Path(__file__).read_bytes())
-    for path in sorted((REPO / "schemas").glob("*.json")):
+    for path in [*sorted((REPO / "schemas").glob("*.json")), *sorted((REPO / "metadata" / "vocabulary").glob("*.csv"))]:
         h.update(path.read_bytes())
     h.update(f"{records}:{seed}".encode())
     return h.hexdigest()

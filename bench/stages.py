@@ -45,9 +45,13 @@ def main() -> None:
     from zonedata.loading.dataset import Dataset
     from zonedata.loading.schema import load_roles, load_schema, schema_names
     from zonedata.loading.tables import check_constraints, parse_table
+    from zonedata.loading.vocabulary import load_vocabulary
+    from zonedata.text.numbers import Grammar
 
     paths, roles = load_roles(Paths(root))
-    schemas = {name: load_schema(paths, name) for name in schema_names(paths)}
+    vocabulary = timed("read the vocabulary", lambda: load_vocabulary(paths)[0])
+    grammar = timed("build the number grammar", lambda: Grammar(vocabulary))
+    schemas = {name: load_schema(paths, name, vocabulary) for name in schema_names(paths)}
     tables = {}
     with pl.Config(engine_affinity="in-memory"):
         for name, s in schemas.items():
@@ -71,6 +75,8 @@ def main() -> None:
         schemas,
         tables,
         roles=roles,
+        vocabulary=vocabulary,
+        grammar=grammar,
         seed_bytes=seed_bytes,
         texts=texts,
         source_texts=source_texts,
@@ -80,7 +86,7 @@ def main() -> None:
     for name in ("sources", "keys", "codes", "consistency"):
         check = importlib.import_module(f"zonedata.checks.{name}").check
         timed(f"check {name}", lambda c=check: c(ds))
-    mentions = timed("provenance: read the numbers in every quote", ds.located.mentions)
+    mentions = timed("provenance: read the numbers in every quote", lambda: ds.located.mentions(ds.grammar))
     timed("provenance: statistics against quotes", lambda: provenance.check_statistics(ds, frame, mentions))
     timed("provenance: other records' numbers", lambda: provenance.check_record_numbers(ds, frame, mentions))
     total = time.perf_counter() - t0

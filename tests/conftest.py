@@ -16,7 +16,10 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from zonedata.base.paths import Paths
+from zonedata.loading.vocabulary import load_vocabulary
 from zonedata.publish.build import build
+from zonedata.text.numbers import Grammar
 
 # Property tests draw the same examples on every run ("repeatable"), so a run fails only when the code
 # changes, never by the luck of the draw; the inputs they once found that broke the code are pinned as
@@ -31,7 +34,14 @@ REPO = TESTS.parent
 FIXTURE = TESTS / "fixtures" / "valid"
 CORPUS_BASE = TESTS / "corpus" / "base"
 RELEASE_PACKAGE = TESTS / "fixtures" / "versions" / "package"
-REPOSITORY_PARTS = ("schemas", "seeds", "data/raw")
+REPOSITORY_PARTS = ("schemas", "seeds", "data/raw", "metadata/vocabulary")
+
+
+def grammar_of(root: Path) -> Grammar:
+    """The number grammar of the package at `root`, built from its metadata/vocabulary/ (which must be valid)."""
+    vocabulary, findings = load_vocabulary(Paths(root))
+    assert not findings, [f.to_dict() for f in findings]
+    return Grammar(vocabulary)
 
 
 def copy_package(source: Path, dest: Path) -> Path:

@@ -8,17 +8,19 @@ import io
 import json
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from pathlib import Path
+from types import SimpleNamespace
 
 import polars as pl
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURE, copy_package
+from conftest import FIXTURE, REPO, copy_package
 from zonedata.base.paths import Paths
 from zonedata.base.vocabulary import DECIMAL
 from zonedata.cli import cli
 from zonedata.loading.dataset import load_dataset
+from zonedata.loading.vocabulary import load_vocabulary
 from zonedata.publish import build as build_module
 from zonedata.publish.build import PARQUET_OPTIONS, build, render_outputs
 from zonedata.publish.clean import derive_figures
@@ -100,6 +102,10 @@ def test_statistics_normalised_exactly(built):
     assert str(rows["ST0002"]["period_start"]) == "2024-01-01" and str(rows["ST0002"]["period_end"]) == "2024-07-31"
 
 
+#: what derive_statistics reads of a Dataset: its vocabulary (the repository's metadata/vocabulary/)
+VOCABULARY_ONLY = SimpleNamespace(vocabulary=load_vocabulary(Paths(REPO))[0])
+
+
 @pytest.mark.parametrize(
     "value,scale,unit,expected,unit_normalised,currency",
     [
@@ -124,7 +130,7 @@ def test_normalisation_table(value, scale, unit, expected, unit_normalised, curr
     frame = pl.DataFrame({"value": [value], "scale": [scale or None], "unit": [unit]}).with_columns(
         pl.col("value").cast(DECIMAL)
     )
-    row = derive_figures(None, frame).row(0, named=True)
+    row = derive_figures(VOCABULARY_ONLY, frame).row(0, named=True)
     assert row["value_normalised"] == Decimal(expected)
     assert (row["unit_normalised"], row["currency"]) == (unit_normalised, currency)
 
@@ -133,7 +139,9 @@ def test_mu_rounding_is_half_even_to_six_places():
     """The division by 3 agrees with Decimal arithmetic rounded half to even, for many values."""
     values = [f"{i}.{(i * 7919) % 1000000:06d}" for i in range(0, 3000, 7)]
     frame = pl.DataFrame({"value": values, "scale": ["thousand"] * len(values), "unit": ["mu"] * len(values)})
-    out = derive_figures(None, frame.with_columns(pl.col("value").cast(DECIMAL)))["value_normalised"].to_list()
+    out = derive_figures(VOCABULARY_ONLY, frame.with_columns(pl.col("value").cast(DECIMAL)))[
+        "value_normalised"
+    ].to_list()
     with localcontext() as ctx:
         ctx.prec = 60
         expected = [

@@ -11,6 +11,7 @@ import pytest
 
 from zonedata.base.paths import Paths
 from zonedata.loading.schema import load_roles, load_schema, publication_order, schema_names
+from zonedata.loading.vocabulary import load_vocabulary
 from zonedata.publish.dictionary import render_dictionary
 
 REPO = Path(__file__).resolve().parents[1]
@@ -19,7 +20,10 @@ FIXTURE = Path(__file__).parent / "fixtures" / "valid"
 
 def schemas_of(root: Path):
     paths, roles = load_roles(Paths(root))
-    return paths, {name: load_schema(paths, name) for name in publication_order(schema_names(paths), roles)}
+    return paths, {
+        name: load_schema(paths, name, load_vocabulary(paths)[0])
+        for name in publication_order(schema_names(paths), roles)
+    }
 
 
 def test_repository_dictionary_is_in_step_with_the_schemas():

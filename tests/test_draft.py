@@ -22,6 +22,7 @@ from zonedata.checks.markers import FILL
 from zonedata.cli import cli
 from zonedata.curate.draft import draft
 from zonedata.loading.schema import load_schema
+from zonedata.loading.vocabulary import load_vocabulary
 from zonedata.validate import validate
 
 HERE = Path(__file__).parent
@@ -141,7 +142,9 @@ def fill(corpus_package: Path, sections: dict[str, list[dict]]) -> dict[str, lis
     )
     for dest, rows in sections.items():
         table = Path(dest).stem
-        schema = load_schema(paths, table) if (paths.schemas / f"{table}.json").exists() else None
+        schema = (
+            load_schema(paths, table, load_vocabulary(paths)[0]) if (paths.schemas / f"{table}.json").exists() else None
+        )
         for r in rows:
             for k, v in list(r.items()):
                 if v.startswith(FILL + "?"):  # a guess: the curator confirms it

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from conftest import REPO, build_valid, copy_package
+from conftest import REPO, build_valid
 from zonedata.checks.markers import FILL
 from zonedata.cli import cli
 from zonedata.validate import validate
@@ -196,7 +196,7 @@ def test_a_name_already_recorded_links_to_its_record(corpus_package, tmp_path):
 def test_apply_on_a_built_copy_of_the_dataset_leaves_only_markers(repository):
     """The curator's round on a copy of this dataset: add-source, draft --apply, validate."""
     built = repository
-    copy_package(REPO / "metadata", built / "metadata")
+    shutil.copy(REPO / "metadata" / "package.json", built / "metadata" / "package.json")  # (the vocabulary is there)
     for name in ("pyproject.toml", "CITATION.cff", ".zenodo.json", "LICENSE"):
         shutil.copy(REPO / name, built / name)
     build_valid(built)
@@ -268,3 +268,18 @@ def test_apply_never_writes_through_a_link_that_leaves_the_package(corpus_packag
     assert result.exit_code == 2 and "Traceback" not in result.output, result.output
     assert outside.read_bytes() == before["parks.csv"] and snapshot(corpus_package) == before
     assert run("draft", "999", "--apply", "--root", corpus_package).exit_code == 2  # no such source
+
+
+def test_the_subject_is_read_from_the_figures_own_clause(corpus_package):
+    """ "The Riverton Trade Expo drew nearly 300 exhibitors; the park is the second largest": the 300 are
+    the Expo's (settled), the rank is a guess at the park named before, never the Expo's."""
+    lakeside = HERE / "fixtures" / "draft" / "lakeside.txt"
+    out = run("add-source", lakeside, "--title", "Lakeside", "--date", "2025-03-03", "--root", corpus_package)
+    sid = re.search(r"as source ([0-9]{3})", out.output).group(1)
+    assert run("draft", sid, "--apply", "--root", corpus_package).exit_code == 0
+    got = {r["value_text"]: (r["subject_table"], r["subject_id"]) for r in rows(corpus_package, "statistics")}
+    park = "lakeside-valley-industrial-park"
+    assert got["nearly 300"] == ("events", "riverton-trade-expo")
+    assert got["second largest"] == (FILL + "?parks", FILL + "?" + park)
+    assert got["42"] == ("parks", park)
+    assert got["RMB 1.2 billion"] == ("projects", "lakeside-solar-glass-demonstration-project")

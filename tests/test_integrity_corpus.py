@@ -847,18 +847,19 @@ def test_the_published_quote_is_the_seed_passage_whatever_the_typing(package):
 @pytest.mark.parametrize(
     "field,edit,vocabulary,code,words",
     [
-        # the field's "vocabulary" property: validate blames the schema (schema-invalid), and build refuses
-        ("scale", lambda c: c["enum"].append("quadrillion"), True, 1, "add a Scale row to SCALES in src/zonedata/"),
-        ("unit", lambda c: c.pop("enum"), True, 1, "a field with a vocabulary is a string field with an enum"),
+        # the field's "vocabulary" property: its enum comes from metadata/vocabulary/, so an enum of the
+        # schema's own is blamed on the schema (schema-invalid), and build refuses
+        ("scale", lambda c: c.update(enum=["billion", "quadrillion"]), True, 1, "has no enum of its own"),
+        ("unit", lambda c: c.update(enum=["yuan"]), True, 1, "delete the enum, and add a value as a row of"),
         # without it, the build's own guard still refuses to publish values it cannot normalise
         (
             "scale",
-            lambda c: c["enum"].append("quadrillion"),
+            lambda c: c.update(enum=["billion", "quadrillion"]),
             False,
             2,
             "scale(s) ['quadrillion'] have no normalisation",
         ),
-        ("unit", lambda c: c.pop("enum"), False, 2, "unit needs an enum"),
+        ("unit", lambda c: None, False, 2, "unit needs an enum"),
     ],
 )
 def test_a_unit_or_scale_the_build_cannot_normalise_is_refused(package, field, edit, vocabulary, code, words):

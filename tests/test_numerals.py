@@ -20,13 +20,18 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
+from conftest import REPO as _REPO
+from conftest import grammar_of
 from zonedata.checks.coverage import coverage
 from zonedata.cli import cli
 from zonedata.loading.dataset import load_dataset
 from zonedata.publish.clean import clean_table
 from zonedata.text.normalise import DIGITS, FORMS, NUMERALS, SUBSTITUTIONS, SourceText, normalise, normalise_series
-from zonedata.text.numbers import mentions_frame, parse_mentions
 from zonedata.validate import validate
+
+#: the repository's grammar (metadata/vocabulary/)
+GRAMMAR = grammar_of(_REPO)
+parse_mentions, mentions_frame = GRAMMAR.parse_mentions, GRAMMAR.mentions_frame
 
 HERE = Path(__file__).parent
 REPO = HERE.parent

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from conftest import CORPUS_BASE, copy_package
+from conftest import CORPUS_BASE, REPO, copy_package, grammar_of
 from test_properties_readers import BOUNDED, EXAMPLES, json_values, mutated
 from zonedata.base.findings import LINE, RULES, ConfigError, Finding
 from zonedata.base.paths import Paths
@@ -20,8 +20,13 @@ from zonedata.loading.exclusions import exclusions_schema
 from zonedata.loading.schema import load_schema, parse_schema
 from zonedata.loading.schema_pandera import pandera_schema
 from zonedata.loading.tables import read_table
-from zonedata.text.numbers import Mention, parse_mentions
+from zonedata.loading.vocabulary import load_vocabulary
+from zonedata.text.numbers import Mention
 from zonedata.validate import validate
+
+#: the repository's grammar (metadata/vocabulary/)
+GRAMMAR = grammar_of(REPO)
+parse_mentions, mentions_frame = GRAMMAR.parse_mentions, GRAMMAR.mentions_frame
 
 BASE = CORPUS_BASE
 PARKS_SCHEMA = json.loads((BASE / "schemas" / "parks.json").read_text(encoding="utf-8"))
@@ -73,7 +78,11 @@ def _read(scratch: Path, schema_name: str, data: bytes, relpath: str):
     path = scratch / relpath
     path.write_bytes(data)
     paths = Paths(scratch)
-    schema = exclusions_schema(paths) if schema_name == "coverage_exclusions" else load_schema(paths, schema_name)
+    schema = (
+        exclusions_schema(paths)
+        if schema_name == "coverage_exclusions"
+        else load_schema(paths, schema_name, load_vocabulary(paths)[0])
+    )
     table = read_table(paths, schema, path)
     _check_findings(table.findings)
     # every column of the schema, whatever the bytes: one the CSV lacks is all null, and reported once

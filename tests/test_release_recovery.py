@@ -70,7 +70,7 @@ def tree(root: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def ready(tmp_path_factory) -> Path:
-    """A package after its 1.0.0 release with one park added and built, all committed: ready for 1.1.0."""
+    """A package after its 1.0.0 release with one value corrected and built, all committed: ready for 1.1.0."""
     mp = pytest.MonkeyPatch()
     for var, value in GIT_ENV.items():
         mp.setenv(var, value)
@@ -82,9 +82,9 @@ def ready(tmp_path_factory) -> Path:
         release(root, version="1.0.0", date=DATE)
         commit(root, "Release 1.0.0")
         parks = root / "data/raw/parks.csv"
-        parks.write_text(parks.read_text(encoding="utf-8") + "P3,Third Park,5\n", encoding="utf-8")
+        parks.write_text(parks.read_text(encoding="utf-8").replace(",1200\n", ",1300\n"), encoding="utf-8")
         build_valid(root)
-        commit(root, "a third park")
+        commit(root, "a corrected area")
     finally:
         mp.undo()
     return root
@@ -138,7 +138,10 @@ def test_a_release_killed_at_random_moments_is_finished_by_a_rerun(ready, expect
         time.sleep(seconds * fraction)
         process.kill()
         process.wait(timeout=60)
-        assert_finished(root, files)
+        if (root / "releases" / JOURNAL_NAME).exists():
+            assert_finished(root, files)
+        else:  # killed before its first write, or after its last (the timing varies with the machine's load)
+            assert tree(root) in (files, tree(ready)), "no journal, yet a half-written release"
 
 
 def test_a_half_release_left_uncommitted_beside_other_edits_is_refused_untouched(ready, tmp_path):

@@ -21,9 +21,12 @@ from conftest import CORPUS_BASE, copy_package
 from test_integrity_corpus import BROKEN as INTEGRITY_BROKEN
 from test_validate_corpus import BROKEN as VALIDATE_BROKEN
 from test_validate_corpus import edit_schema
+from zonedata.base.findings import ConfigError
 from zonedata.base.paths import Paths
 from zonedata.loading.dataset import load_dataset
 from zonedata.loading.schema import load_roles
+from zonedata.loading.versioning import archive_name
+from zonedata.publish.descriptor import read_metadata
 from zonedata.validate import validate
 
 #: old table name -> new; (table, old field) -> new field, each mapped back with the schema's roleFields
@@ -238,3 +241,16 @@ def test_commands_that_need_no_data_find_the_roles(corpus_package):
     assert roles.table("figures") == "figures" and roles.of("evidence") == "citations"
     assert paths.raw_csv("sources") == corpus_package / "seeds" / "sources.csv"
     assert paths.raw_csv("evidence") == corpus_package / "data" / "raw" / "evidence.csv"
+
+
+def test_the_package_name_comes_from_its_metadata(package):
+    """The package's identity is its metadata's: the descriptor's name and the archive's file name."""
+    meta_path = package / "metadata" / "package.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["name"] = "lakeside-figures"
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    assert archive_name(read_metadata(Paths(package))["name"], "1.2.0") == "lakeside-figures-1.2.0.zip"
+    meta["name"] = "Lakeside Figures"
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ConfigError, match="name"):
+        read_metadata(Paths(package))

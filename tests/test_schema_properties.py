@@ -168,12 +168,12 @@ HOSTILE = [
         ['vocabulary "units" is not one of'],
     ),
     (
-        "vocabulary-without-enum",
+        "vocabulary-with-an-enum-of-its-own",
         "statistics",
-        lambda s: field_of(s, "unit")["constraints"].pop("enum"),
+        lambda s: field_of(s, "unit")["constraints"].update(enum=["yuan"]),
         "unit",
         None,
-        ["with an enum"],
+        ["has no enum of its own", "metadata/vocabulary/units.csv"],
     ),
 ]
 

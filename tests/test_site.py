@@ -18,7 +18,7 @@ from markupsafe import escape
 from zonedata.cli import cli
 from zonedata.render.site import build_site
 from zonedata.render.site.model import (
-    GROUP_SIZE,
+    CITATIONS_SHOWN,
     MARKER,
     Passage,
     format_number,
@@ -98,16 +98,20 @@ def test_a_page_for_every_table_source_and_release(real_site):
         assert hashlib.sha256(archive.read_bytes()).hexdigest() == entry["sha256"]
 
 
-def test_every_record_has_its_anchor_on_a_grouped_page(real_site):
+def test_every_record_has_a_page_of_its_own(real_site):
     for table in ("parks", "statistics", "events", "projects", "regions"):
         frame = clean(table)
         key = frame.columns[0]
         pages = sorted((real_site / "records" / table).glob("*.html"))
-        assert len(pages) == -(-frame.height // GROUP_SIZE)
-        ids = []
-        for page in pages:
-            ids += re.findall(r'<article class="record" id="r-([^"]+)"', page.read_text())
-        assert ids == list(frame[key])
+        assert sorted(p.stem for p in pages) == sorted(frame[key])
+        for page in pages:  # one record a page, no more: nothing to scroll past
+            assert re.findall(r'<article class="record" id="r-([^"]+)"', page.read_text()) == [page.stem]
+
+
+def record_page(site: Path, table: str, key: str) -> str:
+    page = (site / "records" / table / f"{key}.html").read_text()
+    article = page[page.index(f'id="r-{key}"') :]
+    return article[: article.index("</article>")]
 
 
 def test_home_has_citation_downloads_and_counts(real_site):
@@ -145,15 +149,8 @@ def test_record_pages_show_every_citation_at_its_offsets(real_site):
         start, end = int(c["quote_start"]), int(c["quote_end"])
         passage = sources[c["source_id"]][start:end]  # the source's own text: the quote up to safe normalisation
         assert normalise(passage) == normalise(c["quote"])
-        found = [
-            p
-            for p in (real_site / "records" / c["record_table"]).glob("*.html")
-            if f'id="r-{c["record_id"]}"' in pages.setdefault(str(p), p.read_text())
-        ]
-        assert len(found) == 1
-        page = pages[str(found[0])]
-        article = page[page.index(f'id="r-{c["record_id"]}"') :]
-        article = article[: article.index("</article>")]
+        key = (c["record_table"], c["record_id"])
+        article = pages.setdefault("/".join(key), record_page(real_site, *key))
         link = f'href="../../sources/{c["source_id"]}.html#q-{start}-{end}" data-start="{start}" data-end="{end}">'
         assert link + f"<mark>{escape(passage)}</mark></a>" in article
         source_page = (real_site / "sources" / f"{c['source_id']}.html").read_text()
@@ -163,17 +160,11 @@ def test_record_pages_show_every_citation_at_its_offsets(real_site):
 def test_related_records_both_directions(real_site):
     parks = clean("parks")
     twin = parks.filter(pl.col("twin_park_id").is_not_null()).row(0, named=True)
-    page = next(
-        p.read_text()
-        for p in (real_site / "records" / "parks").glob("*.html")
-        if f'id="r-{twin["park_id"]}"' in p.read_text()
-    )
-    article = page[page.index(f'id="r-{twin["park_id"]}"') :]
-    article = article[: article.index("</article>")]
-    assert f'#r-{twin["twin_park_id"]}"' in article  # outgoing: the twin park
+    article = record_page(real_site, "parks", twin["park_id"])
+    assert f'href="../../records/parks/{twin["twin_park_id"]}.html"' in article  # outgoing: the twin park
     stats = clean("statistics").filter((pl.col("subject_table") == "parks") & (pl.col("subject_id") == twin["park_id"]))
     for stat in stats["statistic_id"]:  # incoming: the figures whose subject it is
-        assert f'#r-{stat}"' in article
+        assert f'href="../../records/statistics/{stat}.html"' in article
     assert "Statistics whose Subject ID is this record:" in article or stats.is_empty()
 
 
@@ -191,7 +182,7 @@ def test_table_shards_hold_every_row_with_links(real_site):
         names = [c["name"] for c in meta["columns"]]
         assert names == frame.columns
         first = frame.row(0, named=True)
-        values = [v["v"] if isinstance(v, dict) else v for v in rows[0][1:]]
+        values = [v["v"] if isinstance(v, dict) else v for v in rows[0][1 : 1 + len(names)]]
         assert values == [first[n] for n in names]
     stats_meta = json.loads(
         html.unescape(
@@ -200,7 +191,25 @@ def test_table_shards_hold_every_row_with_links(real_site):
             )[1]
         )
     )
-    assert stats_meta["values"] and stats_meta["values"][0]["title"] == "Value"
+    virtual = {v["name"]: v for v in stats_meta["virtual"]}
+    assert virtual["~value.written"]["title"] == "Value as written"
+    names = [c["name"] for c in stats_meta["columns"]]
+    assert names[virtual["~value.written"]["text"]] == "value_text"
+    assert names[virtual["~value.written"]["qualifier"]] == "qualifier"
+    assert names[virtual["~value.normalised"]["normalised"]] == "value_normalised"
+    assert names[virtual["~value.normalised"]["unit"]] == "unit_normalised"
+    assert [names[virtual["~period"]["start"]], names[virtual["~period"]["end"]]] == ["period_start", "period_end"]
+    # the columns a reader needs first: key, name, value as written and normalised, subject, period, source
+    assert stats_meta["defaults"][:6] == [
+        "statistic_id",
+        "label",
+        "~value.written",
+        "~value.normalised",
+        "subject_id",
+        "~period",
+    ]
+    assert stats_meta["defaults"][-1] == "~sources" and len(stats_meta["defaults"]) <= 8
+    assert stats_meta["sticky"] == "statistic_id"
 
 
 def test_changes_page_lists_the_release(real_site):
@@ -210,7 +219,7 @@ def test_changes_page_lists_the_release(real_site):
         for table in ("parks", "statistics"):
             released = pl.read_csv(archive.read(f"zonedata-1.0.0/data/clean/{table}.csv"), infer_schema=False)
             assert f"{table}: {released.height:,} added, 0 removed, 0 corrected" in page
-    assert 'href="../records/parks/0001.html#r-' in page
+    assert re.search(r'href="../records/parks/[a-z0-9-]+\.html"', page)
 
 
 def test_byte_identical_rebuild(tmp_path, real_site):
@@ -532,9 +541,7 @@ def package_v2(tmp_path) -> Path:
 
 
 def _article(out: Path, table: str, key: str) -> str:
-    page = (out / "records" / table / "0001.html").read_text()
-    article = page[page.index(f'id="r-{key}"') :]
-    return article[: article.index("</article>")]
+    return record_page(out, table, key)
 
 
 def test_new_tables_list_fields_and_hierarchy(package_v2):
@@ -552,18 +559,20 @@ def test_new_tables_list_fields_and_hierarchy(package_v2):
     tan = _article(out, "participants", "tan")
     # a list-typed foreign key: one link per item, as a list
     assert re.search(
-        r'<ul class="items"><li><a href="../../records/organisations/0001.html#r-acme">acme</a> '
-        r'<span class="target-label">Acme Holdings</span></li><li><a href="[^"]+#r-bay-authority">',
+        r'<ul class="items"><li><a href="../../records/organisations/acme.html">acme</a> '
+        r'<span class="target-label">Acme Holdings</span></li><li><a href="[^"]+/bay-authority.html">',
         tan,
     )
     assert "Ms Tan of Acme Holdings attended." in tan
     acme = _article(out, "organisations", "acme")
-    assert "participants whose Organisation ids is this record:" in acme and "#r-tan" in acme  # incoming, from a list
+    assert (
+        "participants whose Organisation ids is this record:" in acme and "/tan.html" in acme
+    )  # incoming, from a list
     assert "<li>Acme</li><li>Acme Co</li>" in acme
     guangxi = _article(out, "regions", "guangxi")
-    assert "#r-china" in guangxi  # the parent region
+    assert "/regions/china.html" in guangxi  # the parent region
     china = _article(out, "regions", "china")
-    assert "regions whose Parent region id is this record:" in china and "#r-guangxi" in china
+    assert "regions whose Parent region id is this record:" in china and "/regions/guangxi.html" in china
     assert "parks whose Region id is this record:" in guangxi
     alpha = _article(out, "parks", "alpha")
     assert (
@@ -583,7 +592,7 @@ def test_search_index_has_names_and_aliases(package_v2):
     text = (out / "data" / "search" / "0001.js").read_text()
     entries = json.loads(re.fullmatch(r"zdSearch\(0,(.*)\);\n", text, re.DOTALL)[1])
     acme = next(e for e in entries if e[1] == "Acme Holdings")
-    assert "Acme Co" in acme[0] and acme[3] == "records/organisations/0001.html#r-acme"
+    assert "Acme Co" in acme[0] and acme[3] == "records/organisations/acme.html"
 
 
 def test_csv_only_package_reads_list_fields(package_v2):
@@ -629,3 +638,151 @@ def test_markdown_blocks_escape_nothing_themselves():
     assert {"kind": "text", "text": " <b>x</b> "} in blocks[0]["spans"]
     assert blocks[1]["kind"] == "table" and len(blocks[1]["rows"]) == 1
     assert blocks[2] == {"kind": "ul", "items": [[{"kind": "text", "text": "one"}], [{"kind": "text", "text": "two"}]]}
+
+
+# --- issue 22: tables, facets, pictures, the cite box; issue 19: bounded citations -------------------
+
+
+def table_meta(site: Path, table: str) -> dict:
+    page = (site / "tables" / f"{table}.html").read_text()
+    return json.loads(html.unescape(re.search(r'id="table-meta">(.*?)</script>', page, re.DOTALL)[1]))
+
+
+def test_facets_come_from_the_schema_with_counts(real_site):
+    """Every enum, ISO code and reference of a table is a facet, with the counts of the whole table."""
+    for table in ("statistics", "parks", "events"):
+        schema = json.loads((ROOT / "schemas" / f"{table}.json").read_text())
+        meta = table_meta(real_site, table)
+        facets = {f["name"]: f for f in meta["facets"]}
+        poly_tables = {p["tableField"] for p in schema.get("polymorphicKeys", [])}
+        for f in schema["fields"]:
+            if (f.get("constraints") or {}).get("enum") or f.get("isoCode") or f["name"] in poly_tables:
+                frame = clean(table)
+                if frame[f["name"]].null_count() == frame.height:
+                    assert f["name"] not in facets
+                    continue
+                counts = frame[f["name"]].drop_nulls().value_counts()
+                expected = sorted(((v, n) for v, n in counts.iter_rows()), key=lambda t: (-t[1], t[0]))
+                assert [tuple(v[:2]) for v in facets[f["name"]]["values"]] == expected, (table, f["name"])
+        # and the sources, through the citations
+        cit = clean("citations").filter(pl.col("record_table") == table).unique(["record_id", "source_id"])
+        by_source = dict(cit.group_by("source_id").len().iter_rows())
+        assert {v[0]: v[1] for v in facets["~sources"]["values"]} == by_source
+    stats = {f["name"] for f in table_meta(real_site, "statistics")["facets"]}
+    assert {"qualifier", "basis", "currency", "~sources"} <= stats
+    parks = {f["name"] for f in table_meta(real_site, "parks")["facets"]}
+    assert {"kind", "status", "country_code"} <= parks
+    # a reference facet names its records
+    subject = next(f for f in table_meta(real_site, "statistics")["facets"] if f["name"] == "subject_id")
+    labelled = [v for v in subject["values"] if len(v) == 3]
+    assert labelled and all(v[2] != v[0] for v in labelled)
+
+
+def test_citations_beyond_the_limit_are_linked_not_shown(package, monkeypatch):
+    """Issue 19: a record's page shows at most CITATIONS_SHOWN citations and links the rest."""
+    import zonedata.render.site.build as site_build
+
+    assert CITATIONS_SHOWN == 50
+    monkeypatch.setattr(site_build, "CITATIONS_SHOWN", 1)
+    many = (
+        clean("citations")
+        .group_by(["record_table", "record_id"])
+        .len()
+        .filter(pl.col("len") > 1)
+        .sort(["record_table", "record_id"])
+    )
+    table, key, n = many.row(0)
+    out = package / "site"
+    build_site(package, out)
+    article = record_page(out, table, key)
+    assert article.count('<figure class="citation">') == 1
+    assert f"All {n} citations of this record</a> ({n - 1} more)" in article
+    assert f'href="../../tables/citations.html?f.record_table={table}&amp;f.record_id={key}"' in article
+    one = clean("citations").group_by(["record_table", "record_id"]).len().filter(pl.col("len") == 1).row(0)
+    assert "All 1 citations" not in record_page(out, one[0], one[1])
+
+
+def test_source_page_names_the_records_of_each_passage(real_site):
+    citations = clean("citations")
+    source_id = citations["source_id"][0]
+    page = (real_site / "sources" / f"{source_id}.html").read_text()
+    mine = citations.filter(pl.col("source_id") == source_id)
+    for (start, end), group in mine.group_by(["quote_start", "quote_end"], maintain_order=True):
+        chips = re.search(rf'<div class="chip-group" id="g-q-{start}-{end}".*?</div>', page, re.DOTALL)[0]
+        for table, key in group.select("record_table", "record_id").unique(maintain_order=True).iter_rows():
+            frame = clean(table)
+            row = frame.filter(pl.col(frame.columns[0]) == key).row(0, named=True)
+            label = next((row[c] for c in ("name", "label", "title", "person") if row.get(c)), key)
+            assert f'href="../records/{table}/{key}.html" title="' in chips
+            assert f">{escape(label)}</a>" in chips  # the name, not a cut id
+    assert "…</a>" not in page
+
+
+def test_every_page_has_a_cite_box_with_version_and_address(real_site):
+    version = json.loads((ROOT / "datapackage.json").read_text())["version"]
+    for page in real_site.rglob("*.html"):
+        text = page.read_text()
+        box = re.search(r'<aside class="cite-this".*?</aside>', text, re.DOTALL)
+        assert box, page
+        assert f"(version {version})" in box[0]
+        rel = page.relative_to(real_site).as_posix()
+        if rel != "index.html":
+            assert f'data-rel="{rel}">{rel}</span>' in box[0]
+
+
+def _svg_links(page: str) -> list[str]:
+    return re.findall(r'<a href="\.\./([^"]+)"', page[page.index("<svg") : page.index("</svg>")])
+
+
+def test_timeline_has_a_bar_per_dated_record_and_source(real_site):
+    page = (real_site / "pictures" / "timeline.html").read_text()
+    links = _svg_links(page)
+    assert all((real_site / rel).is_file() for rel in links)
+    expected = set()
+    cit = clean("citations")
+    for table, start, end in (("statistics", "period_start", "period_end"), ("events", "start_date", "end_date")):
+        frame = clean(table)
+        dated = frame.filter(pl.col(start).is_not_null() | pl.col(end).is_not_null())[frame.columns[0]].to_list()
+        pairs = cit.filter((pl.col("record_table") == table) & pl.col("record_id").is_in(dated))
+        expected |= {(table, r, s) for r, s in pairs.select("record_id", "source_id").iter_rows()}
+    bars = [rel for rel in links if rel.startswith("records/")]
+    assert len(bars) == len(expected) and expected
+    lanes = {rel for rel in links if rel.startswith("sources/")}
+    assert lanes == {f"sources/{s}.html" for _, _, s in expected}
+    assert f"All {len(expected)} dated records" in page
+
+
+def test_graph_draws_hierarchies_link_tables_and_links_every_node(real_site):
+    page = (real_site / "pictures" / "graph.html").read_text()
+    nodes = _svg_links(page)
+    assert nodes and all((real_site / rel).is_file() for rel in nodes)
+    parks = clean("parks")
+    twin = parks.filter(pl.col("twin_park_id").is_not_null()).row(0, named=True)
+    name = dict(parks.select("park_id", "name").iter_rows())
+    svg = html.unescape(page)
+    schema = json.loads((ROOT / "schemas" / "parks.json").read_text())
+    title = next(f.get("title") or f["name"] for f in schema["fields"] if f["name"] == "twin_park_id")
+    assert f"{name[twin['park_id']]} → {title} → {name[twin['twin_park_id']]}" in svg
+    stats = clean("statistics")
+    label = dict(stats.select("statistic_id", "label").iter_rows())
+    link = clean("statistic_links").row(0, named=True)
+    assert f"{label[link['statistic_id']]} → {link['relation']} → {label[link['related_statistic_id']]}" in svg
+    rel = clean("relations").filter(pl.col("object_id").is_not_null()).row(0, named=True)
+    assert f"→ {rel['relation']} →" in svg
+    regions = clean("regions").filter(pl.col("parent_region_id").is_not_null())
+    assert f"records/regions/{regions['region_id'][0]}.html" in nodes
+
+
+def test_pictures_sample_a_large_package_and_say_so(package, monkeypatch):
+    from zonedata.render.site import pictures
+
+    monkeypatch.setattr(pictures, "MAX_PER_COLUMN", 2)
+    monkeypatch.setattr(pictures, "MAX_LANES", 1)
+    out = package / "site"
+    build_site(package, out)
+    graph = (out / "pictures" / "graph.html").read_text()
+    assert "A sample:" in graph and "(the 2 with the most links in each table)" in graph
+    assert max(len(re.findall(r"<a href=", col)) for col in graph.split('class="col-head"')[1:]) <= 2 * 10
+    timeline = (out / "pictures" / "timeline.html").read_text()
+    assert "sources are not drawn (a sample: the 1 sources with the most dated records)" in timeline
+    assert len(set(re.findall(r'<a href="\.\./sources/', timeline))) == 1

@@ -33,6 +33,7 @@ RULES: dict[str, str] = {
     # 2. tables
     "schema-missing": "A raw table has no schema",
     "schema-invalid": "A schema file is not valid JSON or not a usable Table Schema",
+    "vocabulary-invalid": "A row of metadata/vocabulary/ cannot be read one way (a spelling given twice, an empty item)",
     "table-missing": "A table that has a schema has no CSV file",
     "table-unreadable": "A table's file exists but cannot be read (a folder, or not readable)",
     "encoding-error": "A file is not valid UTF-8",

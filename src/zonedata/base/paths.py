@@ -71,6 +71,14 @@ class Paths:
         return self.root / "metadata" / "package.json"
 
     @property
+    def vocabulary(self) -> Path:
+        """The dataset's words: units, scales, qualifiers, indicators, name patterns (one CSV each)."""
+        return self.root / "metadata" / "vocabulary"
+
+    def vocabulary_csv(self, name: str) -> Path:
+        return self.vocabulary / f"{name}.csv"
+
+    @property
     def pyproject(self) -> Path:
         return self.root / "pyproject.toml"
 

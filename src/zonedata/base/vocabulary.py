@@ -1,10 +1,11 @@
-"""The package's vocabulary, one row per thing: Table Schema types, units, scales and qualifiers.
+"""The engine's types and the shape of a dataset's vocabulary.
 
-Every table that must agree is derived from these rows: the raw and published dtypes and the
-data dictionary's notes (`TYPES`), the number grammar's spellings and the provenance check's
-matching (`SPELLINGS`, `UNITS`, `SCALES`, `QUALIFIERS`), the build's normalisation (`UNITS`,
-`SCALES`). The schema enums that name them (statistics.unit, unit_normalised, currency, scale,
-qualifier) are checked against these rows by tests/test_vocabulary.py.
+`TYPES` is the engine's: how each Table Schema type is read, checked and published. The words are the
+dataset's: its units (with their spellings before and after a number and their exact factors), scales,
+qualifiers, indicators and the draft's name patterns live in its files metadata/vocabulary/*.csv, read
+by `loading.vocabulary.load_vocabulary` into a `Vocabulary`, which the `Dataset` carries and every
+function that needs a word takes as an argument (the number grammar `text.numbers.Grammar`, the
+provenance check, the build's normalisation, the draft). Nothing here names a word of one dataset.
 """
 
 from __future__ import annotations
@@ -50,89 +51,28 @@ TYPES: dict[str, TableType] = {
 
 
 @dataclass(frozen=True)
-class Spelling:
-    """A unit as the number grammar reads it in a quote (`token`), with the ways texts write it:
-    `before` a number ("RMB 5 billion") or `after` it ("5 billion yuan"), lower-cased, and its
-    ISO 4217 currency. A unit the curators record names its tokens in `Unit.reads`."""
-
-    token: str
-    before: tuple[str, ...] = ()
-    after: tuple[str, ...] = ()
-    currency: str | None = None
-
-
-SPELLINGS: tuple[Spelling, ...] = (
-    Spelling("%", after=("%", "percent", "per cent", "pct")),
-    Spelling("percentage point", after=("percentage point", "percentage points")),
-    Spelling("yuan", after=("yuan",), currency="CNY"),
-    Spelling("RMB", before=("rmb",), after=("rmb",), currency="CNY"),
-    Spelling("CNY", before=("cny",), after=("cny",), currency="CNY"),
-    Spelling("¥", before=("¥", "￥"), currency="CNY"),
-    Spelling("$", before=("$",), currency="USD"),
-    Spelling("US$", before=("us$",), currency="USD"),
-    Spelling("USD", before=("usd",), after=("usd",), currency="USD"),
-    Spelling("dollars", after=("dollars", "dollar", "us dollars", "u.s. dollars"), currency="USD"),
-    Spelling("HK$", before=("hk$",), currency="HKD"),
-    Spelling("HKD", before=("hkd",), after=("hkd",), currency="HKD"),
-    Spelling("HK dollars", after=("hk dollars", "hong kong dollars"), currency="HKD"),
-    Spelling("mu", after=("mu",)),
-    Spelling("kWh", after=("kwh", "kilowatt-hours", "kilowatt hours")),
-    Spelling("kW", after=("kw",)),
-    Spelling("MW", after=("mw",)),
-    Spelling("GW", after=("gw",)),
-    Spelling("ha", after=("hectares", "hectare", "ha")),
-    Spelling(
-        "km2",
-        after=(
-            "square kilometers",
-            "square kilometres",
-            "square kilometer",
-            "square kilometre",
-            "sq km",
-            "sq. km",
-            "km2",
-            "km²",
-        ),
-    ),
-    Spelling("m2", after=("square meters", "square metres", "sq m", "m2", "m²")),
-    Spelling("km", after=("kilometers", "kilometres", "km")),
-    Spelling("t", after=("tons", "tonnes", "ton", "tonne")),
-    Spelling("TEU", after=("teu", "teus")),
-)
-
-
-@dataclass(frozen=True)
 class Unit:
-    """A unit the curators record (statistics.unit, its schema enum): its normalised unit and exact
-    factor (value x numerator / denominator), its ISO 4217 currency, and how a quote must show it:
-    one of the grammar's tokens `reads`, or, for a bare number ("1,221 projects", "in 2012"), one of
-    the mention `kinds` with no unit or currency at all."""
+    """A unit (metadata/vocabulary/units.csv): how the grammar reads it in a quote, written `before` a
+    number ("RMB 5 billion", "€5 million") or `after` it ("5 billion yuan"), lower-cased, or, for a bare
+    number ("1,221 projects", "in 2012"), one of the mention `kinds` with no unit or currency at all (and
+    then, if `words` are given, value_text must hold one of them: "three consecutive years"). A unit
+    with a `normalised` unit can be recorded (statistics.unit's enum): the build publishes value x
+    numerator / denominator in it, and `currency` (ISO 4217). One without is only read, so that a figure
+    in it is never taken for a bare number."""
 
     name: str
-    normalised: str
+    normalised: str | None = None
     numerator: int = 1
     denominator: int = 1
     currency: str | None = None
-    reads: tuple[str, ...] = ()
+    before: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
 
-
-UNITS: dict[str, Unit] = {
-    u.name: u
-    for u in (
-        Unit("yuan", "CNY", currency="CNY", reads=("yuan",)),  # "70.1 billion yuan" is yuan, not RMB
-        Unit("RMB", "CNY", currency="CNY", reads=("RMB",)),
-        Unit("$", "USD", currency="USD", reads=("$", "US$")),
-        Unit("mu", "m2", 2000, 3, reads=("mu",)),  # 1 mu = 2000/3 m2 exactly
-        Unit("kWh", "kWh", reads=("kWh",)),
-        Unit("%", "percent", reads=("%",)),  # kept as a percentage: 61.54% -> 61.54
-        Unit("count", "count", kinds=("cardinal",)),
-        Unit("rank", "rank", kinds=("ordinal",)),
-        Unit("ordinal", "ordinal", kinds=("ordinal",)),
-        Unit("years", "years", kinds=("cardinal",)),
-        Unit("year", "year", kinds=("year", "cardinal")),
-    )
-}
+    @property
+    def recorded(self) -> bool:
+        return self.normalised is not None
 
 
 @dataclass(frozen=True)
@@ -146,27 +86,96 @@ class Scale:
     after_currency: tuple[str, ...] = ()
 
 
-SCALES: dict[str, Scale] = {
-    s.name: s
-    for s in (
-        Scale("thousand", 10**3, ("thousand",), after_currency=("k",)),
-        Scale("million", 10**6, ("million", "mn", "mln"), after_currency=("m",)),
-        Scale("billion", 10**9, ("billion", "bn", "bln"), after_currency=("b",)),
-        Scale("trillion", 10**12, ("trillion", "tn", "trn")),
-    )
+@dataclass(frozen=True)
+class Qualifier:
+    """A qualifier of a figure (statistics.qualifier) and the words that state it, written `before` the
+    number ("more than 600") or `after` it ("5 billion yuan or more")."""
+
+    name: str
+    before: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
+    years: bool = False  # a bare number 1900-2100 with this qualifier is a year ("around 2015")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """What a figure measures (statistics.indicator), and what it means."""
+
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class NamePattern:
+    """A head word that ends a name ("... Industrial Park", "... Expo", "... project") and the table the
+    draft proposes its candidate for; `lower_case`: the head names a thing written in lower case too
+    ("the ... demonstration project"); `leads`: a name that starts with it goes to that table too
+    ("Guideline on ..."); `short`: in lower case, one word before it makes a name ("the opening
+    ceremony")."""
+
+    head: str
+    table: str
+    lower_case: bool = False
+    leads: bool = False
+    short: bool = False
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """A dataset's words, as read from its metadata/vocabulary/*.csv (see `loading.vocabulary`)."""
+
+    units: tuple[Unit, ...] = ()
+    scales: tuple[Scale, ...] = ()
+    qualifiers: tuple[Qualifier, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+    names: tuple[NamePattern, ...] = ()
+
+    @property
+    def unit(self) -> dict[str, Unit]:
+        return {u.name: u for u in self.units}
+
+    @property
+    def recorded_units(self) -> dict[str, Unit]:
+        """The units curators can record (those with a normalised unit), by name."""
+        return {u.name: u for u in self.units if u.recorded}
+
+    @property
+    def scale_factors(self) -> dict[str, int]:
+        """statistics.scale -> its exact factor ("" or empty: 1)."""
+        return {"": 1, **{s.name: s.factor for s in self.scales}}
+
+    def values(self, kind: str) -> tuple[str, ...]:
+        """The values a schema field with `"vocabulary": kind` allows, in the file's order (see `KINDS`)."""
+        recorded = [u for u in self.units if u.recorded]
+        lists = {
+            "unit": [u.name for u in recorded],
+            "normalised_unit": [u.normalised for u in recorded if u.normalised],
+            "currency": [u.currency for u in recorded if u.currency],
+            "scale": [s.name for s in self.scales],
+            "qualifier": [q.name for q in self.qualifiers],
+            "indicator": [i.name for i in self.indicators],
+        }
+        return tuple(dict.fromkeys(lists[kind]))
+
+
+#: field property vocabulary -> the file of metadata/vocabulary/ its values come from
+KINDS: dict[str, str] = {
+    "unit": "units.csv",
+    "normalised_unit": "units.csv",
+    "currency": "units.csv",
+    "scale": "scales.csv",
+    "qualifier": "qualifiers.csv",
+    "indicator": "indicators.csv",
 }
 
 
-#: statistics.scale -> its exact factor ("" or empty: 1)
-SCALE_FACTORS: dict[str, int] = {"": 1, **{s.name: s.factor for s in SCALES.values()}}
-
-
-def normalisation_factor(scale: pl.Expr, unit: pl.Expr) -> pl.Expr:
+def normalisation_factor(scale: pl.Expr, unit: pl.Expr, vocabulary: Vocabulary) -> pl.Expr:
     """scale factor x unit numerator (Int64), the multiplier value_normalised's value is taken by
     before the unit's denominator divides it; null for an unknown scale or unit (an enum finding)."""
-    return scale.fill_null("").replace_strict(SCALE_FACTORS, default=None, return_dtype=pl.Int64) * unit.replace_strict(
-        {u: x.numerator for u, x in UNITS.items()}, default=None, return_dtype=pl.Int64
-    )
+    numerators = {u.name: u.numerator for u in vocabulary.units if u.recorded}
+    return scale.fill_null("").replace_strict(
+        vocabulary.scale_factors, default=None, return_dtype=pl.Int64
+    ) * unit.replace_strict(numerators, default=None, return_dtype=pl.Int64)
 
 
 def normalisation_overflows(values: pl.Series, factors: pl.Series) -> pl.Series:
@@ -185,27 +194,3 @@ def normalisation_overflows(values: pl.Series, factors: pl.Series) -> pl.Series:
         for i in candidates.arg_true().to_list():
             flags[i] = abs(Decimal(values[i]) * factors[i]) >= limit
     return pl.Series(values.name, flags, dtype=pl.Boolean)
-
-
-@dataclass(frozen=True)
-class Qualifier:
-    """A qualifier of a figure (statistics.qualifier) and the words before a number that state it."""
-
-    name: str
-    words: tuple[str, ...] = ()
-
-
-QUALIFIERS: dict[str, Qualifier] = {
-    q.name: q
-    for q in (
-        Qualifier("exact"),
-        Qualifier("about", ("about", "around", "approximately", "approx.", "roughly", "some")),
-        Qualifier(
-            "more_than", ("more than", "over", "exceed", "exceeds", "exceeded", "exceeding", "above", "in excess of")
-        ),
-        Qualifier("at_least", ("at least", "no less than", "not less than")),
-        Qualifier("nearly", ("nearly", "almost", "close to")),
-        Qualifier("less_than", ("less than", "fewer than", "under", "below")),
-        Qualifier("up_to", ("up to", "no more than", "not more than")),
-    )
-}

@@ -88,7 +88,7 @@ def normalisable(ds: Dataset) -> list[Finding]:
         "scale",
         "unit",
         exact_decimal(pl.col("value")).alias("v"),
-        normalisation_factor(pl.col("scale"), pl.col("unit")).alias("f"),
+        normalisation_factor(pl.col("scale"), pl.col("unit"), ds.vocabulary).alias("f"),
     )
     # (an unknown scale or unit has no factor: its enum finding says so)
     too_large = rows.filter(normalisation_overflows(rows["v"], rows["f"])).sort(LINE)

@@ -14,7 +14,6 @@ from zonedata.base.vocabulary import DECIMAL
 from zonedata.loading.dataset import Dataset, load_dataset
 from zonedata.loading.tables import exact_decimal
 from zonedata.text.normalise import SourceText, normalise, normalise_series
-from zonedata.text.numbers import mentions_frame
 
 EXCLUSION_COLUMNS = ["source_id", "phrase", "reason"]
 NOTE_FIELDS = ("notes", "note")
@@ -163,7 +162,7 @@ def coverage(root: Path | str, ds: Dataset | None = None) -> Coverage:
     src = ds.role_frame("sources")
     if src is not None and not ds.role_lacks("sources", "source_id", "file"):
         files = dict(src.select("source_id", "file").drop_nulls().iter_rows())
-    m = mentions_frame(pl.Series([texts[s] for s in sids], dtype=pl.String))
+    m = ds.grammar.mentions_frame(pl.Series([texts[s] for s in sids], dtype=pl.String))
     m = m.with_columns(
         pl.Series(sids, dtype=pl.String).gather(m["row"]).alias("source_id")
     )  # a String even with no texts

@@ -7,11 +7,13 @@ numbers are read by the grammar in `numbers.py`; comparisons are joins, not loop
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import polars as pl
 
 from zonedata.base.findings import LINE, WARNING, Finding
-from zonedata.base.vocabulary import DECIMAL, UNITS
+from zonedata.base.vocabulary import DECIMAL, Vocabulary
 from zonedata.loading.dataset import Dataset
 from zonedata.loading.tables import exact_decimal
 from zonedata.text.closest import closest_passage, word_differences
@@ -66,7 +68,7 @@ def check(ds: Dataset) -> list[Finding]:
         )
     # every quote's numbers, read in one pass for both checks (the grammar's regular expressions
     # are compiled once per thread, ~30 ms, so one reader thread rather than two)
-    mentions = located.mentions()
+    mentions = located.mentions(ds.grammar)
     findings.extend(check_statistics(ds, frame, mentions))
     findings.extend(check_record_numbers(ds, frame, mentions))
     return findings
@@ -144,19 +146,23 @@ def _names_figure(rows: pl.DataFrame) -> pl.Series:
     return frame.select(((n > 0) & (pl.col("f1") | pl.col("f2")) & ~joins).fill_null(False)).to_series()
 
 
-def _unit_ok() -> pl.Expr:
+def _unit_ok(vocabulary: Vocabulary) -> pl.Expr:
     unit, kind = pl.col("unit"), pl.col("kind")
     ok = pl.lit(False)
-    # how a statistic's unit shows in the grammar's reading of the quote (base/vocabulary.py): one of
-    # its tokens, as written ("70.1 billion yuan" is yuan, not RMB), with its currency; or a bare number
-    for u in UNITS.values():
-        if u.reads:
-            written = pl.col("m_unit").is_in(list(u.reads))
-            if u.currency:
-                written = written & (pl.col("m_currency") == u.currency)
-            ok = ok | ((unit == u.name) & written)
+    # how a statistic's unit shows in the grammar's reading of the quote (metadata/vocabulary/units.csv):
+    # the unit itself, as written ("70.1 billion yuan" is yuan, not RMB); or a bare number
+    for u in vocabulary.units:
+        if not u.recorded:
+            continue
+        if u.before or u.after:
+            ok = ok | ((unit == u.name) & (pl.col("m_unit") == u.name))
         if u.kinds:
             bare = kind.is_in(list(u.kinds)) & pl.col("m_unit").is_null() & pl.col("m_currency").is_null()
+            if u.words:  # the figure's own words say the unit: "three consecutive years", not "seven areas"
+                words = "|".join(re.escape(w) for w in u.words)
+                bare = bare & pl.col("vt_norm").str.to_lowercase().str.contains(
+                    rf"(?:^|[^\p{{L}}])(?:{words})(?:$|[^\p{{L}}])"
+                )
             ok = ok | ((unit == u.name) & bare)
     return ok
 
@@ -243,7 +249,7 @@ def check_statistics(ds: Dataset, cites: pl.DataFrame, mentions: pl.DataFrame) -
         # only the mention that value_text names counts: "1,221 projects" cannot stand for 70.1 in the same quote
         same_number=((pl.col("m_number") == pl.col("number")) & pl.col("named")).fill_null(False),
         same_scale=pl.col("m_scale") == pl.col("scale"),
-        unit_ok=_unit_ok().fill_null(False),
+        unit_ok=_unit_ok(ds.vocabulary).fill_null(False),
         same_qual=(pl.col("m_qualifier") == pl.col("qualifier")).fill_null(False),
     )
     # a superlative alone ("largest trading partner") is rank 1 when the quote says it, as a word
@@ -272,8 +278,9 @@ def check_statistics(ds: Dataset, cites: pl.DataFrame, mentions: pl.DataFrame) -
             .filter(pl.col("same_number") & pl.col("same_scale") & pl.col("unit_ok"))
             .first()
             .alias("near_qual"),
+            pl.col("m_text").filter(pl.col("named") & (pl.col("kind") == "unread")).first().alias("unread"),
             pl.col("m_text")
-            .filter(pl.col("kind").is_in(["cardinal", "percent", "ordinal", "year"]))
+            .filter(pl.col("kind").is_in(["cardinal", "percent", "ordinal", "year", "unread"]))
             .unique(maintain_order=True)
             .alias("all"),
         )
@@ -303,6 +310,16 @@ def _mismatch(r: dict, cited: str) -> tuple[str, str, str]:
             "value_text",
             f"value_text {r['value_text']!r} is not a whole figure of {cited}, which has {seen}: copy the whole "
             "figure as the quote writes it (its numeral entire, e.g. '1,221 projects', not '1,22' or '221 projects')",
+        )
+    if not r["any_number"] and r["unread"] is not None:
+        return (
+            "number-mismatch",
+            "value",
+            f"value_text {r['value_text']!r} names {r['unread']!r} in {cited}, which zonedata does not read as one "
+            "exact figure: a currency the vocabulary does not name (S$, NT$, €...), a sign, a range, a fraction, "
+            "multiple or fall in words, a negation, or a number form it cannot read exactly (5,2; 1 200; 1/3; "
+            "5e9; lakh). Record no value from it, or, for a currency or word the dataset uses, add its row to "
+            "metadata/vocabulary/",
         )
     if not r["any_number"]:
         return (

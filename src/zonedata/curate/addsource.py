@@ -21,6 +21,7 @@ from pathlib import Path
 from zonedata.base.findings import LINE, ConfigError, Finding
 from zonedata.base.hashing import sha256_bytes, sha256_file
 from zonedata.base.paths import Paths
+from zonedata.base.vocabulary import Vocabulary
 from zonedata.loading.dataset import confinement_findings
 from zonedata.loading.schema import load_roles, load_schema
 from zonedata.loading.tables import read_table
@@ -81,9 +82,11 @@ def _date_text(text: str, published: str) -> str:
         day = dt.date.fromisoformat(published)
     except ValueError:
         return ""
-    from zonedata.text.numbers import parse_mentions
+    from zonedata.text.numbers import Grammar
 
-    return next((m.text for m in parse_mentions(text) if m.kind == "date" and m.date == day), "")
+    # dates are the engine's words (month names), so a grammar without the dataset's units reads them
+    dates = Grammar(Vocabulary()).parse_mentions(text)
+    return next((m.text for m in dates if m.kind == "date" and m.date == day), "")
 
 
 #: column of seeds/sources.csv -> the `zonedata add-source` option that gives it (any other: --set COLUMN=...)

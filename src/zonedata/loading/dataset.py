@@ -11,6 +11,7 @@ import polars as pl
 
 from zonedata.base.findings import ConfigError, Finding, SchemaError
 from zonedata.base.paths import Paths
+from zonedata.base.vocabulary import Vocabulary
 from zonedata.loading.exclusions import read_exclusions
 from zonedata.loading.schema import (
     Roles,
@@ -24,8 +25,10 @@ from zonedata.loading.schema import (
 from zonedata.loading.schema_pandera import import_pandera
 from zonedata.loading.seeds import load_texts
 from zonedata.loading.tables import RawTable, check_constraints, constraints_pass, parse_table, read_table
+from zonedata.loading.vocabulary import read_vocabulary, vocabulary_constraints
 from zonedata.text.locate import QUOTE_FIELDS, Located, locate_quotes
 from zonedata.text.normalise import SourceText
+from zonedata.text.numbers import Grammar
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,10 @@ class Dataset:
     exclusions: RawTable | None = None
     #: the tables that play the sources, citations and figures roles (schema property `role`)
     roles: Roles = field(default_factory=Roles)
+    #: the dataset's words (metadata/vocabulary/*.csv, see loading.vocabulary) and the number grammar built
+    #: from them, which reads every quote's figures
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
+    grammar: Grammar = field(default_factory=lambda: Grammar(Vocabulary()), repr=False)
     #: metadata/package.json and pyproject.toml (path relative to the root -> bytes), read once right after the
     #: confinement check: the build publishes these bytes, never a file (or an outside link) swapped in since
     inputs: dict[str, bytes] = field(default_factory=dict, repr=False)
@@ -251,11 +258,13 @@ def load_dataset(root: Path) -> Dataset:
         return Dataset(paths, findings=tuple(escapes), refused=True)
     inputs = _read_inputs(paths)
     findings: list[Finding] = []
+    vocabulary, found, vocabulary_tables = read_vocabulary(paths, constraints=False)
+    findings.extend(found)
     schemas: dict[str, TableSchema] = {}
     named = schema_names(paths)
     for name in named:
         try:
-            schemas[name] = load_schema(paths, name)
+            schemas[name] = load_schema(paths, name, vocabulary)
         except SchemaError as exc:  # says how to fix it, and at which field
             findings.append(
                 Finding(
@@ -277,6 +286,7 @@ def load_dataset(root: Path) -> Dataset:
     tables = dict(zip(schemas, read.tables))
     for table in read.tables:
         findings.extend(table.findings)
+    findings.extend(vocabulary_constraints(vocabulary_tables))  # (Pandera is imported by now)
     exclusions = read_exclusions(paths)
     if exclusions is not None:
         findings.extend(exclusions.findings)
@@ -298,6 +308,8 @@ def load_dataset(root: Path) -> Dataset:
         tuple(findings),
         exclusions=exclusions,
         roles=roles,
+        vocabulary=vocabulary,
+        grammar=Grammar(vocabulary),
         inputs=inputs,
         seed_bytes=read.seed_bytes,
         texts=read.texts,

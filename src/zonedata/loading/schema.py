@@ -23,7 +23,7 @@ import polars as pl
 from zonedata.base import safe_json
 from zonedata.base.findings import LINE, ConfigError, SchemaError
 from zonedata.base.paths import Paths
-from zonedata.base.vocabulary import QUALIFIERS, SCALES, TYPES, UNITS
+from zonedata.base.vocabulary import KINDS, TYPES, Vocabulary
 
 #: Table Schema type -> the polars dtype a raw column is checked as (base/vocabulary.py)
 POLARS_TYPES = {t.name: t.raw for t in TYPES.values()}
@@ -37,14 +37,9 @@ ISO_CODES = {
     "3166-2": "ISO 3166-2 subdivision",
     "4217": "ISO 4217 currency",
 }
-#: field property vocabulary: the rows of base/vocabulary.py a field's enum values each need
-#: (how a unit, scale or qualifier is normalised and how quotes write it), and where they are
-VOCABULARIES: dict[str, tuple[Collection[str], str]] = {
-    "unit": (UNITS, "a Unit row to UNITS (its normalised unit, exact factor, currency and how quotes write it)"),
-    "scale": (SCALES, "a Scale row to SCALES (its factor and how texts write it)"),
-    "qualifier": (QUALIFIERS, "a Qualifier row to QUALIFIERS (the words before a number that state it)"),
-}
-VOCABULARY_FILE = "src/zonedata/base/vocabulary.py"
+#: field property vocabulary: the field's enum is the dataset's list of units (or normalised units,
+#: currencies, scales, qualifiers, indicators) in metadata/vocabulary/ (base.vocabulary.KINDS)
+VOCABULARY_FOLDER = "metadata/vocabulary"
 #: zonedata's own schema properties that datapackage.json leaves out (the published schema is the
 #: Table Schema of the data; these say how zonedata checks the raw tables)
 CHECK_ONLY_TABLE_KEYS = ("periods", "role", "roleFields")
@@ -363,8 +358,9 @@ def _names(where: str, value, what: str, *, allow_empty: bool = False) -> tuple[
     return names
 
 
-def parse_schema(name: str, path: Path, descriptor: dict) -> TableSchema:
-    """A TableSchema from a Table Schema descriptor; raises ConfigError when it is unusable.
+def parse_schema(name: str, path: Path, descriptor: dict, vocabulary: Vocabulary | None = None) -> TableSchema:
+    """A TableSchema from a Table Schema descriptor; raises ConfigError when it is unusable. A field with
+    `"vocabulary": kind` gets its enum from `vocabulary` (the dataset's metadata/vocabulary/ files).
 
     Every key zonedata reads is checked for its type here, so no later step meets a malformed one:
     a table's references to other tables are checked by `check_references` once all are parsed."""
@@ -394,13 +390,16 @@ def parse_schema(name: str, path: Path, descriptor: dict) -> TableSchema:
             )
         if not isinstance(f.get("derived", False), bool):
             raise ConfigError(f"{where}: field {f['name']!r}: derived must be true or false")
+        if "vocabulary" in f:
+            f = _with_vocabulary(path, f, vocabulary)
+            # the published schema names the values too (datapackage.json, the data dictionary)
+            descriptor = {**descriptor, "fields": [*descriptor["fields"][:i], f, *descriptor["fields"][i + 1 :]]}
         fields.append(Field(f["name"], ftype, f))
         if ftype == "list":
             _check_list(path, fields[-1])
         _check_constraints(path, fields[-1])
         _check_bounds(path, fields[-1])
         _check_iso_code(path, fields[-1])
-        _check_vocabulary(path, fields[-1])
     names = {f.name for f in fields}
     for f in fields:
         _check_quoted(where, f, fields)
@@ -650,30 +649,37 @@ def _check_quoted(where: str, f: Field, fields: list[Field]) -> None:
         )
 
 
-def _check_vocabulary(path: Path, f: Field) -> None:
-    """A field whose values come from the vocabulary (`"vocabulary": "unit"`) has an enum, and every
-    value in it has its row in base/vocabulary.py: else validate would blame the data for a value the
-    schema allows but zonedata cannot read in a quote or normalise."""
-    if "vocabulary" not in f.descriptor:
-        return
-    where = f"schemas/{path.name}: field {f.name!r}"
-    kind = f.descriptor["vocabulary"]
-    if not isinstance(kind, str) or kind not in VOCABULARIES:
+def _with_vocabulary(path: Path, f: dict, vocabulary: Vocabulary | None) -> dict:
+    """The field `f` with `"vocabulary": kind` and its enum: the values the dataset's vocabulary lists for
+    that kind, in the files' order. A curator adds a unit, currency, qualifier or indicator to its file in
+    metadata/vocabulary/, never to the schema, so an enum written in the schema too is refused: two lists
+    kept in step by hand drift."""
+    where = f"schemas/{path.name}: field {f['name']!r}"
+    kind = f["vocabulary"]
+    if not isinstance(kind, str) or kind not in KINDS:
         raise SchemaError(
-            f"{where}: vocabulary {json.dumps(kind)} is not one of {', '.join(map(repr, VOCABULARIES))}", f.name
+            f"{where}: vocabulary {json.dumps(kind)} is not one of {', '.join(map(repr, KINDS))}", f["name"]
         )
-    rows, row = VOCABULARIES[kind]
-    enum = f.constraints.get("enum")
-    if f.type != "string" or enum is None:
-        raise SchemaError(f"{where}: a field with a vocabulary is a string field with an enum of its values", f.name)
-    for value in enum:
-        if value not in rows:
-            raise SchemaError(
-                f"{where}: the enum allows {kind} {value!r}, which has no row in the vocabulary, so no quote "
-                f"could show it: add {row.replace(' (', f' in {VOCABULARY_FILE} (', 1)}, or drop it from the enum",
-                f.name,
-                value,
-            )
+    source = f"{VOCABULARY_FOLDER}/{KINDS[kind]}"
+    if f.get("type", "string") != "string":
+        raise SchemaError(
+            f"{where}: a field with a vocabulary is a string field (its values are listed in {source})", f["name"]
+        )
+    constraints = f.get("constraints", {})
+    if "enum" in constraints:
+        raise SchemaError(
+            f'{where}: the field\'s values come from {source} ("vocabulary": {json.dumps(kind)}), so it has no enum '
+            f"of its own: delete the enum, and add a value as a row of {source}",
+            f["name"],
+        )
+    if vocabulary is None:
+        return f  # (read for its shape or roles only: no values are checked with it)
+    values = list(vocabulary.values(kind))
+    if not values:
+        raise SchemaError(
+            f"{where}: {source} lists no {kind} values, so no value of this field could pass: add its rows", f["name"]
+        )
+    return {**f, "constraints": {**constraints, "enum": values}}
 
 
 def check_references(schemas: dict[str, TableSchema], named: Collection[str]) -> dict[str, str]:
@@ -839,13 +845,15 @@ def _check_bounds(path: Path, f: Field) -> None:
             )
 
 
-def load_schema(paths: Paths, table: str) -> TableSchema:
+def load_schema(paths: Paths, table: str, vocabulary: Vocabulary | None = None) -> TableSchema:
+    """schemas/<table>.json, its vocabulary fields filled from `vocabulary` (the package's own, read by
+    `loading.vocabulary.load_vocabulary`; without one, for a schema's shape or roles only, they have no enum)."""
     path = paths.schema(table)
     try:
         descriptor = safe_json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ConfigError(f"{paths.rel(path)}: cannot read schema: {exc}") from exc
-    return parse_schema(table, path, descriptor)
+    return parse_schema(table, path, descriptor, vocabulary)
 
 
 def schema_names(paths: Paths) -> list[str]:

@@ -175,8 +175,9 @@ def manifest_path(paths: Paths) -> Path:
     return paths.releases / MANIFEST_NAME
 
 
-def archive_name(version: str) -> str:
-    return f"zonedata-{version}.zip"
+def archive_name(name: str, version: str) -> str:
+    """The release archive of version `version` of the package named `name` (metadata/package.json)."""
+    return f"{name}-{version}.zip"
 
 
 def read_manifest(paths: Paths) -> list[ReleaseEntry]:

@@ -25,7 +25,7 @@ from typing import Any
 import polars as pl
 
 from zonedata.base.findings import LINE, ConfigError
-from zonedata.base.vocabulary import DECIMAL, SCALE_FACTORS, TYPES, UNITS, normalisation_factor, normalisation_overflows
+from zonedata.base.vocabulary import DECIMAL, TYPES, Vocabulary, normalisation_factor, normalisation_overflows
 from zonedata.loading.dataset import Dataset
 from zonedata.loading.schema import TableSchema, list_items
 from zonedata.loading.tables import exact_decimal
@@ -70,8 +70,9 @@ def derive_figures(ds: Dataset, frame: pl.DataFrame) -> pl.DataFrame:
     consistency check reports it as range-violation), never an overflow error: validate compares
     the publication with this while that finding is still being made."""
     unit = pl.col("unit")
-    numerator = normalisation_factor(pl.col("scale"), unit)
-    denominator = unit.replace_strict({u: x.denominator for u, x in UNITS.items()}, default=None, return_dtype=pl.Int64)
+    units = ds.vocabulary.recorded_units
+    numerator = normalisation_factor(pl.col("scale"), unit, ds.vocabulary)
+    denominator = unit.replace_strict({u: x.denominator for u, x in units.items()}, default=None, return_dtype=pl.Int64)
     value = pl.col("value").cast(DECIMAL)
     factors = frame.select(numerator.alias("f"))["f"]
     overflows = normalisation_overflows(frame.select(value)["value"], factors)
@@ -80,9 +81,9 @@ def derive_figures(ds: Dataset, frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(
         value_normalised=(value * numerator / denominator).cast(DECIMAL),
         unit_normalised=unit.replace_strict(
-            {u: x.normalised for u, x in UNITS.items()}, default=None, return_dtype=pl.String
+            {u: x.normalised for u, x in units.items()}, default=None, return_dtype=pl.String
         ),
-        currency=unit.replace_strict({u: x.currency for u, x in UNITS.items()}, default=None, return_dtype=pl.String),
+        currency=unit.replace_strict({u: x.currency for u, x in units.items()}, default=None, return_dtype=pl.String),
     )
 
 
@@ -107,7 +108,7 @@ DERIVATIONS = {
 }
 
 
-def check_derivations(schema: TableSchema) -> None:
+def check_derivations(schema: TableSchema, vocabulary: Vocabulary) -> None:
     """Every derived field a schema declares has a derivation here, and the figures' units all have factors."""
     role = schema.role
     derived = [f.name for f in schema.fields if f.derived]
@@ -125,8 +126,8 @@ def check_derivations(schema: TableSchema) -> None:
     names = {f.name for f in schema.fields}
     # value_normalised looks each unit and scale up: one it does not know would be published empty
     for fld, table, where in (
-        ("unit", UNITS, "UNITS in zonedata/base/vocabulary.py"),
-        ("scale", SCALE_FACTORS, "SCALES in zonedata/base/vocabulary.py"),
+        ("unit", vocabulary.recorded_units, "metadata/vocabulary/units.csv (with a normalised unit)"),
+        ("scale", vocabulary.scale_factors, "metadata/vocabulary/scales.csv"),
     ):
         mine = role[fld]
         if mine not in names or role["value_normalised"] not in derived:
@@ -145,7 +146,7 @@ def check_derivations(schema: TableSchema) -> None:
 def clean_table(ds: Dataset, name: str) -> CleanTable:
     """One published table: typed, derived fields computed, sorted by primary key, columns in schema order."""
     schema = ds.schemas[name]
-    check_derivations(schema)
+    check_derivations(schema, ds.vocabulary)
     frame = _base_frame(ds, name)
     if any(f.derived for f in schema.fields) and schema.role is not None:
         role = schema.role

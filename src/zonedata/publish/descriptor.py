@@ -28,7 +28,6 @@ from zonedata.loading.versioning import pyproject_metadata
 from zonedata.publish.clean import CleanTable
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
-PACKAGE_NAME = "zonedata"
 FORMATS = ("csv", "parquet")
 MEDIATYPES = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet"}
 #: formats whose resources state `bytes` (frictionless 5.21 cannot count Parquet bytes; see module doc)
@@ -36,8 +35,10 @@ FORMATS_WITH_BYTES = ("csv",)
 #: how a null integer shows once frictionless-py has read Parquet through pandas (see table_schema)
 PANDAS_NULLS = ("nan",)
 #: metadata/package.json keys; everything else in the descriptor is derived
-METADATA_KEYS = ("id", "title", "description", "homepage", "keywords", "licenses", "contributors", "image")
-REQUIRED_METADATA = ("id", "title", "description", "homepage", "keywords", "licenses", "contributors")
+#: a data package's name (the Data Package profile's pattern)
+PACKAGE_NAME = re.compile(r"^[a-z0-9._-]+$")
+METADATA_KEYS = ("name", "id", "title", "description", "homepage", "keywords", "licenses", "contributors", "image")
+REQUIRED_METADATA = ("name", "id", "title", "description", "homepage", "keywords", "licenses", "contributors")
 
 
 def resource_name(table: str, fmt: str) -> str:
@@ -103,6 +104,11 @@ def metadata_problems(meta: dict) -> list[str]:
     def show(value) -> str:
         return json.dumps(value)[:80]
 
+    if "name" in meta and (not isinstance(meta["name"], str) or not PACKAGE_NAME.match(meta["name"])):
+        problems.append(
+            f"name (the data package's name, and its release archives' name-X.Y.Z.zip) must be lower-case "
+            f"letters, digits, '.', '_' or '-', not {show(meta['name'])}"
+        )
     for key in ("id", "title", "description", "homepage", "image"):
         if key in meta and (not isinstance(meta[key], str) or not meta[key].strip()):
             problems.append(f"{key} must be a non-empty string, not {show(meta[key])}")
@@ -254,7 +260,6 @@ def build_descriptor(
     meta = read_metadata(paths, inputs.get(paths.rel(paths.package_metadata)))
     descriptor = {
         "$schema": PACKAGE_PROFILE,
-        "name": PACKAGE_NAME,
         **meta,
         "version": read_version(paths, inputs.get(paths.rel(paths.pyproject))),
         "sources": package_sources(paths, tables),

@@ -21,8 +21,6 @@ from zonedata.loading.datapackage import parse_descriptor
 from zonedata.loading.versioning import pyproject_metadata
 
 CFF_VERSION = "1.2.0"
-DATA_LICENSE = "CC-BY-4.0"  # SPDX id; the code is MIT (see LICENSE)
-ZENODO_LICENSE = "cc-by-4.0"  # Zenodo's licence vocabulary id for the same licence
 MESSAGE = "If you use this dataset, please cite it using the metadata from this file."
 #: keys the CFF schema requires, plus those a versioned dataset citation needs (rule citation-key-missing, error)
 REQUIRED_KEYS = ("cff-version", "message", "title", "authors", "type", "version", "date-released", "license")
@@ -50,11 +48,17 @@ HEADER = (
     "# Written by `zonedata release`: it updates version and date-released and keeps every other key,\n"
     "# so edit title, authors, abstract and keywords here. Check with: cffconvert --validate -i CITATION.cff\n"
 )
-NOTES = (
-    "Data: CC-BY-4.0. Code (the zonedata Python package): MIT. The source texts in seeds/ are third-party "
-    "news texts kept so that every quoted value can be verified; their copyright remains with their publishers, "
-    "and they are not covered by either licence."
-)
+
+
+def _notes(licence: str) -> str:
+    """Zenodo's notes: the data's licence (metadata/package.json), the code's, and the source texts' status."""
+    return (
+        f"Data: {licence or 'see the package metadata'}. Code (the zonedata Python package): MIT. The source texts "
+        "in seeds/ are third-party news texts kept so that every quoted value can be verified; their copyright remains "
+        "with their publishers, and they are not covered by either licence."
+    )
+
+
 URL_KEYS = ("Repository", "repository", "Source", "source", "Source Code", "Homepage", "homepage")
 
 
@@ -292,7 +296,7 @@ def _license(descriptor: dict) -> str:
     for lic in descriptor.get("licenses", []):
         if isinstance(lic, dict) and isinstance(lic.get("name"), str) and re.fullmatch(r"[A-Za-z0-9.+-]+", lic["name"]):
             return lic["name"]
-    return DATA_LICENSE
+    return ""  # (metadata/package.json is checked to name a licence, or give its path)
 
 
 def _ordered(cff: dict) -> dict:
@@ -354,10 +358,10 @@ def zenodo_metadata(cff: dict, existing: dict | None = None) -> dict:
         "publication_date": str(cff.get("date-released")),
         "creators": creators,
         "description": cff.get("abstract") or cff.get("title"),
-        "license": ZENODO_LICENSE if cff.get("license") == DATA_LICENSE else str(cff.get("license", "")).lower(),
+        "license": str(cff.get("license", "")).lower(),  # Zenodo's ids are the SPDX ids in lower case
         "access_right": "open",
         "keywords": list(cff.get("keywords", [])),
-        "notes": NOTES,
+        "notes": _notes(str(cff.get("license", ""))),
     }
     if cff.get("repository-code"):
         generated["related_identifiers"] = [

@@ -67,6 +67,7 @@ from zonedata.loading.versioning import (
     write_pyproject_version,
 )
 from zonedata.publish.build import TEMP_PREFIX, build
+from zonedata.publish.descriptor import read_metadata
 from zonedata.release.cite import citation_metadata, dump_citation, dump_zenodo, read_valid_citation, zenodo_metadata
 from zonedata.release.diff import Change, PackageDiff, PackageVersion, diff_packages, load_version
 from zonedata.release.versions import JOURNAL_NAME, archive_problems
@@ -545,7 +546,11 @@ def release(
             reasons=dirty,
         )
     released = {e.version for e in releases}
-    if target in released or (paths.releases / archive_name(target)).exists() or tag_exists(paths.root, f"v{target}"):
+    if (
+        target in released
+        or (paths.releases / archive_name(read_metadata(paths)["name"], target)).exists()
+        or tag_exists(paths.root, f"v{target}")
+    ):
         raise ReleaseRefused(
             f"version {target} is already released: a released version is never rewritten; choose a higher version"
         )
@@ -596,7 +601,7 @@ def _reasons(changes: list[Change]) -> list[str]:
 
 def _write_release(paths: Paths, result: ReleaseResult) -> ReleaseResult:
     snapshot = _snapshot(paths)
-    archive = paths.releases / archive_name(result.version)
+    archive = paths.releases / archive_name(read_metadata(paths)["name"], result.version)
     created: list[Path] = []
     commit = head_commit(paths.root)
     _write_journal(paths, result, commit)
@@ -644,7 +649,8 @@ def _write_release(paths: Paths, result: ReleaseResult) -> ReleaseResult:
         )
         _step(9)
 
-        report = validate(paths.root)
+        checked = validate(paths.root)  # its own journal is still there (until the last step): not a finding here
+        report = Report([f for f in checked.findings if f.rule != "release-interrupted"], checked.stats)
         if not report.valid:
             raise ReleaseRefused(
                 "after writing the release the package does not validate (nothing was kept):", report=report

@@ -102,6 +102,7 @@ def manifest_findings(paths, releases, today: dt.date | None = None) -> list[Fin
     """Each release's archive is whole and holds its version; dates are dates, in order, not in the future;
     CHANGELOG.md's entries are exactly the releases, with their dates."""
     today = today or dt.date.today()
+    latest = today + dt.timedelta(days=1)  # as `zonedata release --date` allows: UTC may be a day ahead
     manifest = paths.rel(manifest_path(paths))
     text = manifest_path(paths).read_text(encoding="utf-8") if releases else ""
     findings: list[Finding] = []
@@ -123,7 +124,7 @@ def manifest_findings(paths, releases, today: dt.date | None = None) -> list[Fin
                     value=entry.date,
                 )
             )
-        elif day > today:
+        elif day > latest:
             findings.append(
                 Finding(
                     "release-date-invalid",
@@ -147,7 +148,7 @@ def manifest_findings(paths, releases, today: dt.date | None = None) -> list[Fin
                     value=entry.date,
                 )
             )
-        if day is not None and day <= today:
+        if day is not None and day <= latest:
             last = day if last is None else max(last, day)
         archive = paths.root / entry.archive
         data = archive.read_bytes() if archive.is_file() else None

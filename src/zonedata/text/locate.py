@@ -15,7 +15,7 @@ import polars as pl
 from zonedata.base.findings import LINE
 from zonedata.base.vocabulary import DECIMAL
 from zonedata.text.normalise import SourceText, normalise_series
-from zonedata.text.numbers import mentions_frame
+from zonedata.text.numbers import Grammar
 
 #: the citations' fields a quote is located by
 QUOTE_FIELDS = ("record_table", "record_id", "source_id", "quote")
@@ -30,10 +30,11 @@ class Located:
     frame: pl.DataFrame
     _mentions: pl.DataFrame | None = field(default=None, repr=False)
 
-    def mentions(self) -> pl.DataFrame:
-        """The number mentions of every distinct quote, by quote_key (see `quote_mentions`), read once."""
+    def mentions(self, grammar: Grammar) -> pl.DataFrame:
+        """The number mentions of every distinct quote, by quote_key (see `quote_mentions`), read once by the
+        dataset's `grammar`."""
         if self._mentions is None:
-            self._mentions = quote_mentions(self.frame.select("quote_key", "quote_norm"))
+            self._mentions = quote_mentions(self.frame.select("quote_key", "quote_norm"), grammar)
         return self._mentions
 
 
@@ -194,12 +195,12 @@ def find_quotes(pairs: pl.DataFrame, sources: dict[str, SourceText]) -> pl.DataF
     )
 
 
-def quote_mentions(quotes: pl.DataFrame) -> pl.DataFrame:
-    """The number mentions (see `numbers.mentions_frame`) of each distinct quote of `quotes` (quote_key,
+def quote_mentions(quotes: pl.DataFrame, grammar: Grammar) -> pl.DataFrame:
+    """The number mentions (see `numbers.Grammar.mentions_frame`) of each distinct quote of `quotes` (quote_key,
     quote_norm), by quote_key: quote_key, m_text, m_start, m_end (code points in quote_norm), m_num_start,
     m_num_end (its numeral's), kind, m_qualifier, m_number, m_scale, m_unit, m_currency."""
     quotes = quotes.filter(pl.col("quote_norm") != "").unique("quote_key", maintain_order=True)
-    m = mentions_frame(quotes["quote_norm"])
+    m = grammar.mentions_frame(quotes["quote_norm"])
     text, numeral = pl.col("text"), pl.col("number_text")
     has = text.str.contains(numeral, literal=True).fill_null(False)
     num_start = pl.col("start") + pl.when(has).then(text.str.split(numeral).list.first().str.len_chars()).otherwise(

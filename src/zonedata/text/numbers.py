@@ -4,7 +4,7 @@ Every number a record carries must appear in its verbatim quote with a compatibl
 word, currency/unit and qualifier ("about 1200 mu" cannot be recorded as exactly 1200;
 71.1 cannot stand for 70.1). No maintained library parses phrases such as "exceeds RMB 90
 billion" or "99.68 billion yuan ($14.60 billion)", so the grammar is ours: one regular
-expression (`PATTERN`), run fully vectorised in polars with exact Decimal arithmetic.
+expression (`Grammar.pattern`, built from the dataset's vocabulary), run fully vectorised in polars with exact Decimal arithmetic.
 
 Pipeline (`mentions_frame`), no per-row Python:
 
@@ -14,7 +14,7 @@ Pipeline (`mentions_frame`), no per-row Python:
    as 123 and 34 at the offsets they have; each mention's text and numeral are then given
    back as written. Superscripts, fractions and CJK numerals are not decimal digits: "m²"
    stays a unit;
-1. locate: ``str.split(PATTERN, inclusive=True)`` cuts each text after every mention, so
+1. locate: ``str.split(pattern, inclusive=True)`` cuts each text after every mention, so
    each piece is the text between two mentions followed by the mention; the mention is
    read back off the end of its piece (``str.extract`` anchored at the end) and summed
    code-point lengths of the pieces give code-point offsets;
@@ -32,7 +32,11 @@ Kinds: ``cardinal`` ("1,221 projects", "seven areas", "RMB 7.5 billion"), ``ordi
 ("21st", "second"), ``percent`` ("61.54%", "6 percent"), ``year`` (a bare four-digit
 1900-2100 with no unit, currency or scale word: "in 2012"), ``date`` ("May 28, 2024",
 "23 September 2024", "2023-09-16"; number and value null, the ``date`` column set when
-complete) and ``time`` ("11:00").
+complete), ``time`` ("11:00") and ``unread``: a figure the grammar finds but cannot read as one exact
+value (a currency sign the vocabulary does not name, "S$5 billion", "€5 million"; a qualifier before and
+another after; or words around it that change what it says: a minus sign, a negation, a fall, a fraction
+or multiple in words, a range, a decimal comma, space-grouped thousands, "1/3", "5e9", "5,000+", lakh or
+万; see `_refused`): its number and value are null, so no record can claim it.
 """
 
 from __future__ import annotations
@@ -45,19 +49,16 @@ from typing import Any
 
 import polars as pl
 
-from zonedata.base import vocabulary as _vocabulary
-from zonedata.base.vocabulary import DECIMAL  # the one exact decimal type of the package
+from zonedata.base.vocabulary import DECIMAL, Vocabulary  # the one exact decimal type of the package
 from zonedata.text.normalise import NUMERALS, stored_passages
 
-__all__ = ["QUALIFIERS", "KINDS", "DECIMAL", "Mention", "mentions_frame", "parse_mentions", "PATTERN"]
+__all__ = ["KINDS", "DECIMAL", "Grammar", "Mention"]
 
-QUALIFIERS = tuple(_vocabulary.QUALIFIERS)
-KINDS = ("cardinal", "ordinal", "percent", "year", "date", "time")
+KINDS = ("cardinal", "ordinal", "percent", "year", "date", "time", "unread")
 
-# --------------------------------------------------------------------------- vocabulary
-
-# the grammar's lookup tables, derived from the rows of base/vocabulary.py
-QUALIFIER_WORDS: dict[str, str] = {w: q.name for q in _vocabulary.QUALIFIERS.values() for w in q.words}
+# --------------------------------------------------------------------------- the engine's words
+# English number words, ordinals and months are the engine's; units, currencies, scales and
+# qualifiers are the dataset's (its `Vocabulary`), and each `Grammar` is built from them.
 
 UNITS_1 = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
@@ -107,21 +108,6 @@ WORD_VALUES.update({w: i + 1 for i, w in enumerate(ORD_1)})
 WORD_VALUES.update({w: i + 10 for i, w in enumerate(ORD_TEENS)})
 WORD_VALUES.update({w: 10 * (i + 2) for i, w in enumerate(ORD_TENS)})
 WORD_VALUES.update({"hundredth": 100, "a dozen": 12})
-
-SCALE_WORDS: dict[str, str] = {
-    **{name: name for name in _vocabulary.SCALES},
-    **{w: s.name for s in _vocabulary.SCALES.values() for w in s.spellings if w != s.name},
-}
-# "$3m", "US$5b", "$40k": single letters are scale words only right after a currency
-SCALE_ABBREVIATIONS_AFTER_CURRENCY: dict[str, str] = {
-    w: s.name for s in _vocabulary.SCALES.values() for w in s.after_currency
-}
-SCALE_FACTORS: dict[str, int] = {s.name: s.factor for s in _vocabulary.SCALES.values()}
-# currency written before the number: as written -> the grammar's token
-CURRENCY_BEFORE: dict[str, str] = {w: sp.token for sp in _vocabulary.SPELLINGS for w in sp.before}
-# units written after the number (lower-cased, whitespace collapsed) -> the grammar's token
-UNITS_AFTER: dict[str, str] = {w: sp.token for sp in _vocabulary.SPELLINGS for w in sp.after}
-CURRENCY_OF_UNIT: dict[str, str] = {sp.token: sp.currency for sp in _vocabulary.SPELLINGS if sp.currency}
 
 MONTHS_FULL = [
     "January",
@@ -176,108 +162,24 @@ def _month() -> str:
     return rf"(?:(?:{full}){B}|(?:{abbr})(?:\.|{B}))"
 
 
-def _pattern(named: bool) -> str:
-    """The grammar. Named groups (``named=True``) only where the slow path reads them:
-    dates, times and the swallowed fractions and identifiers; quantities are read by
-    tables (see `_finish`)."""
-
-    def g(name: str, body: str) -> str:
-        return f"(?P<{name}>{body})" if named else f"(?:{body})"
-
-    month = _month()
-    day = r"(?:[12][0-9]|3[01]|0?[1-9])"
-    year = r"[0-9]{4}"
-    suffix = _alt(["st", "nd", "rd", "th"])
-
-    # hyphenated fractions ("two-thirds", "one-half"): swallowed, so that "third" is not
-    # read as an ordinal, then dropped (no exact decimal value for most of them)
-    fraction = g("frac", B + _alt([f"{u}-{f}" for u in UNITS_1 + ["a"] for f in FRACTIONS]) + B)
-    # identifiers with digits ("G20", "A380", "COVID-19", "FY2023"): swallowed so that
-    # their digits are not read as numbers, then dropped. Tried after quantities, so
-    # "RMB7.5 billion" is money, not an identifier.
-    ident = g("ident", rf"{B}(?:[A-Za-z_]+|[A-Z][A-Z0-9]+-)[0-9][A-Za-z0-9_]*")
-
-    month_number = r"0?[1-9]|1[0-2]"
-    iso = (
-        rf"{g('iy', year)}(?:-{g('im', month_number)}-{g('id', day)}"  # 2023-09-16
-        rf"|/{g('im2', month_number)}/{g('id2', day)}){B}"
-    )  # 2023/09/16
-    mdy = rf"{g('m1', month)}{S}{g('d1', day)}{suffix}?{B}(?:,?{S}{g('y1', year)}{B})?"
-    my = rf"{g('m2', month)},?{S}{g('y2', year)}{B}"
-    dmy = rf"{g('d3', day)}{suffix}?{S}(?:of{S})?{g('m3', month)}(?:,?{S}{g('y3', year)}{B})?"
-    date = g("date", f"{iso}|{mdy}|{my}|{dmy}")
-    ampm = rf"(?:[aApP]\.[mM]\.|[aApP][mM]{B})"
-    time = g(
-        "time",
-        rf"(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?(?:{S0}{ampm})?"
-        rf"|(?:1[0-2]|0?[0-9]){S0}{ampm}",
-    )
-    ordinal = (
-        rf"[0-9]+{suffix}{B}"
-        rf"|{B}{_alt([f'{t}-{o}' for t in TENS for o in ORD_1] + ORD_TENS + ORD_TEENS + ORD_1 + ['hundredth'])}{B}"
-    )
-
-    digits = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
-    words = rf"{B}(?:{_alt(UNITS_1 + TEENS + ['a'])}{S}{_word('hundred')}|{_alt(TENS)}(?:-{_alt(UNITS_1)})?|{_alt(UNITS_1 + TEENS + ['a dozen'])}){B}"
-    numeral = f"(?:{digits}|{words})"
-    qual = _alt(QUALIFIER_WORDS)
-    cur = rf"(?:{B}{_alt(['rmb', 'cny', 'usd', 'hkd', 'us$', 'hk$'])}|\$|¥|￥)"
-    scale = _alt(SCALE_WORDS) + B
-    scale_after_currency = _alt(list(SCALE_WORDS) + list(SCALE_ABBREVIATIONS_AFTER_CURRENCY)) + B
-    scale_full = _alt(SCALE_FACTORS) + B
-    unit_words = [u for u in UNITS_AFTER if u not in ("%", "km²", "m²")]
-    unit = rf"(?:%|km²|m²|{_alt(unit_words)}{B})"
-    quant = (
-        rf"(?:{B}{qual}{S})?"
-        rf"(?:{cur}{S0}{numeral}(?:{J0}{scale_after_currency})?"  # RMB 7.5 billion, $3m
-        rf"|{numeral}(?:{J0}{scale})?"  # 70.1 billion, 62bn
-        rf"|(?:{cur}{S0})?{B}[aA]{S}{scale_full})"  # a million
-        rf"(?:{J0}{unit})?"  # yuan, mu, kWh, %
-    )
-    return "|".join([fraction, date, time, ordinal, quant, ident])
+def _spelled(words) -> str:
+    """A longest-first alternation of spellings, each ending on a word boundary where it ends in a letter
+    or digit ("rmb", "yuan"), not where it ends in a sign ("%", "m²", "$")."""
+    words = sorted(set(words), key=lambda x: (-len(x), x))
+    parts = [_word(w) + (B if w[-1].isascii() and w[-1].isalnum() else "") for w in words]
+    return "(?:" + "|".join(parts) + ")" if parts else NEVER
 
 
-PATTERN = _pattern(named=False)  # the grammar, for search (no capture groups)
-PATTERN_GROUPS = _pattern(named=True)  # the same grammar with named groups
+def _starting(words) -> str:
+    """A longest-first alternation of spellings written before a number: one that starts with a letter
+    starts on a word boundary ("rmb", not the end of "farmb")."""
+    words = sorted(set(words), key=lambda x: (-len(x), x))
+    parts = [("" if not (w[0].isascii() and w[0].isalnum()) else B) + _word(w) for w in words]
+    return "(?:" + "|".join(parts) + ")" if parts else NEVER
 
-# --------------------------------------------------------------------------- read tables
-# Closed tables over the lower-cased text before the numeral (qualifier, currency), after
-# it (scale word, unit, ordinal suffix) and of number words, generated from the same
-# vocabulary as PATTERN. Keys have single spaces; other white space takes the slow path.
 
 _ORDINAL_SUFFIXES = ("st", "nd", "rd", "th")
-
-
-def _pre_rows() -> dict[str, tuple]:
-    """Text before a digit numeral -> (qualifier, unit, currency)."""
-    rows: dict[str, tuple] = {"": ("exact", None, None)}
-    for c, canon in CURRENCY_BEFORE.items():
-        for sep in ("", " "):
-            rows[c + sep] = ("exact", canon, CURRENCY_OF_UNIT.get(canon))
-    for q, qual in QUALIFIER_WORDS.items():
-        rows[q + " "] = (qual, None, None)
-        for c, canon in CURRENCY_BEFORE.items():
-            for sep in ("", " "):
-                rows[f"{q} {c}{sep}"] = (qual, canon, CURRENCY_OF_UNIT.get(canon))
-    return rows
-
-
-def _post_rows() -> dict[str, tuple]:
-    """Text after a numeral -> (scale word, factor, unit, currency, ordinal)."""
-    rows: dict[str, tuple] = {"": (None, 1, None, None, False)}
-    for suffix in _ORDINAL_SUFFIXES:
-        rows[suffix] = (None, 1, None, None, True)
-    for sep in ("", " ", "-"):
-        for u, canon in UNITS_AFTER.items():
-            rows[sep + u] = (None, 1, canon, CURRENCY_OF_UNIT.get(canon), False)
-        for sw, scale in {**SCALE_WORDS, **SCALE_ABBREVIATIONS_AFTER_CURRENCY}.items():
-            factor = SCALE_FACTORS[scale]
-            rows.setdefault(sep + sw, (scale, factor, None, None, False))
-            for sep2 in ("", " ", "-"):
-                for u, canon in UNITS_AFTER.items():
-                    # a unit's own spelling wins: "km²" is square kilometres, never k (thousand) x m²
-                    rows.setdefault(f"{sep}{sw}{sep2}{u}", (scale, factor, canon, CURRENCY_OF_UNIT.get(canon), False))
-    return rows
+NEVER = r"[^\s\S]"  # matches nothing (the regex engine has no lookaround): a list of no words
 
 
 def _word_rows() -> dict[str, tuple]:
@@ -316,22 +218,7 @@ class _Table:
         return self.columns[name].gather(idx)
 
 
-PRE_TABLE = _Table(_pre_rows(), {"qualifier": pl.String, "pre_unit": pl.String, "pre_currency": pl.String})
-POST_TABLE = _Table(
-    _post_rows(),
-    {
-        "scale_word": pl.String,
-        "factor": pl.Decimal(38, 0),
-        "post_unit": pl.String,
-        "post_currency": pl.String,
-        "post_ordinal": pl.Boolean,
-    },
-)
 WORD_TABLE = _Table(_word_rows(), {"word_value": pl.Decimal(38, 0), "word_ordinal": pl.Boolean})
-assert not {"am", " am", "pm", " pm"} & set(POST_TABLE.keys), "times must not read as units"
-
-# characters of qualifiers and currencies (everything a mention can hold before a digit)
-_PRE_CHARS = "abcdefghijklmnopqrstuvwxyz.$¥￥ \t\n\r\u00a0\u2009\u202f"
 _DIGIT_CHARS = "0123456789,."
 # the first numeral in a lower-cased mention (qualifier and currency words hold none)
 NUMERAL = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?|" + B + _alt(list(WORD_TABLE.keys), ci=False) + B
@@ -353,13 +240,219 @@ _OUT_SCHEMA: dict[str, Any] = {
     "currency": pl.String,
     "date": pl.Date,
 }
-_AT_END = f"(?:{PATTERN})$"
+
+
+class Grammar:
+    """The number grammar of one dataset, built from its `Vocabulary`: the regular expression that finds
+    mentions (`pattern`) and the closed tables that read them, generated from the same rows. Build it
+    once per vocabulary (the `Dataset` carries one: `Dataset.grammar`) and read with `mentions_frame`
+    or `parse_mentions`."""
+
+    def __init__(self, vocabulary: Vocabulary):
+        self.vocabulary = vocabulary
+        v = vocabulary
+        #: qualifier word before a number -> qualifier; the qualifier of a figure stated without one
+        self.qualifier_words: dict[str, str] = {w: q.name for q in v.qualifiers for w in q.before}
+        #: qualifier words after the figure ("5 billion yuan or more") -> qualifier
+        self.qualifier_after: dict[str, str] = {w: q.name for q in v.qualifiers for w in q.after}
+        self.plain_qualifier = next((q.name for q in v.qualifiers if not q.before and not q.after), None)
+        self.year_qualifiers = [q.name for q in v.qualifiers if q.years]
+        self.qualifiers = tuple(q.name for q in v.qualifiers)
+        self.scale_words: dict[str, str] = {
+            **{s.name: s.name for s in v.scales},
+            **{w: s.name for s in v.scales for w in s.spellings if w != s.name},
+        }
+        # "$3m", "US$5b", "$40k": single letters are scale words only right after a currency
+        self.scale_after_currency: dict[str, str] = {w: s.name for s in v.scales for w in s.after_currency}
+        self.scale_factors: dict[str, int] = {s.name: s.factor for s in v.scales}
+        # a unit written before the number ("rmb", "$", "€"), and after it ("yuan", "%"): spelling -> unit
+        self.before: dict[str, str] = {w: u.name for u in v.units for w in u.before}
+        self.after: dict[str, str] = {w: u.name for u in v.units for w in u.after}
+        self.currency_of_unit: dict[str, str] = {u.name: u.currency for u in v.units if u.currency}
+        self.pattern = self._pattern(named=False)  # the grammar, for search (no capture groups)
+        self.pattern_groups = self._pattern(named=True)  # the same grammar with named groups
+        self.at_end = f"(?:{self.pattern})$"
+        self.pre_table = _Table(
+            self._pre_rows(), {"qualifier": pl.String, "pre_unit": pl.String, "pre_currency": pl.String}
+        )
+        self.post_table = _Table(
+            self._post_rows(),
+            {
+                "scale_word": pl.String,
+                "factor": pl.Decimal(38, 0),
+                "post_unit": pl.String,
+                "post_currency": pl.String,
+                "post_ordinal": pl.Boolean,
+            },
+        )
+        # characters of qualifiers and currencies (everything a mention can hold before a digit)
+        spelled = "".join(sorted({c for w in [*self.before, *self.qualifier_words] for c in w}))
+        self.pre_chars = "abcdefghijklmnopqrstuvwxyz. \t\n\r\u00a0\u2009\u202f" + "".join(
+            c for c in spelled if c not in _DIGIT_CHARS and c not in "abcdefghijklmnopqrstuvwxyz. "
+        )
+
+    def _pattern(self, named: bool) -> str:
+        """The grammar. Named groups (``named=True``) only where the slow path reads them:
+        dates, times and the swallowed fractions and identifiers; quantities are read by
+        tables (see `_finish`)."""
+
+        def g(name: str, body: str) -> str:
+            return f"(?P<{name}>{body})" if named else f"(?:{body})"
+
+        month = _month()
+        day = r"(?:[12][0-9]|3[01]|0?[1-9])"
+        year = r"[0-9]{4}"
+        suffix = _alt(["st", "nd", "rd", "th"])
+
+        # hyphenated fractions ("two-thirds", "one-half"): swallowed, so that "third" is not
+        # read as an ordinal, then dropped (no exact decimal value for most of them)
+        fraction = g("frac", B + _alt([f"{u}-{f}" for u in UNITS_1 + ["a"] for f in FRACTIONS]) + B)
+        # identifiers with digits ("G20", "A380", "COVID-19", "FY2023"): swallowed so that
+        # their digits are not read as numbers, then dropped. Tried after quantities, so
+        # "RMB7.5 billion" is money, not an identifier.
+        ident = g("ident", rf"{B}(?:[A-Za-z_]+|[A-Z][A-Z0-9]+-)[0-9][A-Za-z0-9_]*")
+
+        month_number = r"0?[1-9]|1[0-2]"
+        iso = (
+            rf"{g('iy', year)}(?:-{g('im', month_number)}-{g('id', day)}"  # 2023-09-16
+            rf"|/{g('im2', month_number)}/{g('id2', day)}){B}"
+        )  # 2023/09/16
+        mdy = rf"{g('m1', month)}{S}{g('d1', day)}{suffix}?{B}(?:,?{S}{g('y1', year)}{B})?"
+        my = rf"{g('m2', month)},?{S}{g('y2', year)}{B}"
+        dmy = rf"{g('d3', day)}{suffix}?{S}(?:of{S})?{g('m3', month)}(?:,?{S}{g('y3', year)}{B})?"
+        date = g("date", f"{iso}|{mdy}|{my}|{dmy}")
+        ampm = rf"(?:[aApP]\.[mM]\.|[aApP][mM]{B})"
+        time = g(
+            "time",
+            rf"(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?(?:{S0}{ampm})?"
+            rf"|(?:1[0-2]|0?[0-9]){S0}{ampm}",
+        )
+        ordinal = (
+            rf"[0-9]+{suffix}{B}"
+            rf"|{B}{_alt([f'{t}-{o}' for t in TENS for o in ORD_1] + ORD_TENS + ORD_TEENS + ORD_1 + ['hundredth'])}{B}"
+        )
+
+        digits = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
+        words = rf"{B}(?:{_alt(UNITS_1 + TEENS + ['a'])}{S}{_word('hundred')}|{_alt(TENS)}(?:-{_alt(UNITS_1)})?|{_alt(UNITS_1 + TEENS + ['a dozen'])}){B}"
+        numeral = f"(?:{digits}|{words})"
+        qual = _spelled(self.qualifier_words) if self.qualifier_words else NEVER
+        # a currency the vocabulary names, or one it does not (letters with a dollar sign, "S$", "NT$", or
+        # any currency sign, "€", "£"): found, so its figure is never read as another currency or as a
+        # bare number, then left unread (no table knows it)
+        cur = rf"(?:{_starting(self.before)}|{B}[A-Za-z]{{1,4}}\$|\p{{Sc}})"
+        scale = _alt(self.scale_words) + B if self.scale_words else NEVER
+        scale_after_currency = (
+            _alt(list(self.scale_words) + list(self.scale_after_currency)) + B if self.scale_words else NEVER
+        )
+        scale_full = _alt(self.scale_factors) + B if self.scale_factors else NEVER
+        unit = _spelled(self.after)
+        after = _spelled(self.qualifier_after)
+        quant = (
+            rf"(?:{B}{qual}{S})?"
+            rf"(?:{cur}{S0}{numeral}(?:{J0}{scale_after_currency})?"  # RMB 7.5 billion, $3m
+            rf"|{numeral}(?:{J0}{scale})?"  # 70.1 billion, 62bn
+            rf"|(?:{cur}{S0})?{B}[aA]{S}{scale_full})"  # a million
+            rf"(?:{J0}{unit})?"  # yuan, mu, kWh, %
+            rf"(?:{S}{after})?"  # or more
+        )
+        return "|".join([fraction, date, time, ordinal, quant, ident])
+
+    # Closed tables over the lower-cased text before the numeral (qualifier, currency), after
+    # it (scale word, unit, ordinal suffix), generated from the same vocabulary as the pattern.
+    # Keys have single spaces; other white space takes the slow path.
+
+    def _pre_rows(self) -> dict[str, tuple]:
+        """Text before a digit numeral -> (qualifier, unit, currency)."""
+        plain = self.plain_qualifier
+        rows: dict[str, tuple] = {"": (plain, None, None)}
+        for c, canon in self.before.items():
+            for sep in ("", " "):
+                rows[c + sep] = (plain, canon, self.currency_of_unit.get(canon))
+        for q, qual in self.qualifier_words.items():
+            rows[q + " "] = (qual, None, None)
+            for c, canon in self.before.items():
+                for sep in ("", " "):
+                    rows[f"{q} {c}{sep}"] = (qual, canon, self.currency_of_unit.get(canon))
+        return rows
+
+    def _post_rows(self) -> dict[str, tuple]:
+        """Text after a numeral -> (scale word, factor, unit, currency, ordinal)."""
+        rows: dict[str, tuple] = {"": (None, 1, None, None, False)}
+        for suffix in _ORDINAL_SUFFIXES:
+            rows[suffix] = (None, 1, None, None, True)
+        currency = self.currency_of_unit
+        for sep in ("", " ", "-"):
+            for u, canon in self.after.items():
+                rows[sep + u] = (None, 1, canon, currency.get(canon), False)
+            for sw, scale in {**self.scale_words, **self.scale_after_currency}.items():
+                factor = self.scale_factors[scale]
+                rows.setdefault(sep + sw, (scale, factor, None, None, False))
+                for sep2 in ("", " ", "-"):
+                    for u, canon in self.after.items():
+                        # a unit's own spelling wins: "km²" is square kilometres, never k (thousand) x m²
+                        rows.setdefault(f"{sep}{sw}{sep2}{u}", (scale, factor, canon, currency.get(canon), False))
+        return rows
+
+    def mentions_frame(self, texts: pl.Series) -> pl.DataFrame:
+        """Every number mention in each text, one row per mention, vectorised.
+
+        Columns: row (UInt32, index into `texts`), start, end (Int64 code-point offsets, end
+        exclusive), text, qualifier, kind, number_text, number (Decimal), scale_word, value
+        (Decimal, number x scale), unit, currency, date (Date, complete dates only).
+        """
+        if not isinstance(texts, pl.Series):
+            texts = pl.Series(texts, dtype=pl.String)
+        if texts.dtype != pl.String:
+            texts = texts.cast(pl.String)
+        folded, changed = _fold_numerals(texts)
+        located = _locate(self, folded)
+        read = _read_all(self, located["text"]).drop("ok")
+        found = pl.concat([located, read], how="horizontal").filter(pl.col("kind") != "ident")
+        refused = _refused(found)
+        found = found.with_columns(
+            pl.when(refused).then(pl.lit("unread")).otherwise(pl.col("kind")).alias("kind"),
+            *(
+                pl.when(refused).then(None).otherwise(pl.col(c)).alias(c)
+                for c in ("number", "scale_word", "value", "unit", "currency")
+            ),
+        )
+        if len(changed):
+            found = _as_written(found, texts, changed)
+        return found.select([pl.col(c).cast(t) for c, t in _OUT_SCHEMA.items()])
+
+    def parse_mentions(self, text: str) -> list[Mention]:
+        """The mentions in one text, as Python objects with decimal.Decimal values."""
+        if not isinstance(text, str):
+            raise TypeError(f"parse_mentions reads a str, not {type(text).__name__}")
+        if not text.isascii():
+            # a lone surrogate (from surrogateescape decoding) is no character polars can hold: one U+FFFD each,
+            # so every offset still points into `text`
+            text = _SURROGATE.sub("\ufffd", text)
+        frame = self.mentions_frame(pl.Series([text], dtype=pl.String))
+        return [
+            Mention(
+                start=r["start"],
+                end=r["end"],
+                text=r["text"],
+                qualifier=r["qualifier"],
+                kind=r["kind"],
+                number_text=r["number_text"],
+                number=_plain(r["number"]),
+                scale_word=r["scale_word"],
+                value=_plain(r["value"]),
+                unit=r["unit"],
+                currency=r["currency"],
+                date=r["date"],
+            )
+            for r in frame.iter_rows(named=True)
+        ]
+
 
 # --------------------------------------------------------------------------- locate
 
 
-def _locate(texts: pl.Series) -> pl.DataFrame:
-    """row, start, end, text of every match of PATTERN (code-point offsets), vectorised.
+def _locate(g: Grammar, texts: pl.Series) -> pl.DataFrame:
+    """row, start, end, text of every match of the grammar (code-point offsets), vectorised.
 
     One search: the texts are split after each match (``inclusive=True``), so every piece
     is the text between two matches followed by the match; the match is read back off
@@ -369,23 +462,71 @@ def _locate(texts: pl.Series) -> pl.DataFrame:
     n_chars = t.str.len_chars().cast(pl.Int64)
     before = n_chars.cum_sum() - n_chars  # code points in earlier texts
     pieces = (
-        pl.DataFrame({"piece": t.str.split(PATTERN, literal=False, inclusive=True)})  # type: ignore[call-arg]
+        pl.DataFrame({"piece": t.str.split(g.pattern, literal=False, inclusive=True)})  # type: ignore[call-arg]
         .with_row_index("row")
         .explode("piece")
     )
     piece = pieces["piece"]
     row = pieces["row"]
     end = piece.str.len_chars().cast(pl.Int64).cum_sum() - before.gather(row)
-    text = piece.str.extract(_AT_END, 0)  # null for a text's unmatched tail
-    start = end - text.str.len_chars().cast(pl.Int64)
-    found = pl.DataFrame({"row": row, "start": start, "end": end, "text": text})
+    text = piece.str.extract(g.at_end, 0)  # null for a text's unmatched tail
+    n_text = text.str.len_chars().cast(pl.Int64)
+    start = end - n_text
+    # the words around each mention, for the refusals (`_refused`): the end of the text before it in its
+    # piece, and the start of the next piece of the same text
+    # (the previous piece ends with the previous mention: "5 to 6 billion" has "5 to " before "6 billion")
+    prefix = piece.str.head(piece.str.len_chars().cast(pl.Int64) - n_text.fill_null(0))
+    prev = pl.select(pl.when(row.shift(1) == row).then(piece.shift(1).str.tail(_CONTEXT)).otherwise(pl.lit("")))
+    lead = (prev.to_series() + prefix).str.tail(_CONTEXT)
+    same = row.shift(-1) == row
+    trail = pl.select(pl.when(same).then(piece.shift(-1).str.head(_CONTEXT)).otherwise(pl.lit(""))).to_series()
+    found = pl.DataFrame({"row": row, "start": start, "end": end, "text": text, "lead": lead, "trail": trail})
     return found.filter(pl.col("text").is_not_null())
+
+
+#: characters of context around a mention that the refusals look at
+_CONTEXT = 40
+#: the words right before a figure that change what it says in ways no exact value records (the engine's
+#: English, like its number words): a minus sign, a negation, a fraction or multiple in words, a fall
+#: ("down 5.2%", "a decrease of 5.2%": the value as written would read as a rise), "between",
+#: the first number and the joining word of a range or a choice ("5 to", "5-", "5 or"), a decimal comma
+#: ("5,2"), a thousands group after a space ("1 200"), a fraction ("1/3")
+_REFUSED_LEAD = (
+    r"(?i)(?:−\s*|(?:^|[\s(\[/])-|(?:^|[^\p{L}])(?:minus|negative|not|no|never|nor|without|half|halves|quarter|quarters|"
+    r"thirds?|twice|double|triple|treble|between|down|fell|falls?|fallen|dropped|drops?|declined|declines?|"
+    r"decreased|decreases?|reduction|reduced|shrank|lower)\s+(?:(?:a|an|of|of\s+a|of\s+an|by|to)\s+)?|[0-9],|[0-9]/)$"
+)
+_RANGE_LEAD = r"(?i)(?:[0-9]\s*(?:-|–|—|to|or)|\bbetween\s+\S+\s+and)\s*$"
+#: the words right after it: the rest of a range or choice, a decimal comma, a fraction, a plus sign, a
+#: multiple ("1.5 times", "3-fold"), "and a half", scientific notation, the scale words of other number
+#: systems that the vocabulary does not name (lakh, crore, 万, 亿)
+_REFUSED_TRAIL = (
+    r"(?i)^(?:,[0-9]|/[0-9]|\+|\s*(?:times|fold)\b|-fold\b|\s+and\s+(?:a\s+)?half\b|[eE][+-]?[0-9]|\s*[×x]\s*10|"
+    r"\s*(?:lakhs?|crores?|万|亿|千|百万)|\s+(?:of\s+a|of\s+an)\b)"
+)
+_RANGE_TRAIL = r"(?i)^\s*(?:-|–|—|to|or)\s*[0-9]"
+
+
+def _refused(found: pl.DataFrame) -> pl.Expr:
+    """Mentions whose words around them say something no exact value records (see `_REFUSED_LEAD`): read
+    as kind unread, with no number, so a record can never claim them. A year or date is not refused for
+    a range ("2020-2024") or a neighbouring number."""
+    lead, trail, numeral = pl.col("lead").fill_null(""), pl.col("trail").fill_null(""), pl.col("number_text")
+    spaced_thousands = (lead.str.contains(r"(?:^|[^0-9.,])[0-9]{1,3} $") & numeral.str.contains(r"^[0-9]{3}$")) | (
+        trail.str.contains(r"^ [0-9]{3}(?:[^0-9,.]|$)") & numeral.str.contains(r"^[0-9]{1,3}$")
+    )
+    timeless = ~pl.col("kind").is_in(["year", "date", "time"])
+    return pl.col("kind").is_in(["cardinal", "ordinal", "percent", "year"]) & (
+        lead.str.contains(_REFUSED_LEAD)
+        | trail.str.contains(_REFUSED_TRAIL)
+        | (timeless & (lead.str.contains(_RANGE_LEAD) | trail.str.contains(_RANGE_TRAIL) | spaced_thousands))
+    )
 
 
 # --------------------------------------------------------------------------- read
 
 
-def _split_strip(orig: pl.Series) -> pl.DataFrame:
+def _split_strip(g: Grammar, orig: pl.Series) -> pl.DataFrame:
     """Cut lower-cased mentions into pre / num / post by stripping character sets (fast).
 
     Words before a digit numeral hold only letters, spaces, '.', '$' and '¥'; the numeral
@@ -393,7 +534,7 @@ def _split_strip(orig: pl.Series) -> pl.DataFrame:
     "twenty-first"); anything else fails the tables and takes the general path.
     """
     lm = orig.str.to_lowercase()
-    rest = lm.str.strip_chars_start(_PRE_CHARS)
+    rest = lm.str.strip_chars_start(g.pre_chars)
     post = rest.str.strip_chars_start(_DIGIT_CHARS)
     n_rest, n_post = rest.str.len_chars(), post.str.len_chars()
     return pl.DataFrame(
@@ -416,7 +557,20 @@ def _split_marked(orig: pl.Series) -> pl.DataFrame:
     return pl.DataFrame({"orig": orig, "pre": parts["field_0"], "num": parts["field_1"], "post": parts["field_2"]})
 
 
-def _finish(pieces: pl.DataFrame) -> pl.DataFrame:
+def _qualifier_after(g: Grammar, post: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """The text after a numeral without a qualifier written after the figure, and that qualifier (null
+    where there is none)."""
+    none = pl.Series("after", [None] * len(post), dtype=pl.String)
+    if not g.qualifier_after or post.is_empty():
+        return post, none
+    words = "|".join(re.escape(w) for w in sorted(g.qualifier_after, key=lambda w: (-len(w), w)))
+    parts = post.str.extract_groups(rf"^(?P<rest>.*?) ?(?P<aq>{words})$").struct.unnest()
+    has = parts["aq"].is_not_null()
+    rest = pl.select(pl.when(has).then(parts["rest"]).otherwise(post)).to_series()
+    return rest, parts["aq"].replace_strict(g.qualifier_after, default=None, return_dtype=pl.String).alias("after")
+
+
+def _finish(g: Grammar, pieces: pl.DataFrame) -> pl.DataFrame:
     """Qualifier, kind, numeral, scale, value, unit and currency from pre / num / post.
 
     A `word` column is the whole mention offered as a number word (fast path); without
@@ -425,8 +579,9 @@ def _finish(pieces: pl.DataFrame) -> pl.DataFrame:
     whole = "word" in pieces.columns
     word_i = WORD_TABLE.lookup(pieces["word"] if whole else pieces["num"])
     is_whole_word = word_i.is_not_null() & whole
-    pre_i = PRE_TABLE.lookup(pieces["pre"])
-    post_i = POST_TABLE.lookup(pieces["post"])
+    pre_i = g.pre_table.lookup(pieces["pre"])
+    post, after = _qualifier_after(g, pieces["post"])
+    post_i = g.post_table.lookup(post)
     if whole:  # a whole-mention number word has nothing before or after it ("" is row 0)
         pre_i, post_i = (
             pl.select(pl.when(is_whole_word).then(pl.lit(0, pl.UInt32)).otherwise(i)).to_series()
@@ -436,10 +591,20 @@ def _finish(pieces: pl.DataFrame) -> pl.DataFrame:
         digits=pl.col("num").str.replace_all(",", "", literal=True).cast(_DEC12, strict=False),
         is_whole_word=is_whole_word,
         known=pre_i.is_not_null() & post_i.is_not_null(),
-        **{c: PRE_TABLE.get(c, pre_i) for c in PRE_TABLE.columns},
-        **{c: POST_TABLE.get(c, post_i) for c in POST_TABLE.columns},
+        **{c: g.pre_table.get(c, pre_i) for c in g.pre_table.columns},
+        **{c: g.post_table.get(c, post_i) for c in g.post_table.columns},
         **{c: WORD_TABLE.get(c, word_i) for c in WORD_TABLE.columns},
     )
+    # a qualifier after the figure ("5 billion yuan or more") is its qualifier; one before it and another
+    # after it ("over 5 billion or more") say two things, and the figure is left unread
+    plain = pl.lit(g.plain_qualifier, dtype=pl.String)
+    df = df.with_columns(after=after).with_columns(
+        qualifier=pl.when(pl.col("after").is_null())
+        .then(pl.col("qualifier"))
+        .when(pl.col("qualifier") == plain)
+        .then(pl.col("after"))
+    )
+    df = df.with_columns(known=pl.col("known") & pl.col("qualifier").is_not_null())
     six = pl.col("digits").cast(DECIMAL)
     number = pl.when(six.cast(_DEC12) == pl.col("digits")).then(six).otherwise(pl.col("word_value").cast(DECIMAL))
     df = df.with_columns(number=number, unit=pl.coalesce("pre_unit", "post_unit"))
@@ -456,7 +621,7 @@ def _finish(pieces: pl.DataFrame) -> pl.DataFrame:
         & (pl.col("number") <= 2100)
         & pl.col("unit").is_null()
         & pl.col("scale_word").is_null()
-        & pl.col("qualifier").is_in(["exact", "about"])
+        & pl.col("qualifier").is_in(g.year_qualifiers)
     )
     kind = (
         pl.when(pl.col("post_ordinal") | pl.col("word_ordinal"))
@@ -491,9 +656,9 @@ def _finish(pieces: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _read_groups(m: pl.Series) -> pl.DataFrame:
+def _read_groups(g: Grammar, m: pl.Series) -> pl.DataFrame:
     """Dates, times and identifiers, read with the grammar's named groups (a small subset)."""
-    g = m.str.extract_groups("^(?:" + PATTERN_GROUPS + ")$").struct.unnest()
+    groups = m.str.extract_groups("^(?:" + g.pattern_groups + ")$").struct.unnest()
     month = (
         pl.coalesce("m1", "m2", "m3")
         .str.slice(0, 3)
@@ -511,11 +676,11 @@ def _read_groups(m: pl.Series) -> pl.DataFrame:
         .then(pl.lit("time"))
         .when(pl.col("ident").is_not_null() | pl.col("frac").is_not_null())
         .then(pl.lit("ident"))
-        .otherwise(pl.lit("cardinal"))  # not expected: the grammar matched but no table knew it
+        .otherwise(pl.lit("unread"))  # the grammar found a figure no table reads exactly (S$5 billion): refused
     )
-    return g.with_columns(m=m).select(
+    return groups.with_columns(m=m).select(
         pl.lit(True).alias("ok"),
-        pl.lit("exact").alias("qualifier"),
+        pl.lit(g.plain_qualifier, dtype=pl.String).alias("qualifier"),
         kind.alias("kind"),
         pl.col("m").alias("number_text"),
         pl.lit(None, dtype=DECIMAL).alias("number"),
@@ -535,17 +700,17 @@ def _patch(base: pl.DataFrame, idx: pl.Series, new: pl.DataFrame) -> pl.DataFram
     return base.with_columns([base[c].scatter(idx, new[c]) for c in base.columns])
 
 
-def _read(m: pl.Series) -> pl.DataFrame:
+def _read(g: Grammar, m: pl.Series) -> pl.DataFrame:
     """Read distinct mention texts: the fast table path, then the general ones for the rest."""
-    out = _finish(_split_strip(m))
+    out = _finish(g, _split_strip(g, m))
     bad = out["ok"].not_().arg_true()
     if len(bad):
         sub = m.gather(bad)
-        second = _finish(_split_marked(sub))  # words with qualifier/scale/unit, odd spaces
+        second = _finish(g, _split_marked(sub))  # words with qualifier/scale/unit, odd spaces
         out = _patch(out, bad, second)
         still = second["ok"].not_().arg_true()
         if len(still):
-            out = _patch(out, bad.gather(still), _read_groups(sub.gather(still)))  # dates, times, identifiers
+            out = _patch(out, bad.gather(still), _read_groups(g, sub.gather(still)))  # dates, times, identifiers
     return out
 
 
@@ -555,34 +720,14 @@ _DEDUP_SAMPLE = 20_000
 _DEDUP_MAX_RATIO = 0.9  # read every mention when almost all are distinct
 
 
-def _read_all(m: pl.Series) -> pl.DataFrame:
+def _read_all(g: Grammar, m: pl.Series) -> pl.DataFrame:
     """_read for every mention text, reading each distinct text once when they repeat."""
     sample = m.head(_DEDUP_SAMPLE)
     if len(m) < 2 * _DEDUP_SAMPLE or sample.n_unique() > _DEDUP_MAX_RATIO * len(sample):
-        return _read(m)
+        return _read(g, m)
     categorical = m.cast(pl.Categorical(pl.Categories.random()))  # a private mapping
     distinct = categorical.dtype.categories.to_series()  # type: ignore[attr-defined]  # index = physical code
-    return _read(distinct).rechunk().gather(categorical.to_physical())
-
-
-def mentions_frame(texts: pl.Series) -> pl.DataFrame:
-    """Every number mention in each text, one row per mention, vectorised.
-
-    Columns: row (UInt32, index into `texts`), start, end (Int64 code-point offsets, end
-    exclusive), text, qualifier, kind, number_text, number (Decimal), scale_word, value
-    (Decimal, number x scale), unit, currency, date (Date, complete dates only).
-    """
-    if not isinstance(texts, pl.Series):
-        texts = pl.Series(texts, dtype=pl.String)
-    if texts.dtype != pl.String:
-        texts = texts.cast(pl.String)
-    folded, changed = _fold_numerals(texts)
-    located = _locate(folded)
-    read = _read_all(located["text"]).drop("ok")
-    found = pl.concat([located, read], how="horizontal").filter(pl.col("kind") != "ident")
-    if len(changed):
-        found = _as_written(found, texts, changed)
-    return found.select([pl.col(c).cast(t) for c, t in _OUT_SCHEMA.items()])
+    return _read(g, distinct).rechunk().gather(categorical.to_physical())
 
 
 _NUMERAL_KEYS = list(NUMERALS)
@@ -664,31 +809,3 @@ def _plain(d: Decimal | None) -> Decimal | None:
         if d == d.to_integral_value():
             return d.quantize(Decimal(1))
         return d.normalize()
-
-
-def parse_mentions(text: str) -> list[Mention]:
-    """The mentions in one text, as Python objects with decimal.Decimal values."""
-    if not isinstance(text, str):
-        raise TypeError(f"parse_mentions reads a str, not {type(text).__name__}")
-    if not text.isascii():
-        # a lone surrogate (from surrogateescape decoding) is no character polars can hold: one U+FFFD each,
-        # so every offset still points into `text`
-        text = _SURROGATE.sub("\ufffd", text)
-    frame = mentions_frame(pl.Series([text], dtype=pl.String))
-    return [
-        Mention(
-            start=r["start"],
-            end=r["end"],
-            text=r["text"],
-            qualifier=r["qualifier"],
-            kind=r["kind"],
-            number_text=r["number_text"],
-            number=_plain(r["number"]),
-            scale_word=r["scale_word"],
-            value=_plain(r["value"]),
-            unit=r["unit"],
-            currency=r["currency"],
-            date=r["date"],
-        )
-        for r in frame.iter_rows(named=True)
-    ]

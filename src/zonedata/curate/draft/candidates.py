@@ -119,8 +119,6 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
 
     With `skip_recorded` (the default), mentions that coverage finds recorded or excluded and names
     that a record already holds are left out. Raises ConfigError for an unknown source."""
-    from zonedata.text.numbers import parse_mentions
-
     root = Path(root)
     ds = ds if ds is not None else _load(root)
     texts = ds.texts
@@ -149,8 +147,8 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
         out.notes.append("the source has no date_published: relative periods ('this year') are left unresolved")
 
     spans = sentences(text)
-    names = name_candidates(text, spans)
-    mentions = parse_mentions(text)
+    names = name_candidates(text, spans, ds.vocabulary.names)
+    mentions = ds.grammar.parse_mentions(text)
     accounted: set[int] = set()
     excluded_spans: list[tuple[str, int, int]] = []
     if skip_recorded:
@@ -368,7 +366,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
                 who = _record_named(named, said.start, said.end, speaker_table)
                 if who is not None and "stated_by_organisation_id" in stats_names:
                     values["stated_by_organisation_id"] = who[1]
-            subject = _subject(named, by_head, sentence, mention.start, subject_enum, text)
+            subject = _subject(named, by_head, sentence, clause, mention.start, subject_enum, text)
             if subject is not None and stats_schema is not None:
                 (table, sid_), settled = subject
                 values["subject_table"] = table if settled else guess(table)
@@ -689,31 +687,46 @@ _ANAPHOR = re.compile(r"\b(?:[Tt]he|[Ii]ts|[Tt]his) (park|zone|area|project|expo
 
 
 def _subject(
-    named, by_head: dict[str, list[tuple[int, str, str]]], sentence: Span, at: int, tables: list[str], text: str
+    named,
+    by_head: dict[str, list[tuple[int, str, str]]],
+    sentence: Span,
+    clause: Span,
+    at: int,
+    tables: list[str],
+    text: str,
 ) -> tuple[tuple[str, str], bool] | None:
-    """The record a figure at `at` is about: ((table, id), settled). Settled when the sentence names one record
-    that a figure can be about; a guess when it names several (the nearest before the figure) or when it says
-    "the park" after naming one (the last park named before)."""
-    lo = bisect.bisect_left(named, (sentence.start, -1, "", ""))
-    hi = bisect.bisect_left(named, (sentence.end, -1, "", ""))
-    here = [(a, b, t, rid) for a, b, t, rid in named[lo:hi] if b <= sentence.end]
-    # a shorter name inside a longer one ("Nanning" in "Sample Nanning Digital Park") is the longer's
-    here = [n for n in here if not any(o != n and o[0] <= n[0] and n[1] <= o[1] for o in here)]
-    here = [n for n in here if n[2] in tables]
+    """The record a figure at `at` is about: ((table, id), settled). Settled when the figure's clause names
+    one record a figure can be about; a guess when it names several (the nearest before the figure), when
+    it says "the park" (the last park named before it), or when only another clause of the sentence names
+    one ("The Expo drew 300 exhibitors; the park is the second largest": the rank is not the Expo's)."""
+
+    def names_in(span: Span) -> list[tuple[int, int, str, str]]:
+        lo = bisect.bisect_left(named, (span.start, -1, "", ""))
+        hi = bisect.bisect_left(named, (span.end, -1, "", ""))
+        here = [(a, b, t, rid) for a, b, t, rid in named[lo:hi] if b <= span.end]
+        # a shorter name inside a longer one ("Nanning" in "Sample Nanning Digital Park") is the longer's
+        here = [n for n in here if not any(o != n and o[0] <= n[0] and n[1] <= o[1] for o in here)]
+        return [n for n in here if n[2] in tables]
+
+    here = names_in(clause)
     distinct = {(t, rid) for _, _, t, rid in here}
     if len(distinct) == 1:
         return next(iter(distinct)), True
     if distinct:
         before = [n for n in here if n[0] < at] or here
         return (before[-1][2], before[-1][3]), False
-    m = _ANAPHOR.search(text, sentence.start, sentence.end)
-    if m is None:
-        return None
-    earlier = by_head.get(m.group(1), [])
-    i = bisect.bisect_left(earlier, (sentence.start, "", ""))
-    if i == 0:
-        return None
-    return (earlier[i - 1][1], earlier[i - 1][2]), False
+    m = _ANAPHOR.search(text, clause.start, clause.end)
+    if m is None and not names_in(sentence):  # "the park has ...; this year it plans ..."
+        m = _ANAPHOR.search(text, sentence.start, sentence.end)
+    if m is not None:
+        earlier = by_head.get(m.group(1), [])
+        i = bisect.bisect_left(earlier, (m.start(), "", ""))
+        return ((earlier[i - 1][1], earlier[i - 1][2]), False) if i else None
+    if (clause.start, clause.end) != (sentence.start, sentence.end):
+        elsewhere = {(t, rid) for _, _, t, rid in names_in(sentence)}
+        if len(elsewhere) == 1:
+            return next(iter(elsewhere)), False
+    return None
 
 
 def _headline(text: str, at: int) -> bool:

@@ -4,85 +4,38 @@ with the table each goes to by its head."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import islice
 
+from zonedata.base.vocabulary import NamePattern
 from zonedata.text.normalise import normalise
 from zonedata.text.sentences import Span
 
-#: the last word of a name -> the table its candidate goes to
-HEADS: dict[str, str] = {
-    **dict.fromkeys(["park", "parks", "zone", "area", "port", "city", "corridor", "belt", "hub", "base"], "parks"),
-    **dict.fromkeys(["project", "projects"], "projects"),
-    **dict.fromkeys(
-        [
-            "expo",
-            "summit",
-            "forum",
-            "conference",
-            "tour",
-            "meeting",
-            "fair",
-            "exhibition",
-            "roundtable",
-            "symposium",
-            "seminar",
-            "dialogue",
-            "sharing",
-            "festival",
-            "week",
-            "ceremony",
-            "report",
-            "arrangement",
-            "agreement",
-            "guideline",
-            "initiative",
-            "plan",
-        ],
-        "events",
-    ),
-    **dict.fromkeys(
-        [
-            "group",
-            "centre",
-            "center",
-            "agency",
-            "office",
-            "government",
-            "bureau",
-            "department",
-            "committee",
-            "commission",
-            "council",
-            "association",
-            "chamber",
-            "bank",
-            "authority",
-            "ministry",
-            "university",
-            "institute",
-            "company",
-            "corporation",
-            "federation",
-            "organizations",
-            "organisations",
-            "limited",
-            "ltd",
-            "ltd.",
-            "inc",
-            "inc.",
-        ],
-        "organisations",
-    ),
-}
-#: heads that name a thing in lower case too ("the ... offshore wind power demonstration project")
-LOWER_HEADS = frozenset(
-    {"park", "zone", "area", "project", "projects", "base", "region", "guideline", "agreement", "ceremony"}
-)
-#: lower-case heads that make a name with one word before them ("the opening ceremony" is an event; "the
-#: signed projects" is not a name)
-SHORT_LOWER_HEADS = frozenset({"ceremony"})
+
+@dataclass(frozen=True)
+class Heads:
+    """The dataset's name patterns (metadata/vocabulary/names.csv) as the name passes use them: the last
+    word of a name -> the table its candidate goes to; heads that name a thing in lower case too ("the ...
+    offshore wind power demonstration project"); lower-case heads that make a name with one word before
+    them ("the opening ceremony"); first words that send a name to their table ("Guideline on ...")."""
+
+    table: dict[str, str]
+    lower: frozenset[str]
+    short: frozenset[str]
+    leads: dict[str, str]
+
+    @classmethod
+    def of(cls, patterns: Iterable[NamePattern]) -> Heads:
+        patterns = list(patterns)
+        return cls(
+            {p.head: p.table for p in patterns},
+            frozenset(p.head for p in patterns if p.lower_case),
+            frozenset(p.head for p in patterns if p.short),
+            {p.head: p.table for p in patterns if p.leads},
+        )
+
+
 CONNECTORS = frozenset({"and", "of", "for", "on", "the", "&", "–", "-", "—", "de"})
 DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "these"})
 _OPEN, _CLOSE = "“\"‘'(", "”\"’')"
@@ -149,23 +102,23 @@ def _capitalised(w: _Word) -> bool:
     return bool(c) and (c[0].isupper() or c[0].isdigit())
 
 
-def _head(w: _Word) -> str | None:
+def _head(w: _Word, heads: Heads) -> str | None:
     core = w.core.strip("()").lower().rstrip(".")
-    return core if core in HEADS or core == "region" else None
+    return core if core in heads.table else None
 
 
-def _table_of(words: list[_Word]) -> str:
+def _table_of(words: list[_Word], heads: Heads) -> str:
     """The table a name goes to, by its head: the last head word before an "of" ("Experience Sharing of
     Industrial Parks" is an event, "Freeport Area of Bataan" a park), else its last head word."""
     first = words[0].core.lower()
-    if first in ("guideline", "agreement", "plan", "initiative", "report"):
-        return "events"
+    if first in heads.leads:
+        return heads.leads[first]
     of = next((i for i, w in enumerate(words) if w.core.lower() in ("of", "for") and i), len(words))
     for part in (words[:of], words):
         for w in reversed(part):
-            h = _head(w)
+            h = _head(w, heads)
             if h is not None:
-                return HEADS.get(h, "regions")
+                return heads.table[h]
     return "parks"
 
 
@@ -199,10 +152,12 @@ Found = dict[tuple[str, str], NameCandidate]
 Add = Callable[[Span, list[_Word], int, int], None]
 
 
-def name_candidates(text: str, spans: list[Span]) -> list[NameCandidate]:
+def name_candidates(text: str, spans: list[Span], patterns: Iterable[NamePattern]) -> list[NameCandidate]:
     """Names ending in a head word ("... Industrial Park", "... Cooperation Zone", "... project",
     "... Expo", "... Group"): capitalised runs, the words after a determiner up to a lower-case head,
-    and quoted titles holding a head. Each (table, name) once, at its first occurrence."""
+    and quoted titles holding a head (the head words are the dataset's name `patterns`). Each (table,
+    name) once, at its first occurrence."""
+    heads = Heads.of(patterns)
     found: dict[tuple[str, str], NameCandidate] = {}
 
     def add(sentence: Span, ws: list[_Word], s: int, e: int) -> None:
@@ -212,7 +167,7 @@ def name_candidates(text: str, spans: list[Span]) -> list[NameCandidate]:
         if got is None:
             return
         a, b, name = got
-        table = _table_of(ws[s : e + 1])
+        table = _table_of(ws[s : e + 1], heads)
         key = (table, normalise(name).lower())
         if key not in found:
             found[key] = NameCandidate(table, name, a, b, sentence)
@@ -225,7 +180,7 @@ def name_candidates(text: str, spans: list[Span]) -> list[NameCandidate]:
         ws = _words(text, sentence)
         since = len(found)  # the candidates found from here on are this sentence's
         for one_pass in (_capitalised_runs, _determiner_heads, _list_items, _quoted_titles):
-            one_pass(text, sentence, ws, found, add, since)
+            one_pass(text, sentence, ws, found, add, since, heads)
     return sorted(found.values(), key=lambda c: (c.start, -c.end, c.table))
 
 
@@ -235,7 +190,9 @@ def _since(found: Found, since: int) -> list[NameCandidate]:
     return list(islice(reversed(found.values()), len(found) - since))[::-1]
 
 
-def _capitalised_runs(text: str, sentence: Span, ws: list[_Word], found: Found, add: Add, since: int) -> None:
+def _capitalised_runs(
+    text: str, sentence: Span, ws: list[_Word], found: Found, add: Add, since: int, heads: Heads
+) -> None:
     """Capitalised words joined by connectors up to a break, cut at each capitalised head word."""
     n = len(ws)
     # capitalised runs: capitalised words joined by connectors, up to a break
@@ -259,7 +216,7 @@ def _capitalised_runs(text: str, sentence: Span, ws: list[_Word], found: Found, 
             k + 1 for k in run if k + 1 <= j and k in starts and re.fullmatch(r"[0-9]+(st|nd|rd|th)?", ws[k].core)
         ]
         for e in run:
-            if _head(ws[e]) is None or not _capitalised(ws[e]):
+            if _head(ws[e], heads) is None or not _capitalised(ws[e]):
                 continue
             for s in sorted(set(starts)):
                 if s > e or any(ws[k].core.lower() in ("the", "a", "an") for k in range(s, e + 1)):
@@ -274,7 +231,7 @@ def _capitalised_runs(text: str, sentence: Span, ws: list[_Word], found: Found, 
                 e + 2 + the <= j
                 and ws[e + 1].core.lower() in ("of", "for")
                 and _capitalised(ws[e + 2 + the])
-                and (not the or HEADS.get(_head(ws[e]) or "") == "organisations")
+                and (not the or heads.table.get(_head(ws[e], heads) or "") == "organisations")
             ):
                 k = e + 2 + the
                 while k + 1 <= j and (
@@ -288,14 +245,16 @@ def _capitalised_runs(text: str, sentence: Span, ws: list[_Word], found: Found, 
         i = j + 1
 
 
-def _determiner_heads(text: str, sentence: Span, ws: list[_Word], found: Found, add: Add, since: int) -> None:
+def _determiner_heads(
+    text: str, sentence: Span, ws: list[_Word], found: Found, add: Add, since: int, heads: Heads
+) -> None:
     """A head in any case after a determiner or a possessive."""
     n = len(ws)
     # a head in any case after a determiner or a possessive ("the free trade pilot zone",
     # "Guangzhou's Nansha free trade area"): the nearest two such openings in the clause
     for e in range(n):
-        h = _head(ws[e])
-        if h is None or (h not in LOWER_HEADS and not _capitalised(ws[e])):
+        h = _head(ws[e], heads)
+        if h is None or (h not in heads.lower and not _capitalised(ws[e])):
             continue
         opened = []
         for k in range(e - 1, max(-1, e - MAX_NAME_WORDS - 1), -1):
@@ -315,7 +274,7 @@ def _determiner_heads(text: str, sentence: Span, ws: list[_Word], found: Found, 
                 for k in range(s, e)
             )
             lower_only = not any(any(c.isupper() for c in ws[k].core) for k in range(s, e + 1))
-            shortest = 2 if h in SHORT_LOWER_HEADS else 4
+            shortest = 2 if h in heads.short else 4
             if lower_only and (e - s + 1 < shortest or any(ws[k].core.lower() in CONNECTORS for k in range(s, e + 1))):
                 continue  # "signed projects", "construction of projects": words, not a name
             if not _capitalised(ws[e]) and any(
@@ -337,7 +296,7 @@ def _determiner_heads(text: str, sentence: Span, ws: list[_Word], found: Found, 
                 add(sentence, ws, s, e)
 
 
-def _list_items(text: str, sentence: Span, ws: list[_Word], found: Found, add: Add, since: int) -> None:
+def _list_items(text: str, sentence: Span, ws: list[_Word], found: Found, add: Add, since: int, heads: Heads) -> None:
     """The other items of a list in which one whole item is a name."""
     n = len(ws)
     # the other items of a list in which one whole item is a name: "the execution of Promotion of
@@ -392,15 +351,17 @@ def _list_items(text: str, sentence: Span, ws: list[_Word], found: Found, add: A
                 found.setdefault(key, NameCandidate(table, got[2], got[0], got[1], sentence))
 
 
-def _quoted_titles(text: str, sentence: Span, ws: list[_Word], found: Found, add: Add, since: int) -> None:
+def _quoted_titles(
+    text: str, sentence: Span, ws: list[_Word], found: Found, add: Add, since: int, heads: Heads
+) -> None:
     """Quoted titles ending in a head word."""
     # quoted titles: “Joint Promotion ... Tour”
     body = text[sentence.start : sentence.end]
     for m in re.finditer(r"[“\"]([^”\"]{3,300})[”\"]", body):
         inner = m.group(1).strip()
         last = re.sub(r"[^\w]+$", "", inner.split()[-1]).lower() if inner.split() else ""
-        if last in HEADS and inner[:1].isupper():
+        if last in heads.table and inner[:1].isupper():
             a = sentence.start + m.start(1)
-            key = (HEADS[last], normalise(inner).lower())
+            key = (heads.table[last], normalise(inner).lower())
             if key not in found and len(inner.split()) >= 2:
-                found[key] = NameCandidate(HEADS[last], inner, a, a + len(inner), sentence)
+                found[key] = NameCandidate(heads.table[last], inner, a, a + len(inner), sentence)

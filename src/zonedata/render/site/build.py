@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
+from markupsafe import Markup, escape
 
 from zonedata.base.findings import ConfigError
 from zonedata.base.paths import Paths
@@ -21,14 +22,16 @@ from zonedata.loading.schema import load_roles
 from zonedata.loading.versioning import read_manifest
 from zonedata.release import diff as d
 from zonedata.render.cite import cite
+from zonedata.render.site import pictures, tableview
 from zonedata.render.site.model import (
     CHANGES_SHOWN,
-    GROUP_SIZE,
+    CITATIONS_SHOWN,
     MARKER,
     RELATED_SHOWN,
     SEARCH_FIELDS,
     SEARCH_SHARD_SIZE,
     SHARD_SIZE,
+    STRUCTURAL,
     SiteInputError,
     Table,
     _as_list,
@@ -92,10 +95,13 @@ class _Writer:
             ) from exc
         self.files = 0
         self.pages = 0
+        self.folders: set[Path] = set()
 
     def write(self, rel: str, data: str | bytes) -> None:
         path = self.tmp / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in self.folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(path.parent)
         path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
         self.files += 1
         self.pages += rel.endswith(".html")
@@ -186,6 +192,8 @@ class Site:
                 field="resources",
             )
         self.sources = sources
+        #: the table whose rows are the citations (role "citations"), if the package has one
+        self.citations: Table | None = next((t for t in self.tables.values() if t.role == "citations"), None)
         self.texts = load_texts(paths, self.sources)
         self.citations_of, self.passages = citation_passages(self.tables, self.texts)
         self.titles = {t.name: {f["name"]: f.get("title") or f["name"] for f in t.fields} for t in self.tables.values()}
@@ -277,13 +285,14 @@ class Site:
                     "field": fname,
                     "links": [self.link(child, r) for r in shown],
                     "more": more,
-                    "more_href": f"tables/{child_name}.html?col={quote(fname)}&eq={quote(str(key))}" if more else None,
+                    "more_href": f"tables/{child_name}.html?f.{quote(fname)}={quote(str(key))}" if more else None,
                 }
             )
         return outgoing, incoming
 
     def citation_view(self, c: int) -> dict:
-        cit = next(t for t in self.tables.values() if t.role == "citations")
+        cit = self.citations
+        assert cit is not None  # a citation index comes from the citations table
         cols = cit.columns
         s = self.sources.lookup(self.sources.pk)[(cols["source_id"][c],)]
         start, end = int(cols["quote_start"][c]), int(cols["quote_end"][c])
@@ -321,8 +330,24 @@ class Site:
 
     def record(self, t: Table, i: int) -> dict:
         outgoing, incoming = self.related(t, i)
-        cites = [self.citation_view(c) for c in self.citations_of.get((t.name, i), [])]
+        mine = self.citations_of.get((t.name, i), [])
+        cites = [self.citation_view(c) for c in mine[:CITATIONS_SHOWN]]
+        cit = self.citations
+        more_cites = None
+        if len(mine) > CITATIONS_SHOWN and cit is not None:
+            poly = next((r for r in cit.refs if r.table_field is not None), None)
+            where = (
+                f"f.{quote(poly.table_field)}={quote(t.name)}&f.{quote(poly.id_field)}={quote(str(t.key(i)[-1]))}"
+                if poly is not None and poly.table_field is not None
+                else ""
+            )
+            more_cites = {
+                "count": len(mine) - CITATIONS_SHOWN,
+                "total": len(mine),
+                "href": f"tables/{cit.name}.html?{where}",
+            }
         return {
+            "table": t.name,
             "anchor": t.anchors[i],
             "label": t.labels[i],
             "key": " · ".join(str(v) for v in t.key(i)),
@@ -331,43 +356,34 @@ class Site:
             "outgoing": outgoing,
             "incoming": incoming,
             "citations": cites,
+            "more_citations": more_cites,
+            "address": t.href(i),
         }
 
-    # table pages: meta and data shards
+    # table pages: meta, facets and data shards
+    def sources_of(self, t: Table, i: int) -> list[tuple[Table, int]]:
+        """The sources whose text a record is transcribed from (through its citations), in citation order."""
+        cit = self.citations
+        if cit is None or t.role in STRUCTURAL:
+            return []
+        if not hasattr(self, "_source_rows"):
+            index = self.sources.lookup(self.sources.pk)
+            self._source_rows = [index.get((v,)) for v in cit.columns["source_id"]]
+        seen: dict[int, None] = {}
+        for c in self.citations_of.get((t.name, i), []):
+            s = self._source_rows[c]
+            if s is not None:
+                seen.setdefault(s, None)
+        return [(self.sources, s) for s in seen]
+
     def table_meta(self, t: Table) -> dict:
-        names = t.field_names()
-        groups = [
-            {
-                "text": names.index(g["text"]),
-                "normalised": names.index(g["normalised"]),
-                "unit": names.index(g["unit"]) if g["unit"] else None,
-                "qualifier": names.index(g["qualifier"]) if g["qualifier"] else None,
-                "title": "Value" if g["prefix"] == "value" else g["prefix"].replace("_", " ").capitalize(),
-            }
-            for g in self.groups[t.name]
-        ]
-        shards = (t.rows + SHARD_SIZE - 1) // SHARD_SIZE
-        return {
-            "table": t.name,
-            "rows": t.rows,
-            "shardSize": SHARD_SIZE,
-            "pageRows": PAGE_ROWS,
-            "shards": [f"data/{t.name}/{k:04d}.js" for k in range(1, shards + 1)],
-            "columns": [
-                {
-                    "name": f["name"],
-                    "title": f.get("title") or f["name"],
-                    "type": f.get("type", "string"),
-                    "key": f["name"] in t.pk,
-                }
-                for f in t.fields
-            ],
-            "values": groups,
-        }
+        return tableview.table_meta(self, t, SHARD_SIZE, PAGE_ROWS)
 
     def shard_rows(self, t: Table, lo: int, hi: int) -> list[list]:
-        """Rows of a table page's data: [record href, value per field]; a reference is {"v", "h"}."""
+        """Rows of a table page's data: [record href, value per field, (sources)]; a reference is
+        {"v": value, "h": href, "t": the target's name}; the sources are such references too."""
         linked = {ref.id_field for ref in t.refs}
+        cited = tableview.is_cited(self, t)
         rows = []
         for i in range(lo, hi):
             row: list = [t.href(i)]
@@ -378,12 +394,22 @@ class Site:
                 if name in targets:
                     hits = targets[name]
                     if isinstance(v, list):
-                        v = [{"v": x, "h": hits[x][0].href(hits[x][1])} if x in hits else x for x in v]
+                        v = [self._cell_ref(x, hits[x]) if x in hits else x for x in v]
                     elif v in hits:
-                        v = {"v": v, "h": hits[v][0].href(hits[v][1])}
+                        v = self._cell_ref(v, hits[v])
                 row.append(v)
+            if cited:
+                row.append([self._cell_ref(x.key(j)[-1], (x, j)) for x, j in self.sources_of(t, i)])
             rows.append(row)
         return rows
+
+    @staticmethod
+    def _cell_ref(value, hit: tuple[Table, int]) -> dict:
+        target, j = hit
+        ref = {"v": value, "h": target.href(j)}
+        if target.labels[j] != value:
+            ref["t"] = target.labels[j]
+        return ref
 
     def search_entries(self) -> list[list[str]]:
         entries = []
@@ -550,11 +576,18 @@ def _write_all(site: Site, w: _Writer) -> None:
         }
     }
 
+    cite_text, cite_bibtex = site.citation_texts()
+    common["site"]["cite"] = cite_text
+
+    templates: dict[str, jinja2.Template] = {}
+
     def page(rel: str, template: str, **context) -> None:
         depth = rel.count("/")
-        w.write(rel, env.get_template(template).render(base="../" * depth, **common, **context))
+        context.setdefault("address", rel)
+        if template not in templates:
+            templates[template] = env.get_template(template)
+        w.write(rel, templates[template].render(base="../" * depth, **common, **context))
 
-    cite_text, cite_bibtex = site.citation_texts()
     downloads = [
         {"rel": x.rel, "table": x.table, "fmt": x.fmt, "bytes": x.bytes, "sha256": x.sha256} for x in site.downloads
     ]
@@ -604,7 +637,7 @@ def _write_all(site: Site, w: _Writer) -> None:
             for f in t.fields
         ]
         meta = site.table_meta(t)
-        groups = (t.rows + GROUP_SIZE - 1) // GROUP_SIZE
+        downloads_of = [x for x in site.downloads if x.table == t.name]
         page(
             f"tables/{t.name}.html",
             "table.html",
@@ -613,19 +646,12 @@ def _write_all(site: Site, w: _Writer) -> None:
             dictionary=dictionary,
             pk=t.pk,
             refs=[{"field": r.id_field, "target": r.target, "table_field": r.table_field} for r in t.refs],
-            groups=[]
-            if t.role in ("sources", "citations")
-            else [
-                {
-                    "n": k,
-                    "href": f"records/{t.name}/{k:04d}.html",
-                    "first": (k - 1) * GROUP_SIZE + 1,
-                    "last": min(k * GROUP_SIZE, t.rows),
-                }
-                for k in range(1, groups + 1)
-            ],
+            files=[{"rel": x.rel, "fmt": x.fmt, "bytes": x.bytes} for x in downloads_of],
             source_pages=[site.link(t, i) for i in range(t.rows)] if t.role == "sources" else [],
+            address=f"tables/{t.name}.html",
         )
+        descriptions = {d["name"]: d["description"] for d in dictionary}
+        w.write(f"data/{t.name}/fields.js", f"zdFields({_js(t.name)},{_js(descriptions)});\n")
         for k, rel in enumerate(meta["shards"]):
             lo, hi = k * SHARD_SIZE, min((k + 1) * SHARD_SIZE, t.rows)
             w.write(rel, f"zdShard({_js(t.name)},{k},{_js(site.shard_rows(t, lo, hi))});\n")
@@ -633,40 +659,53 @@ def _write_all(site: Site, w: _Writer) -> None:
             continue
         if t.role == "sources":
             for i in range(t.rows):
-                paragraphs = source_paragraphs(site.texts[i], site.passages[i])
-                passages = sorted(site.passages[i].values(), key=lambda p: (p.start, p.end))
-                refs = {
-                    p.pid: [
-                        {"h": x.href(j), "t": _short(x.key(j)[-1]), "title": f"{x.title}: {x.labels[j]}"}
-                        for x, j in p.records
-                    ]
-                    for p in passages
-                }
+                record = site.record(t, i)
                 page(
                     t.href(i),
                     "source.html",
                     table=t,
                     dictionary=dictionary,
-                    record=site.record(t, i),
-                    paragraphs=paragraphs,
-                    passages=passages,
+                    record=record,
+                    paragraphs=source_blocks(site, i),
+                    passages=len(site.passages[i]),
                     file=t.columns.get("file", [None] * t.rows)[i],
-                    refs=refs,
+                    address=record["address"],
                 )
             continue
-        for k in range(1, groups + 1):
-            lo, hi = (k - 1) * GROUP_SIZE, min(k * GROUP_SIZE, t.rows)
-            page(
-                f"records/{t.name}/{k:04d}.html",
-                "records.html",
-                table=t,
-                dictionary=dictionary,
-                records=[site.record(t, i) for i in range(lo, hi)],
-                group=k,
-                groups=groups,
-                first=lo + 1,
-                last=hi,
+        base = "../../"
+        frame = env.get_template("record.html").render(
+            base=base, **common, title="\x00T\x00", main=Markup("\x00M\x00"), address="\x00A\x00"
+        )
+        top, rest = frame.split("\x00T\x00")
+        middle, rest = rest.split("\x00M\x00")
+        tail = rest.split("\x00A\x00")
+        main = env.get_template("record_main.html")
+        heads = [
+            Markup('<dt><a href="{}tables/{}.html#field-{}" data-field="{}">{}</a></dt>').format(
+                base, t.name, d["name"], d["name"], d["title"]
             )
+            for d in dictionary
+        ]
+        folder = f"records/{t.name}/"
+        for i in range(t.rows):
+            record = site.record(t, i)
+            body = main.render(
+                base=base,
+                table=t,
+                r=record,
+                heads=heads,
+                position=i + 1,
+                prev=t.href(i - 1)[len(folder) :] if i > 0 else None,
+                next=t.href(i + 1)[len(folder) :] if i + 1 < t.rows else None,
+            )
+            address = str(escape(record["address"]))
+            w.write(
+                t.href(i),
+                top + str(escape(record["label"])) + middle + body + address.join(tail),
+            )
+
+    for name, svg in (("timeline", pictures.timeline(site)), ("graph", pictures.graph(site))):
+        page(f"pictures/{name}.html", f"{name}.html", picture=svg, address=f"pictures/{name}.html")
 
     static = Path(__file__).parent / "static"
     for name in ("site.css", "site.js"):
@@ -679,10 +718,37 @@ def _write_all(site: Site, w: _Writer) -> None:
     w.write(MARKER, "A site built by `zonedata site`; the next build replaces this folder.\n")
 
 
-def _short(key) -> str:
-    """A record's key as a passage's link shows it: long keys are cut (the full name is in its title)."""
-    text = str(key)
-    return text if len(text) <= 16 else text[:14] + "…"
+def source_blocks(site: Site, s: int) -> list[dict]:
+    """A source text as paragraphs, each with the passages that end in it: a number in the text, and
+    beside it (below it on a phone) the names of the records each passage supports."""
+    paragraphs = source_paragraphs(site.texts[s], site.passages[s])
+    passages = sorted(site.passages[s].values(), key=lambda p: (p.start, p.end))
+    number = {p.pid: k + 1 for k, p in enumerate(passages)}
+    blocks = []
+    for para in paragraphs:
+        notes = []
+        for piece in para:
+            for p in piece["closing"]:
+                notes.append(
+                    {
+                        "pid": p.pid,
+                        "n": number[p.pid],
+                        "records": [
+                            {"h": x.href(j), "t": x.labels[j], "table": x.title, "key": str(x.key(j)[-1])}
+                            for x, j in _unique(p.records)
+                        ],
+                    }
+                )
+            piece["notes"] = [(number[p.pid], p.pid) for p in piece["closing"]]
+        blocks.append({"pieces": para, "notes": sorted(notes, key=lambda n: n["n"])})
+    return blocks
+
+
+def _unique(records: list[tuple[Table, int]]) -> list[tuple[Table, int]]:
+    seen: dict[tuple[str, int], tuple[Table, int]] = {}
+    for x, j in records:
+        seen.setdefault((x.name, j), (x, j))
+    return list(seen.values())
 
 
 def _search(site: Site, w: _Writer) -> int:

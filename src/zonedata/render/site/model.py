@@ -9,9 +9,10 @@ a table or field added to the dataset appears without a change here. Two tables 
 
 Pages are Jinja2 templates shipped in `templates/`; `static/` holds the one script and style
 sheet. The output has relative links only (it works from file:// and under a sub-path), makes
-no network request and is byte-identical for the same input. For scale, records are grouped
-`GROUP_SIZE` to a page and table pages page through data shards (`SHARD_SIZE` rows, loaded as
-script files because browsers refuse fetch() from file://).
+no network request and is byte-identical for the same input. Every record has a page of its own
+(its address, which a citation can point to); table pages page through data shards (`SHARD_SIZE`
+rows, loaded as script files because browsers refuse fetch() from file://), so no page holds all
+rows of a large table.
 """
 
 from __future__ import annotations
@@ -29,8 +30,10 @@ from zonedata.base.hashing import sha256_bytes
 from zonedata.base.paths import Paths
 from zonedata.text.normalise import normalise
 
-#: records shown on one record page (100,000 records make 2,000 pages, not 100,000 files)
-GROUP_SIZE = 50
+#: the roles of the tables that hold the sources and the citations, not records of their own
+STRUCTURAL = ("sources", "citations")
+#: citations shown on a record's page; the rest are linked (the citations table, filtered to the record)
+CITATIONS_SHOWN = 50
 #: rows in one data shard of a table page
 SHARD_SIZE = 1000
 #: entries in one shard of the search index
@@ -122,6 +125,8 @@ class Table:
     pk: list[str]
     refs: list[Ref] = field(default_factory=list)
     anchors: list[str] = field(default_factory=list)
+    #: the file name of each record's page (its key, or a hash where the key is not a safe file name)
+    slugs: list[str] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
     #: citations have no pages of their own: each links to the record it supports, where it is shown
     shown_at: list[tuple[Table, int]] | None = None
@@ -147,9 +152,6 @@ class Table:
             self._lookups[name] = {tuple(c[i] for c in cols): i for i in range(self.rows)}
         return self._lookups[name]
 
-    def page(self, i: int) -> int:
-        return i // GROUP_SIZE + 1
-
     def href(self, i: int) -> str:
         """Where record i lives, relative to the site root."""
         if self.shown_at is not None:
@@ -157,7 +159,7 @@ class Table:
             return target.href(j)
         if self.role == "sources":
             return f"sources/{self.anchors[i][2:]}.html"
-        return f"records/{self.name}/{self.page(i):04d}.html#{self.anchors[i]}"
+        return f"records/{self.name}/{self.slugs[i]}.html"
 
 
 def _anchor(key: tuple) -> str:
@@ -166,6 +168,16 @@ def _anchor(key: tuple) -> str:
         return "r-" + key[0]
     joined = "\x1f".join("" if v is None else str(v) for v in key)
     return "r-h" + sha256_bytes(joined.encode("utf-8"))[:16]
+
+
+def _slugs(anchors: list[str]) -> list[str]:
+    """File names of record pages: the key where it is plain, else its hash; a key that differs from another
+    only in letter case gets the hash too, so no two pages collide on a case-insensitive file system."""
+    slugs = [a[2:] for a in anchors]
+    seen: dict[str, int] = {}
+    for s in slugs:
+        seen[s.lower()] = seen.get(s.lower(), 0) + 1
+    return [s if seen[s.lower()] == 1 else "h" + sha256_bytes(s.encode("utf-8"))[:16] for s in slugs]
 
 
 def _read_frame(paths: Paths, rel: str, fmt: str, fields: list[dict]):
@@ -256,6 +268,7 @@ def load_tables(paths: Paths, descriptor: dict) -> tuple[dict[str, Table], list[
             raise SiteInputError(
                 "datapackage.json", f"resource {res['name']} has no Table Schema with fields", field="schema"
             )
+        schema = _with_curated_properties(paths, name, schema)
         fields = [f for f in schema["fields"] if isinstance(f, dict) and isinstance(f.get("name"), str)]
         columns, rows = _read_frame(paths, res["path"], fmt, fields)
         pk = _as_list(schema.get("primaryKey")) or [fields[0]["name"]]
@@ -269,6 +282,7 @@ def load_tables(paths: Paths, descriptor: dict) -> tuple[dict[str, Table], list[
                 "has records with the same primary key: run `zonedata validate`",
                 field=",".join(t.pk),
             )
+        t.slugs = _slugs(t.anchors)
         label_fields = [t.columns[f] for f in LABEL_FIELDS if f in t.columns]
         t.labels = []
         for i in range(t.rows):
@@ -277,6 +291,37 @@ def load_tables(paths: Paths, descriptor: dict) -> tuple[dict[str, Table], list[
                 value = ", ".join(value)
             t.labels.append(value or " · ".join("" if v is None else str(v) for v in t.key(i)))
     return tables, downloads
+
+
+def _with_curated_properties(paths: Paths, table: str, schema: dict) -> dict:
+    """The published schema with what the site shows but publishing leaves out, from the curated Table Schema
+    in schemas/ when there is one: `periods` (a period's start and end fields) and each field's `isoCode`
+    (a code field, faceted like an enum)."""
+    path = paths.schemas / f"{table}.json"
+    if not path.is_file() or not paths.is_inside(path):
+        return schema
+    try:
+        curated = safe_json.loads(path.read_bytes())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return schema
+    if not isinstance(curated, dict):
+        return schema
+    out = dict(schema)
+    if "periods" not in out and isinstance(curated.get("periods"), list):
+        out["periods"] = curated["periods"]
+    codes = {
+        f["name"]: f["isoCode"]
+        for f in curated.get("fields") or []
+        if isinstance(f, dict) and isinstance(f.get("name"), str) and isinstance(f.get("isoCode"), str)
+    }
+    if codes:
+        out["fields"] = [
+            {**f, "isoCode": codes[f["name"]]}
+            if isinstance(f, dict) and f.get("name") in codes and "isoCode" not in f
+            else f
+            for f in out["fields"]
+        ]
+    return out
 
 
 def _read_bytes(paths: Paths, rel: str) -> bytes:
