@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from zonedata.checks.markers import FILL, GUESS
 from zonedata.curate.draft import draft
 from zonedata.curate.draft.candidates import _load, _recorded_names
 from zonedata.text.normalise import normalise
@@ -37,12 +38,15 @@ def measure(root: Path | str) -> dict:
     STATISTICS, CITATIONS = ds.roles.table("figures") or "", ds.roles.table("citations") or ""  # noqa: N806
     stats_file, cites_file = ds.file(STATISTICS), ds.file(CITATIONS)
     candidates = []  # (source_id, key, value_text, quote)
+    drafted_rows = []  # the drafted row of each candidate
     for sid, d in drafts.items():
         quotes = {c["record_id"]: c["quote"] for c in d.rows.get(cites_file, []) if c["record_table"] == STATISTICS}
         for r in d.rows.get(stats_file, []):
             candidates.append(
                 (sid, key(r), normalise(r["value_text"]).lower(), normalise(quotes.get(r["statistic_id"], "")).lower())
             )
+            drafted_rows.append(r)
+    first_hit: dict[str, int] = {}  # recorded statistic_id -> the candidate it is found as
     cites, statistics = ds.tables[CITATIONS].strings, ds.tables[STATISTICS].strings
     sources_of: dict[str, set[str]] = {}
     for rt, rid, sid in cites.select("record_table", "record_id", "source_id").iter_rows():
@@ -63,6 +67,8 @@ def measure(root: Path | str) -> dict:
         matched_candidates.update(hits)
         if not hits:
             missed.append(r["statistic_id"])
+        else:
+            first_hit[r["statistic_id"]] = hits[0]
     false = [f"{candidates[i][0]}: {candidates[i][2]}" for i in range(len(candidates)) if i not in matched_candidates]
     stats: dict[str, Any] = {
         "recorded": len(recorded),
@@ -122,9 +128,177 @@ def measure(root: Path | str) -> dict:
     }
     return {
         "statistics": stats,
+        "readings": _readings(ds, drafts, recorded, drafted_rows, candidates, first_hit),
         "names": names,
         "exclusions": exclusions,
         "name_candidates": n_candidates,
         "false_name_candidates": len(false_names),
         "false_names": false_names,
+    }
+
+
+# --------------------------------------------------------------------------- a text curated by hand
+
+
+def _plain(v: str | None) -> str:
+    """A drafted cell without its guess marker (FILL?planned -> planned); a bare FILL is empty."""
+    v = v or ""
+    if v.startswith(GUESS):
+        return v[len(GUESS) :]
+    return "" if v == FILL or v.startswith(FILL + ":") else v
+
+
+def _same_words(a: str, b: str) -> bool:
+    """Period or attribution words read alike: equal, or one holds the other (case and spacing aside)."""
+    a, b = normalise(a).lower().strip(" ,."), normalise(b).lower().strip(" ,.")
+    return a == b or (bool(a) and bool(b) and (a in b or b in a))
+
+
+def measure_draft(d, expected: dict) -> dict:
+    """The draft `d` of one text against its hand curation `expected` (tests/fixtures/draft/texts/*.json).
+
+    A curated figure is found when a drafted statistic has the same value, scale, unit and qualifier
+    and a value_text that holds it or is held by it (each candidate matches one figure). Of the found
+    figures: the basis is right when the drafted one (a guess counts) equals it; the period words when
+    both are empty or one holds the other; the dates when period_start and period_end are equal; the
+    attribution when the curated one is given and the drafted words overlap it. A name is found when
+    a candidate of any table has it (case and spacing aside), in the right table when its table is the
+    curated one. A link is found when a drafted growth link joins the two curated figures. Candidates
+    that match no curated figure or name are the false ones."""
+    stats = [r for dest, rows in d.rows.items() if dest.endswith("/statistics.csv") for r in rows]
+    by_id = {r["statistic_id"]: r for r in stats}
+
+    def num(v: str | None):
+        try:
+            return Decimal(_plain(v))
+        except InvalidOperation:
+            return None
+
+    used: set[int] = set()
+    match: dict[int, dict] = {}  # curated index -> drafted row
+    for n, e in enumerate(expected["figures"]):
+        want = normalise(e["value_text"]).lower()
+        for i, r in enumerate(stats):
+            got = normalise(r["value_text"]).lower()
+            if i in used or (num(r["value"]), r["scale"], r["unit"], r["qualifier"]) != (
+                num(e["value"]),
+                e["scale"],
+                e["unit"],
+                e["qualifier"],
+            ):
+                continue
+            if got in want or want in got:
+                used.add(i)
+                match[n] = r
+                break
+    figures = expected["figures"]
+    found = [figures[n] for n in match]
+    basis_right = sum(_plain(match[n].get("basis")) == figures[n]["basis"] for n in match)
+    words_right = sum(
+        (not figures[n]["period_text"] and not _plain(match[n].get("period_text")))
+        or _same_words(figures[n]["period_text"], _plain(match[n].get("period_text")))
+        for n in match
+    )
+    dates_right = sum(
+        (_plain(match[n].get("period_start")), _plain(match[n].get("period_end")))
+        == (figures[n]["period_start"], figures[n]["period_end"])
+        for n in match
+    )
+    attributed = [n for n in match if figures[n].get("attribution_text")]
+    attribution_right = sum(
+        _same_words(figures[n]["attribution_text"], match[n].get("attribution_text") or "") for n in attributed
+    )
+    names = {
+        normalise(r["name"]).lower(): Path(dest).stem
+        for dest, rows in d.rows.items()
+        if not dest.endswith("/citations.csv")
+        for r in rows
+        if r.get("name")
+    }
+    names_found = [e for e in expected["names"] if normalise(e["name"]).lower() in names]
+    tables_right = [e for e in names_found if names[normalise(e["name"]).lower()] == e["table"]]
+    curated_names = {normalise(e["name"]).lower() for e in expected["names"]}
+    links = [r for dest, rows in d.rows.items() if dest.endswith("/statistic_links.csv") for r in rows]
+
+    def joins(link: dict, e: dict) -> bool:
+        left, right = by_id.get(link.get("statistic_id", "")), by_id.get(link.get("related_statistic_id", ""))
+        return (
+            left is not None
+            and right is not None
+            and _same_words(left["value_text"], e["growth"])
+            and _same_words(right["value_text"], e["of"])
+        )
+
+    links_found = sum(any(joins(link, e) for link in links) for e in expected["links"])
+    return {
+        "figures": len(figures),
+        "figures_found": len(found),
+        "missed": [e["value_text"] for n, e in enumerate(figures) if n not in match],
+        "false_figures": [r["value_text"] for i, r in enumerate(stats) if i not in used],
+        "basis_right": basis_right,
+        "period_words_right": words_right,
+        "period_dates_right": dates_right,
+        "attributions": len(attributed),
+        "attributions_right": attribution_right,
+        "names": len(expected["names"]),
+        "names_found": len(names_found),
+        "names_in_right_table": len(tables_right),
+        "names_missed": [e["name"] for e in expected["names"] if e not in names_found],
+        "false_names": sorted(n for n in names if n not in curated_names),
+        "links": len(expected["links"]),
+        "links_found": links_found,
+        "false_links": len(links) - links_found,
+    }
+
+
+def _readings(ds, drafts: dict, recorded: list[dict], rows: list[dict], candidates: list, first_hit: dict) -> dict:
+    """Of the recorded statistics found: how many have the recorded period words (when the record has
+    period words: the drafted ones hold them or are held by them), the recorded period dates (start
+    and end equal, for the records with period words) and the recorded basis (a guess counts); and
+    how many recorded growth links (growth_rate_of) a draft states between the two figures found."""
+    by_id = {r["statistic_id"]: r for r in recorded}
+    worded = [sid for sid in first_hit if by_id[sid].get("period_text")]
+    words_right = [
+        sid for sid in worded if _same_words(by_id[sid]["period_text"], _plain(rows[first_hit[sid]].get("period_text")))
+    ]
+    dates_right = [
+        sid
+        for sid in worded
+        if (_plain(rows[first_hit[sid]].get("period_start")), _plain(rows[first_hit[sid]].get("period_end")))
+        == (by_id[sid].get("period_start") or "", by_id[sid].get("period_end") or "")
+    ]
+    basis_right = [
+        sid for sid in first_hit if _plain(rows[first_hit[sid]].get("basis")) == (by_id[sid].get("basis") or "")
+    ]
+    # growth links: the recorded ones, and the drafted ones by the (source, draft id) of their figures
+    recorded_links = []
+    if "statistic_links" in ds.tables:
+        frame = ds.tables["statistic_links"].strings
+        recorded_links = [r for r in frame.to_dicts() if r.get("relation") == "growth_rate_of"]
+    index = {(candidates[i][0], rows[i]["statistic_id"]): i for i in range(len(rows))}
+    drafted_links = {
+        (index.get((sid, r.get("statistic_id"))), index.get((sid, r.get("related_statistic_id"))))
+        for sid, d in drafts.items()
+        for dest, link_rows in d.rows.items()
+        if dest.endswith("/statistic_links.csv")
+        for r in link_rows
+    }
+    links_found = [
+        r["link_id"]
+        for r in recorded_links
+        if (first_hit.get(r["statistic_id"]), first_hit.get(r["related_statistic_id"])) in drafted_links
+        and first_hit.get(r["statistic_id"]) is not None
+    ]
+    return {
+        "found": len(first_hit),
+        "with_period_words": len(worded),
+        "period_words_right": len(words_right),
+        "period_dates_right": len(dates_right),
+        "period_missed": sorted(set(worded) - set(words_right) | (set(worded) - set(dates_right))),
+        "basis_right": len(basis_right),
+        "basis_missed": sorted(set(first_hit) - set(basis_right)),
+        "growth_links": len(recorded_links),
+        "growth_links_found": len(links_found),
+        "drafted_links": len(drafted_links),
+        "false_links": len(drafted_links) - len(links_found),
     }

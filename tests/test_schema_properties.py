@@ -190,8 +190,8 @@ def test_a_bad_schema_property_is_schema_invalid_at_the_schema(pkg, case, table,
 
 
 def test_periods_in_the_schema_drive_the_period_checks(pkg):
-    inverted = ",,,,,,,recently,,nanning,"
-    replace(pkg, EVENTS, inverted, ",,,,2023-09-10,2023-09-01,,recently,,nanning,")
+    inverted = ",,,,,,,recently,,,nanning,"
+    replace(pkg, EVENTS, inverted, ",,,,2023-09-10,2023-09-01,,recently,,happened,nanning,")
     assert findings(pkg, "period-inverted") == [(EVENTS, 2, "end_date", "2023-09-01")]
     edit_schema(pkg, "events", lambda s: s.pop("periods"))
     assert findings(pkg, "period-inverted") == []

@@ -543,3 +543,18 @@ def test_field_descriptions_come_from_the_dictionary(site, watched):
     assert first.locator("dd.fdesc").inner_text().startswith(schema["fields"][5]["description"])
     page.click("button.show-descriptions")
     assert first.locator("dd.fdesc").count() == len(schema["fields"])
+
+
+def test_hostile_url_parameters_are_ignored_or_read_as_text(site, watched):
+    """A shared URL is input: unknown columns, prototype names and markup change nothing but the filter."""
+    stats = clean("statistics")
+    url = (site / "tables" / "statistics.html").as_uri()
+    page = watched.goto(url + "?f.__proto__=x&q.constructor=y&sort=__proto__&cols=__proto__,nope&page=-3&f.nope=1")
+    _rows(page, min(100, stats.height))
+    assert _header(page)[0] == "Statistic ID"
+    page = watched.goto(url + "?q=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E")
+    page.wait_for_function("() => document.getElementById('status').textContent.startsWith('No records')")
+    assert page.locator("#records img").count() == 0 and page.input_value("#filter").startswith("<img")
+    # a value that is a prototype name counts like any other in the facets computed in the page
+    page = watched.goto(url + "?f.qualifier=constructor")
+    page.wait_for_function("() => document.getElementById('status').textContent.startsWith('No records')")

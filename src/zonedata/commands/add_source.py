@@ -90,14 +90,17 @@ def add_source_command(
             click.echo(
                 escape_text(
                     ("would add" if dry_run else "added")
-                    + " to seeds/sources.csv: "
+                    + f" to {result.listing}: "
                     + ", ".join(f"{k}={v!r}" for k, v in result.row.items() if v)
                 )
             )
             if published is not None:
                 click.echo(published["message"])
             if not dry_run:
-                click.echo(f"next: zonedata draft {result.source_id} --out draft-{result.source_id}.csv")
+                sid = result.source_id
+                click.echo(
+                    f"next: zonedata draft {sid} --review review-{sid}.html --apply (README: Adding a new source)"
+                )
         else:
             click.echo("add-source: refused; nothing written", err=True)
     raise SystemExit(EXIT_OK if result.ok else EXIT_INVALID)
@@ -112,7 +115,12 @@ def republish(root) -> dict:
     paths = Paths(Path(root))
     if not paths.datapackage.exists():
         return {"written": [], "message": "nothing is published yet: run zonedata build when the data is ready"}
-    built = build(paths.root)
+    from zonedata.base.findings import ConfigError
+
+    try:
+        built = build(paths.root)
+    except ConfigError as exc:  # the source is stored; only the rebuild could not run
+        return {"written": [], "message": f"the published files were not rebuilt: {exc}"}
     if not built.report.valid:
         n = len(built.report.errors)
         return {

@@ -20,10 +20,17 @@ from zonedata.cli import EXIT_OK, format_option, handle_errors, root_option
     help="Write the candidate rows into data/raw, with ids; the cells the words leave open stay marked.",
 )
 @click.option("--dry-run", is_flag=True, help="With --apply: show the rows it would write, and write nothing.")
+@click.option(
+    "--review",
+    type=click.Path(dir_okay=False, path_type=str),
+    default=None,
+    help="Also write a review page (one self-contained HTML file: the text with every candidate highlighted "
+    "beside its row) to this file inside the package, as --out; with --apply, the page shows the draft it applies.",
+)
 @root_option
 @format_option(choices=("text", "json"), help="Output: text (CSV sections to paste) for people, json for tools.")
 @handle_errors
-def draft_command(source_id, out, apply_, dry_run, root, fmt):
+def draft_command(source_id, out, apply_, dry_run, review, root, fmt):
     """Draft candidate rows for a stored source text, for the curator to complete.
 
     One candidate statistics row per number mention (value as written, value, scale, unit,
@@ -41,17 +48,32 @@ def draft_command(source_id, out, apply_, dry_run, root, fmt):
     open stays FILL (or FILL?guess): `zonedata validate` lists each cell.
 
     \b
+    With --review PAGE.html it also writes one HTML page (no network needed,
+    open it from the file browser): the text with each drafted candidate
+    highlighted by kind (figure, period, basis and attribution words, link,
+    name by table, exclusion) beside its proposed row, and what is already
+    recorded underlined apart.
+
+    \b
     Example:
         zonedata draft 005
         zonedata draft 005 --out draft-005.csv
         zonedata draft 005 --format json
         zonedata draft 005 --apply --dry-run
         zonedata draft 005 --apply
+        zonedata draft 005 --review review-005.html
     """
     from zonedata.curate.draft import draft, write_draft
 
     if dry_run and not apply_:
         raise click.UsageError("--dry-run goes with --apply (zonedata draft SOURCE --apply --dry-run)")
+    if review is not None:
+        from zonedata.render.review import write_review
+
+        page = write_review(root, review, source_id)
+        click.echo(f"wrote review page {page}", err=fmt == "json")
+        if not apply_ and out is None:
+            raise SystemExit(EXIT_OK)
     if apply_:
         if out is not None:
             raise click.UsageError("--out writes a draft file; --apply writes into data/raw: give one of them")

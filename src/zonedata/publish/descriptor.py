@@ -49,6 +49,11 @@ def resource_name(table: str, fmt: str) -> str:
 def read_version(paths: Paths, data: bytes | None = None) -> str:
     """The package version: pyproject.toml's [project] version, the one source of it (from `data`, the file's
     bytes, when the caller read it already)."""
+    if data is None and not paths.pyproject.is_file():
+        raise ConfigError(
+            f"{paths.rel(paths.pyproject)} is missing: the package version is read from its [project] version "
+            "(copy it with the data when you copy the package)"
+        )
     version = pyproject_metadata(paths.pyproject, data).get("version")
     if not isinstance(version, str) or not version:
         raise ConfigError(f'{paths.rel(paths.pyproject)} has no [project] version: add version = "X.Y.Z"')

@@ -40,20 +40,37 @@ from zonedata.loading.exclusions import exclusions_schema
 from zonedata.text.normalise import SourceText, normalise
 from zonedata.text.sentences import Span, clauses, sentence_at, sentences
 
-#: the draft's tables, in the order they are written; a table without a schema is drafted as names only
-NAME_TABLES = ("parks", "projects", "events", "regions", "organisations")
-#: the tag of the figures' draft ids (FILL:stat-1), and of each name table's: FILL:park-1, ...
+#: the tag of the figures' draft ids (FILL:stat-1); each name table's is its singular: FILL:park-1, ...
 FIGURES_TAG = "stat-"
-TAGS = {
-    "parks": "park-",
-    "projects": "project-",
-    "events": "event-",
-    "regions": "region-",
-    "organisations": "organisation-",
-}
+
+
+def name_tables(ds: Dataset) -> tuple[str, ...]:
+    """The tables the draft proposes names for, in the order they are written: those of the dataset's name
+    patterns (metadata/vocabulary/names.csv), in the file's order; a table without a schema is drafted as
+    names only."""
+    return tuple(dict.fromkeys(p.table for p in ds.vocabulary.names))
+
+
+def tag(table: str) -> str:
+    """The tag of a name table's draft ids: its singular (parks -> park-, entities -> entity-)."""
+    stem = table[:-3] + "y" if table.endswith("ies") else table[:-1] if table.endswith("s") else table
+    return f"{stem or table}-"
 
 
 # --------------------------------------------------------------------------- the draft
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Where a candidate stands in the text: words [start, end) of the stored text, what they are
+    (figure, period, basis, attribution, link, name, exclusion) and the drafted row they give
+    (`rows[dest][index]`), for the review page."""
+
+    start: int
+    end: int
+    kind: str
+    dest: str
+    index: int
 
 
 @dataclass
@@ -65,6 +82,7 @@ class Draft:
     columns: dict[str, list[str]] = field(default_factory=dict)  # destination -> header
     rows: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    marks: list[Mark] = field(default_factory=list)  # every candidate where it stands
 
     @property
     def empty(self) -> bool:
@@ -179,7 +197,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
     dest_excl = ds.paths.rel(ds.paths.coverage_exclusions)
     for dest, schema in (
         (ds.file(figures_t), stats_schema),
-        *((ds.file(t), ds.schemas.get(t)) for t in NAME_TABLES),
+        *((ds.file(t), ds.schemas.get(t)) for t in name_tables(ds)),
         (dest_cites, cites_schema),
     ):
         if schema is not None:
@@ -191,9 +209,9 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
     def cite(table: str, rid: str, quote: Span) -> None:
         if cites_schema is None:
             return
-        out.rows[dest_cites].append(
-            _row(cites_schema, {"record_table": table, "record_id": rid, "source_id": source_id, "quote": quote.text})
-        )
+        row = {"record_table": table, "record_id": rid, "source_id": source_id, "quote": quote.text}
+        role = ds.roles.citations  # the role's fields by this table's names (`roleFields`)
+        out.rows[dest_cites].append(_row(cites_schema, {role[k] if role else k: v for k, v in row.items()}))
 
     links = _links_table(ds)
     if links is not None:
@@ -238,7 +256,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
             continue
         if ds.schemas.get(cand.table) is not None:
             counters[cand.table] = counters.get(cand.table, 0) + 1
-        kept.append((cand, id_marker(TAGS.get(cand.table, cand.table), counters.get(cand.table, 0))))
+        kept.append((cand, id_marker(tag(cand.table), counters.get(cand.table, 0))))
     # every record the text names, drafted or recorded, where it stands: (start, end, table, id)
     named = sorted(
         [
@@ -293,6 +311,9 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
             if key and key not in excluded_phrases:
                 excluded_phrases.add(key)
                 out.rows[dest_excl].append({"source_id": source_id, "phrase": phrase, "reason": reason})
+            if key in excluded_phrases:
+                index = next(i for i, r in enumerate(out.rows[dest_excl]) if normalise(r["phrase"]) == key)
+                out.marks.append(Mark(mention.start, mention.end, "exclusion", dest_excl, index))
             continue
         by_sentence.setdefault(sentence.start, []).append((mention, sentence))
     rank_spans = _rank_spans(ds, source_id) if skip_recorded else {}
@@ -300,6 +321,27 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
     n_link = 0
     newlines = [m.start() for m in re.finditer("\n", text)]
     carry: tuple[Period, Span] | None = None  # the last period words of the paragraph, for the sentences after them
+
+    def period_values(period: Period | None, read) -> dict[str, str]:
+        """The period fields a figure's period words give: the words, the dates they fix, their basis."""
+        values: dict[str, str] = {}
+        if period is not None:
+            values["period_text"] = period.span.text
+            if period.end is not None:
+                values["period_start"] = period.start.isoformat() if period.start else ""
+                values["period_end"] = period.end.isoformat()
+                if period.ahead and (read is None or not read.settled or read.value not in ("planned", "expected")):
+                    values["period_end"] = guess(period.end.isoformat())  # a target, if it is one
+                if period.kind == "weekday":  # the week of "on Monday" is the text's own, as a guess
+                    values["period_start"], values["period_end"] = (
+                        guess(values["period_start"]),
+                        guess(values["period_end"]),
+                    )
+                pbasis = "stated" if period.stated else basis_of_date
+                if pbasis in basis_enum:
+                    values["period_basis"] = pbasis
+        return values
+
     for sentence in spans:
         if carry is not None and bisect.bisect_left(newlines, carry[1].end) < bisect.bisect_left(
             newlines, sentence.start
@@ -311,9 +353,12 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
         figures = [m for m, _ in group if m not in inside]
         usable = periods
         if not figures:  # the period words are the only numbers: draft them as figures themselves
-            figures, usable = inside, []
+            # (a year is no period of itself; a duration, "for three consecutive years", is up to the text's date)
+            figures, usable = inside, [p for p in periods if p.kind == "consecutive"]
         said = attribution(text, sentence)
         drafted: list[tuple[str, str, int]] = []  # (draft id, unit, start) of this sentence's figures
+        rates = sum(1 for m in figures if is_yoy_growth(text, m.start, m.end))  # the growth rates it gives
+        growth_seen = 0
         for mention in figures:
             unit, extra = _unit(mention, text[mention.end : sentence.end])
             value_text = text[mention.start : mention.end + extra]
@@ -348,16 +393,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
             read = basis(text, clause, unit)
             if read is not None and read.value in basis_values:
                 values["basis"] = read.value if read.settled else guess(read.value)
-            if period is not None:
-                values["period_text"] = period.span.text
-                if period.end is not None:
-                    values["period_start"] = period.start.isoformat() if period.start else ""
-                    values["period_end"] = period.end.isoformat()
-                    if period.ahead and (read is None or not read.settled or read.value not in ("planned", "expected")):
-                        values["period_end"] = guess(period.end.isoformat())  # a target, if it is one
-                    pbasis = "stated" if period.stated else basis_of_date
-                    if pbasis in basis_enum:
-                        values["period_basis"] = pbasis
+            values.update(period_values(period, read))
             growth = unit == "%" and is_yoy_growth(text, mention.start, mention.end)
             if growth and "growth_rate_yoy" in indicators:
                 values["indicator"] = "growth_rate_yoy"
@@ -372,13 +408,36 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
                 values["subject_table"] = table if settled else guess(table)
                 values["subject_id"] = sid_ if settled else guess(sid_)
             if stats_schema is not None:
+                index = len(out.rows[ds.file(figures_t)])
                 out.rows[ds.file(figures_t)].append(_row(stats_schema, values))
                 cite(figures_t, rid, quote)
+                dest = ds.file(figures_t)
+                out.marks.append(Mark(mention.start, mention.end + extra, "figure", dest, index))
+                if period is not None:
+                    out.marks.append(Mark(period.span.start, period.span.end, "period", dest, index))
+                if read is not None and "basis" in values and read.start >= 0:
+                    out.marks.append(Mark(read.start, read.end, "basis", dest, index))
+                if "attribution_text" in values and said is not None:
+                    out.marks.append(Mark(said.start, said.end, "attribution", dest, index))
             if growth and links is not None:
                 base = next((d for d in reversed(drafted) if d[1] != "%"), None)
+                if rates > 1 and re.search(r"\brespectively\b", sentence.text or ""):
+                    # "A and B respectively, an increase of 10% and 6% year-on-year": the rates in order
+                    amounts = [d for d in drafted if d[1] != "%"][-rates:]
+                    base = amounts[growth_seen] if len(amounts) == rates else None
+                growth_seen += 1
                 if base is not None:
                     n_link += 1
                     lid = id_marker(links.tag, n_link)
+                    out.marks.append(
+                        Mark(
+                            mention.start,
+                            mention.end + extra,
+                            "link",
+                            ds.file(links.table),
+                            len(out.rows[ds.file(links.table)]),
+                        )
+                    )
                     out.rows[ds.file(links.table)].append(
                         _row(
                             links.schema,
@@ -392,34 +451,49 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
             a, b = m.start(1), m.end(1)
             if (
                 re.search(r"\bone of (?:the|its|their)\s*$", text[max(sentence.start, m.start() - 12) : m.start() + 4])
-                or re.match(r"\s+(?:[a-z]+(?:ent|ive|able|ible|ful|al|ous|ic|ant|ed)\b|and\b|of\b)", text[b : b + 30])
+                or re.match(
+                    r"\s+(?:(?![a-z]*ment\b)[a-z]+(?:ent|ive|able|ible|ful|al|ous|ic|ant|ed)\b|and\b|of\b)",
+                    text[b : b + 30],
+                )
                 or any(qa <= a and b <= qb for qa, qb in rank_spans.get(m.group(1).lower(), ()))
             ):
                 continue  # "one of the largest" is no rank; a rank already recorded is skipped
             clause = next((c for c in clauses(text, sentence) if c.start <= a < c.end), sentence)
             n_stat += 1
             rid = id_marker(FIGURES_TAG, n_stat)
+            # a rank holds for the period words of its own clause ("for three consecutive years")
+            own = [p for p in periods if clause.start <= p.span.start and p.span.end <= clause.end]
+            rank_period = min(own, key=lambda p: abs(p.span.start - a)) if own else None
+            rank_read = basis(text, clause, "rank")
             if stats_schema is not None:
-                out.rows[ds.file(figures_t)].append(
-                    _row(
-                        stats_schema,
-                        {
-                            "statistic_id": rid,
-                            "value_text": text[a:b],
-                            "value": "1",
-                            "scale": "",
-                            "unit": "rank",
-                            "qualifier": "exact",
-                            **_kinds(stats_schema, "rank", None),
-                        },
+                index = len(out.rows[ds.file(figures_t)])
+                out.marks.append(Mark(a, b, "figure", ds.file(figures_t), index))
+                if rank_period is not None:
+                    out.marks.append(
+                        Mark(rank_period.span.start, rank_period.span.end, "period", ds.file(figures_t), index)
                     )
-                )
+                rank_values = {
+                    "statistic_id": rid,
+                    "value_text": text[a:b],
+                    "value": "1",
+                    "scale": "",
+                    "unit": "rank",
+                    "qualifier": "exact",
+                    **_kinds(stats_schema, "rank", rank_period),
+                    **period_values(rank_period, rank_read),
+                }
+                if rank_read is not None and rank_read.value in basis_values:
+                    rank_values["basis"] = rank_read.value if rank_read.settled else guess(rank_read.value)
+                out.rows[ds.file(figures_t)].append(_row(stats_schema, rank_values))
                 cite(figures_t, rid, unique_quote(clause, sentence))
         carried = [p for p in periods if p.kind not in NOT_CARRIED]
+        opens = bool(carried) and carried[0].span.start - sentence.start <= 1
         if carried and not group:
             # period words that open a paragraph ("From January to July this year, ...") hold for the
             # sentences after them that have none of their own
             carry = (carried[-1], sentence)
+        elif opens and (sentence.start == 0 or text[sentence.start - 1] == "\n"):
+            carry = (carried[0], sentence)  # "In 2024, the zones ... 1.26 trillion yuan. Investment reached ..."
         elif group:
             carry = carry if not periods else None
 
@@ -456,6 +530,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
                 for c, _ in kept
             ):
                 values["is_series"] = "true"  # the text names a numbered session of it
+        out.marks.append(Mark(cand.start, cand.end, "name", ds.file(cand.table), len(out.rows[ds.file(cand.table)])))
         out.rows[ds.file(cand.table)].append(_row(schema, values))
         if cand.table in cite_tables and pk:
             cite(cand.table, rid, unique_quote(sentence, sentence))
@@ -533,7 +608,11 @@ def _spans_of(src: SourceText, names: set[str]) -> list[tuple[int, int]]:
     for n in names:
         i = hay.find(n)
         while i >= 0:
-            out.append(src.to_stored(i, i + len(n)))
+            # a whole word only: the alias "ACC" is not in "according"
+            if not (i > 0 and hay[i - 1].isalnum() and n[:1].isalnum()) and not (
+                i + len(n) < len(hay) and hay[i + len(n)].isalnum() and n[-1:].isalnum()
+            ):
+                out.append(src.to_stored(i, i + len(n)))
             i = hay.find(n, i + 1)
     return out
 

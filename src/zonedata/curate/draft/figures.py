@@ -14,7 +14,7 @@ from zonedata.text.sentences import Span
 
 #: a superlative after a determiner ("the largest", "China's largest"), or "closest to"
 _SUPERLATIVE = re.compile(
-    r"(?:\b(?:the|[Ii]ts|[Tt]heir)\s|['’]s\s|\b(?=closest to\b))(" + "|".join(SUPERLATIVES) + r")\b"
+    r"(?:\b(?:the|[Ii]ts|[Tt]heir|[Oo]ur)\s|['’]s\s|\b(?=closest to\b))(" + "|".join(SUPERLATIVES) + r")\b"
 )
 
 

@@ -87,10 +87,14 @@ def _is_draft(path: Path) -> bool:
             head = fh.read(64)
     except OSError:
         return False
-    return head.startswith((b"# zonedata draft", b'{\n  "source_id"')) or head == b""
+    # (a review page: zonedata.render.review.HEAD)
+    return (
+        head.startswith((b"# zonedata draft", b'{\n  "source_id"', b"<!DOCTYPE html>\n<!-- zonedata draft review"))
+        or head == b""
+    )
 
 
-def write_draft(root: Path | str, out: Path | str, body: str) -> str:
+def write_draft(root: Path | str, out: Path | str, body: str, option: str = "--out") -> str:
     """Write the draft atomically to `out`, which must be inside the package root and outside the
     folders the package owns (data/, seeds/, schemas/, ...). Returns the path relative to the root."""
     paths = Paths(Path(root))
@@ -99,18 +103,20 @@ def write_draft(root: Path | str, out: Path | str, body: str) -> str:
     try:
         rel = target.relative_to(base)
     except ValueError:
-        raise ConfigError(f"--out {out}: the draft must go inside the package root {base}") from None
+        raise ConfigError(f"{option} {out}: the draft must go inside the package root {base}") from None
     if not rel.parts or rel.parts[0] in PROTECTED or target.is_dir() or any(p.startswith(".") for p in rel.parts):
         raise ConfigError(
-            f"--out {out}: not into {rel.parts[0] if rel.parts else '.'} (the draft is never written "
+            f"{option} {out}: not into {rel.parts[0] if rel.parts else '.'} (the draft is never written "
             "into data/raw or the package's own folders): give a file such as draft-NNN.csv"
         )
     if target.exists() and not _is_draft(target):
-        raise ConfigError(f"--out {out}: the file exists and is not a draft; a draft replaces only an earlier draft")
+        raise ConfigError(f"{option} {out}: the file exists and is not a draft; a draft replaces only an earlier draft")
     if not target.parent.is_dir():
-        raise ConfigError(f"--out {out}: folder {target.parent} does not exist")
+        raise ConfigError(f"{option} {out}: folder {target.parent} does not exist")
     try:
         atomic_write(target, body.encode("utf-8"))
     except OSError as exc:  # a read-only package, a full disk: nothing was written
-        raise ConfigError(f"--out {out}: cannot write the draft: {exc.strerror or exc}; nothing was written") from exc
+        raise ConfigError(
+            f"{option} {out}: cannot write the draft: {exc.strerror or exc}; nothing was written"
+        ) from exc
     return rel.as_posix()

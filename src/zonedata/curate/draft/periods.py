@@ -25,18 +25,27 @@ _YEAR_REF = r"(this year|last year|[12][0-9]{3})"
 PERIODS = [
     (rf"\b(?:in |during |for )?the first {_N} months of {_YEAR_REF}", "first_months"),
     (rf"\b(?:in |during |for )?the first (half|quarter) of {_YEAR_REF}", "first_part"),
+    (rf"\b(?:in |during |for )?the first {_N} quarters of {_YEAR_REF}", "first_quarters"),
+    (r"\b[Aa]t the end of ([12][0-9]{3})\b", "end_of"),
     (rf"\b[Ff]rom {_MONTH} to {_MONTH},? {_YEAR_REF}", "month_range"),
     (rf"\b[Bb]etween {_MONTH} and {_MONTH},? {_YEAR_REF}", "month_range"),
     (r"\b(?:in|during|for) ([12][0-9]{3})\b(?! ?[-–]| to )", "year"),
     (r"\b(?:in|during) ([12][0-9]{3})[-–]([12][0-9]{3})\b", "years"),
     (r"\bon the ([0-9]{1,2})(?:st|nd|rd|th)\b", "day"),
+    (r"\bon (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", "weekday"),
     (r"\b(?:in |during |for )?last year\b", "last_year"),
-    (r"\bover the (?:past|last) (?:[0-9]+|\w+) (?:years|months)\b", "text"),
+    (r"\bover the (?:past|last) (?:[0-9]+|\w+) (?:years|months)\b", "past"),
+    (rf"\bfor {_N} consecutive years\b", "consecutive"),
+    (r"\b(?:has|have) long been\b", "consecutive"),
+    (
+        r"\bafter (?:it|they|the \w+) (?:is|are) (?:fully )?completed(?: and put into (?:production|operation|use))?",
+        "text",
+    ),
     (r"\b(?:so far |up to now |to date )?this year\b", "text"),
     # "since 2021" ends a clause or opens one ("Since 2021 the park ..."): "since 2021 units" is no date
     (
         r"\bsince ((?:19|20|21)[0-9]{2})\b(?=\s*(?:[,.;:!?)]|$|(?:the|it|its|they|their|we|he|she|this|these|there|"
-        r"a|an|and|when|as|has|have|had)\b|(?-i:[A-Z])))",
+        r"a|an|and|when|as|has|have|had|our|my|his|her|its|many|more)\b|(?-i:[A-Z])))",
         "since",
     ),
     # "by 2027" ends a clause or goes on with a conjunction: "grew by 2000 tonnes" is no date
@@ -65,8 +74,12 @@ class Period:
         """The period_type the words settle, or None."""
         if self.end is None:
             return None
-        if self.kind == "by":
+        if self.kind in ("by", "consecutive"):
             return "on_or_before"
+        if self.kind == "past":
+            return "to_date"
+        if self.kind == "end_of":
+            return "as_at"
         return "as_at" if self.start == self.end else "period" if self.start else None
 
 
@@ -91,6 +104,14 @@ def _resolve(kind: str, m: re.Match, published: dt.date | None) -> tuple[dt.date
             year, stated = _year(m.group(2).lower(), published)
             if year and 1 <= n <= 12:
                 start, end = dt.date(year, 1, 1), _last_day(year, n)
+        elif kind == "first_quarters":
+            n = _NUMBER_WORDS.get(m.group(1).lower()) or int(m.group(1))
+            year, stated = _year(m.group(2).lower(), published)
+            if year and 1 <= n <= 4:
+                start, end = dt.date(year, 1, 1), _last_day(year, 3 * n)
+        elif kind == "end_of":
+            # "at the end of 2024": a state as at the year's last day (after the text's date: words only)
+            end, stated = dt.date(int(m.group(1)), 12, 31), True
         elif kind == "first_part":
             year, stated = _year(m.group(2).lower(), published)
             if year:
@@ -108,6 +129,10 @@ def _resolve(kind: str, m: re.Match, published: dt.date | None) -> tuple[dt.date
             stated = True
             if a <= b:
                 start, end = dt.date(a, 1, 1), dt.date(b, 12, 31)
+        elif kind == "weekday" and published is not None:
+            # "opened on Monday": the last such day up to the text's date (a guess: the week is not said)
+            wanted = list(calendar.day_name).index(m.group(1).capitalize())
+            start = end = published - dt.timedelta(days=(published.weekday() - wanted) % 7)
         elif kind == "day" and published is not None:
             start = end = published.replace(day=int(m.group(1)))
         elif kind == "since":
@@ -121,6 +146,10 @@ def _resolve(kind: str, m: re.Match, published: dt.date | None) -> tuple[dt.date
             stated = True
             end = dt.date(year, 12, 31)
             return None, end, stated
+        elif kind in ("past", "consecutive") and published is not None:
+            # "over the past 20 years", "for three consecutive years": up to the text's own date, from
+            # a start the words do not fix
+            return None, published, False
         elif kind == "last_year" and published is not None:
             start, end = dt.date(published.year - 1, 1, 1), dt.date(published.year - 1, 12, 31)
     except ValueError:  # "on the 31st" of a 30-day month: the words stay, no dates

@@ -32,6 +32,20 @@ BASIS_WORDS = [
     (r"\bsigned contracts?\b|\bcontract(?:ed|ual)\b|\bcontract (?:value|investment)\b", "contracted", True, True),
     (r"\bsigned contracts?\b|\bcontract(?:ed|ual)\b", "contracted", False, False),
     (r"\bwill\b|\bis to\b|\bare to\b", "planned", False, False),
+    # a figure told in the past tense suggests what happened (a guess: "signed" may still be a contract)
+    (
+        r"\b(?:reached|achieved|recorded|totall?ed|amounted|accounted|attracted|settled|hosted|numbered|grew|rose|"
+        r"increased|exceeded|invested|completed|signed|opened|was|were|has been|have been|has grown|had)\b",
+        "actual",
+        False,
+        False,
+    ),
+    (
+        r"\b(?:remain(?:s|ed)?|covers?|ranks?|accounts?)\b",
+        "actual",
+        False,
+        False,
+    ),  # a state told as it is
 ]
 _BASIS = [(re.compile(p, re.IGNORECASE), b, s, money) for p, b, s, money in BASIS_WORDS]
 MONEY_UNITS = frozenset({"yuan", "RMB", "$", "US$"})
@@ -46,7 +60,7 @@ def basis(text: str, clause: Span, unit: str) -> Reading | None:
             continue
         m = pattern.search(body)
         if m:
-            return Reading(value, settled)
+            return Reading(value, settled, clause.start + m.start(), clause.start + m.end())
     return None
 
 
@@ -86,15 +100,24 @@ def attribution(text: str, sentence: Span) -> Attribution | None:
 # --------------------------------------------------------------------------- growth and sessions
 
 #: a growth rate: "an increase of 25% year-on-year", "up 12% year on year", "grew by 6% year-on-year"
+#: (a list of rates, "an increase of 10% and 6% year-on-year", is read rate by rate)
+_PCT_LIST = r"(?:[0-9]+(?:\.[0-9]+)?%\s*(?:,\s*(?:and\s+)?|and\s+))"
 _GROWTH_BEFORE = re.compile(
-    r"(?:\bincrease of|\bgrowth of|\brise of|\bup|\bgrew(?: by)?|\brose(?: by)?|\bincreased(?: by)?)\s+$", re.IGNORECASE
+    r"(?:\bincrease of|\bgrowth of|\brise of|\bup|\bgrew(?: by)?|\brose(?: by)?|\bincreased(?: by)?)\s+"
+    + _PCT_LIST
+    + r"*$",
+    re.IGNORECASE,
 )
-_GROWTH_AFTER = re.compile(r"^\s*(?:year[- ]on[- ]year|yoy|y-o-y)\b", re.IGNORECASE)
+_GROWTH_AFTER = re.compile(
+    r"^(?:\s*(?:,\s*(?:and\s+)?|and\s+)[0-9]+(?:\.[0-9]+)?%)*"
+    r"\s*(?:respectively,?\s*)?(?:year[- ]on[- ]year|yoy|y-o-y|(?:over|from|on) (?:the )?(?:previous|last|preceding) year)\b",
+    re.IGNORECASE,
+)
 
 
 def is_yoy_growth(text: str, start: int, end: int) -> bool:
     """Whether the % figure at [start, end) is a year-on-year growth rate by the words around it."""
-    return bool(_GROWTH_BEFORE.search(text[max(0, start - 30) : start]) and _GROWTH_AFTER.match(text[end : end + 20]))
+    return bool(_GROWTH_BEFORE.search(text[max(0, start - 60) : start]) and _GROWTH_AFTER.match(text[end : end + 60]))
 
 
 _ORDINAL = re.compile(r"([0-9]{1,3})(?:st|nd|rd|th)")

@@ -66,7 +66,7 @@
     var catalogue = [];
     meta.virtual.forEach(function (v) { catalogue.push(Object.assign({ virtual: true }, v)); });
     meta.columns.forEach(function (c, i) { catalogue.push(Object.assign({ kind: "field", index: i + 1 }, c)); });
-    var byName = {};
+    var byName = Object.create(null);  /* no prototype: a URL naming "__proto__" finds nothing */
     catalogue.forEach(function (c) { byName[c.name] = c; });
     var order = meta.defaults.slice();
     meta.columns.forEach(function (c) { if (order.indexOf(c.name) < 0) { order.push(c.name); } });
@@ -85,12 +85,12 @@
     var state;
     var headerFor = "";
     var lastTyping = "";
-    var expanded = {};
+    var expanded = Object.create(null);
 
     /* ---- the URL: q, f.<column> (repeated), q.<column>, sort, cols, page ---- */
     function readURL() {
       var params = new URLSearchParams(window.location.search);
-      var s = { q: "", f: {}, cq: {}, sort: "", dir: 1, cols: null, page: 0 };
+      var s = { q: "", f: Object.create(null), cq: Object.create(null), sort: "", dir: 1, cols: null, page: 0 };
       params.forEach(function (value, key) {
         if (key === "q") { s.q = value; }
         else if (key.indexOf("f.") === 0 && byName[key.slice(2)]) { (s.f[key.slice(2)] = s.f[key.slice(2)] || []).push(value); }
@@ -99,7 +99,10 @@
           var desc = value.charAt(0) === "-";
           if (byName[desc ? value.slice(1) : value]) { s.sort = desc ? value.slice(1) : value; s.dir = desc ? -1 : 1; }
         }
-        else if (key === "cols") { s.cols = value.split(",").filter(function (n) { return byName[n]; }); }
+        else if (key === "cols") {
+          s.cols = value.split(",").filter(function (n) { return byName[n]; });
+          if (!s.cols.length) { s.cols = null; }  /* no known column: the default ones */
+        }
         else if (key === "page") { s.page = Math.max(0, (parseInt(value, 10) || 1) - 1); }
       });
       /* links from record pages written before facets: ?col=field&eq=value */
@@ -365,7 +368,7 @@
 
     /* ---- facets ---- */
     function facetCounts(name, rows) {
-      var counts = {}, labels = {};
+      var counts = Object.create(null), labels = Object.create(null);
       for (var i = 0; i < rows.length; i++) {
         if (!matches(rows[i], i, name)) { continue; }
         var v = name === "~sources" ? rows[i][nFields + 1] : rows[i][byName[name].index];
@@ -445,6 +448,7 @@
           var now = (state.cols || meta.defaults).slice();
           if (box.checked) { now.push(n); } else { now = now.filter(function (x) { return x !== n; }); }
           now = order.filter(function (x) { return now.indexOf(x) >= 0; });
+          if (!now.length) { box.checked = true; return; }  /* at least one column stays */
           state.cols = sameList(now, meta.defaults) ? null : now;
           commit(true, box.id);
         });
@@ -506,7 +510,7 @@
     document.getElementById("next").addEventListener("click", function () { state.page += 1; commit(true); });
     document.getElementById("columns-reset").addEventListener("click", function () { state.cols = null; commit(true, "columns-reset"); });
     document.getElementById("clear-filters").addEventListener("click", function () {
-      state.q = ""; state.f = {}; state.cq = {}; state.page = 0; filterInput.value = "";
+      state.q = ""; state.f = Object.create(null); state.cq = Object.create(null); state.page = 0; filterInput.value = "";
       commit(true, "clear-filters");
     });
 
