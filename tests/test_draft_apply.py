@@ -284,3 +284,30 @@ def test_the_subject_is_read_from_the_figures_own_clause(corpus_package):
     assert got["second largest"] == (FILL + "?parks", FILL + "?" + park)
     assert got["42"] == ("parks", park)
     assert got["RMB 1.2 billion"] == ("projects", "lakeside-solar-glass-demonstration-project")
+
+
+def test_basis_words_of_another_figure_in_the_clause_settle_nothing():
+    """ "35 enterprises settled last year, and the park plans to expand its area to 6 square kilometers":
+    "plans to" belongs to the area, not the count, so the count's basis is no settled `planned`; where one
+    clause holds basis words that disagree, only the words nearest the figure may settle it."""
+    from zonedata.curate.draft.settle import basis
+    from zonedata.text.sentences import Span
+
+    text = (
+        "According to the committee, 35 enterprises settled in the park last year, and the park plans to expand "
+        "its area to 6 square kilometers by 2028."
+    )
+    clause = Span(0, len(text), text)
+    count = basis(text, clause, "count", at=text.index("35"))
+    assert count is not None and (count.value, count.settled) == ("actual", False)
+    area = basis(text, clause, "km2", at=text.index("6 square"))
+    assert area is not None and (area.value, area.settled) == ("planned", True)
+    alone = "The park plans to invest 3 billion yuan."  # one basis in the clause: still settled
+    read = basis(alone, Span(0, len(alone), alone), "yuan", at=alone.index("3 billion"))
+    assert read is not None and (read.value, read.settled) == ("planned", True)
+    signed = "The park signed contracts worth 3 billion yuan."  # "signed" is part of "signed contracts"
+    read = basis(signed, Span(0, len(signed), signed), "yuan", at=signed.index("3 billion"))
+    assert read is not None and (read.value, read.settled) == ("contracted", True)
+    cover = "The park plans to cover about 2,600 mu by 2027."  # "cover" is what is planned, not a state
+    read = basis(cover, Span(0, len(cover), cover), "mu", at=cover.index("about"))
+    assert read is not None and (read.value, read.settled) == ("planned", True)

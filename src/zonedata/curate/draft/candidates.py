@@ -386,7 +386,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
                 "qualifier": mention.qualifier,
             }
             values.update(_kinds(stats_schema, unit, period))
-            read = basis(text, clause, unit)
+            read = basis(text, clause, unit, at=mention.start)
             if read is not None and read.value in basis_values:
                 values["basis"] = read.value if read.settled else guess(read.value)
             values.update(period_values(period, read))
@@ -460,7 +460,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
             # a rank holds for the period words of its own clause ("for three consecutive years")
             own = [p for p in periods if clause.start <= p.span.start and p.span.end <= clause.end]
             rank_period = min(own, key=lambda p: abs(p.span.start - a)) if own else None
-            rank_read = basis(text, clause, "rank")
+            rank_read = basis(text, clause, "rank", at=a)
             if stats_schema is not None:
                 index = len(out.rows[ds.file(figures_t)])
                 out.marks.append(Mark(a, b, "figure", ds.file(figures_t), index))
