@@ -311,3 +311,25 @@ def test_basis_words_of_another_figure_in_the_clause_settle_nothing():
     cover = "The park plans to cover about 2,600 mu by 2027."  # "cover" is what is planned, not a state
     read = basis(cover, Span(0, len(cover), cover), "mu", at=cover.index("about"))
     assert read is not None and (read.value, read.settled) == ("planned", True)
+
+
+def test_a_unit_the_vocabulary_reads_but_does_not_record_is_left_to_the_curator(corpus_package, tmp_path):
+    """ "6 square kilometers": units.csv reads km2 but records no value in it (no `normalised`), so the
+    statistics schema does not allow it; the draft leaves the unit marked (draft-unfilled) instead of
+    writing a value that validate refuses as enum-violation and unit-mismatch."""
+    text = tmp_path / "area.txt"
+    text.write_text(
+        "Sample park grows\n\nThe Sample Nanning Digital Park plans to expand its area to 6 square kilometers "
+        "by 2028, the park said.\n",
+        encoding="utf-8",
+    )
+    add = ["--title", "Sample park grows", "--publisher", "Invented", "--date", "2025-05-20"]
+    result = run("add-source", text, *add, "--root", corpus_package)
+    assert result.exit_code == 0, result.output
+    sid = re.search(r"as source ([0-9]{3})", result.output).group(1)
+    assert run("draft", sid, "--apply", "--root", corpus_package).exit_code == 0
+    area = next(r for r in rows(corpus_package, "statistics") if r["value_text"] == "6 square kilometers")
+    assert area["unit"].startswith(FILL), area
+    report = validate(corpus_package, publication=False)
+    unit = [f for f in report.errors if f.field == "unit"]
+    assert unit and all(f.rule == "draft-unfilled" for f in unit), [f.to_dict() for f in unit]

@@ -269,6 +269,9 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
     sessions = {a for a, b, t, _ in named if t in event_tables and session_number(text[a:b])}
     stats_names = set(stats_schema.raw_names) if stats_schema is not None else set()
     basis_values, indicators = set(_enum(stats_schema, "basis")), set(_enum(stats_schema, "indicator"))
+    #: the units a figure may be recorded in: a unit the vocabulary only reads ("6 square kilometers" with no
+    #: `normalised` in units.csv) is left to the curator, not drafted as a value validate refuses
+    recorded_units = set(_enum(stats_schema, "unit"))
     speaker_table = _fk_target(stats_schema, "stated_by_organisation_id")
     # the records of the subject tables by the last word of their name ("the park" -> the parks named)
     by_head: dict[str, list[tuple[int, str, str]]] = {}
@@ -382,7 +385,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
                 "value_text": value_text,
                 "value": _value(mention),
                 "scale": mention.scale_word or "",
-                "unit": unit,
+                "unit": unit if not recorded_units or unit in recorded_units else FILL,
                 "qualifier": mention.qualifier,
             }
             values.update(_kinds(stats_schema, unit, period))
