@@ -19,7 +19,7 @@ from zonedata.curate.addsource import OPTIONS
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "zonedata"
 #: a module of curate/ -> the command whose messages it writes
-CURATE_COMMANDS = {"addsource": "add-source", "draft": "draft", "__init__": None}
+CURATE_COMMANDS = {"addsource": "add-source", "draft": "draft", "newpackage": "init", "__init__": None}
 OPTION = re.compile(r"(?<![\w-])--([a-z][a-z0-9-]*)")
 NAMED_COMMAND = re.compile(r"\bzonedata ([a-z][a-z-]*)")
 

@@ -20,7 +20,18 @@ parse_mentions, mentions_frame = GRAMMAR.parse_mentions, GRAMMAR.mentions_frame
 QUALIFIERS = GRAMMAR.qualifiers
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+#: the grammar's test texts: the five stored seeds as captured (never edited), by name, so a source added later
+#: to seeds/ changes nothing here (SEED_MENTIONS pins what the grammar finds in each)
+SEEDS = [
+    ROOT / "seeds" / name
+    for name in (
+        "000_b3e5e928df9ca75b.txt",
+        "001_27ad36de142194f5.txt",
+        "002_cfaeb96985c72997.txt",
+        "003_ba2da06112540458.txt",
+        "004_f72b2bd15d92dbf3.txt",
+    )
+]
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "number_mentions.json").read_text(encoding="utf-8"))
 FIELDS = ("text", "qualifier", "kind", "number", "scale_word", "value", "unit", "currency")
 

@@ -161,6 +161,18 @@ def test_every_command_runs_from_the_wheel(installed, package_copy, tmp_path):
     assert cite.strip() in html.unescape((package_copy / "site" / "index.html").read_text(encoding="utf-8"))
 
 
+def test_init_runs_from_the_wheel(installed, tmp_path):
+    """`zonedata init` reads its templates from the installed package (package data), and what it writes validates."""
+    bin_dir, _ = installed
+    zonedata = bin_dir / "zonedata"
+    made = _run([zonedata, "init", "new dataset", "--title", "A new dataset", "--currency", "EUR"], cwd=tmp_path)
+    assert made.returncode == 0, made.stdout + made.stderr
+    checked = _run([zonedata, "validate", "--root", tmp_path / "new dataset"], cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    again = _run([zonedata, "init", "new dataset", "--title", "Again"], cwd=tmp_path)
+    assert again.returncode == 2 and "is not empty" in again.stderr
+
+
 def test_cite_outside_a_package_cites_the_installed_version(installed, tmp_path):
     """An analyst who only ran `pip install zonedata` learns how to cite the data the wheel ships."""
     bin_dir, _ = installed

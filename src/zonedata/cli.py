@@ -35,6 +35,7 @@ COMMANDS = {
     "add-source": "zonedata.commands.add_source:add_source_command",
     "draft": "zonedata.commands.draft:draft_command",
     "quote": "zonedata.commands.quote:quote_command",
+    "init": "zonedata.commands.init:init_command",
 }
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 

@@ -9,7 +9,9 @@ when it is a proper name, not when it is the curator's label. Each such value (e
 `list` field) must occur in at least one of the record's located quotes after the same safe
 normalisation as the quotes themselves (curly quotes, dashes, spaces, NFC), and as whole words: a
 value that begins (ends) with a letter or digit may not be preceded (followed) by one, so the
-status word "operation" is not found inside "Cooperation".
+status word "operation" is not found inside "Cooperation"; and one that begins (ends) with a digit may
+not be joined to other digits by a sign ("-", "/", ".", ",", ":"), so "2016" is not the period of
+"2016-17".
 """
 
 from __future__ import annotations
@@ -26,6 +28,11 @@ from zonedata.text.normalise import normalise_series
 # Myanmar), where any character may begin or end a word
 _WORD = r"^[\w--[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]]"
 
+
+#: the signs that join two runs of digits into one number or span ("2016-17", "2016/17", "1,200", "5.5", "11:30")
+_JOINS = r"[-/.,:]"
+_DIGIT_THEN_JOIN = pl.Series([f"{d}{j}".encode() for d in "0123456789" for j in "-/.,:"], dtype=pl.Binary)
+_JOIN_THEN_DIGIT = pl.Series([f"{j}{d}".encode() for d in "0123456789" for j in "-/.,:"], dtype=pl.Binary)
 
 #: the ASCII characters that are not word characters, as bytes: around a needle, they end a word
 _ASCII_NOT_WORD = pl.Series(
@@ -120,6 +127,14 @@ def _as_whole_words(candidates: pl.DataFrame) -> pl.DataFrame:
     after = hay.bin.slice(at + needle.str.len_bytes(), 1).is_in(_ASCII_NOT_WORD.implode())
     clear = before.fill_null(False) | (at == 0)
     clear_after = after.fill_null(False) | (at + needle.str.len_bytes() == pl.col("quote_norm").str.len_bytes())
+    # a number goes on past a sign that joins digits: "2016" is not a whole word of "2016-17" or "1,2016"
+    digit_first, digit_last = needle.str.contains(r"^[0-9]"), needle.str.contains(r"[0-9]$")
+    joined_before = hay.bin.slice(pl.max_horizontal(at - 2, pl.lit(0)), pl.min_horizontal(at, pl.lit(2))).is_in(
+        _DIGIT_THEN_JOIN.implode()
+    )
+    joined_after = hay.bin.slice(at + needle.str.len_bytes(), 2).is_in(_JOIN_THEN_DIGIT.implode())
+    clear = clear & ~(digit_first & joined_before).fill_null(False)
+    clear_after = clear_after & ~(digit_last & joined_after).fill_null(False)
     sure = candidates.filter(clear & clear_after).select("__row").unique()
     candidates = candidates.join(sure, on="__row", how="anti")
     if candidates.is_empty():
@@ -150,7 +165,12 @@ def _as_whole_words(candidates: pl.DataFrame) -> pl.DataFrame:
         .then(needle.str.slice(0, 1))
         .otherwise(pl.col("after").str.slice(0, 1))
     )
-    whole = (~starts_word | ~prev.str.contains(_WORD)) & (~ends_word | ~nxt.str.contains(_WORD))
+    whole = (
+        (~starts_word | ~prev.str.contains(_WORD))
+        & (~ends_word | ~nxt.str.contains(_WORD))
+        & ~(needle.str.contains(r"^[0-9]") & pl.col("before").str.contains(rf"[0-9]{_JOINS}$"))
+        & ~(needle.str.contains(r"[0-9]$") & pl.col("after").str.contains(rf"^{_JOINS}[0-9]"))
+    )
     return pl.concat([sure, occurrences.filter(whole).select("__row")]).unique()
 
 

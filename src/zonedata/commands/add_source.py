@@ -90,7 +90,7 @@ def add_source_command(
             click.echo(
                 escape_text(
                     ("would add" if dry_run else "added")
-                    + " to seeds/sources.csv: "
+                    + f" to {result.listing}: "
                     + ", ".join(f"{k}={v!r}" for k, v in result.row.items() if v)
                 )
             )

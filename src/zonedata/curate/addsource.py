@@ -39,6 +39,8 @@ class AddSource:
     row: dict[str, str]
     findings: list[Finding] = field(default_factory=list)
     written: bool = False
+    #: the sources table's CSV the row goes to (seeds/<the table with the sources role>.csv), relative to the root
+    listing: str = ""
 
     @property
     def ok(self) -> bool:
@@ -52,6 +54,7 @@ class AddSource:
             "file": self.file,
             "sha256": self.sha256,
             "row": self.row,
+            "listing": self.listing,
             "findings": [f.to_dict() for f in self.findings],
         }
 
@@ -125,6 +128,8 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
     if roles.sources is None:
         raise ConfigError('no schema declares "role": "sources": run `zonedata validate` for what to fix')
     schema = load_schema(paths, roles.sources.table)
+    # the sources role's fields by this table's names (`roleFields`: e.g. document_id for source_id)
+    key, file_field, sha_field = (roles.sources[f] for f in ("source_id", "file", "sha256"))
     sha = sha256_bytes(data)
     findings: list[Finding] = []
     shown = str(file)
@@ -156,12 +161,12 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
     existing = sources_csv.read_bytes() if sources_csv.exists() else b""
     rows = list(csv.DictReader(io.StringIO(existing.decode("utf-8-sig", errors="replace"))))
     for r in rows:
-        if (r.get("sha256") or "").lower() == sha:
+        if (r.get(sha_field) or "").lower() == sha:
             findings.append(
                 Finding(
                     "source-duplicate",
-                    f"this text is already stored as source {r.get('source_id')} "
-                    f"(seeds/{r.get('file')}, same sha256): a text is stored once",
+                    f"this text is already stored as source {r.get(key)} "
+                    f"(seeds/{r.get(file_field)}, same sha256): a text is stored once",
                     file=shown,
                     value=sha,
                 )
@@ -173,7 +178,7 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
                     "source-duplicate", f"this text is already in seeds/{p.name} (same sha256)", file=shown, value=sha
                 )
             )
-    numbers = [int(r["source_id"]) for r in rows if re.fullmatch(r"[0-9]{3}", r.get("source_id") or "")]
+    numbers = [int(r[key]) for r in rows if re.fullmatch(r"[0-9]{3}", r.get(key) or "")]
     numbers += [int(p.name[:3]) for p in paths.seeds.glob("[0-9][0-9][0-9]_*.txt")]
     n = max(numbers, default=-1) + 1
     if n > 999:
@@ -202,7 +207,7 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
             findings.append(
                 Finding(
                     "enum-violation",
-                    f"--external {column!r} is not a column of seeds/sources.csv; "
+                    f"--external {column!r} is not a column of {paths.rel(sources_csv)}; "
                     f"list columns such as url, date_published, publisher",
                     file=paths.rel(sources_csv),
                     field="external_fields",
@@ -211,10 +216,10 @@ def add_source(root: Path | str, file: Path | str, values: dict[str, str], *, dr
             )
     row = {c: "" for c in columns}
     row.update({k: v for k, v in values.items() if v is not None})
-    row.update({"source_id": sid, "file": name, "sha256": sha})
+    row.update({key: sid, file_field: name, sha_field: sha})
     if "date_published_text" in row and not row["date_published_text"] and row.get("date_published") and text:
         row["date_published_text"] = _date_text(text, row["date_published"])
-    result = AddSource(sid, paths.rel(paths.seeds / name), sha, row, findings)
+    result = AddSource(sid, paths.rel(paths.seeds / name), sha, row, findings, listing=paths.rel(sources_csv))
 
     # the new row, checked by the same reader as validate: a copy of sources.csv with the row appended
     prefix = existing if not existing or existing.endswith(b"\n") else existing + b"\n"

@@ -287,7 +287,7 @@ def load_dataset(root: Path) -> Dataset:
     for table in read.tables:
         findings.extend(table.findings)
     findings.extend(vocabulary_constraints(vocabulary_tables))  # (Pandera is imported by now)
-    exclusions = read_exclusions(paths)
+    exclusions = read_exclusions(paths, roles.sources["source_id"] if roles.sources else "source_id")
     if exclusions is not None:
         findings.extend(exclusions.findings)
     if paths.raw.is_dir():  # (a table whose schema is invalid has that finding, not "no schema")

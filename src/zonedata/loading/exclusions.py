@@ -51,20 +51,21 @@ SCHEMA = {
 }
 
 
-def exclusions_schema(paths: Paths) -> TableSchema:
-    """The exclusions' schema; its source_id refers to the sources table, once `paths` knows which it is."""
+def exclusions_schema(paths: Paths, source_key: str = "source_id") -> TableSchema:
+    """The exclusions' schema; its source_id refers to the sources table's key `source_key` (the sources role's
+    source_id, which `roleFields` may name otherwise), once `paths` knows which table that is."""
     refs = (
-        [{"fields": ["source_id"], "reference": {"resource": paths.sources_table, "fields": ["source_id"]}}]
+        [{"fields": ["source_id"], "reference": {"resource": paths.sources_table, "fields": [source_key]}}]
         if paths.sources_table
         else []
     )
     return parse_schema(EXCLUSIONS_TABLE, Path("coverage_exclusions.schema.json"), {**SCHEMA, "foreignKeys": refs})
 
 
-def read_exclusions(paths: Paths) -> RawTable | None:
+def read_exclusions(paths: Paths, source_key: str = "source_id") -> RawTable | None:
     """The exclusions table as read and checked (its findings in `.findings`); None when there is no file
     (a package without exclusions has none to check)."""
     path = paths.coverage_exclusions
     if not (path.exists() or path.is_symlink()):
         return None
-    return read_table(paths, exclusions_schema(paths), path)
+    return read_table(paths, exclusions_schema(paths, source_key), path)

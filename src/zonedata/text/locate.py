@@ -34,7 +34,9 @@ class Located:
         """The number mentions of every distinct quote, by quote_key (see `quote_mentions`), read once by the
         dataset's `grammar`."""
         if self._mentions is None:
-            self._mentions = quote_mentions(self.frame.select("quote_key", "quote_norm"), grammar)
+            self._mentions = quote_mentions(
+                self.frame.select("quote_key", "quote_norm", "ctx_before", "ctx_after"), grammar
+            )
         return self._mentions
 
 
@@ -81,6 +83,8 @@ def find_quotes(pairs: pl.DataFrame, sources: dict[str, SourceText]) -> pl.DataF
         "n_found": pl.UInt32,
         "quote_start": pl.Int64,
         "quote_end": pl.Int64,
+        "ctx_before": pl.String,
+        "ctx_after": pl.String,
     }
     if not sources or pairs.is_empty():
         return pl.DataFrame(schema=out_schema)
@@ -191,8 +195,28 @@ def find_quotes(pairs: pl.DataFrame, sources: dict[str, SourceText]) -> pl.DataF
             "n_found": pl.Series(count, dtype=pl.UInt32),
             "quote_start": pl.Series(stored(first_char), dtype=pl.Int64),
             "quote_end": pl.Series(stored_end(last_char), dtype=pl.Int64),
+            # the normalised source text around the first occurrence: the grammar reads a quote's figures in
+            # it, so a quote cut after "−", "S$" or "no" is read as its text says ("−5.2%", not 5.2%)
+            **_context(found["hay"], pl.Series(first_char - char_base), found["quote_norm"]),
         }
     )
+
+
+#: characters of source text on each side of a quote that the grammar reads its figures in (more than the
+#: longest figure: a figure cut by the quote's edge is read whole, then refused)
+CONTEXT = 80
+
+
+def _context(hay: pl.Series, start: pl.Series, quote: pl.Series) -> dict[str, pl.Series]:
+    """The `CONTEXT` characters of each text `hay` before and after its quote, which starts at `start`."""
+    frame = pl.DataFrame({"hay": hay, "c": start.cast(pl.Int64), "n": quote.str.len_chars().cast(pl.Int64)})
+    out = frame.select(
+        ctx_before=pl.col("hay").str.slice(
+            pl.max_horizontal(pl.col("c") - CONTEXT, pl.lit(0)), pl.min_horizontal(pl.col("c"), pl.lit(CONTEXT))
+        ),
+        ctx_after=pl.col("hay").str.slice(pl.col("c") + pl.col("n"), CONTEXT),
+    )
+    return {"ctx_before": out["ctx_before"], "ctx_after": out["ctx_after"]}
 
 
 def quote_mentions(quotes: pl.DataFrame, grammar: Grammar) -> pl.DataFrame:
@@ -200,7 +224,36 @@ def quote_mentions(quotes: pl.DataFrame, grammar: Grammar) -> pl.DataFrame:
     quote_norm), by quote_key: quote_key, m_text, m_start, m_end (code points in quote_norm), m_num_start,
     m_num_end (its numeral's), kind, m_qualifier, m_number, m_scale, m_unit, m_currency."""
     quotes = quotes.filter(pl.col("quote_norm") != "").unique("quote_key", maintain_order=True)
-    m = grammar.mentions_frame(quotes["quote_norm"])
+    if "ctx_before" not in quotes.columns:
+        quotes = quotes.with_columns(ctx_before=pl.lit(""), ctx_after=pl.lit(""))
+    quotes = quotes.with_columns(pl.col("ctx_before", "ctx_after").fill_null(""))
+    # each quote is read in its source's words around it (`find_quotes`): a mention wholly outside the
+    # quote is dropped, one the quote's edge cuts is unread (the quote holds only part of that figure),
+    # and offsets are the quote's
+    lead = quotes["ctx_before"].str.len_chars().cast(pl.Int64)
+    length = quotes["quote_norm"].str.len_chars().cast(pl.Int64)
+    m = grammar.mentions_frame(quotes["ctx_before"] + quotes["quote_norm"] + quotes["ctx_after"])
+    m = (
+        m.with_columns(a=lead.gather(m["row"]), n=length.gather(m["row"]))
+        .with_columns(s0=pl.col("start") - pl.col("a"), e0=pl.col("end") - pl.col("a"))
+        .filter((pl.col("e0") > 0) & (pl.col("s0") < pl.col("n")))
+    )
+    cut = (pl.col("s0") < 0) | (pl.col("e0") > pl.col("n"))
+    s_in, e_in = pl.max_horizontal(pl.col("s0"), pl.lit(0)), pl.min_horizontal(pl.col("e0"), pl.col("n"))
+    m = m.with_columns(
+        pl.when(cut)
+        .then(pl.col("text").str.slice(s_in - pl.col("s0"), e_in - s_in))
+        .otherwise(pl.col("text"))
+        .alias("text"),
+        pl.when(cut).then(pl.lit("unread")).otherwise(pl.col("kind")).alias("kind"),
+        *(
+            pl.when(cut).then(None).otherwise(pl.col(c)).alias(c)
+            for c in ("number", "scale_word", "value", "unit", "currency")
+        ),
+        pl.when(cut).then(pl.lit(None, dtype=pl.String)).otherwise(pl.col("number_text")).alias("number_text"),
+        s_in.alias("start"),
+        e_in.alias("end"),
+    )
     text, numeral = pl.col("text"), pl.col("number_text")
     has = text.str.contains(numeral, literal=True).fill_null(False)
     num_start = pl.col("start") + pl.when(has).then(text.str.split(numeral).list.first().str.len_chars()).otherwise(

@@ -492,19 +492,46 @@ _CONTEXT = 40
 #: the first number and the joining word of a range or a choice ("5 to", "5-", "5 or"), a decimal comma
 #: ("5,2"), a thousands group after a space ("1 200"), a fraction ("1/3")
 _REFUSED_LEAD = (
-    r"(?i)(?:−\s*|(?:^|[\s(\[/])-|(?:^|[^\p{L}])(?:minus|negative|not|no|never|nor|without|half|halves|quarter|quarters|"
+    r"(?i)(?:−\s*|(?:^|[\s(\[/])[-‐‑‒–—―﹘﹣]|(?:^|[^\p{L}])(?:minus|negative|not|no|never|nor|without|half|halves|quarter|quarters|"
     r"thirds?|twice|double|triple|treble|between|down|fell|falls?|fallen|dropped|drops?|declined|declines?|"
-    r"decreased|decreases?|reduction|reduced|shrank|lower)\s+(?:(?:a|an|of|of\s+a|of\s+an|by|to)\s+)?|[0-9],|[0-9]/)$"
+    r"decreased|decreases?|reduction|reduced|shrank|lower|contraction|contracted|loss|losses|deficit|slump|slumped|"
+    r"plunged?|tumbled|cut|cuts|upwards\s+of|estimated|as\s+(?:much|many|few|little|high|low)\s+as)"
+    r"\s+(?:(?:a|an|of|of\s+a|of\s+an|by|to)\s+)?|[0-9],|[0-9]/"
+    # a sign of comparison or approximation ("~5 billion", ">5%", "±5%"), a format character (zero-width
+    # space or joiner, soft hyphen, direction mark) against the figure, a word with letters of another
+    # script right before it ("РMB 5 billion", Cyrillic Р)
+    r"|[~≈∼≃<>≤≥±]\s*|\p{Cf}|\p{L}*[\p{L}--\p{Latin}]\p{L}*\s?)$"
 )
-_RANGE_LEAD = r"(?i)(?:[0-9]\s*(?:-|–|—|to|or)|\bbetween\s+\S+\s+and)\s*$"
+#: right before a figure (not a year or date): a digit, a point or a digit-group sign other than the comma
+#: ("1,2345", ".5 billion", "5.000.000", "5’500", "5·500", "5_500"), or a scale word ("5 billion 600 million
+#: yuan" is 5.6 billion, not 600 million)
+_JOINED_LEAD = r"(?i)(?:(?:[0-9]|[0-9]?\.|[0-9]['’·․_])\p{Cf}*|(?:^|[^\p{L}])(?:hundred|thousand|million|billion|trillion|bn|mn)\s+)$"
+#: right after it: the same signs and digits, and a scale word ("5 hundred million", "5 thousand million")
+_JOINED_TRAIL = r"(?i)^(?:\p{Cf}*[0-9]|[.'’·․_]\p{Cf}*[0-9]|\s*\p{L}+\p{Cf}|[.\s]*-?\s*(?:hundred|thousand|million|billion|trillion)s?\b)"
+_RANGE_LEAD = (
+    r"(?i)(?:[0-9]\s*(?:-|–|—|to|or)|[0-9]\s*%\s*(?:-|–|—|or)|\bbetween\s+\S+\s+and"
+    # a ratio in words ("1 in 5 firms", "3 out of 10")
+    r"|(?:^|[^0-9.,])[0-9]{1,2}\s+(?:in|out\s+of)\s+)\s*$"
+)
 #: the words right after it: the rest of a range or choice, a decimal comma, a fraction, a plus sign, a
 #: multiple ("1.5 times", "3-fold"), "and a half", scientific notation, the scale words of other number
 #: systems that the vocabulary does not name (lakh, crore, 万, 亿)
 _REFUSED_TRAIL = (
     r"(?i)^(?:,[0-9]|/[0-9]|\+|\s*(?:times|fold)\b|-fold\b|\s+and\s+(?:a\s+)?half\b|[eE][+-]?[0-9]|\s*[×x]\s*10|"
-    r"\s*(?:lakhs?|crores?|万|亿|千|百万)|\s+(?:of\s+a|of\s+an)\b)"
+    r"\s*(?:lakhs?|crores?|万|亿|千|百万)|\s+(?:of\s+a|of\s+an)\b|"
+    # a fall written after the figure ("a 5% decline", "6% lower"), "plus", a superscript or fraction sign
+    # against it ("5²", "1½"), a format character
+    r"\s+(?:(?:year[- ]on[- ]year|y-o-y|yoy)\s+)?(?:declines?|declined|decreases?|decreased|drops?|dropped|falls?|"
+    r"fell|lower|less|fewer|down|reductions?|contraction|slump|loss|losses|deficit|cut)\b|\s*-?\s*plus\b|"
+    # a fraction in words ("one third", "two fifths")
+    r"\s+(?:halves|half|thirds?|quarters?|fourths?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?)\b|"
+    r"[\x{b2}\x{b3}\x{b9}\x{2070}-\x{209f}\x{bc}-\x{be}\x{2150}-\x{215f}]|\p{Cf}|"
+    # a scale letter with no currency before the figure ("5m yuan", "5 B yuan", "5K"): not read as one
+    r"\s?[kmb]\b)"
 )
-_RANGE_TRAIL = r"(?i)^\s*(?:-|–|—|to|or)\s*[0-9]"
+#: an ordinal word after "a", "an" or "one" is a fraction ("a fifth of the firms"), not a position
+_FRACTION_LEAD = r"(?i)(?:^|[^\p{L}])(?:an?|one)\s+$"
+_RANGE_TRAIL = r"(?i)^(?:\s*(?:-|–|—|to|or)\s*[0-9]|\s+(?:in|out\s+of)\s+[0-9]{1,2}(?:[^0-9.,]|$))"
 
 
 def _refused(found: pl.DataFrame) -> pl.Expr:
@@ -512,14 +539,33 @@ def _refused(found: pl.DataFrame) -> pl.Expr:
     as kind unread, with no number, so a record can never claim them. A year or date is not refused for
     a range ("2020-2024") or a neighbouring number."""
     lead, trail, numeral = pl.col("lead").fill_null(""), pl.col("trail").fill_null(""), pl.col("number_text")
-    spaced_thousands = (lead.str.contains(r"(?:^|[^0-9.,])[0-9]{1,3} $") & numeral.str.contains(r"^[0-9]{3}$")) | (
-        trail.str.contains(r"^ [0-9]{3}(?:[^0-9,.]|$)") & numeral.str.contains(r"^[0-9]{1,3}$")
+    # "1 200" and "1, 200" (a thousands group after a space, or after a comma and the line break a quote's
+    # normalised text has as a space)
+    spaced_thousands = (
+        lead.str.contains(r"(?:^|[^0-9.,])[0-9]{1,3},?[ \x{a0}\x{2009}\x{202f}]$") & numeral.str.contains(r"^[0-9]{3}$")
+    ) | (
+        trail.str.contains(r"^,?[ \x{a0}\x{2009}\x{202f}][0-9]{3}(?:[^0-9,.]|$)")
+        & numeral.str.contains(r"^[0-9]{1,3}$")
     )
+    # "2023-24", "2023/24": a span of two years (a fiscal or school year), not the year 2023
+    split_year = (pl.col("kind") == "year") & trail.str.contains(r"^[-‐‑‒–—/][0-9]{2}(?:[^0-9]|$)")
+    word_ordinal = (pl.col("kind") == "ordinal") & ~numeral.fill_null("").str.contains(r"[0-9]")
     timeless = ~pl.col("kind").is_in(["year", "date", "time"])
     return pl.col("kind").is_in(["cardinal", "ordinal", "percent", "year"]) & (
         lead.str.contains(_REFUSED_LEAD)
         | trail.str.contains(_REFUSED_TRAIL)
-        | (timeless & (lead.str.contains(_RANGE_LEAD) | trail.str.contains(_RANGE_TRAIL) | spaced_thousands))
+        | (word_ordinal & lead.str.contains(_FRACTION_LEAD))
+        | split_year
+        | (
+            timeless
+            & (
+                lead.str.contains(_RANGE_LEAD)
+                | trail.str.contains(_RANGE_TRAIL)
+                | spaced_thousands
+                | lead.str.contains(_JOINED_LEAD)
+                | trail.str.contains(_JOINED_TRAIL)
+            )
+        )
     )
 
 
@@ -623,8 +669,17 @@ def _finish(g: Grammar, pieces: pl.DataFrame) -> pl.DataFrame:
         & pl.col("scale_word").is_null()
         & pl.col("qualifier").is_in(g.year_qualifiers)
     )
+    # a unit before the number and another after it that are not the same currency ("$ 5 billion yuan",
+    # "RMB 5 mu") say two things: the figure is left unread ("RMB 5 billion yuan" is yuan either way)
+    two_units = (
+        pl.col("pre_unit").is_not_null()
+        & pl.col("post_unit").is_not_null()
+        & ~(pl.col("pre_currency").is_not_null() & (pl.col("pre_currency") == pl.col("post_currency"))).fill_null(False)
+    )
     kind = (
-        pl.when(pl.col("post_ordinal") | pl.col("word_ordinal"))
+        pl.when(two_units)
+        .then(pl.lit("unread"))
+        .when(pl.col("post_ordinal") | pl.col("word_ordinal"))
         .then(pl.lit("ordinal"))
         .when(pl.col("unit") == "%")
         .then(pl.lit("percent"))
@@ -647,11 +702,13 @@ def _finish(g: Grammar, pieces: pl.DataFrame) -> pl.DataFrame:
         "qualifier",
         kind.alias("kind"),
         pl.col("orig").str.slice(start, length).alias("number_text"),
-        "number",
-        "scale_word",
-        pl.when(pl.col("fits")).then((pl.col("safe_number") * pl.col("factor")).cast(DECIMAL)).alias("value"),
-        "unit",
-        pl.coalesce("pre_currency", "post_currency").alias("currency"),
+        pl.when(~two_units).then(pl.col("number")).alias("number"),
+        pl.when(~two_units).then(pl.col("scale_word")).alias("scale_word"),
+        pl.when(pl.col("fits") & ~two_units)
+        .then((pl.col("safe_number") * pl.col("factor")).cast(DECIMAL))
+        .alias("value"),
+        pl.when(~two_units).then(pl.col("unit")).alias("unit"),
+        pl.when(~two_units).then(pl.coalesce("pre_currency", "post_currency")).alias("currency"),
         pl.lit(None, dtype=pl.Date).alias("date"),
     )
 

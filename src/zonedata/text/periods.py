@@ -242,6 +242,11 @@ DATELINES = (
     rf"(?m)^{_ISO} [0-9]{{2}}:[0-9]{{2}}\b",
     rf"(?i)\b(?:updated|published|posted|release date|date)\s*:\s*(?:{_ISO})\b",
     rf"(?i)\b(?:updated|published|posted|release date|date)\s*:\s*(?-i:{_MDY})",
+    # the same lines with the day first ("Updated: 28 May 2024", "BEIJING, 28 May 2024") or the ISO date
+    # written with slashes ("Date: 2024/05/28"): read, so a date_published that contradicts them is found
+    rf"(?m)^[A-Z][A-Z.' -]+,(?: [A-Z][A-Za-z.' -]+,)? {_DMY}\b",
+    rf"(?i)\b(?:updated|published|posted|release date|date)\s*:\s*(?-i:{_DMY})\b",
+    r"(?i)\b(?:updated|published|posted|release date|date)\s*:\s*(?<y>[0-9]{4})/(?<m>[0-9]{2})/(?<d>[0-9]{2})\b",
 )
 #: how far into a text its dateline may stand (the title, the publisher and the dateline come first)
 DATELINE_HEAD = 1000

@@ -40,17 +40,21 @@ from zonedata.loading.exclusions import exclusions_schema
 from zonedata.text.normalise import SourceText, normalise
 from zonedata.text.sentences import Span, clauses, sentence_at, sentences
 
-#: the draft's tables, in the order they are written; a table without a schema is drafted as names only
-NAME_TABLES = ("parks", "projects", "events", "regions", "organisations")
-#: the tag of the figures' draft ids (FILL:stat-1), and of each name table's: FILL:park-1, ...
+#: the tag of the figures' draft ids (FILL:stat-1); each name table's is its singular: FILL:park-1, ...
 FIGURES_TAG = "stat-"
-TAGS = {
-    "parks": "park-",
-    "projects": "project-",
-    "events": "event-",
-    "regions": "region-",
-    "organisations": "organisation-",
-}
+
+
+def name_tables(ds: Dataset) -> tuple[str, ...]:
+    """The tables the draft proposes names for, in the order they are written: those of the dataset's name
+    patterns (metadata/vocabulary/names.csv), in the file's order; a table without a schema is drafted as
+    names only."""
+    return tuple(dict.fromkeys(p.table for p in ds.vocabulary.names))
+
+
+def tag(table: str) -> str:
+    """The tag of a name table's draft ids: its singular (parks -> park-, entities -> entity-)."""
+    stem = table[:-3] + "y" if table.endswith("ies") else table[:-1] if table.endswith("s") else table
+    return f"{stem or table}-"
 
 
 # --------------------------------------------------------------------------- the draft
@@ -193,7 +197,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
     dest_excl = ds.paths.rel(ds.paths.coverage_exclusions)
     for dest, schema in (
         (ds.file(figures_t), stats_schema),
-        *((ds.file(t), ds.schemas.get(t)) for t in NAME_TABLES),
+        *((ds.file(t), ds.schemas.get(t)) for t in name_tables(ds)),
         (dest_cites, cites_schema),
     ):
         if schema is not None:
@@ -205,9 +209,9 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
     def cite(table: str, rid: str, quote: Span) -> None:
         if cites_schema is None:
             return
-        out.rows[dest_cites].append(
-            _row(cites_schema, {"record_table": table, "record_id": rid, "source_id": source_id, "quote": quote.text})
-        )
+        row = {"record_table": table, "record_id": rid, "source_id": source_id, "quote": quote.text}
+        role = ds.roles.citations  # the role's fields by this table's names (`roleFields`)
+        out.rows[dest_cites].append(_row(cites_schema, {role[k] if role else k: v for k, v in row.items()}))
 
     links = _links_table(ds)
     if links is not None:
@@ -252,7 +256,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
             continue
         if ds.schemas.get(cand.table) is not None:
             counters[cand.table] = counters.get(cand.table, 0) + 1
-        kept.append((cand, id_marker(TAGS.get(cand.table, cand.table), counters.get(cand.table, 0))))
+        kept.append((cand, id_marker(tag(cand.table), counters.get(cand.table, 0))))
     # every record the text names, drafted or recorded, where it stands: (start, end, table, id)
     named = sorted(
         [

@@ -119,7 +119,7 @@ def _table_of(words: list[_Word], heads: Heads) -> str:
             h = _head(w, heads)
             if h is not None:
                 return heads.table[h]
-    return "parks"
+    return next(iter(heads.table.values()), "")  # no head word: the first table of the name patterns
 
 
 @dataclass(frozen=True)

@@ -183,6 +183,11 @@ class Site:
                 raise SiteInputError("schemas", f"say no usable roles: {exc}") from None
             for t in self.tables.values():
                 t.role = roles.of(t.name)
+                role = getattr(roles, t.role) if t.role else None
+                for default, mine in role.fields.items() if role else ():
+                    # the role's fields under their default names too (`roleFields`: a document_id for source_id)
+                    if mine != default and mine in t.columns and default not in t.columns:
+                        t.columns[default] = t.columns[mine]
         sources = next((t for t in self.tables.values() if t.role == "sources"), None)
         if sources is None:
             raise SiteInputError(

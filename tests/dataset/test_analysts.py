@@ -1,5 +1,7 @@
-"""The analysts' questions of README.md's worked examples, run as written over the published Parquet with
-DuckDB, with their answers checked. Each snippet leaves its result in `rows`."""
+"""Facts of this dataset: the analysts' questions of README.md's worked examples, run as written over the
+repository's published Parquet with DuckDB, with their answers checked. Each snippet leaves its result in
+`rows`. A source that adds a record to an answer changes it: update the answer here and the example's shown
+output in README.md (see tests/dataset/README.md)."""
 
 from __future__ import annotations
 
