@@ -697,7 +697,7 @@ def build_tables(texts: list[Text], records: int, rng: np.random.Generator) -> d
         {
             "organisation_id": [f"{slug(nm)}-{i + 1}" for i, nm in enumerate(org_names)],
             "name": org_names,
-            "name_type": ["proper"] * len(org_names),
+            "name_type": ["label"] * len(org_names),  # the generated names are in no quote: labels
             "kind": org_kind,
             "country_code": ["CN"] * len(org_names),
             "region_id": [slug(REGIONS[0][0])] * len(org_names),
@@ -727,7 +727,7 @@ def build_tables(texts: list[Text], records: int, rng: np.random.Generator) -> d
         {
             "park_id": park_id,
             "name": names,
-            "name_type": np.where(rng.random(k) < 0.1, "label", "proper"),
+            "name_type": ["label"] * k,
             "kind": [PARK_KINDS[list(PARK_KINDS)[i % len(PARK_KINDS)]] for i in range(k)],
             "status": ["operating"] * k,
             "status_text": ["has developed"] * k,  # words of the cited sentence (quoted fields)
@@ -760,7 +760,7 @@ def build_tables(texts: list[Text], records: int, rng: np.random.Generator) -> d
         {
             "project_id": [f"{slug(nm)}-{i + 1}" for i, nm in enumerate(names)],
             "name": names,
-            "name_type": np.where(rng.random(k) < 0.2, "description", "proper"),
+            "name_type": ["label"] * k,
             "sponsor_organisation_id": org_id.gather(np.arange(k) % len(SPONSORS)),
             "park_id": park_id.gather(rng.integers(0, n["parks"], k)),
             "city": [PLACES[(i * 7) % len(PLACES)] for i in range(k)],
@@ -795,7 +795,7 @@ def build_tables(texts: list[Text], records: int, rng: np.random.Generator) -> d
         {
             "event_id": event_id,
             "name": names,
-            "name_type": ["proper"] * k,
+            "name_type": ["label"] * k,
             "kind": [SERIES_KINDS[SERIES[i % len(SERIES)].rsplit(" ", 1)[-1]] for i in range(k)],
             "is_series": is_series,
             "series_event_id": event_id.gather(series_rows[rng.integers(0, len(series_rows), k)]),
@@ -910,6 +910,8 @@ def build_tables(texts: list[Text], records: int, rng: np.random.Generator) -> d
             "statistic_id": statistics["statistic_id"].gather(np.arange(k) * 2),
             "relation": ["part_of"] * k,
             "related_statistic_id": statistics["statistic_id"].gather(np.arange(k) * 2 + 1),
+            # two statistics of different sentences: the notes say why they are linked (links check)
+            "notes": ["the part is stated in another passage than its total"] * k,
         }
     )
 

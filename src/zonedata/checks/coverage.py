@@ -37,7 +37,7 @@ class Coverage:
 
 
 def _record_values(ds: Dataset) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(numbers, texts) a record holds: record_table, record_id, n (Decimal) / t (lowercased text)."""
+    """(numbers, texts) a record holds: record_table, record_id, n (Decimal) / t (its text fields, see below)."""
     nums, texts = [], []
     for name, table in ds.tables.items():
         schema = table.schema
@@ -69,11 +69,16 @@ def _record_values(ds: Dataset) -> tuple[pl.DataFrame, pl.DataFrame]:
                 .drop_nulls()
             )
         if text_fields:
+            # one row per record: its text fields, each lowercased and normalised like the quotes (curly
+            # quotes, dashes, spaces), joined by a newline. Normalised text has no newline (white space
+            # becomes one space), so a mention found in the joined text is found in one of the fields
+            normal = base.select(
+                "record_table", "record_id", *(normalise_series(base[f].str.to_lowercase()) for f in text_fields)
+            )
             texts.append(
-                base.select("record_table", "record_id", *text_fields)
-                .unpivot(index=["record_table", "record_id"], value_name="v")
-                .drop_nulls("v")
-                .select("record_table", "record_id", pl.col("v").str.to_lowercase().alias("t"))
+                normal.filter(pl.any_horizontal(pl.col(text_fields).is_not_null())).select(
+                    "record_table", "record_id", t=pl.concat_str(text_fields, separator="\n", ignore_nulls=True)
+                )
             )
     numbers = (
         pl.concat(nums)
@@ -85,8 +90,6 @@ def _record_values(ds: Dataset) -> tuple[pl.DataFrame, pl.DataFrame]:
         if texts
         else pl.DataFrame(schema={"record_table": pl.String, "record_id": pl.String, "t": pl.String})
     )
-    # text fields are matched after the same normalisation as quotes (curly quotes, dashes, spaces)
-    words = words.with_columns(normalise_series(words["t"]).alias("t"))
     return numbers, words
 
 
@@ -186,22 +189,35 @@ def coverage(root: Path | str, ds: Dataset | None = None) -> Coverage:
     numbers, words = _record_values(ds)
     recorded = pl.DataFrame(schema={"mention": pl.UInt32, "record": pl.String})
     if located is not None:
-        spans = located.frame.filter(pl.col("quote_start").is_not_null()).select(
-            "source_id", "record_table", "record_id", "quote_start", "quote_end"
-        )
-        inside = (
-            m.select(
-                "mention",
-                "source_id",
-                "start",
-                "end",
-                pl.col("number").cast(DECIMAL),
-                pl.col("text").str.to_lowercase().alias("mt"),
+        # each mention with every record whose quote spans it. Offsets are laid end to end over the
+        # sources (source k starts at k * 2**32), so a span holds a mention exactly when it holds its
+        # global offsets: one inequality join (polars' IEJoin) over the distinct spans gives only the
+        # pairs that match, instead of every mention against every quote of its source
+        k_of = {sid: k for k, sid in enumerate(sids)}
+        shift = pl.lit(1 << 32, dtype=pl.Int64)
+        k = pl.col("source_id").replace_strict(k_of, default=None, return_dtype=pl.Int64)
+        spans = (
+            located.frame.filter(pl.col("quote_start").is_not_null())
+            .select(
+                "record_table",
+                "record_id",
+                (k * shift + pl.col("quote_start")).alias("gqs"),
+                (k * shift + pl.col("quote_end")).alias("gqe"),
             )
-            .join(spans, on="source_id")
-            .filter((pl.col("quote_start") <= pl.col("start")) & (pl.col("end") <= pl.col("quote_end")))
+            .drop_nulls("gqs")  # a source that is not a listed seed has no text to hold a mention
         )
-        mt = inside.with_columns(normalise_series(inside["mt"]).alias("mt"))
+        k = pl.col("row").cast(pl.Int64)
+        ms = m.select(
+            "mention",
+            (k * shift + pl.col("start")).alias("gs"),
+            (k * shift + pl.col("end")).alias("ge"),
+            pl.col("number").cast(DECIMAL),
+            normalise_series(m["text"].str.to_lowercase()).alias("mt"),
+        )
+        held = ms.join_where(
+            spans.select("gqs", "gqe").unique(), pl.col("gqs") <= pl.col("gs"), pl.col("ge") <= pl.col("gqe")
+        )
+        mt = held.join(spans, on=["gqs", "gqe"])
         by_number = mt.join(
             numbers, left_on=["record_table", "record_id", "number"], right_on=["record_table", "record_id", "n"]
         )

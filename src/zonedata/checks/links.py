@@ -84,7 +84,8 @@ def _paragraphs(ds: Dataset, link: LinkedRecords) -> pl.DataFrame:
         return pl.DataFrame(schema=schema)
     cites = located.frame.filter((pl.col("record_table") == link.table) & pl.col("quote_start").is_not_null())
     texts = ds.texts
-    sids = [sid for sid in texts if sid in set(cites["source_id"].unique().to_list())]
+    cited_sources = set(cites["source_id"].unique().to_list())
+    sids = [sid for sid in texts if sid in cited_sources]
     if not sids:
         return pl.DataFrame(schema=schema)
     # the texts laid end to end: each newline's global code-point position, and each text's base
