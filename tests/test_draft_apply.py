@@ -284,3 +284,52 @@ def test_the_subject_is_read_from_the_figures_own_clause(corpus_package):
     assert got["second largest"] == (FILL + "?parks", FILL + "?" + park)
     assert got["42"] == ("parks", park)
     assert got["RMB 1.2 billion"] == ("projects", "lakeside-solar-glass-demonstration-project")
+
+
+def test_basis_words_of_another_figure_in_the_clause_settle_nothing():
+    """ "35 enterprises settled last year, and the park plans to expand its area to 6 square kilometers":
+    "plans to" belongs to the area, not the count, so the count's basis is no settled `planned`; where one
+    clause holds basis words that disagree, only the words nearest the figure may settle it."""
+    from zonedata.curate.draft.settle import basis
+    from zonedata.text.sentences import Span
+
+    text = (
+        "According to the committee, 35 enterprises settled in the park last year, and the park plans to expand "
+        "its area to 6 square kilometers by 2028."
+    )
+    clause = Span(0, len(text), text)
+    count = basis(text, clause, "count", frozenset({"yuan"}), at=text.index("35"))
+    assert count is not None and (count.value, count.settled) == ("actual", False)
+    area = basis(text, clause, "km2", frozenset({"yuan"}), at=text.index("6 square"))
+    assert area is not None and (area.value, area.settled) == ("planned", True)
+    alone = "The park plans to invest 3 billion yuan."  # one basis in the clause: still settled
+    read = basis(alone, Span(0, len(alone), alone), "yuan", frozenset({"yuan"}), at=alone.index("3 billion"))
+    assert read is not None and (read.value, read.settled) == ("planned", True)
+    signed = "The park signed contracts worth 3 billion yuan."  # "signed" is part of "signed contracts"
+    read = basis(signed, Span(0, len(signed), signed), "yuan", frozenset({"yuan"}), at=signed.index("3 billion"))
+    assert read is not None and (read.value, read.settled) == ("contracted", True)
+    cover = "The park plans to cover about 2,600 mu by 2027."  # "cover" is what is planned, not a state
+    read = basis(cover, Span(0, len(cover), cover), "mu", frozenset({"yuan"}), at=cover.index("about"))
+    assert read is not None and (read.value, read.settled) == ("planned", True)
+
+
+def test_a_unit_the_vocabulary_reads_but_does_not_record_is_left_to_the_curator(corpus_package, tmp_path):
+    """ "6 square kilometers": units.csv reads km2 but records no value in it (no `normalised`), so the
+    statistics schema does not allow it; the draft leaves the unit marked (draft-unfilled) instead of
+    writing a value that validate refuses as enum-violation and unit-mismatch."""
+    text = tmp_path / "area.txt"
+    text.write_text(
+        "Sample park grows\n\nThe Sample Nanning Digital Park plans to expand its area to 6 square kilometers "
+        "by 2028, the park said.\n",
+        encoding="utf-8",
+    )
+    add = ["--title", "Sample park grows", "--publisher", "Invented", "--date", "2025-05-20"]
+    result = run("add-source", text, *add, "--root", corpus_package)
+    assert result.exit_code == 0, result.output
+    sid = re.search(r"as source ([0-9]{3})", result.output).group(1)
+    assert run("draft", sid, "--apply", "--root", corpus_package).exit_code == 0
+    area = next(r for r in rows(corpus_package, "statistics") if r["value_text"] == "6 square kilometers")
+    assert area["unit"].startswith(FILL), area
+    report = validate(corpus_package, publication=False)
+    unit = [f for f in report.errors if f.field == "unit"]
+    assert unit and all(f.rule == "draft-unfilled" for f in unit), [f.to_dict() for f in unit]

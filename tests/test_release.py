@@ -500,3 +500,15 @@ def test_an_archive_missing_what_its_descriptor_lists_is_never_published(release
     assert not (released / "releases/zonedata-1.1.0.zip").exists()
     after = {p: p.read_bytes() for p in released.rglob("*") if p.is_file() and ".git" not in p.parts}
     assert after == before
+
+
+def test_deleting_citation_cff_does_not_silence_the_release_checks(released):
+    """CITATION.cff removed from a released package: validate says so, and still checks releases.json
+    (a hand-edited size went unreported once CITATION.cff was gone)."""
+    (released / "CITATION.cff").unlink()
+    entries = manifest_of(released)
+    entries[0]["bytes"] += 1
+    set_manifest(released, entries)
+    found = pinned(released)
+    assert ("citation-invalid", "CITATION.cff", None, None, None) in found, found
+    assert ("release-archive-mismatch", "releases/releases.json", 3, "bytes", str(entries[0]["bytes"])) in found

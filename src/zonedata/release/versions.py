@@ -271,7 +271,7 @@ def check(ds: Dataset) -> list[Finding]:
 def _check(ds: Dataset) -> list[Finding]:
     paths = ds.paths
     if not paths.citation_cff.is_file():
-        return []
+        return _without_citation(paths)
     findings: list[Finding] = []
     cff_file = paths.rel(paths.citation_cff)
     try:
@@ -398,6 +398,13 @@ def _check(ds: Dataset) -> list[Finding]:
                 value=version,
             )
         )
+    findings += _archive_findings(paths, releases)
+    return findings
+
+
+def _archive_findings(paths, releases) -> list[Finding]:
+    """Each recorded release's archive against releases.json: present, with its sha256; then the manifest's own checks."""
+    findings: list[Finding] = []
     for entry in releases:
         archive = paths.root / entry.archive
         if not archive.is_file():
@@ -419,5 +426,25 @@ def _check(ds: Dataset) -> list[Finding]:
                     value=digest,
                 )
             )
-    findings += manifest_findings(paths, releases)
-    return findings
+    return findings + manifest_findings(paths, releases)
+
+
+def _without_citation(paths) -> list[Finding]:
+    """No CITATION.cff: nothing to check before the first release; after it, its absence is a finding and
+    the releases are checked all the same (deleting the file must not silence the archive checks)."""
+    manifest = paths.rel(manifest_path(paths))
+    try:
+        releases = read_manifest(paths)
+    except OutsideRoot as exc:
+        return [Finding("path-outside-root", f"{exc}: nothing was read there", file=manifest, field="archive")]
+    except ConfigError as exc:
+        return [Finding("release-archive-mismatch", str(exc), file=manifest)]
+    if not releases:
+        return []
+    missing = Finding(
+        "citation-invalid",
+        f"CITATION.cff is missing, but {manifest} records {len(releases)} release(s): "
+        "restore it from git (`zonedata release` writes it)",
+        file=paths.rel(paths.citation_cff),
+    )
+    return [missing, *_archive_findings(paths, releases)]

@@ -282,6 +282,9 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
     basis_values, indicators = set(_enum(stats_schema, "basis")), set(_enum(stats_schema, "indicator"))
     money_units = frozenset(u.name for u in ds.vocabulary.units if u.currency)
     superlative = _superlative(ds.vocabulary)
+    #: the units a figure may be recorded in: a unit the vocabulary only reads ("6 square kilometers" with no
+    #: `normalised` in units.csv) is left to the curator, not drafted as a value validate refuses
+    recorded_units = set(_enum(stats_schema, "unit"))
     speaker_table = _fk_target(stats_schema, "stated_by_organisation_id")
     # the records of the subject tables by the last word of their name ("the park" -> the parks named)
     by_head: dict[str, list[tuple[int, str, str]]] = {}
@@ -395,11 +398,11 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
                 "value_text": value_text,
                 "value": _value(mention),
                 "scale": mention.scale_word or "",
-                "unit": unit,
+                "unit": unit if not recorded_units or unit in recorded_units else FILL,
                 "qualifier": mention.qualifier,
             }
             values.update(_kinds(stats_schema, unit, period, ds.vocabulary))
-            read = basis(text, clause, unit, money_units)
+            read = basis(text, clause, unit, money_units, at=mention.start)
             if read is not None and read.value in basis_values:
                 values["basis"] = read.value if read.settled else guess(read.value)
             values.update(period_values(period, read))
@@ -474,7 +477,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
             own = [p for p in periods if clause.start <= p.span.start and p.span.end <= clause.end]
             rank_period = min(own, key=lambda p: abs(p.span.start - a)) if own else None
             rank_unit = ds.vocabulary.superlatives[m.group(1)]
-            rank_read = basis(text, clause, rank_unit, money_units)
+            rank_read = basis(text, clause, rank_unit, money_units, at=a)
             if stats_schema is not None:
                 index = len(out.rows[ds.file(figures_t)])
                 out.marks.append(Mark(a, b, "figure", ds.file(figures_t), index))

@@ -50,18 +50,33 @@ BASIS_WORDS = [
 _BASIS = [(re.compile(p, re.IGNORECASE), b, s, money) for p, b, s, money in BASIS_WORDS]
 
 
-def basis(text: str, clause: Span, unit: str, money_units: frozenset[str]) -> Reading | None:
-    """The basis the clause's words give a figure of `unit`; None when they say nothing of it.
+def basis(text: str, clause: Span, unit: str, money_units: frozenset[str], at: int | None = None) -> Reading | None:
+    """The basis the clause's words give a figure of `unit` standing at `at`; None when they say nothing of it.
     "signed contracts" settles the basis of an amount of money only (a unit in `money_units`, those with a
-    currency in units.csv): a count of signed projects is a guess."""
+    currency in units.csv): a count of signed projects is a guess.
+    A clause whose words give two bases ("35 firms settled last year, and the park plans to expand to 6
+    km2"): words of the first rank that stand before the figure (at `at`) or nearest it still decide; words
+    that come only after it, past other basis words nearer it, do not, and the nearest words are a guess
+    ("settled" -> actual for the 35 firms, not "plans to")."""
     body = text[clause.start : clause.end]
+    found: list[Reading] = []
     for pattern, value, settled, money in _BASIS:
         if money and unit not in money_units:
             continue
-        m = pattern.search(body)
-        if m:
-            return Reading(value, settled, clause.start + m.start(), clause.start + m.end())
-    return None
+        for m in pattern.finditer(body):
+            a, b = clause.start + m.start(), clause.start + m.end()
+            if not any(r.start < b and a < r.end for r in found):  # "signed" inside "signed contracts"
+                found.append(Reading(value, settled, a, b))
+                break
+    if not found:
+        return None
+    first = found[0]
+    if len({r.value for r in found}) == 1 or at is None:
+        return first
+    nearest = min(found, key=lambda r: min(abs(r.start - at), abs(r.end - at)))
+    if first.start <= at or nearest.value == first.value:  # "plans to cover about 2,600 mu": "plans to" governs
+        return first
+    return Reading(nearest.value, False, nearest.start, nearest.end)
 
 
 # --------------------------------------------------------------------------- attribution
