@@ -325,6 +325,24 @@ def test_the_source_facet_filters_a_table_by_its_citations(site, watched):
     assert _ids(other) == both["park_id"].to_list()[:100]
 
 
+def test_a_facet_with_more_values_than_listed_says_so(site, watched):
+    """A facet lists its FACET_VALUES most frequent values; its button does not promise all of them."""
+    from zonedata.render.site.tableview import FACET_VALUES
+
+    cited = clean("citations")["record_id"].n_unique()
+    assert cited > FACET_VALUES  # the citations' record_id facet has more values than a page lists
+    page = watched.goto((site / "tables" / "citations.html").as_uri())
+    page.wait_for_selector("#records tbody tr")
+    facet = _facet(page, "Record ID")
+    button = facet.locator("button.facet-more")
+    assert button.inner_text() == f"The {FACET_VALUES} most frequent of {cited} values"
+    button.click()
+    assert facet.locator("li").count() == FACET_VALUES
+    # a few-valued facet still offers all of its values
+    tables = clean("citations")["record_table"].n_unique()
+    assert _facet(page, "Record table").locator("button.facet-more").inner_text() == f"All {tables} values"
+
+
 def test_a_shared_url_opens_the_same_view(site, watched):
     stats = clean("statistics")
     url = (
