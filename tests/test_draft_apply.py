@@ -333,3 +333,56 @@ def test_a_unit_the_vocabulary_reads_but_does_not_record_is_left_to_the_curator(
     report = validate(corpus_package, publication=False)
     unit = [f for f in report.errors if f.field == "unit"]
     assert unit and all(f.rule == "draft-unfilled" for f in unit), [f.to_dict() for f in unit]
+
+
+def drafted_rows(root: Path, tmp_path: Path, body: str) -> dict[str, list[dict[str, str]]]:
+    """The rows `draft --apply` adds to each table for a short invented text."""
+    text = tmp_path / "said.txt"
+    text.write_text("Sample park news\n\n" + body + "\n", encoding="utf-8")
+    add = ["--title", "Sample park news", "--publisher", "Invented", "--date", "2025-05-20"]
+    result = run("add-source", text, *add, "--root", root)
+    assert result.exit_code == 0, result.output
+    sid = re.search(r"as source ([0-9]{3})", result.output).group(1)
+    before = {t: len(rows(root, t)) for t in RAW}
+    result = run("draft", sid, "--apply", "--root", root)
+    assert result.exit_code == 0, result.output
+    return {t: rows(root, t)[before[t] :] for t in RAW}
+
+
+def test_a_lower_case_speaker_is_a_guess_and_no_speaker_is_invented(corpus_package, tmp_path):
+    """ "the park's management committee said": a speaker written in lower case is drafted as a guess at
+    the attribution; a named speaker stays settled; a pronoun is no speaker, so nothing is filled."""
+    new = drafted_rows(
+        corpus_package,
+        tmp_path,
+        "In a statement, the park's management committee said on Wednesday that 18 projects were signed. "
+        "A spokesperson for the zone says 42 firms have settled there. "
+        "It said 7 warehouses were built. "
+        "Wang Lin said 9 roads were finished.",
+    )
+    got = {r["value_text"]: r["attribution_text"] for r in new["statistics"]}
+    G = FILL + "?"
+    assert got == {
+        "18": G + "the park's management committee said",
+        "42": G + "A spokesperson for the zone says",
+        "7": "",
+        "9": "Wang Lin said",
+    }
+
+
+def test_a_name_inside_a_longer_name_is_not_proposed_on_its_own(corpus_package, tmp_path):
+    """ "The 2nd China-ASEAN Port Logistics Forum": "China-ASEAN Port" and "2nd China-ASEAN Port" lie
+    inside the forum's name, so they are no parks; a name that also stands alone elsewhere still is."""
+    new = drafted_rows(
+        corpus_package,
+        tmp_path,
+        "The 2nd China-ASEAN Port Logistics Forum opened in Nanning with 300 guests. "
+        "The Sample Qinzhou Bonded Port Area Forum drew 50 firms. "
+        "The Sample Qinzhou Bonded Port Area covers 10 square kilometres.",
+    )
+    assert [r["name"] for r in new["parks"]] == ["Sample Qinzhou Bonded Port Area"]
+    assert [r["name"] for r in new["events"]] == [
+        "2nd China-ASEAN Port Logistics Forum",
+        "China-ASEAN Port Logistics Forum",
+        "Sample Qinzhou Bonded Port Area Forum",
+    ]

@@ -401,7 +401,7 @@ def draft(root: Path | str, source_id: str, *, skip_recorded: bool = True, ds: D
             if growth and "growth_rate_yoy" in indicators:
                 values["indicator"] = "growth_rate_yoy"
             if said is not None and "attribution_text" in stats_names:
-                values["attribution_text"] = said.text
+                values["attribution_text"] = said.text if said.settled else guess(said.text)
                 who = _record_named(named, said.start, said.end, speaker_table)
                 if who is not None and "stated_by_organisation_id" in stats_names:
                     values["stated_by_organisation_id"] = who[1]

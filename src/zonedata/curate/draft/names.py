@@ -181,7 +181,54 @@ def name_candidates(text: str, spans: list[Span], patterns: Iterable[NamePattern
         since = len(found)  # the candidates found from here on are this sentence's
         for one_pass in (_capitalised_runs, _determiner_heads, _list_items, _quoted_titles):
             one_pass(text, sentence, ws, found, add, since, heads)
-    return sorted(found.values(), key=lambda c: (c.start, -c.end, c.table))
+    kept = _not_inside_longer(text, list(found.values()), heads)
+    return sorted(kept, key=lambda c: (c.start, -c.end, c.table))
+
+
+def _last_head(name: str, heads: Heads) -> str | None:
+    for word in reversed(name.split()):
+        core = word.strip(_OPEN + _CLOSE + _BREAK).lower()
+        if core in heads.table:
+            return core
+    return None
+
+
+def _occurrences(text: str, name: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text)]
+
+
+def _not_inside_longer(text: str, found: list[NameCandidate], heads: Heads) -> list[NameCandidate]:
+    """The candidates less those that only stand inside a longer candidate with another head word: in
+    "The 2nd China-ASEAN Port Logistics Forum", "China-ASEAN Port" is part of the forum's name, no port.
+    One that also stands alone somewhere in the text is kept, and so is one inside words that end in a
+    lower-case head ("the ... Agreement (RCEP) demonstration projects"), which describe, not name."""
+    heads_of = {c.name: _last_head(c.name, heads) for c in found}
+    # only a proper name swallows one: "the ... (RCEP) demonstration projects" is words about the RCEP
+    proper = {c.name for c in found if c.name.split()[-1][:1].isupper()}
+    spans: dict[str, list[tuple[int, int]]] = {}
+
+    def at(name: str) -> list[tuple[int, int]]:
+        if name not in spans:
+            spans[name] = _occurrences(text, name)
+        return spans[name]
+
+    out = []
+    for c in found:
+        longer = [
+            o.name
+            for o in found
+            if o.name in proper
+            and len(o.name) > len(c.name)
+            and c.name in o.name
+            and heads_of[o.name] != heads_of[c.name]
+        ]
+        if longer:
+            covers = [span for name in longer for span in at(name)]
+            alone = [(a, b) for a, b in at(c.name) if not any(x <= a and b <= y for x, y in covers)]
+            if at(c.name) and not alone:  # (a name not found as written again is kept: no evidence)
+                continue
+        out.append(c)
+    return out
 
 
 def _since(found: Found, since: int) -> list[NameCandidate]:

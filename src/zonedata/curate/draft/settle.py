@@ -89,6 +89,20 @@ ATTRIBUTION = [
     r"\b(?:said|says) (?P<who>[A-Z][a-z]+(?: [A-Z][a-z]+){0,3})\b",
 ]
 _ATTRIBUTION = [re.compile(p) for p in ATTRIBUTION]
+#: a speaker written as a noun phrase in lower case, at the opening of a sentence or after a comma:
+#: "the park's management committee said", "officials said", "a spokesperson for the zone says";
+#: its words only suggest who states the figures (a guess), for no name settles it
+_LOWER_SPEAKER = re.compile(
+    r"(?:^\s*|(?<=, ))(?P<who>(?:(?:[Tt]he|[Aa]n?) )?[a-z][\w'’-]*"
+    r"(?: (?:of|for|from|at)(?: the)? [A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*| [a-z][\w'’-]*){0,6})"
+    r" (?:said|says|stated)\b"
+)
+#: words that make the phrase before "said" no speaker ("it said", "which says", "the park was said")
+_NOT_A_SPEAKER_WORD = frozenset(
+    {"it", "he", "she", "they", "we", "i", "you", "this", "that", "these", "those", "which", "who", "there"}
+    | {"is", "are", "was", "were", "be", "been", "has", "have", "had", "will", "would", "also", "and", "or"}
+    | {"not", "as", "to", "in", "on", "by", "with", "what", "when", "where", "one", "some", "all"}
+)
 #: words that open a sentence and are no speaker ("The zone will ..., Wang Lin said" starts with "The")
 _NOT_A_SPEAKER = frozenset({"The", "It", "This", "These", "They", "He", "She", "We", "In", "By", "On", "At"})
 
@@ -99,16 +113,22 @@ class Attribution:
     who: str  # the name in them
     start: int
     end: int
+    settled: bool = True  # False: a speaker written as words in lower case, which only suggest who it is
 
 
 def attribution(text: str, sentence: Span) -> Attribution | None:
-    """Who the sentence says states its figures, if it says so."""
+    """Who the sentence says states its figures, if it says so: a name settles it; a speaker written in
+    lower case ("the park's management committee said") is read unsettled; a pronoun is no speaker."""
     body = text[sentence.start : sentence.end]
     for pattern in _ATTRIBUTION:
         m = pattern.search(body)
         if m and m.group("who").split()[0] not in _NOT_A_SPEAKER:
             a, b = sentence.start + m.start(), sentence.start + m.end()
             return Attribution(text[a:b], m.group("who").strip(), a, b)
+    m = _LOWER_SPEAKER.search(body)
+    if m and not _NOT_A_SPEAKER_WORD.intersection(w.lower() for w in m.group("who").split()):
+        a, b = sentence.start + m.start("who"), sentence.start + m.end()
+        return Attribution(text[a:b], m.group("who"), a, b, settled=False)
     return None
 
 
