@@ -12,11 +12,14 @@ contract, `corpus_tests`, bound here to this package by overriding its `corpus_p
 from __future__ import annotations
 
 import csv
+import html as html_lib
 import json
+import re
 import subprocess
 from decimal import Decimal
 from pathlib import Path
 
+import polars as pl
 import pytest
 from click.testing import CliRunner
 
@@ -125,6 +128,28 @@ def test_site_has_a_page_per_table_record_and_document(second, tmp_path):
     for measure in ("m-0001", "m-0002", "m-0003", "m-0004", "m-0005"):
         assert measure in html
     assert "27 patents" in html and "In 2024 the park" in html  # the figure and its passage, quoted
+
+
+def test_site_source_facet_follows_the_renamed_roles(second, tmp_path):
+    """The source facet of a table page comes from the table with the citations role, whatever its name and
+    its source field's name (here evidence.document_id), counted per record as polars counts it."""
+    build_valid(second)
+    out = tmp_path / "site"
+    assert invoke("site", "--root", second, "--out", out).exit_code == 0
+    evidence = pl.read_csv(second / "data" / "clean" / "evidence.csv", infer_schema=False)
+    for table in ("sites", "measures"):
+        page = (out / "tables" / f"{table}.html").read_text(encoding="utf-8")
+        meta = json.loads(html_lib.unescape(re.search(r'id="table-meta">(.*?)</script>', page, re.DOTALL)[1]))
+        facet = next(f for f in meta["facets"] if f["name"] == "~sources")
+        expected = (
+            evidence.filter(pl.col("record_table") == table)
+            .unique(["record_id", "document_id"])
+            .group_by("document_id")
+            .len()
+            .sort(["len", "document_id"], descending=[True, False])
+        )
+        assert expected.height > 0
+        assert [tuple(v[:2]) for v in facet["values"]] == list(expected.iter_rows()), table
 
 
 NEW_TEXT = (

@@ -678,6 +678,51 @@ def test_facets_come_from_the_schema_with_counts(real_site):
     assert labelled and all(v[2] != v[0] for v in labelled)
 
 
+def _by_role(role: str) -> str:
+    """The table playing a role, from the published schemas' `role` (no table named here)."""
+    found = [p.stem for p in sorted((ROOT / "schemas").glob("*.json")) if json.loads(p.read_text()).get("role") == role]
+    assert len(found) == 1, (role, found)
+    return found[0]
+
+
+def test_every_cited_table_has_a_source_facet_counted_from_the_citations(real_site):
+    """Issue 22's "source" facet: on every table page whose records are cited, a record counts once under
+    each source its citations quote (a list facet), as polars counts it from the citations table."""
+    citations = clean(_by_role("citations"))
+    structural = {_by_role("citations"), _by_role("sources")}
+    cited_tables = set(citations["record_table"].unique())
+    tables = [p.stem for p in sorted((ROOT / "schemas").glob("*.json")) if p.stem not in structural]
+    assert len(cited_tables & set(tables)) >= 8  # parks, events, organisations, people... are all cited
+    for table in tables:
+        facets = {f["name"]: f for f in table_meta(real_site, table)["facets"]}
+        if table not in cited_tables:
+            assert "~sources" not in facets, table
+            continue
+        pk = json.loads((ROOT / "schemas" / f"{table}.json").read_text())["primaryKey"]
+        records = clean(table).select(pl.col(pk[0]).alias("record_id"))
+        expected = (
+            citations.filter(pl.col("record_table") == table)
+            .join(records, on="record_id", how="semi")
+            .unique(["record_id", "source_id"])
+            .group_by("source_id")
+            .len()
+            .sort(["len", "source_id"], descending=[True, False])
+        )
+        assert [tuple(v[:2]) for v in facets["~sources"]["values"]] == list(expected.iter_rows()), table
+        assert facets["~sources"]["distinct"] == expected.height
+        # a record cited by two sources counts under both: the counts add up to more than the records
+        # whenever such a record exists
+        per_record = (
+            citations.filter(pl.col("record_table") == table).group_by("record_id").agg(pl.col("source_id").n_unique())
+        )
+        if per_record["source_id"].max() > 1:
+            assert sum(v[1] for v in facets["~sources"]["values"]) > per_record.height
+    # a source facet value carries the source's title when it differs from its id
+    sources = dict(clean(_by_role("sources")).select("source_id", "title").iter_rows())
+    for v in next(f for f in table_meta(real_site, "parks")["facets"] if f["name"] == "~sources")["values"]:
+        assert v[2:] in ([], [sources[v[0]]]), v
+
+
 def test_citations_beyond_the_limit_are_linked_not_shown(package, monkeypatch):
     """Issue 19: a record's page shows at most CITATIONS_SHOWN citations and links the rest."""
     import zonedata.render.site.build as site_build

@@ -280,6 +280,69 @@ def test_facets_filter_and_the_back_button_restores_the_view(site, watched):
     _rows(other, about.height)
 
 
+def _ids(page) -> list[str]:
+    """The records in view, by the address of their pages (a long id is cut short on screen)."""
+    hrefs = page.eval_on_selector_all("#records tbody tr td:first-child a", "as => as.map(a => a.getAttribute('href'))")
+    return [h.rsplit("/", 1)[-1].removesuffix(".html") for h in hrefs]
+
+
+def test_the_source_facet_filters_a_table_by_its_citations(site, watched):
+    """Issue 22's source facet on an entity table: a park counts under every source that cites it, choosing
+    a source shows exactly the parks it cites, the other facets count those, and the URL keeps the choice."""
+    parks = clean("parks")
+    cited = clean("citations").filter(pl.col("record_table") == "parks").unique(["record_id", "source_id"])
+    counts = cited.group_by("source_id").len().sort(["len", "source_id"], descending=[True, False])
+    source = next(s for s, n in counts.iter_rows() if n < parks.height)  # a source that narrows the table
+    mine = parks.join(
+        cited.filter(pl.col("source_id") == source).select(pl.col("record_id").alias("park_id")),
+        on="park_id",
+        how="semi",
+    )
+    page = watched.goto((site / "tables" / "parks.html").as_uri())
+    page.wait_for_selector("#records tbody tr")
+    facet = _facet(page, "Source")
+    shown = {
+        li.locator("label").get_attribute("title"): int(li.locator(".count").inner_text())
+        for li in facet.locator("li").all()
+    }
+    assert shown == dict(counts.iter_rows())
+    assert sum(shown.values()) > cited["record_id"].n_unique()  # a park cited by two sources counts under both
+    facet.locator(f"li:has(label[title='{source}']) input").check()
+    _rows(page, min(100, mine.height))
+    assert _ids(page) == mine["park_id"].to_list()[:100]
+    assert f"f.%7Esources={source}" in page.url or f"f.~sources={source}" in page.url
+    kinds = {
+        li.locator("label").inner_text().rsplit(" ", 1)[0].strip(): int(li.locator(".count").inner_text())
+        for li in _facet(page, "Kind").locator("li").all()
+    }
+    top = mine.group_by("kind").len().sort(["len", "kind"], descending=[True, False]).head(6)
+    assert kinds == dict(top.iter_rows())
+    # the shared URL with a second facet opens the same intersection
+    kind = mine["kind"][0]
+    other = watched.goto(page.url + f"&f.kind={kind}")
+    both = mine.filter(pl.col("kind") == kind)
+    _rows(other, min(100, both.height))
+    assert _ids(other) == both["park_id"].to_list()[:100]
+
+
+def test_a_facet_with_more_values_than_listed_says_so(site, watched):
+    """A facet lists its FACET_VALUES most frequent values; its button does not promise all of them."""
+    from zonedata.render.site.tableview import FACET_VALUES
+
+    cited = clean("citations")["record_id"].n_unique()
+    assert cited > FACET_VALUES  # the citations' record_id facet has more values than a page lists
+    page = watched.goto((site / "tables" / "citations.html").as_uri())
+    page.wait_for_selector("#records tbody tr")
+    facet = _facet(page, "Record ID")
+    button = facet.locator("button.facet-more")
+    assert button.inner_text() == f"The {FACET_VALUES} most frequent of {cited} values"
+    button.click()
+    assert facet.locator("li").count() == FACET_VALUES
+    # a few-valued facet still offers all of its values
+    tables = clean("citations")["record_table"].n_unique()
+    assert _facet(page, "Record table").locator("button.facet-more").inner_text() == f"All {tables} values"
+
+
 def test_a_shared_url_opens_the_same_view(site, watched):
     stats = clean("statistics")
     url = (

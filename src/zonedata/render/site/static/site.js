@@ -422,7 +422,9 @@
         });
         group.appendChild(list);
         if (values.length > 6) {
-          var more = el("button", "facet-more", facetOpen[f.name] ? "Fewer values" : "All " + data.distinct.toLocaleString("en") + " values");
+          /* the page lists the most frequent values (FACET_VALUES) until a filter loads the rows: say so */
+          var every = data.values.length >= data.distinct;
+          var more = el("button", "facet-more", facetOpen[f.name] ? "Fewer values" : (every ? "All " : "The " + data.values.length.toLocaleString("en") + " most frequent of ") + data.distinct.toLocaleString("en") + " values");
           more.type = "button";
           more.id = "facet-more-" + fi;
           more.setAttribute("aria-expanded", facetOpen[f.name] ? "true" : "false");
