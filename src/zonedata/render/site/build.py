@@ -573,8 +573,9 @@ def _write_all(site: Site, w: _Writer) -> None:
     changes = site.changes(releases)
     common = {
         "site": {
-            "name": d.get("title") or d.get("name") or "zonedata",
-            "short": d.get("name") or "zonedata",
+            # the package's own identity (datapackage.json, from metadata/package.json); without one, its folder's
+            "name": d.get("title") or d.get("name") or site.paths.root.resolve().name,
+            "short": d.get("name") or site.paths.root.resolve().name,
             "version": version,
             "tables": [{"name": t.name, "title": t.title} for t in tables],
             "has_changes": bool(changes),
