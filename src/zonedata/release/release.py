@@ -356,9 +356,9 @@ def _set_descriptor_version(path: Path, version: str) -> None:
     path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8", newline="\n")
 
 
-def _snapshot(paths: Paths) -> dict[Path, bytes | None]:
-    """The bytes of every file a release may write, to put back if it fails half way."""
-    files = [
+def _fixed_outputs(paths: Paths) -> tuple[Path, ...]:
+    """The files every release writes, apart from the clean tables and the archive."""
+    return (
         paths.pyproject,
         paths.datapackage,
         paths.citation_cff,
@@ -366,7 +366,12 @@ def _snapshot(paths: Paths) -> dict[Path, bytes | None]:
         paths.changelog,
         manifest_path(paths),
         paths.data_dictionary,
-    ]
+    )
+
+
+def _snapshot(paths: Paths) -> dict[Path, bytes | None]:
+    """The bytes of every file a release may write, to put back if it fails half way."""
+    files = list(_fixed_outputs(paths))
     if paths.clean.is_dir():
         files += [p for p in paths.clean.iterdir() if p.is_file()]
     return {p: (p.read_bytes() if p.is_file() else None) for p in files}
@@ -391,18 +396,7 @@ def _journal(paths: Paths) -> Path:
 
 def _release_writes(paths: Paths, rel: str, tracked: bool) -> bool:
     """Whether a release may write the file `rel` (relative to the root): what a rerun may put back."""
-    fixed = {
-        paths.rel(p)
-        for p in (
-            paths.pyproject,
-            paths.datapackage,
-            paths.citation_cff,
-            paths.zenodo_json,
-            paths.changelog,
-            manifest_path(paths),
-            paths.data_dictionary,
-        )
-    }
+    fixed = {paths.rel(p) for p in _fixed_outputs(paths)}
     releases, clean = paths.rel(paths.releases) + "/", paths.rel(paths.clean) + "/"
     return (
         rel in fixed

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from zonedata.text.normalise import normalise
+from zonedata.text.numbers import MONTHS_FULL
 
 MONTHS = {
     **{
@@ -194,20 +195,7 @@ def _point(tokens: list[str]) -> Point | None:
     return Point(year[0], year[1], month, day)
 
 
-_MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+_MONTH_NAMES = MONTHS_FULL  # one list of month names: the number grammar's
 
 
 def describe(point: Point, publication_year: int | None = None) -> str:
