@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,25 @@ def repository(tmp_path) -> Path:
 def published(tmp_path_factory) -> Path:
     """The fixture package built once for the whole session: for tests that only read it."""
     return build_valid(copy_package(FIXTURE, tmp_path_factory.mktemp("published") / "pkg"))
+
+
+#: commits in the tests' throwaway repositories, isolated from the user's git configuration
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.org",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.org",
+    "GIT_CONFIG_GLOBAL": "/dev/null",
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def git(root: Path, *args: str) -> str:
+    """Run git in the repository at `root`; its standard output."""
+    return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def git_identity(monkeypatch):
+    for var, value in GIT_ENV.items():
+        monkeypatch.setenv(var, value)

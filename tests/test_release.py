@@ -4,7 +4,6 @@
 import hashlib
 import io
 import json
-import subprocess
 import tomllib
 import zipfile
 from pathlib import Path
@@ -13,7 +12,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from conftest import RELEASE_PACKAGE, copy_package
+from conftest import RELEASE_PACKAGE, copy_package, git
 from zonedata.base.paths import Paths
 from zonedata.cli import cli
 from zonedata.loading.dataset import load_dataset
@@ -24,22 +23,7 @@ from zonedata.validate import validate
 DATE = "2026-01-15"
 
 
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True).stdout
-
-
-@pytest.fixture(autouse=True)
-def git_identity(monkeypatch):
-    """Commits in the throwaway repositories, isolated from the user's git configuration."""
-    for var, value in (
-        ("GIT_AUTHOR_NAME", "Test"),
-        ("GIT_AUTHOR_EMAIL", "test@example.org"),
-        ("GIT_COMMITTER_NAME", "Test"),
-        ("GIT_COMMITTER_EMAIL", "test@example.org"),
-        ("GIT_CONFIG_GLOBAL", "/dev/null"),
-        ("GIT_CONFIG_NOSYSTEM", "1"),
-    ):
-        monkeypatch.setenv(var, value)
+pytestmark = pytest.mark.usefixtures("git_identity")
 
 
 def build(root: Path) -> None:

@@ -15,32 +15,20 @@ from pathlib import Path
 
 import pytest
 
-from conftest import RELEASE_PACKAGE, build_valid, copy_package
+from conftest import GIT_ENV as CONFTEST_GIT_ENV
+from conftest import RELEASE_PACKAGE, build_valid, copy_package, git
 from zonedata.release.release import JOURNAL_NAME, STOP_AFTER_ENV, release
 from zonedata.validate import validate
 
 DATE = "2026-01-15"
 STEPS = range(1, 10)  # the write steps of _write_release (journal, pyproject, ..., manifest)
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Test",
-    "GIT_AUTHOR_EMAIL": "test@example.org",
-    "GIT_COMMITTER_NAME": "Test",
-    "GIT_COMMITTER_EMAIL": "test@example.org",
-    "GIT_AUTHOR_DATE": "2026-01-15T00:00:00Z",
-    "GIT_COMMITTER_DATE": "2026-01-15T00:00:00Z",
-    "GIT_CONFIG_GLOBAL": "/dev/null",
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
+GIT_ENV = {**CONFTEST_GIT_ENV, "GIT_AUTHOR_DATE": "2026-01-15T00:00:00Z", "GIT_COMMITTER_DATE": "2026-01-15T00:00:00Z"}
 
 
 @pytest.fixture(autouse=True)
 def git_identity(monkeypatch):
     for var, value in GIT_ENV.items():
         monkeypatch.setenv(var, value)
-
-
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True).stdout
 
 
 def commit(root: Path, message: str) -> None:

@@ -15,7 +15,6 @@ import csv
 import html as html_lib
 import json
 import re
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,7 +22,7 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from conftest import TESTS, build_valid, copy_package
+from conftest import TESTS, build_valid, copy_package, git
 from test_integrity_corpus import set_cells
 from test_validate_corpus import append_bytes, corpus_tests, delete, duplicate_line, line_of, replace, write
 from zonedata.cli import cli
@@ -186,32 +185,15 @@ def test_add_source_then_draft_on_the_second_dataset(second, tmp_path):
     assert "FILL:site-1," in draft and "Harbour Campus" in draft and f"sites,FILL:site-1,001,{sentence}," in draft
 
 
-def _git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True).stdout
-
-
-@pytest.fixture
-def git_identity(monkeypatch):
-    for var, value in (
-        ("GIT_AUTHOR_NAME", "Test"),
-        ("GIT_AUTHOR_EMAIL", "test@example.org"),
-        ("GIT_COMMITTER_NAME", "Test"),
-        ("GIT_COMMITTER_EMAIL", "test@example.org"),
-        ("GIT_CONFIG_GLOBAL", "/dev/null"),
-        ("GIT_CONFIG_NOSYSTEM", "1"),
-    ):
-        monkeypatch.setenv(var, value)
-
-
 def test_release_then_diff_on_the_second_dataset(second, git_identity):
     build_valid(second)
-    _git(second, "init", "-q")
-    _git(second, "add", "-A")
-    _git(second, "commit", "-q", "-m", "initial")
+    git(second, "init", "-q")
+    git(second, "add", "-A")
+    git(second, "commit", "-q", "-m", "initial")
     released = invoke("release", "--root", second, "--version", "1.0.0", "--date", "2025-04-01")
     assert released.exit_code == 0, released.output
-    _git(second, "add", "-A")
-    _git(second, "commit", "-q", "-m", "Release 1.0.0")
+    git(second, "add", "-A")
+    git(second, "commit", "-q", "-m", "Release 1.0.0")
     assert json.loads((second / "datapackage.json").read_text(encoding="utf-8"))["version"] == "1.0.0"
     assert (second / "releases" / "aubeval-parks-1.0.0.zip").is_file()  # the archive has the package's name
     # a corrected value: the row-level diff names the measure and its field
