@@ -210,6 +210,10 @@ def test_a_figure_read_in_context_is_still_accepted(tmp_path):
         "–5.2%",
         "—5.2%",
         "\ufe635.2%",
+        "5 x 10^9 yuan",
+        "10^9 yuan",
+        "10**9 yuan",
+        "10 ^ 9 yuan",
     ],
 )
 def test_forms_refused(text):

@@ -503,11 +503,15 @@ _REFUSED_LEAD = (
     r"|[~≈∼≃<>≤≥±]\s*|\p{Cf}|\p{L}*[\p{L}--\p{Latin}]\p{L}*\s?)$"
 )
 #: right before a figure (not a year or date): a digit, a point or a digit-group sign other than the comma
-#: ("1,2345", ".5 billion", "5.000.000", "5’500", "5·500", "5_500"), or a scale word ("5 billion 600 million
-#: yuan" is 5.6 billion, not 600 million)
-_JOINED_LEAD = r"(?i)(?:(?:[0-9]|[0-9]?\.|[0-9]['’·․_])\p{Cf}*|(?:^|[^\p{L}])(?:hundred|thousand|million|billion|trillion|bn|mn)\s+)$"
-#: right after it: the same signs and digits, and a scale word ("5 hundred million", "5 thousand million")
-_JOINED_TRAIL = r"(?i)^(?:\p{Cf}*[0-9]|[.'’·․_]\p{Cf}*[0-9]|\s*\p{L}+\p{Cf}|[.\s]*-?\s*(?:hundred|thousand|million|billion|trillion)s?\b)"
+#: ("1,2345", ".5 billion", "5.000.000", "5’500", "5·500", "5_500"), a power sign ("10^9 yuan" is not 9
+#: yuan), or a scale word ("5 billion 600 million yuan" is 5.6 billion, not 600 million)
+_JOINED_LEAD = (
+    r"(?i)(?:(?:[0-9]|[0-9]?\.|[0-9]['’·․_])\p{Cf}*|(?:\^|\*\*)\s*"
+    r"|(?:^|[^\p{L}])(?:hundred|thousand|million|billion|trillion|bn|mn)\s+)$"
+)
+#: right after it: the same signs and digits, a power sign ("10^9"), and a scale word ("5 hundred million",
+#: "5 thousand million")
+_JOINED_TRAIL = r"(?i)^(?:\s*(?:\^|\*\*)|\p{Cf}*[0-9]|[.'’·․_]\p{Cf}*[0-9]|\s*\p{L}+\p{Cf}|[.\s]*-?\s*(?:hundred|thousand|million|billion|trillion)s?\b)"
 _RANGE_LEAD = (
     r"(?i)(?:[0-9]\s*(?:-|–|—|to|or)|[0-9]\s*%\s*(?:-|–|—|or)|\bbetween\s+\S+\s+and"
     # a ratio in words ("1 in 5 firms", "3 out of 10")
