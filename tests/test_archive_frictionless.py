@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from test_release import DATE, build, commit, git, git_identity  # noqa: F401  (git_identity: autouse fixture)
+from test_release import DATE, build, commit, git
 from zonedata.release.release import release
+
+pytestmark = pytest.mark.usefixtures("git_identity")  # commits in throwaway repositories
 
 ROOT = Path(__file__).resolve().parents[1]
 FRICTIONLESS = Path(sys.executable).parent / "frictionless"

@@ -20,12 +20,14 @@ import yaml
 from click.testing import CliRunner
 
 from conftest import copy_package
-from test_release import commit, git, git_identity, repo  # noqa: F401  (git_identity: autouse fixture; repo)
+from test_release import commit, git, repo  # noqa: F401  (repo: a fixture)
 from zonedata.cli import cli
 from zonedata.publish.build import build
 from zonedata.release.diff import load as diff_module
 from zonedata.release.release import release
 from zonedata.validate import validate
+
+pytestmark = pytest.mark.usefixtures("git_identity")  # commits in throwaway repositories
 
 TESTS = Path(__file__).parent
 VERSIONS = TESTS / "fixtures" / "versions"
