@@ -562,3 +562,42 @@ def test_generated_phrases_deduplicated(monkeypatch):
     monkeypatch.setattr(numbers, "_DEDUP_SAMPLE", 100)
     monkeypatch.setattr(numbers, "_DEDUP_MAX_RATIO", 1.0)
     assert mentions_frame(pl.Series(texts)).equals(plain)
+
+
+# ----------------------------------------------------------------------------- the text after a numeral
+
+
+def _product_table(g: numbers.Grammar) -> dict[str, tuple]:
+    """The text after a numeral -> (scale word, factor, unit, currency, ordinal), as every separator x scale
+    word x unit written out: the specification `Grammar._post_table` reads only the texts found against."""
+    rows: dict[str, tuple] = {"": (None, 1, None, None, False)}
+    for suffix in ("st", "nd", "rd", "th"):
+        rows[suffix] = (None, 1, None, None, True)
+    currency = g.currency_of_unit
+    for sep in ("", " ", "-"):
+        for u, canon in g.after.items():
+            rows[sep + u] = (None, 1, canon, currency.get(canon), False)
+        for sw, scale in {**g.scale_words, **g.scale_after_currency}.items():
+            factor = g.scale_factors[scale]
+            rows.setdefault(sep + sw, (scale, factor, None, None, False))
+            for sep2 in ("", " ", "-"):
+                for u, canon in g.after.items():
+                    # a unit's own spelling wins: "km²" is square kilometres, never k (thousand) x m²
+                    rows.setdefault(f"{sep}{sw}{sep2}{u}", (scale, factor, canon, currency.get(canon), False))
+    return rows
+
+
+@pytest.mark.parametrize("root", [REPO, REPO / "tests" / "fixtures" / "second" / "package"], ids=["repo", "second"])
+def test_the_text_after_a_numeral_is_read_as_the_product_table_reads_it(root):
+    g = grammar_of(root)
+    rows = _product_table(g)
+    misses = ["", "billions", "bn yuanx", "-", " billion  yuan", "k", "kyuan", "b yuan", "billion-", "thousand km²"]
+    keys = pl.Series([*rows, *(m for m in misses if m not in rows)], dtype=pl.String)
+    table = g._post_table(keys)
+    idx = table.lookup(keys)
+    got = pl.DataFrame({name: table.get(name, idx) for name in table.columns})
+    for key, (i, row) in zip(keys.to_list(), zip(idx.to_list(), got.iter_rows())):
+        if key in rows:
+            assert i is not None and row == rows[key], key
+        else:
+            assert i is None, key
