@@ -209,8 +209,8 @@ def test_fast_and_general_readers_agree():
     """The table reader on stripped pieces and the regex reader on marked pieces agree."""
     frame = mentions_frame(pl.Series(_corpus()))
     quantities = frame.filter(pl.col("kind").is_in(["cardinal", "ordinal", "percent", "year"]))["text"]
-    fast = numbers._finish(GRAMMAR, numbers._split_strip(GRAMMAR, quantities))
-    general = numbers._finish(GRAMMAR, numbers._split_marked(quantities))
+    fast = numbers._finish(GRAMMAR, numbers._split_strip(GRAMMAR, quantities), whole=True)
+    general = numbers._finish(GRAMMAR, numbers._split_marked(quantities), whole=False)
     assert general["ok"].all()
     ok = fast["ok"]
     assert ok.sum() > 0.9 * len(quantities)
@@ -593,11 +593,10 @@ def test_the_text_after_a_numeral_is_read_as_the_product_table_reads_it(root):
     rows = _product_table(g)
     misses = ["", "billions", "bn yuanx", "-", " billion  yuan", "k", "kyuan", "b yuan", "billion-", "thousand km²"]
     keys = pl.Series([*rows, *(m for m in misses if m not in rows)], dtype=pl.String)
-    table = g._post_table(keys)
-    idx = table.lookup(keys)
-    got = pl.DataFrame({name: table.get(name, idx) for name in table.columns})
-    for key, (i, row) in zip(keys.to_list(), zip(idx.to_list(), got.iter_rows())):
+    got = g._post_table(keys).read(keys)
+    columns = [c for c in got.columns if c not in ("k", "found")]
+    for key, found, row in zip(keys.to_list(), got["found"].to_list(), got.select(columns).iter_rows()):
         if key in rows:
-            assert i is not None and row == rows[key], key
+            assert found and row == rows[key], key
         else:
-            assert i is None, key
+            assert found is None, key

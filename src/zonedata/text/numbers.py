@@ -247,31 +247,50 @@ def _word_rows() -> dict[str, tuple]:
 
 
 class _Table:
-    """A closed lookup table: string keys -> row index -> typed columns (vectorised)."""
+    """A closed lookup table: string keys (unique) -> typed columns, read by a left join (vectorised)."""
 
     def __init__(self, rows: dict[str, tuple], schema: dict[str, Any]):
-        self.keys = pl.Series(list(rows), dtype=pl.String)
-        self.columns = {
-            name: pl.Series(name, [v[i] for v in rows.values()], dtype=dtype)
-            for i, (name, dtype) in enumerate(schema.items())
-        }
+        self.frame = pl.DataFrame(
+            {"key": list(rows), **{name: [v[i] for v in rows.values()] for i, name in enumerate(schema)}},
+            schema={"key": pl.String, **schema},
+        )
 
-    def lookup(self, keys: pl.Series) -> pl.Series:
-        index = pl.int_range(0, len(self.keys), dtype=pl.UInt32, eager=True)
-        return keys.replace_strict(self.keys, index, default=None, return_dtype=pl.UInt32)
+    @property
+    def keys(self) -> pl.Series:
+        return self.frame["key"]
 
-    def get(self, name: str, idx: pl.Series) -> pl.Series:
-        return self.columns[name].gather(idx)
+    @property
+    def columns(self) -> list[str]:
+        return self.frame.columns[1:]
+
+    def joined(self, rows: pl.LazyFrame, key: pl.Expr, found: str) -> pl.LazyFrame:
+        """`rows` with this table's columns for the row whose key is `key` (null where none is), and a column
+        `found`: true where one is, null where none is."""
+        return (
+            rows.with_columns(key.alias("_key"))
+            .join(
+                self.frame.lazy().with_columns(pl.lit(True).alias(found)),
+                left_on="_key",
+                right_on="key",
+                how="left",
+                maintain_order="left",
+            )
+            .drop("_key")
+        )
+
+    def read(self, keys: pl.Series) -> pl.DataFrame:
+        """The row of each of `keys` (this table's columns; null where there is none, found says which)."""
+        return self.joined(keys.to_frame("k").lazy(), pl.col("k"), "found").collect()
 
     def extended(self, more: pl.DataFrame) -> _Table:
         """This table with the rows of `more` (a key column and this table's columns) after its own."""
         out = _Table.__new__(_Table)
-        out.keys = pl.concat([self.keys, more["key"]])
-        out.columns = {name: pl.concat([column, more[name]]) for name, column in self.columns.items()}
+        out.frame = pl.concat([self.frame, more.select(self.frame.columns)])
         return out
 
 
-WORD_TABLE = _Table(_word_rows(), {"word_value": pl.Decimal(38, 0), "word_ordinal": pl.Boolean})
+_WORD_ROWS = _word_rows()
+WORD_TABLE = _Table(_WORD_ROWS, {"word_value": pl.Decimal(38, 0), "word_ordinal": pl.Boolean})
 _DIGIT_CHARS = "0123456789,."
 # a numeral of the grammar: digits, or number words ("twenty-one", "a hundred", "a dozen")
 _NUMERAL_PATTERN = (
@@ -280,7 +299,7 @@ _NUMERAL_PATTERN = (
     rf"|{_alt(UNITS_1 + TEENS + ['a dozen'])}){B})"
 )
 # the first numeral in a lower-cased mention (qualifier and currency words hold none)
-NUMERAL = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?|" + B + _alt(list(WORD_TABLE.keys), ci=False) + B
+NUMERAL = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?|" + B + _alt(list(_WORD_ROWS), ci=False) + B
 _MARK = "\x00"
 _DEC12 = pl.Decimal(38, 12)
 _VALUE_LIMIT = 0.999 * 10.0 ** (DECIMAL.precision - DECIMAL.scale)  # see _finish
@@ -471,7 +490,9 @@ class Grammar:
         located = _locate(self, folded)
         read = _read_all(self, located["text"]).drop("ok")
         found = pl.concat([located, read], how="horizontal").filter(pl.col("kind") != "ident")
-        refused = _refused(found)
+        # (computed once: each column below would otherwise run the refusals' regular expressions again)
+        found = found.with_columns(_refused(found).alias("refused"))
+        refused = pl.col("refused")
         found = found.with_columns(
             pl.when(refused).then(pl.lit("unread")).otherwise(pl.col("kind")).alias("kind"),
             *(
@@ -639,80 +660,87 @@ def _refused(found: pl.DataFrame) -> pl.Expr:
 # --------------------------------------------------------------------------- read
 
 
-def _split_strip(g: Grammar, orig: pl.Series) -> pl.DataFrame:
+def _split_strip(g: Grammar, orig: pl.Series) -> pl.LazyFrame:
     """Cut lower-cased mentions into pre / num / post by stripping character sets (fast).
 
     Words before a digit numeral hold only letters, spaces, '.', '$' and '¥'; the numeral
     only digits, ',' and '.'. The whole mention is also offered as a number word ("two",
     "twenty-first"); anything else fails the tables and takes the general path.
     """
-    lm = orig.str.to_lowercase()
-    rest = lm.str.strip_chars_start(g.pre_chars)
-    post = rest.str.strip_chars_start(_DIGIT_CHARS)
-    n_rest, n_post = rest.str.len_chars(), post.str.len_chars()
-    return pl.DataFrame(
-        {
-            "orig": orig,
-            "pre": lm.str.head(lm.str.len_chars() - n_rest),
-            "num": rest.str.head(n_rest - n_post),
-            "post": post,
-            "word": lm,  # the whole mention, as a number word
-        }
+    lm, rest, post = pl.col("word"), pl.col("rest"), pl.col("post")
+    return (
+        orig.to_frame("orig")
+        .lazy()
+        .with_columns(word=pl.col("orig").str.to_lowercase())  # the whole mention, as a number word
+        .with_columns(rest=lm.str.strip_chars_start(g.pre_chars))
+        .with_columns(post=rest.str.strip_chars_start(_DIGIT_CHARS))
+        .select(
+            "orig",
+            pre=lm.str.head(lm.str.len_chars() - rest.str.len_chars()),
+            num=rest.str.head(rest.str.len_chars() - post.str.len_chars()),
+            post=post,
+            word=lm,
+        )
     )
 
 
-def _split_marked(orig: pl.Series) -> pl.DataFrame:
+def _split_marked(orig: pl.Series) -> pl.LazyFrame:
     """Cut mentions into pre / num / post by marking the first numeral with a regex (general)."""
-    orig = orig.str.replace_all(r"\s+", " ")
-    parts = (
-        orig.str.to_lowercase().str.replace(NUMERAL, _MARK + "${0}" + _MARK).str.split_exact(_MARK, 2).struct.unnest()
+    parts = pl.col("orig").str.to_lowercase().str.replace(NUMERAL, _MARK + "${0}" + _MARK).str.split_exact(_MARK, 2)
+    return (
+        orig.to_frame("orig")
+        .lazy()
+        .with_columns(pl.col("orig").str.replace_all(r"\s+", " "))
+        .with_columns(parts.alias("parts"))
+        .select(
+            "orig",
+            pre=pl.col("parts").struct.field("field_0"),
+            num=pl.col("parts").struct.field("field_1"),
+            post=pl.col("parts").struct.field("field_2"),
+        )
     )
-    return pl.DataFrame({"orig": orig, "pre": parts["field_0"], "num": parts["field_1"], "post": parts["field_2"]})
 
 
-def _qualifier_after(g: Grammar, post: pl.Series) -> tuple[pl.Series, pl.Series]:
-    """The text after a numeral without a qualifier written after the figure, and that qualifier (null
-    where there is none)."""
-    none = pl.Series("after", [None] * len(post), dtype=pl.String)
-    if not g.qualifier_after or post.is_empty():
-        return post, none
+def _qualifier_after(g: Grammar, pieces: pl.LazyFrame) -> pl.LazyFrame:
+    """`pieces` with `post_rest`, the text after a numeral without a qualifier written after the figure,
+    and `after`, that qualifier (null where there is none)."""
+    if not g.qualifier_after:
+        return pieces.with_columns(post_rest=pl.col("post"), after=pl.lit(None, dtype=pl.String))
     words = "|".join(re.escape(w) for w in sorted(g.qualifier_after, key=lambda w: (-len(w), w)))
-    parts = post.str.extract_groups(rf"^(?P<rest>.*?) ?(?P<aq>{words})$").struct.unnest()
-    has = parts["aq"].is_not_null()
-    rest = pl.select(pl.when(has).then(parts["rest"]).otherwise(post)).to_series()
-    return rest, parts["aq"].replace_strict(g.qualifier_after, default=None, return_dtype=pl.String).alias("after")
+    parts = pl.col("post").str.extract_groups(rf"^(?P<rest>.*?) ?(?P<aq>{words})$")
+    aq = pl.col("_aq").struct.field("aq")
+    return (
+        pieces.with_columns(parts.alias("_aq"))
+        .with_columns(
+            post_rest=pl.when(aq.is_not_null()).then(pl.col("_aq").struct.field("rest")).otherwise(pl.col("post")),
+            after=aq.replace_strict(g.qualifier_after, default=None, return_dtype=pl.String),
+        )
+        .drop("_aq")
+    )
 
 
-def _finish(g: Grammar, pieces: pl.DataFrame) -> pl.DataFrame:
+def _finish(g: Grammar, pieces: pl.LazyFrame, whole: bool) -> pl.DataFrame:
     """Qualifier, kind, numeral, scale, value, unit and currency from pre / num / post.
 
-    A `word` column is the whole mention offered as a number word (fast path); without
-    it the numeral itself is looked up as a number word.
+    With `whole`, the `word` column is the whole mention offered as a number word (fast
+    path); without it the numeral itself is looked up as a number word.
     """
-    whole = "word" in pieces.columns
-    word_i = WORD_TABLE.lookup(pieces["word"] if whole else pieces["num"])
-    is_whole_word = word_i.is_not_null() & whole
-    pre_i = g.pre_table.lookup(pieces["pre"])
-    post, after = _qualifier_after(g, pieces["post"])
-    post_table = g._post_table(post)
-    post_i = post_table.lookup(post)
-    if whole:  # a whole-mention number word has nothing before or after it ("" is row 0)
-        pre_i, post_i = (
-            pl.select(pl.when(is_whole_word).then(pl.lit(0, pl.UInt32)).otherwise(i)).to_series()
-            for i in (pre_i, post_i)
-        )
-    df = pieces.with_columns(
+    split = _qualifier_after(g, pieces).collect()
+    post_table = g._post_table(split["post_rest"])
+    df = WORD_TABLE.joined(split.lazy(), pl.col("word" if whole else "num"), "word_found")
+    # a whole-mention number word has nothing before or after it (the row of "")
+    df = df.with_columns(is_whole_word=pl.col("word_found").is_not_null() if whole else pl.lit(False))
+    blank = pl.col("is_whole_word")
+    df = g.pre_table.joined(df, pl.when(blank).then(pl.lit("")).otherwise(pl.col("pre")), "pre_found")
+    df = post_table.joined(df, pl.when(blank).then(pl.lit("")).otherwise(pl.col("post_rest")), "post_found")
+    df = df.with_columns(
         digits=pl.col("num").str.replace_all(",", "", literal=True).cast(_DEC12, strict=False),
-        is_whole_word=is_whole_word,
-        known=pre_i.is_not_null() & post_i.is_not_null(),
-        **{c: g.pre_table.get(c, pre_i) for c in g.pre_table.columns},
-        **{c: post_table.get(c, post_i) for c in post_table.columns},
-        **{c: WORD_TABLE.get(c, word_i) for c in WORD_TABLE.columns},
+        known=pl.col("pre_found").is_not_null() & pl.col("post_found").is_not_null(),
     )
     # a qualifier after the figure ("5 billion yuan or more") is its qualifier; one before it and another
     # after it ("over 5 billion or more") say two things, and the figure is left unread
     plain = pl.lit(g.plain_qualifier, dtype=pl.String)
-    df = df.with_columns(after=after).with_columns(
+    df = df.with_columns(
         qualifier=pl.when(pl.col("after").is_null())
         .then(pl.col("qualifier"))
         .when(pl.col("qualifier") == plain)
@@ -778,7 +806,7 @@ def _finish(g: Grammar, pieces: pl.DataFrame) -> pl.DataFrame:
         pl.when(~two_units).then(pl.col("unit")).alias("unit"),
         pl.when(~two_units).then(pl.coalesce("pre_currency", "post_currency")).alias("currency"),
         pl.lit(None, dtype=pl.Date).alias("date"),
-    )
+    ).collect()
 
 
 def _read_groups(g: Grammar, m: pl.Series) -> pl.DataFrame:
@@ -827,11 +855,11 @@ def _patch(base: pl.DataFrame, idx: pl.Series, new: pl.DataFrame) -> pl.DataFram
 
 def _read(g: Grammar, m: pl.Series) -> pl.DataFrame:
     """Read distinct mention texts: the fast table path, then the general ones for the rest."""
-    out = _finish(g, _split_strip(g, m))
+    out = _finish(g, _split_strip(g, m), whole=True)
     bad = out["ok"].not_().arg_true()
     if len(bad):
         sub = m.gather(bad)
-        second = _finish(g, _split_marked(sub))  # words with qualifier/scale/unit, odd spaces
+        second = _finish(g, _split_marked(sub), whole=False)  # words with qualifier/scale/unit, odd spaces
         out = _patch(out, bad, second)
         still = second["ok"].not_().arg_true()
         if len(still):
