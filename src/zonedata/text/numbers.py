@@ -200,7 +200,9 @@ def _engine_parts(named: bool) -> tuple[str, str, str, str, str]:
 
     # hyphenated fractions ("two-thirds", "one-half"): swallowed, so that "third" is not
     # read as an ordinal, then dropped (no exact decimal value for most of them)
-    fraction = g("frac", B + _alt([f"{u}-{f}" for u in UNITS_1 + ["a"] for f in FRACTIONS]) + B)
+    # (as one alternation of every "{u}-{f}" would say, longest first: at most one of them can end on a word
+    # boundary where it starts, so the two halves need not be written out together)
+    fraction = g("frac", rf"{B}(?:{_alt(UNITS_1 + ['a'])}-{_alt(FRACTIONS)}){B}")
     # identifiers with digits ("G20", "A380", "COVID-19", "FY2023"): swallowed so that
     # their digits are not read as numbers, then dropped. Tried after quantities, so
     # "RMB7.5 billion" is money, not an identifier.
@@ -223,7 +225,7 @@ def _engine_parts(named: bool) -> tuple[str, str, str, str, str]:
     )
     ordinal = (
         rf"[0-9]+{suffix}{B}"
-        rf"|{B}{_alt([f'{t}-{o}' for t in TENS for o in ORD_1] + ORD_TENS + ORD_TEENS + ORD_1 + ['hundredth'])}{B}"
+        rf"|{B}(?:{_alt(TENS)}-{_alt(ORD_1)}|{_alt(ORD_TENS + ORD_TEENS + ORD_1 + ['hundredth'])}){B}"
     )
     return fraction, date, time, ordinal, ident
 
