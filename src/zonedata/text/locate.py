@@ -236,7 +236,8 @@ def quote_mentions(quotes: pl.DataFrame, grammar: Grammar) -> pl.DataFrame:
     # and offsets are the quote's
     lead = quotes["ctx_before"].str.len_chars().cast(pl.Int64)
     length = quotes["quote_norm"].str.len_chars().cast(pl.Int64)
-    m = grammar.mentions_frame(quotes["ctx_before"] + quotes["quote_norm"] + quotes["ctx_after"])
+    # (the mentions wholly in the context are found, so that the search is the same, but not read)
+    m = grammar.mentions_frame(quotes["ctx_before"] + quotes["quote_norm"] + quotes["ctx_after"], (lead, lead + length))
     m = (
         m.with_columns(a=lead.gather(m["row"]), n=length.gather(m["row"]))
         .with_columns(s0=pl.col("start") - pl.col("a"), e0=pl.col("end") - pl.col("a"))
