@@ -228,9 +228,11 @@ def _counted(path: Path) -> tuple[str, pl.DataFrame] | None:
     if newlines != frame.height or frame.width != header.count(",") + 1:
         return None
     inside = (
-        frame.select(pl.sum_horizontal(pl.col(c).str.count_matches(",", literal=True).sum() for c in frame.columns))
-        .cast(pl.Int64)
-        .item()
+        frame.select(
+            pl.sum_horizontal(pl.col(c).str.count_matches(",", literal=True).sum() for c in frame.columns).cast(
+                pl.Int64
+            )
+        ).item()
         if frame.height
         else 0
     )
@@ -276,15 +278,15 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
     path = path or paths.raw_csv(schema.name)
     file = paths.rel(path)
     findings: list[Finding] = []
-    table = unread(RawTable(schema.name, schema, Path(file), pl.DataFrame(), findings))  # until it is read
+    table = RawTable(schema.name, schema, Path(file), pl.DataFrame(), findings)
     counted = _counted(path)
     parsed = None
     if counted is not None:
         header_line, parsed = counted
         body = path
-        n_cells = header_line.count(",") + 1
-        lines = pl.int_range(2, parsed.height + 2, dtype=pl.Int64, eager=True)
-        cells = pl.repeat(n_cells, parsed.height, dtype=pl.Int64, eager=True)
+        # every line after the header is one record with every cell: none is ragged
+        lines: pl.Series | list[int] = pl.int_range(2, parsed.height + 2, dtype=pl.Int64, eager=True)
+        cells: list[int] = []
     else:
         try:
             data = path.read_bytes()
@@ -306,7 +308,7 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
                         file=file,
                     )
                 )
-            return table
+            return unread(table)
         text = _decode(data, file, findings)
         if not text.strip():
             findings.append(
@@ -317,7 +319,7 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
                     line=1,
                 )
             )
-            return table
+            return unread(table)
         header_line = text.split("\n", 1)[0]
         body = text.encode("utf-8")
         lines, cells = _record_lines(text)
@@ -375,10 +377,14 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
             )
 
     n_header = len(header)
-    ragged = pl.DataFrame({"line": pl.Series(lines, dtype=pl.Int64), "cells": pl.Series(cells, dtype=pl.Int64)}).filter(
-        pl.col("cells") != n_header
+    ragged = (
+        pl.DataFrame({"line": pl.Series(lines, dtype=pl.Int64), "cells": pl.Series(cells, dtype=pl.Int64)})
+        .filter(pl.col("cells") != n_header)
+        .rows()
+        if cells
+        else []
     )
-    for line, n in ragged.iter_rows():
+    for line, n in ragged:
         if n == 1 and n_header > 1:  # may still hold one value: the blank-row filter below keeps such a row
             findings.append(
                 Finding(
@@ -401,21 +407,28 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
             )
         )
     # a blank line is one finding (above), not also a record with every required field missing
-    blank = ragged.filter(pl.col("cells") == 1)["line"] if n_header > 1 else pl.Series("line", [], dtype=pl.Int64)
+    blank = [line for line, n in ragged if n == 1] if n_header > 1 else []
 
     try:
         frame = parsed if parsed is not None else _read_csv(body)
     except Exception as exc:  # polars' parser errors have no common base we can rely on
         reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         findings.append(_malformed(f"cannot parse the CSV: {reason}", body, file))
-        return table
+        return unread(table)
     if frame.height != len(lines):
         findings.append(_malformed(f"parsed {frame.height} rows from {len(lines)} lines", body, file))
-        return table
+        return unread(table)
     # (a header that names none of the schema's columns selects no column: the line numbers still fit)
-    frame = frame.with_columns(pl.Series(LINE, lines, dtype=pl.Int64)).select(*present, LINE)
-    if len(blank):
-        frame = frame.filter(~(pl.col(LINE).is_in(blank.implode()) & pl.all_horizontal(pl.col(present).is_null())))
+    # (one chunk per column: polars parses a large file in chunks whose buffers hold spare room, which a copy
+    # in one chunk leaves behind; every later query on the columns reads one chunk)
+    frame = frame.select(*present, pl.Series(LINE, lines, dtype=pl.Int64)).rechunk()
+    if blank:
+        frame = frame.filter(
+            ~(
+                pl.col(LINE).is_in(pl.Series(blank, dtype=pl.Int64).implode())
+                & pl.all_horizontal(pl.col(present).is_null())
+            )
+        )
     # a quoted empty cell ("") reads as "", not null, and a cell of white space only (" ", U+3000) holds
     # nothing either: make them null (a required field is then missing), in the (rare) columns that have one
     # One scan finds the (few) columns with a cell that may be either, by its first character alone: only
@@ -440,9 +453,10 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
         if special
         else []
     )
-    frame = frame.with_columns(
-        [pl.when(pl.col(c).str.contains(BLANK)).then(None).otherwise(pl.col(c)).alias(c) for c in empty]
-    )
+    if empty:
+        frame = frame.with_columns(
+            [pl.when(pl.col(c).str.contains(BLANK)).then(None).otherwise(pl.col(c)).alias(c) for c in empty]
+        )
     typed, type_findings = _typed(frame, schema, present, file)
     findings.extend(type_findings)
     findings.extend(_formula_findings(typed, schema, special, file))
@@ -535,13 +549,21 @@ def _typed(frame: pl.DataFrame, schema: TableSchema, present: list[str], file: s
         f"at most {INTEGER_DIGITS} digits before the point and {DECIMAL_SCALE} decimal places)",
         "boolean": "true or false",
     }
-    for name in present:
-        f = schema.field(name)
-        if f.type in ("string", "list"):
+    checked = [name for name in present if schema.field(name).type not in ("string", "list")]
+    # a cell that holds a value its type does not read: one query says which columns have one
+    flags: tuple = ()
+    if checked and frame.height:
+        pairs = pl.DataFrame(
+            [s.alias(f"{k}{i}") for i, n in enumerate(checked) for k, s in (("s", frame[n]), ("t", typed[n]))]
+        )
+        flags = pairs.select(
+            (pl.col(f"s{i}").is_not_null() & pl.col(f"t{i}").is_null()).any().alias(str(i)) for i in range(len(checked))
+        ).row(0)
+    for name, has in zip(checked, flags):
+        if not has:
             continue
         failed = frame[name].is_not_null() & typed[name].is_null()
-        if not failed.any():
-            continue
+        f = schema.field(name)
         bad = frame.select(LINE, pl.col(name)).filter(failed)
         for line, value in bad.iter_rows():
             spaced = value != value.strip() and value.strip() != ""
