@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from pathlib import Path
 from types import SimpleNamespace
@@ -17,7 +18,7 @@ from click.testing import CliRunner
 
 from conftest import FIXTURE, REPO, copy_package
 from zonedata.base.paths import Paths
-from zonedata.base.vocabulary import DECIMAL
+from zonedata.base.vocabulary import DECIMAL, TYPES
 from zonedata.cli import cli
 from zonedata.loading.dataset import load_dataset
 from zonedata.loading.vocabulary import load_vocabulary
@@ -427,3 +428,32 @@ def test_render_outputs_matches_the_written_files(built):
     outputs = render_outputs(load_dataset(built))
     assert outputs.files == published_files(built)
     assert list(outputs.files)[-1] == "datapackage.json"  # written last
+
+
+def test_parquet_bytes_read_back_as_the_frame_they_were_rendered_from(built):
+    """The publication check compares a CSV twin with the clean table itself when the Parquet file holds the
+    bytes the build renders from that table, instead of decoding them: right only if those bytes read back
+    exactly as the table, for every published type, with nulls, empty values and the extremes."""
+    schema = {f"c{i}": t.published for i, t in enumerate(TYPES.values())}
+    values = {
+        pl.String: ["a", "", None, 'é, "q"\n\r;', "x" * 10_000],
+        pl.Int64: [0, None, -(2**63), 2**63 - 1, -1],
+        DECIMAL: [
+            Decimal("0"),
+            None,
+            Decimal("-" + "9" * 32 + ".999999"),
+            Decimal("9" * 32 + ".999999"),
+            Decimal("1.5"),
+        ],
+        pl.Date: [date(1, 1, 1), None, date(9999, 12, 31), date(1970, 1, 1), date(2026, 12, 7)],
+        pl.Boolean: [True, False, None, True, False],
+        pl.List(pl.String): [["a", "b"], [], None, ["", None], ["x;y"]],
+    }
+    frame = pl.DataFrame({name: values[dtype] for name, dtype in schema.items()}, schema=schema)
+    for rows in (frame, frame.clear()):
+        back = pl.read_parquet(io.BytesIO(build_module.parquet_bytes(rows)))
+        assert back.schema == rows.schema and back.equals(rows, null_equal=True)
+    outputs = render_outputs(load_dataset(built))
+    for name, table in outputs.tables.items():
+        back = pl.read_parquet(io.BytesIO(outputs.files[f"data/clean/{name}.parquet"]))
+        assert back.schema == table.frame.schema and back.equals(table.frame, null_equal=True), name

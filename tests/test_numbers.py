@@ -209,8 +209,8 @@ def test_fast_and_general_readers_agree():
     """The table reader on stripped pieces and the regex reader on marked pieces agree."""
     frame = mentions_frame(pl.Series(_corpus()))
     quantities = frame.filter(pl.col("kind").is_in(["cardinal", "ordinal", "percent", "year"]))["text"]
-    fast = numbers._finish(GRAMMAR, numbers._split_strip(GRAMMAR, quantities))
-    general = numbers._finish(GRAMMAR, numbers._split_marked(quantities))
+    fast = numbers._finish(GRAMMAR, numbers._split_strip(GRAMMAR, quantities), whole=True)
+    general = numbers._finish(GRAMMAR, numbers._split_marked(quantities), whole=False)
     assert general["ok"].all()
     ok = fast["ok"]
     assert ok.sum() > 0.9 * len(quantities)
@@ -562,3 +562,61 @@ def test_generated_phrases_deduplicated(monkeypatch):
     monkeypatch.setattr(numbers, "_DEDUP_SAMPLE", 100)
     monkeypatch.setattr(numbers, "_DEDUP_MAX_RATIO", 1.0)
     assert mentions_frame(pl.Series(texts)).equals(plain)
+
+
+# ----------------------------------------------------------------------------- the text after a numeral
+
+
+def _product_table(g: numbers.Grammar) -> dict[str, tuple]:
+    """The text after a numeral -> (scale word, factor, unit, currency, ordinal), as every separator x scale
+    word x unit written out: the specification `Grammar._post_table` reads only the texts found against."""
+    rows: dict[str, tuple] = {"": (None, 1, None, None, False)}
+    for suffix in ("st", "nd", "rd", "th"):
+        rows[suffix] = (None, 1, None, None, True)
+    currency = g.currency_of_unit
+    for sep in ("", " ", "-"):
+        for u, canon in g.after.items():
+            rows[sep + u] = (None, 1, canon, currency.get(canon), False)
+        for sw, scale in {**g.scale_words, **g.scale_after_currency}.items():
+            factor = g.scale_factors[scale]
+            rows.setdefault(sep + sw, (scale, factor, None, None, False))
+            for sep2 in ("", " ", "-"):
+                for u, canon in g.after.items():
+                    # a unit's own spelling wins: "km²" is square kilometres, never k (thousand) x m²
+                    rows.setdefault(f"{sep}{sw}{sep2}{u}", (scale, factor, canon, currency.get(canon), False))
+    return rows
+
+
+@pytest.mark.parametrize("root", [REPO, REPO / "tests" / "fixtures" / "second" / "package"], ids=["repo", "second"])
+def test_the_text_after_a_numeral_is_read_as_the_product_table_reads_it(root):
+    g = grammar_of(root)
+    rows = _product_table(g)
+    misses = ["", "billions", "bn yuanx", "-", " billion  yuan", "k", "kyuan", "b yuan", "billion-", "thousand km²"]
+    keys = pl.Series([*rows, *(m for m in misses if m not in rows)], dtype=pl.String)
+    got = g._post_table(keys).read(keys)
+    columns = [c for c in got.columns if c not in ("k", "found")]
+    for key, found, row in zip(keys.to_list(), got["found"].to_list(), got.select(columns).iter_rows()):
+        if key in rows:
+            assert found and row == rows[key], key
+        else:
+            assert found is None, key
+
+
+def test_mentions_read_within_spans_are_those_of_the_whole_text():
+    """`mentions_frame(texts, spans)` reads only the mentions that overlap each text's span, each as the whole
+    text reads it (the search is the same: "5 to 6 billion" keeps its range, "RMB 5" its currency)."""
+    texts = pl.Series(
+        [
+            "It cost RMB 5 billion in 2012, up from 4 to 6 billion yuan.",
+            "About 1,221 projects",
+            "",
+            "Down 5.2% in May 2024",
+        ]
+    )
+    spans = (pl.Series([9, 0, 0, 5]), pl.Series([40, 3, 0, 21]))
+    whole = mentions_frame(texts)
+    start, end = (s.gather(whole["row"]) for s in spans)
+    expected = whole.filter((whole["end"] > start) & (whole["start"] < end))
+    got = mentions_frame(texts, spans)
+    assert got.height and got.height < whole.height
+    assert got.equals(expected)

@@ -149,8 +149,8 @@ def _record_lines(text: str) -> tuple[list[int], list[int]]:
 _CHUNK = 1 << 20
 
 
-def _byte_counts(fh, offset: int) -> tuple[int, int] | None:
-    """The newlines and commas of the file `fh` from `offset` on, seen through mmap (no copy); None when
+def _byte_counts(fh, offset: int) -> tuple[int, int, int] | None:
+    """The newlines, commas and quotes of the file `fh` from `offset` on, seen through mmap (no copy); None when
     it has a CR anywhere (which `_decode` makes a line end), does not end with a newline, or has a quote that is
     not where a quoted cell has one: its first at a cell's start, its last before a cell's end, others
     doubled. Then every quote is part of a cell polars reads as quoted, and no unquoted cell has one."""
@@ -164,7 +164,7 @@ def _byte_counts(fh, offset: int) -> tuple[int, int] | None:
             del data  # the mmap closes only when no array uses it
 
 
-def _scan(np, data, offset: int) -> tuple[int, int] | None:
+def _scan(np, data, offset: int) -> tuple[int, int, int] | None:
     newlines = commas = 0
     quotes = [np.zeros(0, dtype=np.intp)]
     for start in range(offset, len(data), _CHUNK):
@@ -188,13 +188,15 @@ def _scan(np, data, offset: int) -> tuple[int, int] | None:
         end_ok[:-1] |= glued
         if not (start_ok.all() and end_ok.all()):
             return None
-    return newlines, commas
+    return newlines, commas, len(at)
 
 
-def _counted(path: Path) -> tuple[str, pl.DataFrame] | None:
+def _counted(path: Path) -> tuple[str, pl.DataFrame, set[str]] | None:
     """The header line and polars' parse of the usual file, when whole-file counts prove that each line
     after the header is one record with every cell (so `_record_lines` would give lines 2, 3, ... and the
     header's cell count for each); None when they do not or do not apply: then `_record_lines` reads it.
+    With them, the columns that have a cell that may be blank or a formula (`SPECIAL_START`), found in the
+    same query as the commas inside the cells.
 
     polars (with ragged lines not truncated) fails on a row with too many cells, so when the file's
     commas are one per cell boundary of every row plus those inside the cells, no row has too few either;
@@ -212,7 +214,7 @@ def _counted(path: Path) -> tuple[str, pl.DataFrame] | None:
         return None
     if counts is None or not header.strip() or '"' in header or "\ufeff" in header:
         return None
-    newlines, commas = counts
+    newlines, commas, quotes = counts
     try:
         frame = pl.read_csv(
             path,
@@ -227,16 +229,23 @@ def _counted(path: Path) -> tuple[str, pl.DataFrame] | None:
         return None
     if newlines != frame.height or frame.width != header.count(",") + 1:
         return None
+    # (a comma is inside a cell only in a quoted one: without a quote, none is)
     inside = (
-        frame.select(pl.sum_horizontal(pl.col(c).str.count_matches(",", literal=True).sum() for c in frame.columns))
-        .cast(pl.Int64)
-        .item()
-        if frame.height
-        else 0
+        [pl.sum_horizontal(pl.col(c).str.count_matches(",", literal=True).sum() for c in frame.columns).cast(pl.Int64)]
+        if quotes
+        else []
     )
-    if commas != frame.height * (frame.width - 1) + inside:
+    found = (
+        frame.select(
+            *(pl.col(c).str.contains(SPECIAL_START).any().alias(str(i)) for i, c in enumerate(frame.columns)),
+            *(e.alias("inside") for e in inside),
+        ).row(0)
+        if frame.height
+        else ()
+    )
+    if commas != frame.height * (frame.width - 1) + (found[-1] if inside and found else 0):
         return None
-    return header, frame
+    return header, frame, {c for c, has in zip(frame.columns, found) if has is True}
 
 
 def _read_csv(source) -> pl.DataFrame:
@@ -276,15 +285,15 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
     path = path or paths.raw_csv(schema.name)
     file = paths.rel(path)
     findings: list[Finding] = []
-    table = unread(RawTable(schema.name, schema, Path(file), pl.DataFrame(), findings))  # until it is read
+    table = RawTable(schema.name, schema, Path(file), pl.DataFrame(), findings)
     counted = _counted(path)
     parsed = None
     if counted is not None:
-        header_line, parsed = counted
+        header_line, parsed, maybe_special = counted
         body = path
-        n_cells = header_line.count(",") + 1
-        lines = pl.int_range(2, parsed.height + 2, dtype=pl.Int64, eager=True)
-        cells = pl.repeat(n_cells, parsed.height, dtype=pl.Int64, eager=True)
+        # every line after the header is one record with every cell: none is ragged
+        lines: pl.Series | list[int] = pl.int_range(2, parsed.height + 2, dtype=pl.Int64, eager=True)
+        cells: list[int] = []
     else:
         try:
             data = path.read_bytes()
@@ -306,7 +315,7 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
                         file=file,
                     )
                 )
-            return table
+            return unread(table)
         text = _decode(data, file, findings)
         if not text.strip():
             findings.append(
@@ -317,7 +326,7 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
                     line=1,
                 )
             )
-            return table
+            return unread(table)
         header_line = text.split("\n", 1)[0]
         body = text.encode("utf-8")
         lines, cells = _record_lines(text)
@@ -375,10 +384,14 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
             )
 
     n_header = len(header)
-    ragged = pl.DataFrame({"line": pl.Series(lines, dtype=pl.Int64), "cells": pl.Series(cells, dtype=pl.Int64)}).filter(
-        pl.col("cells") != n_header
+    ragged = (
+        pl.DataFrame({"line": pl.Series(lines, dtype=pl.Int64), "cells": pl.Series(cells, dtype=pl.Int64)})
+        .filter(pl.col("cells") != n_header)
+        .rows()
+        if cells
+        else []
     )
-    for line, n in ragged.iter_rows():
+    for line, n in ragged:
         if n == 1 and n_header > 1:  # may still hold one value: the blank-row filter below keeps such a row
             findings.append(
                 Finding(
@@ -401,27 +414,36 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
             )
         )
     # a blank line is one finding (above), not also a record with every required field missing
-    blank = ragged.filter(pl.col("cells") == 1)["line"] if n_header > 1 else pl.Series("line", [], dtype=pl.Int64)
+    blank = [line for line, n in ragged if n == 1] if n_header > 1 else []
 
     try:
         frame = parsed if parsed is not None else _read_csv(body)
     except Exception as exc:  # polars' parser errors have no common base we can rely on
         reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         findings.append(_malformed(f"cannot parse the CSV: {reason}", body, file))
-        return table
+        return unread(table)
     if frame.height != len(lines):
         findings.append(_malformed(f"parsed {frame.height} rows from {len(lines)} lines", body, file))
-        return table
+        return unread(table)
     # (a header that names none of the schema's columns selects no column: the line numbers still fit)
-    frame = frame.with_columns(pl.Series(LINE, lines, dtype=pl.Int64)).select(*present, LINE)
-    if len(blank):
-        frame = frame.filter(~(pl.col(LINE).is_in(blank.implode()) & pl.all_horizontal(pl.col(present).is_null())))
+    # (one chunk per column: polars parses a large file in chunks whose buffers hold spare room, which a copy
+    # in one chunk leaves behind; every later query on the columns reads one chunk)
+    frame = frame.select(*present, pl.Series(LINE, lines, dtype=pl.Int64)).rechunk()
+    if blank:
+        frame = frame.filter(
+            ~(
+                pl.col(LINE).is_in(pl.Series(blank, dtype=pl.Int64).implode())
+                & pl.all_horizontal(pl.col(present).is_null())
+            )
+        )
     # a quoted empty cell ("") reads as "", not null, and a cell of white space only (" ", U+3000) holds
     # nothing either: make them null (a required field is then missing), in the (rare) columns that have one
     # One scan finds the (few) columns with a cell that may be either, by its first character alone: only
     # those are searched for blank cells and formulas.
     special = (
-        [
+        [c for c in present if c in maybe_special]
+        if parsed is not None
+        else [
             c
             for c, has in frame.select(pl.col(c).str.contains(SPECIAL_START).any() for c in present)
             .row(0, named=True)
@@ -440,9 +462,10 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
         if special
         else []
     )
-    frame = frame.with_columns(
-        [pl.when(pl.col(c).str.contains(BLANK)).then(None).otherwise(pl.col(c)).alias(c) for c in empty]
-    )
+    if empty:
+        frame = frame.with_columns(
+            [pl.when(pl.col(c).str.contains(BLANK)).then(None).otherwise(pl.col(c)).alias(c) for c in empty]
+        )
     typed, type_findings = _typed(frame, schema, present, file)
     findings.extend(type_findings)
     findings.extend(_formula_findings(typed, schema, special, file))
@@ -535,13 +558,21 @@ def _typed(frame: pl.DataFrame, schema: TableSchema, present: list[str], file: s
         f"at most {INTEGER_DIGITS} digits before the point and {DECIMAL_SCALE} decimal places)",
         "boolean": "true or false",
     }
-    for name in present:
-        f = schema.field(name)
-        if f.type in ("string", "list"):
+    checked = [name for name in present if schema.field(name).type not in ("string", "list")]
+    # a cell that holds a value its type does not read: one query says which columns have one
+    flags: tuple = ()
+    if checked and frame.height:
+        pairs = pl.DataFrame(
+            [s.alias(f"{k}{i}") for i, n in enumerate(checked) for k, s in (("s", frame[n]), ("t", typed[n]))]
+        )
+        flags = pairs.select(
+            (pl.col(f"s{i}").is_not_null() & pl.col(f"t{i}").is_null()).any().alias(str(i)) for i in range(len(checked))
+        ).row(0)
+    for name, has in zip(checked, flags):
+        if not has:
             continue
         failed = frame[name].is_not_null() & typed[name].is_null()
-        if not failed.any():
-            continue
+        f = schema.field(name)
         bad = frame.select(LINE, pl.col(name)).filter(failed)
         for line, value in bad.iter_rows():
             spaced = value != value.strip() and value.strip() != ""

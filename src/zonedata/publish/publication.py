@@ -5,12 +5,18 @@ Independently of that, every resource in the committed datapackage.json must mat
 (bytes where stated, and sha256: frictionless-py ignores the hash of Parquet resources and
 cannot count their bytes, so this is the only check of them), and each Parquet file must hold
 exactly the rows of its CSV twin.
+
+Each published file is read once. A Parquet twin whose bytes are the ones the build renders from
+a clean table is not decoded again: those bytes read back as that table (polars' Parquet round
+trip of the published types is exact; tests/test_build.py holds it to that), so its CSV twin is
+compared with the table itself.
 """
 
 from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import polars as pl
 
@@ -19,7 +25,7 @@ from zonedata.base.hashing import sha256_bytes
 from zonedata.base.paths import safe_relative
 from zonedata.loading.datapackage import parse_descriptor
 from zonedata.loading.dataset import Dataset
-from zonedata.publish.build import CLEAN_SUFFIXES, render_outputs, stale_clean_files
+from zonedata.publish.build import CLEAN_SUFFIXES, Outputs, render_outputs, stale_clean_files
 from zonedata.publish.clean import read_csv_frame
 
 FIX = "run zonedata build"
@@ -44,18 +50,27 @@ def check(ds: Dataset) -> list[Finding]:
     outputs = render_outputs(ds)
     findings: list[Finding] = []
     differ: list[str] = []
+    on_disk: dict[str, bytes] = {}  # each published file's bytes, read once for every comparison below
     for rel, expected in outputs.files.items():
         path = paths.root / rel
         if not path.is_file():
             findings.append(Finding("publication-missing", f"{rel} is missing: {FIX}", file=rel))
-        elif path.read_bytes() != expected:
+            continue
+        on_disk[rel] = path.read_bytes()
+        if on_disk[rel] != expected:
             differ.append(rel)
     retired = [paths.rel(p) for p in stale_clean_files(paths, outputs)]
     if differ or retired:
         findings.append(stale_finding(paths.rel(paths.datapackage), differ, retired))
-    findings.extend(check_descriptor_files(ds))
-    findings.extend(check_twins(ds))
+    findings.extend(check_descriptor_files(ds, on_disk))
+    findings.extend(check_twins(ds, outputs, on_disk))
     return findings
+
+
+def _read(path: Path, rel: str, on_disk: dict[str, bytes]) -> bytes:
+    """The bytes of a published file: as `check` read them, else from the file."""
+    data = on_disk.get(rel)
+    return path.read_bytes() if data is None else data
 
 
 def stale_finding(descriptor: str, differ: list[str], retired: list[str]) -> Finding:
@@ -77,9 +92,10 @@ def stale_finding(descriptor: str, differ: list[str], retired: list[str]) -> Fin
     )
 
 
-def _resources(ds: Dataset) -> list[dict]:
+def _resources(ds: Dataset, on_disk: dict[str, bytes]) -> list[dict]:
+    paths = ds.paths
     try:
-        descriptor = parse_descriptor(ds.paths.datapackage.read_bytes())
+        descriptor = parse_descriptor(_read(paths.datapackage, paths.rel(paths.datapackage), on_disk))
     except (OSError, ConfigError):
         return []  # reported as missing or stale above
     return [r for r in descriptor.get("resources", []) if isinstance(r, dict)]
@@ -98,12 +114,14 @@ def _path_line(ds: Dataset, rel: str) -> int | None:
     return None if at < 0 else text.count("\n", 0, at) + 1
 
 
-def check_descriptor_files(ds: Dataset) -> list[Finding]:
-    """Each resource of the committed descriptor: its file exists and has the stated bytes and sha256."""
+def check_descriptor_files(ds: Dataset, on_disk: dict[str, bytes] | None = None) -> list[Finding]:
+    """Each resource of the committed descriptor: its file exists and has the stated bytes and sha256.
+    `on_disk`: the files' bytes as already read (path relative to the root -> bytes)."""
     paths = ds.paths
+    on_disk = on_disk or {}
     descriptor_file = paths.rel(paths.datapackage)
     findings = []
-    for res in _resources(ds):
+    for res in _resources(ds, on_disk):
         rel = res.get("path")
         if not isinstance(rel, str):
             continue
@@ -133,7 +151,7 @@ def check_descriptor_files(ds: Dataset) -> list[Finding]:
                 )
             )
             continue
-        data = path.read_bytes()
+        data = _read(path, rel, on_disk)
         if "bytes" in res and res["bytes"] != len(data):
             findings.append(
                 Finding(
@@ -158,9 +176,11 @@ def check_descriptor_files(ds: Dataset) -> list[Finding]:
     return findings
 
 
-def check_twins(ds: Dataset) -> list[Finding]:
-    """Each data/clean/<table>.parquet holds exactly the rows of data/clean/<table>.csv, read with the same types."""
+def check_twins(ds: Dataset, outputs: Outputs | None = None, on_disk: dict[str, bytes] | None = None) -> list[Finding]:
+    """Each data/clean/<table>.parquet holds exactly the rows of data/clean/<table>.csv, read with the same types.
+    `outputs`: what the build renders now; `on_disk`: the files' bytes as already read."""
     paths = ds.paths
+    on_disk = on_disk or {}
     findings = []
     for name, schema in ds.schemas.items():
         csv_path, pq_path = paths.clean_file(name, "csv"), paths.clean_file(name, "parquet")
@@ -168,8 +188,15 @@ def check_twins(ds: Dataset) -> list[Finding]:
             continue  # reported as missing above
         rel = paths.rel(pq_path)
         try:
-            from_csv = read_csv_frame(schema, csv_path.read_bytes())
-            from_parquet = pl.read_parquet(io.BytesIO(pq_path.read_bytes()))
+            from_csv = read_csv_frame(schema, _read(csv_path, paths.rel(csv_path), on_disk))
+            data = _read(pq_path, rel, on_disk)
+            table, rendered = (
+                (outputs.tables.get(name), outputs.files.get(rel)) if outputs is not None else (None, None)
+            )
+            if table is not None and data == rendered:
+                from_parquet = table.frame  # the very bytes the build writes from it, which read back as it
+            else:
+                from_parquet = pl.read_parquet(io.BytesIO(data))
         except Exception as exc:  # any unreadable file: polars has no common base class for parse errors
             findings.append(
                 Finding(

@@ -13,10 +13,11 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Callable
+from functools import partial
 
 from zonedata.base import safe_json
 from zonedata.base.findings import WARNING, ConfigError, Finding
-from zonedata.base.hashing import sha256_file
 from zonedata.base.paths import OutsideRoot
 from zonedata.loading.dataset import Dataset
 from zonedata.loading.versioning import (
@@ -33,11 +34,19 @@ MAX_DESCRIPTOR_BYTES = 64 * 1024 * 1024
 RELEASE_HINT = "versions are written by `zonedata release`: restore the file from git, or cut a release"
 
 
-def _json_version(path) -> tuple[str | None, int | None]:
+#: the line a version is written on, found only when a finding names it (datapackage.json is a few hundred KB)
+Line = Callable[[], int | None]
+
+
+def _known(line: int | None) -> Line:
+    return lambda: line
+
+
+def _json_version(path) -> tuple[str | None, Line]:
     text = path.read_text(encoding="utf-8")
     data = safe_json.loads(text)
     version = data.get("version") if isinstance(data, dict) else None
-    return (None if version is None else str(version)), json_key_line(text, "version")
+    return (None if version is None else str(version)), partial(json_key_line, text, "version")
 
 
 def _member_prefix(names: list[str]) -> str | None:
@@ -99,12 +108,14 @@ _CHANGELOG_HEADING = re.compile(r"^## \[(?!unreleased\])([^\]]*)\]\s*(?:-\s*(\S+
 
 
 def manifest_findings(paths, releases, today: dt.date | None = None) -> list[Finding]:
-    """Each release's archive is whole and holds its version; dates are dates, in order, not in the future;
-    CHANGELOG.md's entries are exactly the releases, with their dates."""
+    """Each release's archive is present with its recorded sha256 (these findings first), whole and holding
+    its version; dates are dates, in order, not in the future; CHANGELOG.md's entries are exactly the
+    releases, with their dates. Each archive is read once."""
     today = today or dt.date.today()
     latest = today + dt.timedelta(days=1)  # as `zonedata release --date` allows: UTC may be a day ahead
     manifest = paths.rel(manifest_path(paths))
     text = manifest_path(paths).read_text(encoding="utf-8") if releases else ""
+    rewritten: list[Finding] = []  # an archive missing or not the one recorded
     findings: list[Finding] = []
     last: dt.date | None = None
     for entry in releases:
@@ -151,9 +162,28 @@ def manifest_findings(paths, releases, today: dt.date | None = None) -> list[Fin
         if day is not None and day <= latest:
             last = day if last is None else max(last, day)
         archive = paths.root / entry.archive
-        data = archive.read_bytes() if archive.is_file() else None
-        if data is None or hashlib.sha256(data).hexdigest() != entry.sha256:
-            continue  # a missing or rewritten archive is the sha256 check's finding
+        if not archive.is_file():
+            rewritten.append(
+                Finding(
+                    "release-archive-mismatch",
+                    f"the archive of release {entry.version} is missing: "
+                    "restore it from git (released archives are committed)",
+                    file=entry.archive,
+                )
+            )
+            continue
+        data = archive.read_bytes()
+        if (digest := hashlib.sha256(data).hexdigest()) != entry.sha256:
+            rewritten.append(
+                Finding(
+                    "release-archive-mismatch",
+                    f"sha256 is {digest}, but release {entry.version} recorded "
+                    f"{entry.sha256}: a released archive is never rewritten; restore it from git",
+                    file=entry.archive,
+                    value=digest,
+                )
+            )
+            continue
         size = len(data)
         if size != entry.bytes:
             findings.append(
@@ -177,8 +207,7 @@ def manifest_findings(paths, releases, today: dt.date | None = None) -> list[Fin
                     field="version" if "version" in problem else None,
                 )
             )
-    findings += _changelog_findings(paths, releases)
-    return findings
+    return rewritten + findings + _changelog_findings(paths, releases)
 
 
 def _changelog_findings(paths, releases) -> list[Finding]:
@@ -310,12 +339,12 @@ def _check(ds: Dataset) -> list[Finding]:
             )
 
     # (file, line, version, how to fix it) for each place the version is written
-    places: list[tuple[str, int | None, str | None, str]] = []
-    reference = None
+    places: list[tuple[str, Line, str | None, str]] = []
+    reference: tuple[str, Line, str | None] | None = None
     if paths.pyproject.is_file():
         try:
-            version, line = read_pyproject_version(paths.pyproject)
-            reference = (paths.rel(paths.pyproject), line, version)
+            version, at = read_pyproject_version(paths.pyproject)
+            reference = (paths.rel(paths.pyproject), _known(at), version)
         except ConfigError:
             pass  # unreadable TOML is a packaging problem, reported by pip and the build
     for path, hint in (
@@ -347,7 +376,12 @@ def _check(ds: Dataset) -> list[Finding]:
         places.append((paths.rel(path), line, version, hint))
     cff_version = cff.get("version")
     places.append(
-        (cff_file, yaml_key_line(cff_text, "version"), None if cff_version is None else str(cff_version), RELEASE_HINT)
+        (
+            cff_file,
+            partial(yaml_key_line, cff_text, "version"),
+            None if cff_version is None else str(cff_version),
+            RELEASE_HINT,
+        )
     )
     if reference is None or reference[2] is None:
         reference = next(((f, ln, v) for f, ln, v, _ in places if v is not None), None)
@@ -379,7 +413,7 @@ def _check(ds: Dataset) -> list[Finding]:
                 f"{paths.rel(manifest_path(paths))} (latest: {releases[-1].version}): set it back to "
                 f"{releases[-1].version}; `zonedata release` bumps it",
                 file=ref_file,
-                line=ref_line,
+                line=ref_line(),
                 field="version",
                 value=ref_version,
             )
@@ -393,40 +427,13 @@ def _check(ds: Dataset) -> list[Finding]:
                 "version-mismatch",
                 f"version is {version}, but {ref_label} says {ref_version}: {hint}",
                 file=file,
-                line=line,
+                line=line(),
                 field="version",
                 value=version,
             )
         )
-    findings += _archive_findings(paths, releases)
+    findings += manifest_findings(paths, releases)
     return findings
-
-
-def _archive_findings(paths, releases) -> list[Finding]:
-    """Each recorded release's archive against releases.json: present, with its sha256; then the manifest's own checks."""
-    findings: list[Finding] = []
-    for entry in releases:
-        archive = paths.root / entry.archive
-        if not archive.is_file():
-            findings.append(
-                Finding(
-                    "release-archive-mismatch",
-                    f"the archive of release {entry.version} is missing: "
-                    "restore it from git (released archives are committed)",
-                    file=entry.archive,
-                )
-            )
-        elif (digest := sha256_file(archive)) != entry.sha256:
-            findings.append(
-                Finding(
-                    "release-archive-mismatch",
-                    f"sha256 is {digest}, but release {entry.version} recorded "
-                    f"{entry.sha256}: a released archive is never rewritten; restore it from git",
-                    file=entry.archive,
-                    value=digest,
-                )
-            )
-    return findings + manifest_findings(paths, releases)
 
 
 def _without_citation(paths) -> list[Finding]:
@@ -447,4 +454,4 @@ def _without_citation(paths) -> list[Finding]:
         "restore it from git (`zonedata release` writes it)",
         file=paths.rel(paths.citation_cff),
     )
-    return [missing, *_archive_findings(paths, releases)]
+    return [missing, *manifest_findings(paths, releases)]

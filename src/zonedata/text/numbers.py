@@ -42,7 +42,9 @@ or multiple in words, a range, a decimal comma, space-grouped thousands, "1/3", 
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
+import string
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from typing import Any
@@ -135,15 +137,14 @@ S0 = rf"(?:{S})?"
 J0 = rf"(?:{S}|-)?"  # numeral, scale word and unit: "10-billion-yuan fund"
 
 
+_ESCAPED = {ord(c): "\\" + c for c in r".^$*+?()[]{}|\-#&~"}  # signs the regex syntax would read
+_FOLDED = {**_ESCAPED, **{ord(c): f"[{c.lower()}{c.upper()}]" for c in string.ascii_letters}}
+
+
 def _word(w: str, ci: bool = True) -> str:
     """One literal word or phrase; letters ASCII case-insensitive, spaces matching `S`."""
-
-    def char(c: str) -> str:
-        if ci and c.isascii() and c.isalpha():
-            return f"[{c.lower()}{c.upper()}]"
-        return "\\" + c if c in r".^$*+?()[]{}|\-#&~" else c
-
-    return S.join("".join(char(c) for c in part) for part in w.split(" "))
+    table = _FOLDED if ci else _ESCAPED
+    return S.join(part.translate(table) for part in w.split(" "))
 
 
 def _alt(words, ci: bool = True) -> str:
@@ -179,7 +180,54 @@ def _starting(words) -> str:
 
 
 _ORDINAL_SUFFIXES = ("st", "nd", "rd", "th")
+_SEPARATORS = ("", " ", "-")  # between a numeral, a scale word and a unit ("5 billion yuan", "10-billion-yuan")
 NEVER = r"[^\s\S]"  # matches nothing (the regex engine has no lookaround): a list of no words
+
+
+@functools.cache
+def _engine_parts(named: bool) -> tuple[str, str, str, str, str]:
+    """The alternatives of the grammar that are the engine's own words (fraction, date, time, ordinal,
+    identifier), the same for every vocabulary: built once. Named groups (``named=True``) only where
+    the slow path reads them: dates, times and the swallowed fractions and identifiers."""
+
+    def g(name: str, body: str) -> str:
+        return f"(?P<{name}>{body})" if named else f"(?:{body})"
+
+    month = _month()
+    day = r"(?:[12][0-9]|3[01]|0?[1-9])"
+    year = r"[0-9]{4}"
+    suffix = _alt(["st", "nd", "rd", "th"])
+
+    # hyphenated fractions ("two-thirds", "one-half"): swallowed, so that "third" is not
+    # read as an ordinal, then dropped (no exact decimal value for most of them)
+    # (as one alternation of every "{u}-{f}" would say, longest first: at most one of them can end on a word
+    # boundary where it starts, so the two halves need not be written out together)
+    fraction = g("frac", rf"{B}(?:{_alt(UNITS_1 + ['a'])}-{_alt(FRACTIONS)}){B}")
+    # identifiers with digits ("G20", "A380", "COVID-19", "FY2023"): swallowed so that
+    # their digits are not read as numbers, then dropped. Tried after quantities, so
+    # "RMB7.5 billion" is money, not an identifier.
+    ident = g("ident", rf"{B}(?:[A-Za-z_]+|[A-Z][A-Z0-9]+-)[0-9][A-Za-z0-9_]*")
+
+    month_number = r"0?[1-9]|1[0-2]"
+    iso = (
+        rf"{g('iy', year)}(?:-{g('im', month_number)}-{g('id', day)}"  # 2023-09-16
+        rf"|/{g('im2', month_number)}/{g('id2', day)}){B}"
+    )  # 2023/09/16
+    mdy = rf"{g('m1', month)}{S}{g('d1', day)}{suffix}?{B}(?:,?{S}{g('y1', year)}{B})?"
+    my = rf"{g('m2', month)},?{S}{g('y2', year)}{B}"
+    dmy = rf"{g('d3', day)}{suffix}?{S}(?:of{S})?{g('m3', month)}(?:,?{S}{g('y3', year)}{B})?"
+    date = g("date", f"{iso}|{mdy}|{my}|{dmy}")
+    ampm = rf"(?:[aApP]\.[mM]\.|[aApP][mM]{B})"
+    time = g(
+        "time",
+        rf"(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?(?:{S0}{ampm})?"
+        rf"|(?:1[0-2]|0?[0-9]){S0}{ampm}",
+    )
+    ordinal = (
+        rf"[0-9]+{suffix}{B}"
+        rf"|{B}(?:{_alt(TENS)}-{_alt(ORD_1)}|{_alt(ORD_TENS + ORD_TEENS + ORD_1 + ['hundredth'])}){B}"
+    )
+    return fraction, date, time, ordinal, ident
 
 
 def _word_rows() -> dict[str, tuple]:
@@ -201,30 +249,69 @@ def _word_rows() -> dict[str, tuple]:
 
 
 class _Table:
-    """A closed lookup table: string keys -> row index -> typed columns (vectorised)."""
+    """A closed lookup table: string keys (unique) -> typed columns, read by a left join (vectorised)."""
 
     def __init__(self, rows: dict[str, tuple], schema: dict[str, Any]):
-        self.keys = pl.Series(list(rows), dtype=pl.String)
-        self.index = pl.int_range(0, len(rows), dtype=pl.UInt32, eager=True)
-        self.columns = {
-            name: pl.Series(name, [v[i] for v in rows.values()], dtype=dtype)
-            for i, (name, dtype) in enumerate(schema.items())
-        }
+        self.frame = pl.DataFrame(
+            {"key": list(rows), **{name: [v[i] for v in rows.values()] for i, name in enumerate(schema)}},
+            schema={"key": pl.String, **schema},
+        )
 
-    def lookup(self, keys: pl.Series) -> pl.Series:
-        return keys.replace_strict(self.keys, self.index, default=None, return_dtype=pl.UInt32)
+    @property
+    def keys(self) -> pl.Series:
+        return self.frame["key"]
 
-    def get(self, name: str, idx: pl.Series) -> pl.Series:
-        return self.columns[name].gather(idx)
+    @property
+    def columns(self) -> list[str]:
+        return self.frame.columns[1:]
+
+    def joined(self, rows: pl.LazyFrame, key: pl.Expr, found: str) -> pl.LazyFrame:
+        """`rows` with this table's columns for the row whose key is `key` (null where none is), and a column
+        `found`: true where one is, null where none is."""
+        return (
+            rows.with_columns(key.alias("_key"))
+            .join(
+                self.frame.lazy().with_columns(pl.lit(True).alias(found)),
+                left_on="_key",
+                right_on="key",
+                how="left",
+                maintain_order="left",
+            )
+            .drop("_key")
+        )
+
+    def read(self, keys: pl.Series) -> pl.DataFrame:
+        """The row of each of `keys` (this table's columns; null where there is none, found says which)."""
+        return self.joined(keys.to_frame("k").lazy(), pl.col("k"), "found").collect()
+
+    def extended(self, more: pl.DataFrame) -> _Table:
+        """This table with the rows of `more` (a key column and this table's columns) after its own."""
+        out = _Table.__new__(_Table)
+        out.frame = pl.concat([self.frame, more.select(self.frame.columns)])
+        return out
 
 
-WORD_TABLE = _Table(_word_rows(), {"word_value": pl.Decimal(38, 0), "word_ordinal": pl.Boolean})
+_WORD_ROWS = _word_rows()
+WORD_TABLE = _Table(_WORD_ROWS, {"word_value": pl.Decimal(38, 0), "word_ordinal": pl.Boolean})
 _DIGIT_CHARS = "0123456789,."
+# a numeral of the grammar: digits, or number words ("twenty-one", "a hundred", "a dozen")
+_NUMERAL_PATTERN = (
+    r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
+    rf"|{B}(?:{_alt(UNITS_1 + TEENS + ['a'])}{S}{_word('hundred')}|{_alt(TENS)}(?:-{_alt(UNITS_1)})?"
+    rf"|{_alt(UNITS_1 + TEENS + ['a dozen'])}){B})"
+)
 # the first numeral in a lower-cased mention (qualifier and currency words hold none)
-NUMERAL = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?|" + B + _alt(list(WORD_TABLE.keys), ci=False) + B
+NUMERAL = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?|" + B + _alt(list(_WORD_ROWS), ci=False) + B
 _MARK = "\x00"
 _DEC12 = pl.Decimal(38, 12)
 _VALUE_LIMIT = 0.999 * 10.0 ** (DECIMAL.precision - DECIMAL.scale)  # see _finish
+_POST_SCHEMA: dict[str, Any] = {
+    "scale_word": pl.String,
+    "factor": pl.Decimal(38, 0),
+    "post_unit": pl.String,
+    "post_currency": pl.String,
+    "post_ordinal": pl.Boolean,
+}
 _OUT_SCHEMA: dict[str, Any] = {
     "row": pl.UInt32,
     "start": pl.Int64,
@@ -269,72 +356,43 @@ class Grammar:
         self.before: dict[str, str] = {w: u.name for u in v.units for w in u.before}
         self.after: dict[str, str] = {w: u.name for u in v.units for w in u.after}
         self.currency_of_unit: dict[str, str] = {u.name: u.currency for u in v.units if u.currency}
-        self.pattern = self._pattern(named=False)  # the grammar, for search (no capture groups)
-        self.pattern_groups = self._pattern(named=True)  # the same grammar with named groups
+        quantity = self._quantity()
+        fraction, date, time, ordinal, ident = _engine_parts(False)
+        self.pattern = "|".join([fraction, date, time, ordinal, quantity, ident])  # for search (no capture groups)
+        fraction, date, time, ordinal, ident = _engine_parts(True)
+        self.pattern_groups = "|".join([fraction, date, time, ordinal, quantity, ident])  # with named groups
         self.at_end = f"(?:{self.pattern})$"
         self.pre_table = _Table(
             self._pre_rows(), {"qualifier": pl.String, "pre_unit": pl.String, "pre_currency": pl.String}
         )
-        self.post_table = _Table(
-            self._post_rows(),
+        # the text after a numeral: "" and the ordinal suffixes, a unit, a scale word, a scale word and a unit
+        # (see `_post_table`); the first three are a closed table, the last are read for the texts found
+        currency = self.currency_of_unit
+        plain: dict[str, tuple] = {"": (None, 1, None, None, False)}
+        for suffix in _ORDINAL_SUFFIXES:
+            plain[suffix] = (None, 1, None, None, True)
+        for sep in _SEPARATORS:
+            for u, canon in self.after.items():
+                plain[sep + u] = (None, 1, canon, currency.get(canon), False)
+        self.post_plain = _Table(plain, _POST_SCHEMA)
+        scales = {**self.scale_words, **self.scale_after_currency}
+        self.post_scales = pl.DataFrame(
             {
-                "scale_word": pl.String,
-                "factor": pl.Decimal(38, 0),
-                "post_unit": pl.String,
-                "post_currency": pl.String,
-                "post_ordinal": pl.Boolean,
+                "prefix": [sep + sw for sep in _SEPARATORS for sw in scales],
+                "scale_word": [scale for _ in _SEPARATORS for scale in scales.values()],
+                "factor": [self.scale_factors[scale] for _ in _SEPARATORS for scale in scales.values()],
             },
-        )
+            schema={"prefix": pl.String, "scale_word": pl.String, "factor": _POST_SCHEMA["factor"]},
+        ).with_row_index("order")
         # characters of qualifiers and currencies (everything a mention can hold before a digit)
         spelled = "".join(sorted({c for w in [*self.before, *self.qualifier_words] for c in w}))
         self.pre_chars = "abcdefghijklmnopqrstuvwxyz. \t\n\r\u00a0\u2009\u202f" + "".join(
             c for c in spelled if c not in _DIGIT_CHARS and c not in "abcdefghijklmnopqrstuvwxyz. "
         )
 
-    def _pattern(self, named: bool) -> str:
-        """The grammar. Named groups (``named=True``) only where the slow path reads them:
-        dates, times and the swallowed fractions and identifiers; quantities are read by
-        tables (see `_finish`)."""
-
-        def g(name: str, body: str) -> str:
-            return f"(?P<{name}>{body})" if named else f"(?:{body})"
-
-        month = _month()
-        day = r"(?:[12][0-9]|3[01]|0?[1-9])"
-        year = r"[0-9]{4}"
-        suffix = _alt(["st", "nd", "rd", "th"])
-
-        # hyphenated fractions ("two-thirds", "one-half"): swallowed, so that "third" is not
-        # read as an ordinal, then dropped (no exact decimal value for most of them)
-        fraction = g("frac", B + _alt([f"{u}-{f}" for u in UNITS_1 + ["a"] for f in FRACTIONS]) + B)
-        # identifiers with digits ("G20", "A380", "COVID-19", "FY2023"): swallowed so that
-        # their digits are not read as numbers, then dropped. Tried after quantities, so
-        # "RMB7.5 billion" is money, not an identifier.
-        ident = g("ident", rf"{B}(?:[A-Za-z_]+|[A-Z][A-Z0-9]+-)[0-9][A-Za-z0-9_]*")
-
-        month_number = r"0?[1-9]|1[0-2]"
-        iso = (
-            rf"{g('iy', year)}(?:-{g('im', month_number)}-{g('id', day)}"  # 2023-09-16
-            rf"|/{g('im2', month_number)}/{g('id2', day)}){B}"
-        )  # 2023/09/16
-        mdy = rf"{g('m1', month)}{S}{g('d1', day)}{suffix}?{B}(?:,?{S}{g('y1', year)}{B})?"
-        my = rf"{g('m2', month)},?{S}{g('y2', year)}{B}"
-        dmy = rf"{g('d3', day)}{suffix}?{S}(?:of{S})?{g('m3', month)}(?:,?{S}{g('y3', year)}{B})?"
-        date = g("date", f"{iso}|{mdy}|{my}|{dmy}")
-        ampm = rf"(?:[aApP]\.[mM]\.|[aApP][mM]{B})"
-        time = g(
-            "time",
-            rf"(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?(?:{S0}{ampm})?"
-            rf"|(?:1[0-2]|0?[0-9]){S0}{ampm}",
-        )
-        ordinal = (
-            rf"[0-9]+{suffix}{B}"
-            rf"|{B}{_alt([f'{t}-{o}' for t in TENS for o in ORD_1] + ORD_TENS + ORD_TEENS + ORD_1 + ['hundredth'])}{B}"
-        )
-
-        digits = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
-        words = rf"{B}(?:{_alt(UNITS_1 + TEENS + ['a'])}{S}{_word('hundred')}|{_alt(TENS)}(?:-{_alt(UNITS_1)})?|{_alt(UNITS_1 + TEENS + ['a dozen'])}){B}"
-        numeral = f"(?:{digits}|{words})"
+    def _quantity(self) -> str:
+        """The grammar's quantities ("about RMB 7.5 billion yuan or more"), from the vocabulary's words (no
+        named groups: quantities are read by tables, see `_finish`)."""
         qual = _spelled(self.qualifier_words) if self.qualifier_words else NEVER
         # a currency the vocabulary names, or one it does not (letters with a dollar sign, "S$", "NT$", or
         # any currency sign, "€", "£"): found, so its figure is never read as another currency or as a
@@ -347,7 +405,8 @@ class Grammar:
         scale_full = _alt(self.scale_factors) + B if self.scale_factors else NEVER
         unit = _spelled(self.after)
         after = _spelled(self.qualifier_after)
-        quant = (
+        numeral = _NUMERAL_PATTERN
+        return (
             rf"(?:{B}{qual}{S})?"
             rf"(?:{cur}{S0}{numeral}(?:{J0}{scale_after_currency})?"  # RMB 7.5 billion, $3m
             rf"|{numeral}(?:{J0}{scale})?"  # 70.1 billion, 62bn
@@ -355,7 +414,6 @@ class Grammar:
             rf"(?:{J0}{unit})?"  # yuan, mu, kWh, %
             rf"(?:{S}{after})?"  # or more
         )
-        return "|".join([fraction, date, time, ordinal, quant, ident])
 
     # Closed tables over the lower-cased text before the numeral (qualifier, currency), after
     # it (scale word, unit, ordinal suffix), generated from the same vocabulary as the pattern.
@@ -375,30 +433,60 @@ class Grammar:
                     rows[f"{q} {c}{sep}"] = (qual, canon, self.currency_of_unit.get(canon))
         return rows
 
-    def _post_rows(self) -> dict[str, tuple]:
-        """Text after a numeral -> (scale word, factor, unit, currency, ordinal)."""
-        rows: dict[str, tuple] = {"": (None, 1, None, None, False)}
-        for suffix in _ORDINAL_SUFFIXES:
-            rows[suffix] = (None, 1, None, None, True)
-        currency = self.currency_of_unit
-        for sep in ("", " ", "-"):
-            for u, canon in self.after.items():
-                rows[sep + u] = (None, 1, canon, currency.get(canon), False)
-            for sw, scale in {**self.scale_words, **self.scale_after_currency}.items():
-                factor = self.scale_factors[scale]
-                rows.setdefault(sep + sw, (scale, factor, None, None, False))
-                for sep2 in ("", " ", "-"):
-                    for u, canon in self.after.items():
-                        # a unit's own spelling wins: "km²" is square kilometres, never k (thousand) x m²
-                        rows.setdefault(f"{sep}{sw}{sep2}{u}", (scale, factor, canon, currency.get(canon), False))
-        return rows
+    def _post_table(self, post: pl.Series) -> _Table:
+        """The readings of the texts after a numeral in `post`: scale word, factor, unit, currency, ordinal.
 
-    def mentions_frame(self, texts: pl.Series) -> pl.DataFrame:
+        The text is nothing, an ordinal suffix, or a separator ("", " ", "-") and then a unit, a scale word,
+        or a scale word, another separator and a unit ("billion yuan", "bn-yuan"). A unit's own spelling
+        wins ("km²" is square kilometres, never k x m²; `post_plain`); otherwise the first scale word that
+        reads the text, in the order of `post_scales`, with the first separator after it that leaves a unit.
+        Only the distinct texts of `post` that are no unit are read that way (the table of every scale word
+        with every unit would be read for a few of its rows)."""
+        keys = post.drop_nulls().unique()
+        keys = keys.filter(~keys.is_in(self.post_plain.keys.implode()))
+        if keys.is_empty() or self.post_scales.is_empty():
+            return self.post_plain
+        rest = pl.col("rest")
+        units = [
+            pl.when(rest.str.starts_with(sep2))
+            .then(rest.str.slice(len(sep2)))
+            .replace_strict(self.after, default=None, return_dtype=pl.String)
+            for sep2 in _SEPARATORS
+        ]
+        more = (
+            keys.to_frame("key")
+            .lazy()
+            .join(self.post_scales.lazy(), how="cross")
+            .filter(pl.col("key").str.starts_with(pl.col("prefix")))
+            .with_columns(rest=pl.col("key").str.slice(pl.col("prefix").str.len_chars()))
+            .with_columns(post_unit=pl.when(rest != "").then(pl.coalesce(units)))
+            .filter((rest == "") | pl.col("post_unit").is_not_null())
+            .sort("order")
+            .unique("key", keep="first", maintain_order=True)
+            .select(
+                "key",
+                "scale_word",
+                "factor",
+                "post_unit",
+                pl.col("post_unit")
+                .replace_strict(self.currency_of_unit, default=None, return_dtype=pl.String)
+                .alias("post_currency"),
+                pl.lit(False).alias("post_ordinal"),
+            )
+            .collect()
+        )
+        return self.post_plain.extended(more)
+
+    def mentions_frame(self, texts: pl.Series, spans: tuple[pl.Series, pl.Series] | None = None) -> pl.DataFrame:
         """Every number mention in each text, one row per mention, vectorised.
 
         Columns: row (UInt32, index into `texts`), start, end (Int64 code-point offsets, end
         exclusive), text, qualifier, kind, number_text, number (Decimal), scale_word, value
         (Decimal, number x scale), unit, currency, date (Date, complete dates only).
+
+        With `spans` (a start and an end offset for each text), only the mentions that overlap
+        their text's span are read and returned: the whole text is searched all the same, so
+        each of them is found, and read, as it is without `spans`.
         """
         if not isinstance(texts, pl.Series):
             texts = pl.Series(texts, dtype=pl.String)
@@ -406,9 +494,14 @@ class Grammar:
             texts = texts.cast(pl.String)
         folded, changed = _fold_numerals(texts)
         located = _locate(self, folded)
+        if spans is not None:
+            first, last = (pl.Series(s).cast(pl.Int64).gather(located["row"]) for s in spans)
+            located = located.filter((located["end"] > first) & (located["start"] < last))
         read = _read_all(self, located["text"]).drop("ok")
         found = pl.concat([located, read], how="horizontal").filter(pl.col("kind") != "ident")
-        refused = _refused(found)
+        # (computed once: each column below would otherwise run the refusals' regular expressions again)
+        found = found.with_columns(_refused(found).alias("refused"))
+        refused = pl.col("refused")
         found = found.with_columns(
             pl.when(refused).then(pl.lit("unread")).otherwise(pl.col("kind")).alias("kind"),
             *(
@@ -576,79 +669,87 @@ def _refused(found: pl.DataFrame) -> pl.Expr:
 # --------------------------------------------------------------------------- read
 
 
-def _split_strip(g: Grammar, orig: pl.Series) -> pl.DataFrame:
+def _split_strip(g: Grammar, orig: pl.Series) -> pl.LazyFrame:
     """Cut lower-cased mentions into pre / num / post by stripping character sets (fast).
 
     Words before a digit numeral hold only letters, spaces, '.', '$' and '¥'; the numeral
     only digits, ',' and '.'. The whole mention is also offered as a number word ("two",
     "twenty-first"); anything else fails the tables and takes the general path.
     """
-    lm = orig.str.to_lowercase()
-    rest = lm.str.strip_chars_start(g.pre_chars)
-    post = rest.str.strip_chars_start(_DIGIT_CHARS)
-    n_rest, n_post = rest.str.len_chars(), post.str.len_chars()
-    return pl.DataFrame(
-        {
-            "orig": orig,
-            "pre": lm.str.head(lm.str.len_chars() - n_rest),
-            "num": rest.str.head(n_rest - n_post),
-            "post": post,
-            "word": lm,  # the whole mention, as a number word
-        }
+    lm, rest, post = pl.col("word"), pl.col("rest"), pl.col("post")
+    return (
+        orig.to_frame("orig")
+        .lazy()
+        .with_columns(word=pl.col("orig").str.to_lowercase())  # the whole mention, as a number word
+        .with_columns(rest=lm.str.strip_chars_start(g.pre_chars))
+        .with_columns(post=rest.str.strip_chars_start(_DIGIT_CHARS))
+        .select(
+            "orig",
+            pre=lm.str.head(lm.str.len_chars() - rest.str.len_chars()),
+            num=rest.str.head(rest.str.len_chars() - post.str.len_chars()),
+            post=post,
+            word=lm,
+        )
     )
 
 
-def _split_marked(orig: pl.Series) -> pl.DataFrame:
+def _split_marked(orig: pl.Series) -> pl.LazyFrame:
     """Cut mentions into pre / num / post by marking the first numeral with a regex (general)."""
-    orig = orig.str.replace_all(r"\s+", " ")
-    parts = (
-        orig.str.to_lowercase().str.replace(NUMERAL, _MARK + "${0}" + _MARK).str.split_exact(_MARK, 2).struct.unnest()
+    parts = pl.col("orig").str.to_lowercase().str.replace(NUMERAL, _MARK + "${0}" + _MARK).str.split_exact(_MARK, 2)
+    return (
+        orig.to_frame("orig")
+        .lazy()
+        .with_columns(pl.col("orig").str.replace_all(r"\s+", " "))
+        .with_columns(parts.alias("parts"))
+        .select(
+            "orig",
+            pre=pl.col("parts").struct.field("field_0"),
+            num=pl.col("parts").struct.field("field_1"),
+            post=pl.col("parts").struct.field("field_2"),
+        )
     )
-    return pl.DataFrame({"orig": orig, "pre": parts["field_0"], "num": parts["field_1"], "post": parts["field_2"]})
 
 
-def _qualifier_after(g: Grammar, post: pl.Series) -> tuple[pl.Series, pl.Series]:
-    """The text after a numeral without a qualifier written after the figure, and that qualifier (null
-    where there is none)."""
-    none = pl.Series("after", [None] * len(post), dtype=pl.String)
-    if not g.qualifier_after or post.is_empty():
-        return post, none
+def _qualifier_after(g: Grammar, pieces: pl.LazyFrame) -> pl.LazyFrame:
+    """`pieces` with `post_rest`, the text after a numeral without a qualifier written after the figure,
+    and `after`, that qualifier (null where there is none)."""
+    if not g.qualifier_after:
+        return pieces.with_columns(post_rest=pl.col("post"), after=pl.lit(None, dtype=pl.String))
     words = "|".join(re.escape(w) for w in sorted(g.qualifier_after, key=lambda w: (-len(w), w)))
-    parts = post.str.extract_groups(rf"^(?P<rest>.*?) ?(?P<aq>{words})$").struct.unnest()
-    has = parts["aq"].is_not_null()
-    rest = pl.select(pl.when(has).then(parts["rest"]).otherwise(post)).to_series()
-    return rest, parts["aq"].replace_strict(g.qualifier_after, default=None, return_dtype=pl.String).alias("after")
+    parts = pl.col("post").str.extract_groups(rf"^(?P<rest>.*?) ?(?P<aq>{words})$")
+    aq = pl.col("_aq").struct.field("aq")
+    return (
+        pieces.with_columns(parts.alias("_aq"))
+        .with_columns(
+            post_rest=pl.when(aq.is_not_null()).then(pl.col("_aq").struct.field("rest")).otherwise(pl.col("post")),
+            after=aq.replace_strict(g.qualifier_after, default=None, return_dtype=pl.String),
+        )
+        .drop("_aq")
+    )
 
 
-def _finish(g: Grammar, pieces: pl.DataFrame) -> pl.DataFrame:
+def _finish(g: Grammar, pieces: pl.LazyFrame, whole: bool) -> pl.DataFrame:
     """Qualifier, kind, numeral, scale, value, unit and currency from pre / num / post.
 
-    A `word` column is the whole mention offered as a number word (fast path); without
-    it the numeral itself is looked up as a number word.
+    With `whole`, the `word` column is the whole mention offered as a number word (fast
+    path); without it the numeral itself is looked up as a number word.
     """
-    whole = "word" in pieces.columns
-    word_i = WORD_TABLE.lookup(pieces["word"] if whole else pieces["num"])
-    is_whole_word = word_i.is_not_null() & whole
-    pre_i = g.pre_table.lookup(pieces["pre"])
-    post, after = _qualifier_after(g, pieces["post"])
-    post_i = g.post_table.lookup(post)
-    if whole:  # a whole-mention number word has nothing before or after it ("" is row 0)
-        pre_i, post_i = (
-            pl.select(pl.when(is_whole_word).then(pl.lit(0, pl.UInt32)).otherwise(i)).to_series()
-            for i in (pre_i, post_i)
-        )
-    df = pieces.with_columns(
+    split = _qualifier_after(g, pieces).collect()
+    post_table = g._post_table(split["post_rest"])
+    df = WORD_TABLE.joined(split.lazy(), pl.col("word" if whole else "num"), "word_found")
+    # a whole-mention number word has nothing before or after it (the row of "")
+    df = df.with_columns(is_whole_word=pl.col("word_found").is_not_null() if whole else pl.lit(False))
+    blank = pl.col("is_whole_word")
+    df = g.pre_table.joined(df, pl.when(blank).then(pl.lit("")).otherwise(pl.col("pre")), "pre_found")
+    df = post_table.joined(df, pl.when(blank).then(pl.lit("")).otherwise(pl.col("post_rest")), "post_found")
+    df = df.with_columns(
         digits=pl.col("num").str.replace_all(",", "", literal=True).cast(_DEC12, strict=False),
-        is_whole_word=is_whole_word,
-        known=pre_i.is_not_null() & post_i.is_not_null(),
-        **{c: g.pre_table.get(c, pre_i) for c in g.pre_table.columns},
-        **{c: g.post_table.get(c, post_i) for c in g.post_table.columns},
-        **{c: WORD_TABLE.get(c, word_i) for c in WORD_TABLE.columns},
+        known=pl.col("pre_found").is_not_null() & pl.col("post_found").is_not_null(),
     )
     # a qualifier after the figure ("5 billion yuan or more") is its qualifier; one before it and another
     # after it ("over 5 billion or more") say two things, and the figure is left unread
     plain = pl.lit(g.plain_qualifier, dtype=pl.String)
-    df = df.with_columns(after=after).with_columns(
+    df = df.with_columns(
         qualifier=pl.when(pl.col("after").is_null())
         .then(pl.col("qualifier"))
         .when(pl.col("qualifier") == plain)
@@ -714,7 +815,7 @@ def _finish(g: Grammar, pieces: pl.DataFrame) -> pl.DataFrame:
         pl.when(~two_units).then(pl.col("unit")).alias("unit"),
         pl.when(~two_units).then(pl.coalesce("pre_currency", "post_currency")).alias("currency"),
         pl.lit(None, dtype=pl.Date).alias("date"),
-    )
+    ).collect()
 
 
 def _read_groups(g: Grammar, m: pl.Series) -> pl.DataFrame:
@@ -763,11 +864,11 @@ def _patch(base: pl.DataFrame, idx: pl.Series, new: pl.DataFrame) -> pl.DataFram
 
 def _read(g: Grammar, m: pl.Series) -> pl.DataFrame:
     """Read distinct mention texts: the fast table path, then the general ones for the rest."""
-    out = _finish(g, _split_strip(g, m))
+    out = _finish(g, _split_strip(g, m), whole=True)
     bad = out["ok"].not_().arg_true()
     if len(bad):
         sub = m.gather(bad)
-        second = _finish(g, _split_marked(sub))  # words with qualifier/scale/unit, odd spaces
+        second = _finish(g, _split_marked(sub), whole=False)  # words with qualifier/scale/unit, odd spaces
         out = _patch(out, bad, second)
         still = second["ok"].not_().arg_true()
         if len(still):
