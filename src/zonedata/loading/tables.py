@@ -471,26 +471,19 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
     return with_absent(table, typed, frame, present)
 
 
-def _malformed(what: str, body, file: str) -> Finding:
+def _malformed(what: str, body: bytes, file: str) -> Finding:
     """csv-malformed, at the line of the first quote that is never closed (when there is one)."""
     line = None
-    try:
-        text = (
-            body.read_text(encoding="utf-8", errors="replace")
-            if isinstance(body, Path)
-            else body.decode("utf-8", errors="replace")
-        )
-        # a quoted cell starts a cell and ends with a quote before a comma or a line end; the first that
-        # does not is the one never closed (only this error path scans quoted cells one by one)
-        pos = 0
-        while (start := _CELL_QUOTE.search(text, pos)) is not None:
-            closed = _CLOSED_CELL.match(text, start.start())
-            if closed is None:
-                line = text.count("\n", 0, start.start()) + 1
-                break
-            pos = closed.end()
-    except OSError:
-        pass
+    text = body.decode("utf-8", errors="replace")
+    # a quoted cell starts a cell and ends with a quote before a comma or a line end; the first that
+    # does not is the one never closed (only this error path scans quoted cells one by one)
+    pos = 0
+    while (start := _CELL_QUOTE.search(text, pos)) is not None:
+        closed = _CLOSED_CELL.match(text, start.start())
+        if closed is None:
+            line = text.count("\n", 0, start.start()) + 1
+            break
+        pos = closed.end()
     where = (
         f"; the quote opened on line {line} is never closed: close it, or double a quote inside a value"
         if line
