@@ -219,6 +219,22 @@ def test_iso_codes_follow_the_field_property_not_the_field_name(pkg):
     assert hits and {h[2] for h in hits} == {"city"}  # a city is no ISO 4217 currency
 
 
+@pytest.mark.parametrize(
+    ("iso", "database", "field"),
+    [("3166-1", "countries", "alpha_2"), ("3166-2", "subdivisions", "code"), ("4217", "currencies", "alpha_3")],
+)
+def test_the_codes_are_pycountrys_own_lists(iso, database, field):
+    """The code check reads pycountry's database files itself (only the codes, not an object per entry):
+    it knows exactly the codes pycountry's API lists."""
+    import pycountry
+
+    from zonedata.checks.codes import known_codes
+
+    listed = {getattr(entry, field) for entry in getattr(pycountry, database)}
+    assert set(known_codes(iso).to_list()) == listed
+    assert {"MY", "MY-06", "MYR"} & listed  # (one of them is in each list)
+
+
 def test_a_subdivision_must_lie_in_the_country_of_the_record(pkg):
     replace(pkg, PARKS, ",MY,MY-06,", ",MY,CN-GX,")
     report = validate(pkg, publication=False)

@@ -82,16 +82,24 @@ def normalisable(ds: Dataset) -> list[Finding]:
     figures, stats = ds.roles.figures, ds.role_frame("figures", strings=True)
     if figures is None or stats is None or ds.role_lacks("figures", "value", "scale", "unit"):
         return []
-    rows = stats.select(
+    # first, cheaply: a value whose float, times the largest factor any scale and unit give, is far below the
+    # limit fits; only the rest (rare: large values, and texts that are no plain number) is read exactly
+    # and decided by `normalisation_overflows` (its own estimate, then exact decimals)
+    vocabulary = ds.vocabulary
+    numerators = [abs(u.numerator) for u in vocabulary.units if u.recorded]
+    largest = max((abs(f) for f in vocabulary.scale_factors.values()), default=1) * max(numerators, default=1)
+    estimate = pl.col("value").cast(pl.Float64, strict=False).abs() * float(largest)
+    limit = 10 ** (DECIMAL.precision - DECIMAL.scale)
+    rows = stats.filter(estimate.is_null() | (estimate >= limit / 1000)).select(
         LINE,
         "value",
         "scale",
         "unit",
         exact_decimal(pl.col("value")).alias("v"),
-        normalisation_factor(pl.col("scale"), pl.col("unit"), ds.vocabulary).alias("f"),
+        normalisation_factor(pl.col("scale"), pl.col("unit"), vocabulary).alias("f"),
     )
     # (an unknown scale or unit has no factor: its enum finding says so)
-    too_large = rows.filter(normalisation_overflows(rows["v"], rows["f"])).sort(LINE)
+    too_large = rows.filter(normalisation_overflows(rows["v"], rows["f"])).sort(LINE) if rows.height else rows
     digits = DECIMAL.precision - DECIMAL.scale
     return [
         Finding(

@@ -18,14 +18,34 @@ def _key_text(cols, row) -> str:
     return ", ".join(f"{c}={v}" for c, v in zip(cols, row))
 
 
-def _duplicates(frame: pl.DataFrame, key: list[str], rule: str, what: str, fix: str, file: str) -> list[Finding]:
+def _key_hash(key: list[str]) -> pl.Expr:
+    """One 64-bit hash of a row's key, null where a key field is (a null key repeats no other): equal keys
+    hash alike, so a key whose hash no other row has is not repeated; rows whose hashes match may be a
+    collision, and are compared in full."""
+    hashes = [pl.col(c).hash(seed=i) for i, c in enumerate(key)]
+    combined = hashes[0]
+    for h in hashes[1:]:
+        combined = combined ^ h
+    return pl.when(pl.all_horizontal(pl.col(key).is_not_null())).then(combined)
+
+
+def _repeated(hashes: pl.Series) -> np.ndarray:
+    """The non-null hashes that occur more than once (sorting integers costs far less than hashing keys)."""
+    s = np.sort(hashes.drop_nulls().to_numpy())
+    return np.unique(s[1:][s[1:] == s[:-1]])
+
+
+def _duplicates(
+    frame: pl.DataFrame, key: list[str], hashes: pl.Series, rule: str, what: str, fix: str, file: str
+) -> list[Finding]:
     """Each record whose (non-null) key another record already has, pointing at the first one
-    (a key column the CSV lacks is all null: no record has a key, so none repeats one)."""
-    if not key:
+    (a key column the CSV lacks is all null: no record has a key, so none repeats one). `hashes` is the
+    `_key_hash` of each row."""
+    repeated = _repeated(hashes)
+    if not len(repeated):  # the usual case: no two keys hash alike, so none repeats
         return []
-    rows = frame.select(LINE, *key)
-    if len(key) > 1:  # a repeated key repeats its first fields too: compare whole keys only where those repeat
-        rows = rows.filter(pl.struct(key[:-1]).is_duplicated())
+    # a key's records all share its hash: only the rows whose hash repeats are compared in full
+    rows = frame.select(LINE, *key).filter(hashes.is_in(pl.Series(repeated, dtype=pl.UInt64).implode()))
     dups = rows.filter(pl.all_horizontal(pl.col(key).is_not_null()) & pl.struct(key).is_duplicated())
     first = dups.group_by(key).agg(pl.col(LINE).min().alias("first"))
     # the first record keeps its key; each later one is the finding (as frictionless reports them)
@@ -46,6 +66,13 @@ def _duplicates(frame: pl.DataFrame, key: list[str], rule: str, what: str, fix: 
 def check(ds: Dataset) -> list[Finding]:
     findings: list[Finding] = []
     named = schema_names(ds.paths)
+    # a table whose schema is invalid, or whose CSV lacks its key column, has that finding: its records cannot
+    # be known, so polymorphic refs to it are not dangling (one finding for the column, not one per reference)
+    unknowable = [
+        t
+        for t in named
+        if t not in ds.tables or not ds.tables[t].read or ds.tables[t].lacks(*ds.schemas[t].primary_key)
+    ]
     tables = [(ds.tables[name], ds.file(name)) for name in ds.schemas]
     if ds.exclusions is not None:  # read like a table, though not published: its keys too
         tables.append((ds.exclusions, ds.exclusions.file))
@@ -59,29 +86,51 @@ def check(ds: Dataset) -> list[Finding]:
             (u, "unique-violation", "unique key", "these fields together must differ between records")
             for u in schema.unique_keys
         ]
-        for cols, rule, what, fix in keys:
-            findings.extend(_duplicates(frame, list(cols), rule, what, fix, file))
-        for fk in schema.foreign_keys:
-            # a target whose schema is invalid, or whose CSV lacks a referenced column, cannot say which
-            # records it holds: that has its finding, and no reference to it is dangling
-            # (a referencing column the CSV lacks is all null, and a null refers to nothing)
-            target = ds.tables.get(fk.table)
-            if target is None or target.lacks(*fk.ref_fields):
-                continue
-            referenced = target.frame.select(
-                [pl.col(r).alias(f) for f, r in zip(fk.fields, fk.ref_fields)]
-            )  # an anti join needs no unique()
-            dangling = (
-                frame.select(LINE, *fk.fields)
-                .filter(pl.all_horizontal(pl.col(list(fk.fields)).is_not_null()))
-                .join(referenced, on=list(fk.fields), how="anti")
-                .sort(LINE)
-            )
-            for i, row in enumerate(dangling.select(LINE, *fk.fields).iter_rows()):
+        keys = [k for k in keys if k[0]]
+        # a target whose schema is invalid, or whose CSV lacks a referenced column, cannot say which
+        # records it holds: that has its finding, and no reference to it is dangling
+        # (a referencing column the CSV lacks is all null, and a null refers to nothing)
+        fks = [
+            (fk, ds.tables[fk.table])
+            for fk in schema.foreign_keys
+            if fk.table in ds.tables and not ds.tables[fk.table].lacks(*fk.ref_fields)
+        ]
+        # one pass over the table: each key's hashes, and for each reference of one field whether it names a
+        # record its target lacks (a reference of several fields is looked up by a join below)
+        columns = frame.select(
+            *[_key_hash(list(cols)).alias(f"__key{i}") for i, (cols, *_) in enumerate(keys)],
+            *[
+                (
+                    pl.col(fk.fields[0]).is_not_null()
+                    & ~pl.col(fk.fields[0]).is_in(target.frame.get_column(fk.ref_fields[0]).implode())
+                ).alias(f"__fk{i}")
+                for i, (fk, target) in enumerate(fks)
+                if len(fk.fields) == 1
+            ],
+        )
+        for i, (cols, rule, what, fix) in enumerate(keys):
+            findings.extend(_duplicates(frame, list(cols), columns.get_column(f"__key{i}"), rule, what, fix, file))
+        for i, (fk, target) in enumerate(fks):
+            if len(fk.fields) == 1:
+                mask = columns.get_column(f"__fk{i}")
+                if not mask.any():
+                    continue
+                dangling = frame.filter(mask).select(LINE, *fk.fields).sort(LINE)
+            else:
+                referenced = target.frame.select(
+                    [pl.col(r).alias(f) for f, r in zip(fk.fields, fk.ref_fields)]
+                )  # an anti join needs no unique()
+                dangling = (
+                    frame.select(LINE, *fk.fields)
+                    .filter(pl.all_horizontal(pl.col(list(fk.fields)).is_not_null()))
+                    .join(referenced, on=list(fk.fields), how="anti")
+                    .sort(LINE)
+                )
+            for j, row in enumerate(dangling.iter_rows()):
                 line, values = row[0], row[1:]
                 hint = ""
-                if i < SUGGEST_MAX and len(values) == 1:
-                    hint = did_you_mean(str(values[0]), referenced[fk.fields[0]])
+                if j < SUGGEST_MAX and len(values) == 1:
+                    hint = did_you_mean(str(values[0]), target.frame.get_column(fk.ref_fields[0]))
                 findings.append(
                     Finding(
                         "foreign-key-dangling",
@@ -94,56 +143,48 @@ def check(ds: Dataset) -> list[Finding]:
                     )
                 )
         for poly in schema.polymorphic_keys:
-            # a table whose schema is invalid, or whose CSV lacks its key column, has that finding: its records
-            # cannot be known, so refs to it are not dangling (one finding for the column, not one per reference)
-            unknowable = [
-                t
-                for t in named
-                if t not in ds.tables or not ds.tables[t].read or ds.tables[t].lacks(*ds.schemas[t].primary_key)
-            ]
-            refs = frame.select(LINE, poly.table_field, poly.id_field).filter(
-                pl.col(poly.id_field).is_not_null()
-                & pl.col(poly.table_field).is_not_null()
-                & ~pl.col(poly.table_field).is_in(unknowable)
-            )
-            targets: list[pl.DataFrame] = []
-            for tname in refs[poly.table_field].unique().to_list():
-                target = ds.tables.get(tname)
-                if target is None or len(target.schema.primary_key) != 1:
-                    continue
-                key = target.schema.primary_key[0]
-                targets.append(
-                    target.frame.select(pl.lit(tname).alias(poly.table_field), pl.col(key).alias(poly.id_field))
-                )
-            known = (
-                pl.concat(targets)
-                if targets
-                else pl.DataFrame(schema={poly.table_field: pl.String, poly.id_field: pl.String})
-            )
-            dangling = refs.join(known, on=[poly.table_field, poly.id_field], how="anti").sort(LINE)
-            ids_of: dict[str, pl.Series] = {}  # the ids of each table a hint is computed against
-            for i, (line, tname, rid) in enumerate(dangling.select(LINE, poly.table_field, poly.id_field).iter_rows()):
-                hint = ""
-                if i < SUGGEST_MAX:
-                    if tname not in ids_of:
-                        ids_of[tname] = known.filter(pl.col(poly.table_field) == tname)[poly.id_field]
-                    hint = did_you_mean(rid, ids_of[tname])
-                findings.append(
-                    Finding(
-                        "foreign-key-dangling",
-                        f"{tname} has no record {rid!r}{hint}: fix {poly.id_field} or {poly.table_field}, or add the "
-                        "record",
-                        file=file,
-                        line=line,
-                        field=poly.id_field,
-                        value=rid,
-                    )
-                )
+            findings.extend(_dangling_polymorphic(ds, frame, poly, unknowable, file))
     findings.extend(_reciprocal(ds))
     findings.extend(_cycles(ds))
     findings.extend(_self_links(ds))
     findings.extend(_link_cycles(ds))
     findings.extend(_uncited(ds))
+    return findings
+
+
+def _dangling_polymorphic(ds: Dataset, frame: pl.DataFrame, poly, unknowable: list[str], file: str) -> list[Finding]:
+    """References (table, id) to a record that table lacks: the refs to each table are looked up among its
+    ids alone (one field, not the pair); a ref to a table with no such ids (none of one key field) dangles."""
+    tf, idf = poly.table_field, poly.id_field
+    refs = frame.select(LINE, tf, idf).filter(
+        pl.col(idf).is_not_null() & pl.col(tf).is_not_null() & ~pl.col(tf).is_in(unknowable)
+    )
+    if refs.is_empty():
+        return []
+    ids_of: dict[str, pl.Series] = {}  # the ids of each named table (empty: none to name)
+    parts = []
+    for (tname,), named in refs.partition_by(tf, as_dict=True).items():
+        target = ds.tables.get(tname)
+        if target is None or len(target.schema.primary_key) != 1:
+            ids_of[tname] = pl.Series(idf, [], dtype=pl.String)
+            parts.append(named)
+            continue
+        ids_of[tname] = target.frame.get_column(target.schema.primary_key[0])
+        parts.append(named.filter(~pl.col(idf).is_in(ids_of[tname].implode())))
+    dangling = pl.concat(parts).sort(LINE)
+    findings = []
+    for i, (line, tname, rid) in enumerate(dangling.iter_rows()):
+        hint = did_you_mean(rid, ids_of[tname]) if i < SUGGEST_MAX else ""
+        findings.append(
+            Finding(
+                "foreign-key-dangling",
+                f"{tname} has no record {rid!r}{hint}: fix {poly.id_field} or {poly.table_field}, or add the record",
+                file=file,
+                line=line,
+                field=poly.id_field,
+                value=rid,
+            )
+        )
     return findings
 
 
@@ -177,7 +218,11 @@ def _self_links(ds: Dataset) -> list[Finding]:
             needed = {a, b} | {p.table_field for p in schema.polymorphic_keys if p.id_field in (a, b)}
             if na is None or nb is None or not needed <= set(frame.columns):
                 continue
-            same = frame.select(LINE, na.alias("a"), nb.alias("b")).filter(pl.col("a") == pl.col("b")).sort(LINE)
+            # (an empty reference names no record: only the rows with both are compared)
+            both = frame.filter(pl.col(a).is_not_null() & pl.col(b).is_not_null())
+            if both.is_empty():
+                continue
+            same = both.select(LINE, na.alias("a"), nb.alias("b")).filter(pl.col("a") == pl.col("b")).sort(LINE)
             for line, node, _ in same.iter_rows():
                 findings.append(
                     Finding(
@@ -366,11 +411,10 @@ def _uncited(ds: Dataset) -> list[Finding]:
         if tname in ds.roles.special or len(table.schema.primary_key) != 1:
             continue  # (a record with a key of several fields cannot be named by one record_id)
         frame, key = table.frame, table.schema.primary_key[0]  # (a key column the CSV lacks: no id is uncited)
-        cited = by_table.get((tname,), pl.DataFrame(schema={"record_id": cites.schema["record_id"]})).select(
-            pl.col("record_id").cast(frame.schema[key], strict=False).alias(key)
-        )
-        missing = frame.select(LINE, key).filter(pl.col(key).is_not_null()).join(cited, on=key, how="anti").sort(LINE)
-        for line, rid in missing.select(LINE, key).iter_rows():
+        cited = by_table.get((tname,), pl.DataFrame(schema={"record_id": cites.schema["record_id"]}))
+        ids = cited.get_column("record_id").cast(frame.schema[key], strict=False)
+        missing = frame.filter(pl.col(key).is_not_null() & ~pl.col(key).is_in(ids.implode()))
+        for line, rid in missing.select(LINE, key).sort(LINE).iter_rows() if not missing.is_empty() else ():
             findings.append(
                 Finding(
                     "record-uncited",

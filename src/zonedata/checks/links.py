@@ -45,11 +45,18 @@ def _agreement(ds: Dataset, name: str, link: LinkedRecords, rows: pl.DataFrame) 
         present = [c for c in cols if not target.lacks(c)]
         if not present:
             continue
-        records = target.frame.select(pl.col(key).alias("id"), *present).unique("id", keep="first")
-        pairs = (
-            rows.filter(pl.col("kind") == kind)
-            .join(records.rename({c: f"a.{c}" for c in present}), left_on="a", right_on="id")
-            .join(records.rename({c: f"b.{c}" for c in present}), left_on="b", right_on="id")
+        linked = rows.filter(pl.col("kind") == kind)
+        if linked.is_empty():
+            continue
+        # the linked records only (a large table holds far more), each id's first record
+        ids = pl.concat([linked.get_column("a"), linked.get_column("b")]).unique().implode()
+        records = (
+            target.frame.filter(pl.col(key).is_in(ids))
+            .select(pl.col(key).alias("id"), *present)
+            .unique("id", keep="first")
+        )
+        pairs = linked.join(records.rename({c: f"a.{c}" for c in present}), left_on="a", right_on="id").join(
+            records.rename({c: f"b.{c}" for c in present}), left_on="b", right_on="id"
         )
         differ = pl.concat_list(
             [pl.when(pl.col(f"a.{c}").ne_missing(pl.col(f"b.{c}"))).then(pl.lit(c)) for c in present]

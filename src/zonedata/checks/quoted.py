@@ -44,7 +44,6 @@ def check(ds: Dataset) -> list[Finding]:
     located = ds.located
     if located is None:
         return []
-    quotes = located.frame.filter(pl.col("quote_start").is_not_null()).select("record_table", "record_id", "quote_norm")
     # every table's quoted values in one frame, searched in one pass: record_table, record_id, field, LINE, value, cond
     parts, fields_of = [], {}
     for name, table in ds.tables.items():
@@ -68,6 +67,12 @@ def check(ds: Dataset) -> list[Finding]:
             )
     if not parts:
         return []
+    # the located quotes of the tables with quoted fields only (not the figures', most of a large package's)
+    quotes = (
+        located.frame.select("record_table", "record_id", "quote_norm", "quote_start")
+        .filter(pl.col("quote_start").is_not_null() & pl.col("record_table").is_in(sorted({t for t, _ in fields_of})))
+        .drop("quote_start")
+    )
     # a record none of whose quotes could be located already has its finding; its words may be in them
     values = (
         pl.concat(parts)
@@ -120,22 +125,34 @@ def _as_whole_words(candidates: pl.DataFrame) -> pl.DataFrame:
     piece is empty between two occurrences, the neighbouring occurrence's own last or first character)."""
     needle = pl.col("needle")
     # first, cheaply: the first occurrence has an ASCII character that is no letter or digit (or the quote's
-    # end) on each side; only the other rows are looked at occurrence by occurrence
+    # end) on each side; only the other rows are looked at occurrence by occurrence. (Its byte offset `at`
+    # and the needle's length `n` are columns of their own: a filter computes each expression it names.)
     hay = pl.col("quote_norm").cast(pl.Binary)
-    at = pl.col("quote_norm").str.find(needle, literal=True)  # (a byte offset)
+    at, n = pl.col("__at"), pl.col("__n")
     before = hay.bin.slice(at - 1, 1).is_in(_ASCII_NOT_WORD.implode())
-    after = hay.bin.slice(at + needle.str.len_bytes(), 1).is_in(_ASCII_NOT_WORD.implode())
+    after = hay.bin.slice(at + n, 1).is_in(_ASCII_NOT_WORD.implode())
     clear = before.fill_null(False) | (at == 0)
-    clear_after = after.fill_null(False) | (at + needle.str.len_bytes() == pl.col("quote_norm").str.len_bytes())
+    clear_after = after.fill_null(False) | (at + n == pl.col("quote_norm").str.len_bytes())
     # a number goes on past a sign that joins digits: "2016" is not a whole word of "2016-17" or "1,2016"
     digit_first, digit_last = needle.str.contains(r"^[0-9]"), needle.str.contains(r"[0-9]$")
     joined_before = hay.bin.slice(pl.max_horizontal(at - 2, pl.lit(0)), pl.min_horizontal(at, pl.lit(2))).is_in(
         _DIGIT_THEN_JOIN.implode()
     )
-    joined_after = hay.bin.slice(at + needle.str.len_bytes(), 2).is_in(_JOIN_THEN_DIGIT.implode())
+    joined_after = hay.bin.slice(at + n, 2).is_in(_JOIN_THEN_DIGIT.implode())
     clear = clear & ~(digit_first & joined_before).fill_null(False)
     clear_after = clear_after & ~(digit_last & joined_after).fill_null(False)
-    sure = candidates.filter(clear & clear_after).select("__row").unique()
+    sure = (
+        candidates.select(
+            "__row",
+            "needle",
+            "quote_norm",
+            __at=pl.col("quote_norm").str.find(needle, literal=True),  # (a byte offset)
+            __n=needle.str.len_bytes(),
+        )
+        .filter(clear & clear_after)
+        .select("__row")
+        .unique()
+    )
     candidates = candidates.join(sure, on="__row", how="anti")
     if candidates.is_empty():
         return sure
