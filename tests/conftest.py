@@ -1,7 +1,7 @@
 """The shared test packages: each test that changes a package gets a fresh copy of one of them.
 
 - `package`: tests/fixtures/valid, the small package that builds, cites and serves the reader API
-  (metadata, pyproject.toml); `built` is it after `build`.
+  (metadata, pyproject.toml); `built` is it after `build` (a copy of `published`, built once a session).
 - `corpus_package`: tests/corpus/base, the package every corpus case breaks one thing in; `one_error`
   is it with one duplicated row.
 - `release_package`: tests/fixtures/versions/package, the package the release tests release.
@@ -53,6 +53,13 @@ def copy_package(source: Path, dest: Path) -> Path:
     return dest
 
 
+def copy_tree(source: Path, dest: Path) -> Path:
+    """A copy of the folder at `source` (a package or a repository made once for many tests) in `dest`, its
+    files' bytes, modes and times kept and its links copied as links."""
+    shutil.copytree(source, dest, symlinks=True)
+    return dest
+
+
 def build_valid(root: Path) -> Path:
     """`root` after `build`, which must find it valid."""
     result = build(root)
@@ -67,9 +74,10 @@ def package(tmp_path) -> Path:
 
 
 @pytest.fixture
-def built(package) -> Path:
-    """The fixture package, built (valid)."""
-    return build_valid(package)
+def built(published, tmp_path) -> Path:
+    """A fresh copy of the fixture package, built (valid): a copy of the session's one build of it (`published`),
+    which is the same bytes as building each copy (the build is byte-identical for identical input)."""
+    return copy_tree(published, tmp_path / "pkg")
 
 
 @pytest.fixture

@@ -19,8 +19,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from conftest import copy_package
-from test_release import commit, git, repo  # noqa: F401  (repo: a fixture)
+from conftest import GIT_ENV, copy_package, copy_tree
+from test_release import commit, git, repo, repo_once  # noqa: F401  (repo, repo_once: fixtures)
 from zonedata.cli import cli
 from zonedata.publish.build import build
 from zonedata.release.diff import load as diff_module
@@ -40,11 +40,22 @@ def invoke(*args):
     return CliRunner().invoke(cli, [str(a) for a in args])
 
 
+@pytest.fixture(scope="module")
+def released_once(repo_once, tmp_path_factory) -> Path:
+    """The repository `released` copies, made once a module (never changed itself)."""
+    with pytest.MonkeyPatch.context() as mp:
+        for var, value in GIT_ENV.items():
+            mp.setenv(var, value)
+        root = copy_tree(repo_once, tmp_path_factory.mktemp("released") / "repo")
+        release(root, version="1.0.0", date=DATE)
+        commit(root, "Release 1.0.0")
+    return root
+
+
 @pytest.fixture
-def released(repo) -> Path:
-    release(repo, version="1.0.0", date=DATE)
-    commit(repo, "Release 1.0.0")
-    return repo
+def released(released_once, tmp_path) -> Path:
+    """A fresh copy of the fixture package's repository after its 1.0.0 release, committed (not tagged)."""
+    return copy_tree(released_once, tmp_path / "repo")
 
 
 def no_internal_error(result) -> None:

@@ -614,7 +614,7 @@ BROKEN = [
 
 
 test_broken_input_is_reported, test_cli_exits_1_naming_file_and_line, test_build_refuses_and_writes_nothing = (
-    corpus_tests(BROKEN)
+    corpus_tests(BROKEN, renamed=True)
 )
 
 

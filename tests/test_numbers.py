@@ -600,3 +600,23 @@ def test_the_text_after_a_numeral_is_read_as_the_product_table_reads_it(root):
             assert found and row == rows[key], key
         else:
             assert found is None, key
+
+
+def test_mentions_read_within_spans_are_those_of_the_whole_text():
+    """`mentions_frame(texts, spans)` reads only the mentions that overlap each text's span, each as the whole
+    text reads it (the search is the same: "5 to 6 billion" keeps its range, "RMB 5" its currency)."""
+    texts = pl.Series(
+        [
+            "It cost RMB 5 billion in 2012, up from 4 to 6 billion yuan.",
+            "About 1,221 projects",
+            "",
+            "Down 5.2% in May 2024",
+        ]
+    )
+    spans = (pl.Series([9, 0, 0, 5]), pl.Series([40, 3, 0, 21]))
+    whole = mentions_frame(texts)
+    start, end = (s.gather(whole["row"]) for s in spans)
+    expected = whole.filter((whole["end"] > start) & (whole["start"] < end))
+    got = mentions_frame(texts, spans)
+    assert got.height and got.height < whole.height
+    assert got.equals(expected)

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from conftest import RELEASE_PACKAGE, copy_package, git
+from conftest import GIT_ENV, RELEASE_PACKAGE, copy_package, copy_tree, git
 from zonedata.base.paths import Paths
 from zonedata.cli import cli
 from zonedata.loading.dataset import load_dataset
@@ -46,18 +46,39 @@ def make_repo(path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def repo(tmp_path) -> Path:
-    return make_repo(tmp_path / "repo")
+@pytest.fixture(scope="module")
+def repo_once(tmp_path_factory) -> Path:
+    """The repository `repo` copies, made once a module (never changed itself)."""
+    with pytest.MonkeyPatch.context() as mp:
+        for var, value in GIT_ENV.items():
+            mp.setenv(var, value)
+        return make_repo(tmp_path_factory.mktemp("repo") / "repo")
 
 
 @pytest.fixture
-def released(repo) -> Path:
-    """The fixture package after its 1.0.0 release, committed and tagged."""
-    release(repo, version="1.0.0", date=DATE)
-    commit(repo, "Release 1.0.0")
-    git(repo, "tag", "-a", "v1.0.0", "-m", "1.0.0")
-    return repo
+def repo(repo_once, tmp_path) -> Path:
+    """A fresh git repository with the fixture package, built and committed: ready for its first release (a copy
+    of `repo_once`, with its history)."""
+    return copy_tree(repo_once, tmp_path / "repo")
+
+
+@pytest.fixture(scope="module")
+def released_once(repo_once, tmp_path_factory) -> Path:
+    """The repository `released` copies, made once a module (never changed itself)."""
+    with pytest.MonkeyPatch.context() as mp:
+        for var, value in GIT_ENV.items():
+            mp.setenv(var, value)
+        root = copy_tree(repo_once, tmp_path_factory.mktemp("released") / "repo")
+        release(root, version="1.0.0", date=DATE)
+        commit(root, "Release 1.0.0")
+        git(root, "tag", "-a", "v1.0.0", "-m", "1.0.0")
+    return root
+
+
+@pytest.fixture
+def released(released_once, tmp_path) -> Path:
+    """A fresh copy of the fixture package's repository after its 1.0.0 release, committed and tagged."""
+    return copy_tree(released_once, tmp_path / "repo")
 
 
 def edit_parks(root: Path, rows: str) -> None:

@@ -374,6 +374,7 @@ def parse_schema(name: str, path: Path, descriptor: dict, vocabulary: Vocabulary
     if not all(isinstance(v, str) for v in missing_values):
         raise ConfigError(f"{where}: missingValues must be a list of strings")
     fields: list[Field] = []
+    invalid = _invalid_patterns(descriptor["fields"])
     for i, f in enumerate(descriptor["fields"]):
         if not isinstance(f, dict) or not isinstance(f.get("name"), str) or not f["name"]:
             raise ConfigError(f"{where}: field {i} needs a name (a non-empty string)")
@@ -397,7 +398,7 @@ def parse_schema(name: str, path: Path, descriptor: dict, vocabulary: Vocabulary
         fields.append(Field(f["name"], ftype, f))
         if ftype == "list":
             _check_list(path, fields[-1])
-        _check_constraints(path, fields[-1])
+        _check_constraints(path, fields[-1], invalid)
         _check_bounds(path, fields[-1])
         _check_iso_code(path, fields[-1])
     names = {f.name for f in fields}
@@ -715,9 +716,47 @@ def check_references(schemas: dict[str, TableSchema], named: Collection[str]) ->
     return problems
 
 
-def _check_constraints(path: Path, f: Field) -> None:
+def _regex(pattern: str) -> str:
+    """A field's pattern as polars runs it: the whole cell must match."""
+    return rf"^(?:{pattern})$"
+
+
+def _invalid_patterns(fields: list) -> dict[str, str]:
+    """Each pattern of the `fields` (descriptors) that polars' regular-expression engine, which is not
+    Python's, does not compile -> why: one query for all of them, then one per pattern only when that
+    query fails."""
+    patterns = list(
+        dict.fromkeys(
+            f["constraints"]["pattern"]
+            for f in fields
+            if isinstance(f, dict)
+            and isinstance(f.get("constraints"), dict)
+            and isinstance(f["constraints"].get("pattern"), str)
+        )
+    )
+
+    def compiles(*patterns: str) -> None:
+        pl.select(pl.lit("").str.contains(_regex(p)).alias(str(i)) for i, p in enumerate(patterns))
+
+    try:
+        if patterns:
+            compiles(*patterns)
+        return {}
+    except pl.exceptions.PolarsError:
+        pass
+    invalid = {}
+    for pattern in patterns:
+        try:
+            compiles(pattern)
+        except pl.exceptions.PolarsError as exc:
+            reason = str(exc).strip().splitlines()
+            invalid[pattern] = f" ({reason[-1].strip()})" if reason else ""
+    return invalid
+
+
+def _check_constraints(path: Path, f: Field, invalid: dict[str, str]) -> None:
     """The constraints zonedata checks have the type Table Schema gives them; a pattern compiles in the
-    regular-expression engine that will run it (polars', which is not Python's)."""
+    regular-expression engine that will run it (`invalid`: the schema's patterns that do not, and why)."""
     c = f.constraints
     where = f"schemas/{path.name}: field {f.name!r}"
     for key in ("required", "unique"):
@@ -738,14 +777,10 @@ def _check_constraints(path: Path, f: Field) -> None:
             raise ConfigError(
                 f"{where}: pattern must be a regular expression (a string), not {json.dumps(c['pattern'])}"
             )
-        try:
-            pl.select(pl.lit("").str.contains(rf"^(?:{c['pattern']})$"))
-        except pl.exceptions.PolarsError as exc:
-            reason = str(exc).strip().splitlines()
+        if c["pattern"] in invalid:
             raise ConfigError(
-                f"{where}: pattern {c['pattern']!r} is not a valid regular expression"
-                + (f" ({reason[-1].strip()})" if reason else "")
-            ) from None
+                f"{where}: pattern {c['pattern']!r} is not a valid regular expression" + invalid[c["pattern"]]
+            )
 
 
 def _of_type(ftype: str, value) -> bool:

@@ -149,8 +149,8 @@ def _record_lines(text: str) -> tuple[list[int], list[int]]:
 _CHUNK = 1 << 20
 
 
-def _byte_counts(fh, offset: int) -> tuple[int, int] | None:
-    """The newlines and commas of the file `fh` from `offset` on, seen through mmap (no copy); None when
+def _byte_counts(fh, offset: int) -> tuple[int, int, int] | None:
+    """The newlines, commas and quotes of the file `fh` from `offset` on, seen through mmap (no copy); None when
     it has a CR anywhere (which `_decode` makes a line end), does not end with a newline, or has a quote that is
     not where a quoted cell has one: its first at a cell's start, its last before a cell's end, others
     doubled. Then every quote is part of a cell polars reads as quoted, and no unquoted cell has one."""
@@ -164,7 +164,7 @@ def _byte_counts(fh, offset: int) -> tuple[int, int] | None:
             del data  # the mmap closes only when no array uses it
 
 
-def _scan(np, data, offset: int) -> tuple[int, int] | None:
+def _scan(np, data, offset: int) -> tuple[int, int, int] | None:
     newlines = commas = 0
     quotes = [np.zeros(0, dtype=np.intp)]
     for start in range(offset, len(data), _CHUNK):
@@ -188,13 +188,15 @@ def _scan(np, data, offset: int) -> tuple[int, int] | None:
         end_ok[:-1] |= glued
         if not (start_ok.all() and end_ok.all()):
             return None
-    return newlines, commas
+    return newlines, commas, len(at)
 
 
-def _counted(path: Path) -> tuple[str, pl.DataFrame] | None:
+def _counted(path: Path) -> tuple[str, pl.DataFrame, set[str]] | None:
     """The header line and polars' parse of the usual file, when whole-file counts prove that each line
     after the header is one record with every cell (so `_record_lines` would give lines 2, 3, ... and the
     header's cell count for each); None when they do not or do not apply: then `_record_lines` reads it.
+    With them, the columns that have a cell that may be blank or a formula (`SPECIAL_START`), found in the
+    same query as the commas inside the cells.
 
     polars (with ragged lines not truncated) fails on a row with too many cells, so when the file's
     commas are one per cell boundary of every row plus those inside the cells, no row has too few either;
@@ -212,7 +214,7 @@ def _counted(path: Path) -> tuple[str, pl.DataFrame] | None:
         return None
     if counts is None or not header.strip() or '"' in header or "\ufeff" in header:
         return None
-    newlines, commas = counts
+    newlines, commas, quotes = counts
     try:
         frame = pl.read_csv(
             path,
@@ -227,18 +229,23 @@ def _counted(path: Path) -> tuple[str, pl.DataFrame] | None:
         return None
     if newlines != frame.height or frame.width != header.count(",") + 1:
         return None
+    # (a comma is inside a cell only in a quoted one: without a quote, none is)
     inside = (
-        frame.select(
-            pl.sum_horizontal(pl.col(c).str.count_matches(",", literal=True).sum() for c in frame.columns).cast(
-                pl.Int64
-            )
-        ).item()
-        if frame.height
-        else 0
+        [pl.sum_horizontal(pl.col(c).str.count_matches(",", literal=True).sum() for c in frame.columns).cast(pl.Int64)]
+        if quotes
+        else []
     )
-    if commas != frame.height * (frame.width - 1) + inside:
+    found = (
+        frame.select(
+            *(pl.col(c).str.contains(SPECIAL_START).any().alias(str(i)) for i, c in enumerate(frame.columns)),
+            *(e.alias("inside") for e in inside),
+        ).row(0)
+        if frame.height
+        else ()
+    )
+    if commas != frame.height * (frame.width - 1) + (found[-1] if inside and found else 0):
         return None
-    return header, frame
+    return header, frame, {c for c, has in zip(frame.columns, found) if has is True}
 
 
 def _read_csv(source) -> pl.DataFrame:
@@ -282,7 +289,7 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
     counted = _counted(path)
     parsed = None
     if counted is not None:
-        header_line, parsed = counted
+        header_line, parsed, maybe_special = counted
         body = path
         # every line after the header is one record with every cell: none is ragged
         lines: pl.Series | list[int] = pl.int_range(2, parsed.height + 2, dtype=pl.Int64, eager=True)
@@ -434,7 +441,9 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
     # One scan finds the (few) columns with a cell that may be either, by its first character alone: only
     # those are searched for blank cells and formulas.
     special = (
-        [
+        [c for c in present if c in maybe_special]
+        if parsed is not None
+        else [
             c
             for c, has in frame.select(pl.col(c).str.contains(SPECIAL_START).any() for c in present)
             .row(0, named=True)

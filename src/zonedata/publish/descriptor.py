@@ -13,7 +13,6 @@ resource with `bytes` (it cannot count them), so Parquet resources carry `hash` 
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 
@@ -163,12 +162,11 @@ def table_schema(table: CleanTable, fmt: str) -> dict:
     rewritten to the same-format resource. Custom properties (derived, unit, quoted, reciprocal,
     polymorphicKeys) are kept as documentation; Frictionless ignores them. The properties that only
     say how zonedata checks the raw tables (periods, isoCode, vocabulary) are left out."""
-    schema = copy.deepcopy(table.schema.descriptor)
-    for key in CHECK_ONLY_TABLE_KEYS:
-        schema.pop(key, None)
-    for f in schema.get("fields", []):
-        for key in CHECK_ONLY_FIELD_KEYS:
-            f.pop(key, None)
+    # new dicts for the table and each field, which are changed below; values inside them (constraints, enums)
+    # are shared with the loaded schema, which nothing here changes (the descriptor is only serialised)
+    schema = {k: v for k, v in table.schema.descriptor.items() if k not in CHECK_ONLY_TABLE_KEYS}
+    if "fields" in schema:
+        schema["fields"] = [{k: v for k, v in f.items() if k not in CHECK_ONLY_FIELD_KEYS} for f in schema["fields"]]
     if "primaryKey" in schema and isinstance(schema["primaryKey"], str):
         schema["primaryKey"] = [schema["primaryKey"]]
     fks = []

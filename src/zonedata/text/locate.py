@@ -28,14 +28,18 @@ class Located:
     #: LINE, record_table, record_id, source_id, quote, quote_key, quote_norm, quote_start, quote_end, n_found;
     #: quote_key numbers the distinct (source_id, quote) pairs, so later joins need not hash the quotes again
     frame: pl.DataFrame
+    #: one row per distinct quote, the row of its quote_key: quote_key, quote_norm, n_found, quote_start, quote_end,
+    #: ctx_before, ctx_after (None: taken from `frame`)
+    quotes: pl.DataFrame | None = field(default=None, repr=False)
     _mentions: pl.DataFrame | None = field(default=None, repr=False)
 
     def mentions(self, grammar: Grammar) -> pl.DataFrame:
         """The number mentions of every distinct quote, by quote_key (see `quote_mentions`), read once by the
         dataset's `grammar`."""
         if self._mentions is None:
+            quotes = self.frame if self.quotes is None else self.quotes
             self._mentions = quote_mentions(
-                self.frame.select("quote_key", "quote_norm", "ctx_before", "ctx_after"), grammar
+                quotes.select("quote_key", "quote_norm", "ctx_before", "ctx_after"), grammar
             )
         return self._mentions
 
@@ -64,7 +68,7 @@ def locate_quotes(cites: pl.DataFrame | None, sources: dict[str, SourceText]) ->
     distinct = distinct.join(located, on=["source_id", "quote_norm"], how="left", maintain_order="left").drop(
         "source_id"
     )
-    return Located(frame.with_columns(distinct[group]))
+    return Located(frame.with_columns(distinct[group]), quotes=distinct)
 
 
 def find_quotes(pairs: pl.DataFrame, sources: dict[str, SourceText]) -> pl.DataFrame:
@@ -232,7 +236,8 @@ def quote_mentions(quotes: pl.DataFrame, grammar: Grammar) -> pl.DataFrame:
     # and offsets are the quote's
     lead = quotes["ctx_before"].str.len_chars().cast(pl.Int64)
     length = quotes["quote_norm"].str.len_chars().cast(pl.Int64)
-    m = grammar.mentions_frame(quotes["ctx_before"] + quotes["quote_norm"] + quotes["ctx_after"])
+    # (the mentions wholly in the context are found, so that the search is the same, but not read)
+    m = grammar.mentions_frame(quotes["ctx_before"] + quotes["quote_norm"] + quotes["ctx_after"], (lead, lead + length))
     m = (
         m.with_columns(a=lead.gather(m["row"]), n=length.gather(m["row"]))
         .with_columns(s0=pl.col("start") - pl.col("a"), e0=pl.col("end") - pl.col("a"))

@@ -477,12 +477,16 @@ class Grammar:
         )
         return self.post_plain.extended(more)
 
-    def mentions_frame(self, texts: pl.Series) -> pl.DataFrame:
+    def mentions_frame(self, texts: pl.Series, spans: tuple[pl.Series, pl.Series] | None = None) -> pl.DataFrame:
         """Every number mention in each text, one row per mention, vectorised.
 
         Columns: row (UInt32, index into `texts`), start, end (Int64 code-point offsets, end
         exclusive), text, qualifier, kind, number_text, number (Decimal), scale_word, value
         (Decimal, number x scale), unit, currency, date (Date, complete dates only).
+
+        With `spans` (a start and an end offset for each text), only the mentions that overlap
+        their text's span are read and returned: the whole text is searched all the same, so
+        each of them is found, and read, as it is without `spans`.
         """
         if not isinstance(texts, pl.Series):
             texts = pl.Series(texts, dtype=pl.String)
@@ -490,6 +494,9 @@ class Grammar:
             texts = texts.cast(pl.String)
         folded, changed = _fold_numerals(texts)
         located = _locate(self, folded)
+        if spans is not None:
+            first, last = (pl.Series(s).cast(pl.Int64).gather(located["row"]) for s in spans)
+            located = located.filter((located["end"] > first) & (located["start"] < last))
         read = _read_all(self, located["text"]).drop("ok")
         found = pl.concat([located, read], how="horizontal").filter(pl.col("kind") != "ident")
         # (computed once: each column below would otherwise run the refusals' regular expressions again)
