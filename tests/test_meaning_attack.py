@@ -303,26 +303,38 @@ SENTENCES = [
 ]
 
 
-@settings(derandomize=True, max_examples=300, deadline=None)
-@given(st.sampled_from(SENTENCES), st.integers(min_value=0, max_value=60), st.integers(min_value=1, max_value=60))
-def test_a_quote_cut_anywhere_reads_what_its_source_says(sentence, start, length):
+def test_a_quote_cut_anywhere_reads_what_its_source_says():
     """`quote_mentions` on any piece of a sentence, with the sentence around it as its context, gives each
-    mention the reading the whole sentence gives it, or none (unread) where the piece cuts the figure."""
-    start = min(start, len(sentence) - 1)
-    end = min(len(sentence), start + length)
-    quote = sentence[start:end]
-    whole = {(m.start, m.end): m for m in GRAMMAR.parse_mentions(sentence)}
+    mention the reading the whole sentence gives it, or none (unread) where the piece cuts the figure. Every
+    piece of every sentence (each start and end: the whole of what a property drawing them would try), read
+    in one frame as the quotes of a package are."""
+    pieces = [
+        (sentence, start, end)
+        for sentence in SENTENCES
+        for start in range(len(sentence))
+        for end in range(start + 1, len(sentence) + 1)
+    ]
     quotes = pl.DataFrame(
-        {"quote_key": [0], "quote_norm": [quote], "ctx_before": [sentence[:start]], "ctx_after": [sentence[end:]]},
+        {
+            "quote_key": range(len(pieces)),
+            "quote_norm": [sentence[start:end] for sentence, start, end in pieces],
+            "ctx_before": [sentence[:start] for sentence, start, _ in pieces],
+            "ctx_after": [sentence[end:] for sentence, _, end in pieces],
+        },
         schema={"quote_key": pl.UInt32, "quote_norm": pl.String, "ctx_before": pl.String, "ctx_after": pl.String},
     )
+    whole = {sentence: {(m.start, m.end): m for m in GRAMMAR.parse_mentions(sentence)} for sentence in SENTENCES}
+    read = 0
     for r in quote_mentions(quotes, GRAMMAR).iter_rows(named=True):
+        sentence, start, _ = pieces[r["quote_key"]]
         if r["kind"] == "unread":
             assert r["m_number"] is None
             continue
-        m = whole[(r["m_start"] + start, r["m_end"] + start)]  # read only when the whole figure is in the quote
+        m = whole[sentence][(r["m_start"] + start, r["m_end"] + start)]  # read only when the whole figure is in it
         assert (r["kind"], r["m_qualifier"], r["m_unit"], r["m_currency"]) == (m.kind, m.qualifier, m.unit, m.currency)
         assert r["m_number"] == m.number
+        read += 1
+    assert read > len(SENTENCES)  # the pieces that hold a whole figure were read
 
 
 # --------------------------------------------------------------------------- a source's date and its dateline

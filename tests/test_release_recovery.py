@@ -3,7 +3,10 @@
 after its last, and a rerun puts the files back as the commit holds them and cuts the release again.
 
 Each kill is a real SIGKILL of a `zonedata release` subprocess: at each write step through the test hook
-ZONEDATA_RELEASE_STOP_AFTER, and at a few moments drawn at random (seeded) within a release's duration."""
+ZONEDATA_RELEASE_STOP_AFTER, and at a few moments drawn at random (seeded) within a release's duration. The
+rerun after it runs the command in this process (click's CliRunner): what it checks is what the release does
+with the files the killed one left, which no state of the process it runs in takes part in; each rerun's exit
+code and output are those of `zonedata release`."""
 
 import os
 import random
@@ -14,9 +17,11 @@ import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 from conftest import GIT_ENV as CONFTEST_GIT_ENV
 from conftest import RELEASE_PACKAGE, build_valid, copy_package, git
+from zonedata.cli import cli
 from zonedata.release.release import JOURNAL_NAME, STOP_AFTER_ENV, release
 from zonedata.validate import validate
 
@@ -36,8 +41,12 @@ def commit(root: Path, message: str) -> None:
     git(root, "commit", "-q", "-m", message)
 
 
+def release_args(root: Path) -> list[str]:
+    return ["release", "--root", str(root), "--bump", "minor", "--date", DATE]
+
+
 def release_command(root: Path) -> list[str]:
-    return [sys.executable, "-m", "zonedata", "release", "--root", str(root), "--bump", "minor", "--date", DATE]
+    return [sys.executable, "-m", "zonedata", *release_args(root)]
 
 
 def run_release(root: Path, stop_after: int | None = None) -> subprocess.CompletedProcess:
@@ -45,6 +54,11 @@ def run_release(root: Path, stop_after: int | None = None) -> subprocess.Complet
     if stop_after is not None:
         env[STOP_AFTER_ENV] = str(stop_after)
     return subprocess.run(release_command(root), capture_output=True, text=True, env=env, timeout=300)
+
+
+def rerun_release(root: Path, *extra: str) -> Result:
+    """`zonedata release` again, in this process, after a kill."""
+    return CliRunner().invoke(cli, [*release_args(root), *extra])
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -96,8 +110,8 @@ def copy_of(ready: Path, tmp_path: Path) -> Path:
 
 
 def assert_finished(root: Path, expected: dict[str, bytes]) -> None:
-    rerun = run_release(root)
-    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    rerun = rerun_release(root)
+    assert rerun.exit_code == 0, rerun.output
     after = tree(root)
     assert sorted(after) == sorted(expected)
     assert [name for name in expected if after[name] != expected[name]] == []
@@ -139,9 +153,9 @@ def test_a_half_release_left_uncommitted_beside_other_edits_is_refused_untouched
     readme = root / "README.md"
     readme.write_text(readme.read_text(encoding="utf-8") + "\nmy note\n", encoding="utf-8")
     before = tree(root)
-    rerun = run_release(root)
-    assert rerun.returncode == 1, rerun.stdout + rerun.stderr
-    assert "was interrupted" in rerun.stdout + rerun.stderr and "README.md" in rerun.stdout + rerun.stderr
+    rerun = rerun_release(root)
+    assert rerun.exit_code == 1, rerun.output
+    assert "was interrupted" in rerun.output and "README.md" in rerun.output
     assert tree(root) == before
 
 
@@ -153,15 +167,15 @@ def test_a_half_release_committed_is_refused_with_the_way_back(ready, tmp_path):
     assert run_release(root, stop_after=6).returncode == -9
     git(root, "add", "-A", "--", ":!releases/" + JOURNAL_NAME)
     git(root, "commit", "-q", "-m", "half a release")
-    rerun = run_release(root)
-    assert rerun.returncode == 1, rerun.stdout + rerun.stderr
-    assert f"git checkout {head} -- ." in rerun.stdout + rerun.stderr
+    rerun = rerun_release(root)
+    assert rerun.exit_code == 1, rerun.output
+    assert f"git checkout {head} -- ." in rerun.output
 
 
 def test_a_dry_run_after_a_kill_says_what_it_would_put_back(ready, tmp_path):
     root = copy_of(ready, tmp_path)
     assert run_release(root, stop_after=4).returncode == -9
     before = tree(root)
-    dry = subprocess.run([*release_command(root), "--dry-run"], capture_output=True, text=True, timeout=300)
-    assert dry.returncode == 1 and "pyproject.toml" in dry.stdout + dry.stderr
+    dry = rerun_release(root, "--dry-run")
+    assert dry.exit_code == 1 and "pyproject.toml" in dry.output
     assert tree(root) == before
