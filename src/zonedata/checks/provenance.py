@@ -195,9 +195,9 @@ def check_statistics(ds: Dataset, cites: pl.DataFrame, mentions: pl.DataFrame) -
         .filter(pl.col("number").is_not_null() & pl.col("value_text").is_not_null())
     )
     pairs = (
-        cites.select(LINE, "record_table", "record_id", "quote_key", "quote_norm", "quote_start")
+        cites.select(LINE, "record_table", "record_id", "quote_key", "quote_start")
         .filter((pl.col("record_table") == figures.table) & pl.col("quote_start").is_not_null())
-        .select(pl.col(LINE).alias("cite_line"), "record_id", "quote_key", "quote_norm")
+        .select(pl.col(LINE).alias("cite_line"), "record_id", "quote_key")
         .join(s, on="record_id", how="inner")
     )
     if pairs.is_empty():
@@ -205,9 +205,15 @@ def check_statistics(ds: Dataset, cites: pl.DataFrame, mentions: pl.DataFrame) -
     pairs = pairs.with_columns(vt_norm=normalise_series(pairs["value_text"]))
     # a quote and a recorded figure are compared once however many (statistic, citation) pairs share them
     key = ["quote_key", "vt_norm", "number", "scale", "unit", "qualifier"]
-    groups = pairs.with_row_index("p").group_by(key, maintain_order=True).agg("p", pl.first("quote_norm"))
+    groups = pairs.with_row_index("p").group_by(key, maintain_order=True).agg("p")
+    # each distinct quote's text, by quote_key (the row of Located.quotes), for the distinct pairs only
+    quotes = ds.located.quotes if ds.located is not None and ds.located.quotes is not None else None
+    if quotes is None:
+        quotes = cites.select("quote_key", "quote_norm").unique("quote_key").sort("quote_key")
+    quote_norm = quotes["quote_norm"].gather(groups["quote_key"])
     distinct = (
-        groups.select(*key, "quote_norm")
+        groups.select(*key)
+        .with_columns(quote_norm)
         .with_row_index("k")
         .with_columns(
             vt_in_quote=pl.col("quote_norm")

@@ -12,7 +12,7 @@ from zonedata.base.findings import LINE, Finding
 from zonedata.base.hashing import sha256_bytes, sha256_file
 from zonedata.loading.dataset import Dataset
 from zonedata.loading.seeds import Seeds
-from zonedata.text.normalise import normalise_expr
+from zonedata.text.normalise import normalise_series
 from zonedata.text.periods import DATE_WORDS, DATELINE_HEAD, DATELINES, read_date
 
 TEXT_SUFFIXES = {".txt"}
@@ -146,13 +146,15 @@ def publication_dates(ds: Dataset, today: dt.date | None = None) -> list[Finding
         },
         schema={"source_id": pl.String, "head": pl.String, "normalised": pl.String},
     )
+    # the words normalised once, as the texts are (a value that needs no normalising, most, is left as it is)
+    frame = frame.with_columns(normalise_series(frame.get_column("words")).alias("words_n"))
     stated = (
         frame.join(heads, on="source_id", how="left")
         .with_columns(
             # (lines kept: a dateline stands at the start of its line; no-break and thin spaces read as spaces)
             dateline=read_date(pl.col("head").str.replace_all("[\u00a0\u2009\u202f\t]", " "), DATELINES),
-            words_date=read_date(normalise_expr(pl.col("words")), DATE_WORDS),
-            words_in_text=pl.col("normalised").str.contains(normalise_expr(pl.col("words")), literal=True),
+            words_date=read_date(pl.col("words_n"), DATE_WORDS),
+            words_in_text=pl.col("normalised").str.contains(pl.col("words_n"), literal=True),
         )
         .with_columns(said=pl.coalesce("dateline", "words_date"))
     )

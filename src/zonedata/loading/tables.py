@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import difflib
-import mmap
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,19 +148,14 @@ def _record_lines(text: str) -> tuple[list[int], list[int]]:
 _CHUNK = 1 << 20
 
 
-def _byte_counts(fh, offset: int) -> tuple[int, int, int] | None:
-    """The newlines, commas and quotes of the file `fh` from `offset` on, seen through mmap (no copy); None when
-    it has a CR anywhere (which `_decode` makes a line end), does not end with a newline, or has a quote that is
-    not where a quoted cell has one: its first at a cell's start, its last before a cell's end, others
-    doubled. Then every quote is part of a cell polars reads as quoted, and no unquoted cell has one."""
-    with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-        if len(mm) < offset or mm[-1] != 10 or mm.find(b"\r") >= 0:  # the header's line too
-            return None
-        data = np.frombuffer(mm, dtype=np.uint8)
-        try:
-            return _scan(np, data, offset)
-        finally:
-            del data  # the mmap closes only when no array uses it
+def _byte_counts(data: bytes, offset: int) -> tuple[int, int, int] | None:
+    """The newlines, commas and quotes of `data` from `offset` on; None when it has a CR anywhere (which
+    `_decode` makes a line end), does not end with a newline, or has a quote that is not where a quoted cell
+    has one: its first at a cell's start, its last before a cell's end, others doubled. Then every quote is
+    part of a cell polars reads as quoted, and no unquoted cell has one."""
+    if len(data) < offset or not data.endswith(b"\n") or b"\r" in data:  # the header's line too
+        return None
+    return _scan(np, np.frombuffer(data, dtype=np.uint8), offset)
 
 
 def _scan(np, data, offset: int) -> tuple[int, int, int] | None:
@@ -191,8 +185,8 @@ def _scan(np, data, offset: int) -> tuple[int, int, int] | None:
     return newlines, commas, len(at)
 
 
-def _counted(path: Path) -> tuple[str, pl.DataFrame, set[str]] | None:
-    """The header line and polars' parse of the usual file, when whole-file counts prove that each line
+def _counted(data: bytes) -> tuple[str, pl.DataFrame, set[str]] | None:
+    """The header line and polars' parse of the usual file (its bytes `data`), when whole-file counts prove that each line
     after the header is one record with every cell (so `_record_lines` would give lines 2, 3, ... and the
     header's cell count for each); None when they do not or do not apply: then `_record_lines` reads it.
     With them, the columns that have a cell that may be blank or a formula (`SPECIAL_START`), found in the
@@ -205,25 +199,28 @@ def _counted(path: Path) -> tuple[str, pl.DataFrame, set[str]] | None:
     to polars but opens a quoted section for `_record_lines`). Applies to valid UTF-8 without CR and a
     header without quotes that is not blank.
     """
+    end = data.find(b"\n") + 1
+    if not end:
+        return None
     try:
-        with path.open("rb") as fh:
-            first = fh.readline()
-            counts = _byte_counts(fh, len(first)) if first.endswith(b"\n") else None
-        header = first.removeprefix(BOM).removesuffix(b"\n").decode("utf-8")
-    except (OSError, UnicodeDecodeError, ValueError):
+        header = data[: end - 1].removeprefix(BOM).decode("utf-8")
+    except UnicodeDecodeError:
         return None
-    if counts is None or not header.strip() or '"' in header or "\ufeff" in header:
+    if not header.strip() or '"' in header or "\ufeff" in header:
         return None
+    counts = _byte_counts(data, end)
+    if counts is None:
+        return None
+    newlines, commas, quotes = counts
     newlines, commas, quotes = counts
     try:
         frame = pl.read_csv(
-            path,
+            data,
             infer_schema=False,
             truncate_ragged_lines=False,
             has_header=True,
             raise_if_empty=False,
             new_columns=None,
-            glob=False,  # a folder named pkg[1] is a name, not a pattern matching a sibling pkg1
         )
     except Exception:  # noqa: BLE001  too many cells, a stray quote, invalid UTF-8...: the exact path
         return None
@@ -286,36 +283,36 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
     file = paths.rel(path)
     findings: list[Finding] = []
     table = RawTable(schema.name, schema, Path(file), pl.DataFrame(), findings)
-    counted = _counted(path)
+    try:
+        data = path.read_bytes()  # read once: the counts and polars both read these bytes
+    except OSError as exc:
+        if path.exists() or path.is_symlink():  # there, but not a readable file: creating it is not the fix
+            findings.append(
+                Finding(
+                    "table-unreadable",
+                    f"cannot read {file}: {exc.strerror or exc}; make it a readable CSV file",
+                    file=file,
+                )
+            )
+        else:
+            findings.append(
+                Finding(
+                    "table-missing",
+                    f"cannot read the table: {exc.strerror}; create {file} with the "
+                    "header " + ",".join(schema.raw_names),
+                    file=file,
+                )
+            )
+        return unread(table)
+    counted = _counted(data)
     parsed = None
     if counted is not None:
         header_line, parsed, maybe_special = counted
-        body = path
+        body = data
         # every line after the header is one record with every cell: none is ragged
         lines: pl.Series | list[int] = pl.int_range(2, parsed.height + 2, dtype=pl.Int64, eager=True)
         cells: list[int] = []
     else:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            if path.exists() or path.is_symlink():  # there, but not a readable file: creating it is not the fix
-                findings.append(
-                    Finding(
-                        "table-unreadable",
-                        f"cannot read {file}: {exc.strerror or exc}; make it a readable CSV file",
-                        file=file,
-                    )
-                )
-            else:
-                findings.append(
-                    Finding(
-                        "table-missing",
-                        f"cannot read the table: {exc.strerror}; create {file} with the "
-                        "header " + ",".join(schema.raw_names),
-                        file=file,
-                    )
-                )
-            return unread(table)
         text = _decode(data, file, findings)
         if not text.strip():
             findings.append(
@@ -330,6 +327,7 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
         header_line = text.split("\n", 1)[0]
         body = text.encode("utf-8")
         lines, cells = _record_lines(text)
+    del data
     header = next(csv.reader([header_line]))
     expected = schema.raw_names
     seen = set()
@@ -425,6 +423,7 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
     if frame.height != len(lines):
         findings.append(_malformed(f"parsed {frame.height} rows from {len(lines)} lines", body, file))
         return unread(table)
+    del body  # (the file's bytes: the frame holds its cells)
     # (a header that names none of the schema's columns selects no column: the line numbers still fit)
     # (one chunk per column: polars parses a large file in chunks whose buffers hold spare room, which a copy
     # in one chunk leaves behind; every later query on the columns reads one chunk)
@@ -472,26 +471,19 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
     return with_absent(table, typed, frame, present)
 
 
-def _malformed(what: str, body, file: str) -> Finding:
+def _malformed(what: str, body: bytes, file: str) -> Finding:
     """csv-malformed, at the line of the first quote that is never closed (when there is one)."""
     line = None
-    try:
-        text = (
-            body.read_text(encoding="utf-8", errors="replace")
-            if isinstance(body, Path)
-            else body.decode("utf-8", errors="replace")
-        )
-        # a quoted cell starts a cell and ends with a quote before a comma or a line end; the first that
-        # does not is the one never closed (only this error path scans quoted cells one by one)
-        pos = 0
-        while (start := _CELL_QUOTE.search(text, pos)) is not None:
-            closed = _CLOSED_CELL.match(text, start.start())
-            if closed is None:
-                line = text.count("\n", 0, start.start()) + 1
-                break
-            pos = closed.end()
-    except OSError:
-        pass
+    text = body.decode("utf-8", errors="replace")
+    # a quoted cell starts a cell and ends with a quote before a comma or a line end; the first that
+    # does not is the one never closed (only this error path scans quoted cells one by one)
+    pos = 0
+    while (start := _CELL_QUOTE.search(text, pos)) is not None:
+        closed = _CLOSED_CELL.match(text, start.start())
+        if closed is None:
+            line = text.count("\n", 0, start.start()) + 1
+            break
+        pos = closed.end()
     where = (
         f"; the quote opened on line {line} is never closed: close it, or double a quote inside a value"
         if line

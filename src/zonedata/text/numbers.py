@@ -493,7 +493,7 @@ class Grammar:
         if texts.dtype != pl.String:
             texts = texts.cast(pl.String)
         folded, changed = _fold_numerals(texts)
-        located = _locate(self, folded)
+        located = _locate(self, folded, spans)
         if spans is not None:
             first, last = (pl.Series(s).cast(pl.Int64).gather(located["row"]) for s in spans)
             located = located.filter((located["end"] > first) & (located["start"] < last))
@@ -544,12 +544,13 @@ class Grammar:
 # --------------------------------------------------------------------------- locate
 
 
-def _locate(g: Grammar, texts: pl.Series) -> pl.DataFrame:
+def _locate(g: Grammar, texts: pl.Series, spans: tuple[pl.Series, pl.Series] | None = None) -> pl.DataFrame:
     """row, start, end, text of every match of the grammar (code-point offsets), vectorised.
 
     One search: the texts are split after each match (``inclusive=True``), so every piece
     is the text between two matches followed by the match; the match is read back off
-    the end of its piece. Offsets are summed code-point lengths of the pieces.
+    the end of its piece. Offsets are summed code-point lengths of the pieces. With `spans`
+    (see `Grammar.mentions_frame`), only the pieces that reach into their text's span are read.
     """
     t = texts.fill_null("")
     n_chars = t.str.len_chars().cast(pl.Int64)
@@ -561,18 +562,27 @@ def _locate(g: Grammar, texts: pl.Series) -> pl.DataFrame:
     )
     piece = pieces["piece"]
     row = pieces["row"]
-    end = piece.str.len_chars().cast(pl.Int64).cum_sum() - before.gather(row)
+    n_piece = piece.str.len_chars().cast(pl.Int64)
+    end = n_piece.cum_sum() - before.gather(row)
+    # the pieces before and after each, in the same text (the words around its mention)
+    after_same, next_piece = row.shift(-1) == row, piece.shift(-1)
+    before_same, prev_piece = row.shift(1) == row, piece.shift(1)
+    if spans is not None:  # a piece that ends before the span or starts after it holds no mention to read
+        first, last = (pl.Series(s).cast(pl.Int64).gather(row) for s in spans)
+        keep = ((end > first) & (end - n_piece < last)).arg_true()
+        piece, row, end, n_piece = piece.gather(keep), row.gather(keep), end.gather(keep), n_piece.gather(keep)
+        after_same, next_piece = after_same.gather(keep), next_piece.gather(keep)
+        before_same, prev_piece = before_same.gather(keep), prev_piece.gather(keep)
     text = piece.str.extract(g.at_end, 0)  # null for a text's unmatched tail
     n_text = text.str.len_chars().cast(pl.Int64)
     start = end - n_text
     # the words around each mention, for the refusals (`_refused`): the end of the text before it in its
     # piece, and the start of the next piece of the same text
     # (the previous piece ends with the previous mention: "5 to 6 billion" has "5 to " before "6 billion")
-    prefix = piece.str.head(piece.str.len_chars().cast(pl.Int64) - n_text.fill_null(0))
-    prev = pl.select(pl.when(row.shift(1) == row).then(piece.shift(1).str.tail(_CONTEXT)).otherwise(pl.lit("")))
+    prefix = piece.str.head(n_piece - n_text.fill_null(0))
+    prev = pl.select(pl.when(before_same).then(prev_piece.str.tail(_CONTEXT)).otherwise(pl.lit("")))
     lead = (prev.to_series() + prefix).str.tail(_CONTEXT)
-    same = row.shift(-1) == row
-    trail = pl.select(pl.when(same).then(piece.shift(-1).str.head(_CONTEXT)).otherwise(pl.lit(""))).to_series()
+    trail = pl.select(pl.when(after_same).then(next_piece.str.head(_CONTEXT)).otherwise(pl.lit(""))).to_series()
     found = pl.DataFrame({"row": row, "start": start, "end": end, "text": text, "lead": lead, "trail": trail})
     return found.filter(pl.col("text").is_not_null())
 
