@@ -70,11 +70,16 @@ def check(ds: Dataset) -> list[Finding]:
     return findings
 
 
+#: from this many citations of a table on, its records are joined to them by hashed ids
+MANY_CITED = 4096
+
+
 def _join_ids(records: pl.DataFrame, cited: pl.DataFrame) -> pl.DataFrame:
     """`records` inner joined with `cited` on record_id. Strings are joined by their 64-bit hashes, then
     compared in full (equal ids hash alike; the comparison drops a collision, and a null id matches none):
-    a join on integers costs a fraction of one that hashes and compares strings itself."""
-    if records.schema["record_id"] != pl.String or cited.schema["record_id"] != pl.String:
+    a join on integers costs a fraction of one that hashes and compares strings itself. (A few citations
+    are joined as they are: there the three more operations cost more than they save.)"""
+    if cited.height < MANY_CITED or records.schema["record_id"] != pl.String or cited.schema["record_id"] != pl.String:
         return records.join(cited, on="record_id")
     h = pl.col("record_id").hash().alias("__h")
     return (

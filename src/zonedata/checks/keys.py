@@ -35,11 +35,15 @@ def _repeated(hashes: pl.Series) -> np.ndarray:
     return np.unique(s[1:][s[1:] == s[:-1]])
 
 
+#: below this many ids, hashing them all costs less than the two operations that pick the named ones
+MANY_IDS = 4096
+
+
 def _known(refs: pl.Series, ids: pl.Series) -> pl.Series:
-    """`ids` to look `refs` up in: where the ids far outnumber the references, only the ids some reference
+    """`ids` to look `refs` up in: where many ids far outnumber the references, only the ids some reference
     names (a reference is among those exactly when it is among all of them). `is_in` hashes the values it
     looks up in: a few links to 433k statistics hash a few ids, not 433k."""
-    if len(ids) <= 2 * len(refs) or ids.dtype != refs.dtype:
+    if len(ids) < MANY_IDS or len(ids) <= 2 * len(refs) or ids.dtype != refs.dtype:
         return ids
     return ids.filter(ids.is_in(refs.drop_nulls().implode()))
 
