@@ -658,8 +658,15 @@ def _refused(found: pl.DataFrame) -> pl.Expr:
     split_year = (pl.col("kind") == "year") & trail.str.contains(r"^[-‐‑‒–—/][0-9]{2}(?:[^0-9]|$)")
     word_ordinal = (pl.col("kind") == "ordinal") & ~numeral.fill_null("").str.contains(r"[0-9]")
     timeless = ~pl.col("kind").is_in(["year", "date", "time"])
+    # a figure glued to a letter or digit the grammar did not take into it ("US$5bnx", "5G", "1990s",
+    # "2015May", "5,000th", "3rd5th", "5e9"): the search stopped inside a word, so what it found is not
+    # what the text says
+    glued = trail.str.contains(r"^[\p{L}\p{N}_]") | (
+        lead.str.contains(r"[\p{L}\p{N}_]$") & pl.col("text").str.contains(r"^[\p{L}\p{N}_]")
+    )
     return pl.col("kind").is_in(["cardinal", "ordinal", "percent", "year"]) & (
-        lead.str.contains(_REFUSED_LEAD)
+        glued
+        | lead.str.contains(_REFUSED_LEAD)
         | trail.str.contains(_REFUSED_TRAIL)
         | (word_ordinal & lead.str.contains(_FRACTION_LEAD))
         | split_year
