@@ -42,6 +42,9 @@ READINGS = [
     ("5kg", [("5", U, None, None, None)]),
     ("5,000th", [("5,000", U, None, None, None)]),
     ("5e9 yuan", [("5", U, None, None, None), ("9 yuan", U, None, None, None)]),
+    ("5 millionth", [("5", U, None, None, None)]),
+    ("5 billionx", [("5", U, None, None, None)]),
+    ("5 thousandths", [("5", U, None, None, None)]),
     # read exactly
     ("RMB5.5billion", [("RMB5.5billion", "cardinal", "5500000000", "RMB", None)]),
     ("1,200mu", [("1,200mu", "cardinal", "1200", "mu", None)]),
@@ -81,6 +84,7 @@ CASES = [
     ("usd-glued", "Investors pledged US$5bnx to the park.", "Investors pledged US$5bnx to the park.", "US$5bnx", "5", "", "$", "exact", ("number-mismatch", "value")),
     ("5g", "The park has 5G networks everywhere.", "The park has 5G networks everywhere.", "5G", "5", "", "count", "exact", ("number-mismatch", "value")),
     ("decade", "The park grew in the 1990s quickly.", "The park grew in the 1990s quickly.", "1990s", "1990", "", "year", "exact", ("number-mismatch", "value")),
+    ("millionth", "The park welcomed its 5 millionth visitor.", "The park welcomed its 5 millionth visitor.", "5 millionth", "5", "", "count", "exact", ("number-mismatch", "value")),
 ]  # fmt: skip
 
 

@@ -613,8 +613,8 @@ _JOINED_LEAD = (
     r"|(?:^|[^\p{L}])(?:hundred|thousand|million|billion|trillion|bn|mn)\s+)$"
 )
 #: right after it: the same signs and digits, a power sign ("10^9"), and a scale word ("5 hundred million",
-#: "5 thousand million")
-_JOINED_TRAIL = r"(?i)^(?:\s*(?:\^|\*\*)|\p{Cf}*[0-9]|[.'’·․_]\p{Cf}*[0-9]|\s*\p{L}+\p{Cf}|[.\s]*-?\s*(?:hundred|thousand|million|billion|trillion)s?\b)"
+#: "5 thousand million") or a word that starts with one ("5 millionth", "5 thousandths", "5 billionx")
+_JOINED_TRAIL = r"(?i)^(?:\s*(?:\^|\*\*)|\p{Cf}*[0-9]|[.'’·․_]\p{Cf}*[0-9]|\s*\p{L}+\p{Cf}|[.\s]*-?\s*(?:hundred|thousand|million|billion|trillion)\p{L}*)"
 _RANGE_LEAD = (
     r"(?i)(?:[0-9]\s*(?:-|–|—|to|or)|[0-9]\s*%\s*(?:-|–|—|or)|\bbetween\s+\S+\s+and"
     # a ratio in words ("1 in 5 firms", "3 out of 10")
