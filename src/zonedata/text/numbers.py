@@ -613,8 +613,8 @@ _JOINED_LEAD = (
     r"|(?:^|[^\p{L}])(?:hundred|thousand|million|billion|trillion|bn|mn)\s+)$"
 )
 #: right after it: the same signs and digits, a power sign ("10^9"), and a scale word ("5 hundred million",
-#: "5 thousand million")
-_JOINED_TRAIL = r"(?i)^(?:\s*(?:\^|\*\*)|\p{Cf}*[0-9]|[.'’·․_]\p{Cf}*[0-9]|\s*\p{L}+\p{Cf}|[.\s]*-?\s*(?:hundred|thousand|million|billion|trillion)s?\b)"
+#: "5 thousand million") or a word that starts with one ("5 millionth", "5 thousandths", "5 billionx")
+_JOINED_TRAIL = r"(?i)^(?:\s*(?:\^|\*\*)|\p{Cf}*[0-9]|[.'’·․_]\p{Cf}*[0-9]|\s*\p{L}+\p{Cf}|[.\s]*-?\s*(?:hundred|thousand|million|billion|trillion)\p{L}*)"
 _RANGE_LEAD = (
     r"(?i)(?:[0-9]\s*(?:-|–|—|to|or)|[0-9]\s*%\s*(?:-|–|—|or)|\bbetween\s+\S+\s+and"
     # a ratio in words ("1 in 5 firms", "3 out of 10")
@@ -658,8 +658,15 @@ def _refused(found: pl.DataFrame) -> pl.Expr:
     split_year = (pl.col("kind") == "year") & trail.str.contains(r"^[-‐‑‒–—/][0-9]{2}(?:[^0-9]|$)")
     word_ordinal = (pl.col("kind") == "ordinal") & ~numeral.fill_null("").str.contains(r"[0-9]")
     timeless = ~pl.col("kind").is_in(["year", "date", "time"])
+    # a figure glued to a letter or digit the grammar did not take into it ("US$5bnx", "5G", "1990s",
+    # "2015May", "5,000th", "3rd5th", "5e9"): the search stopped inside a word, so what it found is not
+    # what the text says
+    glued = trail.str.contains(r"^[\p{L}\p{N}_]") | (
+        lead.str.contains(r"[\p{L}\p{N}_]$") & pl.col("text").str.contains(r"^[\p{L}\p{N}_]")
+    )
     return pl.col("kind").is_in(["cardinal", "ordinal", "percent", "year"]) & (
-        lead.str.contains(_REFUSED_LEAD)
+        glued
+        | lead.str.contains(_REFUSED_LEAD)
         | trail.str.contains(_REFUSED_TRAIL)
         | (word_ordinal & lead.str.contains(_FRACTION_LEAD))
         | split_year
