@@ -81,7 +81,7 @@ def installed(tmp_path_factory) -> tuple[Path, Path]:
         made = _run([uv, "venv", "--quiet", "--python", sys.executable, env_dir], cwd=tmp, UV_PYTHON_DOWNLOADS="never")
         assert made.returncode == 0, made.stderr
         python = env_dir / "bin" / "python"
-        install = [uv, "pip", "install", "--quiet", "--python", python]
+        install = [uv, "pip", "install", "--quiet", "--compile-bytecode", "--python", python]
         check = [uv, "pip", "check", "--python", python]
     else:
         venv.EnvBuilder(with_pip=True).create(env_dir)

@@ -49,10 +49,12 @@ def marker_findings(tables: dict) -> list[Finding]:
         frame = table.strings
         if frame.is_empty():
             continue
-        cols = [c for c in frame.columns if c != LINE]  # (a column the CSV lacks is all null: no marker)
-        # a marker starts with FILL: a cheap first look finds the (rare) columns that may hold one
-        starts = frame.select(pl.col(c).str.starts_with(FILL).any() for c in cols).row(0)
-        maybe = [c for c, has in zip(cols, starts) if has]
+        cols = [c for c in frame.columns if c != LINE]
+        # a marker starts with FILL: a cheap first look finds the (rare) columns that may hold one; an all-null
+        # column (empty in every row, or one the CSV lacks) holds none, and a series knows its null count
+        full = [c for c in cols if frame.get_column(c).null_count() < frame.height]
+        starts = frame.select(pl.col(c).str.starts_with(FILL).any() for c in full).row(0) if full else ()
+        maybe = [c for c, has in zip(full, starts) if has]
         if not maybe:
             continue
         hit = frame.select(

@@ -29,7 +29,8 @@ class Located:
     #: quote_key numbers the distinct (source_id, quote) pairs, so later joins need not hash the quotes again
     frame: pl.DataFrame
     #: one row per distinct quote, the row of its quote_key: quote_key, quote_norm, n_found, quote_start, quote_end,
-    #: ctx_before, ctx_after (None: taken from `frame`)
+    #: ctx_before, ctx_after (the text around each, kept here only: per citation it would cost ~25 MB at 1M)
+    #: (None: taken from `frame`, which then has ctx_before and ctx_after)
     quotes: pl.DataFrame | None = field(default=None, repr=False)
     _mentions: pl.DataFrame | None = field(default=None, repr=False)
 
@@ -68,7 +69,7 @@ def locate_quotes(cites: pl.DataFrame | None, sources: dict[str, SourceText]) ->
     distinct = distinct.join(located, on=["source_id", "quote_norm"], how="left", maintain_order="left").drop(
         "source_id"
     )
-    return Located(frame.with_columns(distinct[group]), quotes=distinct)
+    return Located(frame.with_columns(distinct.drop("ctx_before", "ctx_after")[group]), quotes=distinct)
 
 
 def find_quotes(pairs: pl.DataFrame, sources: dict[str, SourceText]) -> pl.DataFrame:
