@@ -668,10 +668,10 @@ def _refused(found: pl.DataFrame) -> pl.Expr:
     word_ordinal = (pl.col("kind") == "ordinal") & ~numeral.fill_null("").str.contains(r"[0-9]")
     timeless = ~pl.col("kind").is_in(["year", "date", "time"])
     # a figure glued to a letter or digit the grammar did not take into it ("US$5bnx", "5G", "1990s",
-    # "2015May", "5,000th", "3rd5th", "5e9"): the search stopped inside a word, so what it found is not
+    # "2015May", "5,000th", "3rd5th", "5e9", "5%5"): the search stopped inside a word, so what it found is not
     # what the text says
     glued = trail.str.contains(r"^[\p{L}\p{N}_]") | (
-        lead.str.contains(r"[\p{L}\p{N}_]$") & pl.col("text").str.contains(r"^[\p{L}\p{N}_]")
+        lead.str.contains(r"[\p{L}\p{N}_%]$") & pl.col("text").str.contains(r"^[\p{L}\p{N}_]")
     )
     return pl.col("kind").is_in(["cardinal", "ordinal", "percent", "year"]) & (
         glued
