@@ -31,6 +31,10 @@ U = "unread"
 
 #: text -> every mention as (text, kind, value, unit, date): glued figures refused, the rest read exactly
 READINGS = [
+    # the three forms the search and the re-read disagreed on
+    ("RMB5a million yuan", [("RMB5", U, None, None, None)]),
+    ("May 2015x", [("2015", U, None, None, None)]),
+    ("3rd5th", [("3", U, None, None, None), ("5th", U, None, None, None)]),
     # glued after
     ("US$5bnx", [("US$5", U, None, None, None)]),
     ("RMB5billionx", [("RMB5", U, None, None, None)]),
@@ -41,7 +45,12 @@ READINGS = [
     ("5x growth", [("5", U, None, None, None)]),
     ("5kg", [("5", U, None, None, None)]),
     ("5,000th", [("5,000", U, None, None, None)]),
+    ("2nd3", [("2", U, None, None, None), ("3", U, None, None, None)]),
     ("5e9 yuan", [("5", U, None, None, None), ("9 yuan", U, None, None, None)]),
+    ("5%5", [("5%", U, None, None, None), ("5", U, None, None, None)]),
+    ("1st5", [("1", U, None, None, None), ("5", U, None, None, None)]),
+    ("2024Q3", [("2024", U, None, None, None), ("3", U, None, None, None)]),
+    ("in 2015A", [("2015", U, None, None, None)]),
     ("5 millionth", [("5", U, None, None, None)]),
     ("5 billionx", [("5", U, None, None, None)]),
     ("5 thousandths", [("5", U, None, None, None)]),
@@ -73,6 +82,21 @@ READINGS = [
 @pytest.mark.parametrize(("text", "expected"), READINGS, ids=[r[0] for r in READINGS])
 def test_a_glued_figure_is_read_exactly_or_refused(text, expected):
     assert readings(text) == expected
+
+
+@pytest.mark.parametrize("text", ["RMB5a million yuan", "May 2015x", "3rd5th", "ab 12 May 2015x 5 yuan"])
+def test_a_mention_is_what_the_search_matched(text):
+    """Every mention is a match of the grammar's search at its offsets, in the vectorised frame as in
+    parse_mentions (no mention is read in a text's unmatched tail, none reaches before its match)."""
+    import polars as pl
+
+    frame = GRAMMAR.mentions_frame(pl.Series([text, "x " + text]))
+    for row in frame.iter_rows(named=True):
+        source = [text, "x " + text][row["row"]]
+        assert source[row["start"] : row["end"]] == row["text"]
+    found = pl.Series([text]).str.extract_all(GRAMMAR.pattern).to_list()[0]
+    read = iter(found)  # the mentions are matches of the search, in order (identifiers are dropped)
+    assert all(m.text in read for m in GRAMMAR.parse_mentions(text))
 
 
 #: (case, sentence, quote, value_text, value, scale, unit, qualifier as wrongly accepted, (rule, field) now)
