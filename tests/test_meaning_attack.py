@@ -266,7 +266,7 @@ NEIGHBOURS_AFTER = [" decline", " lower", " plus", "-plus", "²", "½", "\u200b"
                     ".5.5", "’500", " times", "+", " to 9", "/3"]  # fmt: skip
 
 
-@settings(derandomize=True, max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None)  # (derandomised by the profile: see conftest.py)
 @given(
     st.integers(min_value=10, max_value=999),
     st.sampled_from(["", " billion yuan", "%", " mu"]),

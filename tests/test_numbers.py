@@ -284,7 +284,7 @@ def one(text: str) -> Mention:
         ("the 2nd phase", ("2nd", "exact", "ordinal", "2", None, "2", None, None)),
         ("more than 2000 companies", ("more than 2000", "more_than", "cardinal", "2000", None, "2000", None, None)),
         ("around 2015", ("around 2015", "about", "year", "2015", None, "2015", None, None)),
-        ("5G networks", ("5", "exact", "cardinal", "5", None, "5", None, None)),
+        ("5G networks", ("5", "exact", "unread", None, None, None, None, None)),  # glued to a letter: not 5 of anything
         ("more than\n600 representatives", ("more than\n600", "more_than", "cardinal", "600", None, "600", None, None)),
         ("about\u00a01200 mu", ("about\u00a01200 mu", "about", "cardinal", "1200", None, "1200", "mu", None)),
     ],

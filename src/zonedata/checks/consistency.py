@@ -47,14 +47,9 @@ def check(ds: Dataset) -> list[Finding]:
         rows = frame.select(LINE, key, end, *ahead).filter(pl.col(end).is_not_null())
         for b in ahead:  # a record that looks ahead may end after its source was published
             rows = rows.filter(~pl.col(b).is_in(period.forward_values).fill_null(False))
+        cited = cites.select("record_table", "record_id", "source_id").filter(pl.col("record_table") == table)
         late = (
-            rows.select(LINE, pl.col(key).alias("record_id"), end)
-            .join(
-                cites.select("record_table", "record_id", "source_id")
-                .filter(pl.col("record_table") == table)
-                .drop("record_table"),
-                on="record_id",
-            )
+            _join_ids(rows.select(LINE, pl.col(key).alias("record_id"), end), cited.drop("record_table"))
             .join(sources.select("source_id", "date_published").drop_nulls(), on="source_id")
             .filter(pl.col(end) > pl.col("date_published"))
             .unique([LINE, "source_id"])
@@ -75,6 +70,26 @@ def check(ds: Dataset) -> list[Finding]:
     return findings
 
 
+#: from this many citations of a table on, its records are joined to them by hashed ids
+MANY_CITED = 4096
+
+
+def _join_ids(records: pl.DataFrame, cited: pl.DataFrame) -> pl.DataFrame:
+    """`records` inner joined with `cited` on record_id. Strings are joined by their 64-bit hashes, then
+    compared in full (equal ids hash alike; the comparison drops a collision, and a null id matches none):
+    a join on integers costs a fraction of one that hashes and compares strings itself. (A few citations
+    are joined as they are: there the three more operations cost more than they save.)"""
+    if cited.height < MANY_CITED or records.schema["record_id"] != pl.String or cited.schema["record_id"] != pl.String:
+        return records.join(cited, on="record_id")
+    h = pl.col("record_id").hash().alias("__h")
+    return (
+        records.with_columns(h)
+        .join(cited.select(h, pl.col("record_id").alias("__cited"), pl.exclude("record_id")), on="__h")
+        .filter(pl.col("record_id") == pl.col("__cited"))
+        .drop("__h", "__cited")
+    )
+
+
 def normalisable(ds: Dataset) -> list[Finding]:
     """A figure's value_normalised (value x scale x unit factor, see clean.py) fits the published
     Decimal(38, 6), with every intermediate product: else the build could not compute it exactly
@@ -88,7 +103,11 @@ def normalisable(ds: Dataset) -> list[Finding]:
     vocabulary = ds.vocabulary
     numerators = [abs(u.numerator) for u in vocabulary.units if u.recorded]
     largest = max((abs(f) for f in vocabulary.scale_factors.values()), default=1) * max(numerators, default=1)
-    estimate = pl.col("value").cast(pl.Float64, strict=False).abs() * float(largest)
+    # (the typed value, parsed when loading, is the text's Float64 where the text is a plain number and null
+    # elsewhere: a null is read exactly, where a text that is no plain number has no exact value, so fits)
+    typed = ds.role_frame("figures")
+    assert typed is not None  # (the same table as `stats`)
+    estimate = typed.get_column("value").cast(pl.Float64, strict=False).abs() * float(largest)
     limit = 10 ** (DECIMAL.precision - DECIMAL.scale)
     rows = stats.filter(estimate.is_null() | (estimate >= limit / 1000)).select(
         LINE,

@@ -48,15 +48,17 @@ def check(ds: Dataset) -> list[Finding]:
     parts, fields_of = [], {}
     for name, table in ds.tables.items():
         schema = table.schema
-        # (a field or key column the CSV lacks is all null: no value to find, no record whose quotes are known)
-        fields = [f for f in schema.raw_fields if f.quoted]
+        # (a field or key column the CSV lacks is all null: no value to find, no record whose quotes are known;
+        # nor has a field empty in every row, and without values a table's quotes are not read at all)
+        frame = table.frame
+        fields = [f for f in schema.raw_fields if f.quoted and frame.get_column(f.name).null_count() < frame.height]
         if name in ds.roles.special or not fields or len(schema.primary_key) != 1:
             continue
         key = schema.primary_key[0]
         for f in fields:
             fields_of[name, f.name] = f
             parts.append(
-                _values(table.frame, key, f).select(
+                _values(frame, key, f).select(
                     pl.lit(name).alias("record_table"),
                     pl.col(key).cast(pl.String).alias("record_id"),
                     pl.lit(f.name).alias("field"),

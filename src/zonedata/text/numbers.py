@@ -15,9 +15,9 @@ Pipeline (`mentions_frame`), no per-row Python:
    back as written. Superscripts, fractions and CJK numerals are not decimal digits: "m²"
    stays a unit;
 1. locate: ``str.split(pattern, inclusive=True)`` cuts each text after every mention, so
-   each piece is the text between two mentions followed by the mention; the mention is
-   read back off the end of its piece (``str.extract`` anchored at the end) and summed
-   code-point lengths of the pieces give code-point offsets;
+   each piece is the text between two mentions followed by the mention; the mentions are
+   the search's own matches (``str.extract_all``, the same search: the first k pieces of a
+   text end with its k matches), and summed code-point lengths of the pieces give offsets;
 2. read each distinct mention text once (a private Categorical): strip the characters a
    qualifier or currency can hold, then the digits, leaving pre / numeral / post; look
    pre and post up in closed tables generated from the same vocabulary as the grammar
@@ -361,7 +361,6 @@ class Grammar:
         self.pattern = "|".join([fraction, date, time, ordinal, quantity, ident])  # for search (no capture groups)
         fraction, date, time, ordinal, ident = _engine_parts(True)
         self.pattern_groups = "|".join([fraction, date, time, ordinal, quantity, ident])  # with named groups
-        self.at_end = f"(?:{self.pattern})$"
         self.pre_table = _Table(
             self._pre_rows(), {"qualifier": pl.String, "pre_unit": pl.String, "pre_currency": pl.String}
         )
@@ -547,21 +546,31 @@ class Grammar:
 def _locate(g: Grammar, texts: pl.Series, spans: tuple[pl.Series, pl.Series] | None = None) -> pl.DataFrame:
     """row, start, end, text of every match of the grammar (code-point offsets), vectorised.
 
-    One search: the texts are split after each match (``inclusive=True``), so every piece
-    is the text between two matches followed by the match; the match is read back off
-    the end of its piece. Offsets are summed code-point lengths of the pieces. With `spans`
+    The texts are split after each match (``inclusive=True``), so every piece is the text between two
+    matches followed by the match, and the matches themselves are taken from the same search
+    (``extract_all``), never re-read off a piece (a piece alone has lost what follows its match, so a
+    regex anchored at its end could match more than the search did, or match in a text's tail). Offsets are summed code-point lengths of the pieces. With `spans`
     (see `Grammar.mentions_frame`), only the pieces that reach into their text's span are read.
     """
     t = texts.fill_null("")
     n_chars = t.str.len_chars().cast(pl.Int64)
     before = n_chars.cum_sum() - n_chars  # code points in earlier texts
-    pieces = (
-        pl.DataFrame({"piece": t.str.split(g.pattern, literal=False, inclusive=True)})  # type: ignore[call-arg]
-        .with_row_index("row")
-        .explode("piece")
-    )
+    split = t.str.split(g.pattern, literal=False, inclusive=True)  # type: ignore[call-arg]
+    n_split = split.list.len().cast(pl.Int64)
+    pieces = pl.DataFrame({"piece": split}).with_row_index("row").explode("piece")
+    del split
     piece = pieces["piece"]
     row = pieces["row"]
+    # the mentions, as the search matched them (the same search as the split, so the first k pieces of a text
+    # end with its k matches, in order, and any piece after them is its unmatched tail): a regex read off the
+    # end of a piece alone could match more than the search did, or match in the tail
+    matched = t.str.extract_all(g.pattern)
+    index = pl.int_range(len(piece), dtype=pl.Int64, eager=True) - (n_split.cum_sum() - n_split).gather(row)
+    at = (index < matched.list.len().cast(pl.Int64).gather(row)).arg_true()
+    text = (
+        pl.Series("text", dtype=pl.String).extend_constant(None, len(piece)).scatter(at, matched.explode().drop_nulls())
+    )
+    del matched
     n_piece = piece.str.len_chars().cast(pl.Int64)
     end = n_piece.cum_sum() - before.gather(row)
     # the pieces before and after each, in the same text (the words around its mention)
@@ -571,9 +580,9 @@ def _locate(g: Grammar, texts: pl.Series, spans: tuple[pl.Series, pl.Series] | N
         first, last = (pl.Series(s).cast(pl.Int64).gather(row) for s in spans)
         keep = ((end > first) & (end - n_piece < last)).arg_true()
         piece, row, end, n_piece = piece.gather(keep), row.gather(keep), end.gather(keep), n_piece.gather(keep)
+        text = text.gather(keep)
         after_same, next_piece = after_same.gather(keep), next_piece.gather(keep)
         before_same, prev_piece = before_same.gather(keep), prev_piece.gather(keep)
-    text = piece.str.extract(g.at_end, 0)  # null for a text's unmatched tail
     n_text = text.str.len_chars().cast(pl.Int64)
     start = end - n_text
     # the words around each mention, for the refusals (`_refused`): the end of the text before it in its
@@ -613,8 +622,8 @@ _JOINED_LEAD = (
     r"|(?:^|[^\p{L}])(?:hundred|thousand|million|billion|trillion|bn|mn)\s+)$"
 )
 #: right after it: the same signs and digits, a power sign ("10^9"), and a scale word ("5 hundred million",
-#: "5 thousand million")
-_JOINED_TRAIL = r"(?i)^(?:\s*(?:\^|\*\*)|\p{Cf}*[0-9]|[.'’·․_]\p{Cf}*[0-9]|\s*\p{L}+\p{Cf}|[.\s]*-?\s*(?:hundred|thousand|million|billion|trillion)s?\b)"
+#: "5 thousand million") or a word that starts with one ("5 millionth", "5 thousandths", "5 billionx")
+_JOINED_TRAIL = r"(?i)^(?:\s*(?:\^|\*\*)|\p{Cf}*[0-9]|[.'’·․_]\p{Cf}*[0-9]|\s*\p{L}+\p{Cf}|[.\s]*-?\s*(?:hundred|thousand|million|billion|trillion)\p{L}*)"
 _RANGE_LEAD = (
     r"(?i)(?:[0-9]\s*(?:-|–|—|to|or)|[0-9]\s*%\s*(?:-|–|—|or)|\bbetween\s+\S+\s+and"
     # a ratio in words ("1 in 5 firms", "3 out of 10")
@@ -658,8 +667,15 @@ def _refused(found: pl.DataFrame) -> pl.Expr:
     split_year = (pl.col("kind") == "year") & trail.str.contains(r"^[-‐‑‒–—/][0-9]{2}(?:[^0-9]|$)")
     word_ordinal = (pl.col("kind") == "ordinal") & ~numeral.fill_null("").str.contains(r"[0-9]")
     timeless = ~pl.col("kind").is_in(["year", "date", "time"])
+    # a figure glued to a letter or digit the grammar did not take into it ("US$5bnx", "5G", "1990s",
+    # "2015May", "5,000th", "3rd5th", "5e9", "5%5"): the search stopped inside a word, so what it found is not
+    # what the text says
+    glued = trail.str.contains(r"^[\p{L}\p{N}_]") | (
+        lead.str.contains(r"[\p{L}\p{N}_%]$") & pl.col("text").str.contains(r"^[\p{L}\p{N}_]")
+    )
     return pl.col("kind").is_in(["cardinal", "ordinal", "percent", "year"]) & (
-        lead.str.contains(_REFUSED_LEAD)
+        glued
+        | lead.str.contains(_REFUSED_LEAD)
         | trail.str.contains(_REFUSED_TRAIL)
         | (word_ordinal & lead.str.contains(_FRACTION_LEAD))
         | split_year
