@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import CORPUS_BASE, copy_package
 from test_properties_readers import BOUNDED
 from zonedata.base.paths import Paths
+from zonedata.cli import cli
 from zonedata.loading import tables
 from zonedata.loading.schema import load_schema
 from zonedata.loading.tables import read_table
@@ -182,3 +185,101 @@ def test_the_count_check_and_the_exact_path_read_any_file_alike(pkg_once, data):
 @pytest.fixture(scope="module")
 def pkg_once(tmp_path_factory) -> Path:
     return copy_package(BASE, tmp_path_factory.mktemp("reader") / "pkg")
+
+
+# --- quotes in the header: polars and the csv module name the columns alike, or the file gets a finding -------
+
+HEADER, BODY = PARKS_CSV.split(b"\n", 1)
+MALFORMED = "csv-malformed"
+
+
+def _header(old: bytes, new: bytes, data: bytes = PARKS_CSV) -> bytes:
+    head, body = data.split(b"\n", 1)
+    assert head.count(old) == 1, f"fixture drift: {old!r} not once in the header"
+    return head.replace(old, new) + b"\n" + body
+
+
+#: a header cell with a quote that is not one of a pair around all of it: (file, [(cell, field, value)]).
+#: Before: polars named the column otherwise than the csv module did (`""name` is `"` to polars, `name` to csv,
+#: `"na""me"` is `na""me` to polars), and selecting the csv module's name raised ColumnNotFoundError
+MISREAD = {
+    "doubled-quotes-before-a-name": (_header(b",name,", b',""name,'), [(2, "name", '""name')]),
+    "a-quote-opening-a-name": (_header(b",name,", b',"name,'), [(2, "name", '"name')]),
+    "a-quote-inside-a-name": (_header(b",name,", b',na"me,'), [(2, "name", 'na"me')]),
+    "a-quote-ending-a-name": (_header(b",name,", b',name",'), [(2, "name", 'name"')]),
+    "a-doubled-quote-inside-a-quoted-name": (_header(b",name,", b',"na""me",'), [(2, "name", '"na""me"')]),
+    "text-after-the-closing-quote": (_header(b",name,", b',"name"x,'), [(2, "namex", '"name"x')]),
+    "a-space-before-the-opening-quote": (_header(b",name,", b', "name",'), [(2, " name", ' "name"')]),
+    "a-quote-opening-the-first-cell": (_header(b"park_id,name,", b'""park_id,name,'), [(1, "park_id", '""park_id')]),
+    "an-unclosed-quote-in-the-last-cell": (_header(b",notes", b',"notes'), [(N_CELLS, "notes", '"notes')]),
+    "a-cell-of-three-quotes": (_header(b",notes", b',"""'), [(N_CELLS, None, '"""')]),
+    # the csv module reads `"`, polars `""`
+    "a-cell-of-four-quotes": (_header(b",notes", b',""""'), [(N_CELLS, None, '""""')]),
+    # a quoted line break in a name: the header's line ends inside the quotes
+    "a-quoted-line-break-in-a-name": (_header(b",name,", b',"na\nme",'), [(2, "na", '"na')]),
+    "a-bom-then-a-stray-quote": (
+        b"\xef\xbb\xbf" + _header(b"park_id,name,", b'""park_id,name,'),
+        [(1, "park_id", '""park_id')],
+    ),
+    # the second BOM is a character of the first cell (the first is the file's): polars drops it, csv keeps it
+    "two-boms-then-a-quoted-name": (
+        b"\xef\xbb\xbf\xef\xbb\xbf" + _header(b"park_id,name,", b'"park_id",name,'),
+        [(1, "park_id", '\ufeff"park_id"')],
+    ),
+    "crlf-and-a-stray-quote": (_header(b",name,", b',""name,').replace(b"\n", b"\r\n"), [(2, "name", '""name')]),
+    "a-nul-and-a-stray-quote": (_header(b",name,", b',na\x00me",'), [(2, "na\x00me", 'na\x00me"')]),
+    "two-cells": (
+        _header(b",kind,", b',kind"s,', data=_header(b",name,", b',"name,')),
+        [(2, "name", '"name'), (5, "kinds", 'kind"s')],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", MISREAD)
+def test_a_header_cell_with_a_stray_quote_is_a_finding(corpus_package, case):
+    data, cells = MISREAD[case]
+    table = _read(corpus_package, data)
+    assert [(f.rule, f.file, f.line, f.field, f.value) for f in table.findings] == [
+        (MALFORMED, PARKS, 1, field, value) for _, field, value in cells
+    ]
+    for (cell, _, value), finding in zip(cells, table.findings):
+        assert finding.message.startswith(f"the header's cell {cell} holds a quote character ({value!r})")
+        assert "write the column name without quotes" in finding.message
+    assert not table.read and table.frame.height == 0 and table.absent == set(table.schema.raw_names)
+
+
+#: headers with quotes that both readers read alike, per the CSV standard: (file, the header written plainly)
+READ_ALIKE = {
+    "every-name-quoted": (b",".join(b'"' + c + b'"' for c in HEADER.split(b",")) + b"\n" + BODY, PARKS_CSV),
+    "a-bom-and-a-quoted-first-name": (b"\xef\xbb\xbf" + _header(b"park_id,name,", b'"park_id",name,'), PARKS_CSV),
+    "crlf-and-quoted-names": (_header(b",name,", b',"name",').replace(b"\n", b"\r\n"), PARKS_CSV),
+    # the same name twice once unquoted: header-duplicate-column, as for the plain header
+    "a-name-twice-once-quoted": (_header(b",kind,", b',"name",'), _header(b",kind,", b",name,")),
+    "a-quoted-empty-name": (_header(b",notes", b',""'), _header(b",notes", b",")),
+    "a-quoted-name-with-a-nul": (_header(b",name,", b',"na\x00me",'), _header(b",name,", b",na\x00me,")),
+    "a-quoted-name-with-a-comma": (_header(b",notes", b',"no,tes"'), None),
+}
+
+
+@pytest.mark.parametrize("case", READ_ALIKE)
+def test_a_header_with_quotes_both_readers_read_alike_is_read_as_written_plainly(corpus_package, case):
+    data, plain = READ_ALIKE[case]
+    table = _read(corpus_package, data)
+    assert not any(f.rule == MALFORMED for f in table.findings)
+    if plain is not None:
+        _same(table, _read(corpus_package, plain))
+    else:  # a comma in a name: a column the schema does not have, and the rows have a cell too few
+        assert ("header-unknown-column", 1, "no,tes") in [(f.rule, f.line, f.field) for f in table.findings]
+
+
+def test_validate_reports_a_stray_quote_in_a_header_and_exits_1(repository):
+    """The differential attack's case on the real data: relations.csv's header with ""relation_text."""
+    path = repository / "data" / "raw" / "relations.csv"
+    data = path.read_bytes()
+    path.write_bytes(_header(b",relation_text,", b',""relation_text,', data=data))
+    result = CliRunner().invoke(cli, ["validate", "--root", str(repository), "--no-publication", "--format", "json"])
+    assert result.exit_code == 1, result.output
+    found = [f for f in json.loads(result.output)["findings"] if f["file"] == "data/raw/relations.csv"]
+    assert [(f["rule"], f["line"], f["field"], f["value"]) for f in found] == [
+        (MALFORMED, 1, "relation_text", '""relation_text')
+    ]

@@ -25,6 +25,9 @@ BOM = b"\xef\xbb\xbf"
 _QUOTED = re.compile(r'"(?:[^"]|"")*"')
 _CELL_QUOTE = re.compile(r'(?:^|(?<=,))"', re.M)
 _CLOSED_CELL = re.compile(r'"(?:[^"]|"")*"(?=,|\r?\n|$)')
+#: a header cell that polars and the csv module read alike: no quote, or one pair around a name that holds none
+#: (polars keeps a doubled quote "" of a quoted name as two, and reads a stray quote in other ways too)
+_HEADER_CELL = re.compile(r'(?:"[^"]*"|[^",]*)(?=,|\Z)')
 #: digits a published number holds before its decimal point (Decimal(38, 6): 32)
 INTEGER_DIGITS = DECIMAL.precision - DECIMAL_SCALE
 #: a plain decimal that the published Decimal(38, 6) holds exactly: casting a text that matches cannot fail
@@ -325,6 +328,9 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
             )
             return unread(table)
         header_line = text.split("\n", 1)[0]
+        if '"' in header_line and (quoted := _header_quotes(header_line, file)):
+            findings.extend(quoted)
+            return unread(table)
         body = text.encode("utf-8")
         lines, cells = _record_lines(text)
     del data
@@ -475,6 +481,35 @@ def parse_table(paths: Paths, schema: TableSchema, path: Path | None = None) -> 
     findings.extend(type_findings)
     findings.extend(_formula_findings(typed, schema, special, file))
     return with_absent(table, typed, frame, present)
+
+
+def _header_quotes(header_line: str, file: str) -> list[Finding]:
+    """csv-malformed for each cell of the header line with a quote that is not one of a pair around all of it:
+    polars names such a column otherwise than the csv module does (""a is `a` to one, `"` to the other), or
+    reads the header on into the next line, so neither name can be trusted."""
+    findings = []
+    pos, n = 0, 1
+    while True:
+        cell = _HEADER_CELL.match(header_line, pos)
+        end = cell.end() if cell else len(header_line) if (comma := header_line.find(",", pos)) < 0 else comma
+        if cell is None:
+            written = header_line[pos:end]
+            name = written.replace('"', "").replace("\ufeff", "")
+            findings.append(
+                Finding(
+                    "csv-malformed",
+                    f"the header's cell {n} holds a quote character ({written!r}), which CSV readers read in "
+                    "different ways, so the table is not read: write the column name without quotes"
+                    + (f" ({name!r})" if name else ""),
+                    file=file,
+                    line=1,
+                    field=name or None,
+                    value=written,
+                )
+            )
+        if end >= len(header_line):
+            return findings
+        pos, n = end + 1, n + 1
 
 
 def _malformed(what: str, body: bytes, file: str) -> Finding:
