@@ -491,8 +491,11 @@ def _header_quotes(header_line: str, file: str) -> list[Finding]:
     pos, n = 0, 1
     while True:
         cell = _HEADER_CELL.match(header_line, pos)
-        end = cell.end() if cell else len(header_line) if (comma := header_line.find(",", pos)) < 0 else comma
-        if cell is None:
+        if cell is not None:
+            end = cell.end()
+        else:  # the cell as written: up to the next comma (a quote that would close it is not there)
+            end = header_line.find(",", pos)
+            end = len(header_line) if end < 0 else end
             written = header_line[pos:end]
             name = written.replace('"', "").replace("\ufeff", "")
             findings.append(
