@@ -261,10 +261,6 @@ class _Table:
     def keys(self) -> pl.Series:
         return self.frame["key"]
 
-    @property
-    def columns(self) -> list[str]:
-        return self.frame.columns[1:]
-
     def joined(self, rows: pl.LazyFrame, key: pl.Expr, found: str) -> pl.LazyFrame:
         """`rows` with this table's columns for the row whose key is `key` (null where none is), and a column
         `found`: true where one is, null where none is."""
