@@ -94,8 +94,8 @@ def normalisable(ds: Dataset) -> list[Finding]:
     """A figure's value_normalised (value x scale x unit factor, see clean.py) fits the published
     Decimal(38, 6), with every intermediate product: else the build could not compute it exactly
     (it publishes such a value_normalised empty, beside this finding)."""
-    figures, stats = ds.roles.figures, ds.role_frame("figures", strings=True)
-    if figures is None or stats is None or ds.role_lacks("figures", "value", "scale", "unit"):
+    figures, stats, typed = ds.roles.figures, ds.role_frame("figures", strings=True), ds.role_frame("figures")
+    if figures is None or stats is None or typed is None or ds.role_lacks("figures", "value", "scale", "unit"):
         return []
     # first, cheaply: a value whose float, times the largest factor any scale and unit give, is far below the
     # limit fits; only the rest (rare: large values, and texts that are no plain number) is read exactly
@@ -105,8 +105,6 @@ def normalisable(ds: Dataset) -> list[Finding]:
     largest = max((abs(f) for f in vocabulary.scale_factors.values()), default=1) * max(numerators, default=1)
     # (the typed value, parsed when loading, is the text's Float64 where the text is a plain number and null
     # elsewhere: a null is read exactly, where a text that is no plain number has no exact value, so fits)
-    typed = ds.role_frame("figures")
-    assert typed is not None  # (the same table as `stats`)
     estimate = typed.get_column("value").cast(pl.Float64, strict=False).abs() * float(largest)
     limit = 10 ** (DECIMAL.precision - DECIMAL.scale)
     rows = stats.filter(estimate.is_null() | (estimate >= limit / 1000)).select(
