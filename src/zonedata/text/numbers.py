@@ -495,7 +495,7 @@ class Grammar:
         read = _read_all(self, located["text"]).drop("ok")
         found = pl.concat([located, read], how="horizontal").filter(pl.col("kind") != "ident")
         # (computed once: each column below would otherwise run the refusals' regular expressions again)
-        found = found.with_columns(_refused(found).alias("refused"))
+        found = found.with_columns(_refused().alias("refused"))
         refused = pl.col("refused")
         found = found.with_columns(
             pl.when(refused).then(pl.lit("unread")).otherwise(pl.col("kind")).alias("kind"),
@@ -646,7 +646,7 @@ _FRACTION_LEAD = r"(?i)(?:^|[^\p{L}])(?:an?|one)\s+$"
 _RANGE_TRAIL = r"(?i)^(?:\s*(?:-|–|—|to|or)\s*[0-9]|\s+(?:in|out\s+of)\s+[0-9]{1,2}(?:[^0-9.,]|$))"
 
 
-def _refused(found: pl.DataFrame) -> pl.Expr:
+def _refused() -> pl.Expr:
     """Mentions whose words around them say something no exact value records (see `_REFUSED_LEAD`): read
     as kind unread, with no number, so a record can never claim them. A year or date is not refused for
     a range ("2020-2024") or a neighbouring number."""
