@@ -12,6 +12,7 @@ import argparse
 import csv
 import io
 import json
+import os
 import random
 import re
 import shutil
@@ -1222,6 +1223,22 @@ def fuzz_case(rng: random.Random, root: Path, tables: list[str]):
         write_rows(r, rel, rs)
 
     return desc, fn
+
+
+def run_workers(worker: str, root: Path, infile: Path, out: Path, base: str, cand: str) -> dict:
+    """Run `worker` (a script beside this one) once with each tree's src/ first on the path, reading
+    `infile` and writing out/base.json and out/cand.json; their parsed results, by tree name. Stops if both
+    runs imported zonedata from the same place (the comparison would then prove nothing)."""
+    res = {}
+    for name, pp in (("base", base), ("cand", cand)):
+        env = dict(os.environ, PYTHONPATH=pp, OPENBLAS_NUM_THREADS="1")
+        cmd = [sys.executable, str(Path(__file__).resolve().parent / worker), str(root), str(infile)]
+        subprocess.run([*cmd, str(out / f"{name}.json")], env=env, check=True, cwd="/tmp")
+        res[name] = json.loads((out / f"{name}.json").read_text())
+        print(name, res[name]["file"])
+    if res["base"]["file"] == res["cand"]["file"]:
+        sys.exit("both runs imported zonedata from the same place")
+    return res
 
 
 FIGURES = [

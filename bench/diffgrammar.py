@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import re
-import subprocess
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -20,61 +18,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
+from diffattack import FIGURES as ATTACK_FIGURES  # noqa: E402
+from diffattack import run_workers  # noqa: E402
 
+#: diffattack's figures and more forms the grammar reads or refuses
 FIGURES = [
-    "5 billion",
-    "5bn",
-    "5-6",
-    "no fewer than 5",
-    "S$5",
-    "\u22125",
-    "-5",
-    "5 %",
-    "5th",
-    "2024-05-28",
-    "May 5",
-    "5,000",
-    "five",
-    "1/2",
-    "half",
-    "5.5.5",
-    "$5 million",
-    "5 million yuan",
-    "RMB5",
-    "rmb 5",
-    "5 mu",
-    "5 kWh",
-    "twenty",
-    "2nd",
-    "5 to 6",
-    "from 5 to 6",
-    "5~6",
-    "5 \u2014 6",
-    "5\u00a0billion",
-    "US$ 5",
-    "5 billion-yuan",
-    "about 5",
-    "over 5",
-    "5 or more",
-    "5-billion-yuan",
-    "0.5",
-    ".5",
-    "5.",
-    "1,2",
-    "12,34,567",
-    "1e5",
-    "5x",
-    "5 and 6",
-    "5, 6",
-    "20th",
-    "2023-2024",
-    "2023/24",
-    "Q1 2024",
-    "5 years",
-    "5-year",
-    "V5",
-    "No. 5",
-    "5G",
+    *ATTACK_FIGURES,
     "two-thirds",
     "a half",
     "one-half",
@@ -228,24 +177,7 @@ def main() -> int:
     rng = random.Random(a.seed)
     ts, qs = windows(rng, texts, a.n)
     (out / "in.json").write_text(json.dumps({"texts": ts, "quotes": qs}))
-    res = {}
-    for name, pp in (("base", a.base), ("cand", a.cand)):
-        env = dict(os.environ, PYTHONPATH=pp, OPENBLAS_NUM_THREADS="1")
-        subprocess.run(
-            [
-                sys.executable,
-                str(HERE / "diffgrammar_worker.py"),
-                str(root),
-                str(out / "in.json"),
-                str(out / f"{name}.json"),
-            ],
-            env=env,
-            check=True,
-            cwd="/tmp",
-        )
-        res[name] = json.loads((out / f"{name}.json").read_text())
-        print(name, res[name]["file"])
-    assert res["base"]["file"] != res["cand"]["file"]
+    res = run_workers("diffgrammar_worker.py", root, out / "in.json", out, a.base, a.cand)
     bad = 0
     for key, cols, idx, inputs in (("mentions", "mentions_cols", 0, ts), ("quote_mentions", "quote_cols", 0, qs)):
         b, c = res["base"], res["cand"]

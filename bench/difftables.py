@@ -12,17 +12,15 @@ import base64
 import csv
 import io
 import json
-import os
 import random
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
-from diffattack import HOSTILE  # noqa: E402
+from diffattack import HOSTILE, run_workers  # noqa: E402
 
 PIECES = [
     b'"',
@@ -123,24 +121,7 @@ def main() -> int:
         data = (pkg / "data" / "raw" / f"{t}.csv").read_bytes()
         inputs.append([t, base64.b64encode(mutate(rng, data)).decode()])
     (out / "in.json").write_text(json.dumps(inputs))
-    res = {}
-    for name, pp in (("base", a.base), ("cand", a.cand)):
-        env = dict(os.environ, PYTHONPATH=pp, OPENBLAS_NUM_THREADS="1")
-        subprocess.run(
-            [
-                sys.executable,
-                str(HERE / "difftables_worker.py"),
-                str(pkg),
-                str(out / "in.json"),
-                str(out / f"{name}.json"),
-            ],
-            env=env,
-            check=True,
-            cwd="/tmp",
-        )
-        res[name] = json.loads((out / f"{name}.json").read_text())
-        print(name, res[name]["file"])
-    assert res["base"]["file"] != res["cand"]["file"]
+    res = run_workers("difftables_worker.py", pkg, out / "in.json", out, a.base, a.cand)
     bad = [i for i, (b, c) in enumerate(zip(res["base"]["out"], res["cand"]["out"])) if b != c]
     errors = sum(1 for b in res["base"]["out"] if "error" in b)
     print(f"{len(inputs)} inputs ({errors} with an internal error in the baseline); differing: {len(bad)}")
