@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import csv
+import hashlib
 import shutil
 import subprocess
 from pathlib import Path
@@ -51,6 +53,19 @@ def copy_package(source: Path, dest: Path) -> Path:
     for p in dest.rglob("*"):
         p.chmod(0o644 if p.is_file() else 0o755)
     return dest
+
+
+def add_source(root: Path, source_id: str, data: bytes, title: str) -> str:
+    """The text `data` added to the package at `root` as source `source_id`: seeds/<id>_<sha256[:16]>.txt and
+    its seeds/sources.csv row (published 2024-08-20, English); the file's name."""
+    sha = hashlib.sha256(data).hexdigest()
+    name = f"{source_id}_{sha[:16]}.txt"
+    (root / "seeds" / name).write_bytes(data)
+    with (root / "seeds" / "sources.csv").open("a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerow(
+            [source_id, name, sha, title, "", "", "", "2024-08-20", "", "", "en", "", ""]
+        )
+    return name
 
 
 def copy_tree(source: Path, dest: Path) -> Path:

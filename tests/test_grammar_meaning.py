@@ -10,7 +10,6 @@ back exactly or refused.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, grammar_of
+from conftest import REPO, add_source, grammar_of
 from zonedata.validate import validate
 
 GRAMMAR = grammar_of(REPO)
@@ -51,14 +50,7 @@ def _text() -> str:
 
 
 def _add_source(root: Path) -> str:
-    data = _text().encode("utf-8")
-    sha = hashlib.sha256(data).hexdigest()
-    name = f"009_{sha[:16]}.txt"
-    (root / "seeds" / name).write_bytes(data)
-    with (root / "seeds" / "sources.csv").open("a", encoding="utf-8", newline="") as fh:
-        csv.writer(fh, lineterminator="\n").writerow(
-            ["009", name, sha, "An attack on the grammar", "", "", "", "2024-08-20", "", "", "en", "", ""]
-        )
+    add_source(root, "009", _text().encode("utf-8"), "An attack on the grammar")
     return "009"
 
 

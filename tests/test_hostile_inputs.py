@@ -19,12 +19,11 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from conftest import GIT_ENV, copy_package, copy_tree
-from test_release import commit, git, repo, repo_once  # noqa: F401  (repo, repo_once: fixtures)
+from conftest import copy_package, copy_tree
+from test_release import commit, git, make_released, repo, repo_once  # noqa: F401  (repo, repo_once: fixtures)
 from zonedata.cli import cli
 from zonedata.publish.build import build
 from zonedata.release.diff import load as diff_module
-from zonedata.release.release import release
 from zonedata.validate import validate
 
 pytestmark = pytest.mark.usefixtures("git_identity")  # commits in throwaway repositories
@@ -43,13 +42,7 @@ def invoke(*args):
 @pytest.fixture(scope="module")
 def released_once(repo_once, tmp_path_factory) -> Path:
     """The repository `released` copies, made once a module (never changed itself)."""
-    with pytest.MonkeyPatch.context() as mp:
-        for var, value in GIT_ENV.items():
-            mp.setenv(var, value)
-        root = copy_tree(repo_once, tmp_path_factory.mktemp("released") / "repo")
-        release(root, version="1.0.0", date=DATE)
-        commit(root, "Release 1.0.0")
-    return root
+    return make_released(repo_once, tmp_path_factory.mktemp("released") / "repo", tag=False)
 
 
 @pytest.fixture

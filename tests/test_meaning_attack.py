@@ -26,7 +26,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import CORPUS_BASE, REPO, copy_package, grammar_of
+from conftest import CORPUS_BASE, REPO, add_source, copy_package, grammar_of
 from zonedata.text.locate import quote_mentions
 from zonedata.validate import validate
 
@@ -97,13 +97,7 @@ def _attack(root: Path, cases) -> dict[str, int]:
     """`cases` added to the package at `root`: one source text of their sentences, one statistic citing each
     (a copy of the corpus's first row with the case's figure); the CSV line of each case's statistic."""
     data = ("\n".join(c[1] for c in cases) + "\n").encode("utf-8")
-    sha = hashlib.sha256(data).hexdigest()
-    name = f"019_{sha[:16]}.txt"
-    (root / "seeds" / name).write_bytes(data)
-    with (root / "seeds" / "sources.csv").open("a", encoding="utf-8", newline="") as fh:
-        csv.writer(fh, lineterminator="\n").writerow(
-            ["019", name, sha, "An attack on the meaning of the words", "", "", "", "2024-08-20", "", "", "en", "", ""]
-        )
+    add_source(root, "019", data, "An attack on the meaning of the words")
     path = root / STATS
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
     header, template = rows[0], dict(zip(rows[0], rows[1]))

@@ -62,17 +62,23 @@ def repo(repo_once, tmp_path) -> Path:
     return copy_tree(repo_once, tmp_path / "repo")
 
 
-@pytest.fixture(scope="module")
-def released_once(repo_once, tmp_path_factory) -> Path:
-    """The repository `released` copies, made once a module (never changed itself)."""
+def make_released(repo_once: Path, dest: Path, *, tag: bool) -> Path:
+    """A copy of `repo_once` at `dest` after its 1.0.0 release, committed (and tagged v1.0.0 if `tag`)."""
     with pytest.MonkeyPatch.context() as mp:
         for var, value in GIT_ENV.items():
             mp.setenv(var, value)
-        root = copy_tree(repo_once, tmp_path_factory.mktemp("released") / "repo")
+        root = copy_tree(repo_once, dest)
         release(root, version="1.0.0", date=DATE)
         commit(root, "Release 1.0.0")
-        git(root, "tag", "-a", "v1.0.0", "-m", "1.0.0")
+        if tag:
+            git(root, "tag", "-a", "v1.0.0", "-m", "1.0.0")
     return root
+
+
+@pytest.fixture(scope="module")
+def released_once(repo_once, tmp_path_factory) -> Path:
+    """The repository `released` copies, made once a module (never changed itself)."""
+    return make_released(repo_once, tmp_path_factory.mktemp("released") / "repo", tag=True)
 
 
 @pytest.fixture
